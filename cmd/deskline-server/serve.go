@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/server"
+	"github.com/deskline/deskline/server/auth"
+	"github.com/deskline/deskline/server/config"
+)
+
+// shutdownWait is how long a stopping server waits for its clients to
+// take their going-away close before it exits anyway.
+const shutdownWait = 5 * time.Second
+
+// readHeaderTimeout bounds the HTTP request line and headers of an upgrade
+// or API call: slow-loris connections must not pile up.
+const readHeaderTimeout = 10 * time.Second
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "config file (default: the embedded demo configuration)")
+	listen := fs.String("listen", "", "listen address, overrides the config's")
+	state := fs.String("state", "", "state directory, overrides the config's state_dir")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "deskline-server: %v\n", err)
+		return 1
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	if *state != "" {
+		cfg.StateDir = *state
+	}
+	log := newLogger(cfg.Log, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, *cfgPath == "", log, stdout); err != nil {
+		log.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		return config.Demo(), nil
+	}
+	return config.Load(path)
+}
+
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serve runs the server until ctx ends, then shuts it down gracefully.
+func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger, stdout io.Writer) error {
+	if cfg.Exchange.Type != config.ExchangeSim {
+		return fmt.Errorf("exchange type %q is not available in this build", cfg.Exchange.Type)
+	}
+	ex, err := newSim(cfg.Exchange.Sim)
+	if err != nil {
+		return err
+	}
+	defer ex.Close()
+	if cfg.StateDir != "" {
+		if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
+			return fmt.Errorf("state_dir: %w", err)
+		}
+	}
+	a, err := auth.New(cfg.AuthUsers(), cfg.AuthOptions())
+	if err != nil {
+		return err
+	}
+	for _, w := range a.Warnings() {
+		log.Warn(w)
+	}
+	srv, err := server.New(ctx, server.Options{
+		Exchange: ex, Sim: ex, Auth: a, Users: cfg.AuthUsers(), Limits: cfg.Limits,
+		SimAPI: cfg.SimAPI, Log: log, Version: version,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: readHeaderTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() {
+		if cfg.TLS.Enabled() {
+			errc <- hs.ServeTLS(ln, cfg.TLS.Cert, cfg.TLS.Key)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	log.Info("deskline-server listening", "addr", ln.Addr().String(), "tls", cfg.TLS.Enabled(), "epoch", srv.Epoch(), "version", version)
+	printBanner(stdout, cfg, ln.Addr().String(), demo)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
+	defer cancel()
+	hs.Shutdown(sctx) // stops accepting; upgraded connections are the server's to close
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
+}
+
+// printBanner tells a person what to do next.
+func printBanner(w io.Writer, cfg *config.Config, addr string, demo bool) {
+	scheme := "ws"
+	if cfg.TLS.Enabled() {
+		scheme = "wss"
+	}
+	fmt.Fprintf(w, "\nDeskline CTI server on %s://%s%s\n", scheme, addr, ctiproto.Path)
+	if !demo {
+		fmt.Fprintln(w)
+		return
+	}
+	self := os.Args[0]
+	fmt.Fprintf(w, `
+Demo office (simulated exchange): 201 Reception, 202 Ben, 203 Clara,
+204 David (always busy), 205 Eva (never answers), group 600 Sales.
+Users log in with their name as password: demo (201), ben, clara, david, eva.
+
+Watch what the demo user's desktop would see (in a second terminal):
+  %[1]s watch -user demo -password demo
+Ring the demo user's phone (in a third):
+  %[1]s sim ring 201 --from "+49 30 1234567" --name "Jane Doe"
+  %[1]s sim calls            # lists calls in progress with their ids
+  %[1]s sim hangup CALL-ID   # the caller hangs up
+
+Stop with Ctrl-C.
+`, self)
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/gorilla/websocket"
+)
+
+// watchTimeout bounds the login; after it, watch waits for events for ever.
+const watchTimeout = 10 * time.Second
+
+// runWatch logs in as a user and prints every message the server sends:
+// the smallest possible desktop client, for the demo and for checking a
+// server by hand.
+func runWatch(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "ws://127.0.0.1:8720"+ctiproto.Path, "server WebSocket URL")
+	user := fs.String("user", "demo", "user name")
+	password := fs.String("password", "demo", "password")
+	count := fs.Int("n", 0, "exit after this many events (0: never)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	d := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}, HandshakeTimeout: watchTimeout}
+	conn, _, err := d.Dial(*url, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "deskline-server watch: connect %s: %v\n", *url, err)
+		return 1
+	}
+	defer conn.Close()
+	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "watch", User: *user, Password: *password, Client: "deskline-server watch"})
+	if err := conn.WriteMessage(websocket.TextMessage, hello); err != nil {
+		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
+		return 1
+	}
+	events := 0
+	for *count == 0 || events < *count {
+		_, data, err := conn.ReadMessage()
+		if err != nil {
+			fmt.Fprintf(stderr, "deskline-server watch: connection ended: %v\n", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, string(data))
+		m, err := ctiproto.Decode(data)
+		if err != nil {
+			fmt.Fprintf(stderr, "deskline-server watch: bad frame from server: %v\n", err)
+			continue
+		}
+		switch m := m.(type) {
+		case *ctiproto.Error:
+			if m.ID == "watch" {
+				return 1
+			}
+		case *ctiproto.Event:
+			events++
+		}
+	}
+	return 0
+}

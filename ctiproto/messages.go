@@ -1,0 +1,247 @@
+// Package ctiproto is Deskline's wire protocol, version 1: JSON text frames
+// on one WebSocket at /v1/ws. PROTOCOL.md beside this file is the normative
+// spec; this package holds the message types, the codec, validation, limits
+// and the error and close codes. It imports nothing of Deskline's.
+package ctiproto
+
+import "time"
+
+// Version and transport names.
+const (
+	// Subprotocol is the WebSocket subprotocol a v1 client must offer.
+	Subprotocol = "deskline.v1"
+	// Path is where the server accepts WebSocket connections.
+	Path = "/v1/ws"
+)
+
+// Client → server message types.
+const (
+	TypeHello         = "hello"
+	TypeMakeCall      = "make-call"
+	TypeAnswer        = "answer"
+	TypeClear         = "clear"
+	TypeHold          = "hold"
+	TypeRetrieve      = "retrieve"
+	TypeTransfer      = "transfer"
+	TypeDeflect       = "deflect"
+	TypeSetDND        = "set-dnd"
+	TypeSetForwarding = "set-forwarding"
+	TypeSnapshot      = "snapshot"
+	TypePing          = "ping"
+	TypeRefreshToken  = "refresh-token"
+	TypeRevokeToken   = "revoke-token"
+)
+
+// Server → client message types (events are listed with Event).
+const (
+	TypeWelcome = "welcome"
+	TypeResult  = "result"
+	TypeError   = "error"
+)
+
+// Event types: each is the Type of an Event message.
+const (
+	EventInitiated     = "initiated"
+	EventDelivered     = "delivered"
+	EventOriginated    = "originated"
+	EventEstablished   = "established"
+	EventHeld          = "held"
+	EventRetrieved     = "retrieved"
+	EventTransferred   = "transferred"
+	EventDiverted      = "diverted"
+	EventCleared       = "cleared"
+	EventFailed        = "failed"
+	EventDeviceState   = "device-state"
+	EventExchangeState = "exchange-state"
+)
+
+// Message is any ctiproto message; MessageType returns its wire type.
+type Message interface {
+	MessageType() string
+}
+
+// Resume asks the server to replay the events after Seq of Epoch.
+type Resume struct {
+	Epoch string `json:"epoch"`
+	Seq   uint64 `json:"seq"`
+}
+
+// Hello is the first frame of every connection: either User+Password
+// (first login; the welcome carries a new device token) or Token.
+type Hello struct {
+	ID       string  `json:"id"`
+	Token    string  `json:"token,omitempty"`
+	User     string  `json:"user,omitempty"`
+	Password string  `json:"password,omitempty"`
+	Client   string  `json:"client,omitempty"` // free text, e.g. "Deskline tray 0.1 on host"
+	Resume   *Resume `json:"resume,omitempty"`
+}
+
+// MakeCall is click-to-dial: ring Device, then call To.
+type MakeCall struct {
+	ID     string `json:"id"`
+	Device string `json:"device"`
+	To     string `json:"to"`
+}
+
+// CallCommand is the shape of answer, clear, hold and retrieve.
+type CallCommand struct {
+	Type   string `json:"type"`
+	ID     string `json:"id"`
+	Call   string `json:"call"`
+	Device string `json:"device"`
+}
+
+// Redirect is the shape of transfer and deflect: move Call at Device to To.
+type Redirect struct {
+	Type   string `json:"type"`
+	ID     string `json:"id"`
+	Call   string `json:"call"`
+	Device string `json:"device"`
+	To     string `json:"to"`
+}
+
+// SetDND turns do-not-disturb on or off.
+type SetDND struct {
+	ID     string `json:"id"`
+	Device string `json:"device"`
+	On     bool   `json:"on"`
+}
+
+// SetForwarding sets unconditional forwarding; an empty To turns it off.
+type SetForwarding struct {
+	ID     string `json:"id"`
+	Device string `json:"device"`
+	To     string `json:"to"`
+}
+
+// Simple is the shape of snapshot, ping and refresh-token.
+type Simple struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// RevokeToken revokes this connection's token, or all of the user's tokens.
+type RevokeToken struct {
+	ID  string `json:"id"`
+	All bool   `json:"all,omitempty"`
+}
+
+// Party is the other end of a call.
+type Party struct {
+	Number string `json:"number"`
+	Name   string `json:"name,omitempty"`
+}
+
+// Device is one of the user's devices and its state.
+type Device struct {
+	Device     string `json:"device"`
+	Name       string `json:"name,omitempty"`
+	DND        bool   `json:"dnd"`
+	ForwardTo  string `json:"forward_to,omitempty"`
+	Registered bool   `json:"registered"`
+}
+
+// Call is one of the user's devices' connections in a call in progress.
+type Call struct {
+	Call      string    `json:"call"`
+	Device    string    `json:"device"`
+	State     string    `json:"state"`
+	Direction string    `json:"direction,omitempty"`
+	Other     Party     `json:"other"`
+	Since     time.Time `json:"since"`
+	Answered  bool      `json:"answered"`
+}
+
+// ExchangeStatus says whether the exchange behind the server can be used.
+type ExchangeStatus struct {
+	Available bool   `json:"available"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// Limits are the server's limits, told to the client in the welcome.
+type Limits struct {
+	MaxMessageBytes int `json:"max_message_bytes"`
+	CommandsPerSec  int `json:"commands_per_second"`
+	PingSeconds     int `json:"ping_seconds"`
+}
+
+// Welcome answers a successful hello.
+type Welcome struct {
+	ID           string         `json:"id"`
+	User         string         `json:"user"`
+	DisplayName  string         `json:"display_name,omitempty"`
+	Session      string         `json:"session"`
+	Token        string         `json:"token,omitempty"` // set only after a password login
+	TokenExpires *time.Time     `json:"token_expires,omitempty"`
+	Epoch        string         `json:"epoch"`
+	Seq          uint64         `json:"seq"`
+	Resumed      bool           `json:"resumed"`
+	Resync       string         `json:"resync,omitempty"` // why a requested resume was refused
+	Devices      []Device       `json:"devices"`
+	Calls        []Call         `json:"calls"`
+	Capabilities []string       `json:"capabilities"`
+	Exchange     ExchangeStatus `json:"exchange"`
+	Limits       Limits         `json:"limits"`
+	Server       string         `json:"server,omitempty"`
+}
+
+// Result answers a command that succeeded. Only the fields that command
+// defines are set.
+type Result struct {
+	ID      string     `json:"id"`
+	Call    string     `json:"call,omitempty"`    // make-call: the new call's id
+	Token   string     `json:"token,omitempty"`   // refresh-token
+	Expires *time.Time `json:"expires,omitempty"` // refresh-token
+	Epoch   string     `json:"epoch,omitempty"`   // snapshot
+	Seq     *uint64    `json:"seq,omitempty"`     // snapshot
+	Devices []Device   `json:"devices,omitempty"` // snapshot
+	Calls   []Call     `json:"calls,omitempty"`   // snapshot
+}
+
+// Error answers a request that failed, or reports a frame that could not be
+// read (then ID is empty).
+type Error struct {
+	ID           string `json:"id,omitempty"`
+	Code         string `json:"code"`
+	Message      string `json:"message"`
+	Field        string `json:"field,omitempty"`
+	RetryAfterMS int    `json:"retry_after_ms,omitempty"`
+}
+
+// Event is something that happened at one of the user's devices. Type is
+// one of the Event* constants; Seq numbers the user's events within the
+// epoch given in the welcome.
+type Event struct {
+	Type       string    `json:"type"`
+	Seq        uint64    `json:"seq"`
+	Time       time.Time `json:"time"`
+	Call       string    `json:"call,omitempty"`
+	Device     string    `json:"device,omitempty"`
+	State      string    `json:"state,omitempty"`
+	Direction  string    `json:"direction,omitempty"`
+	Other      *Party    `json:"other,omitempty"`
+	Cause      string    `json:"cause,omitempty"`
+	AnsweredBy string    `json:"answered_by,omitempty"`
+	By         string    `json:"by,omitempty"`
+	NewCall    string    `json:"new_call,omitempty"`
+	To         string    `json:"to,omitempty"`
+	DND        *bool     `json:"dnd,omitempty"`
+	ForwardTo  *string   `json:"forward_to,omitempty"`
+	Registered *bool     `json:"registered,omitempty"`
+	Available  *bool     `json:"available,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+}
+
+func (*Hello) MessageType() string         { return TypeHello }
+func (*MakeCall) MessageType() string      { return TypeMakeCall }
+func (m *CallCommand) MessageType() string { return m.Type }
+func (m *Redirect) MessageType() string    { return m.Type }
+func (*SetDND) MessageType() string        { return TypeSetDND }
+func (*SetForwarding) MessageType() string { return TypeSetForwarding }
+func (m *Simple) MessageType() string      { return m.Type }
+func (*RevokeToken) MessageType() string   { return TypeRevokeToken }
+func (*Welcome) MessageType() string       { return TypeWelcome }
+func (*Result) MessageType() string        { return TypeResult }
+func (*Error) MessageType() string         { return TypeError }
+func (m *Event) MessageType() string       { return m.Type }

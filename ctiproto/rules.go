@@ -1,0 +1,90 @@
+package ctiproto
+
+import (
+	"fmt"
+	"strconv"
+	"unicode"
+)
+
+// textRule bounds the value of a string member.
+type textRule struct {
+	max      int             // length limit in bytes
+	nonEmpty bool            // "" is not allowed
+	control  bool            // control characters are allowed (free text)
+	ascii    bool            // only printable ASCII without spaces (tokens)
+	values   map[string]bool // if set, the only values allowed
+}
+
+var (
+	idRule        = textRule{max: MaxIDLength, nonEmpty: true}
+	fieldRule     = textRule{max: MaxFieldLength, nonEmpty: true}
+	numberRule    = textRule{max: MaxNumberLength, nonEmpty: true}
+	numberOrEmpty = textRule{max: MaxNumberLength}
+	freeText      = textRule{max: MaxTextLength, control: true}
+)
+
+// textRules holds the rule of every string member by name, wherever it
+// appears; members not listed are free text. A spec may override the rule
+// of a top-level member (set-forwarding allows an empty "to").
+var textRules = map[string]textRule{
+	"type":         idRule,
+	"id":           idRule,
+	"session":      idRule,
+	"epoch":        idRule,
+	"device":       fieldRule,
+	"call":         fieldRule,
+	"new_call":     fieldRule,
+	"to":           numberRule,
+	"answered_by":  numberRule, // a device: an extension or an external number
+	"by":           numberRule,
+	"number":       numberOrEmpty, // "" when the caller withheld it
+	"forward_to":   numberOrEmpty, // "" when forwarding is off
+	"user":         {max: MaxUserLength, nonEmpty: true},
+	"password":     {max: MaxPasswordLength, nonEmpty: true, control: true},
+	"token":        {max: MaxTokenLength, nonEmpty: true, ascii: true},
+	"client":       {max: MaxClientLength},
+	"state":        {values: states},
+	"cause":        {values: causes},
+	"direction":    {values: directions},
+	"resync":       {values: resyncs},
+	"code":         {values: codes},
+	"capabilities": {values: services},
+}
+
+// problem says what is wrong with s under r, or returns "".
+func (r textRule) problem(s string) string {
+	if r.values != nil {
+		if !r.values[s] {
+			return "unknown value " + quoteShort(s)
+		}
+		return ""
+	}
+	switch {
+	case r.nonEmpty && s == "":
+		return "must not be empty"
+	case len(s) > r.max:
+		return fmt.Sprintf("too long: %d bytes, max %d", len(s), r.max)
+	case r.ascii:
+		for i := 0; i < len(s); i++ {
+			if s[i] <= ' ' || s[i] > '~' {
+				return "must be printable ASCII without spaces"
+			}
+		}
+	case !r.control:
+		for _, c := range s {
+			if unicode.IsControl(c) {
+				return "must not contain control characters"
+			}
+		}
+	}
+	return ""
+}
+
+// quoteShort quotes s for an error message, cut to a readable length.
+func quoteShort(s string) string {
+	const max = 40
+	if len(s) > max {
+		return strconv.Quote(s[:max]) + "…"
+	}
+	return strconv.Quote(s)
+}

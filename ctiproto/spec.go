@@ -1,0 +1,127 @@
+package ctiproto
+
+import "reflect"
+
+// kind says who sends a message type.
+type kind int
+
+const (
+	request kind = iota // client → server
+	reply               // server → client: welcome, result, error
+	event               // server → client: an Event
+)
+
+// spec is what the codec knows about one message type. The table below is
+// the whole per-type knowledge of the decoder; everything else is generic.
+type spec struct {
+	typ   string
+	kind  kind
+	new   func() Message
+	extra []string            // required members beyond the struct's own
+	text  map[string]textRule // rules for top-level members that differ from textRules
+	check func(Message) *DecodeError
+
+	// Derived from the struct at init.
+	goType   reflect.Type
+	info     *structInfo
+	required uint64 // bit i: info.fields[i] is required for this type
+}
+
+// A field is required when its tag lacks omitempty: Encode always writes
+// it, so Decode insists on it. extra adds what a type needs beyond that.
+var specList = []*spec{
+	{typ: TypeHello, kind: request, new: func() Message { return new(Hello) }, check: checkHello},
+	{typ: TypeMakeCall, kind: request, new: func() Message { return new(MakeCall) }},
+	{typ: TypeAnswer, kind: request, new: newCallCommand},
+	{typ: TypeClear, kind: request, new: newCallCommand},
+	{typ: TypeHold, kind: request, new: newCallCommand},
+	{typ: TypeRetrieve, kind: request, new: newCallCommand},
+	{typ: TypeTransfer, kind: request, new: newRedirect},
+	{typ: TypeDeflect, kind: request, new: newRedirect},
+	{typ: TypeSetDND, kind: request, new: func() Message { return new(SetDND) }},
+	{typ: TypeSetForwarding, kind: request, new: func() Message { return new(SetForwarding) },
+		text: map[string]textRule{"to": numberOrEmpty}}, // "" turns forwarding off
+	{typ: TypeSnapshot, kind: request, new: newSimple},
+	{typ: TypePing, kind: request, new: newSimple},
+	{typ: TypeRefreshToken, kind: request, new: newSimple},
+	{typ: TypeRevokeToken, kind: request, new: func() Message { return new(RevokeToken) }},
+
+	{typ: TypeWelcome, kind: reply, new: func() Message { return new(Welcome) }, check: checkWelcome},
+	{typ: TypeResult, kind: reply, new: func() Message { return new(Result) }, check: checkResult},
+	{typ: TypeError, kind: reply, new: func() Message { return new(Error) }},
+
+	callEvent(EventInitiated, "other"),
+	callEvent(EventDelivered, "other"),
+	callEvent(EventOriginated, "other"),
+	callEvent(EventEstablished, "answered_by"),
+	callEvent(EventHeld, "by"),
+	callEvent(EventRetrieved, "by"),
+	callEvent(EventTransferred, "new_call", "to"),
+	callEvent(EventDiverted, "to", "cause"),
+	callEvent(EventCleared, "cause"),
+	callEvent(EventFailed, "cause"),
+	{typ: EventDeviceState, kind: event, new: newEvent, check: checkEvent,
+		extra: []string{"device", "dnd", "forward_to", "registered"}},
+	{typ: EventExchangeState, kind: event, new: newEvent, check: checkEvent,
+		extra: []string{"available"}},
+}
+
+// callEvent is the spec of an event about a connection: it names the call,
+// the device and the device's state, and what else the event needs.
+func callEvent(typ string, extra ...string) *spec {
+	return &spec{typ: typ, kind: event, new: newEvent, check: checkEvent,
+		extra: append([]string{"call", "device", "state"}, extra...)}
+}
+
+func newCallCommand() Message { return new(CallCommand) }
+func newRedirect() Message    { return new(Redirect) }
+func newSimple() Message      { return new(Simple) }
+func newEvent() Message       { return new(Event) }
+
+// specs maps a message type to its spec.
+var specs = map[string]*spec{}
+
+func init() {
+	for _, s := range specList {
+		s.goType = reflect.TypeOf(s.new())
+		s.info = infoOf(s.goType.Elem())
+		s.required = s.info.required
+		for _, name := range s.extra {
+			i, ok := s.info.index[name]
+			if !ok {
+				panic("ctiproto: spec of " + s.typ + " requires unknown field " + name)
+			}
+			s.required |= 1 << i
+		}
+		specs[s.typ] = s
+	}
+}
+
+// IsRequest reports whether typ is a client → server message type.
+func IsRequest(typ string) bool { return kindOf(typ) == request }
+
+// IsEvent reports whether typ is an event type.
+func IsEvent(typ string) bool { return kindOf(typ) == event }
+
+// RequestTypes lists the client → server message types.
+func RequestTypes() []string { return typesOf(request) }
+
+// EventTypes lists the event types.
+func EventTypes() []string { return typesOf(event) }
+
+func kindOf(typ string) kind {
+	if s := specs[typ]; s != nil {
+		return s.kind
+	}
+	return -1
+}
+
+func typesOf(k kind) []string {
+	var ts []string
+	for _, s := range specList {
+		if s.kind == k {
+			ts = append(ts, s.typ)
+		}
+	}
+	return ts
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu machine lacks to build, run and test
+# Deskline. Idempotent: installs only missing packages; quiet when all are there.
+# Used by `make run`, `make test` (through .ci/run) and by hand.
+set -euo pipefail
+
+# Debian packages. The server needs none beyond Go; the tray app (Fyne,
+# cgo) needs the X11/GL/Wayland headers; the end-to-end window checks
+# need Xvfb and friends. Never install dbus-x11 (see docs/platform.md).
+PKGS=(
+  gcc pkg-config
+  libgl1-mesa-dev libx11-dev libgl1-mesa-dri
+  libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+  libwayland-dev libxkbcommon-dev
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v go >/dev/null; then
+  echo "install-deps: Go is missing: install Go 1.26 (https://go.dev/doc/install) and run again" >&2
+  exit 1
+fi

@@ -1,0 +1,47 @@
+package auth
+
+// Login checks user and password and issues a device token. remoteAddr is
+// the client's address (host:port as in http.Request.RemoteAddr); failures
+// are counted per user name and per address, and while either is locked out
+// Login returns a *ThrottledError without looking at the password.
+//
+// The bcrypt comparison runs outside the lock, so slow password checks do
+// not hold up Verify or other logins.
+func (a *Auth) Login(user, password, remoteAddr string) (Grant, error) {
+	keys := loginKeys(user, remoteAddr)
+	a.mu.Lock()
+	if wait := a.throttle.begin(keys, a.opts.Now()); wait > 0 {
+		a.mu.Unlock()
+		return Grant{}, &ThrottledError{RetryAfter: wait}
+	}
+	acc := a.accounts[user] // accounts never change after New
+	a.mu.Unlock()
+
+	ok := a.checkPassword(acc, password)
+
+	a.mu.Lock()
+	now := a.opts.Now()
+	a.throttle.finish(keys, ok, now)
+	if !ok {
+		a.mu.Unlock()
+		return Grant{}, ErrBadCredentials
+	}
+	g := a.issueLocked(acc.user, now)
+	a.mu.Unlock()
+	a.persist()
+	return g, nil
+}
+
+// checkPassword compares password with acc's hash, or with the dummy hash
+// when acc is nil, so unknown user names cost the same time.
+func (a *Auth) checkPassword(acc *account, password string) bool {
+	if len(password) > maxPasswordBytes {
+		password = password[:maxPasswordBytes] // still pay for a comparison
+		acc = nil                              // but never accept it
+	}
+	if acc == nil {
+		passwordMatches(a.dummy, password)
+		return false
+	}
+	return passwordMatches(acc.hash, password)
+}

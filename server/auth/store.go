@@ -1,0 +1,172 @@
+package auth
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// storeVersion is the version of the store file's format.
+const storeVersion = 1
+
+// storeFile is the token store on disk. It holds hashes only: a copy of the
+// file lets nobody log in.
+type storeFile struct {
+	Version int           `json:"version"`
+	Tokens  []storedToken `json:"tokens"`
+}
+
+type storedToken struct {
+	SHA256  string    `json:"sha256"` // hex SHA-256 of the token
+	User    string    `json:"user"`
+	Issued  time.Time `json:"issued"`
+	Expires time.Time `json:"expires"`
+}
+
+// corruptError says the store file exists but cannot be used.
+type corruptError struct{ err error }
+
+func (e *corruptError) Error() string { return "auth: corrupt token store: " + e.err.Error() }
+
+// load reads the store file into a.tokens. A missing file is an empty
+// store; an unreadable one is an error; an unparsable one a *corruptError.
+func (a *Auth) load() error {
+	data, err := os.ReadFile(a.opts.StorePath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("auth: token store: %w", err)
+	}
+	tokens, err := decodeStore(data)
+	if err != nil {
+		return &corruptError{err}
+	}
+	now := a.opts.Now()
+	dropped := 0
+	for _, t := range tokens {
+		acc := a.accounts[t.user.Name]
+		if acc == nil {
+			dropped++ // the user was removed from the config: so are their tokens
+			continue
+		}
+		t.user = acc.user
+		a.tokens[t.hash] = t
+	}
+	a.pruneLocked(now) // no other goroutine sees a yet
+	if dropped > 0 {
+		slog.Info("auth: dropped tokens of users no longer configured", "count", dropped)
+	}
+	return nil
+}
+
+// decodeStore parses and checks a store file. token.user holds only the name.
+func decodeStore(data []byte) ([]*token, error) {
+	var f storeFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, err
+	}
+	if f.Version != storeVersion {
+		return nil, fmt.Errorf("version %d, want %d", f.Version, storeVersion)
+	}
+	tokens := make([]*token, 0, len(f.Tokens))
+	for i, st := range f.Tokens {
+		var h tokenHash
+		if n, err := hex.Decode(h[:], []byte(st.SHA256)); err != nil || n != len(h) || len(st.SHA256) != 2*len(h) {
+			return nil, fmt.Errorf("token %d: bad sha256", i)
+		}
+		if st.User == "" || st.Expires.IsZero() {
+			return nil, fmt.Errorf("token %d: no user or expiry", i)
+		}
+		tokens = append(tokens, &token{hash: h, id: tokenID(h), user: &User{Name: st.User},
+			issued: st.Issued, expires: st.Expires})
+	}
+	return tokens, nil
+}
+
+// moveAside renames a corrupt store file out of the way, keeping it for
+// inspection, and starts with no tokens: every client logs in again, which
+// beats refusing to start.
+func (a *Auth) moveAside(corrupt *corruptError) error {
+	aside := a.opts.StorePath + ".corrupt-" + a.opts.Now().UTC().Format("20060102T150405Z")
+	if err := os.Rename(a.opts.StorePath, aside); err != nil {
+		return fmt.Errorf("%v; moving it aside failed: %w", corrupt, err)
+	}
+	a.warnings = append(a.warnings, fmt.Sprintf("%v; moved to %s, all clients must log in again", corrupt, aside))
+	return nil
+}
+
+// persist writes the tokens to the store file, if there is one. A failed
+// write is logged, not returned: the tokens stay valid in memory, and the
+// caller's operation (a login, a revocation) has happened.
+func (a *Auth) persist() {
+	if a.opts.StorePath == "" {
+		return
+	}
+	// saveMu orders the writers; each writes the state as of its snapshot,
+	// taken while it holds saveMu, so the last file written is the newest.
+	a.saveMu.Lock()
+	defer a.saveMu.Unlock()
+	a.mu.RLock()
+	data, err := a.encodeLocked()
+	a.mu.RUnlock()
+	if err == nil {
+		err = writeFileAtomic(a.opts.StorePath, data)
+	}
+	if err != nil {
+		slog.Error("auth: cannot save token store; tokens will not survive a restart",
+			"path", a.opts.StorePath, "err", err)
+	}
+}
+
+func (a *Auth) encodeLocked() ([]byte, error) {
+	f := storeFile{Version: storeVersion, Tokens: make([]storedToken, 0, len(a.tokens))}
+	for _, t := range a.tokens {
+		f.Tokens = append(f.Tokens, storedToken{SHA256: hex.EncodeToString(t.hash[:]),
+			User: t.user.Name, Issued: t.issued.UTC(), Expires: t.expires.UTC()})
+	}
+	return json.MarshalIndent(f, "", "  ")
+}
+
+// writeFileAtomic replaces path with data so a reader (or a crash) sees the
+// old file or the new one, never half of one: write a temp file in the same
+// directory (os.CreateTemp makes it 0600), sync it, rename it over path.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes the rename durable. Best effort: not every OS can sync a
+// directory, and the data is already safe in the renamed file.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}

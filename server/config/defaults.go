@@ -1,0 +1,45 @@
+package config
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Default returns the configuration with every default and nothing else:
+// no users, the simulated exchange with no devices.
+func Default() Config {
+	return Config{
+		Listen:   "127.0.0.1:8720",
+		Exchange: Exchange{Type: ExchangeSim, Sim: Sim{NoAnswerTimeout: 30 * time.Second, ExternalAnswerAfter: 2 * time.Second}},
+		Tokens:   Tokens{Lifetime: 720 * time.Hour},
+		Login:    Login{MaxFailures: 5, FailureWindow: time.Minute},
+		Limits: Limits{
+			MaxMessageBytes:   65536,
+			SendQueue:         256,
+			CommandsPerSecond: 20,
+			CommandBurst:      40,
+			EventLog:          4096,
+			PingInterval:      30 * time.Second,
+			PongWait:          60 * time.Second,
+			WriteWait:         10 * time.Second,
+			HelloTimeout:      10 * time.Second,
+			MaxConnections:    20000,
+		},
+		SimAPI: SimAPI{Enabled: true},
+		Log:    Log{Level: "info", Format: "text"},
+	}
+}
+
+// SlogLevel returns Level as a slog.Level (info for anything unknown,
+// which Validate reports).
+func (l Log) SlogLevel() slog.Level {
+	switch l.Level {
+	case "debug":
+		return slog.LevelDebug
+	case "warn":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}

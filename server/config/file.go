@@ -1,0 +1,148 @@
+package config
+
+import (
+	"fmt"
+	"time"
+)
+
+// The file* types mirror Config as it is written in TOML. Each embeds its
+// Config counterpart, so plain fields decode straight into it, and shadows
+// the fields that need care: durations, read as text so that a bad one is
+// reported with the others instead of aborting the decode, and booleans
+// whose default is true.
+
+type fileConfig struct {
+	Config
+	Exchange fileExchange `toml:"exchange"`
+	Tokens   fileTokens   `toml:"tokens"`
+	Login    fileLogin    `toml:"login"`
+	Limits   fileLimits   `toml:"limits"`
+}
+
+type fileExchange struct {
+	Exchange
+	Sim fileSim `toml:"sim"`
+}
+
+type fileSim struct {
+	Sim
+	NoAnswerTimeout     duration       `toml:"no_answer_timeout"`
+	ExternalAnswerAfter duration       `toml:"external_answer_after"`
+	Devices             []fileDevice   `toml:"devices"`
+	Externals           []fileExternal `toml:"externals"`
+}
+
+type fileDevice struct {
+	SimDevice
+	AnswerAfter duration `toml:"answer_after"`
+	PickupAfter duration `toml:"pickup_after"`
+	Registered  *bool    `toml:"registered"` // nil: true
+}
+
+type fileExternal struct {
+	SimExternal
+	AnswerAfter duration `toml:"answer_after"`
+}
+
+type fileTokens struct {
+	Lifetime duration `toml:"lifetime"`
+}
+
+type fileLogin struct {
+	Login
+	FailureWindow duration `toml:"failure_window"`
+}
+
+type fileLimits struct {
+	Limits
+	PingInterval duration `toml:"ping_interval"`
+	PongWait     duration `toml:"pong_wait"`
+	WriteWait    duration `toml:"write_wait"`
+	HelloTimeout duration `toml:"hello_timeout"`
+}
+
+// duration is a duration as written, checked after decoding. Integers are
+// taken as text too ("30" is then reported as lacking a unit).
+type duration struct {
+	text string
+	set  bool
+}
+
+func (d *duration) UnmarshalText(b []byte) error {
+	d.text, d.set = string(b), true
+	return nil
+}
+
+// newFile returns the mirror of def, so that keys absent from the file
+// keep their defaults.
+func newFile(def Config) fileConfig {
+	f := fileConfig{Config: def}
+	f.Exchange.Exchange = def.Exchange
+	f.Exchange.Sim.Sim = def.Exchange.Sim
+	f.Login.Login = def.Login
+	f.Limits.Limits = def.Limits
+	return f
+}
+
+// converter turns a decoded fileConfig into a Config, noting bad durations.
+type converter struct{ ps problems }
+
+// dur sets *dst from d if d was written; "" means 0.
+func (cv *converter) dur(dst *time.Duration, d duration, key string) {
+	if !d.set {
+		return
+	}
+	if d.text == "" {
+		*dst = 0
+		return
+	}
+	v, err := time.ParseDuration(d.text)
+	switch {
+	case err != nil:
+		cv.ps.add(key, "%s: %q is not a duration (write e.g. \"30s\", \"15m\" or \"720h\")", key, d.text)
+	case v < 0:
+		cv.ps.add(key, "%s: %q is negative", key, d.text)
+	default:
+		*dst = v
+	}
+}
+
+func (cv *converter) config(f *fileConfig) Config {
+	c := f.Config
+	c.Exchange = f.Exchange.Exchange
+	c.Exchange.Sim = cv.sim(&f.Exchange.Sim)
+	cv.dur(&c.Tokens.Lifetime, f.Tokens.Lifetime, "tokens.lifetime")
+	c.Login = f.Login.Login
+	cv.dur(&c.Login.FailureWindow, f.Login.FailureWindow, "login.failure_window")
+	c.Limits = f.Limits.Limits
+	cv.dur(&c.Limits.PingInterval, f.Limits.PingInterval, "limits.ping_interval")
+	cv.dur(&c.Limits.PongWait, f.Limits.PongWait, "limits.pong_wait")
+	cv.dur(&c.Limits.WriteWait, f.Limits.WriteWait, "limits.write_wait")
+	cv.dur(&c.Limits.HelloTimeout, f.Limits.HelloTimeout, "limits.hello_timeout")
+	return c
+}
+
+func (cv *converter) sim(f *fileSim) Sim {
+	s := f.Sim
+	cv.dur(&s.NoAnswerTimeout, f.NoAnswerTimeout, "exchange.sim.no_answer_timeout")
+	cv.dur(&s.ExternalAnswerAfter, f.ExternalAnswerAfter, "exchange.sim.external_answer_after")
+	s.Devices = nil
+	for i, fd := range f.Devices {
+		key := fmt.Sprintf("exchange.sim.devices[%d]", i)
+		d := fd.SimDevice
+		cv.dur(&d.AnswerAfter, fd.AnswerAfter, key+".answer_after")
+		cv.dur(&d.PickupAfter, fd.PickupAfter, key+".pickup_after")
+		d.Registered = fd.Registered == nil || *fd.Registered
+		s.Devices = append(s.Devices, d)
+	}
+	s.Externals = nil
+	for i, fe := range f.Externals {
+		e := fe.SimExternal
+		e.AnswerAfter = s.ExternalAnswerAfter // unless it has its own
+		if fe.AnswerAfter.text != "" {
+			cv.dur(&e.AnswerAfter, fe.AnswerAfter, fmt.Sprintf("exchange.sim.externals[%d].answer_after", i))
+		}
+		s.Externals = append(s.Externals, e)
+	}
+	return s
+}

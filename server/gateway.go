@@ -1,0 +1,162 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/gorilla/websocket"
+)
+
+// serveWS upgrades a connection and runs its session. The handler's
+// goroutine becomes the session's reader; the writer runs beside it.
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	if !slices.Contains(websocket.Subprotocols(r), ctiproto.Subprotocol) {
+		http.Error(w, "deskline: WebSocket subprotocol "+ctiproto.Subprotocol+" required", http.StatusBadRequest)
+		return
+	}
+	conn, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered the client
+	}
+	sess := newSession(s, conn, remoteHost(r))
+	if err := s.register(sess); err != nil {
+		msg := websocket.FormatCloseMessage(websocket.CloseTryAgainLater, err.Error())
+		conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(s.limits.WriteWait))
+		conn.Close()
+		return
+	}
+	go sess.writeLoop()
+	sess.readLoop()
+}
+
+// remoteHost is the client's address without port, for throttling and logs.
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// readLoop is the connection's only reader: the hello, then commands,
+// one at a time, until the connection ends.
+func (s *session) readLoop() {
+	lim := s.srv.limits
+	var err error
+	defer func() {
+		if s.user != nil {
+			s.user.detach(s)
+		}
+		s.kick(websocket.CloseNormalClosure, "")
+		<-s.writerDone
+		if _, peerClosed := err.(*websocket.CloseError); !peerClosed {
+			s.linger()
+		}
+		s.conn.Close()
+		s.srv.unregister(s)
+	}()
+	s.conn.SetReadLimit(int64(lim.MaxMessageBytes))
+	s.conn.SetReadDeadline(time.Now().Add(lim.HelloTimeout))
+	s.conn.SetPongHandler(func(string) error {
+		if s.closing() {
+			return nil
+		}
+		return s.conn.SetReadDeadline(time.Now().Add(lim.PongWait))
+	})
+	for {
+		var kind int
+		var data []byte
+		kind, data, err = s.conn.ReadMessage()
+		if err != nil {
+			s.readFailed(err)
+			return
+		}
+		if s.closing() {
+			continue // closing: wait for the client's close reply, ignore the rest
+		}
+		if s.user != nil {
+			s.conn.SetReadDeadline(time.Now().Add(lim.PongWait))
+		}
+		if kind != websocket.TextMessage {
+			s.reply(&ctiproto.Error{Code: ctiproto.CodeBadFrame, Message: "ctiproto: binary frames are not part of v1; send JSON text frames"})
+			continue
+		}
+		s.handleFrame(data)
+	}
+}
+
+// linger gives the client closeGrace to take our close frame and hang up
+// before the TCP connection is closed: closing a socket with unread input
+// resets the connection, and the reset can destroy the close frame (and
+// with it the reason) before the client reads it.
+func (s *session) linger() {
+	nc := s.conn.NetConn()
+	nc.SetReadDeadline(time.Now().Add(closeGrace))
+	io.Copy(io.Discard, io.LimitReader(nc, maxLingerBytes))
+}
+
+// maxLingerBytes bounds what linger reads and discards.
+const maxLingerBytes = 1 << 20
+
+// readFailed closes the session with the reason the read ended.
+func (s *session) readFailed(err error) {
+	var ne net.Error
+	switch {
+	case errors.Is(err, websocket.ErrReadLimit):
+		s.kick(websocket.CloseMessageTooBig, "message larger than the limit")
+	case errors.As(err, &ne) && ne.Timeout() && s.user == nil:
+		s.kick(ctiproto.CloseProtocolError, "no hello in time")
+	case errors.As(err, &ne) && ne.Timeout():
+		s.srv.log.Info("connection timed out (no pong)", "session", s.id, "addr", s.addr)
+		s.kick(websocket.CloseGoingAway, "keepalive timed out")
+	}
+}
+
+// handleFrame decodes one frame and acts on it.
+func (s *session) handleFrame(data []byte) {
+	m, err := ctiproto.DecodeRequest(data, s.srv.limits.MaxMessageBytes)
+	if err != nil {
+		s.reply(errorFor(err))
+		s.badFrame()
+		return
+	}
+	if h, ok := m.(*ctiproto.Hello); ok {
+		if s.user != nil {
+			s.reply(&ctiproto.Error{ID: h.ID, Code: ctiproto.CodeProtocolError, Message: "already logged in: hello is only the first frame"})
+			return
+		}
+		s.hello(h)
+		return
+	}
+	id := requestID(m)
+	if s.user == nil {
+		s.reply(&ctiproto.Error{ID: id, Code: ctiproto.CodeNotAuthenticated, Message: "send hello first"})
+		return
+	}
+	if wait := s.limiter.take(time.Now()); wait > 0 {
+		s.reply(&ctiproto.Error{ID: id, Code: ctiproto.CodeRateLimited,
+			Message: "too many commands", RetryAfterMS: int(wait.Milliseconds()) + 1})
+		s.badFrame()
+		return
+	}
+	s.command(m)
+}
+
+// badFrame counts a frame that was refused; a client that keeps sending
+// them is cut off rather than allowed to spin the server.
+func (s *session) badFrame() {
+	s.bad++
+	if s.bad > maxBadFrames {
+		s.kick(ctiproto.CloseRateLimited, "too many bad frames")
+	}
+}
+
+// maxBadFrames is how many malformed or rate-limited frames a connection
+// may send before it is closed. Enough for a buggy client to log its
+// errors, few enough that garbage cannot keep a reader busy.
+const maxBadFrames = 100

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"errors"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/server/auth"
+	"github.com/gorilla/websocket"
+)
+
+// hello authenticates the connection and sends the welcome: with the
+// events the client missed when it can resume, else with a snapshot.
+func (s *session) hello(h *ctiproto.Hello) {
+	grant, err := s.authenticate(h)
+	if err != nil {
+		s.refuse(h, err)
+		return
+	}
+	u := s.srv.hub.users[grant.User.Name]
+	if u == nil {
+		s.refuse(h, errors.New("user has no devices on this server"))
+		return
+	}
+	s.grant, s.token = grant, h.Token
+	if grant.Token != "" {
+		s.token = grant.Token
+	}
+	s.srv.bindToken(s)
+	a := u.attach(s, h.Resume)
+	w := s.welcome(h, grant, a)
+	frame, err := ctiproto.Encode(w)
+	if err != nil {
+		s.srv.log.Error("encode welcome", "err", err)
+		s.kick(websocket.CloseInternalServerErr, "internal error")
+		return
+	}
+	s.queuePrelude(preludeBatch{frames: append([][]byte{frame}, a.replay...), welcome: true})
+	s.user = u
+	s.conn.SetReadDeadline(time.Now().Add(s.srv.limits.PongWait))
+	s.srv.log.Info("session started", "session", s.id, "user", u.name, "addr", s.addr,
+		"token", grant.TokenID, "resumed", a.resumed, "resync", a.resync, "replayed", len(a.replay))
+}
+
+func (s *session) authenticate(h *ctiproto.Hello) (auth.Grant, error) {
+	if h.Token != "" {
+		return s.srv.auth.Verify(h.Token)
+	}
+	return s.srv.auth.Login(h.User, h.Password, s.addr)
+}
+
+func (s *session) welcome(h *ctiproto.Hello, g auth.Grant, a attachment) *ctiproto.Welcome {
+	lim := s.srv.limits
+	w := &ctiproto.Welcome{
+		ID: h.ID, User: g.User.Name, DisplayName: g.User.DisplayName, Session: s.id,
+		Epoch: a.epoch, Seq: a.seq, Resumed: a.resumed, Resync: a.resync,
+		Devices: a.devices, Calls: a.calls, Capabilities: s.srv.caps,
+		Exchange: s.srv.hub.exchangeStatus(),
+		Limits: ctiproto.Limits{
+			MaxMessageBytes: lim.MaxMessageBytes,
+			CommandsPerSec:  lim.CommandsPerSecond,
+			PingSeconds:     int(lim.PingInterval / time.Second),
+		},
+		Server: "deskline-server " + s.srv.opts.Version,
+	}
+	if g.Token != "" {
+		w.Token = g.Token
+		exp := g.Expires
+		w.TokenExpires = &exp
+	}
+	return w
+}
+
+// refuse answers a failed hello and closes the connection.
+func (s *session) refuse(h *ctiproto.Hello, err error) {
+	e := &ctiproto.Error{ID: h.ID, Code: ctiproto.CodeAuthFailed, Message: "wrong user or password"}
+	var thr *auth.ThrottledError
+	switch {
+	case errors.As(err, &thr):
+		e.Code, e.Message = ctiproto.CodeThrottled, err.Error()
+		e.RetryAfterMS = int(thr.RetryAfter.Milliseconds())
+	case errors.Is(err, auth.ErrTokenExpired):
+		e.Code, e.Message = ctiproto.CodeTokenExpired, "token expired: log in with user and password"
+	case errors.Is(err, auth.ErrTokenInvalid):
+		e.Code, e.Message = ctiproto.CodeTokenInvalid, "token unknown or revoked: log in with user and password"
+	case !errors.Is(err, auth.ErrBadCredentials):
+		e.Message = err.Error()
+	}
+	s.srv.log.Warn("login refused", "session", s.id, "addr", s.addr, "user", h.User, "code", e.Code, "err", err)
+	s.reply(e)
+	s.kick(ctiproto.CloseAuthFailed, e.Code)
+}

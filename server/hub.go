@@ -1,0 +1,157 @@
+package server
+
+import (
+	"log/slog"
+	"sync"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
+)
+
+// hub routes exchange events to the logs of the users who own the devices.
+// It is the in-process router; the seam a message-bus router (several
+// servers sharing users) would replace is route and the userLog it feeds.
+//
+// The user and device maps are fixed at start and read without locks. The
+// per-call bookkeeping (which devices ring for which call, which clears
+// the hub made up) is owned by the single goroutine that runs routeLoop.
+type hub struct {
+	log      *slog.Logger
+	users    map[string]*userLog // by user name
+	owner    map[string]*userLog // by device id
+	alerting map[pbx.CallID]map[string]bool
+	// synthetic holds the connections the hub cleared itself (cause
+	// picked-up-elsewhere) so the exchange's own later clear is not sent twice.
+	synthetic map[connKey]bool
+
+	statusMu sync.Mutex
+	status   ctiproto.ExchangeStatus
+}
+
+func newHub(log *slog.Logger) *hub {
+	return &hub{
+		log:       log,
+		users:     make(map[string]*userLog),
+		owner:     make(map[string]*userLog),
+		alerting:  make(map[pbx.CallID]map[string]bool),
+		synthetic: make(map[connKey]bool),
+		status:    ctiproto.ExchangeStatus{Available: true},
+	}
+}
+
+func (h *hub) addUser(u *userLog, devices []string) {
+	h.users[u.name] = u
+	for _, d := range devices {
+		h.owner[d] = u
+	}
+}
+
+// routeLoop reads the exchange's event stream until it closes or stop is
+// closed. It never blocks on a client: userLog.publish only queues.
+func (h *hub) routeLoop(events <-chan pbx.Event, stop <-chan struct{}) {
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			h.route(ev)
+		case <-stop:
+			return
+		}
+	}
+}
+
+// route delivers one exchange event to whoever must see it.
+func (h *hub) route(ev pbx.Event) {
+	if ev.Kind == pbx.EvExchangeState {
+		h.setStatus(ctiproto.ExchangeStatus{Available: ev.Available, Reason: ev.Reason})
+		for _, u := range h.users {
+			h.publish(u, toWire(ev))
+		}
+		return
+	}
+	h.track(ev)
+	if u := h.owner[ev.Device]; u != nil && !h.duplicateClear(ev) {
+		h.publish(u, toWire(ev))
+	}
+	if ev.Kind == pbx.EvEstablished {
+		h.retractElsewhere(ev)
+	}
+}
+
+// track keeps the set of devices ringing for each call.
+func (h *hub) track(ev pbx.Event) {
+	switch {
+	case ev.State == pbx.StateAlerting:
+		m := h.alerting[ev.Call]
+		if m == nil {
+			m = make(map[string]bool)
+			h.alerting[ev.Call] = m
+		}
+		m[ev.Device] = true
+	default:
+		if m := h.alerting[ev.Call]; m != nil {
+			delete(m, ev.Device)
+			if len(m) == 0 {
+				delete(h.alerting, ev.Call)
+			}
+		}
+	}
+}
+
+// retractElsewhere clears, with cause picked-up-elsewhere, every other
+// device still ringing for a call that has just been answered, whether
+// or not the exchange says so itself: no popup may stay open anywhere.
+func (h *hub) retractElsewhere(ev pbx.Event) {
+	for dev := range h.alerting[ev.Call] {
+		if dev == ev.AnsweredBy {
+			continue
+		}
+		delete(h.alerting[ev.Call], dev)
+		u := h.owner[dev]
+		if u == nil {
+			continue
+		}
+		h.synthetic[connKey{string(ev.Call), dev}] = true
+		h.publish(u, ctiproto.Event{
+			Type: ctiproto.EventCleared, Time: ev.Time, Call: string(ev.Call),
+			Device: dev, State: string(pbx.StateCleared), Cause: string(pbx.CausePickedUpElsewhere),
+		})
+	}
+	if len(h.alerting[ev.Call]) == 0 {
+		delete(h.alerting, ev.Call)
+	}
+}
+
+// duplicateClear reports (and forgets) an exchange clear for a connection
+// the hub already cleared itself.
+func (h *hub) duplicateClear(ev pbx.Event) bool {
+	if ev.Kind != pbx.EvCleared && ev.Kind != pbx.EvDiverted {
+		return false
+	}
+	k := connKey{string(ev.Call), ev.Device}
+	if h.synthetic[k] {
+		delete(h.synthetic, k)
+		return true
+	}
+	return false
+}
+
+func (h *hub) publish(u *userLog, ev ctiproto.Event) {
+	if err := u.publish(ev); err != nil {
+		h.log.Error("event not published", "user", u.name, "type", ev.Type, "err", err)
+	}
+}
+
+func (h *hub) setStatus(s ctiproto.ExchangeStatus) {
+	h.statusMu.Lock()
+	h.status = s
+	h.statusMu.Unlock()
+}
+
+func (h *hub) exchangeStatus() ctiproto.ExchangeStatus {
+	h.statusMu.Lock()
+	defer h.statusMu.Unlock()
+	return h.status
+}

@@ -1,0 +1,290 @@
+// Package server is the Deskline CTI server: the WebSocket gateway that
+// desktops connect to (ctiproto v1), their sessions, the per-user event
+// logs with resume, the routing of exchange events to the users who own the
+// devices, and the HTTP control surface of the simulated exchange.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/pbx/sim"
+	"github.com/deskline/deskline/server/auth"
+	"github.com/deskline/deskline/server/config"
+	"github.com/gorilla/websocket"
+)
+
+// Options is what a Server is built from. cmd/deskline-server fills it
+// from the config file.
+type Options struct {
+	Exchange pbx.Exchange // required
+	// Sim, when the exchange is the simulated one, enables the sim control
+	// API under /v1/sim/.
+	Sim    *sim.Exchange
+	Auth   *auth.Auth  // required
+	Users  []auth.User // who owns which devices
+	Limits config.Limits
+	SimAPI config.SimAPI
+	Log    *slog.Logger // default slog.Default()
+	// Version is reported in the welcome and on /healthz.
+	Version string
+}
+
+// Server serves ctiproto v1. Create it with New, serve Handler(), and stop
+// it with Shutdown.
+type Server struct {
+	opts   Options
+	log    *slog.Logger
+	limits config.Limits
+	hub    *hub
+	ex     pbx.Exchange
+	auth   *auth.Auth
+	epoch  string
+	caps   []string
+
+	upgrader websocket.Upgrader
+	mux      *http.ServeMux
+
+	// The session registry has one owner: mu.
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	byToken  map[string]map[*session]struct{}
+	closing  bool
+	conns    sync.WaitGroup
+	routed   chan struct{} // closed when routing has stopped
+	stop     chan struct{} // closed by Shutdown to stop routing
+}
+
+// New builds a server and starts routing the exchange's events.
+func New(ctx context.Context, opts Options) (*Server, error) {
+	if opts.Exchange == nil || opts.Auth == nil {
+		return nil, errors.New("server: Exchange and Auth are required")
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	s := &Server{
+		opts: opts, log: opts.Log, limits: opts.Limits,
+		hub: newHub(opts.Log), ex: opts.Exchange, auth: opts.Auth,
+		epoch:    newEpoch(),
+		sessions: make(map[*session]struct{}),
+		byToken:  make(map[string]map[*session]struct{}),
+		routed:   make(chan struct{}),
+		stop:     make(chan struct{}),
+	}
+	s.upgrader = websocket.Upgrader{
+		Subprotocols:    []string{ctiproto.Subprotocol},
+		ReadBufferSize:  readBufferSize,
+		WriteBufferSize: writeBufferSize,
+		// Desktop apps are not browsers; a browser page on another origin
+		// must not ride on a user's cookies (we use none) — tokens travel
+		// inside the hello, so any origin may connect.
+		CheckOrigin: func(*http.Request) bool { return true },
+	}
+	for _, svc := range pbx.AllServices {
+		if opts.Exchange.Capabilities()[svc] {
+			s.caps = append(s.caps, string(svc))
+		}
+	}
+	if err := s.buildUsers(ctx); err != nil {
+		return nil, err
+	}
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("GET "+ctiproto.Path, s.serveWS)
+	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+	if opts.Sim != nil && opts.SimAPI.Enabled {
+		s.routeSimAPI()
+	}
+	go func() {
+		s.hub.routeLoop(opts.Exchange.Events(), s.stop)
+		close(s.routed)
+	}()
+	return s, nil
+}
+
+// Buffer sizes: most frames are events of a few hundred bytes. Small
+// buffers keep an idle connection cheap; gorilla grows writes as needed.
+const (
+	readBufferSize  = 1024
+	writeBufferSize = 1024
+)
+
+// buildUsers creates every user's log, seeded with the exchange's current
+// devices and calls, so the first welcome already tells the truth.
+func (s *Server) buildUsers(ctx context.Context) error {
+	devs, err := s.ex.Devices(ctx)
+	if err != nil {
+		return fmt.Errorf("server: list devices: %w", err)
+	}
+	calls, err := s.ex.Calls(ctx)
+	if err != nil {
+		return fmt.Errorf("server: list calls: %w", err)
+	}
+	byID := make(map[string]pbx.DeviceInfo, len(devs))
+	for _, d := range devs {
+		byID[d.ID] = d
+	}
+	for _, u := range s.opts.Users {
+		var wd []ctiproto.Device
+		for _, id := range u.Devices {
+			d, ok := byID[id]
+			if !ok {
+				return fmt.Errorf("server: user %q: device %q is not known to the exchange", u.Name, id)
+			}
+			wd = append(wd, deviceToWire(d))
+		}
+		ul := newUserLog(u.Name, s.epoch, s.limits.EventLog, wd)
+		s.hub.addUser(ul, u.Devices)
+	}
+	for _, c := range calls {
+		if u := s.hub.owner[c.Device]; u != nil {
+			u.state.seed(callToWire(c))
+		}
+		if c.State == pbx.StateAlerting {
+			s.hub.track(pbx.Event{Call: c.Call, Device: c.Device, State: c.State})
+		}
+	}
+	return nil
+}
+
+// Handler serves /v1/ws, /healthz and, for the simulated exchange, /v1/sim/.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Epoch is this server run's event epoch.
+func (s *Server) Epoch() string { return s.epoch }
+
+// Shutdown closes every connection with "going away" so clients reconnect
+// at once (to this server when it is back, or to another), and waits for
+// them until ctx ends. The caller stops the HTTP listener first.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if !s.closing {
+		close(s.stop)
+	}
+	s.closing = true
+	for sess := range s.sessions {
+		sess.kick(websocket.CloseGoingAway, "server shutting down")
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.conns.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-s.routed:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// register adds a new connection; false when the server is closing or full.
+func (s *Server) register(sess *session) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return errors.New("server is shutting down")
+	}
+	if len(s.sessions) >= s.limits.MaxConnections {
+		return fmt.Errorf("server is full (%d connections)", s.limits.MaxConnections)
+	}
+	s.sessions[sess] = struct{}{}
+	s.conns.Add(1)
+	return nil
+}
+
+func (s *Server) unregister(sess *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.sessions[sess]; !ok {
+		return
+	}
+	delete(s.sessions, sess)
+	s.unbindTokenLocked(sess)
+	s.conns.Done()
+}
+
+// bindToken records which token a session logged in with, for revocation.
+func (s *Server) bindToken(sess *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.byToken[sess.grant.TokenID]
+	if m == nil {
+		m = make(map[*session]struct{})
+		s.byToken[sess.grant.TokenID] = m
+	}
+	m[sess] = struct{}{}
+}
+
+// rebind moves a session to its refreshed token. The grant is written
+// under mu because other sessions' revocations read it.
+func (s *Server) rebind(sess *session, g auth.Grant) {
+	s.mu.Lock()
+	s.unbindTokenLocked(sess)
+	sess.grant = g
+	s.mu.Unlock()
+	s.bindToken(sess)
+}
+
+func (s *Server) unbindTokenLocked(sess *session) {
+	if m := s.byToken[sess.grant.TokenID]; m != nil {
+		delete(m, sess)
+		if len(m) == 0 {
+			delete(s.byToken, sess.grant.TokenID)
+		}
+	}
+}
+
+// dropTokens closes every connection that logged in with one of ids.
+func (s *Server) dropTokens(ids []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		for sess := range s.byToken[id] {
+			sess.kick(ctiproto.CloseTokenRevoked, "token revoked")
+		}
+	}
+}
+
+// dropUser closes every connection of a user (all their tokens are gone).
+func (s *Server) dropUser(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sess := range s.sessions {
+		if sess.grant.User != nil && sess.grant.User.Name == name {
+			sess.kick(ctiproto.CloseTokenRevoked, "all tokens revoked")
+		}
+	}
+}
+
+// connections counts open connections.
+func (s *Server) connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
+}
+
+// newEpoch names this server run. It changes at every start, which tells
+// a resuming client that the old sequence numbers mean nothing any more.
+func newEpoch() string {
+	return time.Now().UTC().Format("20060102T150405Z") + "-" + newID(4)
+}
+
+// newID returns n random bytes in lower-case base32.
+func newID(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
+}

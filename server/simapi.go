@@ -1,0 +1,141 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/deskline/deskline/pbx"
+)
+
+// maxSimRequestBytes bounds a sim API request body; they are a few fields.
+const maxSimRequestBytes = 4 << 10
+
+// simRequest is the body of every sim API call; each uses some fields.
+type simRequest struct {
+	Device string `json:"device"`
+	From   string `json:"from"`
+	Name   string `json:"name"`
+	Call   string `json:"call"`
+	To     string `json:"to"`
+}
+
+// routeSimAPI serves the simulated exchange's control surface, used by
+// the demo, the tests and the load tool to play the outside world
+// (callers ringing in, far ends hanging up).
+func (s *Server) routeSimAPI() {
+	s.mux.HandleFunc("POST /v1/sim/ring", s.simHandler(func(ctx context.Context, r simRequest) (any, error) {
+		if r.Device == "" {
+			return nil, errBadSim("device is required")
+		}
+		if r.From == "" {
+			r.From = "+4930123456"
+		}
+		id, err := s.opts.Sim.Ring(ctx, r.Device, pbx.Party{Number: r.From, Name: r.Name})
+		return map[string]string{"call": string(id)}, err
+	}))
+	s.mux.HandleFunc("POST /v1/sim/answer", s.simHandler(func(ctx context.Context, r simRequest) (any, error) {
+		return struct{}{}, s.opts.Sim.Answer(ctx, pbx.CallID(r.Call), r.Device)
+	}))
+	s.mux.HandleFunc("POST /v1/sim/hangup", s.simHandler(func(ctx context.Context, r simRequest) (any, error) {
+		if r.Device != "" {
+			return struct{}{}, s.opts.Sim.Clear(ctx, pbx.CallID(r.Call), r.Device)
+		}
+		return struct{}{}, s.opts.Sim.HangupRemote(ctx, pbx.CallID(r.Call))
+	}))
+	s.mux.HandleFunc("POST /v1/sim/call", s.simHandler(func(ctx context.Context, r simRequest) (any, error) {
+		id, err := s.opts.Sim.Call(ctx, r.Device, r.To)
+		return map[string]string{"call": string(id)}, err
+	}))
+	s.mux.HandleFunc("GET /v1/sim/calls", s.simHandler(func(ctx context.Context, _ simRequest) (any, error) {
+		calls, err := s.opts.Sim.Calls(ctx)
+		return map[string]any{"calls": calls}, err
+	}))
+	s.mux.HandleFunc("GET /v1/sim/devices", s.simHandler(func(ctx context.Context, _ simRequest) (any, error) {
+		devs, err := s.opts.Sim.Devices(ctx)
+		return map[string]any{"devices": devs}, err
+	}))
+}
+
+type errBadSim string
+
+func (e errBadSim) Error() string { return string(e) }
+
+// simHandler wraps one sim API operation: access check, body decoding,
+// JSON answer, and errors as HTTP 4xx with {"error": …}.
+func (s *Server) simHandler(op func(context.Context, simRequest) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.simAllowed(r) {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "sim API: loopback clients or an admin token only"})
+			return
+		}
+		var req simRequest
+		if r.Method == http.MethodPost {
+			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSimRequestBytes))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&req); err != nil {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "sim API: bad request body: " + err.Error()})
+				return
+			}
+		}
+		res, err := op(r.Context(), req)
+		if err != nil {
+			writeJSON(w, simStatus(err), map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, res)
+	}
+}
+
+func simStatus(err error) int {
+	var bad errBadSim
+	switch {
+	case errors.As(err, &bad), errors.Is(err, pbx.ErrInvalidNumber):
+		return http.StatusBadRequest
+	case errors.Is(err, pbx.ErrNoSuchCall), errors.Is(err, pbx.ErrNoSuchDevice):
+		return http.StatusNotFound
+	case errors.Is(err, pbx.ErrInvalidState), errors.Is(err, pbx.ErrBusy):
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// simAllowed lets loopback clients in, and others only with the admin
+// token whose SHA-256 the config holds.
+func (s *Server) simAllowed(r *http.Request) bool {
+	if ip := net.ParseIP(remoteHost(r)); ip != nil && ip.IsLoopback() {
+		return true
+	}
+	want := s.opts.SimAPI.AdminTokenHash
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if want == "" || !ok {
+		return false
+	}
+	sum := sha256.Sum256([]byte(tok))
+	return subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(strings.ToLower(want))) == 1
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// serveHealth reports liveness, the exchange link and the load.
+func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
+	st := s.hub.exchangeStatus()
+	status := "ok"
+	if !st.Available {
+		status = "degraded"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status": status, "exchange": st, "connections": s.connections(),
+		"epoch": s.epoch, "version": s.opts.Version,
+	})
+}

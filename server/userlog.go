@@ -1,0 +1,171 @@
+package server
+
+import (
+	"sync"
+
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// subscriber receives a user's encoded event frames. deliver must never
+// block: it is called while the user's log is locked. A session's deliver
+// queues the frame or, when its queue is full, drops the session (a slow
+// client is cut off and resumes; it never stalls others).
+type subscriber interface {
+	deliver(frame []byte)
+}
+
+// logEntry is one event in a user's log, kept encoded: it is encoded once
+// and written as is to every session and every replay.
+type logEntry struct {
+	seq   uint64
+	frame []byte
+}
+
+// userLog owns everything about one user that sessions share: the event
+// log with its sequence numbers, the user's view of calls and devices
+// (derived from the same events, so a snapshot and a seq always agree),
+// and the sessions that receive the events. One mutex guards it all.
+type userLog struct {
+	name  string
+	epoch string
+
+	mu    sync.Mutex
+	seq   uint64
+	ring  []logEntry // circular, len == capacity once full
+	next  int        // index in ring of the next write
+	state *callState
+	subs  map[subscriber]struct{}
+}
+
+func newUserLog(name, epoch string, capacity int, devices []ctiproto.Device) *userLog {
+	return &userLog{
+		name:  name,
+		epoch: epoch,
+		ring:  make([]logEntry, 0, capacity),
+		state: newCallState(devices),
+		subs:  make(map[subscriber]struct{}),
+	}
+}
+
+// publish numbers ev, applies it to the user's state, logs it and hands it
+// to every attached session.
+func (u *userLog) publish(ev ctiproto.Event) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	ev.Seq = u.seq + 1
+	frame, err := ctiproto.Encode(&ev)
+	if err != nil {
+		return err
+	}
+	u.seq = ev.Seq
+	u.append(logEntry{seq: ev.Seq, frame: frame})
+	u.state.apply(&ev)
+	for s := range u.subs {
+		s.deliver(frame)
+	}
+	return nil
+}
+
+func (u *userLog) append(e logEntry) {
+	if len(u.ring) < cap(u.ring) {
+		u.ring = append(u.ring, e)
+		return
+	}
+	u.ring[u.next] = e
+	u.next = (u.next + 1) % len(u.ring)
+}
+
+// oldest returns the seq of the oldest event still in the log (0 if empty).
+func (u *userLog) oldest() uint64 {
+	if len(u.ring) == 0 {
+		return 0
+	}
+	if len(u.ring) < cap(u.ring) {
+		return u.ring[0].seq
+	}
+	return u.ring[u.next].seq
+}
+
+// since returns the frames of the events after seq, in order. The caller
+// has checked that they are all still in the log.
+func (u *userLog) since(seq uint64) [][]byte {
+	n := int(u.seq - seq)
+	out := make([][]byte, 0, n)
+	l := len(u.ring)
+	start := (u.next + l - n) % max(l, 1)
+	if len(u.ring) < cap(u.ring) {
+		start = l - n
+	}
+	for i := range n {
+		out = append(out, u.ring[(start+i)%l].frame)
+	}
+	return out
+}
+
+// attachment is what a session gets when it joins a user's log: either a
+// replay of the events it missed, or a fresh snapshot.
+type attachment struct {
+	epoch   string
+	seq     uint64
+	resumed bool
+	resync  string // why a requested resume was refused
+	replay  [][]byte
+	devices []ctiproto.Device
+	calls   []ctiproto.Call
+}
+
+// Reasons a resume is refused (Welcome.Resync).
+const (
+	resyncEpochChanged = "epoch-changed"
+	resyncGapTooOld    = "gap-too-old"
+	resyncSeqAhead     = "seq-ahead"
+)
+
+// attach registers s and decides, atomically with respect to publish,
+// whether resume can be honoured: everything after the returned seq
+// reaches s through deliver, everything up to it through the attachment.
+func (u *userLog) attach(s subscriber, resume *ctiproto.Resume) attachment {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.subs[s] = struct{}{}
+	a := attachment{epoch: u.epoch, seq: u.seq}
+	if resume != nil {
+		switch {
+		case resume.Epoch != u.epoch:
+			a.resync = resyncEpochChanged
+		case resume.Seq > u.seq:
+			a.resync = resyncSeqAhead
+		case resume.Seq < u.seq && resume.Seq+1 < u.oldest():
+			a.resync = resyncGapTooOld
+		default:
+			a.resumed = true
+			a.replay = u.since(resume.Seq)
+			return a
+		}
+	}
+	a.devices, a.calls = u.state.snapshot()
+	return a
+}
+
+func (u *userLog) detach(s subscriber) {
+	u.mu.Lock()
+	delete(u.subs, s)
+	u.mu.Unlock()
+}
+
+// snapshot returns the user's devices and calls with the seq they reflect.
+func (u *userLog) snapshot() (uint64, []ctiproto.Device, []ctiproto.Call) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	d, c := u.state.snapshot()
+	return u.seq, d, c
+}
+
+// hasConn reports whether the user's device is in call, as the user's
+// event stream says.
+func (u *userLog) hasConn(call, device string) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	_, ok := u.state.calls[connKey{call, device}]
+	return ok
+}
