@@ -28,7 +28,6 @@ func TestBadFramesGetErrorsAndConnectionSurvives(t *testing.T) {
 		{"mistyped field", `{"type":"set-dnd","id":"u4","device":"201","on":"yes"}`, ctiproto.CodeInvalidField, "on", "u4"},
 		{"unknown field", `{"type":"ping","id":"u5","hack":1}`, ctiproto.CodeInvalidField, "hack", "u5"},
 		{"server type from client", `{"type":"welcome","id":"u6"}`, ctiproto.CodeUnknownType, "type", "u6"},
-		{"second hello", `{"type":"hello","id":"u7","user":"ann","password":"secret"}`, ctiproto.CodeProtocolError, "", "u7"},
 		{"unknown call", `{"type":"hold","id":"u8","call":"c-999999","device":"201"}`, ctiproto.CodeNotFound, "call", "u8"},
 		{"bad number", `{"type":"make-call","id":"u9","device":"201","to":"call me"}`, ctiproto.CodeInvalidNumber, "to", "u9"},
 	} {
@@ -45,6 +44,16 @@ func TestBadFramesGetErrorsAndConnectionSurvives(t *testing.T) {
 	}
 	ann.expectError(ctiproto.CodeBadFrame)
 	ann.do(&ctiproto.Simple{Type: ctiproto.TypePing, ID: "alive"})
+}
+
+func TestSecondHelloClosesWith4000(t *testing.T) {
+	e := newEnv(t)
+	ann := e.login("ann")
+	ann.send(&ctiproto.Hello{ID: "again", User: "ann", Password: "secret"})
+	if got := ann.expectError(ctiproto.CodeProtocolError); got.ID != "again" {
+		t.Fatalf("error id %q", got.ID)
+	}
+	ann.expectClose(ctiproto.CloseProtocolError)
 }
 
 func TestCommandBeforeHello(t *testing.T) {

@@ -132,14 +132,18 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 }
 
 // refresh swaps this connection's token for a new one; the connection
-// stays open and is now bound to the new token.
+// stays open and is now bound to the new token, others on the old token
+// are closed.
 func (s *session) refresh() (*ctiproto.Result, error) {
 	g, err := s.srv.auth.Refresh(s.token)
 	if err != nil {
 		return nil, err
 	}
+	old := s.grant.TokenID
 	s.srv.rebind(s, g)
 	s.token = g.Token
+	// Other connections on the old token lose it: it no longer exists.
+	s.afterReply = func() { s.srv.dropTokens([]string{old}) }
 	exp := g.Expires
 	return &ctiproto.Result{Token: g.Token, Expires: &exp}, nil
 }

@@ -127,7 +127,8 @@ func (s *session) handleFrame(data []byte) {
 	}
 	if h, ok := m.(*ctiproto.Hello); ok {
 		if s.user != nil {
-			s.reply(&ctiproto.Error{ID: h.ID, Code: ctiproto.CodeProtocolError, Message: "already logged in: hello is only the first frame"})
+			s.reply(&ctiproto.Error{ID: h.ID, Code: ctiproto.CodeProtocolError, Message: "hello: this connection is already logged in"})
+			s.kick(ctiproto.CloseProtocolError, "second hello")
 			return
 		}
 		s.hello(h)

@@ -65,6 +65,8 @@ func TestTokenLifecycle(t *testing.T) {
 	if res.Token == "" || res.Token == tok || res.Expires == nil {
 		t.Fatalf("refresh result %+v", res)
 	}
+	// The first connection used the token refresh replaced: closed.
+	first.expectClose(ctiproto.CloseTokenRevoked)
 	stale := e.dial()
 	stale.send(&ctiproto.Hello{ID: "h", Token: tok})
 	stale.expectError(ctiproto.CodeTokenInvalid)
@@ -75,11 +77,15 @@ func TestTokenLifecycle(t *testing.T) {
 	second.do(&ctiproto.RevokeToken{ID: "rv"})
 	second.expectClose(ctiproto.CloseTokenRevoked)
 	third.expectClose(ctiproto.CloseTokenRevoked)
-	// The first connection used the token refresh replaced; it stays
-	// open until every token of the user is revoked.
-	first.do(&ctiproto.Simple{Type: ctiproto.TypePing, ID: "p"})
-	first.do(&ctiproto.RevokeToken{ID: "all", All: true})
-	first.expectClose(ctiproto.CloseTokenRevoked)
+	// Log out everywhere: every connection of the user closes.
+	fourth := e.login("ann")
+	fifth := e.login("ann")
+	fourth.do(&ctiproto.RevokeToken{ID: "all", All: true})
+	fourth.expectClose(ctiproto.CloseTokenRevoked)
+	fifth.expectClose(ctiproto.CloseTokenRevoked)
+	gone := e.dial()
+	gone.send(&ctiproto.Hello{ID: "h", Token: fifth.welcome.Token})
+	gone.expectError(ctiproto.CodeTokenInvalid)
 }
 
 func TestTokenExpiry(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx"
 )
 
@@ -55,11 +56,19 @@ func (s *Server) routeSimAPI() {
 	}))
 	s.mux.HandleFunc("GET /v1/sim/calls", s.simHandler(func(ctx context.Context, _ simRequest) (any, error) {
 		calls, err := s.opts.Sim.Calls(ctx)
-		return map[string]any{"calls": calls}, err
+		out := make([]ctiproto.Call, len(calls))
+		for i, c := range calls {
+			out[i] = callToWire(c)
+		}
+		return map[string]any{"calls": out}, err
 	}))
 	s.mux.HandleFunc("GET /v1/sim/devices", s.simHandler(func(ctx context.Context, _ simRequest) (any, error) {
 		devs, err := s.opts.Sim.Devices(ctx)
-		return map[string]any{"devices": devs}, err
+		out := make([]ctiproto.Device, len(devs))
+		for i, d := range devs {
+			out[i] = deviceToWire(d)
+		}
+		return map[string]any{"devices": out}, err
 	}))
 }
 

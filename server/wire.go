@@ -22,6 +22,9 @@ func toWire(ev pbx.Event) ctiproto.Event {
 		NewCall:    string(ev.NewCall),
 		To:         ev.To,
 	}
+	if w.Cause == "" && (ev.Kind == pbx.EvCleared || ev.Kind == pbx.EvFailed) {
+		w.Cause = string(pbx.CauseNormal) // the protocol requires a cause
+	}
 	if ev.Other != (pbx.Party{}) {
 		w.Other = &ctiproto.Party{Number: ev.Other.Number, Name: ev.Other.Name}
 	}

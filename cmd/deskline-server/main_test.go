@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/deskline/deskline/server/config"
+)
+
+// startDemo runs serve on the demo configuration on a free loopback port
+// and returns its host:port; the server stops when the test ends.
+func startDemo(t *testing.T) string {
+	t.Helper()
+	cfg := config.Demo()
+	cfg.Listen = "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, cfg, true, slog.New(slog.NewTextHandler(io.Discard, nil)), pw)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if addr, ok := strings.CutPrefix(sc.Text(), "Deskline CTI server on ws://"); ok {
+			go io.Copy(io.Discard, pr)
+			return strings.TrimSuffix(addr, "/v1/ws")
+		}
+	}
+	t.Fatal("server printed no address")
+	return ""
+}
+
+// The README's promise: the demo server rings 201 from the CLI and a
+// client logged in as demo sees delivered, then cleared.
+func TestDemoRingReachesWatcher(t *testing.T) {
+	addr := startDemo(t)
+	var watchErr bytes.Buffer
+	watchOut := &lineWriter{first: make(chan struct{})}
+	watched := make(chan int)
+	go func() {
+		watched <- run([]string{"watch", "-url", "ws://" + addr + "/v1/ws", "-user", "demo", "-password", "demo", "-n", "2"},
+			nil, watchOut, &watchErr)
+	}()
+	select { // the welcome is printed: the watcher is logged in
+	case <-watchOut.first:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("watch did not log in: %s", watchErr.String())
+	}
+
+	var out, errb bytes.Buffer
+	if code := run([]string{"sim", "-server", "http://" + addr, "ring", "201", "--from", "+49 30 1234567", "--name", "Jane Doe"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("sim ring: %d %s", code, errb.String())
+	}
+	var rung struct{ Call string }
+	if err := json.Unmarshal(out.Bytes(), &rung); err != nil || rung.Call == "" {
+		t.Fatalf("sim ring printed %q", out.String())
+	}
+	if code := run([]string{"sim", "-server", "http://" + addr, "hangup", rung.Call}, nil, io.Discard, &errb); code != 0 {
+		t.Fatalf("sim hangup: %s", errb.String())
+	}
+	select {
+	case code := <-watched:
+		if code != 0 {
+			t.Fatalf("watch exited %d: %s", code, watchErr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("watch saw no events")
+	}
+	lines := strings.Split(strings.TrimSpace(watchOut.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], `"type":"welcome"`) ||
+		!strings.Contains(lines[1], `"type":"delivered"`) || !strings.Contains(lines[1], `"name":"Jane Doe"`) ||
+		!strings.Contains(lines[2], `"type":"cleared"`) {
+		t.Fatalf("watch printed:\n%s", watchOut.String())
+	}
+}
+
+// lineWriter collects output and signals its first write.
+type lineWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	first chan struct{}
+	once  sync.Once
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.once.Do(func() { close(w.first) })
+	return w.buf.Write(p)
+}
+
+func (w *lineWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestSimCommandErrors(t *testing.T) {
+	addr := startDemo(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"ring"}, 2, "ring needs DEVICE"},
+		{[]string{"ring", "999"}, 1, "not an extension or group"},
+		{[]string{"answer", "c-404", "201"}, 1, "no such call"},
+		{[]string{"explode"}, 2, `unknown command "explode"`},
+	} {
+		var errb bytes.Buffer
+		code := run(append([]string{"sim", "-server", "http://" + addr}, tc.args...), nil, io.Discard, &errb)
+		if code != tc.code || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("sim %v: exit %d, stderr %q; want %d with %q", tc.args, code, errb.String(), tc.code, tc.want)
+		}
+	}
+	var errb bytes.Buffer
+	if code := run([]string{"sim", "-server", "http://127.0.0.1:1", "calls"}, nil, io.Discard, &errb); code != 1 ||
+		!strings.Contains(errb.String(), "server not reachable") {
+		t.Errorf("unreachable server: exit %d %q", code, errb.String())
+	}
+}
+
+func TestCheckConfigCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.toml")
+	os.WriteFile(good, config.DemoFile(), 0o600)
+	var out, errb bytes.Buffer
+	if code := run([]string{"check-config", good}, nil, &out, &errb); code != 0 || !strings.Contains(out.String(), "ok") {
+		t.Fatalf("demo config: exit %d %s %s", code, out.String(), errb.String())
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("listen = \"nowhere\"\n\n[limits]\nsend_queue = 1\n"), 0o600)
+	errb.Reset()
+	code := run([]string{"check-config", bad}, nil, io.Discard, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "bad.toml:1:") || !strings.Contains(errb.String(), "bad.toml:4:") {
+		t.Fatalf("bad config: exit %d\n%s", code, errb.String())
+	}
+}
+
+func TestServeRefusesBadConfig(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	os.WriteFile(bad, []byte("[exchange]\ntype = \"pbx9000\"\n"), 0o600)
+	var errb bytes.Buffer
+	if code := run([]string{"serve", "-config", bad}, nil, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "bad.toml:2:") {
+		t.Fatalf("serve with bad config: exit %d %q", code, errb.String())
+	}
+}
+
+func TestHashPasswordCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"hash-password"}, strings.NewReader("correct horse\n"), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.HasPrefix(out.String(), `password_hash = "$2a$12$`) || strings.Contains(out.String()+errb.String(), "correct horse") {
+		t.Fatalf("output %q / %q", out.String(), errb.String())
+	}
+	if code := run([]string{"hash-password"}, strings.NewReader("\n"), io.Discard, io.Discard); code != 1 {
+		t.Fatalf("empty password accepted")
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var errb bytes.Buffer
+	if code := run([]string{"frobnicate"}, nil, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "unknown command") {
+		t.Fatalf("exit %d %q", code, errb.String())
+	}
+}
