@@ -17,6 +17,7 @@ import (
 // the hub made up) is owned by the single goroutine that runs routeLoop.
 type hub struct {
 	log      *slog.Logger
+	ex       pbx.Exchange        // asked for the truth after an outage
 	users    map[string]*userLog // by user name
 	owner    map[string]*userLog // by device id
 	alerting map[pbx.CallID]map[string]bool
@@ -28,9 +29,10 @@ type hub struct {
 	status   ctiproto.ExchangeStatus
 }
 
-func newHub(log *slog.Logger) *hub {
+func newHub(log *slog.Logger, ex pbx.Exchange) *hub {
 	return &hub{
 		log:       log,
+		ex:        ex,
 		users:     make(map[string]*userLog),
 		owner:     make(map[string]*userLog),
 		alerting:  make(map[pbx.CallID]map[string]bool),
@@ -68,6 +70,9 @@ func (h *hub) route(ev pbx.Event) {
 		h.setStatus(ctiproto.ExchangeStatus{Available: ev.Available, Reason: ev.Reason})
 		for _, u := range h.users {
 			h.publish(u, toWire(ev))
+		}
+		if ev.Available {
+			h.reconcile(ev.Time)
 		}
 		return
 	}

@@ -74,7 +74,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, log: opts.Log, limits: opts.Limits,
-		hub: newHub(opts.Log), ex: opts.Exchange, auth: opts.Auth,
+		hub: newHub(opts.Log, opts.Exchange), ex: opts.Exchange, auth: opts.Auth,
 		epoch:    newEpoch(),
 		sessions: make(map[*session]struct{}),
 		byToken:  make(map[string]map[*session]struct{}),

@@ -134,3 +134,39 @@ func (x *Exchange) SetRegistered(ctx context.Context, device string, on bool) er
 	x.emitDeviceState(d)
 	return nil
 }
+
+// Outage plays the link to the exchange failing, or the PBX going down:
+// an exchange-state event (available false, reason) goes out and every
+// service, query and control call fails with pbx.ErrUnavailable until
+// Restore. With lose, every call in progress is dropped without a single
+// event, as a restarting PBX loses them: the CTI server must notice that
+// on Restore and clear them on the desktops.
+func (x *Exchange) Outage(reason string, lose bool) {
+	if reason == "" {
+		reason = "exchange unreachable"
+	}
+	x.mu.Lock()
+	defer x.unlock()
+	if x.closed || x.down != "" {
+		return
+	}
+	x.down = reason
+	if lose {
+		for _, c := range x.calls {
+			x.end(c)
+		}
+	}
+	x.emit(pbx.Event{Kind: pbx.EvExchangeState, Available: false, Reason: reason})
+}
+
+// Restore ends an Outage: an exchange-state event (available true) goes out
+// and services work again.
+func (x *Exchange) Restore() {
+	x.mu.Lock()
+	defer x.unlock()
+	if x.closed || x.down == "" {
+		return
+	}
+	x.down = ""
+	x.emit(pbx.Event{Kind: pbx.EvExchangeState, Available: true})
+}

@@ -34,6 +34,7 @@ type Exchange struct {
 
 	mu          sync.Mutex // owns every field below and all calls and legs
 	closed      bool
+	down        string // why the exchange is unreachable (Outage); "" when up
 	devices     map[string]*device
 	order       []*device // configuration order, for Devices
 	groups      map[string]*group
@@ -105,6 +106,11 @@ func (x *Exchange) lock(ctx context.Context) error {
 	if x.closed {
 		x.mu.Unlock()
 		return pbx.ErrUnavailable
+	}
+	if x.down != "" {
+		reason := x.down
+		x.mu.Unlock()
+		return fmt.Errorf("%s: %w", reason, pbx.ErrUnavailable)
 	}
 	return nil
 }

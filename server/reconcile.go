@@ -1,0 +1,98 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
+)
+
+// reconcileTimeout bounds the state queries after the exchange comes back.
+const reconcileTimeout = 10 * time.Second
+
+// reconcile runs when the exchange is available again after an outage.
+// Events may have been lost while the link was down (a restarted PBX loses
+// its calls without a word), so the hub asks the exchange what is true
+// now and tells each user the difference: calls that are gone are cleared
+// with cause exchange-restarted (no ghost call ringing for ever), calls the
+// user does not know are announced, changed devices get a device-state.
+// Runs on the routing goroutine, so no exchange event interleaves.
+func (h *hub) reconcile(now time.Time) {
+	ctx, cancel := context.WithTimeout(context.Background(), reconcileTimeout)
+	defer cancel()
+	calls, err := h.ex.Calls(ctx)
+	if err != nil {
+		h.log.Error("reconcile: list calls", "err", err)
+		return
+	}
+	devs, err := h.ex.Devices(ctx)
+	if err != nil {
+		h.log.Error("reconcile: list devices", "err", err)
+		return
+	}
+	live := make(map[connKey]pbx.Call, len(calls))
+	for _, c := range calls {
+		live[connKey{string(c.Call), c.Device}] = c
+	}
+	h.alerting = make(map[pbx.CallID]map[string]bool)
+	clear(h.synthetic)
+	for _, c := range calls {
+		if c.State == pbx.StateAlerting {
+			h.track(pbx.Event{Call: c.Call, Device: c.Device, State: c.State})
+		}
+	}
+	for _, u := range h.users {
+		for _, ev := range u.diff(live, devs, now) {
+			h.publish(u, ev)
+		}
+	}
+}
+
+// diff lists the events that bring the user's state to what the exchange
+// reports.
+func (u *userLog) diff(live map[connKey]pbx.Call, devs []pbx.DeviceInfo, now time.Time) []ctiproto.Event {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var evs []ctiproto.Event
+	for k := range u.state.calls {
+		if _, ok := live[k]; !ok {
+			evs = append(evs, ctiproto.Event{Type: ctiproto.EventCleared, Time: now, Call: k.call,
+				Device: k.device, State: string(pbx.StateCleared), Cause: string(pbx.CauseExchangeRestarted)})
+		}
+	}
+	for k, c := range live {
+		if _, mine := u.state.devices[k.device]; !mine {
+			continue
+		}
+		if have, ok := u.state.calls[k]; !ok || have.State != string(c.State) {
+			evs = append(evs, announce(c))
+		}
+	}
+	for _, d := range devs {
+		if have, ok := u.state.devices[d.ID]; ok && *have != deviceToWire(d) {
+			evs = append(evs, toWire(pbx.Event{Kind: pbx.EvDeviceState, Time: now, Device: d.ID, DeviceState: &d}))
+		}
+	}
+	return evs
+}
+
+// announce is the event that puts a connection the user did not know
+// about into their state.
+func announce(c pbx.Call) ctiproto.Event {
+	ev := pbx.Event{Time: c.Since, Call: c.Call, Device: c.Device, State: c.State,
+		Direction: c.Direction, Other: c.Other}
+	switch {
+	case c.State == pbx.StateAlerting:
+		ev.Kind = pbx.EvDelivered
+	case c.State == pbx.StateInitiated:
+		ev.Kind = pbx.EvInitiated
+	case c.State == pbx.StateHeld:
+		ev.Kind, ev.By = pbx.EvHeld, c.Device
+	case c.Answered:
+		ev.Kind, ev.AnsweredBy = pbx.EvEstablished, c.Device
+	default:
+		ev.Kind = pbx.EvOriginated
+	}
+	return toWire(ev)
+}
