@@ -59,6 +59,7 @@ func (s *session) readLoop() {
 		}
 		s.conn.Close()
 		s.srv.unregister(s)
+		s.logEnd(err)
 	}()
 	s.conn.SetReadLimit(int64(lim.MaxMessageBytes))
 	s.conn.SetReadDeadline(time.Now().Add(lim.HelloTimeout))
@@ -102,6 +103,23 @@ func (s *session) linger() {
 
 // maxLingerBytes bounds what linger reads and discards.
 const maxLingerBytes = 1 << 20
+
+// logEnd writes the session's last log line, with why it ended.
+func (s *session) logEnd(err error) {
+	user := ""
+	if s.user != nil {
+		user = s.user.name
+	}
+	s.srv.log.Info("session ended", "session", s.id, "user", user, "addr", s.addr,
+		"close", s.closeCode, "reason", s.closeText, "read", errText(err))
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
 
 // readFailed closes the session with the reason the read ended.
 func (s *session) readFailed(err error) {
