@@ -5,7 +5,7 @@ BIN   := bin
 PKGS  := ./...
 export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 
-.PHONY: run test bench lint build deps clean
+.PHONY: run test bench load lint build deps clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -23,9 +23,15 @@ test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 
-# Go benchmarks of the hot paths, short.
+# Go benchmarks of the hot paths, then a short load run (1,000 real
+# WebSocket clients against a server process on loopback).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s ./ctiproto ./pbx/sim ./server/...
+	$(GO) run ./cmd/deskline-load -clients 1000 -rate 500 -duration 10s
+
+# The load tool alone; pass flags with ARGS="-clients 10000 -rate 0".
+load:
+	$(GO) run ./cmd/deskline-load $(ARGS)
 
 lint:
 	$(GO) vet $(PKGS)

@@ -84,5 +84,5 @@ const (
 
 	// DefaultEventLog is how many of a user's latest events the server
 	// keeps for resume (configurable).
-	DefaultEventLog = 4096
+	DefaultEventLog = 1024
 )

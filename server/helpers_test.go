@@ -139,6 +139,9 @@ type client struct {
 	welcome *ctiproto.Welcome
 	n       int
 	seq     uint64
+	// pending holds events read while waiting for a result; next returns
+	// them first, so an event that overtook a result is not lost to the test.
+	pending []ctiproto.Message
 }
 
 func (e *testEnv) dial() *client {
@@ -183,6 +186,11 @@ func (c *client) sendRaw(b []byte) {
 // next reads the next message, failing the test after 5 s.
 func (c *client) next() ctiproto.Message {
 	c.t.Helper()
+	if len(c.pending) > 0 {
+		m := c.pending[0]
+		c.pending = c.pending[1:]
+		return m
+	}
 	m, err := c.read(5 * time.Second)
 	if err != nil {
 		c.t.Fatalf("read: %v", err)
@@ -236,14 +244,17 @@ func (c *client) expectEvent(typ, device string) *ctiproto.Event {
 func (c *client) expectResult(id string) (*ctiproto.Result, []*ctiproto.Event) {
 	c.t.Helper()
 	var evs []*ctiproto.Event
+	var keep []ctiproto.Message
 	for {
 		switch m := c.next().(type) {
 		case *ctiproto.Event:
 			evs = append(evs, m)
+			keep = append(keep, m)
 		case *ctiproto.Result:
 			if m.ID != id {
 				c.t.Fatalf("result for %q, want %q", m.ID, id)
 			}
+			c.pending = append(keep, c.pending...)
 			return m, evs
 		default:
 			c.t.Fatalf("want result %s, got %s", id, dump(m))
@@ -252,18 +263,21 @@ func (c *client) expectResult(id string) (*ctiproto.Result, []*ctiproto.Event) {
 }
 
 // expectError reads until a message that is not an event; it must be an
-// error with code.
+// error with code. The events read on the way stay pending.
 func (c *client) expectError(code string) *ctiproto.Error {
 	c.t.Helper()
+	var keep []ctiproto.Message
 	for {
 		m := c.next()
 		if _, ok := m.(*ctiproto.Event); ok {
+			keep = append(keep, m)
 			continue
 		}
 		e, ok := m.(*ctiproto.Error)
 		if !ok || e.Code != code {
 			c.t.Fatalf("want error %s, got %s", code, dump(m))
 		}
+		c.pending = append(keep, c.pending...)
 		return e
 	}
 }

@@ -31,17 +31,22 @@ type userLog struct {
 
 	mu    sync.Mutex
 	seq   uint64
-	ring  []logEntry // circular, len == capacity once full
-	next  int        // index in ring of the next write
+	limit int        // how many events the log keeps
+	ring  []logEntry // grows to limit, then circular
+	next  int        // once full: index of the oldest entry, the next overwritten
 	state *callState
 	subs  map[subscriber]struct{}
 }
 
-func newUserLog(name, epoch string, capacity int, devices []ctiproto.Device) *userLog {
+// newUserLog makes an empty log that keeps the last limit events. The
+// ring grows as events come: allocating every user's full log up front
+// would hold gigabytes for a large site, and the garbage collector would
+// count all of it as live.
+func newUserLog(name, epoch string, limit int, devices []ctiproto.Device) *userLog {
 	return &userLog{
 		name:  name,
 		epoch: epoch,
-		ring:  make([]logEntry, 0, capacity),
+		limit: max(limit, 1),
 		state: newCallState(devices),
 		subs:  make(map[subscriber]struct{}),
 	}
@@ -67,7 +72,7 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 }
 
 func (u *userLog) append(e logEntry) {
-	if len(u.ring) < cap(u.ring) {
+	if len(u.ring) < u.limit {
 		u.ring = append(u.ring, e)
 		return
 	}
@@ -76,12 +81,10 @@ func (u *userLog) append(e logEntry) {
 }
 
 // oldest returns the seq of the oldest event still in the log (0 if empty).
+// While the ring grows, next is 0 and the oldest is at index 0.
 func (u *userLog) oldest() uint64 {
 	if len(u.ring) == 0 {
 		return 0
-	}
-	if len(u.ring) < cap(u.ring) {
-		return u.ring[0].seq
 	}
 	return u.ring[u.next].seq
 }
@@ -92,10 +95,7 @@ func (u *userLog) since(seq uint64) [][]byte {
 	n := int(u.seq - seq)
 	out := make([][]byte, 0, n)
 	l := len(u.ring)
-	start := (u.next + l - n) % max(l, 1)
-	if len(u.ring) < cap(u.ring) {
-		start = l - n
-	}
+	start := u.next + l - n // the newest n entries end just before next
 	for i := range n {
 		out = append(out, u.ring[(start+i)%l].frame)
 	}

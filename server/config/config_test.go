@@ -28,7 +28,7 @@ func TestDefault(t *testing.T) {
 		t.Errorf("users/tokens/login = %v %+v %+v", c.Users, c.Tokens, c.Login)
 	}
 	want := Limits{MaxMessageBytes: 65536, SendQueue: 256, CommandsPerSecond: 20, CommandBurst: 40,
-		EventLog: 4096, PingInterval: 30 * time.Second, PongWait: 60 * time.Second,
+		EventLog: 1024, PingInterval: 30 * time.Second, PongWait: 60 * time.Second,
 		WriteWait: 10 * time.Second, HelloTimeout: 10 * time.Second, MaxConnections: 20000}
 	if c.Limits != want {
 		t.Errorf("limits = %+v", c.Limits)

@@ -18,7 +18,7 @@ func Default() Config {
 			SendQueue:         256,
 			CommandsPerSecond: 20,
 			CommandBurst:      40,
-			EventLog:          4096,
+			EventLog:          1024,
 			PingInterval:      30 * time.Second,
 			PongWait:          60 * time.Second,
 			WriteWait:         10 * time.Second,

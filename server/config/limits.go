@@ -19,8 +19,9 @@ type Limits struct {
 	// CommandBurst is how many commands may come at once (default 40).
 	CommandBurst int `toml:"command_burst"`
 	// EventLog is how many events are kept per user for resuming after a
-	// reconnect (default 4096: hours of a busy reception's events; older
-	// gaps get a fresh snapshot instead).
+	// reconnect (default 1024: an hour or more of a busy reception's
+	// events, at about 0.5 KB of memory each; older gaps get a fresh
+	// snapshot instead).
 	EventLog int `toml:"event_log"`
 	// PingInterval is how often the server pings an idle client (default
 	// 30s: below the 60s idle timeout common in NATs and proxies).

@@ -1,0 +1,177 @@
+// Command deskline-load measures a Deskline server under load, on one
+// machine, over loopback only.
+//
+// It builds (or takes) the server binary, writes a config with N users
+// (u0001…, each owning one simulated extension 2001…), starts the server
+// as a child process, opens N real WebSocket clients (ctiproto v1, password
+// login), measures the server's memory per idle connection, then rings and
+// hangs up calls through the sim HTTP API at a target rate and measures
+// how every event reaches its client: latency (now − event time, the
+// exchange stamps the time at emission), lost and duplicated events, and
+// the server's CPU time. The child is always stopped on exit.
+//
+//	go run ./cmd/deskline-load -clients 1000 -rate 500 -duration 10s
+//	go run ./cmd/deskline-load -clients 1000 -rate 0 -duration 10s   # as fast as it goes
+//
+// The exit status is 0 when every expected event arrived exactly once,
+// 1 when the run failed or events went missing, 2 on bad flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the tool's settings; flags fills them, tests set them.
+type options struct {
+	Clients   int           // WebSocket clients, one user and device each
+	Rate      float64       // target calls per second; 0 = as fast as the workers go
+	Duration  time.Duration // length of the load phase
+	Workers   int           // concurrent HTTP workers driving the sim API
+	Dialers   int           // concurrent connection attempts while connecting
+	Drain     time.Duration // how long to wait for outstanding events after the load
+	Settle    time.Duration // wait before sampling the server's RSS
+	Timeout   time.Duration // hard limit for the whole run
+	ServerBin string        // server binary; "" = go build it into the temp dir
+	EventLog  int           // the server's limits.event_log; 0 = its default
+	GCTrace   bool          // run the server with GODEBUG=gctrace=1 and report its GC cycles
+	JSON      bool          // print the report as JSON
+	Keep      bool          // keep the temp dir (config, server log)
+	Command   string        // the command line, for the report
+}
+
+func defaultOptions() options {
+	return options{
+		Clients: 1000, Rate: 500, Duration: 10 * time.Second, Workers: 32, Dialers: 50,
+		Drain: 10 * time.Second, Settle: 2 * time.Second, Timeout: 3 * time.Minute,
+	}
+}
+
+func main() {
+	os.Exit(mainCode(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func mainCode(args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if err := raiseFileLimit(o.Clients); err != nil {
+		fmt.Fprintf(stderr, "deskline-load: %v\n", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := run(ctx, o, stderr)
+	if rep != nil {
+		if werr := rep.write(stdout, o.JSON); werr != nil {
+			fmt.Fprintf(stderr, "deskline-load: %v\n", werr)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "deskline-load: %v\n", err)
+		return 1
+	}
+	if !rep.Complete {
+		fmt.Fprintln(stderr, "deskline-load: FAIL: not every expected event arrived exactly once")
+		return 1
+	}
+	return 0
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	o := defaultOptions()
+	fs := flag.NewFlagSet("deskline-load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.Clients, "clients", o.Clients, "WebSocket clients to connect, one user and one sim device each")
+	fs.Float64Var(&o.Rate, "rate", o.Rate, "target calls per second (each call: ring + hangup = 2 events); 0 = as fast as the workers go")
+	fs.DurationVar(&o.Duration, "duration", o.Duration, "length of the load phase")
+	fs.IntVar(&o.Workers, "workers", o.Workers, "concurrent HTTP keep-alive workers driving the sim API")
+	fs.IntVar(&o.Dialers, "dialers", o.Dialers, "concurrent connection attempts while connecting the clients")
+	fs.DurationVar(&o.Drain, "drain", o.Drain, "how long to wait after the load for events still on their way")
+	fs.DurationVar(&o.Settle, "settle", o.Settle, "wait before sampling the server's RSS (idle, after start and after connecting)")
+	fs.DurationVar(&o.Timeout, "timeout", o.Timeout, "hard limit for the whole run; the server is stopped when it passes")
+	fs.StringVar(&o.ServerBin, "server-bin", "", "deskline-server binary to run (default: go build ./cmd/deskline-server into a temp dir)")
+	fs.IntVar(&o.EventLog, "event-log", 0, "the server's limits.event_log (events kept per user); 0 = the server's default")
+	fs.BoolVar(&o.GCTrace, "gctrace", false, "run the server with GODEBUG=gctrace=1 and report its GC cycles")
+	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	fs.BoolVar(&o.Keep, "keep", false, "keep the temp dir with the config and the server log")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: deskline-load [FLAGS]\n\nLoad-test a Deskline server on loopback (it is started as a child process).\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if err := o.check(); err != nil {
+		fmt.Fprintf(stderr, "deskline-load: %v\n", err)
+		return o, err
+	}
+	o.Command = commandLine(args)
+	return o, nil
+}
+
+func (o options) check() error {
+	switch {
+	case o.Clients < 1 || o.Clients > maxClients:
+		return fmt.Errorf("-clients %d: want 1 to %d", o.Clients, maxClients)
+	case o.Rate < 0:
+		return fmt.Errorf("-rate %g: want 0 (unlimited) or more", o.Rate)
+	case o.Duration <= 0, o.Timeout <= 0, o.Drain < 0, o.Settle < 0:
+		return errors.New("-duration and -timeout must be positive, -drain and -settle not negative")
+	case o.Workers < 1 || o.Dialers < 1:
+		return errors.New("-workers and -dialers must be at least 1")
+	case o.EventLog < 0:
+		return fmt.Errorf("-event-log %d: want 0 (the server's default) or more", o.EventLog)
+	}
+	return nil
+}
+
+// commandLine is how the tool was invoked, quoted where needed.
+func commandLine(args []string) string {
+	parts := []string{filepath.Base(os.Args[0])}
+	for _, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\"'\\$") {
+			a = strconv.Quote(a)
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
+}
+
+// raiseFileLimit lifts the soft limit on open files to the hard one. It
+// goes through syscall.Setrlimit, so the server child inherits the raised
+// limit too (the limit Go raises by itself at start is not passed on).
+func raiseFileLimit(clients int) error {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return fmt.Errorf("open-file limit: %w", err)
+	}
+	lim.Cur = lim.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return fmt.Errorf("raise open-file limit to %d: %w", lim.Max, err)
+	}
+	if need := uint64(clients) + fdReserve; lim.Cur < need {
+		return fmt.Errorf("-clients %d needs about %d open files, the hard limit is %d (ulimit -Hn)", clients, need, lim.Cur)
+	}
+	return nil
+}
+
+// fdReserve are the files besides the clients: HTTP workers, logs, pipes.
+const fdReserve = 200
+
+// maxClients keeps device ids (2000+i) within 8 digits.
+const maxClients = 1_000_000
