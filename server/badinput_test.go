@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/server/config"
 	"github.com/gorilla/websocket"
 )
@@ -126,4 +128,92 @@ func TestShutdownSaysGoingAway(t *testing.T) {
 	ann := e.login("ann")
 	go e.srv.Shutdown(context.Background())
 	ann.expectClose(websocket.CloseGoingAway)
+}
+
+// A withheld number and an absurd caller name still make a valid screen
+// pop, and the user can still log in while that call rings.
+func TestOddCallerStillPops(t *testing.T) {
+	e := newEnv(t)
+	ann := e.login("ann")
+	huge := strings.Repeat("Ä", 3000) // 6000 bytes of UTF-8
+	if _, err := e.sim.Ring(context.Background(), "201", pbx.Party{Name: huge}); err != nil {
+		t.Fatal(err)
+	}
+	ev := ann.expectEvent(ctiproto.EventDelivered, "201")
+	if ev.Other == nil || ev.Other.Number != "" || len(ev.Other.Name) > ctiproto.MaxTextLength || !utf8.ValidString(ev.Other.Name) {
+		t.Fatalf("other = %d bytes, number %q", len(ev.Other.Name), ev.Other.Number)
+	}
+	again := e.login("ann") // the welcome carries the call and decodes
+	if len(again.welcome.Calls) != 1 {
+		t.Fatalf("welcome calls %+v", again.welcome.Calls)
+	}
+}
+
+// A client that floods frames before its hello and never reads must not
+// pin a reader goroutine or a connection slot once it goes away.
+func TestPreHelloFloodDoesNotLeak(t *testing.T) {
+	e := newEnv(t)
+	c := e.dial()
+	frame, _ := ctiproto.Encode(&ctiproto.Simple{Type: ctiproto.TypePing, ID: "p"})
+	for range 500 {
+		if c.conn.WriteMessage(websocket.TextMessage, frame) != nil {
+			break
+		}
+	}
+	c.conn.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for e.srv.connections() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections left after the client went away", e.srv.connections())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Pongs before the hello do not extend the hello deadline.
+func TestPongsDoNotExtendHelloDeadline(t *testing.T) {
+	e := newEnv(t, withLimits(func(l *config.Limits) { l.HelloTimeout = 300 * time.Millisecond }))
+	c := e.dial()
+	stop := time.After(3 * time.Second)
+	closed := make(chan error, 1)
+	go func() {
+		_, err := c.read(5 * time.Second)
+		closed <- err
+	}()
+	for {
+		select {
+		case err := <-closed:
+			var ce *websocket.CloseError
+			if !asCloseError(err, &ce) || ce.Code != ctiproto.CloseProtocolError {
+				t.Fatalf("want close 4000, got %v", err)
+			}
+			return
+		case <-stop:
+			t.Fatal("pongs kept an unauthenticated connection open")
+		case <-time.After(50 * time.Millisecond):
+			c.conn.WriteControl(websocket.PongMessage, nil, time.Now().Add(time.Second))
+		}
+	}
+}
+
+func TestSimAPIRefusesBrowsersAndRebinding(t *testing.T) {
+	e := newEnv(t)
+	resp, err := http.Post(e.http.URL+"/v1/sim/ring", "text/plain", strings.NewReader(`{"device":"201"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnsupportedMediaType {
+		t.Fatalf("text/plain POST: %s", resp.Status)
+	}
+	req, _ := http.NewRequest("GET", e.http.URL+"/v1/sim/calls", nil)
+	req.Host = "evil.example:8720"
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("rebound Host: %s", resp.Status)
+	}
 }

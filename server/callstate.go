@@ -29,6 +29,26 @@ func newCallState(devices []ctiproto.Device) *callState {
 	return cs
 }
 
+// changes reports whether ev tells the user something new. Exchanges and
+// the hub can both report a connection's end (the hub clears devices
+// picked up elsewhere, reconciliation clears calls a restarted exchange
+// lost), and reconciliation can announce a call whose own events are still
+// on their way; the second report of the same fact is not news.
+func (cs *callState) changes(ev *ctiproto.Event) bool {
+	c, known := cs.calls[connKey{ev.Call, ev.Device}]
+	switch ev.Type {
+	case ctiproto.EventDeviceState, ctiproto.EventExchangeState:
+		return true
+	case ctiproto.EventCleared, ctiproto.EventDiverted, ctiproto.EventTransferred:
+		return known
+	case ctiproto.EventDelivered, ctiproto.EventInitiated, ctiproto.EventOriginated:
+		return !known || c.State != ev.State
+	case ctiproto.EventEstablished:
+		return !known || !c.Answered || c.State != ev.State
+	}
+	return true
+}
+
 // apply folds one event into the state.
 func (cs *callState) apply(ev *ctiproto.Event) {
 	switch ev.Type {
@@ -88,8 +108,12 @@ func (cs *callState) applyCall(ev *ctiproto.Event) {
 func (cs *callState) applyTransfer(ev *ctiproto.Event) {
 	k := connKey{ev.Call, ev.Device}
 	c, ok := cs.calls[k]
-	if ev.State == "cleared" || !ok {
-		delete(cs.calls, k)
+	if !ok {
+		return
+	}
+	if ev.State == ctiproto.StateCleared {
+		// The device transferred the call away; its cleared follows.
+		c.State, c.Since = ev.State, ev.Time
 		return
 	}
 	delete(cs.calls, k)
@@ -111,7 +135,9 @@ func (cs *callState) snapshot() ([]ctiproto.Device, []ctiproto.Call) {
 	sort.Slice(devices, func(i, j int) bool { return devices[i].Device < devices[j].Device })
 	calls := make([]ctiproto.Call, 0, len(cs.calls))
 	for _, c := range cs.calls {
-		calls = append(calls, *c)
+		if c.State != ctiproto.StateCleared {
+			calls = append(calls, *c)
+		}
 	}
 	sort.Slice(calls, func(i, j int) bool {
 		if !calls[i].Since.Equal(calls[j].Since) {

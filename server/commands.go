@@ -141,7 +141,6 @@ func (s *session) refresh() (*ctiproto.Result, error) {
 	}
 	old := s.grant.TokenID
 	s.srv.rebind(s, g)
-	s.token = g.Token
 	// Other connections on the old token lose it: it no longer exists.
 	s.afterReply = func() { s.srv.dropTokens([]string{old}) }
 	exp := g.Expires
@@ -193,11 +192,13 @@ func (srv *Server) errorReply(err error) *ctiproto.Error {
 		code = ctiproto.CodeBusy
 	case errors.Is(err, context.DeadlineExceeded):
 		code = ctiproto.CodeTimeout
-	case errors.Is(err, auth.ErrTokenInvalid), errors.Is(err, auth.ErrTokenExpired):
+	case errors.Is(err, auth.ErrTokenExpired):
+		code = ctiproto.CodeTokenExpired
+	case errors.Is(err, auth.ErrTokenInvalid):
 		code = ctiproto.CodeTokenInvalid
 	default:
 		srv.log.Error("command failed", "err", err)
 		return &ctiproto.Error{Code: code, Message: "internal error"}
 	}
-	return &ctiproto.Error{Code: code, Field: field, Message: err.Error()}
+	return &ctiproto.Error{Code: code, Field: field, Message: clip(err.Error(), ctiproto.MaxTextLength)}
 }

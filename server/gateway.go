@@ -64,10 +64,10 @@ func (s *session) readLoop() {
 	s.conn.SetReadLimit(int64(lim.MaxMessageBytes))
 	s.conn.SetReadDeadline(time.Now().Add(lim.HelloTimeout))
 	s.conn.SetPongHandler(func(string) error {
-		if s.closing() {
-			return nil
+		if s.user != nil { // before the hello, only the hello deadline counts
+			s.extendRead()
 		}
-		return s.conn.SetReadDeadline(time.Now().Add(lim.PongWait))
+		return nil
 	})
 	for {
 		var kind int
@@ -81,13 +81,24 @@ func (s *session) readLoop() {
 			continue // closing: wait for the client's close reply, ignore the rest
 		}
 		if s.user != nil {
-			s.conn.SetReadDeadline(time.Now().Add(lim.PongWait))
+			s.extendRead()
 		}
 		if kind != websocket.TextMessage {
 			s.reply(&ctiproto.Error{Code: ctiproto.CodeBadFrame, Message: "ctiproto: binary frames are not part of v1; send JSON text frames"})
+			s.badFrame()
 			continue
 		}
 		s.handleFrame(data)
+	}
+}
+
+// extendRead gives a live client another PongWait to show it is there.
+// After a kick the short close grace stands, even if the kick came while
+// the deadline was being set.
+func (s *session) extendRead() {
+	s.conn.SetReadDeadline(time.Now().Add(s.srv.limits.PongWait))
+	if s.closing() {
+		s.conn.SetReadDeadline(time.Now().Add(closeGrace))
 	}
 }
 
@@ -155,6 +166,7 @@ func (s *session) handleFrame(data []byte) {
 	id := requestID(m)
 	if s.user == nil {
 		s.reply(&ctiproto.Error{ID: id, Code: ctiproto.CodeNotAuthenticated, Message: "send hello first"})
+		s.badFrame()
 		return
 	}
 	if wait := s.limiter.take(time.Now()); wait > 0 {
@@ -169,13 +181,21 @@ func (s *session) handleFrame(data []byte) {
 // badFrame counts a frame that was refused; a client that keeps sending
 // them is cut off rather than allowed to spin the server.
 func (s *session) badFrame() {
+	if now := time.Now(); now.Sub(s.badSince) > badFrameWindow {
+		s.bad, s.badSince = 0, now
+	}
 	s.bad++
 	if s.bad > maxBadFrames {
 		s.kick(ctiproto.CloseRateLimited, "too many bad frames")
 	}
 }
 
-// maxBadFrames is how many malformed or rate-limited frames a connection
-// may send before it is closed. Enough for a buggy client to log its
-// errors, few enough that garbage cannot keep a reader busy.
-const maxBadFrames = 100
+// maxBadFrames is how many malformed, premature or rate-limited frames a
+// connection may send within badFrameWindow before it is closed. Enough
+// for a buggy client to log its errors, few enough that garbage cannot
+// keep a reader busy; a long-lived client with an occasional burst is
+// never cut off.
+const (
+	maxBadFrames   = 100
+	badFrameWindow = time.Minute
+)

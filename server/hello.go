@@ -22,12 +22,19 @@ func (s *session) hello(h *ctiproto.Hello) {
 		s.refuse(h, errors.New("user has no devices on this server"))
 		return
 	}
-	s.grant, s.token = grant, h.Token
+	token := h.Token
 	if grant.Token != "" {
-		s.token = grant.Token
+		token = grant.Token
 	}
-	s.srv.bindToken(s)
+	s.srv.bind(s, grant, token)
+	// A revocation between the check above and the binding would have
+	// missed this session: check again now that it can no longer miss it.
+	if _, err := s.srv.auth.Verify(token); err != nil {
+		s.refuse(h, err)
+		return
+	}
 	a := u.attach(s, h.Resume)
+	s.user = u // from here the deferred cleanup detaches
 	w := s.welcome(h, grant, a)
 	frame, err := ctiproto.Encode(w)
 	if err != nil {
@@ -36,15 +43,27 @@ func (s *session) hello(h *ctiproto.Hello) {
 		return
 	}
 	s.queuePrelude(preludeBatch{frames: append([][]byte{frame}, a.replay...), welcome: true})
-	s.user = u
-	s.conn.SetReadDeadline(time.Now().Add(s.srv.limits.PongWait))
+	s.extendRead()
 	s.srv.log.Info("session started", "session", s.id, "user", u.name, "addr", s.addr,
 		"token", grant.TokenID, "resumed", a.resumed, "resync", a.resync, "replayed", len(a.replay))
 }
 
+// authenticate checks the hello's token or password. Password checks are
+// slow on purpose (bcrypt), so at most one per core runs at a time: a
+// flood of logins from many addresses cannot take every CPU from the
+// connected clients. A login that waits longer than the hello deadline
+// for its turn is told to come back.
 func (s *session) authenticate(h *ctiproto.Hello) (auth.Grant, error) {
 	if h.Token != "" {
 		return s.srv.auth.Verify(h.Token)
+	}
+	t := time.NewTimer(s.srv.limits.HelloTimeout)
+	defer t.Stop()
+	select {
+	case s.srv.loginSlots <- struct{}{}:
+		defer func() { <-s.srv.loginSlots }()
+	case <-t.C:
+		return auth.Grant{}, &auth.ThrottledError{RetryAfter: time.Second}
 	}
 	return s.srv.auth.Login(h.User, h.Password, s.addr)
 }
@@ -78,7 +97,7 @@ func (s *session) refuse(h *ctiproto.Hello, err error) {
 	switch {
 	case errors.As(err, &thr):
 		e.Code, e.Message = ctiproto.CodeThrottled, err.Error()
-		e.RetryAfterMS = int(thr.RetryAfter.Milliseconds())
+		e.RetryAfterMS = int(max(thr.RetryAfter, time.Millisecond) / time.Millisecond)
 	case errors.Is(err, auth.ErrTokenExpired):
 		e.Code, e.Message = ctiproto.CodeTokenExpired, "token expired: log in with user and password"
 	case errors.Is(err, auth.ErrTokenInvalid):

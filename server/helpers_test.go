@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -144,9 +145,23 @@ type client struct {
 	pending []ctiproto.Message
 }
 
-func (e *testEnv) dial() *client {
+func (e *testEnv) dial() *client { return e.dialBuf(0) }
+
+// dialBuf dials with a kernel receive buffer of readBuf bytes (0: the
+// system's), so a test can make a client that stops reading fill up soon
+// whatever the machine's TCP tuning.
+func (e *testEnv) dialBuf(readBuf int) *client {
 	e.t.Helper()
 	d := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}, HandshakeTimeout: 5 * time.Second}
+	if readBuf > 0 {
+		d.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if tc, ok := c.(*net.TCPConn); ok {
+				tc.SetReadBuffer(readBuf)
+			}
+			return c, err
+		}
+	}
 	conn, resp, err := d.Dial(e.url, nil)
 	if err != nil {
 		e.t.Fatalf("dial: %v (%v)", err, resp)
@@ -158,9 +173,11 @@ func (e *testEnv) dial() *client {
 
 // login dials and says hello with a password; it fails the test unless
 // a welcome comes back.
-func (e *testEnv) login(user string) *client {
+func (e *testEnv) login(user string) *client { return e.loginBuf(user, 0) }
+
+func (e *testEnv) loginBuf(user string, readBuf int) *client {
 	e.t.Helper()
-	c := e.dial()
+	c := e.dialBuf(readBuf)
 	c.send(&ctiproto.Hello{ID: "h", User: user, Password: "secret"})
 	c.welcome = c.expectWelcome()
 	c.seq = c.welcome.Seq

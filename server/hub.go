@@ -21,9 +21,6 @@ type hub struct {
 	users    map[string]*userLog // by user name
 	owner    map[string]*userLog // by device id
 	alerting map[pbx.CallID]map[string]bool
-	// synthetic holds the connections the hub cleared itself (cause
-	// picked-up-elsewhere) so the exchange's own later clear is not sent twice.
-	synthetic map[connKey]bool
 
 	statusMu sync.Mutex
 	status   ctiproto.ExchangeStatus
@@ -31,13 +28,12 @@ type hub struct {
 
 func newHub(log *slog.Logger, ex pbx.Exchange) *hub {
 	return &hub{
-		log:       log,
-		ex:        ex,
-		users:     make(map[string]*userLog),
-		owner:     make(map[string]*userLog),
-		alerting:  make(map[pbx.CallID]map[string]bool),
-		synthetic: make(map[connKey]bool),
-		status:    ctiproto.ExchangeStatus{Available: true},
+		log:      log,
+		ex:       ex,
+		users:    make(map[string]*userLog),
+		owner:    make(map[string]*userLog),
+		alerting: make(map[pbx.CallID]map[string]bool),
+		status:   ctiproto.ExchangeStatus{Available: true},
 	}
 }
 
@@ -77,10 +73,10 @@ func (h *hub) route(ev pbx.Event) {
 		return
 	}
 	h.track(ev)
-	if u := h.owner[ev.Device]; u != nil && !h.duplicateClear(ev) {
+	if u := h.owner[ev.Device]; u != nil {
 		h.publish(u, toWire(ev))
 	}
-	if ev.Kind == pbx.EvEstablished {
+	if ev.Kind == pbx.EvEstablished && ev.AnsweredBy != "" {
 		h.retractElsewhere(ev)
 	}
 }
@@ -108,6 +104,8 @@ func (h *hub) track(ev pbx.Event) {
 // retractElsewhere clears, with cause picked-up-elsewhere, every other
 // device still ringing for a call that has just been answered, whether
 // or not the exchange says so itself: no popup may stay open anywhere.
+// When the exchange does say so, its clear changes nothing and is dropped
+// (callState.changes).
 func (h *hub) retractElsewhere(ev pbx.Event) {
 	for dev := range h.alerting[ev.Call] {
 		if dev == ev.AnsweredBy {
@@ -118,7 +116,6 @@ func (h *hub) retractElsewhere(ev pbx.Event) {
 		if u == nil {
 			continue
 		}
-		h.synthetic[connKey{string(ev.Call), dev}] = true
 		h.publish(u, ctiproto.Event{
 			Type: ctiproto.EventCleared, Time: ev.Time, Call: string(ev.Call),
 			Device: dev, State: string(pbx.StateCleared), Cause: string(pbx.CausePickedUpElsewhere),
@@ -127,20 +124,6 @@ func (h *hub) retractElsewhere(ev pbx.Event) {
 	if len(h.alerting[ev.Call]) == 0 {
 		delete(h.alerting, ev.Call)
 	}
-}
-
-// duplicateClear reports (and forgets) an exchange clear for a connection
-// the hub already cleared itself.
-func (h *hub) duplicateClear(ev pbx.Event) bool {
-	if ev.Kind != pbx.EvCleared && ev.Kind != pbx.EvDiverted {
-		return false
-	}
-	k := connKey{string(ev.Call), ev.Device}
-	if h.synthetic[k] {
-		delete(h.synthetic, k)
-		return true
-	}
-	return false
 }
 
 func (h *hub) publish(u *userLog, ev ctiproto.Event) {

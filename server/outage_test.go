@@ -63,3 +63,23 @@ func TestExchangeOutageKeepsCalls(t *testing.T) {
 		t.Fatalf("after a lossless outage: events %d calls %+v", len(evs), res.Calls)
 	}
 }
+
+// Events the exchange emits right after it returns are both in the
+// reconciliation snapshot and in the event stream: the desktop must see
+// the ringing call once, not twice.
+func TestNoDuplicateAfterReconcile(t *testing.T) {
+	e := newEnv(t)
+	ann := e.login("ann")
+	e.sim.Outage("flap", true)
+	ann.expectEvent(ctiproto.EventExchangeState, "")
+	e.sim.Restore()
+	call := e.ring("201", "+4930100", "")
+	ann.expectEvent(ctiproto.EventExchangeState, "")
+	if ev := ann.expectEvent(ctiproto.EventDelivered, "201"); ev.Call != call {
+		t.Fatalf("delivered %+v", ev)
+	}
+	e.simAPI("/v1/sim/hangup", map[string]string{"call": call}, nil)
+	if ev := ann.expectEvent(ctiproto.EventCleared, "201"); ev.Cause != "normal" {
+		t.Fatalf("after the delivered: %+v", ev)
+	}
+}

@@ -36,7 +36,6 @@ func (h *hub) reconcile(now time.Time) {
 		live[connKey{string(c.Call), c.Device}] = c
 	}
 	h.alerting = make(map[pbx.CallID]map[string]bool)
-	clear(h.synthetic)
 	for _, c := range calls {
 		if c.State == pbx.StateAlerting {
 			h.track(pbx.Event{Call: c.Call, Device: c.Device, State: c.State})
@@ -55,7 +54,11 @@ func (u *userLog) diff(live map[connKey]pbx.Call, devs []pbx.DeviceInfo, now tim
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	var evs []ctiproto.Event
-	for k := range u.state.calls {
+	for k, c := range u.state.calls {
+		if c.State == ctiproto.StateCleared {
+			delete(u.state.calls, k) // transferred away; its clear was lost
+			continue
+		}
 		if _, ok := live[k]; !ok {
 			evs = append(evs, ctiproto.Event{Type: ctiproto.EventCleared, Time: now, Call: k.call,
 				Device: k.device, State: string(pbx.StateCleared), Cause: string(pbx.CauseExchangeRestarted)})
@@ -89,10 +92,17 @@ func announce(c pbx.Call) ctiproto.Event {
 		ev.Kind = pbx.EvInitiated
 	case c.State == pbx.StateHeld:
 		ev.Kind, ev.By = pbx.EvHeld, c.Device
-	case c.Answered:
+	case c.State == pbx.StateConnected && c.Answered:
 		ev.Kind, ev.AnsweredBy = pbx.EvEstablished, c.Device
-	default:
+		if c.Direction == pbx.Outgoing && c.Other.Number != "" {
+			ev.AnsweredBy = c.Other.Number // the far end answered my call
+		}
+	case c.State == pbx.StateConnected:
 		ev.Kind = pbx.EvOriginated
+	case c.State == pbx.StateFailed:
+		ev.Kind, ev.Cause = pbx.EvFailed, pbx.CauseFailed
+	default: // queued: waiting for the device, as good as ringing
+		ev.Kind = pbx.EvDelivered
 	}
 	return toWire(ev)
 }

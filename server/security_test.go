@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx/sim"
 	"github.com/deskline/deskline/server/auth"
 )
 
@@ -148,5 +150,18 @@ func TestSimAPINeedsLoopbackOrToken(t *testing.T) {
 	if e.srv.simAllowed(httptestRequest("POST", "/v1/sim/ring", "", "192.0.2.7:5555", "Bearer nope")) {
 		t.Fatal("remote client with a wrong token allowed")
 	}
-	_ = strings.TrimSpace
+}
+
+func TestDeviceWithTwoOwnersRefused(t *testing.T) {
+	ex, err := sim.New(testSimConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	users := []auth.User{{Name: "a", Devices: []string{"201"}}, {Name: "b", Devices: []string{"201"}}}
+	a, _ := auth.New(nil, auth.Options{})
+	_, err = New(context.Background(), Options{Exchange: ex, Auth: a, Users: users})
+	if err == nil || !strings.Contains(err.Error(), "one owner per device") {
+		t.Fatalf("New: %v", err)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -60,8 +61,10 @@ type Server struct {
 	byToken  map[string]map[*session]struct{}
 	closing  bool
 	conns    sync.WaitGroup
-	routed   chan struct{} // closed when routing has stopped
-	stop     chan struct{} // closed by Shutdown to stop routing
+	// loginSlots bounds the password checks running at once.
+	loginSlots chan struct{}
+	routed     chan struct{} // closed when routing has stopped
+	stop       chan struct{} // closed by Shutdown to stop routing
 }
 
 // New builds a server and starts routing the exchange's events.
@@ -72,14 +75,16 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
+	opts.Limits = withDefaults(opts.Limits)
 	s := &Server{
 		opts: opts, log: opts.Log, limits: opts.Limits,
 		hub: newHub(opts.Log, opts.Exchange), ex: opts.Exchange, auth: opts.Auth,
-		epoch:    newEpoch(),
-		sessions: make(map[*session]struct{}),
-		byToken:  make(map[string]map[*session]struct{}),
-		routed:   make(chan struct{}),
-		stop:     make(chan struct{}),
+		epoch:      newEpoch(),
+		sessions:   make(map[*session]struct{}),
+		byToken:    make(map[string]map[*session]struct{}),
+		routed:     make(chan struct{}),
+		stop:       make(chan struct{}),
+		loginSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
 	s.upgrader = websocket.Upgrader{
 		Subprotocols:    []string{ctiproto.Subprotocol},
@@ -139,6 +144,9 @@ func (s *Server) buildUsers(ctx context.Context) error {
 			d, ok := byID[id]
 			if !ok {
 				return fmt.Errorf("server: user %q: device %q is not known to the exchange", u.Name, id)
+			}
+			if other := s.hub.owner[id]; other != nil {
+				return fmt.Errorf("server: device %q belongs to both %q and %q; one owner per device", id, other.name, u.Name)
 			}
 			wd = append(wd, deviceToWire(d))
 		}
@@ -216,10 +224,17 @@ func (s *Server) unregister(sess *session) {
 	s.conns.Done()
 }
 
-// bindToken records which token a session logged in with, for revocation.
-func (s *Server) bindToken(sess *session) {
+// bind records the grant and token a session logged in with, under mu
+// because revocations read every session's grant.
+func (s *Server) bind(sess *session, g auth.Grant, token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	sess.grant, sess.token = g, token
+	s.bindTokenLocked(sess)
+}
+
+// bindTokenLocked indexes a session by its token, for revocation.
+func (s *Server) bindTokenLocked(sess *session) {
 	m := s.byToken[sess.grant.TokenID]
 	if m == nil {
 		m = make(map[*session]struct{})
@@ -232,10 +247,10 @@ func (s *Server) bindToken(sess *session) {
 // under mu because other sessions' revocations read it.
 func (s *Server) rebind(sess *session, g auth.Grant) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.unbindTokenLocked(sess)
-	sess.grant = g
-	s.mu.Unlock()
-	s.bindToken(sess)
+	sess.grant, sess.token = g, g.Token
+	s.bindTokenLocked(sess)
 }
 
 func (s *Server) unbindTokenLocked(sess *session) {
@@ -287,4 +302,32 @@ func newID(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
+}
+
+// withDefaults fills the limits left zero (a server built in code with a
+// partial Limits) with the config defaults; a zero ping interval or event
+// log would otherwise break every connection.
+func withDefaults(l config.Limits) config.Limits {
+	d := config.Default().Limits
+	set := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setD := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set(&l.MaxMessageBytes, d.MaxMessageBytes)
+	set(&l.SendQueue, d.SendQueue)
+	set(&l.CommandsPerSecond, d.CommandsPerSecond)
+	set(&l.CommandBurst, d.CommandBurst)
+	set(&l.EventLog, d.EventLog)
+	set(&l.MaxConnections, d.MaxConnections)
+	setD(&l.PingInterval, d.PingInterval)
+	setD(&l.PongWait, d.PongWait)
+	setD(&l.WriteWait, d.WriteWait)
+	setD(&l.HelloTimeout, d.HelloTimeout)
+	return l
 }

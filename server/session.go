@@ -30,8 +30,9 @@ type session struct {
 
 	// Owned by the reader goroutine.
 	limiter    tokenBucket
-	bad        int
-	afterReply func() // runs once the current command's reply is queued
+	bad        int       // refused frames since badSince
+	badSince   time.Time // start of the current counting window
+	afterReply func()    // runs once the current command's reply is queued
 
 	closeOnce  sync.Once
 	done       chan struct{} // closed to make the writer close the connection
@@ -87,11 +88,12 @@ func (s *session) reply(m ctiproto.Message) {
 }
 
 // queuePrelude hands a batch to the writer, or gives up when the
-// connection is closing.
+// connection is closing or the writer is gone.
 func (s *session) queuePrelude(b preludeBatch) {
 	select {
 	case s.prelude <- b:
 	case <-s.done:
+	case <-s.writerDone:
 	}
 }
 
@@ -127,6 +129,7 @@ func (s *session) writeLoop() {
 	ping := time.NewTicker(s.srv.limits.PingInterval)
 	defer func() {
 		ping.Stop()
+		s.kick(websocket.CloseAbnormalClosure, "write failed") // no-op after a kick
 		close(s.writerDone)
 	}()
 	if !s.writePrelude(ping.C) {
@@ -145,7 +148,7 @@ func (s *session) writeLoop() {
 				return
 			}
 		case <-s.done:
-			s.closeConn()
+			s.closeConn(true)
 			return
 		}
 	}
@@ -169,7 +172,7 @@ func (s *session) writePrelude(ping <-chan time.Time) bool {
 				return false
 			}
 		case <-s.done:
-			s.closeConn()
+			s.closeConn(false)
 			return false
 		}
 	}
@@ -181,8 +184,9 @@ const closeGrace = time.Second
 
 // closeConn writes what is already queued, so a reply that explains the
 // close (auth-failed, a revoke result) reaches the client, then the close
-// frame. A slow consumer gets no more frames, only the close.
-func (s *session) closeConn() {
+// frame. A slow consumer gets no more frames, only the close; live events
+// go out only after the welcome was written.
+func (s *session) closeConn(welcomed bool) {
 	for s.closeCode != ctiproto.CloseSlowConsumer {
 		select {
 		case p := <-s.prelude:
@@ -193,14 +197,16 @@ func (s *session) closeConn() {
 			continue
 		default:
 		}
-		select {
-		case f := <-s.send:
-			if !s.write(f) {
-				s.conn.Close()
-				return
+		if welcomed {
+			select {
+			case f := <-s.send:
+				if !s.write(f) {
+					s.conn.Close()
+					return
+				}
+				continue
+			default:
 			}
-			continue
-		default:
 		}
 		break
 	}

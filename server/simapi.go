@@ -86,6 +86,12 @@ func (s *Server) simHandler(op func(context.Context, simRequest) (any, error)) h
 		}
 		var req simRequest
 		if r.Method == http.MethodPost {
+			// A web page can POST text/plain to loopback without a
+			// preflight; requiring JSON makes the browser ask first.
+			if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "sim API: Content-Type must be application/json"})
+				return
+			}
 			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSimRequestBytes))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&req); err != nil {
@@ -111,6 +117,8 @@ func simStatus(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, pbx.ErrInvalidState), errors.Is(err, pbx.ErrBusy):
 		return http.StatusConflict
+	case errors.Is(err, pbx.ErrUnavailable):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -118,7 +126,7 @@ func simStatus(err error) int {
 // simAllowed lets loopback clients in, and others only with the admin
 // token whose SHA-256 the config holds.
 func (s *Server) simAllowed(r *http.Request) bool {
-	if ip := net.ParseIP(remoteHost(r)); ip != nil && ip.IsLoopback() {
+	if ip := net.ParseIP(remoteHost(r)); ip != nil && ip.IsLoopback() && loopbackHost(r.Host) {
 		return true
 	}
 	want := s.opts.SimAPI.AdminTokenHash
@@ -128,6 +136,20 @@ func (s *Server) simAllowed(r *http.Request) bool {
 	}
 	sum := sha256.Sum256([]byte(tok))
 	return subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(strings.ToLower(want))) == 1
+}
+
+// loopbackHost reports whether the request was addressed to a loopback
+// name: a page that rebinds its own DNS name to 127.0.0.1 still sends its
+// own name as Host, and is refused.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

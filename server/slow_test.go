@@ -18,14 +18,14 @@ func TestSlowConsumerIsDroppedAndResumes(t *testing.T) {
 	e := newEnv(t, withLimits(func(l *config.Limits) {
 		l.SendQueue = 32
 		l.WriteWait = 2 * time.Second
-		l.EventLog = 8192
+		l.EventLog = 16384
 	}))
-	ann, bob := e.login("ann"), e.login("bob")
+	ann, bob := e.login("ann"), e.loginBuf("bob", 16<<10)
 	bobSeen := bob.seq
 	if bobSeen != 0 {
 		t.Fatal("fresh login with seq")
 	}
-	const calls = 2000
+	const calls = 5000
 	name := strings.Repeat("n", 1000) // fat events fill the socket buffers sooner
 	ctx := context.Background()
 	var worst time.Duration

@@ -53,10 +53,15 @@ func newUserLog(name, epoch string, limit int, devices []ctiproto.Device) *userL
 }
 
 // publish numbers ev, applies it to the user's state, logs it and hands it
-// to every attached session.
+// to every attached session. An event that changes nothing the user has
+// been told (see callState.changes) is dropped: a client never gets the
+// same ringing call twice, nor a clear for a call it no longer has.
 func (u *userLog) publish(ev ctiproto.Event) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if !u.state.changes(&ev) {
+		return nil
+	}
 	ev.Seq = u.seq + 1
 	frame, err := ctiproto.Encode(&ev)
 	if err != nil {
@@ -159,13 +164,4 @@ func (u *userLog) snapshot() (uint64, []ctiproto.Device, []ctiproto.Call) {
 	defer u.mu.Unlock()
 	d, c := u.state.snapshot()
 	return u.seq, d, c
-}
-
-// hasConn reports whether the user's device is in call, as the user's
-// event stream says.
-func (u *userLog) hasConn(call, device string) bool {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	_, ok := u.state.calls[connKey{call, device}]
-	return ok
 }

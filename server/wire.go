@@ -2,13 +2,42 @@ package server
 
 import (
 	"errors"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx"
 )
 
 // toWire translates an exchange event into its ctiproto form (Seq unset).
+// What a connector passes on comes from outside (a caller chooses their
+// own display name), so every text is cut to the protocol's limits and
+// every member the protocol requires is filled in: a client rejects an
+// event that breaks the spec, and one bad caller name must not cost a
+// receptionist her screen pop or her login.
 func toWire(ev pbx.Event) ctiproto.Event {
+	ev.Other = cleanParty(ev.Other)
+	ev.Reason = clip(ev.Reason, ctiproto.MaxTextLength)
+	ev.To = cleanNumber(ev.To)
+	switch ev.Kind {
+	case pbx.EvEstablished:
+		ev.AnsweredBy = orElse(cleanNumber(ev.AnsweredBy), ev.Device)
+	case pbx.EvHeld, pbx.EvRetrieved:
+		ev.By = orElse(cleanNumber(ev.By), ev.Device)
+	case pbx.EvTransferred:
+		ev.NewCall = orElse(ev.NewCall, ev.Call)
+		ev.To = orElse(ev.To, orElse(ev.Other.Number, "unknown"))
+	case pbx.EvDiverted:
+		if ev.To == "" { // gone, but nobody says where: that is a clear
+			ev.Kind, ev.State = pbx.EvCleared, pbx.StateCleared
+		}
+		ev.Cause = orElse(ev.Cause, pbx.CauseForwarded)
+	}
+	return wireEvent(ev)
+}
+
+func wireEvent(ev pbx.Event) ctiproto.Event {
 	w := ctiproto.Event{
 		Type:       string(ev.Kind),
 		Time:       ev.Time,
@@ -25,7 +54,9 @@ func toWire(ev pbx.Event) ctiproto.Event {
 	if w.Cause == "" && (ev.Kind == pbx.EvCleared || ev.Kind == pbx.EvFailed) {
 		w.Cause = string(pbx.CauseNormal) // the protocol requires a cause
 	}
-	if ev.Other != (pbx.Party{}) {
+	switch ev.Kind {
+	case pbx.EvDeviceState, pbx.EvExchangeState:
+	default: // every call event names the other party, if only as withheld
 		w.Other = &ctiproto.Party{Number: ev.Other.Number, Name: ev.Other.Name}
 	}
 	switch ev.Kind {
@@ -41,14 +72,53 @@ func toWire(ev pbx.Event) ctiproto.Event {
 }
 
 func deviceToWire(d pbx.DeviceInfo) ctiproto.Device {
-	return ctiproto.Device{Device: d.ID, Name: d.Name, DND: d.DND, ForwardTo: d.ForwardTo, Registered: d.Registered}
+	return ctiproto.Device{Device: d.ID, Name: clip(d.Name, ctiproto.MaxTextLength), DND: d.DND,
+		ForwardTo: cleanNumber(d.ForwardTo), Registered: d.Registered}
 }
 
 func callToWire(c pbx.Call) ctiproto.Call {
+	o := cleanParty(c.Other)
 	return ctiproto.Call{
 		Call: string(c.Call), Device: c.Device, State: string(c.State), Direction: string(c.Direction),
-		Other: ctiproto.Party{Number: c.Other.Number, Name: c.Other.Name}, Since: c.Since, Answered: c.Answered,
+		Other: ctiproto.Party{Number: o.Number, Name: o.Name}, Since: c.Since, Answered: c.Answered,
 	}
+}
+
+// cleanParty cuts a party's number and name to what the protocol allows.
+func cleanParty(p pbx.Party) pbx.Party {
+	return pbx.Party{Number: cleanNumber(p.Number), Name: clip(p.Name, ctiproto.MaxTextLength)}
+}
+
+// cleanNumber drops control characters from a number and cuts it to the
+// protocol's length.
+func cleanNumber(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return clip(s, ctiproto.MaxNumberLength)
+}
+
+// clip cuts s to at most n bytes without splitting a UTF-8 sequence, and
+// replaces invalid UTF-8.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func orElse[T ~string](v, def T) T {
+	if v == "" {
+		return def
+	}
+	return v
 }
 
 // requestID is the id of a client request.

@@ -182,3 +182,11 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("exit %d %q", code, errb.String())
 	}
 }
+
+func TestWatchRefusesPlainTextToRemote(t *testing.T) {
+	var errb bytes.Buffer
+	code := run([]string{"watch", "-url", "ws://192.0.2.1:8720/v1/ws"}, nil, io.Discard, &errb)
+	if code != 2 || !strings.Contains(errb.String(), "use wss://") {
+		t.Fatalf("exit %d %q", code, errb.String())
+	}
+}

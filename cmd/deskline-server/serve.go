@@ -28,6 +28,10 @@ const shutdownWait = 5 * time.Second
 // or API call: slow-loris connections must not pile up.
 const readHeaderTimeout = 10 * time.Second
 
+// idleTimeout closes idle keep-alive HTTP connections (health checks, sim
+// API); WebSocket connections are hijacked and have their own keep-alive.
+const idleTimeout = 2 * time.Minute
+
 func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -106,7 +110,8 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: readHeaderTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLS.Enabled() {

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -19,17 +21,21 @@ const watchTimeout = 10 * time.Second
 func runWatch(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	url := fs.String("url", "ws://127.0.0.1:8720"+ctiproto.Path, "server WebSocket URL")
+	wsURL := fs.String("url", "ws://127.0.0.1:8720"+ctiproto.Path, "server WebSocket URL")
 	user := fs.String("user", "demo", "user name")
 	password := fs.String("password", "demo", "password")
 	count := fs.Int("n", 0, "exit after this many events (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if err := checkPlainText(*wsURL); err != nil {
+		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
+		return 2
+	}
 	d := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}, HandshakeTimeout: watchTimeout}
-	conn, _, err := d.Dial(*url, nil)
+	conn, _, err := d.Dial(*wsURL, nil)
 	if err != nil {
-		fmt.Fprintf(stderr, "deskline-server watch: connect %s: %v\n", *url, err)
+		fmt.Fprintf(stderr, "deskline-server watch: connect %s: %v\n", *wsURL, err)
 		return 1
 	}
 	defer conn.Close()
@@ -61,4 +67,24 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// checkPlainText refuses to send a password over ws:// to anything but
+// loopback: use wss:// for a remote server.
+func checkPlainText(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("bad URL %q: %w", raw, err)
+	}
+	switch u.Scheme {
+	case "wss":
+		return nil
+	case "ws":
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+			return nil
+		}
+		return fmt.Errorf("refusing to send a password unencrypted to %s: use wss://", host)
+	}
+	return fmt.Errorf("URL %q: scheme must be ws or wss", raw)
 }
