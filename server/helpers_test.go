@@ -138,7 +138,6 @@ type client struct {
 	t       *testing.T
 	conn    *websocket.Conn
 	welcome *ctiproto.Welcome
-	n       int
 	seq     uint64
 	// pending holds events read while waiting for a result; next returns
 	// them first, so an event that overtook a result is not lost to the test.
@@ -234,15 +233,18 @@ func (c *client) read(timeout time.Duration) (ctiproto.Message, error) {
 	return m, nil
 }
 
-func (c *client) expectWelcome() *ctiproto.Welcome {
+// expectNext reads the next message, which must be a T.
+func expectNext[T ctiproto.Message](c *client) T {
 	c.t.Helper()
 	m := c.next()
-	w, ok := m.(*ctiproto.Welcome)
+	v, ok := m.(T)
 	if !ok {
-		c.t.Fatalf("want welcome, got %s", dump(m))
+		c.t.Fatalf("want %T, got %s", v, dump(m))
 	}
-	return w
+	return v
 }
+
+func (c *client) expectWelcome() *ctiproto.Welcome { return expectNext[*ctiproto.Welcome](c) }
 
 // expectEvent reads the next message, which must be an event of type typ
 // at device; it returns it.
@@ -330,11 +332,6 @@ func (c *client) do(m ctiproto.Message) (*ctiproto.Result, []*ctiproto.Event) {
 	return c.expectResult(requestID(m))
 }
 
-func (c *client) nextID() string {
-	c.n++
-	return "r" + string(rune('a'+c.n%26)) + strings.Repeat("x", c.n/26)
-}
-
 func dump(m ctiproto.Message) string {
 	b, _ := json.Marshal(m)
 	return m.MessageType() + " " + string(b)
@@ -397,12 +394,4 @@ func (c *client) waitSeq(seq uint64) {
 }
 
 // expectEventAny reads the next message, which must be an event.
-func (c *client) expectEventAny() *ctiproto.Event {
-	c.t.Helper()
-	m := c.next()
-	ev, ok := m.(*ctiproto.Event)
-	if !ok {
-		c.t.Fatalf("want an event, got %s", dump(m))
-	}
-	return ev
-}
+func (c *client) expectEventAny() *ctiproto.Event { return expectNext[*ctiproto.Event](c) }
