@@ -90,6 +90,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		Subprotocols:    []string{ctiproto.Subprotocol},
 		ReadBufferSize:  readBufferSize,
 		WriteBufferSize: writeBufferSize,
+		WriteBufferPool: &writeBuffers,
 		// Desktop apps are not browsers; a browser page on another origin
 		// must not ride on a user's cookies (we use none) — tokens travel
 		// inside the hello, so any origin may connect.
@@ -117,11 +118,16 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 }
 
 // Buffer sizes: most frames are events of a few hundred bytes. Small
-// buffers keep an idle connection cheap; gorilla grows writes as needed.
+// buffers keep an idle connection cheap; larger frames are written in
+// several pieces.
 const (
 	readBufferSize  = 1024
 	writeBufferSize = 1024
 )
+
+// writeBuffers lends write buffers to connections only while they write:
+// most connections are idle most of the time.
+var writeBuffers sync.Pool
 
 // buildUsers creates every user's log, seeded with the exchange's current
 // devices and calls, so the first welcome already tells the truth.

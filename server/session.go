@@ -20,7 +20,7 @@ type session struct {
 	id   string
 	addr string
 
-	send    chan []byte       // bounded queue to the writer, after the welcome
+	send    *sendQueue        // bounded queue to the writer, after the welcome
 	prelude chan preludeBatch // frames before and including the welcome
 
 	// Set once by the hello, before any other goroutine reads them.
@@ -47,7 +47,7 @@ func newSession(srv *Server, conn *websocket.Conn, addr string) *session {
 		conn:       conn,
 		id:         newID(8),
 		addr:       addr,
-		send:       make(chan []byte, srv.limits.SendQueue),
+		send:       newSendQueue(srv.limits.SendQueue),
 		prelude:    make(chan preludeBatch, 1),
 		done:       make(chan struct{}),
 		writerDone: make(chan struct{}),
@@ -58,9 +58,7 @@ func newSession(srv *Server, conn *websocket.Conn, addr string) *session {
 // deliver queues an event frame; on a full queue the client is too slow
 // and is dropped (it reconnects and resumes). Never blocks.
 func (s *session) deliver(frame []byte) {
-	select {
-	case s.send <- frame:
-	default:
+	if !s.send.push(frame) {
 		s.kick(ctiproto.CloseSlowConsumer, "send queue full: slow consumer")
 	}
 }
@@ -137,8 +135,8 @@ func (s *session) writeLoop() {
 	}
 	for {
 		select {
-		case f := <-s.send:
-			if !s.write(f) {
+		case <-s.send.ready:
+			if !s.writeAll(s.send.take()) {
 				s.conn.Close()
 				return
 			}
@@ -197,16 +195,9 @@ func (s *session) closeConn(welcomed bool) {
 			continue
 		default:
 		}
-		if welcomed {
-			select {
-			case f := <-s.send:
-				if !s.write(f) {
-					s.conn.Close()
-					return
-				}
-				continue
-			default:
-			}
+		if welcomed && !s.writeAll(s.send.take()) {
+			s.conn.Close()
+			return
 		}
 		break
 	}
