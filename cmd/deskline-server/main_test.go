@@ -190,3 +190,13 @@ func TestWatchRefusesPlainTextToRemote(t *testing.T) {
 		t.Fatalf("exit %d %q", code, errb.String())
 	}
 }
+
+func TestServeSaysWhenThePortIsTaken(t *testing.T) {
+	addr := startDemo(t)
+	cfg := config.Demo()
+	cfg.Listen = addr
+	err := serve(context.Background(), cfg, true, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "address in use") {
+		t.Fatalf("serve on a taken port: %v", err)
+	}
+}
