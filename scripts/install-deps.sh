@@ -6,12 +6,15 @@ set -euo pipefail
 
 # Debian packages. The server needs none beyond Go; the tray app (Fyne,
 # cgo) needs the X11/GL/Wayland headers; the end-to-end window checks
-# need Xvfb and friends. Never install dbus-x11 (see docs/platform.md).
+# need Xvfb and friends; the keyring tests need gnome-keyring on a D-Bus
+# session (dbus-run-session). Never install dbus-x11: it leaves stray
+# dbus and keyring daemons behind every process.
 PKGS=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libgl1-mesa-dri
   libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   libwayland-dev libxkbcommon-dev
+  gnome-keyring dbus
 )
 
 missing=()
