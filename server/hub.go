@@ -105,7 +105,7 @@ func (h *hub) track(ev pbx.Event) {
 // device still ringing for a call that has just been answered, whether
 // or not the exchange says so itself: no popup may stay open anywhere.
 // When the exchange does say so, its clear changes nothing and is dropped
-// (callState.changes).
+// (ctiproto.CallState.Changes).
 func (h *hub) retractElsewhere(ev pbx.Event) {
 	for dev := range h.alerting[ev.Call] {
 		if dev == ev.AnsweredBy {

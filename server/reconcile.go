@@ -31,9 +31,9 @@ func (h *hub) reconcile(now time.Time) {
 		h.log.Error("reconcile: list devices", "err", err)
 		return
 	}
-	live := make(map[connKey]pbx.Call, len(calls))
+	live := make(map[ctiproto.ConnKey]pbx.Call, len(calls))
 	for _, c := range calls {
-		live[connKey{string(c.Call), c.Device}] = c
+		live[ctiproto.ConnKey{Call: string(c.Call), Device: c.Device}] = c
 	}
 	h.alerting = make(map[pbx.CallID]map[string]bool)
 	for _, c := range calls {
@@ -50,30 +50,30 @@ func (h *hub) reconcile(now time.Time) {
 
 // diff lists the events that bring the user's state to what the exchange
 // reports.
-func (u *userLog) diff(live map[connKey]pbx.Call, devs []pbx.DeviceInfo, now time.Time) []ctiproto.Event {
+func (u *userLog) diff(live map[ctiproto.ConnKey]pbx.Call, devs []pbx.DeviceInfo, now time.Time) []ctiproto.Event {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	var evs []ctiproto.Event
-	for k, c := range u.state.calls {
+	for _, c := range u.state.Conns() {
 		if c.State == ctiproto.StateCleared {
-			delete(u.state.calls, k) // transferred away; its clear was lost
+			u.state.Remove(c.Call, c.Device) // transferred away; its clear was lost
 			continue
 		}
-		if _, ok := live[k]; !ok {
-			evs = append(evs, ctiproto.Event{Type: ctiproto.EventCleared, Time: now, Call: k.call,
-				Device: k.device, State: string(pbx.StateCleared), Cause: string(pbx.CauseExchangeRestarted)})
+		if _, ok := live[ctiproto.ConnKey{Call: c.Call, Device: c.Device}]; !ok {
+			evs = append(evs, ctiproto.Event{Type: ctiproto.EventCleared, Time: now, Call: c.Call,
+				Device: c.Device, State: string(pbx.StateCleared), Cause: string(pbx.CauseExchangeRestarted)})
 		}
 	}
 	for k, c := range live {
-		if _, mine := u.state.devices[k.device]; !mine {
+		if _, mine := u.state.Device(k.Device); !mine {
 			continue
 		}
-		if have, ok := u.state.calls[k]; !ok || have.State != string(c.State) {
+		if have, ok := u.state.Call(k.Call, k.Device); !ok || have.State != string(c.State) {
 			evs = append(evs, announce(c))
 		}
 	}
 	for _, d := range devs {
-		if have, ok := u.state.devices[d.ID]; ok && *have != deviceToWire(d) {
+		if have, ok := u.state.Device(d.ID); ok && have != deviceToWire(d) {
 			evs = append(evs, toWire(pbx.Event{Kind: pbx.EvDeviceState, Time: now, Device: d.ID, DeviceState: &d}))
 		}
 	}

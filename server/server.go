@@ -159,13 +159,18 @@ func (s *Server) buildUsers(ctx context.Context) error {
 		ul := newUserLog(u.Name, s.epoch, s.limits.EventLog, wd)
 		s.hub.addUser(ul, u.Devices)
 	}
+	seeds := make(map[*userLog][]ctiproto.Call)
 	for _, c := range calls {
 		if u := s.hub.owner[c.Device]; u != nil {
-			u.state.seed(callToWire(c))
+			seeds[u] = append(seeds[u], callToWire(c))
 		}
 		if c.State == pbx.StateAlerting {
 			s.hub.track(pbx.Event{Call: c.Call, Device: c.Device, State: c.State})
 		}
+	}
+	for u, cs := range seeds {
+		devices, _ := u.state.Snapshot()
+		u.state = ctiproto.NewCallState(devices, cs)
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ type userLog struct {
 	limit int        // how many events the log keeps
 	ring  []logEntry // grows to limit, then circular
 	next  int        // once full: index of the oldest entry, the next overwritten
-	state *callState
+	state *ctiproto.CallState
 	subs  map[subscriber]struct{}
 }
 
@@ -47,19 +47,19 @@ func newUserLog(name, epoch string, limit int, devices []ctiproto.Device) *userL
 		name:  name,
 		epoch: epoch,
 		limit: max(limit, 1),
-		state: newCallState(devices),
+		state: ctiproto.NewCallState(devices, nil),
 		subs:  make(map[subscriber]struct{}),
 	}
 }
 
 // publish numbers ev, applies it to the user's state, logs it and hands it
 // to every attached session. An event that changes nothing the user has
-// been told (see callState.changes) is dropped: a client never gets the
+// been told (see CallState.Changes) is dropped: a client never gets the
 // same ringing call twice, nor a clear for a call it no longer has.
 func (u *userLog) publish(ev ctiproto.Event) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if !u.state.changes(&ev) {
+	if !u.state.Changes(&ev) {
 		return nil
 	}
 	ev.Seq = u.seq + 1
@@ -69,7 +69,7 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 	}
 	u.seq = ev.Seq
 	u.append(logEntry{seq: ev.Seq, frame: frame})
-	u.state.apply(&ev)
+	u.state.Apply(&ev)
 	for s := range u.subs {
 		s.deliver(frame)
 	}
@@ -148,7 +148,7 @@ func (u *userLog) attach(s subscriber, resume *ctiproto.Resume) attachment {
 			return a
 		}
 	}
-	a.devices, a.calls = u.state.snapshot()
+	a.devices, a.calls = u.state.Snapshot()
 	return a
 }
 
@@ -162,6 +162,6 @@ func (u *userLog) detach(s subscriber) {
 func (u *userLog) snapshot() (uint64, []ctiproto.Device, []ctiproto.Call) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	d, c := u.state.snapshot()
+	d, c := u.state.Snapshot()
 	return u.seq, d, c
 }

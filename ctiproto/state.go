@@ -1,0 +1,193 @@
+package ctiproto
+
+import "sort"
+
+// ConnKey names one device's connection in one call.
+type ConnKey struct{ Call, Device string }
+
+// CallState is a user's devices and calls in progress, built from the
+// user's events alone. The server keeps one per user and sends it as the
+// snapshot, so a snapshot always agrees with the seq it is sent with; a
+// client keeps one and applies the events it receives, so both sides fold
+// events the same way. Not safe for concurrent use.
+type CallState struct {
+	devices map[string]*Device
+	calls   map[ConnKey]*Call
+}
+
+// NewCallState starts a state from a snapshot (devices and calls).
+func NewCallState(devices []Device, calls []Call) *CallState {
+	cs := &CallState{
+		devices: make(map[string]*Device, len(devices)),
+		calls:   make(map[ConnKey]*Call, len(calls)),
+	}
+	for _, d := range devices {
+		cs.devices[d.Device] = &d
+	}
+	for _, c := range calls {
+		cs.calls[ConnKey{c.Call, c.Device}] = &c
+	}
+	return cs
+}
+
+// Changes reports whether ev tells something new. A connection's end can
+// be reported twice (by the exchange and by the server, which clears
+// devices picked up elsewhere and calls a restarted exchange lost), and
+// a call can be announced by a reconciliation while its own events are
+// still on their way; the second report of the same fact is not news.
+func (cs *CallState) Changes(ev *Event) bool {
+	c, known := cs.calls[ConnKey{ev.Call, ev.Device}]
+	switch ev.Type {
+	case EventDeviceState, EventExchangeState:
+		return true
+	case EventCleared, EventDiverted, EventTransferred:
+		return known
+	case EventDelivered, EventInitiated, EventOriginated:
+		return !known || c.State != ev.State
+	case EventEstablished:
+		return !known || !c.Answered || c.State != ev.State
+	}
+	return true
+}
+
+// Apply folds one event into the state.
+func (cs *CallState) Apply(ev *Event) {
+	switch ev.Type {
+	case EventDeviceState:
+		cs.applyDevice(ev)
+	case EventExchangeState:
+	case EventCleared, EventDiverted:
+		delete(cs.calls, ConnKey{ev.Call, ev.Device})
+	case EventTransferred:
+		cs.applyTransfer(ev)
+	default:
+		cs.applyCall(ev)
+	}
+}
+
+func (cs *CallState) applyDevice(ev *Event) {
+	d, ok := cs.devices[ev.Device]
+	if !ok {
+		return
+	}
+	if ev.DND != nil {
+		d.DND = *ev.DND
+	}
+	if ev.ForwardTo != nil {
+		d.ForwardTo = *ev.ForwardTo
+	}
+	if ev.Registered != nil {
+		d.Registered = *ev.Registered
+	}
+}
+
+func (cs *CallState) applyCall(ev *Event) {
+	k := ConnKey{ev.Call, ev.Device}
+	c, ok := cs.calls[k]
+	if !ok {
+		c = &Call{Call: ev.Call, Device: ev.Device, Since: ev.Time}
+		cs.calls[k] = c
+	}
+	if c.State != ev.State {
+		c.Since = ev.Time
+	}
+	c.State = ev.State
+	if ev.Direction != "" {
+		c.Direction = ev.Direction
+	}
+	if ev.Other != nil {
+		c.Other = *ev.Other
+	}
+	if ev.Type == EventEstablished {
+		c.Answered = true
+	}
+}
+
+// applyTransfer handles both sides of a transfer: the transferring device
+// leaves (its connection stays, state cleared, until its cleared event);
+// a remaining device follows the call to its new id and new other party.
+func (cs *CallState) applyTransfer(ev *Event) {
+	k := ConnKey{ev.Call, ev.Device}
+	c, ok := cs.calls[k]
+	if !ok {
+		return
+	}
+	if ev.State == StateCleared {
+		c.State, c.Since = ev.State, ev.Time
+		return
+	}
+	delete(cs.calls, k)
+	if ev.NewCall != "" {
+		c.Call = ev.NewCall
+	}
+	if ev.Other != nil {
+		c.Other = *ev.Other
+	}
+	cs.calls[ConnKey{c.Call, c.Device}] = c
+}
+
+// Call returns one connection, including one that has just been
+// transferred away (state cleared).
+func (cs *CallState) Call(call, device string) (Call, bool) {
+	c, ok := cs.calls[ConnKey{call, device}]
+	if !ok {
+		return Call{}, false
+	}
+	return *c, true
+}
+
+// Device returns one device.
+func (cs *CallState) Device(id string) (Device, bool) {
+	d, ok := cs.devices[id]
+	if !ok {
+		return Device{}, false
+	}
+	return *d, true
+}
+
+// Remove forgets a connection without an event (reconciliation).
+func (cs *CallState) Remove(call, device string) {
+	delete(cs.calls, ConnKey{call, device})
+}
+
+// Conns lists every connection, including those transferred away.
+func (cs *CallState) Conns() []Call {
+	out := make([]Call, 0, len(cs.calls))
+	for _, c := range cs.calls {
+		out = append(out, *c)
+	}
+	sortCalls(out)
+	return out
+}
+
+// Snapshot copies the state out as a welcome or snapshot carries it:
+// sorted, without connections that have already left.
+func (cs *CallState) Snapshot() ([]Device, []Call) {
+	devices := make([]Device, 0, len(cs.devices))
+	for _, d := range cs.devices {
+		devices = append(devices, *d)
+	}
+	sort.Slice(devices, func(i, j int) bool { return devices[i].Device < devices[j].Device })
+	calls := make([]Call, 0, len(cs.calls))
+	for _, c := range cs.calls {
+		if c.State != StateCleared {
+			calls = append(calls, *c)
+		}
+	}
+	sortCalls(calls)
+	return devices, calls
+}
+
+// sortCalls orders calls oldest first, then by id and device: stable
+// output for people and tests.
+func sortCalls(calls []Call) {
+	sort.Slice(calls, func(i, j int) bool {
+		if !calls[i].Since.Equal(calls[j].Since) {
+			return calls[i].Since.Before(calls[j].Since)
+		}
+		if calls[i].Call != calls[j].Call {
+			return calls[i].Call < calls[j].Call
+		}
+		return calls[i].Device < calls[j].Device
+	})
+}

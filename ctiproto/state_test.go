@@ -1,0 +1,46 @@
+package ctiproto
+
+import (
+	"testing"
+	"time"
+)
+
+// The reducer both sides use: a ring, its answer, a transfer away and the
+// reports that carry no news.
+func TestCallStateFolding(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	cs := NewCallState([]Device{{Device: "201", Registered: true}}, nil)
+	jane := &Party{Number: "+4930123", Name: "Jane"}
+	steps := []struct {
+		ev    Event
+		news  bool
+		calls int
+		state string
+	}{
+		{Event{Type: EventDelivered, Call: "c1", Device: "201", State: StateAlerting, Other: jane, Time: t0}, true, 1, StateAlerting},
+		{Event{Type: EventDelivered, Call: "c1", Device: "201", State: StateAlerting, Other: jane, Time: t0}, false, 1, StateAlerting},
+		{Event{Type: EventEstablished, Call: "c1", Device: "201", State: StateConnected, AnsweredBy: "201", Time: t0.Add(time.Second)}, true, 1, StateConnected},
+		{Event{Type: EventEstablished, Call: "c1", Device: "201", State: StateConnected, AnsweredBy: "201", Time: t0.Add(time.Second)}, false, 1, StateConnected},
+		{Event{Type: EventTransferred, Call: "c1", Device: "201", State: StateCleared, NewCall: "c1", To: "202", Time: t0.Add(2 * time.Second)}, true, 0, StateCleared},
+		{Event{Type: EventCleared, Call: "c1", Device: "201", State: StateCleared, Cause: CauseTransferred, Time: t0.Add(2 * time.Second)}, true, 0, ""},
+		{Event{Type: EventCleared, Call: "c1", Device: "201", State: StateCleared, Cause: CauseNormal, Time: t0.Add(3 * time.Second)}, false, 0, ""},
+	}
+	for i, s := range steps {
+		if got := cs.Changes(&s.ev); got != s.news {
+			t.Fatalf("step %d (%s): Changes = %v", i, s.ev.Type, got)
+		}
+		if s.news {
+			cs.Apply(&s.ev)
+		}
+		_, calls := cs.Snapshot()
+		c, _ := cs.Call("c1", "201")
+		if len(calls) != s.calls || c.State != s.state {
+			t.Fatalf("step %d (%s): %d calls in snapshot, connection state %q", i, s.ev.Type, len(calls), c.State)
+		}
+	}
+	dnd := true
+	cs.Apply(&Event{Type: EventDeviceState, Device: "201", DND: &dnd})
+	if d, _ := cs.Device("201"); !d.DND || !d.Registered {
+		t.Fatalf("device %+v", d)
+	}
+}
