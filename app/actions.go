@@ -1,0 +1,212 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/deskline/deskline/contacts"
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// DialTarget is a number ready to dial, as the user should see it first.
+type DialTarget struct {
+	Number  contacts.Number   // normalised
+	Dial    string            // what the exchange is sent
+	Display string            // what the user sees: "+49 30 1234567"
+	Contact *contacts.Contact // who it is, when the books know
+	Device  string            // the user's phone that will ring first
+}
+
+// Prompt is what the UI tells the user before and while dialling.
+func (t DialTarget) Prompt() string {
+	who := t.Display
+	if t.Contact != nil {
+		who = t.Contact.DisplayName() + " (" + t.Display + ")"
+	}
+	return "Your phone " + t.Device + " rings first — pick up to call " + who
+}
+
+// ErrNoNumber says a text holds no phone number.
+var ErrNoNumber = errors.New("app: no phone number found")
+
+// PrepareDial finds the number to call in text (typed, pasted, a tel:
+// link, a mail signature), normalises it and says who it is, without
+// dialling: the user sees what will be dialled first.
+func (c *Client) PrepareDial(text string) (DialTarget, error) {
+	n := c.opts.Numbers
+	text = strings.TrimSpace(text)
+	num, err := n.Normalize(text)
+	if err != nil {
+		found := n.Extract(text)
+		if len(found) == 0 {
+			return DialTarget{}, fmt.Errorf("%w in %q", ErrNoNumber, clipText(text, 60))
+		}
+		num = found[0].Number
+	}
+	t := DialTarget{Number: num, Dial: n.Dialable(num), Display: num.Display, Device: c.dialDevice()}
+	if m := c.lookup(num.Key); m != nil {
+		t.Contact = m.Contact
+	}
+	return t, nil
+}
+
+// Dial is click-to-dial: the user's phone rings, and when picked up the
+// exchange calls the target. It returns the new call's id.
+func (c *Client) Dial(ctx context.Context, t DialTarget) (string, error) {
+	if t.Device == "" {
+		t.Device = c.dialDevice()
+	}
+	if err := c.can(ctiproto.TypeMakeCall); err != nil {
+		return "", err
+	}
+	res, err := c.request(ctx, &ctiproto.MakeCall{Device: t.Device, To: t.Dial})
+	if err != nil {
+		return "", err
+	}
+	return res.Call, nil
+}
+
+// Answer picks up a call ringing at one of the user's phones.
+func (c *Client) Answer(ctx context.Context, call string) error {
+	return c.callCommand(ctx, ctiproto.TypeAnswer, call, "alerting", "initiated")
+}
+
+// HangUp ends the user's part in a call; on a ringing call it declines it.
+func (c *Client) HangUp(ctx context.Context, call string) error {
+	return c.callCommand(ctx, ctiproto.TypeClear, call)
+}
+
+// Hold puts a call on hold.
+func (c *Client) Hold(ctx context.Context, call string) error {
+	return c.callCommand(ctx, ctiproto.TypeHold, call, "connected")
+}
+
+// Retrieve takes a call off hold.
+func (c *Client) Retrieve(ctx context.Context, call string) error {
+	return c.callCommand(ctx, ctiproto.TypeRetrieve, call, "held")
+}
+
+// Transfer hands the other party of a call to the number in text.
+func (c *Client) Transfer(ctx context.Context, call, text string) error {
+	return c.redirect(ctx, ctiproto.TypeTransfer, call, text, "connected", "held")
+}
+
+// Deflect sends a ringing call on to the number in text.
+func (c *Client) Deflect(ctx context.Context, call, text string) error {
+	return c.redirect(ctx, ctiproto.TypeDeflect, call, text, "alerting")
+}
+
+// SetDND turns do-not-disturb on or off on every phone of the user.
+func (c *Client) SetDND(ctx context.Context, on bool) error {
+	if err := c.can(ctiproto.TypeSetDND); err != nil {
+		return err
+	}
+	for _, d := range c.State().Devices {
+		if _, err := c.request(ctx, &ctiproto.SetDND{Device: d.ID, On: on}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MarkMissedSeen marks every missed call in the journal as seen.
+func (c *Client) MarkMissedSeen() error {
+	if c.opts.Journal == nil {
+		return nil
+	}
+	if err := c.opts.Journal.MarkSeen(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.publishLocked()
+	c.mu.Unlock()
+	return nil
+}
+
+// callCommand sends answer/clear/hold/retrieve for the user's connection
+// in call, preferring one in the given states.
+func (c *Client) callCommand(ctx context.Context, typ, call string, prefer ...string) error {
+	if err := c.can(typ); err != nil {
+		return err
+	}
+	dev, err := c.deviceIn(call, prefer)
+	if err != nil {
+		return err
+	}
+	_, err = c.request(ctx, &ctiproto.CallCommand{Type: typ, Call: call, Device: dev})
+	return err
+}
+
+func (c *Client) redirect(ctx context.Context, typ, call, text string, prefer ...string) error {
+	if err := c.can(typ); err != nil {
+		return err
+	}
+	t, err := c.PrepareDial(text)
+	if err != nil {
+		return err
+	}
+	dev, err := c.deviceIn(call, prefer)
+	if err != nil {
+		return err
+	}
+	_, err = c.request(ctx, &ctiproto.Redirect{Type: typ, Call: call, Device: dev, To: t.Dial})
+	return err
+}
+
+// can checks the exchange offers a service before asking for it.
+func (c *Client) can(service string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state.Status != StatusConnected {
+		return ErrNotConnected
+	}
+	if !c.state.Capabilities[service] {
+		return &ActionError{Action: service, Code: ctiproto.CodeNotSupported}
+	}
+	return nil
+}
+
+// deviceIn finds which of the user's phones is in call.
+func (c *Client) deviceIn(call string, prefer []string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var any string
+	for _, conn := range c.cs.Conns() {
+		if conn.Call != call || conn.State == ctiproto.StateCleared {
+			continue
+		}
+		if len(prefer) == 0 || slices.Contains(prefer, conn.State) {
+			return conn.Device, nil
+		}
+		any = conn.Device
+	}
+	if any != "" {
+		return any, nil
+	}
+	return "", fmt.Errorf("%w: %s", ErrNoSuchCall, call)
+}
+
+// dialDevice is the phone click-to-dial rings: the configured one, else
+// the user's first.
+func (c *Client) dialDevice() string {
+	if c.opts.Device != "" {
+		return c.opts.Device
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	devices, _ := c.cs.Snapshot()
+	if len(devices) > 0 {
+		return devices[0].Device
+	}
+	return ""
+}
+
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

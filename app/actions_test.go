@@ -1,0 +1,110 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// Click-to-dial from a mail signature: the user sees the normalised
+// number and who it is; the own phone rings first, then the call goes out.
+func TestDialFromText(t *testing.T) {
+	o := newOffice(t)
+	ann := o.desk("ann")
+	ann.login()
+	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	target, err := ann.PrepareDial("Best regards, Jane — phone +49 (30) 123 45 67, fax 030 7654321")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if target.Dial != "+49301234567" || target.Display != "+49 30 1234567" || target.Contact == nil ||
+		target.Contact.DisplayName() != "Jane Doe" || target.Device != "201" {
+		t.Fatalf("target %+v", target)
+	}
+	if p := target.Prompt(); p != "Your phone 201 rings first — pick up to call Jane Doe (+49 30 1234567)" {
+		t.Fatalf("prompt %q", p)
+	}
+	ctx := context.Background()
+	call, err := ann.Dial(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ann.waitFor("own phone rings", func(s State) bool { c, ok := callIn(s, call); return ok && c.State == "initiated" })
+	if c, _ := callIn(s, call); c.Contact == nil || c.Direction != "outgoing" || len(s.Ringing()) != 0 {
+		t.Fatalf("initiated call %+v (no screen pop for my own dialling)", c)
+	}
+	if err := ann.Answer(ctx, call); err != nil { // picking up the handset
+		t.Fatal(err)
+	}
+	ann.waitFor("talking", func(s State) bool { c, ok := callIn(s, call); return ok && c.Answered })
+	if err := ann.Hold(ctx, call); err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("held", func(s State) bool { c, _ := callIn(s, call); return c.State == "held" })
+	if err := ann.Retrieve(ctx, call); err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("retrieved", func(s State) bool { c, _ := callIn(s, call); return c.State == "connected" })
+	if err := ann.Transfer(ctx, call, "203"); err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("transferred away", func(s State) bool { return len(s.Calls) == 0 })
+	if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != OutcomeOutgoing || e[0].Name != "Jane Doe" {
+		t.Fatalf("journal %+v", e)
+	}
+}
+
+func TestDeflectAndDND(t *testing.T) {
+	o := newOffice(t)
+	ann, bob := o.desk("ann"), o.desk("bob")
+	ann.login()
+	bob.login()
+	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	call := string(o.ring("201", "+4989123456", ""))
+	ann.waitFor("ringing", func(s State) bool { return len(s.Ringing()) == 1 })
+	if err := ann.Deflect(context.Background(), call, "203"); err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("gone", func(s State) bool { return len(s.Calls) == 0 })
+	bob.waitFor("at bob", func(s State) bool { return len(s.Ringing()) == 1 })
+	if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != OutcomeRejected {
+		t.Fatalf("journal %+v", e)
+	}
+	if err := ann.SetDND(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("dnd on", func(s State) bool { return s.Devices[0].DND })
+}
+
+func TestActionErrors(t *testing.T) {
+	o := newOffice(t)
+	ann := o.desk("ann")
+	ctx := context.Background()
+	if _, err := ann.Dial(ctx, DialTarget{Dial: "203", Device: "201"}); !errors.Is(err, ErrNotConnected) {
+		t.Fatalf("dial before login: %v", err)
+	}
+	ann.login()
+	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	if _, err := ann.PrepareDial("see you tomorrow at ten"); !errors.Is(err, ErrNoNumber) {
+		t.Fatalf("no number: %v", err)
+	}
+	var ae *ActionError
+	if _, err := ann.Dial(ctx, DialTarget{Dial: "201", Device: "203"}); !errors.As(err, &ae) || ae.Code != ctiproto.CodeForbidden {
+		t.Fatalf("dial from bob's phone: %v", err)
+	}
+	if err := ann.Answer(ctx, "c-999999"); !errors.Is(err, ErrNoSuchCall) {
+		t.Fatalf("answer unknown call: %v", err)
+	}
+	// An exchange without hold: the app refuses before asking.
+	ann.mu.Lock()
+	ann.state.Capabilities[ctiproto.TypeHold] = false
+	ann.mu.Unlock()
+	if err := ann.Hold(ctx, "c-1"); !errors.As(err, &ae) || ae.Code != ctiproto.CodeNotSupported {
+		t.Fatalf("hold without capability: %v", err)
+	}
+	if ae.Error() != "app: hold: your telephone system cannot do this" {
+		t.Fatalf("message %q", ae.Error())
+	}
+}

@@ -1,0 +1,162 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// callRecord follows one of the user's connections from its first event
+// to its end, for the journal.
+type callRecord struct {
+	call, device string
+	start        time.Time
+	answered     time.Time
+	direction    string
+	number, name string
+	cause        string
+}
+
+// trackLocked updates the record of ev's connection and returns the
+// journal entry when the connection ends. Called before ev is applied.
+func (c *Client) trackLocked(ev *ctiproto.Event) []JournalEntry {
+	if ev.Call == "" {
+		return nil
+	}
+	k := ctiproto.ConnKey{Call: ev.Call, Device: ev.Device}
+	r := c.records[k]
+	ends := ev.Type == ctiproto.EventCleared || ev.Type == ctiproto.EventDiverted ||
+		(ev.Type == ctiproto.EventTransferred && ev.State == ctiproto.StateCleared)
+	if r == nil && ends {
+		return nil // already recorded (a transfer ends the connection before its clear)
+	}
+	if r == nil {
+		r = &callRecord{call: ev.Call, device: ev.Device, start: ev.Time, direction: ev.Direction}
+		if r.direction == "" {
+			r.direction = ctiproto.DirectionIncoming
+		}
+		c.records[k] = r
+	}
+	if ev.Other != nil {
+		r.number, r.name = ev.Other.Number, ev.Other.Name
+	}
+	switch ev.Type {
+	case ctiproto.EventEstablished:
+		if r.answered.IsZero() {
+			r.answered = ev.Time
+		}
+	case ctiproto.EventFailed:
+		r.cause = ev.Cause
+	case ctiproto.EventTransferred:
+		if ev.State == ctiproto.StateCleared {
+			delete(c.records, k) // transferred away: done here
+			return []JournalEntry{c.entryLocked(r, ev.Time, ctiproto.CauseTransferred)}
+		}
+		if ev.NewCall != "" && ev.NewCall != ev.Call {
+			delete(c.records, k) // the call goes on under its new id
+			r.call = ev.NewCall
+			c.records[ctiproto.ConnKey{Call: ev.NewCall, Device: ev.Device}] = r
+		}
+	case ctiproto.EventCleared, ctiproto.EventDiverted:
+		delete(c.records, k)
+		return []JournalEntry{c.entryLocked(r, ev.Time, ev.Cause)}
+	}
+	return nil
+}
+
+// syncRecordsLocked lines the records up with a snapshot: connections the
+// snapshot lacks ended while the client could not see it, connections it
+// has that the client never saw are followed from now on.
+func (c *Client) syncRecordsLocked(calls []ctiproto.Call) []JournalEntry {
+	live := make(map[ctiproto.ConnKey]ctiproto.Call, len(calls))
+	for _, call := range calls {
+		live[ctiproto.ConnKey{Call: call.Call, Device: call.Device}] = call
+	}
+	var out []JournalEntry
+	now := time.Now()
+	for k, r := range c.records {
+		if _, ok := live[k]; !ok {
+			delete(c.records, k)
+			out = append(out, c.entryLocked(r, now, "ended while disconnected"))
+		}
+	}
+	for k, call := range live {
+		if c.records[k] == nil {
+			r := &callRecord{call: call.Call, device: call.Device, start: call.Since, direction: call.Direction,
+				number: call.Other.Number, name: call.Other.Name}
+			if call.Answered {
+				r.answered = call.Since
+			}
+			if r.direction == "" {
+				r.direction = ctiproto.DirectionIncoming
+			}
+			c.records[k] = r
+		}
+	}
+	return out
+}
+
+// entryLocked turns an ended connection into a journal entry.
+func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) JournalEntry {
+	if cause == "" {
+		cause = r.cause
+	}
+	name := r.name
+	if m := c.lookup(r.number); m != nil {
+		name = m.Contact.DisplayName()
+	}
+	return JournalEntry{
+		// The start time keeps ids unique when a restarted exchange
+		// hands out the same call ids again.
+		ID:    fmt.Sprintf("%s/%s/%d", r.call, r.device, r.start.UnixNano()),
+		Start: r.start, End: end, Device: r.device, Direction: r.direction,
+		Number: r.number, Name: name, Cause: cause, Answered: r.answered,
+		Outcome: outcome(r, cause),
+	}
+}
+
+// outcome classifies an ended connection for the journal.
+func outcome(r *callRecord, cause string) Outcome {
+	if r.direction == ctiproto.DirectionOutgoing {
+		if r.answered.IsZero() {
+			return OutcomeOutgoingFailed
+		}
+		return OutcomeOutgoing
+	}
+	switch {
+	case !r.answered.IsZero():
+		return OutcomeAnswered
+	case cause == ctiproto.CausePickedUpElsewhere, cause == ctiproto.CauseForwarded:
+		return OutcomeAnsweredElsewhere
+	case cause == ctiproto.CauseRejected, cause == ctiproto.CauseDeflected:
+		return OutcomeRejected // the user dealt with it: not missed
+	}
+	return OutcomeMissed
+}
+
+// settle publishes a change, called with c.mu held, and releases it. The
+// calls that ended go to the journal first, so a UI never sees a call
+// vanish before its journal entry exists.
+func (c *Client) settle(entries []JournalEntry) {
+	if c.opts.Journal == nil || len(entries) == 0 {
+		c.publishLocked()
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	c.record(entries)
+}
+
+// record writes entries to the journal and publishes; called without
+// c.mu, since the journal tells its own subscribers (the UI) at once.
+func (c *Client) record(entries []JournalEntry) {
+	for _, e := range entries {
+		if err := c.opts.Journal.Add(e); err != nil {
+			c.log.Error("journal", "err", err)
+		}
+	}
+	c.mu.Lock()
+	c.publishLocked() // the missed count may have changed
+	c.mu.Unlock()
+}

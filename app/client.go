@@ -1,0 +1,275 @@
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/deskline/deskline/contacts"
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/gorilla/websocket"
+)
+
+// Options configure a Client. ServerURL, User and Numbers are required.
+type Options struct {
+	ServerURL string // ws://host:port/v1/ws or wss://…
+	User      string
+	// CAFile is a PEM file of extra certificate authorities for wss:// (a
+	// company CA). Certificates are always verified.
+	CAFile string
+	// Tokens keeps the device token. Default: the OS keyring; where there
+	// is none, tokens live for this run only and State.Keyring says why.
+	Tokens TokenStore
+	// Numbers normalises every number the user dials or sees (required).
+	Numbers *contacts.Normalizer
+	// Directory matches callers to contacts (optional).
+	Directory *contacts.Directory
+	// Journal records every call (optional).
+	Journal *Journal
+	// Device is the phone to dial from; default the user's first device.
+	Device string
+	// ClientName is sent in the hello (shown in server logs).
+	ClientName string
+	Log        *slog.Logger
+	// MinBackoff and MaxBackoff bound the wait between reconnects
+	// (default 1 s and 30 s, each wait with ±20 % jitter so a thousand
+	// desktops do not all knock at once after a server restart).
+	MinBackoff, MaxBackoff time.Duration
+	// PingInterval is how often the client checks the link (default: the
+	// interval the server announces). A link silent for two intervals is
+	// dead and is replaced.
+	PingInterval time.Duration
+}
+
+// Timeouts of the session.
+const (
+	dialTimeout    = 10 * time.Second // TCP, TLS and WebSocket handshake
+	welcomeTimeout = 15 * time.Second // from hello to welcome (bcrypt on a busy server)
+	commandTimeout = 15 * time.Second // a command's reply, when the caller set no deadline
+	writeWait      = 10 * time.Second // one frame to the server
+	defaultPing    = 30 * time.Second // when the server announces none
+	// maxServerFrame is the largest frame accepted from the server
+	// (PROTOCOL.md: clients accept up to 1 MiB).
+	maxServerFrame = ctiproto.MaxServerMessageBytes
+)
+
+// Client is the tray app's session with the CTI server. Create it with
+// New, run it with Run, watch it with Subscribe, act through its methods.
+// Safe for concurrent use.
+type Client struct {
+	opts   Options
+	log    *slog.Logger
+	dialer websocket.Dialer
+	tokens TokenStore
+	memory *MemoryStore // the fallback when the keyring fails
+	wake   chan struct{}
+
+	mu       sync.Mutex // owns every field below
+	state    State
+	cs       *ctiproto.CallState
+	epoch    string
+	seq      uint64
+	link     *link
+	password string       // typed by the user, kept only until the next welcome
+	waiters  []chan error // Login calls waiting for the outcome
+	subs     map[chan State]struct{}
+	records  map[ctiproto.ConnKey]*callRecord
+	resync   *resync               // a snapshot is on its way (a gap in seq was seen)
+	onEvent  func(*ctiproto.Event) // tests: sees every event applied
+}
+
+// New checks the options and builds a client; Run starts it.
+func New(opts Options) (*Client, error) {
+	u, err := url.Parse(opts.ServerURL)
+	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return nil, fmt.Errorf("app: server URL %q: want ws://host:port/v1/ws or wss://…", opts.ServerURL)
+	}
+	if opts.User == "" {
+		return nil, errors.New("app: no user name")
+	}
+	if opts.Numbers == nil {
+		return nil, errors.New("app: no number normaliser")
+	}
+	tlsConf, err := tlsConfig(opts.CAFile)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = time.Second
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = 30 * time.Second
+	}
+	c := &Client{
+		opts: opts, log: opts.Log, tokens: opts.Tokens, memory: NewMemoryStore(),
+		wake:    make(chan struct{}, 1),
+		cs:      ctiproto.NewCallState(nil, nil),
+		subs:    make(map[chan State]struct{}),
+		records: make(map[ctiproto.ConnKey]*callRecord),
+		state:   State{Status: StatusConnecting, User: opts.User, Capabilities: map[string]bool{}},
+		dialer: websocket.Dialer{
+			Subprotocols:     []string{ctiproto.Subprotocol},
+			HandshakeTimeout: dialTimeout,
+			TLSClientConfig:  tlsConf,
+			Proxy:            websocket.DefaultDialer.Proxy,
+		},
+	}
+	if c.tokens == nil {
+		c.tokens = NewKeyringStore()
+	}
+	if opts.Journal != nil {
+		c.state.MissedUnseen = opts.Journal.UnseenMissed()
+	}
+	return c, nil
+}
+
+// tlsConfig trusts the system's CAs plus, if given, those in caFile.
+func tlsConfig(caFile string) (*tls.Config, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("app: CA file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("app: CA file %s holds no PEM certificate", caFile)
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
+}
+
+// Subscribe returns a channel that receives the state at once and after
+// every change. Only the latest state waits in it: a slow UI skips
+// intermediate states, never sees an old one after a new one. cancel
+// stops the subscription.
+func (c *Client) Subscribe() (<-chan State, func()) {
+	ch := make(chan State, 1)
+	c.mu.Lock()
+	c.subs[ch] = struct{}{}
+	ch <- c.state.clone()
+	c.mu.Unlock()
+	return ch, func() {
+		c.mu.Lock()
+		delete(c.subs, ch)
+		c.mu.Unlock()
+	}
+}
+
+// State returns the current state.
+func (c *Client) State() State {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.state.clone()
+}
+
+// publishLocked rebuilds the derived state and hands it to subscribers.
+// Called with c.mu held.
+func (c *Client) publishLocked() {
+	c.rebuildLocked()
+	s := c.state.clone()
+	for ch := range c.subs {
+		select {
+		case <-ch: // drop the stale one
+		default:
+		}
+		ch <- s
+	}
+}
+
+// setStatus records the link state and why.
+func (c *Client) setStatus(st Status, reason string, retryAt time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.state.Status, c.state.Reason, c.state.RetryAt = st, reason, retryAt
+	c.publishLocked()
+}
+
+// Login logs in with the user's password: the next connection uses it,
+// and the device token it earns is kept (in the keyring) for later
+// starts. It returns when the server has accepted or refused it.
+func (c *Client) Login(ctx context.Context, password string) error {
+	if password == "" {
+		return errors.New("app: empty password")
+	}
+	if err := plainTextCheck(c.opts.ServerURL); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	c.mu.Lock()
+	c.password = password
+	c.waiters = append(c.waiters, done)
+	live := c.link
+	c.mu.Unlock()
+	if live != nil {
+		live.close() // log in again on a fresh connection
+	}
+	c.poke()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// plainTextCheck refuses to send a password unencrypted off this machine.
+func plainTextCheck(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("app: server URL: %w", err)
+	}
+	if u.Scheme == "wss" {
+		return nil
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("app: refusing to send your password unencrypted to %s: ask your administrator for the wss:// address", host)
+}
+
+// finishLogin tells waiting Login calls the outcome. Called with c.mu held.
+func (c *Client) finishLoginLocked(err error) {
+	for _, w := range c.waiters {
+		w <- err
+	}
+	c.waiters = nil
+}
+
+// poke wakes the run loop (a login, a reconnect request).
+func (c *Client) poke() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Logout revokes this computer's device token on the server, forgets it
+// here and waits for a new login.
+func (c *Client) Logout(ctx context.Context) error {
+	_, err := c.request(ctx, &ctiproto.RevokeToken{})
+	if err != nil && !errors.Is(err, ErrNotConnected) {
+		return err
+	}
+	c.forgetToken()
+	c.mu.Lock()
+	c.state.Status, c.state.Reason = StatusLoginRequired, "logged out"
+	c.publishLocked()
+	c.mu.Unlock()
+	return nil
+}

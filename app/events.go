@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// resync holds the events that arrive while a snapshot, asked for after
+// a gap in seq, is on its way.
+type resync struct {
+	pending []*ctiproto.Event
+}
+
+// welcomed takes the welcome: the token it carries is kept, the state is
+// replaced by its snapshot, or kept when the server resumes us (the
+// missed events follow).
+func (c *Client) welcomed(l *link, w *ctiproto.Welcome, cred credential) {
+	if w.Token != "" {
+		c.storeToken(w.Token)
+	}
+	var entries []JournalEntry
+	c.mu.Lock()
+	c.link = l
+	c.password = ""
+	c.finishLoginLocked(nil)
+	c.state.Status, c.state.Reason, c.state.RetryAt = StatusConnected, "", time.Time{}
+	c.state.User, c.state.DisplayName = w.User, w.DisplayName
+	c.state.Exchange = ExchangeStatus{Available: w.Exchange.Available, Reason: w.Exchange.Reason}
+	c.state.Capabilities = make(map[string]bool, len(w.Capabilities))
+	for _, s := range w.Capabilities {
+		c.state.Capabilities[s] = true
+	}
+	if !w.Resumed {
+		entries = c.resetLocked(w.Devices, w.Calls, w.Epoch, w.Seq)
+	}
+	c.settle(entries)
+	c.log.Info("connected", "user", w.User, "resumed", w.Resumed, "resync", w.Resync, "seq", w.Seq)
+}
+
+// resetLocked replaces the state with a snapshot. Calls that vanished
+// while we could not see them ended then: they go to the journal.
+func (c *Client) resetLocked(devices []ctiproto.Device, calls []ctiproto.Call, epoch string, seq uint64) []JournalEntry {
+	c.cs = ctiproto.NewCallState(devices, calls)
+	c.epoch, c.seq = epoch, seq
+	return c.syncRecordsLocked(calls)
+}
+
+// handle dispatches one frame from the server.
+func (c *Client) handle(l *link, m ctiproto.Message) {
+	switch m := m.(type) {
+	case *ctiproto.Event:
+		c.event(l, m)
+	case *ctiproto.Result:
+		c.answer(l, m.ID, reply{res: m})
+	case *ctiproto.Error:
+		c.answer(l, m.ID, reply{err: actionError("", m)})
+	default:
+		c.log.Warn("unexpected frame from the server", "type", m.MessageType())
+	}
+}
+
+// answer hands a reply to the request waiting for it; replies nobody
+// waits for (keep-alive pings, abandoned requests) are dropped.
+func (c *Client) answer(l *link, id string, r reply) {
+	c.mu.Lock()
+	ch := l.pending[id]
+	delete(l.pending, id)
+	c.mu.Unlock()
+	if ch != nil {
+		ch <- r
+	}
+}
+
+// event applies one event in seq order: a duplicate is ignored, a gap
+// makes the client fetch a snapshot.
+func (c *Client) event(l *link, ev *ctiproto.Event) {
+	c.mu.Lock()
+	switch {
+	case c.resync != nil:
+		c.resync.pending = append(c.resync.pending, ev)
+		c.mu.Unlock()
+		return
+	case ev.Seq <= c.seq:
+		c.mu.Unlock()
+		return
+	case ev.Seq > c.seq+1:
+		c.log.Warn("gap in events, fetching a snapshot", "have", c.seq, "got", ev.Seq)
+		c.resync = &resync{pending: []*ctiproto.Event{ev}}
+		c.mu.Unlock()
+		go c.fetchSnapshot(l)
+		return
+	}
+	c.settle(c.applyLocked(ev))
+}
+
+// applyLocked folds one in-order event into the state.
+func (c *Client) applyLocked(ev *ctiproto.Event) []JournalEntry {
+	c.seq = ev.Seq
+	if c.onEvent != nil {
+		c.onEvent(ev)
+	}
+	if ev.Type == ctiproto.EventExchangeState && ev.Available != nil {
+		c.state.Exchange = ExchangeStatus{Available: *ev.Available, Reason: ev.Reason}
+	}
+	if !c.cs.Changes(ev) {
+		return nil
+	}
+	entries := c.trackLocked(ev)
+	c.cs.Apply(ev)
+	return entries
+}
+
+// fetchSnapshot repairs a gap: the snapshot replaces the state, then the
+// events that came meanwhile and are newer than it are applied.
+func (c *Client) fetchSnapshot(l *link) {
+	res, err := c.request(context.Background(), &ctiproto.Simple{Type: ctiproto.TypeSnapshot})
+	c.mu.Lock()
+	pending := c.resync.pending
+	c.resync = nil
+	if err != nil || res.Seq == nil {
+		c.mu.Unlock()
+		c.log.Warn("snapshot failed, reconnecting", "err", err)
+		l.close() // the resume of the next connection repairs it
+		return
+	}
+	entries := c.resetLocked(res.Devices, res.Calls, c.epoch, *res.Seq)
+	for _, ev := range pending {
+		if ev.Seq == c.seq+1 {
+			entries = append(entries, c.applyLocked(ev)...)
+		}
+	}
+	c.settle(entries)
+}

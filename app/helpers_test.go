@@ -1,0 +1,254 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/deskline/deskline/contacts"
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/pbx/sim"
+	"github.com/deskline/deskline/server"
+	"github.com/deskline/deskline/server/auth"
+	"github.com/deskline/deskline/server/config"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// office is a real CTI server on loopback with the simulated exchange,
+// which a test can stop and start again on the same address.
+type office struct {
+	t     *testing.T
+	addr  string
+	sim   *sim.Exchange
+	auth  *auth.Auth
+	users []auth.User
+	srv   *server.Server
+	hs    *http.Server
+	mu    sync.Mutex
+}
+
+var secretHash = func() string {
+	h, _ := bcrypt.GenerateFromPassword([]byte("secret"), bcrypt.MinCost)
+	return string(h)
+}()
+
+func simConfig() sim.Config {
+	return sim.Config{
+		Devices: []sim.DeviceConfig{{ID: "201", Name: "Ann"}, {ID: "203", Name: "Bob"}, {ID: "204", Name: "Carl"}},
+		Groups:  []sim.Group{{Number: "600", Name: "Front desk", Members: []string{"201", "203"}}},
+		// Outside numbers answer at once: click-to-dial tests need no waiting.
+		External:        sim.Behaviour{AnswerAfter: time.Millisecond},
+		NoAnswerTimeout: time.Minute,
+	}
+}
+
+func newOffice(t *testing.T) *office {
+	t.Helper()
+	ex, err := sim.New(simConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &office{t: t, sim: ex, users: []auth.User{
+		{Name: "ann", DisplayName: "Ann Archer", PasswordHash: secretHash, Devices: []string{"201"}},
+		{Name: "bob", DisplayName: "Bob Baker", PasswordHash: secretHash, Devices: []string{"203"}},
+	}}
+	o.auth, err = auth.New(o.users, auth.Options{StorePath: filepath.Join(t.TempDir(), "tokens.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.addr = ln.Addr().String()
+	o.serve(ln)
+	t.Cleanup(func() { o.stop(); ex.Close() })
+	return o
+}
+
+func (o *office) url() string { return "ws://" + o.addr + ctiproto.Path }
+
+func (o *office) serve(ln net.Listener) {
+	o.t.Helper()
+	srv, err := server.New(context.Background(), server.Options{
+		Exchange: o.sim, Sim: o.sim, Auth: o.auth, Users: o.users,
+		Limits: config.Default().Limits, SimAPI: config.SimAPI{Enabled: true},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv.Handler()}
+	go hs.Serve(ln)
+	o.mu.Lock()
+	o.srv, o.hs = srv, hs
+	o.mu.Unlock()
+}
+
+// stop shuts the server down the way a restart does (going away).
+func (o *office) stop() {
+	o.mu.Lock()
+	srv, hs := o.srv, o.hs
+	o.srv, o.hs = nil, nil
+	o.mu.Unlock()
+	if srv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	hs.Shutdown(ctx)
+	srv.Shutdown(ctx)
+}
+
+// restart starts a new server process state on the same address; with a
+// fresh exchange when lose is set (a PBX that lost its calls too).
+func (o *office) restart(lose bool) {
+	o.t.Helper()
+	o.stop()
+	if lose {
+		o.sim.Close()
+		ex, err := sim.New(simConfig())
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		o.sim = ex
+	}
+	var ln net.Listener
+	var err error
+	for range 50 { // the old socket may linger a moment
+		if ln, err = net.Listen("tcp", o.addr); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	o.serve(ln)
+}
+
+func (o *office) ring(device, from, name string) pbx.CallID {
+	o.t.Helper()
+	id, err := o.sim.Ring(context.Background(), device, pbx.Party{Number: from, Name: name})
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	return id
+}
+
+// numbers is the normaliser of a desk in Germany.
+func numbers(t *testing.T) *contacts.Normalizer {
+	t.Helper()
+	n, err := contacts.NewNormalizer("DE", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// books loads testdata/office.vcf.
+func books(t *testing.T, n *contacts.Normalizer) *contacts.Directory {
+	t.Helper()
+	d := contacts.NewDirectory(n)
+	if w := d.Load("testdata/office.vcf"); len(w) > 0 {
+		t.Fatalf("loading the test book: %v", w)
+	}
+	return d
+}
+
+// desk is a running Client with its journal, logged in as user.
+type desk struct {
+	*Client
+	t       *testing.T
+	journal *Journal
+	states  <-chan State
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+type deskOption func(*Options)
+
+func (o *office) desk(user string, opts ...deskOption) *desk {
+	o.t.Helper()
+	n := numbers(o.t)
+	j, _, err := OpenJournal(filepath.Join(o.t.TempDir(), "journal.json"), 100)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	op := Options{ServerURL: o.url(), User: user, Tokens: NewMemoryStore(), Numbers: n,
+		Directory: books(o.t, n), Journal: j, MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, f := range opts {
+		f(&op)
+	}
+	c, err := New(op)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &desk{Client: c, t: o.t, journal: j, cancel: cancel, done: make(chan struct{})}
+	d.states, _ = c.Subscribe()
+	go func() { c.Run(ctx); close(d.done) }()
+	o.t.Cleanup(d.stop)
+	return d
+}
+
+func (d *desk) stop() {
+	d.cancel()
+	<-d.done
+}
+
+func (d *desk) login() {
+	d.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.Login(ctx, "secret"); err != nil {
+		d.t.Fatalf("login: %v", err)
+	}
+}
+
+// waitFor waits until the state satisfies ok, failing after 10 s with the
+// last state seen.
+func (d *desk) waitFor(what string, ok func(State) bool) State {
+	d.t.Helper()
+	timeout := time.After(10 * time.Second)
+	last := d.State()
+	for !ok(last) {
+		select {
+		case last = <-d.states:
+		case <-timeout:
+			d.t.Fatalf("waiting for %s; last state: %s %q, calls %+v", what, last.Status, last.Reason, last.Calls)
+		}
+	}
+	return last
+}
+
+// c2id names a call for the sim's control API.
+func c2id(s string) pbx.CallID { return pbx.CallID(s) }
+
+// dropLink cuts the desk's connection without a close handshake, as a
+// network failure does.
+func (d *desk) dropLink() {
+	d.mu.Lock()
+	l := d.link
+	d.mu.Unlock()
+	if l != nil {
+		l.conn.NetConn().Close()
+	}
+}
+
+func callIn(s State, id string) (Call, bool) {
+	for _, c := range s.Calls {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Call{}, false
+}

@@ -1,0 +1,101 @@
+package app
+
+import (
+	"time"
+
+	"github.com/deskline/deskline/contacts"
+)
+
+// Status is the state of the link to the server.
+type Status string
+
+// Link states. Each is shown to the user with State.Reason.
+const (
+	StatusStopped       Status = "stopped"        // Run has returned
+	StatusConnecting    Status = "connecting"     // dialling and logging in
+	StatusConnected     Status = "connected"      // welcome received; events flow
+	StatusDisconnected  Status = "disconnected"   // lost; retrying at State.RetryAt
+	StatusLoginRequired Status = "login-required" // no usable token: the user must type the password
+)
+
+// State is everything a UI shows. Subscribers get copies; they never
+// share memory with the client.
+type State struct {
+	Status  Status
+	Reason  string    // why, in words for the user ("server unreachable: …")
+	RetryAt time.Time // when the next attempt starts (StatusDisconnected)
+	// Keyring is empty when device tokens are kept in the OS keyring, else
+	// why they are not (the password will be asked at every start).
+	Keyring string
+
+	User        string
+	DisplayName string
+	Exchange    ExchangeStatus
+	// Capabilities are the services the exchange offers (make-call,
+	// answer, hold, …); a UI greys out the others.
+	Capabilities map[string]bool
+
+	Devices      []Device
+	Calls        []Call // oldest first
+	MissedUnseen int    // missed calls in the journal not yet marked seen
+}
+
+// ExchangeStatus says whether the telephone system can be used.
+type ExchangeStatus struct {
+	Available bool
+	Reason    string
+}
+
+// Device is one of the user's phones.
+type Device struct {
+	ID         string
+	Name       string
+	DND        bool
+	ForwardTo  string
+	Registered bool
+}
+
+// Call is one of the user's devices in a call in progress.
+type Call struct {
+	ID        string
+	Device    string
+	State     string // initiated, alerting, connected, held, queued, failed
+	Direction string // incoming or outgoing
+	Number    string // the other party's number as the exchange gave it ("" = withheld)
+	Name      string // the other party's name as the exchange gave it
+	// Contact is the address-book entry for Number, if any (local books
+	// first; the exchange's Name is the fallback).
+	Contact *contacts.Contact
+	Phone   *contacts.Phone // the contact's matching number, with its type
+	// Display is what to call the other party: the contact's name, else
+	// the exchange's name, else the number, else "Unknown caller".
+	Display  string
+	Since    time.Time // when the connection entered State
+	Answered bool
+}
+
+// Can reports whether the exchange offers a service.
+func (s State) Can(service string) bool { return s.Capabilities[service] }
+
+// Ringing lists the calls ringing at the user's devices: the screen pops.
+func (s State) Ringing() []Call {
+	var out []Call
+	for _, c := range s.Calls {
+		if c.State == "alerting" && c.Direction != "outgoing" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// clone copies s deeply enough that the copy shares nothing mutable.
+func (s State) clone() State {
+	c := s
+	c.Capabilities = make(map[string]bool, len(s.Capabilities))
+	for k, v := range s.Capabilities {
+		c.Capabilities[k] = v
+	}
+	c.Devices = append([]Device(nil), s.Devices...)
+	c.Calls = append([]Call(nil), s.Calls...)
+	return c
+}

@@ -1,0 +1,47 @@
+package app
+
+import "errors"
+
+// token returns the stored device token, "" when there is none. A keyring
+// that cannot be used is reported in the state and the run's memory is
+// used instead: the user logs in at every start, and knows why.
+func (c *Client) token() string {
+	tok, err := c.tokens.Get(c.opts.ServerURL, c.opts.User)
+	if err == nil {
+		return tok
+	}
+	c.keyringFailed(err)
+	tok, _ = c.memory.Get(c.opts.ServerURL, c.opts.User)
+	return tok
+}
+
+// storeToken keeps a new device token: in the keyring, else in memory.
+func (c *Client) storeToken(tok string) {
+	if err := c.tokens.Set(c.opts.ServerURL, c.opts.User, tok); err != nil {
+		c.keyringFailed(err)
+		c.memory.Set(c.opts.ServerURL, c.opts.User, tok)
+	}
+}
+
+// forgetToken deletes the device token everywhere it may be.
+func (c *Client) forgetToken() {
+	if err := c.tokens.Delete(c.opts.ServerURL, c.opts.User); err != nil {
+		c.keyringFailed(err)
+	}
+	c.memory.Delete(c.opts.ServerURL, c.opts.User)
+}
+
+// keyringFailed records why the keyring is not used; ErrNoToken is no
+// failure.
+func (c *Client) keyringFailed(err error) {
+	if errors.Is(err, ErrNoToken) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state.Keyring != err.Error() {
+		c.log.Warn("keyring unavailable", "err", err)
+		c.state.Keyring = err.Error()
+		c.publishLocked()
+	}
+}

@@ -1,0 +1,57 @@
+package app
+
+import (
+	"github.com/deskline/deskline/contacts"
+)
+
+// rebuildLocked derives the UI's view of devices and calls from the
+// protocol state, matching each caller to the address books.
+func (c *Client) rebuildLocked() {
+	devices, calls := c.cs.Snapshot()
+	c.state.Devices = c.state.Devices[:0:0]
+	for _, d := range devices {
+		c.state.Devices = append(c.state.Devices, Device{ID: d.Device, Name: d.Name, DND: d.DND,
+			ForwardTo: d.ForwardTo, Registered: d.Registered})
+	}
+	c.state.Calls = c.state.Calls[:0:0]
+	for _, wc := range calls {
+		call := Call{ID: wc.Call, Device: wc.Device, State: wc.State, Direction: wc.Direction,
+			Number: wc.Other.Number, Name: wc.Other.Name, Since: wc.Since, Answered: wc.Answered}
+		if m := c.lookup(wc.Other.Number); m != nil {
+			phone := m.Phone
+			call.Contact, call.Phone = m.Contact, &phone
+		}
+		call.Display = display(call)
+		c.state.Calls = append(c.state.Calls, call)
+	}
+	if c.opts.Journal != nil {
+		c.state.MissedUnseen = c.opts.Journal.UnseenMissed()
+	}
+}
+
+// display names the other party: the address book first, then the
+// exchange's name, then the number.
+func display(c Call) string {
+	switch {
+	case c.Contact != nil:
+		return c.Contact.DisplayName()
+	case c.Name != "":
+		return c.Name
+	case c.Number != "":
+		return c.Number
+	}
+	return "Unknown caller"
+}
+
+// lookup finds the best contact for a number, nil if none. The directory
+// is an index: this is a map lookup, cheap enough for every state change.
+func (c *Client) lookup(number string) *contacts.Match {
+	if c.opts.Directory == nil || number == "" {
+		return nil
+	}
+	ms := c.opts.Directory.Lookup(number)
+	if len(ms) == 0 {
+		return nil
+	}
+	return &ms[0]
+}

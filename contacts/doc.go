@@ -1,0 +1,32 @@
+// Package contacts holds Deskline's address books: vCard files and folders,
+// the one phone-number normaliser shared by lookup and dialing, the
+// reverse-lookup index (number → contacts) and search as you type.
+//
+// # Numbers
+//
+// A [Normalizer] turns whatever a user, a vCard or the exchange wrote
+// ("030 1234567", "+49 (0)30 1234567", "0049-30-1234567;ext=89",
+// "0800 FLOWERS", "201") into a [Number]: an E.164 key ("+49301234567") or an
+// internal extension ("201"), an extension part, and a display form in
+// international format. Lookup and dialing both go through it, so a contact
+// stored as "+49 30 1234567" is found for a call from "030 1234567" and the
+// other way round, and the user sees the number that will be dialled.
+// [Normalizer.Extract] finds numbers in free text (the clipboard, a mail
+// signature); [Normalizer.ParseURI] reads tel:, callto:, sip: and sips: URIs.
+//
+// # Address books
+//
+// A [Directory] loads vCard 2.1, 3.0 and 4.0 files (.vcf, .vcard) and folders
+// of them, parsed with github.com/emersion/go-vcard after a tolerant first
+// pass that splits cards itself, repairs encodings (Latin-1/Windows-1252
+// bytes, UTF-16 files, quoted-printable values) and rewrites vCard 2.1
+// parameters. Broken input never stops a load: a bad card, line, encoding or
+// an over-large file becomes a [Warning] that names the file and the card,
+// and everything else loads. Input is bounded by [Limits].
+//
+// Readers never wait for a load: each load builds a new immutable snapshot
+// (contacts plus indexes) and swaps it in atomically. [Directory.Watch]
+// reloads after files change, debounced.
+//
+// The package imports nothing of Deskline and no GUI toolkit.
+package contacts
