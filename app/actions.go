@@ -210,3 +210,16 @@ func clipText(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// CallBack dials the number of a journal entry.
+func (c *Client) CallBack(ctx context.Context, e JournalEntry) (DialTarget, string, error) {
+	if !e.CanCallBack() {
+		return DialTarget{}, "", fmt.Errorf("%w: the caller withheld their number", ErrNoNumber)
+	}
+	t, err := c.PrepareDial(e.Number)
+	if err != nil {
+		return DialTarget{}, "", err
+	}
+	call, err := c.Dial(ctx, t)
+	return t, call, err
+}
