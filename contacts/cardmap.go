@@ -28,6 +28,9 @@ func (p *cardParser) contact(card vcard.Card, file string, index int) (c *Contac
 		}
 	}
 	labels := appleLabels(card)
+	if tels := card[vcard.FieldTelephone]; len(tels) > 0 {
+		c.Phones = make([]Phone, 0, len(tels))
+	}
 	for _, f := range card[vcard.FieldTelephone] {
 		ph, err := p.phone(f, labels[f.Group])
 		if err != nil {

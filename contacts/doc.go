@@ -28,5 +28,20 @@
 // (contacts plus indexes) and swaps it in atomically. [Directory.Watch]
 // reloads after files change, debounced.
 //
+// # Performance
+//
+// Measured on a generated book of 100,000 contacts (one 30 MB vCard file,
+// about 2.3 numbers per contact), 2 shared cores (Xeon), Go 1.26:
+//
+//	load (read, parse, normalise, index)   2.0 s, 0.9 KB live heap per contact
+//	reverse lookup                         5.6 µs
+//	search, per keystroke typing a name    0.14 ms (first letter alone 0.6 ms)
+//	search, per keystroke typing a number  0.4 ms
+//
+// Reproduce with
+//
+//	go test -run '^$' -bench 100k -benchmem ./contacts
+//	go test -run '^$' -bench Load100k -benchtime 5x ./contacts
+//
 // The package imports nothing of Deskline and no GUI toolkit.
 package contacts

@@ -95,6 +95,7 @@ func (n *Normalizer) fromCandidate(text string, start, end int) []Found {
 				continue
 			}
 			if f, ok := n.accept(text, groups[i].start, groups[j].end); ok {
+				f, j = n.preferSplit(text, groups, i, j, f)
 				found = append(found, f)
 				i = j
 				break
@@ -102,6 +103,31 @@ func (n *Normalizer) fromCandidate(text string, start, end int) []Found {
 		}
 	}
 	return found
+}
+
+// preferSplit looks for a shorter number in groups i..j that leaves the
+// next group to start a number of its own ("030 1234567 030 7654321":
+// "030 1234567 030" is a valid German number too). It only splits before a
+// group that starts as numbers do, with "+" or "0".
+func (n *Normalizer) preferSplit(text string, groups []span, i, j int, f Found) (Found, int) {
+	for k := j - 1; k >= i; k-- {
+		next := text[groups[k+1].start]
+		if next != '+' && next != '0' {
+			continue
+		}
+		shorter, ok := n.accept(text, groups[i].start, groups[k].end)
+		if !ok {
+			continue
+		}
+		for m := min(len(groups)-1, k+maxGroups); m > k; m-- {
+			if !crossesBreak(groups[k+1:m+1]) {
+				if _, ok := n.accept(text, groups[k+1].start, groups[m].end); ok {
+					return shorter, k
+				}
+			}
+		}
+	}
+	return f, j
 }
 
 // span is a group of a candidate: its bytes, and whether it is a break

@@ -93,9 +93,38 @@ func (n *Normalizer) normalize(raw string) (Number, *phonenumbers.PhoneNumber, e
 		}
 	}
 	if !split && (strings.ContainsAny(s, ";#,") || hasASCIILetter(s)) {
-		main, ext = phonenumbers.MaybeSeparateExtensionFromPhone(s)
+		var ok bool
+		if main, ext, ok = libSplitExtension(s); !ok {
+			return Number{}, nil, notANumber(raw, "bad extension")
+		}
 	}
-	return n.slow(main, ext, raw)
+	num, pn, err := n.slow(main, ext, raw)
+	if err != nil || num.Internal {
+		return num, pn, err
+	}
+	// The user sees Display before dialling, so it must say this number.
+	// Parse is not always idempotent on its own output for numbers that
+	// are not valid (a kept trunk prefix, odd lengths); refuse those.
+	back, _, err := n.slow(strings.TrimSuffix(num.Display, " ext. "+num.Ext), num.Ext, num.Display)
+	if err != nil || back != num {
+		return Number{}, nil, notANumber(raw, "ambiguous")
+	}
+	return num, pn, nil
+}
+
+// libSplitExtension splits off an extension the way phonenumbers does,
+// for the forms splitExtension does not know. Its extensions may be
+// full-width or other Unicode digits: they are read as ASCII digits.
+func libSplitExtension(s string) (main, ext string, ok bool) {
+	main, ext = phonenumbers.MaybeSeparateExtensionFromPhone(s)
+	if ext == "" {
+		return main, "", true
+	}
+	sc := scanNumber(ext)
+	if !sc.plain() || sc.plus || len(sc.digits) > maxExtDigits {
+		return "", "", false
+	}
+	return main, sc.digits, true
 }
 
 // Dialable returns what to send to the exchange to dial num: the E.164
@@ -172,9 +201,7 @@ func withExt(s, ext string) string {
 }
 
 func notANumber(raw, why string) error {
-	if len(raw) > 60 {
-		raw = raw[:60] + "…"
-	}
+	raw = shorten(raw)
 	if why != "" {
 		return fmt.Errorf("%w: %q (%s)", ErrNotANumber, raw, why)
 	}

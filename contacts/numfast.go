@@ -17,18 +17,22 @@ import (
 // Parse. TestFastPathMatchesParse holds the two paths to the same answers.
 
 // ccInfo is what the fast path needs to know about a country calling code.
+// Parse reads a "+" number with the metadata of the code's main region, so
+// that region decides.
 type ccInfo struct {
-	simple bool   // national prefix rules are "strip ndd" or nothing
-	ndd    string // the national (trunk) prefix, "0" in DE
+	simple  bool                  // national prefix rules are "strip npp" or nothing
+	npp     string                // the national prefix as Parse strips it, "0" in DE
+	ndd     string                // the national prefix as dialled
+	general func() *regexp.Regexp // any national number of the region, anchored
 }
 
 // homeInfo is what the fast path needs to know about the home region.
 type homeInfo struct {
-	cc      int
-	ndd     string
-	fast    bool           // national numbers may take the fast path
-	idd     *regexp.Regexp // the international prefix, anchored
-	general *regexp.Regexp // any national number of the region, anchored
+	cc   int
+	npp  string         // national prefix for parsing
+	fast bool           // national numbers may take the fast path
+	idd  *regexp.Regexp // the international prefix, anchored
+	ccInfo
 }
 
 var callingCodes = sync.OnceValue(func() map[int]ccInfo {
@@ -37,28 +41,30 @@ var callingCodes = sync.OnceValue(func() map[int]ccInfo {
 	if err != nil {
 		return infos // no fast path; Parse will say what is wrong
 	}
+	for cc := range phonenumbers.GetSupportedCallingCodes() {
+		infos[cc] = ccInfo{}
+	}
 	for _, m := range coll.GetMetadata() {
 		cc := int(m.GetCountryCode())
-		info, seen := infos[cc]
-		simple := isSimpleNDD(m)
-		if seen && (!info.simple || info.ndd != m.GetNationalPrefix()) {
-			simple = false
-		}
-		infos[cc] = ccInfo{simple: simple, ndd: m.GetNationalPrefix()}
-	}
-	for cc := range phonenumbers.GetSupportedCallingCodes() {
-		if _, ok := infos[cc]; !ok {
-			infos[cc] = ccInfo{}
+		if main := phonenumbers.GetRegionCodeForCountryCode(cc); m.GetId() == main || m.GetId() == "001" {
+			infos[cc] = infoFor(m)
 		}
 	}
 	return infos
 })
 
-// isSimpleNDD reports a region whose national prefix is a plain digit
-// string that is either stripped as is or absent.
-func isSimpleNDD(m *phonenumbers.PhoneMetadata) bool {
-	ndd, npp := m.GetNationalPrefix(), m.GetNationalPrefixForParsing()
-	return m.GetNationalPrefixTransformRule() == "" && allDigits(ndd) && (npp == "" || npp == ndd)
+func infoFor(m *phonenumbers.PhoneMetadata) ccInfo {
+	pattern := m.GetGeneralDesc().GetNationalNumberPattern()
+	general := sync.OnceValue(func() *regexp.Regexp {
+		re, err := regexp.Compile("^(?:" + pattern + ")$")
+		if err != nil {
+			return nil
+		}
+		return re
+	})
+	npp := m.GetNationalPrefixForParsing()
+	return ccInfo{simple: m.GetNationalPrefixTransformRule() == "" && allDigits(npp) && pattern != "",
+		npp: npp, ndd: m.GetNationalPrefix(), general: general}
 }
 
 func homeInfoFor(region string) homeInfo {
@@ -71,12 +77,11 @@ func homeInfoFor(region string) homeInfo {
 		if m.GetId() != region {
 			continue
 		}
-		h.ndd = m.GetNationalPrefix()
-		idd, errIDD := regexp.Compile("^(?:" + m.GetInternationalPrefix() + ")")
-		general, errGen := regexp.Compile("^(?:" + m.GetGeneralDesc().GetNationalNumberPattern() + ")$")
-		h.idd, h.general = idd, general
-		h.fast = isSimpleNDD(m) && h.ndd != "" && errIDD == nil && errGen == nil &&
-			m.GetInternationalPrefix() != "" && callingCodes()[h.cc].simple
+		h.ccInfo = infoFor(m)
+		h.npp = h.ccInfo.npp
+		idd, err := regexp.Compile("^(?:" + m.GetInternationalPrefix() + ")")
+		h.idd = idd
+		h.fast = h.simple && h.npp != "" && err == nil && m.GetInternationalPrefix() != ""
 	}
 	return h
 }
@@ -95,15 +100,15 @@ func (n *Normalizer) fast(sc scanned) (Number, *phonenumbers.PhoneNumber, bool) 
 		return internalNumber(d, ""), nil, true
 	case strings.HasPrefix(d, "00"):
 		return fastInternational(d[2:])
-	case n.home.fast && strings.HasPrefix(d, n.home.ndd) && !n.home.idd.MatchString(d):
-		return n.fastNational(d[len(n.home.ndd):])
+	case n.home.fast && strings.HasPrefix(d, n.home.npp) && !n.home.idd.MatchString(d):
+		return n.fastNational(d[len(n.home.npp):])
 	}
 	return Number{}, nil, false
 }
 
 // fastInternational reads country code and national number from the digits
 // after "+", as Parse does: the first 1-3 digit prefix that is a calling
-// code wins.
+// code wins, and a national prefix after it ("+49 (0)30") is stripped.
 func fastInternational(d string) (Number, *phonenumbers.PhoneNumber, bool) {
 	if d == "" || d[0] == '0' {
 		return Number{}, nil, false // no calling code starts with 0
@@ -115,9 +120,15 @@ func fastInternational(d string) (Number, *phonenumbers.PhoneNumber, bool) {
 		if !ok {
 			continue
 		}
-		nn := d[l:]
-		if !info.simple || nn[0] == '0' || (info.ndd != "" && strings.HasPrefix(nn, info.ndd)) {
+		if !info.simple {
 			return Number{}, nil, false
+		}
+		nn := d[l:]
+		if info.npp != "" && strings.HasPrefix(nn, info.npp) {
+			return fastStripped(cc, info, nn[len(info.npp):])
+		}
+		if nn[0] == '0' {
+			return Number{}, nil, false // Italian leading zeros and the like
 		}
 		return fastBuild(cc, nn, false)
 	}
@@ -125,13 +136,20 @@ func fastInternational(d string) (Number, *phonenumbers.PhoneNumber, bool) {
 }
 
 // fastNational takes a national number whose national prefix is already
-// stripped. Parse strips it only when what remains still looks like a
-// number of the region and has a possible length; so does this.
+// stripped.
 func (n *Normalizer) fastNational(nn string) (Number, *phonenumbers.PhoneNumber, bool) {
-	if nn == "" || nn[0] == '0' || !n.home.general.MatchString(nn) {
+	return fastStripped(n.home.cc, n.home.ccInfo, nn)
+}
+
+// fastStripped takes a number whose national prefix was stripped. Parse
+// strips it only when what remains still looks like a number of the region
+// and has a possible length; so does this, and leaves the rest to Parse.
+func fastStripped(cc int, info ccInfo, nn string) (Number, *phonenumbers.PhoneNumber, bool) {
+	general := info.general()
+	if nn == "" || nn[0] == '0' || general == nil || !general.MatchString(nn) {
 		return Number{}, nil, false
 	}
-	return fastBuild(n.home.cc, nn, true)
+	return fastBuild(cc, nn, true)
 }
 
 func fastBuild(cc int, nn string, strict bool) (Number, *phonenumbers.PhoneNumber, bool) {

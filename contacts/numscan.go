@@ -7,7 +7,7 @@ type scanned struct {
 	digits       string // digits in order, vanity letters as keypad digits
 	plus         bool   // a leading "+"
 	letters      int    // ASCII letters (vanity)
-	lettersFirst bool   // a letter came before the second digit
+	lettersFirst bool   // a letter came before the third digit
 	other        bool   // a character that belongs in no phone number
 	tooLong      bool   // more digits than any phone number has
 }
@@ -34,7 +34,15 @@ func scanNumber(s string) scanned {
 		buf[n] = d
 		n++
 	}
+	run := 0 // letters in the current run
 	for _, r := range s {
+		isLetter := r < 128 && (r|0x20) >= 'a' && (r|0x20) <= 'z'
+		if !isLetter {
+			if run == 1 {
+				sc.other = true // vanity numbers spell words, not single letters
+			}
+			run = 0
+		}
 		switch {
 		case r >= '0' && r <= '9':
 			add(byte(r))
@@ -44,10 +52,11 @@ func scanNumber(s string) scanned {
 			}
 			sc.plus = true
 		case isVisualSeparator(r):
-		case r < 128 && (r|0x20) >= 'a' && (r|0x20) <= 'z':
-			if n < 2 {
+		case isLetter:
+			if n < 3 {
 				sc.lettersFirst = true
 			}
+			run++
 			sc.letters++
 			add(keypad[(r|0x20)-'a'])
 		case unicode.IsDigit(r):
@@ -55,6 +64,9 @@ func scanNumber(s string) scanned {
 		default:
 			sc.other = true
 		}
+	}
+	if run == 1 {
+		sc.other = true
 	}
 	sc.digits = string(buf[:n])
 	return sc

@@ -23,6 +23,7 @@ const (
 	scoreKeyGuess     = 300 // … read as an area code without trunk prefix
 	scoreKeySubstring = 200 // the digits appear in the number
 	scoreWordPrefix   = 20
+	scoreWordCoverage = 9 // at most, for a prefix that is nearly the word
 	scoreWordExact    = 30
 	scoreNameWord     = 10 // bonus over an organisation word
 	scoreFirstWord    = 5  // bonus: the first word of the display name
@@ -95,7 +96,7 @@ func numQueryFor(norm *Normalizer, d string, plus bool) numQuery {
 	nq := numQuery{digits: d}
 	add := func(p string, score int) { nq.prefixes = append(nq.prefixes, numPrefix{p, score}) }
 	cc := "+" + strconv.Itoa(norm.home.cc)
-	ndd := norm.home.ndd
+	ndd := norm.home.npp
 	switch {
 	case plus:
 		add("+"+d, scoreKeyPrefix)
@@ -164,7 +165,9 @@ func (s *snapshot) searchNumber(nq numQuery, limit int) []Match {
 			best[i] = max(best[i], nq.phoneScore(s.key(i)))
 		}
 	}
-	if len(nq.digits) >= minSubstringDigits {
+	// A substring never beats a prefix: skip the scan when prefixes
+	// already fill the list.
+	if len(nq.digits) >= minSubstringDigits && len(best) < limit {
 		for off, found := 0, 0; found < limit; {
 			j := strings.Index(s.blob[off:], nq.digits)
 			if j < 0 {
@@ -201,34 +204,63 @@ func (s *snapshot) searchNumber(nq numQuery, limit int) []Match {
 }
 
 // searchText walks the postings of the most selective query word and
-// scores each contact found there against all words.
+// scores each contact found there against all words. It visits the words
+// of that range shortest first — a shorter word is matched more fully and
+// scores more — and stops once no contact left can beat the ones kept:
+// typing "m" into 100,000 names reads the postings of "mia", not of every
+// name that starts with m.
 func (s *snapshot) searchText(q query, limit int) []Match {
-	var plo, phi int32 = 0, -1
+	driver, lo, hi := "", 0, 0
 	for _, w := range q.text {
-		lo, hi := s.wordRange(w)
-		if a, b := s.postStart[lo], s.postStart[hi]; phi < 0 || b-a < phi-plo {
-			plo, phi = a, b
+		l, h := s.wordRange(w)
+		if driver == "" || s.postStart[h]-s.postStart[l] < s.postStart[hi]-s.postStart[lo] {
+			driver, lo, hi = w, l, h
 		}
 	}
-	if phi <= plo {
+	if lo == hi {
 		return nil
 	}
+	order := make([]int, hi-lo)
+	for i := range order {
+		order[i] = lo + i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return len(s.words[a]) - len(s.words[b]) })
+	rest := (len(q.text)-1)*(scoreWordExact+scoreNameWord+scoreFirstWord) + scoreNamePrefix + len(q.nums)*(scoreKeyPrefix+scoreKeyExact)
+
 	marksP := s.marks.Get().(*[]uint64)
 	marks := *marksP
 	top := topK{limit: limit}
-	for _, c := range s.post[plo:phi] {
-		if bit := uint64(1) << (c & 63); marks[c>>6]&bit == 0 {
-			marks[c>>6] |= bit
-			if score, ok := s.contactScore(c, q); ok {
-				top.offer(c, score)
+	visited := 0
+	for _, w := range order {
+		if len(top.items) == limit && top.items[limit-1].score > wordBound(driver, s.words[w])+rest {
+			break
+		}
+		visited++
+		for _, c := range s.post[s.postStart[w]:s.postStart[w+1]] {
+			if bit := uint64(1) << (c & 63); marks[c>>6]&bit == 0 {
+				marks[c>>6] |= bit
+				if score, ok := s.contactScore(c, q); ok {
+					top.offer(c, score)
+				}
 			}
 		}
 	}
-	for _, c := range s.post[plo:phi] {
-		marks[c>>6] = 0
+	for _, w := range order[:visited] {
+		for _, c := range s.post[s.postStart[w]:s.postStart[w+1]] {
+			marks[c>>6] = 0
+		}
 	}
 	s.marks.Put(marksP)
 	return s.expand(top.items, q, limit)
+}
+
+// wordBound is the most a query word can score through one word it is a
+// prefix of (see contactScore).
+func wordBound(qw, w string) int {
+	if len(w) == len(qw) {
+		return scoreWordExact + scoreNameWord + scoreFirstWord
+	}
+	return scoreWordPrefix + scoreWordCoverage*len(qw)/len(w) + scoreNameWord + scoreFirstWord
 }
 
 // wordRange returns the words that start with prefix, as an index range.
@@ -253,7 +285,9 @@ func (s *snapshot) contactScore(c int32, q query) (score int, ok bool) {
 			if !strings.HasPrefix(w, qw) {
 				continue
 			}
-			sc := scoreWordPrefix
+			// How much of the word is typed: "do" is more of "doe"
+			// than of "dobbs".
+			sc := scoreWordPrefix + scoreWordCoverage*len(qw)/len(w)
 			if len(w) == len(qw) {
 				sc = scoreWordExact
 			}

@@ -94,10 +94,10 @@ func TestSearchNumbers(t *testing.T) {
 		// Typed without trunk prefix: read as an area code, after the
 		// numbers that start with the digits as typed.
 		{"89 555", []string{"Acme Support +49895550000", "Alice Smith +49895550100"}},
-		{"20", []string{"Reception 201", "Joanna Dobbs +442079460958"}},
+		{"20", []string{"Reception 201"}}, // too short for a substring
 		{"201", []string{"Reception 201"}},
-		// A substring of the number.
-		{"2345678", []string{"John Doe +491712345678", "Seán O'Brien +35312345678"}},
+		// A substring of the number; ties in number order.
+		{"2345678", []string{"Seán O'Brien +35312345678", "John Doe +491712345678"}},
 		{"555", []string{"Acme Support +49895550000", "Alice Smith +49895550100"}},
 		{"99999999", nil},
 	}
@@ -169,5 +169,39 @@ func TestFold(t *testing.T) {
 	}
 	if got := words("Jean-Luc O'Neill, Jr."); !slices.Equal(got, []string{"Jean", "Luc", "ONeill", "Jr"}) {
 		t.Errorf("words = %q", got)
+	}
+}
+
+// TestSearchMatchesBruteForce holds the pruned search to a plain one that
+// scores every contact, on a generated book.
+func TestSearchMatchesBruteForce(t *testing.T) {
+	book, _, _ := generateBook(3000)
+	d := loadCards(t, book)
+	s := d.snap.Load()
+	var queries []string
+	for _, name := range []string{"Hans Müller", "Mia Schmidt", "Zoë Lefèvre", "Søren O'Brien", "Ayşe Yılmaz", "John Smith"} {
+		for i := 1; i <= len(name); i++ {
+			if p := name[:i]; isValidPrefix(p) {
+				queries = append(queries, p)
+			}
+		}
+	}
+	queries = append(queries, "m", "s", "a", "acme", "acme m", "gmbh", "m 030", "sch 01", "z")
+	for _, query := range queries {
+		for _, limit := range []int{1, 5, 20} {
+			got := matchList(d.Search(query, limit))
+			q := parseQuery(d.norm, query)
+			var top topK
+			top.limit = limit
+			for c := range s.contacts {
+				if score, ok := s.contactScore(int32(c), q); ok && len(q.text) > 0 {
+					top.offer(int32(c), score)
+				}
+			}
+			want := matchList(s.expand(top.items, q, limit))
+			if !slices.Equal(got, want) {
+				t.Errorf("Search(%q, %d) = %q, brute force %q", query, limit, got, want)
+			}
+		}
 	}
 }

@@ -77,25 +77,33 @@ func buildSnapshot(paths []string, contacts []*Contact) *snapshot {
 
 // indexNumbers builds the reverse-lookup index and the number search blob.
 func (s *snapshot) indexNumbers() {
+	type keyed struct {
+		key string
+		r   ref
+	}
+	var all []keyed
 	for c, ct := range s.contacts {
-		for p := range ct.Phones {
-			s.nums = append(s.nums, ref{int32(c), int32(p)})
+		for p, ph := range ct.Phones {
+			all = append(all, keyed{ph.Number.Key, ref{int32(c), int32(p)}})
 		}
 	}
-	slices.SortStableFunc(s.nums, func(a, b ref) int {
-		return strings.Compare(s.contacts[a.c].Phones[a.p].Number.Key, s.contacts[b.c].Phones[b.p].Number.Key)
+	// By key, then contact (name order), then phone: a total order, so the
+	// faster unstable sort gives the same result every time.
+	slices.SortFunc(all, func(a, b keyed) int {
+		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.r.c, b.r.c), cmp.Compare(a.r.p, b.r.p))
 	})
-	s.keyAt = make(map[string]int32, len(s.nums))
-	s.blobAt = make([]int32, len(s.nums))
+	s.nums = make([]ref, len(all))
+	s.keyAt = make(map[string]int32, len(all))
+	s.blobAt = make([]int32, len(all))
 	var blob strings.Builder
-	for i := range s.nums {
-		k := s.key(i)
-		if _, ok := s.keyAt[k]; !ok {
-			s.keyAt[k] = int32(i)
+	for i, k := range all {
+		s.nums[i] = k.r
+		if _, ok := s.keyAt[k.key]; !ok {
+			s.keyAt[k.key] = int32(i)
 		}
 		s.blobAt[i] = int32(blob.Len())
 		blob.WriteByte(0)
-		blob.WriteString(k)
+		blob.WriteString(k.key)
 	}
 	s.blob = blob.String()
 }

@@ -134,9 +134,7 @@ func (n *Normalizer) parseSIP(s, uri string) (Number, error) {
 }
 
 func notAPhoneURI(uri, why string) error {
-	if len(uri) > 80 {
-		uri = uri[:80] + "…"
-	}
+	uri = shorten(uri)
 	if why != "" {
 		return fmt.Errorf("%w: %q (%s)", ErrNotANumber, uri, why)
 	}

@@ -84,6 +84,12 @@ func (w *watcher) run(ctx context.Context, loaded <-chan struct{}, debounce time
 				return
 			}
 			if w.relevant(ev) {
+				if ev.Has(fsnotify.Create) && isDir(ev.Name) {
+					// Watch a new folder now, not after the reload: a
+					// file created in it meanwhile is then either seen
+					// by the reload's walk or by the watch.
+					w.pending = append(w.pending, w.add(ev.Name)...)
+				}
 				schedule()
 			}
 		case err, ok := <-w.fs.Errors:
@@ -96,6 +102,8 @@ func (w *watcher) run(ctx context.Context, loaded <-chan struct{}, debounce time
 		case <-fire:
 			fire = nil
 			warns := w.d.Load(w.d.Paths()...)
+			loaded = w.d.loadedChan()
+			w.pending = append(w.pending, w.sync()...)
 			if onReload != nil && ctx.Err() == nil {
 				onReload(append(w.pending, warns...))
 			}
@@ -129,23 +137,37 @@ func (w *watcher) sync() []Warning {
 			want[filepath.Dir(abs)] = true
 		}
 	}
-	var warns []Warning
-	for dir := range want {
-		if !w.dirs[dir] {
-			if err := w.fs.Add(dir); err != nil {
-				if !errors.Is(err, fs.ErrNotExist) {
-					warns = append(warns, Warning{File: dir, Err: fmt.Errorf("cannot watch: %w", err)})
-				}
-				continue
-			}
-			w.dirs[dir] = true
-		}
-	}
+	warns := w.watchDirs(want)
 	for dir := range w.dirs {
 		if !want[dir] {
 			w.fs.Remove(dir)
 			delete(w.dirs, dir)
 		}
+	}
+	return warns
+}
+
+// add watches a new folder and its subfolders.
+func (w *watcher) add(dir string) []Warning {
+	want := map[string]bool{}
+	addFolderTree(dir, want)
+	return w.watchDirs(want)
+}
+
+// watchDirs adds the folders not yet watched.
+func (w *watcher) watchDirs(dirs map[string]bool) []Warning {
+	var warns []Warning
+	for dir := range dirs {
+		if w.dirs[dir] {
+			continue
+		}
+		if err := w.fs.Add(dir); err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				warns = append(warns, Warning{File: dir, Err: fmt.Errorf("cannot watch: %w", err)})
+			}
+			continue
+		}
+		w.dirs[dir] = true
 	}
 	return warns
 }
