@@ -38,7 +38,7 @@ var ErrNoNumber = errors.New("app: no phone number found")
 func (c *Client) PrepareDial(text string) (DialTarget, error) {
 	n := c.opts.Numbers
 	text = strings.TrimSpace(text)
-	num, err := n.Normalize(text)
+	num, err := n.NormalizeAny(text) // a number, or a tel:/sip:/callto: link
 	if err != nil {
 		found := n.Extract(text)
 		if len(found) == 0 {

@@ -108,3 +108,23 @@ func TestActionErrors(t *testing.T) {
 		t.Fatalf("message %q", ae.Error())
 	}
 }
+
+func TestPrepareDialForms(t *testing.T) {
+	o := newOffice(t)
+	ann := o.desk("ann")
+	ann.login()
+	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	for _, tc := range []struct{ text, dial string }{
+		{"tel:+49-30-1234567", "+49301234567"},
+		{"sip:+4930123456@pbx.example;user=phone", "+4930123456"},
+		{"callto://+4989123456", "+4989123456"},
+		{"030 1234567", "+49301234567"},
+		{"203", "203"},
+		{"Call me at +49 (30) 123-45 67 ext. 89 tomorrow", "+49301234567"},
+	} {
+		got, err := ann.PrepareDial(tc.text)
+		if err != nil || got.Dial != tc.dial {
+			t.Errorf("PrepareDial(%q) = %q, %v; want %q", tc.text, got.Dial, err, tc.dial)
+		}
+	}
+}

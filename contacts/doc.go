@@ -31,12 +31,13 @@
 // # Performance
 //
 // Measured on a generated book of 100,000 contacts (one 30 MB vCard file,
-// about 2.3 numbers per contact), 2 shared cores (Xeon), Go 1.26:
+// about 1.9 numbers per contact), 2 shared cores (Xeon), Go 1.26; times
+// rise by half when the machine is busy:
 //
 //	load (read, parse, normalise, index)   2.0 s, 0.9 KB live heap per contact
-//	reverse lookup                         5.6 µs
-//	search, per keystroke typing a name    0.14 ms (first letter alone 0.6 ms)
-//	search, per keystroke typing a number  0.4 ms
+//	reverse lookup                         5.5 µs
+//	search, per keystroke typing a name    0.15 ms (first letter alone 0.4-0.6 ms)
+//	search, per keystroke typing a number  0.35 ms
 //
 // Reproduce with
 //

@@ -120,7 +120,7 @@ func (n *Normalizer) preferSplit(text string, groups []span, i, j int, f Found) 
 			continue
 		}
 		for m := min(len(groups)-1, k+maxGroups); m > k; m-- {
-			if !crossesBreak(groups[k+1:m+1]) {
+			if !crossesBreak(groups[k+1 : m+1]) {
 				if _, ok := n.accept(text, groups[k+1].start, groups[m].end); ok {
 					return shorter, k
 				}
