@@ -74,11 +74,20 @@ func (c *Client) syncRecordsLocked(calls []ctiproto.Call) []JournalEntry {
 		live[ctiproto.ConnKey{Call: call.Call, Device: call.Device}] = call
 	}
 	var out []JournalEntry
-	now := time.Now()
+	// They ended while the client could not see: not before the link was
+	// lost. That time is the end the journal shows, not the reconnect.
+	lost := c.lostAt
+	if lost.IsZero() {
+		lost = time.Now()
+	}
 	for k, r := range c.records {
 		if _, ok := live[k]; !ok {
 			delete(c.records, k)
-			out = append(out, c.entryLocked(r, now, "ended while disconnected"))
+			end := lost
+			if end.Before(r.start) {
+				end = r.start
+			}
+			out = append(out, c.entryLocked(r, end, ""))
 		}
 	}
 	for k, call := range live {

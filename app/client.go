@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/deskline/deskline/contacts"
@@ -78,12 +79,25 @@ type Client struct {
 	epoch    string
 	seq      uint64
 	link     *link
-	password string       // typed by the user, kept only until the next welcome
+	password string       // typed by the user, kept until it is accepted or refused
+	pwGen    uint64       // numbers the passwords: only the attempt that sent one answers for it
 	waiters  []chan error // Login calls waiting for the outcome
-	subs     map[chan State]struct{}
-	records  map[ctiproto.ConnKey]*callRecord
-	resync   *resync               // a snapshot is on its way (a gap in seq was seen)
-	onEvent  func(*ctiproto.Event) // tests: sees every event applied
+	stopped  bool         // Run has returned: nothing will answer a Login
+	rejected string       // a token the server refused: never sent again
+	// notBefore is when the server allows the next login (throttled).
+	notBefore   time.Time
+	lastRefresh time.Time // when the device token was last renewed
+	lostAt      time.Time // when the last link ended
+	subs        map[chan State]struct{}
+	records     map[ctiproto.ConnKey]*callRecord
+	resync      *resync               // a snapshot is on its way (a gap in seq was seen)
+	onEvent     func(*ctiproto.Event) // tests: sees every event applied
+	onStatus    func(Status, string)  // tests: sees every status change
+
+	// missed is the journal's unseen missed calls, kept outside mu: the
+	// journal writes to disk under its own lock, and a slow disk must not
+	// freeze the client.
+	missed atomic.Int64
 }
 
 // New checks the options and builds a client; Run starts it.
@@ -128,8 +142,14 @@ func New(opts Options) (*Client, error) {
 	if c.tokens == nil {
 		c.tokens = NewKeyringStore()
 	}
-	if opts.Journal != nil {
-		c.state.MissedUnseen = opts.Journal.UnseenMissed()
+	if j := opts.Journal; j != nil {
+		c.missed.Store(int64(j.UnseenMissed()))
+		j.Subscribe(func() { // called by the journal outside its lock
+			c.missed.Store(int64(j.UnseenMissed()))
+			c.mu.Lock()
+			c.publishLocked()
+			c.mu.Unlock()
+		})
 	}
 	return c, nil
 }
@@ -181,13 +201,12 @@ func (c *Client) State() State {
 // Called with c.mu held.
 func (c *Client) publishLocked() {
 	c.rebuildLocked()
-	s := c.state.clone()
 	for ch := range c.subs {
 		select {
 		case <-ch: // drop the stale one
 		default:
 		}
-		ch <- s
+		ch <- c.state.clone() // each subscriber its own copy
 	}
 }
 
@@ -196,6 +215,9 @@ func (c *Client) setStatus(st Status, reason string, retryAt time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.state.Status, c.state.Reason, c.state.RetryAt = st, reason, retryAt
+	if c.onStatus != nil {
+		c.onStatus(st, reason)
+	}
 	c.publishLocked()
 }
 
@@ -211,18 +233,33 @@ func (c *Client) Login(ctx context.Context, password string) error {
 	}
 	done := make(chan error, 1)
 	c.mu.Lock()
+	if c.stopped {
+		c.mu.Unlock()
+		return ErrStopped
+	}
+	if wait := time.Until(c.notBefore); wait > 0 {
+		c.mu.Unlock()
+		return &ActionError{Action: "login", Code: ctiproto.CodeThrottled, RetryAfterMS: int(wait.Milliseconds()) + 1}
+	}
 	c.password = password
+	c.pwGen++
+	gen := c.pwGen
 	c.waiters = append(c.waiters, done)
 	live := c.link
 	c.mu.Unlock()
 	if live != nil {
-		live.close() // log in again on a fresh connection
+		live.closeWith(errDeliberate) // log in again on a fresh connection
 	}
 	c.poke()
 	select {
 	case err := <-done:
 		return err
 	case <-ctx.Done():
+		c.mu.Lock()
+		if c.pwGen == gen { // the user gave up: do not log in behind their back
+			c.password = ""
+		}
+		c.mu.Unlock()
 		return ctx.Err()
 	}
 }
@@ -260,16 +297,28 @@ func (c *Client) poke() {
 }
 
 // Logout revokes this computer's device token on the server, forgets it
-// here and waits for a new login.
+// here and waits for a new login. When the server cannot be reached the
+// token is still forgotten here, and the error says it stays valid on the
+// server until it expires or is revoked from another desk.
 func (c *Client) Logout(ctx context.Context) error {
 	_, err := c.request(ctx, &ctiproto.RevokeToken{})
-	if err != nil && !errors.Is(err, ErrNotConnected) {
-		return err
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) || errors.Is(err, ErrConnectionLost) {
+		err = nil // the server closes the link right after revoking
 	}
-	c.forgetToken()
+	c.rejectToken(c.token())
 	c.mu.Lock()
+	if c.link != nil {
+		c.link.closeWith(errDeliberate)
+	}
+	c.cs = ctiproto.NewCallState(nil, nil)
+	c.records = make(map[ctiproto.ConnKey]*callRecord)
+	c.epoch, c.seq = "", 0
 	c.state.Status, c.state.Reason = StatusLoginRequired, "logged out"
 	c.publishLocked()
 	c.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("app: logged out here, but the server was not told (%w): the login stays valid there until it expires", err)
+	}
 	return nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -22,10 +23,32 @@ func (c *Client) welcomed(l *link, w *ctiproto.Welcome, cred credential) {
 	}
 	var entries []JournalEntry
 	c.mu.Lock()
+	switch {
+	case cred.token != "" && cred.token == c.rejected:
+		// Logged out while this attempt was under way.
+		c.mu.Unlock()
+		l.closeWith(errDeliberate)
+		return
+	case cred.token != "" && c.password != "":
+		// The user typed a password meanwhile: use it.
+		c.mu.Unlock()
+		l.closeWith(errDeliberate)
+		return
+	case cred.password != "" && cred.gen == c.pwGen:
+		c.password = ""
+		c.finishLoginLocked(nil)
+	}
+	refresh := false
+	if w.Token != "" {
+		c.lastRefresh = time.Now()
+	} else if time.Since(c.lastRefresh) > refreshEvery {
+		refresh = true
+	}
 	c.link = l
-	c.password = ""
-	c.finishLoginLocked(nil)
 	c.state.Status, c.state.Reason, c.state.RetryAt = StatusConnected, "", time.Time{}
+	if c.onStatus != nil {
+		c.onStatus(StatusConnected, "")
+	}
 	c.state.User, c.state.DisplayName = w.User, w.DisplayName
 	c.state.Exchange = ExchangeStatus{Available: w.Exchange.Available, Reason: w.Exchange.Reason}
 	c.state.Capabilities = make(map[string]bool, len(w.Capabilities))
@@ -37,6 +60,23 @@ func (c *Client) welcomed(l *link, w *ctiproto.Welcome, cred credential) {
 	}
 	c.settle(entries)
 	c.log.Info("connected", "user", w.User, "resumed", w.Resumed, "resync", w.Resync, "seq", w.Seq)
+	if refresh {
+		go c.refreshToken()
+	}
+}
+
+// refreshToken swaps the device token for a fresh one, so that a desk in
+// use never reaches the token's expiry.
+func (c *Client) refreshToken() {
+	res, err := c.request(context.Background(), &ctiproto.Simple{Type: ctiproto.TypeRefreshToken})
+	if err != nil || res.Token == "" {
+		c.log.Warn("token refresh failed; will retry at the next connection", "err", err)
+		return
+	}
+	c.storeToken(res.Token)
+	c.mu.Lock()
+	c.lastRefresh = time.Now()
+	c.mu.Unlock()
 }
 
 // resetLocked replaces the state with a snapshot. Calls that vanished
@@ -64,6 +104,10 @@ func (c *Client) handle(l *link, m ctiproto.Message) {
 // answer hands a reply to the request waiting for it; replies nobody
 // waits for (keep-alive pings, abandoned requests) are dropped.
 func (c *Client) answer(l *link, id string, r reply) {
+	if strings.HasPrefix(id, keepalivePrefix) {
+		l.pingAnswered.Store(time.Now().UnixNano())
+		return
+	}
 	c.mu.Lock()
 	ch := l.pending[id]
 	delete(l.pending, id)
@@ -125,7 +169,18 @@ func (c *Client) fetchSnapshot(l *link) {
 		l.close() // the resume of the next connection repairs it
 		return
 	}
-	entries := c.resetLocked(res.Devices, res.Calls, c.epoch, *res.Seq)
+	// Events the snapshot already contains still tell the journal how calls
+	// ended, and the exchange's state, which a snapshot does not carry.
+	var entries []JournalEntry
+	for _, ev := range pending {
+		if ev.Seq > c.seq && ev.Seq <= *res.Seq {
+			entries = append(entries, c.trackLocked(ev)...)
+			if ev.Type == ctiproto.EventExchangeState && ev.Available != nil {
+				c.state.Exchange = ExchangeStatus{Available: *ev.Available, Reason: ev.Reason}
+			}
+		}
+	}
+	entries = append(entries, c.resetLocked(res.Devices, res.Calls, c.epoch, *res.Seq)...)
 	for _, ev := range pending {
 		if ev.Seq == c.seq+1 {
 			entries = append(entries, c.applyLocked(ev)...)

@@ -165,6 +165,8 @@ func books(t *testing.T, n *contacts.Normalizer) *contacts.Directory {
 
 // desk is a running Client with its journal, logged in as user.
 type desk struct {
+	statusMu sync.Mutex
+	seen     map[Status]int // how often each status was entered
 	*Client
 	t       *testing.T
 	journal *Journal
@@ -194,10 +196,40 @@ func (o *office) desk(user string, opts ...deskOption) *desk {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &desk{Client: c, t: o.t, journal: j, cancel: cancel, done: make(chan struct{})}
+	c.onStatus = d.sawStatus
 	d.states, _ = c.Subscribe()
 	go func() { c.Run(ctx); close(d.done) }()
 	o.t.Cleanup(d.stop)
 	return d
+}
+
+func (d *desk) sawStatus(s Status, _ string) {
+	d.statusMu.Lock()
+	defer d.statusMu.Unlock()
+	if d.seen == nil {
+		d.seen = make(map[Status]int)
+	}
+	d.seen[s]++
+}
+
+// entered counts how often the desk entered a status: a passing state
+// (disconnected for 50 ms) cannot be missed this way.
+func (d *desk) entered(s Status) int {
+	d.statusMu.Lock()
+	defer d.statusMu.Unlock()
+	return d.seen[s]
+}
+
+// waitEntered waits until the desk has entered status s more than n times.
+func (d *desk) waitEntered(s Status, n int) {
+	d.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for d.entered(s) <= n {
+		if time.Now().After(deadline) {
+			d.t.Fatalf("the desk never went %s (again)", s)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func (d *desk) stop() {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -25,9 +26,13 @@ type link struct {
 	out      chan []byte
 	done     chan struct{}
 	once     sync.Once
+	cause    error // why the client closed it; set once, before done closes
 	interval time.Duration
-	pending  map[string]chan reply // guarded by Client.mu
-	next     uint64                // guarded by Client.mu
+	// When the last keepalive ping was sent and answered (unix ns): a
+	// server that still pings but no longer answers commands is dead too.
+	pingSent, pingAnswered atomic.Int64
+	pending                map[string]chan reply // guarded by Client.mu
+	next                   uint64                // guarded by Client.mu
 }
 
 // reply is the answer to one request.
@@ -40,12 +45,22 @@ type reply struct {
 // one person's clicks, a full queue means the link is stuck.
 const outQueue = 64
 
-func (l *link) close() {
+func (l *link) close() { l.closeWith(nil) }
+
+// closeWith closes the link and records why (first reason wins).
+func (l *link) closeWith(cause error) {
 	l.once.Do(func() {
+		l.cause = cause
 		close(l.done)
 		l.conn.Close()
 	})
 }
+
+// keepalivePrefix marks the ids of the client's own ping commands.
+const keepalivePrefix = "keepalive-"
+
+// errProtocol is a server that does not speak ctiproto v1 as agreed.
+var errProtocol = errors.New("app: the server does not speak " + ctiproto.Subprotocol)
 
 // connect runs one connection: dial, hello, welcome, then events until the
 // link ends. welcomed says whether the server let us in.
@@ -58,6 +73,11 @@ func (c *Client) connect(ctx context.Context, cred credential) (welcomed bool, e
 			return false, fmt.Errorf("the server refused the protocol %s (too old or not a Deskline server)", ctiproto.Subprotocol)
 		}
 		return false, err
+	}
+	if conn.Subprotocol() != ctiproto.Subprotocol {
+		// Never send a password to a peer that did not agree to the protocol.
+		conn.Close()
+		return false, errProtocol
 	}
 	conn.SetReadLimit(maxServerFrame)
 	l := &link{conn: conn, out: make(chan []byte, outQueue), done: make(chan struct{}),
@@ -83,6 +103,10 @@ func (c *Client) connect(ctx context.Context, cred credential) (welcomed bool, e
 	go c.writeLoop(l)
 	err = c.readLoop(l)
 	c.linkLost(l)
+	<-l.done // the reader's error may be the echo of a deliberate close
+	if l.cause != nil {
+		err = l.cause
+	}
 	return true, err
 }
 
@@ -168,8 +192,16 @@ func (c *Client) writeLoop(l *link) {
 		select {
 		case frame = <-l.out:
 		case <-tick.C:
-			ping.ID = fmt.Sprint("keepalive-", n)
+			sent, answered := l.pingSent.Load(), l.pingAnswered.Load()
+			if sent > answered && time.Since(time.Unix(0, sent)) > l.interval {
+				l.closeWith(errDeadLink) // the server no longer answers commands
+				return
+			}
+			ping.ID = fmt.Sprint(keepalivePrefix, n)
 			frame, _ = ctiproto.Encode(ping)
+			if answered >= sent {
+				l.pingSent.Store(time.Now().UnixNano())
+			}
 		case <-l.done:
 			return
 		}
@@ -183,8 +215,10 @@ func (c *Client) writeLoop(l *link) {
 
 // linkLost fails every request still waiting on l.
 func (c *Client) linkLost(l *link) {
+	l.close()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.lostAt = time.Now()
 	if c.link == l {
 		c.link = nil
 	}

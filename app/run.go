@@ -11,16 +11,31 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// ErrStopped says the client is not running (Run has returned; a Login
+// before Run starts waits for it).
+var ErrStopped = errors.New("app: the client is not running")
+
+// errDeliberate ends a link the client closed on purpose (to log in again
+// with a password): no "disconnected" in between, reconnect at once.
+var errDeliberate = errors.New("app: closed to log in again")
+
+// refreshEvery is how often a running client swaps its device token for a
+// fresh one (and once at every start): a desk that runs, or starts, at
+// least once a token lifetime never has to type the password again.
+const refreshEvery = 24 * time.Hour
+
 // Run keeps the client connected until ctx ends: it logs in (token, or
 // the password given to Login), follows the server's events, and when
 // the link drops reconnects with exponential backoff and jitter and
 // resumes where it left off. It returns ctx's error.
 func (c *Client) Run(ctx context.Context) error {
+	c.setRunning(true)
+	defer c.setRunning(false)
 	failures := 0
-	for {
-		if ctx.Err() != nil {
-			c.setStatus(StatusStopped, "", time.Time{})
-			return ctx.Err()
+	for ctx.Err() == nil {
+		if wait := c.throttled(); wait > 0 {
+			c.sleepFirm(ctx, wait) // a login cannot cut a throttle short
+			continue
 		}
 		cred, ok := c.credentials()
 		if !ok {
@@ -28,41 +43,59 @@ func (c *Client) Run(ctx context.Context) error {
 			continue
 		}
 		c.setStatus(StatusConnecting, "", time.Time{})
+		start := time.Now()
 		welcomed, err := c.connect(ctx, cred)
-		if welcomed {
+		if ctx.Err() != nil {
+			break
+		}
+		// Only a link that lasted resets the backoff: a server that lets
+		// us in and drops us at once must not be hammered.
+		if welcomed && time.Since(start) > c.opts.MaxBackoff {
 			failures = 0
 		}
-		if ctx.Err() != nil {
+		next := c.after(err, cred, failures)
+		if next.again {
 			continue
-		}
-		next := c.after(err, failures)
-		if next.login {
-			continue // credentials() decides: the status says why
 		}
 		failures++
 		retry := time.Now().Add(next.wait)
 		c.setStatus(StatusDisconnected, next.reason, retry)
-		if !welcomed {
-			c.loginUnreachable(next.reason)
+		if cred.password != "" && !welcomed {
+			c.loginEnded(cred, errors.New("app: "+next.reason))
 		}
 		c.log.Info("disconnected", "reason", next.reason, "retry_in", next.wait.Round(time.Millisecond))
 		c.sleep(ctx, next.wait)
 	}
+	c.setStatus(StatusStopped, "", time.Time{})
+	return ctx.Err()
 }
 
-// credential is what the next hello carries.
+// setRunning records whether Run is active; when it stops, waiting Login
+// calls are answered.
+func (c *Client) setRunning(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopped = !on
+	if !on {
+		c.password = ""
+		c.finishLoginLocked(ErrStopped)
+	}
+}
+
+// credential is what the next hello carries; gen identifies the password.
 type credential struct {
 	token, password string
+	gen             uint64
 }
 
 // credentials picks a password the user has just typed (they asked to
-// log in), else the stored token.
+// log in), else the stored token unless the server refused it.
 func (c *Client) credentials() (credential, bool) {
 	c.mu.Lock()
-	pw := c.password
+	pw, gen := c.password, c.pwGen
 	c.mu.Unlock()
 	if pw != "" {
-		return credential{password: pw}, true
+		return credential{password: pw, gen: gen}, true
 	}
 	if tok := c.token(); tok != "" {
 		return credential{token: tok}, true
@@ -74,8 +107,11 @@ func (c *Client) credentials() (credential, bool) {
 func (c *Client) waitForLogin(ctx context.Context) {
 	c.mu.Lock()
 	if c.state.Status != StatusLoginRequired {
-		c.state.Status, c.state.RetryAt = StatusLoginRequired, time.Time{}
-		c.state.Reason = "log in with your password"
+		reason := "log in with your password"
+		if c.state.Status == StatusDisconnected && c.state.Reason != "" {
+			reason = c.state.Reason + " — log in again when the server is back"
+		}
+		c.state.Status, c.state.Reason, c.state.RetryAt = StatusLoginRequired, reason, time.Time{}
 		c.publishLocked()
 	}
 	c.mu.Unlock()
@@ -96,69 +132,94 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
+// sleepFirm waits d whatever happens, unless stopped.
+func (c *Client) sleepFirm(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// throttled is how long the server asked us to wait before a login.
+func (c *Client) throttled() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Until(c.notBefore)
+}
+
 // nextStep is what to do after a connection ended.
 type nextStep struct {
-	login  bool // wait for the user's password (the status is set)
+	again  bool // reconnect at once (closed on purpose, or waiting for a login)
 	wait   time.Duration
 	reason string
 }
 
 // after classifies why a connection ended.
-func (c *Client) after(err error, failures int) nextStep {
+func (c *Client) after(err error, cred credential, failures int) nextStep {
 	var ae *ActionError
 	if errors.As(err, &ae) {
 		switch ae.Code {
 		case ctiproto.CodeAuthFailed, ctiproto.CodeTokenExpired, ctiproto.CodeTokenInvalid:
-			return c.needLogin(ae)
+			c.refused(cred, ae)
+			return nextStep{again: true}
 		case ctiproto.CodeThrottled:
-			c.loginFailed(ae)
-			return nextStep{wait: max(time.Duration(ae.RetryAfterMS)*time.Millisecond, c.opts.MinBackoff), reason: ae.Error()}
+			wait := max(time.Duration(ae.RetryAfterMS)*time.Millisecond, c.opts.MinBackoff)
+			c.mu.Lock()
+			c.notBefore = time.Now().Add(wait)
+			c.mu.Unlock()
+			c.loginEnded(cred, ae)
+			return nextStep{wait: wait, reason: ae.Error()}
 		}
+	}
+	if errors.Is(err, errDeliberate) {
+		return nextStep{again: true}
 	}
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) {
 		switch ce.Code {
 		case ctiproto.CloseTokenRevoked:
-			c.forgetToken()
+			c.rejectToken(c.token())
 			c.setStatus(StatusLoginRequired, "you were logged out (the device token was revoked)", time.Time{})
-			return nextStep{login: true}
+			return nextStep{again: true}
 		case websocket.CloseGoingAway, ctiproto.CloseSlowConsumer:
-			// The server restarts or shed us: come straight back, with a
-			// little jitter so every desktop does not arrive at once.
-			return nextStep{wait: jitter(c.opts.MinBackoff / 4), reason: "server closed the connection: " + closeText(ce)}
+			// The server restarts or shed us: come back soon, at a random
+			// moment, so a thousand desktops do not arrive at once.
+			return nextStep{wait: time.Duration(rand.Int64N(int64(c.opts.MinBackoff) + 1)),
+				reason: "server closed the connection: " + closeText(ce)}
 		}
 	}
 	return nextStep{wait: c.backoff(failures), reason: reasonFor(err)}
 }
 
-// needLogin handles a refused login or token.
-func (c *Client) needLogin(ae *ActionError) nextStep {
+// refused handles a login the server turned down: a wrong password, or a
+// token it no longer accepts (never sent again).
+func (c *Client) refused(cred credential, ae *ActionError) {
 	reason := "wrong user or password"
 	switch ae.Code {
 	case ctiproto.CodeTokenExpired:
 		reason = "your login has expired: log in again"
-		c.forgetToken()
 	case ctiproto.CodeTokenInvalid:
 		reason = "your login is no longer valid (revoked or unknown): log in again"
-		c.forgetToken()
 	}
-	c.loginFailed(ae)
+	if cred.token != "" {
+		c.rejectToken(cred.token)
+	} else {
+		c.loginEnded(cred, ae)
+	}
 	c.setStatus(StatusLoginRequired, reason, time.Time{})
-	return nextStep{login: true}
 }
 
-// loginUnreachable tells a waiting Login that the server could not be
-// reached; the password is kept, and the next attempt uses it.
-func (c *Client) loginUnreachable(reason string) {
+// loginEnded answers the Login calls waiting for this password and drops
+// it. An attempt with another (older) password, or with a token, leaves
+// a newer password alone.
+func (c *Client) loginEnded(cred credential, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.finishLoginLocked(errors.New("app: " + reason))
-}
-
-// loginFailed drops the typed password and tells Login.
-func (c *Client) loginFailed(err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if cred.password == "" || cred.gen != c.pwGen {
+		return
+	}
 	c.password = ""
 	c.finishLoginLocked(err)
 }
@@ -203,6 +264,8 @@ func reasonFor(err error) string {
 		return "no answer from the server: the network or the server is down"
 	case errors.Is(err, websocket.ErrBadHandshake):
 		return "not a Deskline server at this address (check the server URL)"
+	case errors.Is(err, errProtocol):
+		return err.Error()
 	}
 	return "server unreachable: " + err.Error()
 }

@@ -73,8 +73,9 @@ func TestServerRestartMidCall(t *testing.T) {
 			ann.login()
 			call := string(o.ring("201", "+49301234567", ""))
 			ann.waitFor("ringing", func(s State) bool { return len(s.Ringing()) == 1 })
+			connects := ann.entered(StatusConnected)
 			o.restart(lose)
-			ann.waitFor("disconnected", func(s State) bool { return s.Status != StatusConnected })
+			ann.waitEntered(StatusConnected, connects)
 			s := ann.waitFor("reconnected", func(s State) bool { return s.Status == StatusConnected })
 			if lose {
 				ann.waitFor("ghost gone", func(s State) bool { return len(s.Calls) == 0 })

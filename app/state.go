@@ -77,11 +77,14 @@ type Call struct {
 // Can reports whether the exchange offers a service.
 func (s State) Can(service string) bool { return s.Capabilities[service] }
 
-// Ringing lists the calls ringing at the user's devices: the screen pops.
+// Ringing lists the calls ringing at the user's devices, one per call
+// even when it rings at several of them: the screen pops.
 func (s State) Ringing() []Call {
 	var out []Call
+	seen := make(map[string]bool)
 	for _, c := range s.Calls {
-		if c.State == "alerting" && c.Direction != "outgoing" {
+		if (c.State == "alerting" || c.State == "queued") && c.Direction != "outgoing" && !seen[c.ID] {
+			seen[c.ID] = true
 			out = append(out, c)
 		}
 	}

@@ -7,12 +7,28 @@ import "errors"
 // used instead: the user logs in at every start, and knows why.
 func (c *Client) token() string {
 	tok, err := c.tokens.Get(c.opts.ServerURL, c.opts.User)
-	if err == nil {
-		return tok
+	if err != nil {
+		c.keyringFailed(err)
+		tok, _ = c.memory.Get(c.opts.ServerURL, c.opts.User)
 	}
-	c.keyringFailed(err)
-	tok, _ = c.memory.Get(c.opts.ServerURL, c.opts.User)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if tok == c.rejected {
+		return "" // refused by the server, and the keyring would not let go of it
+	}
 	return tok
+}
+
+// rejectToken forgets a token the server refused or revoked, and makes
+// sure it is never sent again even if the keyring cannot delete it.
+func (c *Client) rejectToken(tok string) {
+	if tok == "" {
+		return
+	}
+	c.mu.Lock()
+	c.rejected = tok
+	c.mu.Unlock()
+	c.forgetToken()
 }
 
 // storeToken keeps a new device token: in the keyring, else in memory.
@@ -20,6 +36,13 @@ func (c *Client) storeToken(tok string) {
 	if err := c.tokens.Set(c.opts.ServerURL, c.opts.User, tok); err != nil {
 		c.keyringFailed(err)
 		c.memory.Set(c.opts.ServerURL, c.opts.User, tok)
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.state.Keyring != "" { // the keyring works (again)
+		c.state.Keyring = ""
+		c.publishLocked()
 	}
 }
 
