@@ -24,7 +24,7 @@ func (c *Client) request(ctx context.Context, m ctiproto.Message) (*ctiproto.Res
 	}
 	l.next++
 	id := fmt.Sprint("r", l.next)
-	setID(m, id)
+	ctiproto.SetRequestID(m, id)
 	ch := make(chan reply, 1)
 	l.pending[id] = ch
 	c.mu.Unlock()
@@ -61,24 +61,4 @@ func named(err error, action string) error {
 		ae.Action = action
 	}
 	return err
-}
-
-// setID gives a request its id.
-func setID(m ctiproto.Message, id string) {
-	switch m := m.(type) {
-	case *ctiproto.MakeCall:
-		m.ID = id
-	case *ctiproto.CallCommand:
-		m.ID = id
-	case *ctiproto.Redirect:
-		m.ID = id
-	case *ctiproto.SetDND:
-		m.ID = id
-	case *ctiproto.SetForwarding:
-		m.ID = id
-	case *ctiproto.Simple:
-		m.ID = id
-	case *ctiproto.RevokeToken:
-		m.ID = id
-	}
 }

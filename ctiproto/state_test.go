@@ -44,3 +44,18 @@ func TestCallStateFolding(t *testing.T) {
 		t.Fatalf("device %+v", d)
 	}
 }
+
+func TestRequestIDs(t *testing.T) {
+	for _, m := range []Message{&Hello{}, &MakeCall{}, &CallCommand{Type: TypeAnswer}, &Redirect{Type: TypeDeflect},
+		&SetDND{}, &SetForwarding{}, &Simple{Type: TypePing}, &RevokeToken{}} {
+		SetRequestID(m, "x7")
+		if RequestID(m) != "x7" {
+			t.Errorf("%T: id not set", m)
+		}
+	}
+	ev := &Event{Type: EventCleared}
+	SetRequestID(ev, "x")
+	if RequestID(ev) != "" {
+		t.Error("an event got a request id")
+	}
+}

@@ -122,27 +122,7 @@ func orElse[T ~string](v, def T) T {
 }
 
 // requestID is the id of a client request.
-func requestID(m ctiproto.Message) string {
-	switch c := m.(type) {
-	case *ctiproto.Hello:
-		return c.ID
-	case *ctiproto.MakeCall:
-		return c.ID
-	case *ctiproto.CallCommand:
-		return c.ID
-	case *ctiproto.Redirect:
-		return c.ID
-	case *ctiproto.SetDND:
-		return c.ID
-	case *ctiproto.SetForwarding:
-		return c.ID
-	case *ctiproto.Simple:
-		return c.ID
-	case *ctiproto.RevokeToken:
-		return c.ID
-	}
-	return ""
-}
+func requestID(m ctiproto.Message) string { return ctiproto.RequestID(m) }
 
 // errorFor turns a decoding failure into the error reply for the client.
 func errorFor(err error) *ctiproto.Error {
