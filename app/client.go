@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"sync"
@@ -228,8 +227,8 @@ func (c *Client) Login(ctx context.Context, password string) error {
 	if password == "" {
 		return errors.New("app: empty password")
 	}
-	if err := plainTextCheck(c.opts.ServerURL); err != nil {
-		return err
+	if err := ctiproto.CheckPasswordURL(c.opts.ServerURL); err != nil {
+		return fmt.Errorf("app: %w", err)
 	}
 	done := make(chan error, 1)
 	c.mu.Lock()
@@ -262,22 +261,6 @@ func (c *Client) Login(ctx context.Context, password string) error {
 		c.mu.Unlock()
 		return ctx.Err()
 	}
-}
-
-// plainTextCheck refuses to send a password unencrypted off this machine.
-func plainTextCheck(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("app: server URL: %w", err)
-	}
-	if u.Scheme == "wss" {
-		return nil
-	}
-	host := u.Hostname()
-	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
-		return nil
-	}
-	return fmt.Errorf("app: refusing to send your password unencrypted to %s: ask your administrator for the wss:// address", host)
 }
 
 // finishLogin tells waiting Login calls the outcome. Called with c.mu held.

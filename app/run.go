@@ -122,22 +122,18 @@ func (c *Client) waitForLogin(ctx context.Context) {
 }
 
 // sleep waits d, or less if woken (Login) or stopped.
-func (c *Client) sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-c.wake:
-	case <-ctx.Done():
-	}
-}
+func (c *Client) sleep(ctx context.Context, d time.Duration) { c.wait(ctx, d, c.wake) }
 
 // sleepFirm waits d whatever happens, unless stopped.
-func (c *Client) sleepFirm(ctx context.Context, d time.Duration) {
+func (c *Client) sleepFirm(ctx context.Context, d time.Duration) { c.wait(ctx, d, nil) }
+
+// wait waits d, until ctx ends, or until wake (nil: never) has a value.
+func (c *Client) wait(ctx context.Context, d time.Duration, wake <-chan struct{}) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
+	case <-wake:
 	case <-ctx.Done():
 	}
 }

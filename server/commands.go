@@ -18,7 +18,7 @@ const commandTimeout = 10 * time.Second
 
 // command runs one authenticated request and sends exactly one reply.
 func (s *session) command(m ctiproto.Message) {
-	id := requestID(m)
+	id := ctiproto.RequestID(m)
 	res, err := s.run(m)
 	if err != nil {
 		e := s.srv.errorReply(err)

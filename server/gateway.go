@@ -163,7 +163,7 @@ func (s *session) handleFrame(data []byte) {
 		s.hello(h)
 		return
 	}
-	id := requestID(m)
+	id := ctiproto.RequestID(m)
 	if s.user == nil {
 		s.reply(&ctiproto.Error{ID: id, Code: ctiproto.CodeNotAuthenticated, Message: "send hello first"})
 		s.badFrame()

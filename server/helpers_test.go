@@ -329,7 +329,7 @@ func asCloseError(err error, ce **websocket.CloseError) bool {
 func (c *client) do(m ctiproto.Message) (*ctiproto.Result, []*ctiproto.Event) {
 	c.t.Helper()
 	c.send(m)
-	return c.expectResult(requestID(m))
+	return c.expectResult(ctiproto.RequestID(m))
 }
 
 func dump(m ctiproto.Message) string {

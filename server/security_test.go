@@ -118,7 +118,7 @@ func TestUsersConfinedToTheirDevices(t *testing.T) {
 		&ctiproto.Redirect{Type: ctiproto.TypeDeflect, ID: "x4", Call: call, Device: "203", To: "201"},
 	} {
 		ann.send(m)
-		if e := ann.expectError(ctiproto.CodeForbidden); e.Field != "device" || e.ID != requestID(m) {
+		if e := ann.expectError(ctiproto.CodeForbidden); e.Field != "device" || e.ID != ctiproto.RequestID(m) {
 			t.Errorf("%s: error %+v", m.MessageType(), e)
 		}
 	}

@@ -185,21 +185,11 @@ const closeGrace = time.Second
 // frame. A slow consumer gets no more frames, only the close; live events
 // go out only after the welcome was written.
 func (s *session) closeConn(welcomed bool) {
-	for s.closeCode != ctiproto.CloseSlowConsumer {
-		select {
-		case p := <-s.prelude:
-			if !s.writeAll(p.frames) {
-				s.conn.Close()
-				return
-			}
-			continue
-		default:
-		}
-		if welcomed && !s.writeAll(s.send.take()) {
+	if s.closeCode != ctiproto.CloseSlowConsumer {
+		if !s.flushPrelude() || (welcomed && !s.writeAll(s.send.take())) {
 			s.conn.Close()
 			return
 		}
-		break
 	}
 	msg := websocket.FormatCloseMessage(s.closeCode, s.closeText)
 	if s.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(s.srv.limits.WriteWait)) != nil {
@@ -207,6 +197,20 @@ func (s *session) closeConn(welcomed bool) {
 		return
 	}
 	s.conn.SetReadDeadline(time.Now().Add(closeGrace))
+}
+
+// flushPrelude writes the prelude batches already queued.
+func (s *session) flushPrelude() bool {
+	for {
+		select {
+		case p := <-s.prelude:
+			if !s.writeAll(p.frames) {
+				return false
+			}
+		default:
+			return true
+		}
+	}
 }
 
 func (s *session) ping() bool {

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 
@@ -124,9 +123,11 @@ func simStatus(err error) int {
 }
 
 // simAllowed lets loopback clients in, and others only with the admin
-// token whose SHA-256 the config holds.
+// token whose SHA-256 the config holds. A loopback client must also have
+// addressed a loopback name: a page that rebinds its own DNS name to
+// 127.0.0.1 still sends that name as Host.
 func (s *Server) simAllowed(r *http.Request) bool {
-	if ip := net.ParseIP(remoteHost(r)); ip != nil && ip.IsLoopback() && loopbackHost(r.Host) {
+	if ctiproto.LoopbackHost(remoteHost(r)) && ctiproto.LoopbackHost(r.Host) {
 		return true
 	}
 	want := s.opts.SimAPI.AdminTokenHash
@@ -136,20 +137,6 @@ func (s *Server) simAllowed(r *http.Request) bool {
 	}
 	sum := sha256.Sum256([]byte(tok))
 	return subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(strings.ToLower(want))) == 1
-}
-
-// loopbackHost reports whether the request was addressed to a loopback
-// name: a page that rebinds its own DNS name to 127.0.0.1 still sends its
-// own name as Host, and is refused.
-func loopbackHost(host string) bool {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -121,9 +121,6 @@ func orElse[T ~string](v, def T) T {
 	return v
 }
 
-// requestID is the id of a client request.
-func requestID(m ctiproto.Message) string { return ctiproto.RequestID(m) }
-
 // errorFor turns a decoding failure into the error reply for the client.
 func errorFor(err error) *ctiproto.Error {
 	var de *ctiproto.DecodeError

@@ -4,8 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -28,7 +26,7 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if err := checkPlainText(*wsURL); err != nil {
+	if err := ctiproto.CheckPasswordURL(*wsURL); err != nil {
 		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
 		return 2
 	}
@@ -67,24 +65,4 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
-}
-
-// checkPlainText refuses to send a password over ws:// to anything but
-// loopback: use wss:// for a remote server.
-func checkPlainText(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("bad URL %q: %w", raw, err)
-	}
-	switch u.Scheme {
-	case "wss":
-		return nil
-	case "ws":
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
-			return nil
-		}
-		return fmt.Errorf("refusing to send a password unencrypted to %s: use wss://", host)
-	}
-	return fmt.Errorf("URL %q: scheme must be ws or wss", raw)
 }
