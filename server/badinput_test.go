@@ -217,3 +217,19 @@ func TestSimAPIRefusesBrowsersAndRebinding(t *testing.T) {
 		t.Fatalf("rebound Host: %s", resp.Status)
 	}
 }
+
+// The sim API answers malformed, unknown and oversized bodies with 400.
+func TestSimAPIBadBodies(t *testing.T) {
+	e := newEnv(t)
+	for _, body := range []string{`{"device":`, `{"device":"201","colour":"red"}`, `["201"]`,
+		`{"device":"` + strings.Repeat("2", 8<<10) + `"}`} {
+		resp, err := http.Post(e.http.URL+"/v1/sim/ring", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("body %.40q: %s", body, resp.Status)
+		}
+	}
+}

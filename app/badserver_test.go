@@ -1,0 +1,56 @@
+package app
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/gorilla/websocket"
+)
+
+// A server that sends broken frames between good ones: the client logs
+// and skips them, stays connected, and applies the good event after them.
+func TestClientSkipsBadFramesFromServer(t *testing.T) {
+	up := websocket.Upgrader{Subprotocols: []string{ctiproto.Subprotocol}}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		if _, _, err := conn.ReadMessage(); err != nil { // the hello
+			return
+		}
+		exp := time.Now().Add(time.Hour)
+		welcome, _ := ctiproto.Encode(&ctiproto.Welcome{ID: "hello", User: "ann", Session: "s1", Epoch: "e1",
+			Token: strings.Repeat("t", 43), TokenExpires: &exp,
+			Devices: []ctiproto.Device{{Device: "201", Registered: true}}, Capabilities: []string{"answer"},
+			Exchange: ctiproto.ExchangeStatus{Available: true}, Limits: ctiproto.Limits{PingSeconds: 30}})
+		ring, _ := ctiproto.Encode(&ctiproto.Event{Type: ctiproto.EventDelivered, Seq: 1, Time: time.Now(),
+			Call: "c-1", Device: "201", State: "alerting", Direction: "incoming", Other: &ctiproto.Party{Number: "+4930123"}})
+		for _, f := range [][]byte{welcome, []byte("not json"), []byte(`{"type":"delivered","seq":1}`),
+			[]byte(`{"type":"explode"}`), welcome, ring} {
+			conn.WriteMessage(websocket.TextMessage, f)
+		}
+		conn.WriteMessage(websocket.BinaryMessage, []byte{0, 1, 2})
+		for { // stay until the client goes
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}))
+	defer ts.Close()
+	o := newOffice(t)
+	d := o.desk("ann", func(op *Options) { op.ServerURL = "ws" + strings.TrimPrefix(ts.URL, "http") + ctiproto.Path })
+	d.login()
+	s := d.waitFor("the good event after the bad ones", func(s State) bool { return len(s.Ringing()) == 1 })
+	if s.Status != StatusConnected || s.Calls[0].ID != "c-1" {
+		t.Fatalf("state %s %+v", s.Status, s.Calls)
+	}
+	if got := d.entered(StatusDisconnected); got != 0 {
+		t.Fatalf("bad frames cost the connection (%d disconnects)", got)
+	}
+}
