@@ -1,0 +1,163 @@
+// Package ui is the tray app's Fyne views: tray menu and icon, screen pop,
+// dial window, call window, recent calls, settings, and a small main
+// window for desktops without a tray host. It is thin: it renders the
+// app.State the core publishes and calls app methods, nothing more.
+//
+// Threading: every widget is touched on Fyne's main goroutine only.
+// Background work (the state subscription, action results, the one-second
+// clock) reaches widgets through fyne.Do.
+package ui
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/deskline/deskline/app"
+)
+
+// actionTimeout bounds one action (answer, dial, …) as the user waits for
+// it: the server answers in milliseconds, the exchange in a few seconds.
+const actionTimeout = 15 * time.Second
+
+// Options are what main decides for the UI.
+type Options struct {
+	// TrayHost says whether the desktop shows tray icons. Without one the
+	// main window is shown instead, so the app never runs invisibly.
+	TrayHost bool
+	// NoTrayReason says why there is no tray, for the main window.
+	NoTrayReason string
+	// Demo is set when the app runs as the demo (`make run`): the tray
+	// and main window offer "Ring me (demo)".
+	Demo *app.Demo
+	// ExecPath is this program, for the start-at-login entry.
+	ExecPath string
+	// Reopen builds a new desk after the settings changed the server or
+	// the user (main passes app.OpenDesk with its token store). Nil in
+	// tests that never change them.
+	Reopen func() (*app.Desk, error)
+	// Now is the clock (time.Now when nil); tests pin it for masters.
+	Now func() time.Time
+	Log *slog.Logger
+	// Synchronous is for tests on Fyne's test driver: actions run on the
+	// caller's goroutine and Start spawns no subscription or clock, so the
+	// test renders states itself (u.Render) and nothing races.
+	Synchronous bool
+}
+
+// UI owns the windows. Its fields are used on the main goroutine only,
+// except where a comment says otherwise.
+type UI struct {
+	fy   fyne.App
+	opts Options
+	now  func() time.Time
+	log  *slog.Logger
+
+	mu     sync.Mutex // guards desk, cancel and done: swapped by reopen
+	desk   *app.Desk
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	state app.State // last rendered (main goroutine)
+
+	tray     *trayView
+	pop      *popView
+	dial     *dialView
+	call     *callView
+	recent   *recentView
+	settings *settingsView
+	main     *mainView
+}
+
+// New builds the UI over desk; nothing is shown until Start.
+func New(fy fyne.App, desk *app.Desk, opts Options) *UI {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	u := &UI{fy: fy, opts: opts, now: opts.Now, log: opts.Log, desk: desk}
+	u.pop = newPopView(u)
+	u.dial = newDialView(u)
+	u.call = newCallView(u)
+	u.recent = newRecentView(u)
+	u.settings = newSettingsView(u)
+	u.tray = newTrayView(u)
+	u.main = newMainView(u)
+	return u
+}
+
+// Desk is the desk the UI runs now (it changes when settings change).
+// Safe from any goroutine.
+func (u *UI) Desk() *app.Desk {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.desk
+}
+
+// client is the current desk's client, nil when the settings name no
+// server or user yet.
+func (u *UI) client() *app.Client {
+	if d := u.Desk(); d != nil {
+		return d.Client
+	}
+	return nil
+}
+
+// errNoClient is what actions say before the app is set up.
+var errNoClient = errors.New("Deskline is not set up yet: open Settings and log in")
+
+// act runs an action off the main goroutine with a timeout and reports
+// its outcome through fyne.Do: done (may be nil) gets the error, nil on
+// success. The UI never blocks on the network.
+func (u *UI) act(what string, f func(ctx context.Context, c *app.Client) error, done func(error)) {
+	c := u.client()
+	if c == nil {
+		if done != nil {
+			done(errNoClient)
+		}
+		return
+	}
+	if u.opts.Synchronous {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		err := f(ctx, c)
+		if done != nil {
+			done(err)
+		}
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		err := f(ctx, c)
+		if err != nil {
+			u.log.Info("action failed", "action", what, "err", err)
+		}
+		if done != nil {
+			fyne.Do(func() { done(err) })
+		}
+	}()
+}
+
+// userText words an error for a person: the package prefixes ("app: ",
+// "contacts: ") are for logs, not for people.
+func userText(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	for _, p := range []string{"app: ", "contacts: ", "ctiproto: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	if s != "" {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	return s
+}
