@@ -1,8 +1,24 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // DemoCaller is a caller from the bundled demo address book.
@@ -11,14 +27,225 @@ type DemoCaller struct {
 	Name   string // caller id name the exchange sends
 }
 
+// DemoCallers are the callers the demo rings from, in order; their
+// numbers are in the bundled demo address book (assets/demo/contacts) in
+// other forms, so each ring also shows that a number is found however it
+// is written.
+var DemoCallers = []DemoCaller{
+	{"+49 40 32901142", "Miriam Okafor"},
+	{"+44 20 7946 0321", "Oliver Grant"},
+	{"0171 5550123", "Jürgen Weiß"},
+	{"+33 1 42 68 53 00", "Sophie Laurent"},
+	{"030 2345678", "Dr. Anna Schmidt"},
+}
+
+// The demo server's user the tray app logs in as (device 201). Its users
+// log in with their name as the password.
+const (
+	DemoUser     = "demo"
+	DemoPassword = "demo"
+)
+
+// Limits of the demo's calls to the sim API, which answers at once.
+const (
+	// demoTimeout bounds one request, connecting included.
+	demoTimeout = 5 * time.Second
+	// maxDemoResponse bounds the body read: the answer is a call id.
+	maxDemoResponse = 64 << 10
+)
+
+// simAPIPath is where the CTI server serves its simulated exchange's
+// control surface (server/simapi.go).
+const simAPIPath = "/v1/sim"
+
 // Demo drives the demo server's simulated exchange (its sim API, loopback
 // only) so a new user sees a screen pop within a minute of `make run`.
-type Demo struct{}
+type Demo struct {
+	base   string // e.g. http://127.0.0.1:8720/v1/sim
+	client *http.Client
+	next   atomic.Uint64 // index into DemoCallers of the next ring
+}
 
-// NewDemo is a stub (being written).
-func NewDemo(serverURL string) (*Demo, error) { return &Demo{}, nil }
+// NewDemo takes the server's WebSocket URL (ws://host:port/v1/ws) and
+// derives the sim API base from its host. It refuses a host that is not
+// loopback: the sim API plays the outside world and answers only there.
+func NewDemo(serverURL string) (*Demo, error) {
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		return nil, fmt.Errorf("app: demo: server URL %q: %w", serverURL, err)
+	}
+	scheme := map[string]string{"ws": "http", "http": "http", "wss": "https", "https": "https"}[strings.ToLower(u.Scheme)]
+	switch {
+	case scheme == "":
+		return nil, fmt.Errorf("app: demo: server URL %q: want ws:// or wss://", serverURL)
+	case u.Host == "":
+		return nil, fmt.Errorf("app: demo: server URL %q has no host", serverURL)
+	case !ctiproto.LoopbackHost(u.Host):
+		return nil, fmt.Errorf("app: demo: server %s is not on this machine; the demo rings only a local demo server (make run)", u.Host)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.Proxy = nil // loopback: never through a proxy
+	return &Demo{
+		base: scheme + "://" + u.Host + simAPIPath,
+		client: &http.Client{Transport: tr, Timeout: demoTimeout,
+			// The sim API never redirects; following one could leave loopback.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+	}, nil
+}
 
-// Ring is a stub (being written).
+// Ring rings device from the next demo caller (cycling through
+// DemoCallers; safe for concurrent use) and returns who calls.
 func (d *Demo) Ring(ctx context.Context, device string) (DemoCaller, error) {
-	return DemoCaller{}, errors.New("app: demo: not written yet")
+	if device == "" {
+		return DemoCaller{}, errors.New("app: demo: ring: no device (is the demo user logged in?)")
+	}
+	c := DemoCallers[(d.next.Add(1)-1)%uint64(len(DemoCallers))]
+	endpoint := d.base + "/ring"
+	body, _ := json.Marshal(map[string]string{"device": device, "from": c.Number, "name": c.Name})
+	var res struct {
+		Call string `json:"call"`
+	}
+	if err := d.post(ctx, endpoint, body, &res); err != nil {
+		return DemoCaller{}, fmt.Errorf("app: demo: ring %s at %s: %w", device, endpoint, err)
+	}
+	if res.Call == "" {
+		return DemoCaller{}, fmt.Errorf("app: demo: ring %s at %s: the answer holds no call id", device, endpoint)
+	}
+	return c, nil
+}
+
+// post sends body as JSON and decodes a 200 answer into out.
+func (d *Demo) post(ctx context.Context, endpoint string, body []byte, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := d.client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is in our message already
+		}
+		if ctx.Err() != nil {
+			return err // given up by the caller: no hint
+		}
+		return fmt.Errorf("is the demo server running (make run)? %w", err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDemoResponse+1))
+	if err != nil {
+		return fmt.Errorf("reading the answer: %w", err)
+	}
+	if len(data) > maxDemoResponse {
+		return fmt.Errorf("the answer is longer than %d bytes", maxDemoResponse)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return simAPIRefusal(resp, data)
+	}
+	if !isJSON(resp) {
+		return fmt.Errorf("the server answered %q, not JSON", resp.Header.Get("Content-Type"))
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("the answer is not the sim API's: %v", err)
+	}
+	return nil
+}
+
+// simAPIRefusal words a non-200 answer: the sim API's own {"error": …}
+// when it sent one, else a hint what kind of server this is.
+func simAPIRefusal(resp *http.Response, data []byte) error {
+	var e struct {
+		Error string `json:"error"`
+	}
+	if isJSON(resp) && json.Unmarshal(data, &e) == nil && e.Error != "" {
+		return fmt.Errorf("the server answered %s: %s", resp.Status, e.Error)
+	}
+	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
+		return fmt.Errorf("the server answered %s: it has no sim API; run the demo server (make run, or enable [sim_api] in its configuration)", resp.Status)
+	}
+	return fmt.Errorf("the server answered %s", resp.Status)
+}
+
+func isJSON(resp *http.Response) bool {
+	mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return err == nil && mt == "application/json"
+}
+
+// demoBooksFolder is the folder in the config folder that SetUpDemo
+// copies the demo address book to: the settings want files on disk.
+const demoBooksFolder = "demo-contacts"
+
+// demoHomeRegion reads the demo contacts' national numbers (030 …).
+const demoHomeRegion = "DE"
+
+// SetUpDemo prepares the config folder dir for the demo on first start:
+// when it has no settings file, or one without a server or a user, it
+// copies the *.vcf files under booksDir in books (main passes the
+// embedded demo contacts) into <dir>/demo-contacts and saves settings for
+// the demo server and user, reading numbers as German. A configured
+// settings file is left alone and created is false.
+func SetUpDemo(dir string, books fs.FS, booksDir string) (created bool, err error) {
+	if dir, err = filepath.Abs(dir); err != nil {
+		return false, fmt.Errorf("app: demo: config folder: %w", err)
+	}
+	file := filepath.Join(dir, SettingsFileName)
+	// Read as the app will, so "configured" means what OpenDesk sees.
+	s, _, err := LoadSettings(file)
+	if err != nil {
+		return false, err
+	}
+	if s.ServerURL != "" && s.User != "" {
+		return false, nil
+	}
+	target := filepath.Join(dir, demoBooksFolder)
+	if err := copyVCards(books, booksDir, target); err != nil {
+		return false, err
+	}
+	s.ServerURL, s.User, s.HomeRegion = DefaultServerURL, DemoUser, demoHomeRegion
+	if !slices.Contains(s.AddressBooks, target) {
+		s.AddressBooks = append(s.AddressBooks, target)
+	}
+	if err := SaveSettings(file, s); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// copyVCards copies the *.vcf files under dir in src to target, keeping
+// their subfolders and skipping hidden ones. None at all is an error: a
+// demo without contacts would pop up bare numbers.
+func copyVCards(src fs.FS, dir, target string) error {
+	n := 0
+	err := fs.WalkDir(src, dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case p != dir && strings.HasPrefix(d.Name(), "."):
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		case d.IsDir() || !strings.EqualFold(path.Ext(p), ".vcf"):
+			return nil
+		}
+		data, err := fs.ReadFile(src, p)
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(p, dir+"/")
+		if dir == "." {
+			rel = p
+		}
+		n++
+		return writeConfigFile(filepath.Join(target, filepath.FromSlash(rel)), data)
+	})
+	if err != nil {
+		return fmt.Errorf("app: demo: copy the demo address book from %s: %w", dir, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("app: demo: no *.vcf files under %s to copy", dir)
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ PKGS=(
   libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   libwayland-dev libxkbcommon-dev
   gnome-keyring dbus
+  xvfb xauth x11-utils imagemagick
 )
 
 missing=()

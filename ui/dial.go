@@ -1,12 +1,473 @@
 package ui
 
-import "github.com/deskline/deskline/app"
+import (
+	"context"
+	"path/filepath"
+	"strings"
 
-// dialView is a stub until its view is written.
-type dialView struct{ u *UI }
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
-func newDialView(u *UI) *dialView { return &dialView{u: u} }
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/contacts"
+	"github.com/deskline/deskline/ctiproto"
+)
 
-func (v *dialView) render(s app.State) {}
+// dialTitle is the dial window's title (an end-to-end test finds it).
+const dialTitle = "Deskline: dial"
 
-func (v *dialView) show(text string) {}
+// dialSearchLimit is how many numbers the list shows: enough to pick
+// from, few enough to scan with the eyes while typing.
+const dialSearchLimit = 12
+
+// dialRow is one line of the dial window: one number of a contact, or
+// the number found in the typed text (contact may be nil then).
+type dialRow struct {
+	contact *contacts.Contact
+	phone   contacts.Phone // the contact's number; zero for a typed row
+	typed   bool           // the number read from the text itself
+	text    string         // what PrepareDial reads for this row
+	display string         // typed rows: the normalised number
+}
+
+// dialView is the keyboard-first dial window: type a name, company or
+// number, pick a row with the arrows, Enter dials after the user has seen
+// the normalised number.
+type dialView struct {
+	u       *UI
+	w       fyne.Window
+	visible bool
+
+	entry   *dialEntry
+	list    *widget.List
+	rows    []dialRow
+	sel     int // selected row, -1 for none
+	preview *widget.Label
+	problem *widget.Label // why Dial is off, or why dialling failed
+	dialBtn *widget.Button
+
+	target  *app.DialTarget          // what Dial calls now; nil when nothing is dialable
+	dialing bool                     // a Dial is on its way: no second one
+	failed  string                   // the last dial error, until the text changes
+	thumbs  map[string]fyne.Resource // by contact id: one resource per photo
+}
+
+func newDialView(u *UI) *dialView { return &dialView{u: u, sel: -1} }
+
+// show opens the window pre-filled with text (a clipboard, a tel: link)
+// and previews what would be dialled; only Enter or Dial dials.
+func (v *dialView) show(text string) {
+	if v.w == nil {
+		v.build()
+	}
+	v.thumbs = nil // a reloaded book may bring a new photo
+	if v.entry.Text == text {
+		v.changed(text) // SetText would not call OnChanged: search anyway, the books may have changed
+	} else {
+		v.entry.SetText(text)
+	}
+	v.visible = true
+	v.w.Show()
+	v.w.Canvas().Focus(v.entry)
+	v.render(v.u.state)
+}
+
+func (v *dialView) hide() {
+	v.visible = false
+	if v.w != nil {
+		v.w.Hide()
+	}
+}
+
+// render keeps the preview and the Dial button in step with the
+// connection and the exchange's capabilities.
+func (v *dialView) render(s app.State) {
+	if !v.visible {
+		return
+	}
+	v.update(s)
+}
+
+func (v *dialView) build() {
+	v.w = v.u.fy.NewWindow(dialTitle)
+	v.w.SetCloseIntercept(v.hide)
+	v.entry = newDialEntry(v.key)
+	v.entry.SetPlaceHolder("Name, company or number")
+	v.entry.OnChanged = v.changed
+	v.list = widget.NewList(func() int { return len(v.rows) },
+		func() fyne.CanvasObject { return newDialRowWidget(v) },
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*dialRowWidget).set(id, v.rows[id]) })
+	v.list.OnSelected = func(id widget.ListItemID) {
+		v.sel = id
+		v.update(v.u.state)
+	}
+	v.preview = widget.NewLabel("")
+	v.preview.Wrapping = fyne.TextWrapWord
+	v.problem = widget.NewLabel("")
+	v.problem.Wrapping = fyne.TextWrapWord
+	v.dialBtn = widget.NewButton("Dial", v.dial)
+	v.dialBtn.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", v.hide)
+	hint := widget.NewLabel("Up/Down choose · Enter dials · Esc closes")
+	hint.Importance = widget.LowImportance
+	hint.SizeName = theme.SizeNameCaptionText
+	top := container.NewVBox(v.entry, hint)
+	bottom := container.NewVBox(widget.NewSeparator(), v.preview, v.problem,
+		container.NewHBox(layout.NewSpacer(), cancel, v.dialBtn))
+	v.w.SetContent(container.NewBorder(top, bottom, nil, nil, v.list))
+	v.w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			v.hide()
+		}
+	})
+	v.w.Resize(fyne.NewSize(520, 460))
+}
+
+// changed searches as the user types and selects the best row.
+func (v *dialView) changed(text string) {
+	v.failed = ""
+	v.rows = v.search(text)
+	v.sel = -1
+	v.list.UnselectAll()
+	v.list.Refresh()
+	if len(v.rows) > 0 {
+		v.selectRow(0)
+		return
+	}
+	v.update(v.u.state)
+}
+
+// search lists the contacts' numbers matching text. A number in the text
+// itself comes first, unless a contact row already has it: what the user
+// typed is what Enter dials, the arrows reach the contacts.
+func (v *dialView) search(text string) []dialRow {
+	text = strings.TrimSpace(text)
+	d := v.u.Desk()
+	if text == "" || d == nil {
+		return nil
+	}
+	var rows []dialRow
+	for _, m := range d.Books.Search(text, dialSearchLimit) {
+		rows = append(rows, dialRow{contact: m.Contact, phone: m.Phone, text: m.Phone.Raw})
+	}
+	c := v.u.client()
+	if c == nil {
+		return rows
+	}
+	t, err := c.PrepareDial(text)
+	if err != nil {
+		return rows
+	}
+	for _, r := range rows {
+		if r.phone.Number.Key == t.Number.Key {
+			return rows
+		}
+	}
+	typed := dialRow{contact: t.Contact, typed: true, text: text, display: t.Display}
+	return append([]dialRow{typed}, rows...)
+}
+
+func (v *dialView) selectRow(i int) {
+	if i < 0 || i >= len(v.rows) {
+		return
+	}
+	v.sel = i
+	v.list.Select(i) // OnSelected updates the preview
+	v.list.ScrollTo(i)
+	v.update(v.u.state)
+}
+
+// key handles the entry's navigation keys; the rest is typing.
+func (v *dialView) key(name fyne.KeyName) {
+	switch name {
+	case fyne.KeyUp, fyne.KeyDown:
+		if n := len(v.rows); n > 0 {
+			step := 1
+			if name == fyne.KeyUp {
+				step = n - 1
+			}
+			v.selectRow((max(v.sel, 0) + step) % n)
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		v.dial()
+	case fyne.KeyEscape:
+		v.hide()
+	}
+}
+
+// update recomputes the target and the preview, then the Dial button.
+func (v *dialView) update(s app.State) {
+	v.target = nil
+	text := strings.TrimSpace(v.entry.Text)
+	var row *dialRow
+	if v.sel >= 0 && v.sel < len(v.rows) {
+		row = &v.rows[v.sel]
+		text = row.text
+	}
+	c := v.u.client()
+	switch {
+	case text == "":
+		v.preview.SetText("Type a name, a company or a number.")
+	case c == nil:
+		v.preview.SetText("")
+	default:
+		t, err := dialPrepare(c, row, text)
+		if err != nil {
+			v.preview.SetText(userText(err))
+			break
+		}
+		v.target = &t
+		v.preview.SetText(t.Prompt())
+	}
+	v.updateButton(s)
+}
+
+// dialPrepare is PrepareDial for a row, keeping the row's contact: two
+// cards may share a number, and the user picked this one.
+func dialPrepare(c *app.Client, row *dialRow, text string) (app.DialTarget, error) {
+	t, err := c.PrepareDial(text)
+	if err != nil && row != nil && !row.typed {
+		t, err = c.PrepareDial(row.phone.Number.Key)
+	}
+	if err == nil && row != nil && row.contact != nil {
+		t.Contact = row.contact
+	}
+	return t, err
+}
+
+func (v *dialView) updateButton(s app.State) {
+	why := dialBlocker(v.u.client() != nil, s)
+	switch {
+	case v.failed != "":
+		v.problem.Importance = widget.DangerImportance
+		v.problem.SetText(v.failed)
+	case why != "":
+		v.problem.Importance = widget.WarningImportance
+		v.problem.SetText(why)
+	default:
+		v.problem.SetText("")
+	}
+	if hide := v.problem.Text == ""; hide != v.problem.Hidden {
+		v.problem.Hidden = hide // no empty gap above the buttons
+		relayoutWindow(v.w)
+	}
+	if why != "" || v.target == nil || v.dialing {
+		v.dialBtn.Disable()
+	} else {
+		v.dialBtn.Enable()
+	}
+}
+
+// dialBlocker says why nothing can be dialled now, "" when it can.
+func dialBlocker(setUp bool, s app.State) string {
+	switch {
+	case !setUp:
+		return userText(errNoClient)
+	case s.Status != app.StatusConnected:
+		if s.Reason == "" {
+			return "Not connected to the server (" + string(s.Status) + ")"
+		}
+		return "Not connected: " + s.Reason
+	case !s.Exchange.Available:
+		return "The telephone system is unavailable: " + s.Exchange.Reason
+	case !s.Can(ctiproto.TypeMakeCall):
+		return "Your telephone system does not let Deskline place calls"
+	}
+	return ""
+}
+
+// dial calls the target; on success the window gives way to the call
+// window, on failure it stays with the text and says why.
+func (v *dialView) dial() {
+	if v.dialBtn.Disabled() || v.target == nil {
+		return // the problem line already says why
+	}
+	t := *v.target
+	v.dialing = true
+	v.updateButton(v.u.state)
+	v.u.act("dial", func(ctx context.Context, c *app.Client) error {
+		_, err := c.Dial(ctx, t)
+		return err
+	}, func(err error) {
+		v.dialing = false
+		if err != nil {
+			v.failed = userText(err)
+			v.updateButton(v.u.state)
+			return
+		}
+		v.hide()
+		v.entry.SetText("")
+		v.u.call.show()
+	})
+}
+
+// dialEntry is the search entry; it hands the navigation keys to the
+// window instead of moving the cursor.
+type dialEntry struct {
+	widget.Entry
+	onKey func(fyne.KeyName)
+}
+
+func newDialEntry(onKey func(fyne.KeyName)) *dialEntry {
+	e := &dialEntry{onKey: onKey}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey takes the arrows, Enter and Escape; the entry keeps the rest.
+func (e *dialEntry) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyUp, fyne.KeyDown, fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape:
+		e.onKey(k.Name)
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// dialRowWidget shows one row: photo, name (bold) over company, number
+// over its type. A tap selects, a double tap dials.
+type dialRowWidget struct {
+	widget.BaseWidget
+	v     *dialView
+	id    widget.ListItemID
+	thumb *canvas.Image
+	who   *widget.RichText // name, company
+	num   *widget.RichText // number, type
+	box   *fyne.Container
+}
+
+func newDialRowWidget(v *dialView) *dialRowWidget {
+	r := &dialRowWidget{v: v, thumb: canvas.NewImageFromResource(theme.AccountIcon()),
+		who: widget.NewRichText(), num: widget.NewRichText()}
+	r.thumb.FillMode = canvas.ImageFillContain
+	r.thumb.SetMinSize(fyne.NewSquareSize(36))
+	r.who.Truncation = fyne.TextTruncateEllipsis
+	// The list sizes every row like this template: two lines.
+	r.who.Segments = dialTwoLines("Name", "Company", fyne.TextAlignLeading, true)
+	r.num.Segments = dialTwoLines("Number", "type", fyne.TextAlignTrailing, false)
+	r.box = container.NewBorder(nil, nil, container.NewCenter(r.thumb), r.num, r.who)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *dialRowWidget) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(r.box)
+}
+
+func (r *dialRowWidget) set(id widget.ListItemID, row dialRow) {
+	r.id = id
+	name, company, number, kind := dialRowTexts(row)
+	r.who.Segments = dialTwoLines(name, company, fyne.TextAlignLeading, true)
+	r.num.Segments = dialTwoLines(number, kind, fyne.TextAlignTrailing, false)
+	r.who.Refresh()
+	r.num.Refresh()
+	res := r.v.thumb(row.contact)
+	if res == nil {
+		res = theme.AccountIcon()
+	}
+	if r.thumb.Resource != res {
+		r.thumb.Resource = res
+		r.thumb.Refresh()
+	}
+	r.box.Refresh() // lay out again: the number column's width follows its text
+}
+
+// dialTwoLines is a line of text over a smaller, dimmer one: one text
+// widget instead of two labels keeps the rows compact.
+func dialTwoLines(first, second string, align fyne.TextAlign, bold bool) []widget.RichTextSegment {
+	top := widget.RichTextStyleParagraph
+	top.Alignment, top.TextStyle.Bold = align, bold
+	low := widget.RichTextStyleParagraph
+	low.Alignment, low.ColorName, low.SizeName = align, theme.ColorNameDisabled, theme.SizeNameCaptionText
+	return []widget.RichTextSegment{&widget.TextSegment{Text: first, Style: top}, &widget.TextSegment{Text: second, Style: low}}
+}
+
+// dialRowTexts words a row: name, company line, number, number type.
+func dialRowTexts(row dialRow) (name, company, number, kind string) {
+	if row.typed {
+		name, company = row.display, "Number you typed"
+		if row.contact != nil {
+			name, company = row.contact.DisplayName(), dialCompany(row.contact)
+		}
+		return name, company, row.display, "typed"
+	}
+	return row.contact.DisplayName(), dialCompany(row.contact), row.phone.Number.Display, dialPhoneKind(row.phone)
+}
+
+// dialCompany is the organisation line; the title tells a receptionist
+// whom they are about to call.
+func dialCompany(c *contacts.Contact) string {
+	if c == nil {
+		return ""
+	}
+	var parts []string
+	for _, p := range []string{c.Organization, c.Title} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// dialPhoneKind names a number's type: "work", "cell", "home, fax".
+// "voice" and "pref" say nothing a person needs here.
+func dialPhoneKind(p contacts.Phone) string {
+	var kinds []string
+	for _, t := range p.Types {
+		if t != "voice" && t != "pref" && t != "internet" {
+			kinds = append(kinds, t)
+		}
+	}
+	if len(kinds) == 0 {
+		return "phone"
+	}
+	return strings.Join(kinds, ", ")
+}
+
+// thumb is the contact's photo under a name that does not carry the
+// book's absolute path (photoResource's does), so masters stay stable
+// wherever the repository lives. Kept per contact: rows are rebound on
+// every keystroke, the image should not be decoded again each time.
+func (v *dialView) thumb(c *contacts.Contact) fyne.Resource {
+	if c == nil {
+		return nil
+	}
+	if res, ok := v.thumbs[c.ID]; ok {
+		return res
+	}
+	res := photoResource(c)
+	if res != nil {
+		res = fyne.NewStaticResource("photo-"+filepath.Base(c.ID), res.Content())
+	}
+	if v.thumbs == nil {
+		v.thumbs = make(map[string]fyne.Resource)
+	}
+	v.thumbs[c.ID] = res
+	return res
+}
+
+func (r *dialRowWidget) Tapped(*fyne.PointEvent) {
+	r.v.selectRow(r.id)
+	r.v.w.Canvas().Focus(r.v.entry) // the arrows keep working
+}
+
+func (r *dialRowWidget) DoubleTapped(*fyne.PointEvent) {
+	r.v.selectRow(r.id)
+	r.v.dial()
+}
+
+// relayoutWindow lays a window out again after a message line came or
+// went. The desktop driver notices changed sizes by itself; Fyne's test
+// canvas does not, and the masters should show what users see.
+func relayoutWindow(w fyne.Window) {
+	if w == nil {
+		return
+	}
+	if c, ok := w.Content().(*fyne.Container); ok {
+		c.Refresh()
+	}
+}

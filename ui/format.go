@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/contacts"
 )
 
@@ -28,4 +29,35 @@ func photoResource(c *contacts.Contact) fyne.Resource {
 		return nil
 	}
 	return fyne.NewStaticResource("photo-"+c.ID, c.Photo.Data)
+}
+
+// when words a time for a list: "14:05" today, "Mon 24 Nov 14:05" before.
+func when(t, now time.Time) string {
+	t = t.Local()
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 2 Jan 15:04")
+}
+
+// outcomeWords says how a journal call ended.
+var outcomeWords = map[app.Outcome]string{
+	app.OutcomeAnswered:          "answered",
+	app.OutcomeMissed:            "missed",
+	app.OutcomeOutgoing:          "outgoing",
+	app.OutcomeOutgoingFailed:    "not reached",
+	app.OutcomeAnsweredElsewhere: "answered by a colleague",
+	app.OutcomeRejected:          "declined",
+}
+
+// journalLine is one journal entry in a line: "Miriam Okafor · 14:05 · missed".
+func journalLine(e app.JournalEntry, now time.Time) string {
+	who := e.Name
+	if who == "" {
+		who = e.Number
+	}
+	if who == "" {
+		who = "Number withheld"
+	}
+	return who + " · " + when(e.Start, now.Local()) + " · " + outcomeWords[e.Outcome]
 }

@@ -23,11 +23,6 @@ func newTestUI(t *testing.T, desk *app.Desk) (*UI, fyne.App) {
 	t.Helper()
 	fy := test.NewTempApp(t)
 	u := New(fy, desk, Options{TrayHost: true, Synchronous: true, Now: func() time.Time { return testNow }})
-	t.Cleanup(func() {
-		for _, w := range fy.Driver().AllWindows() {
-			w.Close()
-		}
-	})
 	return u, fy
 }
 

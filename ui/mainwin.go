@@ -1,12 +1,122 @@
 package ui
 
-import "github.com/deskline/deskline/app"
+import (
+	"fmt"
 
-// mainView is a stub until its view is written.
-type mainView struct{ u *UI }
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// mainTitle is the main window's title.
+const mainTitle = "Deskline"
+
+// mainView is the small window shown when the desktop has no tray host
+// (GNOME without an extension, a bare X session): the tray menu as
+// buttons, so the app is never running where nobody can see it. Closing
+// it quits, since nothing else would be left to reach the app.
+type mainView struct {
+	u      *UI
+	win    fyne.Window
+	icon   *canvas.Image
+	status *widget.Label
+	why    *widget.Label
+	recent *widget.Button
+	calls  *widget.Button
+	dnd    *widget.Check
+	// setting is true while render sets the DND box, so its change
+	// handler does not send the state back to the server.
+	setting bool
+}
 
 func newMainView(u *UI) *mainView { return &mainView{u: u} }
 
-func (v *mainView) render(s app.State) {}
+func (v *mainView) show() {
+	if v.win == nil {
+		v.build()
+	}
+	v.render(v.u.state)
+	v.win.Show()
+	v.win.RequestFocus() // shown on purpose (start, or started again)
+}
 
-func (v *mainView) show() {}
+func (v *mainView) build() {
+	u := v.u
+	v.win = u.fy.NewWindow(mainTitle)
+	v.win.SetCloseIntercept(u.quit)
+	v.icon = canvas.NewImageFromResource(trayResource(trayIcon(u.state), 0))
+	v.icon.SetMinSize(fyne.NewSquareSize(48))
+	v.icon.FillMode = canvas.ImageFillContain
+	v.status = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.status.Wrapping = fyne.TextWrapWord
+	v.why = widget.NewLabel("")
+	v.why.Wrapping = fyne.TextWrapWord
+	v.why.Importance = widget.LowImportance
+	dial := widget.NewButtonWithIcon("Dial…", theme.MailForwardIcon(), func() { u.dial.show("") })
+	dial.Importance = widget.HighImportance
+	clip := widget.NewButtonWithIcon("Dial clipboard…", theme.ContentPasteIcon(), u.dialClipboard)
+	v.recent = widget.NewButtonWithIcon("Recent calls", theme.HistoryIcon(), u.recent.show)
+	v.calls = widget.NewButtonWithIcon("Calls in progress", theme.ListIcon(), u.call.show)
+	v.dnd = widget.NewCheck("Do not disturb", func(on bool) {
+		if !v.setting {
+			u.toggleDND(on)
+		}
+	})
+	buttons := container.NewGridWithColumns(2, dial, clip, v.recent, v.calls)
+	extra := []fyne.CanvasObject{v.dnd}
+	if u.opts.Demo != nil {
+		extra = append(extra, widget.NewButtonWithIcon("Ring me (demo)", theme.MediaPlayIcon(), u.demoRing))
+	}
+	extra = append(extra, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), u.settings.show),
+		widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), u.quit))
+	head := container.NewBorder(nil, nil, v.icon, nil, container.NewVBox(v.status, v.why))
+	v.win.SetContent(container.NewPadded(container.NewVBox(head, widget.NewSeparator(), buttons, container.NewHBox(extra...))))
+	v.win.Resize(fyne.NewSize(460, 0))
+}
+
+func (v *mainView) render(s app.State) {
+	if v.win == nil {
+		return
+	}
+	v.icon.Resource = trayResource(trayIcon(s), s.MissedUnseen)
+	v.icon.Refresh()
+	v.status.SetText(statusLine(s))
+	v.why.SetText(v.explain(s))
+	v.recent.SetText("Recent calls")
+	if s.MissedUnseen > 0 {
+		v.recent.SetText(fmt.Sprintf("Recent calls (%d missed)", s.MissedUnseen))
+	}
+	v.calls.SetText(fmt.Sprintf("Calls in progress (%d)", len(s.Calls)))
+	if len(s.Calls) == 0 {
+		v.calls.Disable()
+	} else {
+		v.calls.Enable()
+	}
+	v.setting = true
+	v.dnd.SetChecked(dndOn(s))
+	v.setting = false
+	if s.Can(ctiproto.TypeSetDND) {
+		v.dnd.Enable()
+	} else {
+		v.dnd.Disable()
+	}
+}
+
+// explain says why this window is here, and what else the user should
+// know (no keyring).
+func (v *mainView) explain(s app.State) string {
+	why := v.u.opts.NoTrayReason
+	if why == "" {
+		why = "This desktop shows no tray icons"
+	}
+	text := why + ", so Deskline runs in this window. Closing it quits Deskline."
+	if s.Keyring != "" {
+		text += "\nNo keyring: " + s.Keyring + " — the password is asked at each start."
+	}
+	return text
+}

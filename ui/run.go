@@ -108,6 +108,9 @@ func (u *UI) Render(s app.State) {
 	u.dial.render(s)
 	u.recent.render(s)
 	u.settings.render(s)
+	u.flushLinks(s)
+	u.demoFirstRing(s)
+	u.trace(s)
 }
 
 // clock re-renders the running durations ("ringing for 12 s") once a

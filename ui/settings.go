@@ -1,12 +1,635 @@
 package ui
 
-import "github.com/deskline/deskline/app"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 
-// settingsView is a stub until its view is written.
-type settingsView struct{ u *UI }
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app"
+)
+
+// settingsTitle is the settings window's title (an end-to-end test
+// finds it).
+const settingsTitle = "Deskline: settings"
+
+// settingsLabels name the settings.json keys the way the form does, so
+// an error about "home_region" points at the field labelled Home region.
+var settingsLabels = map[string]string{
+	"server_url":          "Server",
+	"user":                "User",
+	"ca_file":             "CA certificates",
+	"home_region":         "Home region",
+	"max_internal_digits": "Longest extension",
+	"crm_url":             "CRM link",
+}
+
+// settingsCRMSample fills the CRM template for the live example.
+var settingsCRMSample = app.CRMValues{Number: "030 1234567", E164: "+49301234567", Name: "Lena Hoffmann", Company: "Hoffmann Logistik"}
+
+// settingsView edits app.Settings and the login. Fields are filled from
+// the desk when the window opens; nothing changes until Save.
+type settingsView struct {
+	u       *UI
+	w       fyne.Window
+	visible bool
+
+	server, user, password, caFile *widget.Entry
+	region, digits, crm            *widget.Entry
+	popEnabled, popFocus           *widget.Check
+	popNotify, popClose, autostart *widget.Check
+	books                          []string
+	bookBox                        *fyne.Container
+	bookPath                       *widget.Entry // a path to add
+	bookHint                       *widget.Label // why it cannot be added
+	bookAdd                        *widget.Button
+
+	loginBtn, logoutBtn, saveBtn *widget.Button
+	account                      *widget.Label // the last login or logout
+	status                       *widget.Label // the connection
+	keyring                      *widget.Label
+	crmHint                      *widget.Label // the template, tried on sample values
+	result                       *widget.Label // what Save did, or what to fix
+
+	items map[string]*widget.FormItem // by settings.json key
+	hints map[string]string           // their hints when nothing is wrong
+	forms []*widget.Form
+}
 
 func newSettingsView(u *UI) *settingsView { return &settingsView{u: u} }
 
-func (v *settingsView) render(s app.State) {}
+func (v *settingsView) show() {
+	if v.w == nil {
+		v.build()
+	}
+	v.fill(v.current())
+	v.visible = true
+	v.render(v.u.state)
+	v.w.Show()
+	relayoutWindow(v.w)
+}
 
-func (v *settingsView) show() {}
+func (v *settingsView) hide() {
+	v.visible = false
+	if v.w != nil {
+		v.w.Hide()
+	}
+}
+
+// render shows the connection and keyring; it never touches what the
+// user is typing.
+func (v *settingsView) render(s app.State) {
+	if !v.visible {
+		return
+	}
+	c := v.u.client()
+	text, imp := settingsStatus(c != nil, s)
+	v.status.Importance = imp
+	v.status.SetText(text)
+	switch {
+	case c == nil:
+		settingsSay(v.keyring, widget.LowImportance, "")
+	case s.Keyring == "":
+		settingsSay(v.keyring, widget.LowImportance, "Your device token is kept in the system keyring.")
+	default:
+		settingsSay(v.keyring, widget.WarningImportance,
+			"No system keyring ("+s.Keyring+"): you will be asked for the password at each start.")
+	}
+	if c != nil && s.Status == app.StatusConnected {
+		v.logoutBtn.Enable()
+	} else {
+		v.logoutBtn.Disable()
+	}
+}
+
+// settingsStatus words the connection for the Account section.
+func settingsStatus(setUp bool, s app.State) (string, widget.Importance) {
+	if !setUp {
+		return "Not set up: enter the server and your user, Save, then log in.", widget.WarningImportance
+	}
+	reason := ""
+	if s.Reason != "" {
+		reason = ": " + s.Reason
+	}
+	switch s.Status {
+	case app.StatusConnected:
+		t := "Connected"
+		if s.DisplayName != "" {
+			t += " as " + s.DisplayName + " (" + s.User + ")"
+		}
+		if !s.Exchange.Available {
+			return t + "; the telephone system is unavailable: " + s.Exchange.Reason, widget.WarningImportance
+		}
+		return t, widget.SuccessImportance
+	case app.StatusConnecting:
+		return "Connecting" + reason + "…", widget.MediumImportance
+	case app.StatusDisconnected:
+		return "Disconnected" + reason + ". Deskline keeps trying.", widget.WarningImportance
+	case app.StatusLoginRequired:
+		return "Please log in" + reason + ".", widget.WarningImportance
+	}
+	return "Stopped" + reason, widget.WarningImportance
+}
+
+func (v *settingsView) build() {
+	v.w = v.u.fy.NewWindow(settingsTitle)
+	v.w.SetCloseIntercept(v.hide)
+	v.items, v.hints = map[string]*widget.FormItem{}, map[string]string{}
+	cards := container.NewVBox(v.accountCard(), v.booksCard(), v.numbersCard(), v.callsCard(), v.desktopCard())
+	v.result = widget.NewLabel("")
+	v.result.Wrapping = fyne.TextWrapWord
+	v.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { v.save(nil) })
+	v.saveBtn.Importance = widget.HighImportance
+	closeBtn := widget.NewButton("Close", v.hide)
+	bottom := container.NewVBox(widget.NewSeparator(), v.result, container.NewHBox(layout.NewSpacer(), closeBtn, v.saveBtn))
+	v.w.SetContent(container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(cards)))
+	v.w.SetOnDropped(v.dropped)
+	v.w.Resize(fyne.NewSize(600, 720))
+}
+
+// item makes a form row for a settings.json key with its usual hint.
+func (v *settingsView) item(key string, w fyne.CanvasObject, hint string) *widget.FormItem {
+	it := &widget.FormItem{Text: settingsLabels[key], Widget: w, HintText: hint}
+	v.items[key], v.hints[key] = it, hint
+	return it
+}
+
+func (v *settingsView) form(items ...*widget.FormItem) *widget.Form {
+	f := widget.NewForm(items...)
+	v.forms = append(v.forms, f)
+	return f
+}
+
+func (v *settingsView) accountCard() fyne.CanvasObject {
+	v.server, v.user, v.caFile = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	v.server.SetPlaceHolder(app.DefaultServerURL)
+	v.caFile.SetPlaceHolder("optional, /path/to/company-ca.pem")
+	v.password = widget.NewPasswordEntry()
+	v.password.SetPlaceHolder("only to log in; never stored")
+	v.password.OnSubmitted = func(string) { v.login(false) }
+	v.loginBtn = widget.NewButtonWithIcon("Log in", theme.LoginIcon(), func() { v.login(false) })
+	v.logoutBtn = widget.NewButtonWithIcon("Log out", theme.LogoutIcon(), v.logout)
+	f := v.form(
+		v.item("server_url", v.server, "The CTI server, ws:// or wss://…/v1/ws"),
+		v.item("user", v.user, "Your login name"),
+		&widget.FormItem{Text: "Password", Widget: v.password},
+		v.item("ca_file", v.caFile, "PEM file of your company's certificate authority, for wss://"),
+	)
+	v.account, v.status, v.keyring = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	for _, l := range []*widget.Label{v.account, v.status, v.keyring} {
+		l.Wrapping = fyne.TextWrapWord
+	}
+	buttons := container.NewHBox(v.loginBtn, v.logoutBtn)
+	return widget.NewCard("Account", "", container.NewVBox(f, buttons, v.account, v.status, v.keyring))
+}
+
+// booksCard lists the address books. New ones are typed or pasted as a
+// path, or dropped on the window from the file manager. (Fyne's file
+// dialogs need a module this build does not have yet.)
+func (v *settingsView) booksCard() fyne.CanvasObject {
+	v.bookBox = container.NewVBox()
+	v.bookPath = widget.NewEntry()
+	v.bookPath.SetPlaceHolder("/path/to/contacts.vcf or a folder of them")
+	v.bookPath.OnSubmitted = func(string) { v.addTypedBook() }
+	v.bookHint = widget.NewLabel("")
+	v.bookHint.Wrapping = fyne.TextWrapWord
+	v.bookAdd = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), v.addTypedBook)
+	return widget.NewCard("Address books", "vCard files (.vcf) or folders of them; drop them here or type the path",
+		container.NewVBox(v.bookBox, container.NewBorder(nil, nil, nil, v.bookAdd, v.bookPath), v.bookHint))
+}
+
+func (v *settingsView) numbersCard() fyne.CanvasObject {
+	v.region, v.digits = widget.NewEntry(), widget.NewEntry()
+	v.region.SetPlaceHolder(app.FallbackHomeRegion)
+	return widget.NewCard("Phone numbers", "", v.form(
+		v.item("home_region", v.region, "Two letters (ISO 3166), e.g. DE, AT, CH: how 030 1234567 is read"),
+		v.item("max_internal_digits", v.digits, "Numbers up to this many digits are extensions (2–8)"),
+	))
+}
+
+func (v *settingsView) callsCard() fyne.CanvasObject {
+	v.popEnabled = widget.NewCheck("Show a window when a call rings", func(bool) { v.syncPopup() })
+	v.popFocus = widget.NewCheck("Give that window the keyboard focus", nil)
+	v.popNotify = widget.NewCheck("Also show a desktop notification", nil)
+	v.popClose = widget.NewCheck("Close it once the call is answered", nil)
+	v.crm = widget.NewEntry()
+	v.crm.SetPlaceHolder("https://crm.example/search?phone={e164}")
+	v.crm.OnChanged = func(string) { v.checkCRM() }
+	v.crmHint = widget.NewLabel("")
+	v.crmHint.Wrapping = fyne.TextWrapWord
+	f := v.form(v.item("crm_url", v.crm, "Placeholders: {number} {e164} {name} {company}"))
+	return widget.NewCard("Calls", "", container.NewVBox(v.popEnabled, v.popFocus, v.popNotify, v.popClose, f, v.crmHint))
+}
+
+func (v *settingsView) desktopCard() fyne.CanvasObject {
+	v.autostart = widget.NewCheck("Start Deskline when I log in to this computer", nil)
+	return widget.NewCard("This computer", "", v.autostart)
+}
+
+// current is what the fields start from: the desk's settings, or the
+// defaults before there is a desk.
+func (v *settingsView) current() app.Settings {
+	if d := v.u.Desk(); d != nil {
+		return d.Settings
+	}
+	return app.DefaultSettings()
+}
+
+func (v *settingsView) fill(s app.Settings) {
+	v.server.SetText(s.ServerURL)
+	v.user.SetText(s.User)
+	v.password.SetText("")
+	v.caFile.SetText(s.CAFile)
+	v.region.SetText(s.HomeRegion)
+	v.digits.SetText(strconv.Itoa(s.MaxInternalDigits))
+	v.books = slices.Clone(s.AddressBooks)
+	v.showBooks()
+	v.bookPath.SetText("")
+	v.popEnabled.SetChecked(s.Popup.Enabled)
+	v.popFocus.SetChecked(s.Popup.TakeFocus)
+	v.popNotify.SetChecked(s.Popup.Notify)
+	v.popClose.SetChecked(s.Popup.CloseAfterAnswer)
+	v.syncPopup()
+	v.crm.SetText(s.CRMURL)
+	v.checkCRM()
+	v.autostart.SetChecked(s.StartAtLogin)
+	v.sayAccount(widget.MediumImportance, "")
+	v.showProblems(nil)
+	v.say(widget.MediumImportance, "")
+}
+
+// collect builds the settings from the fields, over base so that what
+// the window does not show is kept. errs are fields that do not even
+// parse (a word where a number belongs).
+func (v *settingsView) collect(base app.Settings) (s app.Settings, errs []error) {
+	s = base
+	s.ServerURL = strings.TrimSpace(v.server.Text)
+	s.User = strings.TrimSpace(v.user.Text)
+	s.CAFile = strings.TrimSpace(v.caFile.Text)
+	s.HomeRegion = strings.ToUpper(strings.TrimSpace(v.region.Text))
+	if n, err := strconv.Atoi(strings.TrimSpace(v.digits.Text)); err == nil {
+		s.MaxInternalDigits = n
+	} else {
+		errs = append(errs, &app.SettingsError{Field: "max_internal_digits", Reason: fmt.Sprintf("%q is not a whole number", v.digits.Text)})
+	}
+	s.AddressBooks = slices.Clone(v.books)
+	s.Popup = app.PopupSettings{Enabled: v.popEnabled.Checked, TakeFocus: v.popFocus.Checked,
+		Notify: v.popNotify.Checked, CloseAfterAnswer: v.popClose.Checked}
+	s.CRMURL = strings.TrimSpace(v.crm.Text)
+	s.StartAtLogin = v.autostart.Checked
+	return s, errs
+}
+
+// syncPopup greys out the options of a popup that is off.
+func (v *settingsView) syncPopup() {
+	for _, c := range []*widget.Check{v.popFocus, v.popClose} {
+		if v.popEnabled.Checked {
+			c.Enable()
+		} else {
+			c.Disable()
+		}
+	}
+}
+
+// checkCRM tries the template as it is typed, on sample values.
+func (v *settingsView) checkCRM() {
+	t := strings.TrimSpace(v.crm.Text)
+	if t == "" {
+		v.crmHint.Importance = widget.LowImportance
+		v.crmHint.SetText("Off: no CRM page is opened for calls.")
+		return
+	}
+	u, err := app.CRMURL(t, settingsCRMSample)
+	if err != nil {
+		v.crmHint.Importance = widget.DangerImportance
+		v.crmHint.SetText(strings.TrimPrefix(err.Error(), "app: crm: "))
+		return
+	}
+	v.crmHint.Importance = widget.LowImportance
+	v.crmHint.SetText("For Lena Hoffmann calling from 030 1234567: " + u)
+}
+
+// settingsNeedReopen reports changes that need a new desk: another
+// server, user or certificate (a new client), region or extension length
+// (a new normaliser), other address books.
+func settingsNeedReopen(old, s app.Settings) bool {
+	return old.ServerURL != s.ServerURL || old.User != s.User || old.CAFile != s.CAFile ||
+		old.HomeRegion != s.HomeRegion || old.MaxInternalDigits != s.MaxInternalDigits ||
+		!slices.Equal(old.AddressBooks, s.AddressBooks)
+}
+
+// save validates, writes settings.json, applies start at login and, when
+// the connection or the numbers changed, rebuilds the desk. then runs
+// once the new settings are in force.
+func (v *settingsView) save(then func()) {
+	d := v.u.Desk()
+	s, errs := v.collect(v.current())
+	if len(errs) == 0 {
+		errs = settingsErrors(s.Validate())
+	}
+	v.showProblems(errs)
+	if len(errs) > 0 {
+		return
+	}
+	if d == nil && v.u.opts.Reopen == nil {
+		v.say(widget.DangerImportance, "Nothing to save into: Deskline started without a configuration folder. Restart it.")
+		return
+	}
+	dir := ""
+	if d != nil {
+		dir = d.Dir
+	} else if cd, err := app.ConfigDir(); err == nil {
+		dir = cd
+	} else {
+		v.say(widget.DangerImportance, "Not saved: "+userText(err))
+		return
+	}
+	if err := app.SaveSettings(filepath.Join(dir, app.SettingsFileName), s); err != nil {
+		v.say(widget.DangerImportance, "Not saved: "+userText(err))
+		return
+	}
+	notes := []string{"Saved."}
+	if v.u.opts.ExecPath != "" {
+		if err := app.SetAutostart(s.StartAtLogin, v.u.opts.ExecPath); err != nil {
+			notes = append(notes, "Start at login could not be set: "+userText(err))
+		}
+	}
+	switch {
+	case d != nil && !settingsNeedReopen(d.Settings, s):
+		d.Settings = s // the popup and CRM options apply from the next call
+	case v.u.opts.Reopen == nil:
+		d.Settings = s
+		notes = append(notes, "Restart Deskline to use the new connection and address books.")
+	default:
+		v.reopen(notes, then)
+		return
+	}
+	v.say(widget.SuccessImportance, strings.Join(notes, " "))
+	if then != nil {
+		then()
+	}
+}
+
+// reopen rebuilds the desk off the main goroutine: stopping the old one
+// says goodbye to the server, which must not freeze the window.
+func (v *settingsView) reopen(notes []string, then func()) {
+	finish := func(err error) {
+		v.saveBtn.Enable()
+		if err != nil {
+			v.say(widget.DangerImportance, strings.Join(notes, " ")+" Deskline could not start with them: "+userText(err))
+			return
+		}
+		v.say(widget.SuccessImportance, strings.Join(notes, " "))
+		v.render(v.u.state)
+		if then != nil {
+			then()
+		}
+	}
+	v.saveBtn.Disable()
+	v.say(widget.MediumImportance, "Saved. Starting with the new settings…")
+	if v.u.opts.Synchronous {
+		finish(v.u.Reopen())
+		return
+	}
+	go func() {
+		err := v.u.Reopen()
+		fyne.Do(func() { finish(err) })
+	}()
+}
+
+// settingsErrors splits Validate's joined errors.
+func settingsErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// showProblems lists what to fix under the form and puts each reason in
+// place of its field's hint.
+func (v *settingsView) showProblems(errs []error) {
+	byKey := map[string]string{}
+	var lines []string
+	for _, err := range errs {
+		label, reason := settingsProblem(err)
+		lines = append(lines, label+": "+reason)
+		var se *app.SettingsError
+		if errors.As(err, &se) {
+			byKey[se.Field] = reason
+		}
+	}
+	for key, it := range v.items {
+		it.HintText = v.hints[key]
+		if r, ok := byKey[key]; ok {
+			it.HintText = "⚠ " + settingsClip(r, 70) // a hint does not wrap; the list below has it all
+		}
+	}
+	for _, f := range v.forms {
+		f.Refresh()
+	}
+	if len(lines) > 0 {
+		v.say(widget.DangerImportance, "Not saved. Please fix:\n"+strings.Join(lines, "\n"))
+	}
+}
+
+// settingsProblem names the field of a validation error the way the form
+// labels it: "address_books[1]" is "Address book 2".
+func settingsProblem(err error) (label, reason string) {
+	var se *app.SettingsError
+	if !errors.As(err, &se) {
+		return "Settings", userText(err)
+	}
+	label = settingsLabels[se.Field]
+	var i int
+	if _, scanErr := fmt.Sscanf(se.Field, "address_books[%d]", &i); scanErr == nil {
+		label = fmt.Sprintf("Address book %d", i+1)
+	}
+	if label == "" {
+		label = se.Field
+	}
+	return label, se.Reason
+}
+
+// settingsClip shortens s to n runes.
+func settingsClip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// settingsSay sets a message label; an empty one leaves no gap.
+func settingsSay(l *widget.Label, imp widget.Importance, text string) {
+	l.Importance = imp
+	l.Hidden = text == ""
+	l.SetText(text)
+}
+
+func (v *settingsView) say(imp widget.Importance, text string) {
+	settingsSay(v.result, imp, text)
+	relayoutWindow(v.w)
+}
+
+func (v *settingsView) sayAccount(imp widget.Importance, text string) {
+	settingsSay(v.account, imp, text)
+	relayoutWindow(v.w)
+}
+
+// connectionChanged reports server, user or CA edits not saved yet: a
+// login must go to the server the user typed, so those are saved first.
+func (v *settingsView) connectionChanged() bool {
+	d := v.u.Desk()
+	if d == nil {
+		return true
+	}
+	s, _ := v.collect(d.Settings)
+	return s.ServerURL != d.Settings.ServerURL || s.User != d.Settings.User || s.CAFile != d.Settings.CAFile
+}
+
+// login sends the typed password. Unsaved connection fields are saved
+// (and the desk rebuilt) first, once.
+func (v *settingsView) login(saved bool) {
+	pw := v.password.Text
+	if pw == "" {
+		v.sayAccount(widget.DangerImportance, "Type your password first.")
+		v.w.Canvas().Focus(v.password)
+		return
+	}
+	if !saved && v.connectionChanged() {
+		v.save(func() { v.login(true) })
+		return
+	}
+	if v.u.client() == nil {
+		v.sayAccount(widget.DangerImportance, "Enter the server and your user, then Save, before logging in.")
+		return
+	}
+	v.loginBtn.Disable()
+	v.sayAccount(widget.MediumImportance, "Logging in…")
+	v.u.act("login", func(ctx context.Context, c *app.Client) error {
+		return c.Login(ctx, pw)
+	}, func(err error) {
+		v.loginBtn.Enable()
+		if err != nil {
+			v.sayAccount(widget.DangerImportance, userText(err))
+			return
+		}
+		v.password.SetText("")
+		name := v.user.Text
+		if c := v.u.client(); c != nil && c.State().DisplayName != "" {
+			name = c.State().DisplayName
+		}
+		v.sayAccount(widget.SuccessImportance, "Logged in as "+name)
+	})
+}
+
+func (v *settingsView) logout() {
+	v.u.act("logout", func(ctx context.Context, c *app.Client) error {
+		return c.Logout(ctx)
+	}, func(err error) {
+		if err != nil {
+			v.sayAccount(widget.WarningImportance, userText(err))
+			return
+		}
+		v.sayAccount(widget.MediumImportance, "Logged out. Log in again to use your phone from this computer.")
+	})
+}
+
+// showBooks lists the address books, each with its Remove button.
+func (v *settingsView) showBooks() {
+	settingsSay(v.bookHint, widget.DangerImportance, "")
+	v.bookBox.RemoveAll()
+	if len(v.books) == 0 {
+		none := widget.NewLabel("No address book: callers show by number only.")
+		none.Importance = widget.LowImportance
+		v.bookBox.Add(none)
+	}
+	for i, path := range v.books {
+		l := widget.NewLabel(path)
+		l.Truncation = fyne.TextTruncateEllipsis
+		remove := widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), func() { v.removeBook(i) })
+		v.bookBox.Add(container.NewBorder(nil, nil, nil, remove, l))
+	}
+	v.bookBox.Refresh()
+}
+
+// addBook lists a file or folder once; Save checks it exists.
+func (v *settingsView) addBook(path string) {
+	if path == "" || slices.Contains(v.books, path) {
+		return
+	}
+	v.books = append(v.books, path)
+	v.showBooks()
+}
+
+func (v *settingsView) removeBook(i int) {
+	if i < 0 || i >= len(v.books) {
+		return
+	}
+	v.books = slices.Delete(v.books, i, i+1)
+	v.showBooks()
+}
+
+// addTypedBook adds the path typed (or pasted) under the list. It is
+// checked at once, so a typo is caught where it was made, not at Save.
+func (v *settingsView) addTypedBook() {
+	path := strings.TrimSpace(v.bookPath.Text)
+	if path == "" {
+		settingsSay(v.bookHint, widget.DangerImportance, "Type the path of a .vcf file or a folder first.")
+		return
+	}
+	if strings.HasPrefix(path, "~"+string(filepath.Separator)) {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, path[2:])
+		}
+	}
+	if why := settingsBookProblem(path); why != "" {
+		settingsSay(v.bookHint, widget.DangerImportance, why)
+		return
+	}
+	v.bookPath.SetText("")
+	v.addBook(path)
+}
+
+// settingsBookProblem says what is wrong with an address book path, ""
+// if it can be added.
+func settingsBookProblem(path string) string {
+	if !filepath.IsAbs(path) {
+		return path + " is not a full path: start it with " + string(filepath.Separator) + " (or ~" + string(filepath.Separator) + ")"
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return "Cannot open " + path + ": " + userText(errors.Unwrap(err))
+	}
+	if ext := strings.ToLower(filepath.Ext(path)); !info.IsDir() && ext != ".vcf" && ext != ".vcard" {
+		return path + " is not a vCard file (.vcf)"
+	}
+	return ""
+}
+
+// dropped adds files and folders dragged onto the window from a file
+// manager as address books.
+func (v *settingsView) dropped(_ fyne.Position, uris []fyne.URI) {
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			continue
+		}
+		if why := settingsBookProblem(u.Path()); why != "" {
+			settingsSay(v.bookHint, widget.DangerImportance, why)
+			continue
+		}
+		v.addBook(u.Path())
+	}
+}

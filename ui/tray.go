@@ -1,12 +1,211 @@
 package ui
 
-import "github.com/deskline/deskline/app"
+import (
+	"context"
+	"fmt"
 
-// trayView is a stub until its view is written.
-type trayView struct{ u *UI }
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// recentInTray is how many journal entries the tray's Recent calls menu
+// lists; the window shows the rest.
+const recentInTray = 10
+
+// trayView is the tray icon and its menu. The menu is rebuilt when what
+// it shows changes (status line, missed count, recent calls, DND): a
+// tray host re-reads the whole menu anyway.
+type trayView struct {
+	u    *UI
+	desk desktop.App // nil: no tray (test driver, or no tray host)
+	menu *fyne.Menu
+	icon string // the icon shown, "" before the first render
+	sig  string // what the current menu shows, to skip identical rebuilds
+}
 
 func newTrayView(u *UI) *trayView { return &trayView{u: u} }
 
-func (v *trayView) render(s app.State) {}
+// install puts the icon and the menu into the tray.
+func (v *trayView) install() {
+	d, ok := v.u.fy.(desktop.App)
+	if !ok {
+		return
+	}
+	v.desk = d
+	v.render(v.u.state)
+}
 
-func (v *trayView) install() {}
+func (v *trayView) render(s app.State) {
+	if icon := trayResource(trayIcon(s), s.MissedUnseen); v.desk != nil && icon.Name() != v.icon {
+		v.icon = icon.Name()
+		v.desk.SetSystemTrayIcon(icon)
+	}
+	recent := v.recent()
+	sig := fmt.Sprint(statusLine(s), s.MissedUnseen, dndOn(s), s.Can(ctiproto.TypeSetDND), len(s.Calls), recent)
+	if sig == v.sig && v.menu != nil {
+		return
+	}
+	v.sig = sig
+	v.menu = v.build(s, recent)
+	if v.desk != nil {
+		v.desk.SetSystemTrayMenu(v.menu)
+	}
+}
+
+// recent is the journal's newest entries (nil before set-up).
+func (v *trayView) recent() []app.JournalEntry {
+	if d := v.u.Desk(); d != nil && d.Journal != nil {
+		return d.Journal.Recent(recentInTray)
+	}
+	return nil
+}
+
+// build makes the menu for s.
+func (v *trayView) build(s app.State, recent []app.JournalEntry) *fyne.Menu {
+	u := v.u
+	status := fyne.NewMenuItem(statusLine(s), nil)
+	status.Disabled = true
+	dial := fyne.NewMenuItem("Dial…", func() { u.dial.show("") })
+	clip := fyne.NewMenuItem("Dial clipboard…", u.dialClipboard)
+	calls := fyne.NewMenuItem(fmt.Sprintf("Calls in progress (%d)", len(s.Calls)), u.call.show)
+	calls.Disabled = len(s.Calls) == 0
+	dnd := fyne.NewMenuItem("Do not disturb", func() { u.toggleDND(!dndOn(s)) })
+	dnd.Checked, dnd.Disabled = dndOn(s), !s.Can(ctiproto.TypeSetDND)
+	settings := fyne.NewMenuItem("Settings…", u.settings.show)
+	quit := fyne.NewMenuItem("Quit", u.quit)
+	quit.IsQuit = true
+	items := []*fyne.MenuItem{status, fyne.NewMenuItemSeparator(), dial, clip,
+		v.recentItem(s, recent), calls, dnd}
+	if u.opts.Demo != nil {
+		items = append(items, fyne.NewMenuItem("Ring me (demo)", u.demoRing))
+	}
+	items = append(items, fyne.NewMenuItemSeparator(), settings, quit)
+	return fyne.NewMenu("Deskline", items...)
+}
+
+// recentItem is "Recent calls (2 missed)" with the last calls below it: a
+// click calls back.
+func (v *trayView) recentItem(s app.State, recent []app.JournalEntry) *fyne.MenuItem {
+	u := v.u
+	label := "Recent calls"
+	if s.MissedUnseen > 0 {
+		label = fmt.Sprintf("Recent calls (%d missed)", s.MissedUnseen)
+	}
+	var sub []*fyne.MenuItem
+	for _, e := range recent {
+		item := fyne.NewMenuItem(journalLine(e, u.now()), func() { u.callBack(e) })
+		item.Disabled = !e.CanCallBack()
+		sub = append(sub, item)
+	}
+	if len(sub) == 0 {
+		none := fyne.NewMenuItem("No calls yet", nil)
+		none.Disabled = true
+		sub = append(sub, none)
+	}
+	sub = append(sub, fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Show all…", u.recent.show),
+		fyne.NewMenuItem("Mark all seen", u.markSeen))
+	item := fyne.NewMenuItem(label, nil)
+	item.ChildMenu = fyne.NewMenu("", sub...)
+	return item
+}
+
+// statusLine is the state in one line, with what the user can do.
+func statusLine(s app.State) string {
+	switch s.Status {
+	case app.StatusConnected:
+		if !s.Exchange.Available {
+			return "Telephone system unavailable: " + s.Exchange.Reason
+		}
+		who := s.DisplayName
+		if who == "" {
+			who = s.User
+		}
+		line := "Connected as " + who
+		for i, d := range s.Devices {
+			sep := " · "
+			if i > 0 {
+				sep = ", "
+			}
+			line += sep + d.ID
+		}
+		return line
+	case app.StatusConnecting:
+		return "Connecting…"
+	case app.StatusLoginRequired:
+		return "Log in needed: open Settings"
+	case app.StatusDisconnected:
+		return "Disconnected: " + s.Reason + " (retrying)"
+	}
+	return "Stopped"
+}
+
+// dialClipboard opens the dial window with the clipboard's text: it shows
+// the number it found and waits for Enter before dialling.
+func (u *UI) dialClipboard() {
+	u.dial.show(u.fy.Clipboard().Content())
+}
+
+// toggleDND sets do-not-disturb on the user's phones.
+func (u *UI) toggleDND(on bool) {
+	u.act("dnd", func(ctx context.Context, c *app.Client) error { return c.SetDND(ctx, on) }, u.notifyError("Do not disturb"))
+}
+
+// callBack dials a journal entry's number and shows the call.
+func (u *UI) callBack(e app.JournalEntry) {
+	u.act("call back", func(ctx context.Context, c *app.Client) error {
+		_, _, err := c.CallBack(ctx, e)
+		return err
+	}, func(err error) {
+		if err != nil {
+			u.notify("Cannot call back", userText(err))
+			return
+		}
+		u.call.show()
+	})
+}
+
+// markSeen marks every missed call seen.
+func (u *UI) markSeen() {
+	if c := u.client(); c != nil {
+		if err := c.MarkMissedSeen(); err != nil {
+			u.notify("Cannot mark calls seen", userText(err))
+		}
+	}
+}
+
+// demoRing makes the demo exchange ring the user's first phone.
+func (u *UI) demoRing() {
+	dev := ""
+	if len(u.state.Devices) > 0 {
+		dev = u.state.Devices[0].ID
+	}
+	demo := u.opts.Demo
+	u.act("demo ring", func(ctx context.Context, _ *app.Client) error {
+		_, err := demo.Ring(ctx, dev)
+		return err
+	}, u.notifyError("Demo"))
+}
+
+// quit ends the session with the server and the app.
+func (u *UI) quit() {
+	u.Stop()
+	u.fy.Quit()
+}
+
+// notify sends a desktop notification.
+func (u *UI) notify(title, text string) {
+	u.fy.SendNotification(fyne.NewNotification(title, text))
+}
+
+// notifyError is an act callback that tells the user about a failure.
+func (u *UI) notifyError(title string) func(error) {
+	return func(err error) {
+		if err != nil {
+			u.notify(title, userText(err))
+		}
+	}
+}

@@ -48,6 +48,13 @@ type Options struct {
 	// caller's goroutine and Start spawns no subscription or clock, so the
 	// test renders states itself (u.Render) and nothing races.
 	Synchronous bool
+	// DemoRingAfter is how long after the first connection the demo rings
+	// the user's phone by itself (0: defaultDemoRingAfter; <0: never).
+	DemoRingAfter time.Duration
+	// Trace, when set, gets a line for each change the user can see
+	// ("status connected", "popup Miriam Okafor", "popup closed"). The
+	// end-to-end test reads these; nil in normal use.
+	Trace func(line string)
 }
 
 // UI owns the windows. Its fields are used on the main goroutine only,
@@ -63,7 +70,11 @@ type UI struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	state app.State // last rendered (main goroutine)
+	state app.State     // last rendered (main goroutine)
+	links []pendingLink // links waiting for the connection (main goroutine)
+	// demoRung is set once the demo has rung the user's phone by itself.
+	demoRung bool
+	traced   map[string]string // last trace line by kind (main goroutine)
 
 	tray     *trayView
 	pop      *popView
@@ -82,7 +93,7 @@ func New(fy fyne.App, desk *app.Desk, opts Options) *UI {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	u := &UI{fy: fy, opts: opts, now: opts.Now, log: opts.Log, desk: desk}
+	u := &UI{fy: fy, opts: opts, now: opts.Now, log: opts.Log, desk: desk, traced: map[string]string{}}
 	u.pop = newPopView(u)
 	u.dial = newDialView(u)
 	u.call = newCallView(u)

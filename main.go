@@ -1,0 +1,121 @@
+// Command deskline is the Deskline tray app: screen pops for calls that
+// ring at the user's phones, click-to-dial from the address book, the
+// clipboard and tel: links, and call control, through the CTI server.
+//
+//	deskline [-demo] [link ...]
+//
+// A link (tel:+49301234567, callto:…, sip:…, or a bare number) is dialled;
+// when Deskline already runs, it is handed to that instance and this
+// process exits at once. The UI lives in ui/, the logic in app/.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/assets"
+	"github.com/deskline/deskline/ui"
+)
+
+// version is set by the build (-ldflags "-X main.version=…").
+var version = "dev"
+
+type flags struct {
+	demo          bool
+	server        string
+	trace         string
+	demoRingAfter time.Duration
+	version       bool
+	links         []string
+}
+
+func parseFlags() flags {
+	var f flags
+	flag.BoolVar(&f.demo, "demo", false, "run as the demo: log in as the demo user of the demo server (make run) with the bundled address book")
+	flag.StringVar(&f.server, "server", "", "with -demo: the demo server's WebSocket URL (default "+app.DefaultServerURL+")")
+	flag.StringVar(&f.trace, "trace", "", "append a line per visible change (status, screen pop) to this file; for tests")
+	flag.DurationVar(&f.demoRingAfter, "demo-ring-after", 0, "with -demo: ring the phone this long after connecting (0: a few seconds, <0: never)")
+	flag.BoolVar(&f.version, "version", false, "print the version and exit")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: deskline [flags] [tel:… | callto:… | sip:… | number]\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	f.links = flag.Args()
+	return f
+}
+
+func main() {
+	f := parseFlags()
+	if f.version {
+		fmt.Println("deskline", version)
+		return
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := run(f, log); err != nil {
+		fmt.Fprintln(os.Stderr, "deskline:", err)
+		os.Exit(1)
+	}
+}
+
+func run(f flags, log *slog.Logger) error {
+	inst, handed, err := claimOrHandOff(f.links, log)
+	if err != nil || inst == nil {
+		return err // nil: the running instance has the links
+	}
+	defer inst.Close()
+	started := time.Now()
+
+	desk, demo, err := openDesk(f, log)
+	if err != nil {
+		return err
+	}
+	defer desk.Close()
+	fy := fyneapp.NewWithID("io.deskline.tray")
+	fy.SetIcon(fyne.NewStaticResource("deskline.png", assets.Icon(assets.IconApp)))
+	tray, noTray := app.TrayHost()
+	exe, _ := os.Executable()
+	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, Demo: demo, ExecPath: exe,
+		DemoRingAfter: f.demoRingAfter, Log: log,
+		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", app.NewKeyringStore(), log) }}
+	if f.trace != "" {
+		if opts.Trace, err = traceFile(f.trace, started); err != nil {
+			return err
+		}
+	}
+	u := ui.New(fy, desk, opts)
+	go func() {
+		for args := range handed {
+			if len(args) == 0 {
+				u.Present() // started again without a link: show yourself
+			}
+			for _, a := range args {
+				u.HandleLink(a)
+			}
+		}
+	}()
+	for _, w := range desk.Warnings {
+		log.Warn(w)
+	}
+	fy.Lifecycle().SetOnStarted(func() {
+		noFocusOnShow() // before the first window: a screen pop must not steal the keyboard
+		u.Start()
+		for _, l := range f.links {
+			u.HandleLink(l)
+		}
+		if f.demo {
+			go demoLogin(desk.Client, log)
+		}
+	})
+	quitOnSignal(fy, u)
+	fy.Run()
+	u.Stop()
+	return nil
+}

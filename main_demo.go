@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/assets"
+)
+
+// demoLoginTimeout bounds the demo's automatic login.
+const demoLoginTimeout = time.Minute
+
+// openDesk opens the user's desk; with -demo it first sets up the demo
+// configuration (demo user, bundled address book) when there is none.
+func openDesk(f flags, log *slog.Logger) (*app.Desk, *app.Demo, error) {
+	if !f.demo {
+		d, err := app.OpenDesk("", app.NewKeyringStore(), log)
+		return d, nil, err
+	}
+	dir, err := app.ConfigDir()
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := app.SetUpDemo(dir, assets.DemoContacts, assets.DemoContactsDir); err != nil {
+		return nil, nil, err
+	}
+	if f.server != "" {
+		if err := setServer(dir, f.server); err != nil {
+			return nil, nil, err
+		}
+	}
+	d, err := app.OpenDesk(dir, app.NewKeyringStore(), log)
+	if err != nil {
+		return nil, nil, err
+	}
+	demo, err := app.NewDemo(d.Settings.ServerURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, demo, nil
+}
+
+// setServer points the demo settings at another server.
+func setServer(dir, url string) error {
+	path := filepath.Join(dir, app.SettingsFileName)
+	s, _, err := app.LoadSettings(path)
+	if err != nil {
+		return err
+	}
+	s.ServerURL = url
+	return app.SaveSettings(path, s)
+}
+
+// demoLogin logs the demo user in with the demo password whenever the
+// client asks for a login (first start, or no keyring to keep the token).
+func demoLogin(c *app.Client, log *slog.Logger) {
+	if c == nil {
+		return
+	}
+	states, cancel := c.Subscribe()
+	defer cancel()
+	deadline := time.After(demoLoginTimeout)
+	for {
+		select {
+		case s := <-states:
+			switch s.Status {
+			case app.StatusConnected:
+				return
+			case app.StatusLoginRequired:
+				ctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+				if err := c.Login(ctx, app.DemoPassword); err != nil {
+					log.Warn("demo login failed", "err", err)
+				}
+				stop()
+			case app.StatusStopped:
+				return
+			}
+		case <-deadline:
+			log.Warn("demo: not connected after a minute; is the demo server running (make run)?")
+			return
+		}
+	}
+}

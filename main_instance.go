@@ -1,0 +1,44 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/deskline/deskline/app"
+)
+
+// handOffQueue is how many handed-over link lists wait for the UI while it
+// starts; the instance's listener waits when it is full.
+const handOffQueue = 16
+
+// claimOrHandOff makes this process the user's one Deskline, or hands the
+// links to the one already running. It returns a nil instance when the
+// links were handed over (this process should exit). The channel carries
+// what later processes hand over.
+func claimOrHandOff(links []string, log *slog.Logger) (*app.Instance, <-chan []string, error) {
+	path, err := app.InstanceSocketPath()
+	if err != nil {
+		return nil, nil, err
+	}
+	handed := make(chan []string, handOffQueue)
+	for attempt := 0; attempt < 2; attempt++ {
+		inst, err := app.ClaimInstance(path, func(args []string) { handed <- args })
+		if err == nil {
+			return inst, handed, nil
+		}
+		if !errors.Is(err, app.ErrRunning) {
+			return nil, nil, fmt.Errorf("cannot make sure Deskline runs only once: %w", err)
+		}
+		err = app.HandOff(path, links)
+		if err == nil {
+			log.Info("handed over to the running Deskline", "links", links)
+			return nil, nil, nil
+		}
+		if !errors.Is(err, app.ErrNotRunning) {
+			return nil, nil, err
+		}
+		// The running one quit in between: claim again.
+	}
+	return nil, nil, errors.New("another Deskline keeps starting and stopping; try again")
+}

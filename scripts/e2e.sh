@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# End-to-end check of the tray app in a real window (part of `make test`).
+#
+# Under Xvfb and a private D-Bus session it starts the real server (demo
+# configuration, simulated exchange) and the real tray app binary in demo
+# mode, then checks what a user would see:
+#   1. the app connects and shows itself (no tray host under Xvfb: the
+#      main window), and the demo rings extension 201 from a demo contact;
+#   2. a window "Deskline: incoming call" appears with the caller's name
+#      (from the app's trace) — screenshots go to $E2E_ARTIFACTS;
+#   3. the caller hangs up: the screen pop closes;
+#   4. `deskline tel:…` in a second process hands the link over and exits
+#      at once, and the first process dials it (the exchange shows the call);
+#   5. SIGTERM quits cleanly.
+# It also measures start-up time and resident memory (report.txt).
+# Every wait has a timeout: a hung window fails the test, never CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ART=${E2E_ARTIFACTS:-$PWD/artifacts/e2e}
+
+if [ "${1:-}" != "--inner" ]; then
+  for tool in xvfb-run dbus-run-session xwininfo import; do
+    command -v "$tool" >/dev/null || { echo "e2e: $tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
+  done
+  mkdir -p "$ART" bin
+  echo "e2e: building the server and the tray app"
+  go build -o bin/deskline-server ./cmd/deskline-server
+  go build -o bin/deskline .
+  exec timeout -k 10 300 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$0" --inner
+fi
+
+tmp=$(mktemp -d)
+export HOME=$tmp/home XDG_RUNTIME_DIR=$tmp/run DESKLINE_CONFIG_DIR=$tmp/config LANG=en_US.UTF-8
+mkdir -p "$HOME" "$DESKLINE_CONFIG_DIR" && mkdir -m 700 "$XDG_RUNTIME_DIR"
+trace=$tmp/trace.txt report=$ART/report.txt
+rm -f "$ART"/*.png "$report"
+: >"$trace"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${ok:-}" != 1 ]; then
+    echo "--- server log"; tail -n 30 "$tmp/server.log" 2>/dev/null || true
+    echo "--- app log"; tail -n 60 "$tmp/app.log" 2>/dev/null || true
+    echo "--- trace"; cat "$trace" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "e2e: FAIL: $*" >&2; exit 1; }
+step() { echo "e2e: $*"; }
+# wait_for SECONDS PATTERN FILE: until a line of FILE matches PATTERN.
+wait_for() {
+  local end=$((SECONDS + $1))
+  until grep -qE "$2" "$3" 2>/dev/null; do
+    [ $SECONDS -lt $end ] || return 1
+    sleep 0.2
+  done
+}
+ms() { grep -E "$1" "$trace" | head -n1 | cut -d' ' -f1; }
+
+bin/deskline-server serve -listen 127.0.0.1:0 -state "$tmp/state" >"$tmp/server.log" 2>&1 &
+pids+=($!)
+wait_for 20 'listening' "$tmp/server.log" || fail "the server did not start"
+addr=$(grep -o 'addr=[0-9.:]*' "$tmp/server.log" | head -n1 | cut -d= -f2)
+export DESKLINE_SERVER=http://$addr
+step "server on $addr"
+
+bin/deskline -demo -server "ws://$addr/v1/ws" -trace "$trace" -demo-ring-after 2s >"$tmp/app.log" 2>&1 &
+app=$!
+pids+=($app)
+wait_for 60 ' status ' "$trace" || fail "the app showed no status within 60 s"
+wait_for 60 ' status connected' "$trace" || fail "the app did not connect within 60 s"
+step "app shown after $(ms ' status ') ms, connected after $(ms ' status connected') ms"
+timeout 10 xwininfo -name "Deskline" >/dev/null 2>&1 || fail "no main window (this desktop has no tray host, so it must show one)"
+
+wait_for 30 ' popup .*Miriam Okafor' "$trace" || fail "no screen pop with the demo caller's name within 30 s"
+timeout 10 xwininfo -name "Deskline: incoming call" >/dev/null 2>&1 || fail "no window 'Deskline: incoming call'"
+step "screen pop: $(grep ' popup ' "$trace" | head -n1 | cut -d' ' -f3-)"
+sleep 1 # let the window draw before the picture
+timeout 20 import -window root "$ART/screen.png" || fail "screenshot of the screen"
+timeout 20 import -window "Deskline: incoming call" "$ART/popup.png" || fail "screenshot of the screen pop"
+rss_pop=$(ps -o rss= -p "$app" | tr -d ' ')
+
+call=$(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | head -n1 | cut -d'"' -f4)
+[ -n "$call" ] || fail "the exchange lists no call"
+bin/deskline-server sim hangup "$call" >/dev/null
+wait_for 15 ' popup closed' "$trace" || fail "the screen pop did not close when the caller hung up"
+step "screen pop closed after the caller hung up"
+
+sleep 5
+rss_idle=$(ps -o rss= -p "$app" | tr -d ' ')
+
+t0=$(date +%s%N)
+timeout 10 bin/deskline tel:+4930901820 >"$tmp/second.log" 2>&1 || fail "the second process did not hand over and exit: $(cat "$tmp/second.log")"
+handoff_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+end=$((SECONDS + 15))
+until bin/deskline-server sim calls | grep -q '4930901820'; do
+  [ $SECONDS -lt $end ] || fail "the running app did not dial the tel: link"
+  sleep 0.2
+done
+step "tel: link handed over in $handoff_ms ms and dialled by the running app"
+
+kill -TERM "$app"
+for _ in $(seq 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.2; done
+kill -0 "$app" 2>/dev/null && fail "the app did not quit on SIGTERM within 10 s"
+wait "$app" || fail "the app exited with status $?"
+
+cat >"$report" <<TXT
+tray app end-to-end ($(date -u +%FT%TZ), $(nproc) cores, Xvfb + Mesa software GL)
+shown (main window, no tray host) after: $(ms ' status ') ms from process start
+connected after:                         $(ms ' status connected') ms
+screen pop shown after:                  $(ms ' popup ') ms (the demo rings 2 s after connecting)
+resident memory, screen pop open:        $((rss_pop / 1024)) MB
+resident memory, idle (5 s after):       $((rss_idle / 1024)) MB
+tel: hand-over, second process:          $handoff_ms ms
+screenshots: $ART/screen.png $ART/popup.png
+TXT
+cat "$report"
+ok=1
+step "PASS"

@@ -1,0 +1,257 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/testoffice"
+)
+
+// cwConnected rings ann's 201 from Jane, answers and renders the
+// connected call: the call window opens by itself.
+func cwConnected(t *testing.T) (*testoffice.Office, *app.Desk, *UI, string) {
+	t.Helper()
+	o, d, u, id := popRing(t)
+	if u.call.visible {
+		t.Fatal("the call window opened for a call that only rings")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.Client.Answer(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	waitRender(t, u, "connected", popConnectedOn(id, "201"))
+	if !u.call.visible || u.call.w.Title() != "Deskline: calls" {
+		t.Fatalf("call window visible %v after the call got connected", u.call.visible)
+	}
+	return o, d, u, id
+}
+
+// cwRow returns the row of call id at 201.
+func cwRow(t *testing.T, u *UI, id string) *callRow {
+	t.Helper()
+	r := u.call.rows[id+"@201"]
+	if r == nil {
+		t.Fatalf("no row for %s in %v", id, u.call.order)
+	}
+	return r
+}
+
+// cwState reports whether call id is in state at 201.
+func cwState(id, state string) func(app.State) bool {
+	return func(s app.State) bool {
+		for _, c := range s.Calls {
+			if c.ID == id && c.Device == "201" && c.State == state {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func TestCallWindowHoldRetrieveHangUp(t *testing.T) {
+	_, _, u, id := cwConnected(t)
+	r := cwRow(t, u, id)
+	if r.name.Text != "Jane Doe" || !strings.HasPrefix(r.status.Text, "Talking ") {
+		t.Errorf("row %q / %q", r.name.Text, r.status.Text)
+	}
+	test.Tap(r.hold)
+	waitRender(t, u, "held", cwState(id, ctiproto.StateHeld))
+	if r.hold.Text != "Retrieve" || !strings.HasPrefix(r.status.Text, "On hold ") || r.hold.Disabled() {
+		t.Errorf("held: button %q (disabled %v), status %q", r.hold.Text, r.hold.Disabled(), r.status.Text)
+	}
+	test.Tap(r.hold)
+	waitRender(t, u, "retrieved", cwState(id, ctiproto.StateConnected))
+	if r.hold.Text != "Hold" {
+		t.Errorf("retrieved: button %q", r.hold.Text)
+	}
+	test.Tap(r.hangUp)
+	waitRender(t, u, "hung up", gone(id))
+	if u.call.visible || len(u.call.rows) != 0 {
+		t.Errorf("call window still shown (%v) with %d rows after the last call", u.call.visible, len(u.call.rows))
+	}
+}
+
+func TestCallWindowTransferToSuggestion(t *testing.T) {
+	o, _, u, id := cwConnected(t)
+	bob := o.Desk(t, "bob")
+	r := cwRow(t, u, id)
+	if !r.transfer.Disabled() {
+		t.Error("Transfer enabled with no target")
+	}
+	test.Type(r.target, "Bob")
+	if n := len(r.suggestions.Objects); n != 1 {
+		t.Fatalf("%d suggestions for Bob, want 1", n)
+	}
+	b := r.suggestions.Objects[0].(*widget.Button)
+	if b.Text != "Bob Baker · 203 · work" {
+		t.Errorf("suggestion %q", b.Text)
+	}
+	test.Tap(b)
+	if r.target.Text != "203" || r.picked != "203" || len(r.suggestions.Objects) != 0 {
+		t.Fatalf("after the pick: entry %q, picked %q, %d suggestions", r.target.Text, r.picked, len(r.suggestions.Objects))
+	}
+	if r.transfer.Disabled() {
+		t.Fatal("Transfer disabled with a target")
+	}
+	test.Tap(r.transfer)
+	if r.errLabel.Visible() {
+		t.Fatalf("transfer failed: %s", r.errLabel.Text)
+	}
+	waitRender(t, u, "transferred away", gone(id))
+	testoffice.WaitState(t, bob.Client, "ringing at bob", ringing(id))
+	if u.call.visible {
+		t.Error("call window still shown after the call was transferred away")
+	}
+}
+
+func TestCallWindowTransferByKeyboard(t *testing.T) {
+	_, _, u, id := cwConnected(t)
+	r := cwRow(t, u, id)
+	test.Type(r.target, "bob")
+	r.target.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // picks Bob Baker
+	if r.target.Text != "203" || r.picked != "203" {
+		t.Fatalf("Enter on a name: entry %q, picked %q", r.target.Text, r.picked)
+	}
+	test.Type(r.target, "4") // editing drops the pick: now 2034, nobody
+	if r.picked != "" || r.pickedLabel.Visible() {
+		t.Errorf("edited: picked %q, label %q", r.picked, r.pickedLabel.Text)
+	}
+	r.target.SetText("204")
+	r.target.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // a number: transfers
+	waitRender(t, u, "transferred to 204", gone(id))
+}
+
+func TestCallWindowTransferError(t *testing.T) {
+	_, _, u, id := cwConnected(t)
+	r := cwRow(t, u, id)
+	test.Type(r.target, "not a number")
+	// Nobody matches: Enter tries the text as a number and says why not.
+	r.target.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !r.errLabel.Visible() || !strings.Contains(r.errLabel.Text, "No phone number found") {
+		t.Errorf("error %q (visible %v)", r.errLabel.Text, r.errLabel.Visible())
+	}
+	if r.transfer.Disabled() {
+		t.Error("Transfer stays disabled after a failed attempt")
+	}
+}
+
+func TestCallWindowDisabledWithoutCapabilities(t *testing.T) {
+	u, _ := popTestUI(t, popOfflineDesk(t))
+	talking := cwTalking("c1", 83)
+	s := popState(talking)
+	delete(s.Capabilities, ctiproto.TypeHold)
+	delete(s.Capabilities, ctiproto.TypeTransfer)
+	u.Render(s)
+	r := cwRow(t, u, "c1")
+	if !r.hold.Disabled() || !r.transfer.Disabled() || !r.target.Disabled() {
+		t.Error("Hold and Transfer must be disabled when the exchange cannot")
+	}
+	if r.hangUp.Disabled() {
+		t.Error("Hang up disabled although the exchange can clear")
+	}
+	held := talking
+	held.State = ctiproto.StateHeld
+	s = popState(held)
+	delete(s.Capabilities, ctiproto.TypeRetrieve)
+	u.Render(s)
+	if r.hold.Text != "Retrieve" || !r.hold.Disabled() {
+		t.Errorf("held without retrieve: %q disabled %v", r.hold.Text, r.hold.Disabled())
+	}
+	delete(s.Capabilities, ctiproto.TypeClear)
+	u.Render(s)
+	if !r.hangUp.Disabled() {
+		t.Error("Hang up enabled although the exchange cannot clear")
+	}
+}
+
+func TestCallWindowOpensAndHides(t *testing.T) {
+	u, _ := popTestUI(t, popOfflineDesk(t))
+	u.Render(popState(popJane("c1", 3)))
+	if u.call.visible {
+		t.Fatal("opened for a call that rings")
+	}
+	talking := cwTalking("c1", 0)
+	u.Render(popState(talking))
+	if !u.call.visible {
+		t.Fatal("not opened when the call got connected")
+	}
+	u.call.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	held := talking
+	held.State = ctiproto.StateHeld
+	u.Render(popState(held))
+	u.Render(popState(talking))
+	if u.call.visible {
+		t.Fatal("reopened after the user closed it, for a retrieve")
+	}
+	u.Render(popState())
+	dial := app.Call{ID: "c2", Device: "201", State: ctiproto.StateInitiated, Direction: ctiproto.DirectionOutgoing,
+		Number: "+49301234567", Display: "Jane Doe", Since: testNow.Add(-5 * time.Second)}
+	u.Render(popState(dial))
+	if !u.call.visible {
+		t.Fatal("not opened for click-to-dial")
+	}
+	if got := cwRow(t, u, "c2").status.Text; got != "Calling… 0:05 — pick up your phone" {
+		t.Errorf("click-to-dial status %q", got)
+	}
+	u.Render(popState())
+	if u.call.visible {
+		t.Error("still shown with no calls left")
+	}
+}
+
+func TestCallWindowStateWords(t *testing.T) {
+	base := app.Call{Since: testNow.Add(-83 * time.Second), Answered: true}
+	for _, tc := range []struct {
+		state, dir string
+		answered   bool
+		want       string
+	}{
+		{ctiproto.StateConnected, ctiproto.DirectionIncoming, true, "Talking 1:23"},
+		{ctiproto.StateHeld, ctiproto.DirectionIncoming, true, "On hold 1:23"},
+		{ctiproto.StateInitiated, ctiproto.DirectionOutgoing, false, "Calling… 1:23 — pick up your phone"},
+		{ctiproto.StateConnected, ctiproto.DirectionOutgoing, false, "Calling… 1:23 — ringing at the other end"},
+		{ctiproto.StateFailed, ctiproto.DirectionOutgoing, false, "Call failed"},
+	} {
+		c := base
+		c.State, c.Direction, c.Answered = tc.state, tc.dir, tc.answered
+		if got := callStateText(c, testNow); got != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.dir, tc.state, got, tc.want)
+		}
+	}
+}
+
+func TestCallWindowNotSetUp(t *testing.T) {
+	u, _ := popTestUI(t, nil)
+	u.call.show()
+	if !u.call.visible || !u.call.empty.Visible() {
+		t.Fatal("show() must open the window, saying there are no calls")
+	}
+	if !strings.Contains(u.call.link.Text, "not set up") {
+		t.Errorf("link line %q", u.call.link.Text)
+	}
+	u.call.tick() // no rows, no client: nothing to do, nothing to crash
+}
+
+func TestCallWindowMaster(t *testing.T) {
+	u, _ := popTestUI(t, popOfflineDesk(t))
+	held := popCaller("c2", "+498912345678", "Max Muster", 0)
+	held.State, held.Answered, held.Since = ctiproto.StateHeld, true, testNow.Add(-12*time.Second)
+	u.Render(popState(cwTalking("c1", 83), held))
+	test.AssertRendersToMarkup(t, "callwin_connected.xml", u.call.w.Canvas())
+}
+
+// cwTalking is Jane Doe's call, answered at 201 secs seconds ago.
+func cwTalking(id string, secs int) app.Call {
+	c := popJane(id, secs)
+	c.State, c.Answered = ctiproto.StateConnected, true
+	return c
+}

@@ -1,0 +1,32 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/deskline/deskline/app"
+)
+
+// defaultDemoRingAfter is how long the demo waits after the first
+// connection before it rings the user's phone: long enough to see the
+// tray settle, short enough that a new user sees a screen pop at once.
+const defaultDemoRingAfter = 4 * time.Second
+
+// demoFirstRing rings the user's phone once, a few seconds after the
+// demo first connects, and says what is happening.
+func (u *UI) demoFirstRing(s app.State) {
+	if u.opts.Demo == nil || u.demoRung || s.Status != app.StatusConnected || len(s.Devices) == 0 {
+		return
+	}
+	u.demoRung = true
+	after := u.opts.DemoRingAfter
+	if after == 0 {
+		after = defaultDemoRingAfter
+	}
+	if after < 0 {
+		return
+	}
+	u.notify("Welcome to the Deskline demo",
+		"Your phone "+s.Devices[0].ID+" rings in a moment, from a contact in the demo address book. "+
+			"\"Ring me (demo)\" rings it again; Dial… calls a contact.")
+	time.AfterFunc(after, func() { fyneDo(u.demoRing) })
+}
