@@ -145,7 +145,7 @@ func TestCallWindowTransferError(t *testing.T) {
 }
 
 func TestCallWindowDisabledWithoutCapabilities(t *testing.T) {
-	u, _ := popTestUI(t, popOfflineDesk(t))
+	u, _ := newTestUI(t, popOfflineDesk(t))
 	talking := cwTalking("c1", 83)
 	s := popState(talking)
 	delete(s.Capabilities, ctiproto.TypeHold)
@@ -174,7 +174,7 @@ func TestCallWindowDisabledWithoutCapabilities(t *testing.T) {
 }
 
 func TestCallWindowOpensAndHides(t *testing.T) {
-	u, _ := popTestUI(t, popOfflineDesk(t))
+	u, _ := newTestUI(t, popOfflineDesk(t))
 	u.Render(popState(popJane("c1", 3)))
 	if u.call.visible {
 		t.Fatal("opened for a call that rings")
@@ -230,7 +230,7 @@ func TestCallWindowStateWords(t *testing.T) {
 }
 
 func TestCallWindowNotSetUp(t *testing.T) {
-	u, _ := popTestUI(t, nil)
+	u, _ := newTestUI(t, nil)
 	u.call.show()
 	if !u.call.visible || !u.call.empty.Visible() {
 		t.Fatal("show() must open the window, saying there are no calls")
@@ -242,7 +242,7 @@ func TestCallWindowNotSetUp(t *testing.T) {
 }
 
 func TestCallWindowMaster(t *testing.T) {
-	u, _ := popTestUI(t, popOfflineDesk(t))
+	u, _ := newTestUI(t, popOfflineDesk(t))
 	held := popCaller("c2", "+498912345678", "Max Muster", 0)
 	held.State, held.Answered, held.Since = ctiproto.StateHeld, true, testNow.Add(-12*time.Second)
 	u.Render(popState(cwTalking("c1", 83), held))

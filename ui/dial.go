@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -72,6 +71,7 @@ func (v *dialView) show(text string) {
 	}
 	v.visible = true
 	v.w.Show()
+	v.w.RequestFocus() // opened on purpose: new windows do not take focus by themselves
 	v.w.Canvas().Focus(v.entry)
 	v.render(v.u.state)
 }
@@ -428,9 +428,7 @@ func dialPhoneKind(p contacts.Phone) string {
 	return strings.Join(kinds, ", ")
 }
 
-// thumb is the contact's photo under a name that does not carry the
-// book's absolute path (photoResource's does), so masters stay stable
-// wherever the repository lives. Kept per contact: rows are rebound on
+// thumb is the contact's photo, kept per contact: rows are rebound on
 // every keystroke, the image should not be decoded again each time.
 func (v *dialView) thumb(c *contacts.Contact) fyne.Resource {
 	if c == nil {
@@ -440,9 +438,6 @@ func (v *dialView) thumb(c *contacts.Contact) fyne.Resource {
 		return res
 	}
 	res := photoResource(c)
-	if res != nil {
-		res = fyne.NewStaticResource("photo-"+filepath.Base(c.ID), res.Content())
-	}
 	if v.thumbs == nil {
 		v.thumbs = make(map[string]fyne.Resource)
 	}

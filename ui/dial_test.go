@@ -25,25 +25,11 @@ func dialOffice(t *testing.T) (*testoffice.Office, *app.Desk, *UI) {
 	t.Helper()
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann", dialBook)
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	waitRender(t, u, "ready to dial", func(s app.State) bool {
 		return s.Status == app.StatusConnected && s.Can(ctiproto.TypeMakeCall) && len(s.Devices) > 0
 	})
 	return o, d, u
-}
-
-// dialTestUI is newTestUI that closes the test's windows when it ends.
-// It ranges over a copy of AllWindows: Close shrinks the driver's own
-// slice, so ranging over it skips windows and meets nil.
-func dialTestUI(t *testing.T, d *app.Desk) *UI {
-	t.Helper()
-	u, fy := newTestUI(t, d)
-	t.Cleanup(func() {
-		for _, w := range append([]fyne.Window(nil), fy.Driver().AllWindows()...) {
-			w.Close()
-		}
-	})
-	return u
 }
 
 // dialCallTo reports whether the user's phones are in an outgoing call

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,16 +25,18 @@ func since(d time.Duration) string {
 
 // photoResource is the contact's inline photo as a resource the image
 // widget can show, nil when the card has none (or only links to one).
+// Its name is the card's file name and UID, not the book's absolute path:
+// rendered masters stay the same wherever the repository lives.
 func photoResource(c *contacts.Contact) fyne.Resource {
 	if c == nil || c.Photo == nil || len(c.Photo.Data) == 0 {
 		return nil
 	}
-	return fyne.NewStaticResource("photo-"+c.ID, c.Photo.Data)
+	return fyne.NewStaticResource("photo-"+filepath.Base(c.ID), c.Photo.Data)
 }
 
 // when words a time for a list: "14:05" today, "Mon 24 Nov 14:05" before.
 func when(t, now time.Time) string {
-	t = t.Local()
+	t = t.In(now.Location())
 	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
 		return t.Format("15:04")
 	}
@@ -59,5 +62,5 @@ func journalLine(e app.JournalEntry, now time.Time) string {
 	if who == "" {
 		who = "Number withheld"
 	}
-	return who + " · " + when(e.Start, now.Local()) + " · " + outcomeWords[e.Outcome]
+	return who + " · " + when(e.Start, now) + " · " + outcomeWords[e.Outcome]
 }

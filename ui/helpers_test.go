@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -23,6 +24,12 @@ func newTestUI(t *testing.T, desk *app.Desk) (*UI, fyne.App) {
 	t.Helper()
 	fy := test.NewTempApp(t)
 	u := New(fy, desk, Options{TrayHost: true, Synchronous: true, Now: func() time.Time { return testNow }})
+	t.Cleanup(func() {
+		// A copy: Close shrinks the driver's own list of windows.
+		for _, w := range slices.Clone(fy.Driver().AllWindows()) {
+			w.Close()
+		}
+	})
 	return u, fy
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +35,7 @@ func popRing(t *testing.T) (*testoffice.Office, *app.Desk, *UI, string) {
 	t.Helper()
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann", popBook)
-	u, _ := popTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	id := o.Ring("201", popJaneNumber, "ACME Switchboard")
 	waitRender(t, u, "ringing", ringing(id))
 	return o, d, u, id
@@ -160,7 +159,7 @@ func TestPopClosesWhenCallerHangsUp(t *testing.T) {
 func TestPopClosesWhenPickedUpElsewhere(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann", popBook)
-	u, _ := popTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	id := o.Ring("600", popJaneNumber, "")
 	waitRender(t, u, "ringing", ringing(id))
 	popOnlyCard(t, u)
@@ -174,7 +173,7 @@ func TestPopClosesWhenPickedUpElsewhere(t *testing.T) {
 func TestPopStacksAndDismissAll(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann", popBook)
-	u, _ := popTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	first := o.Ring("201", popJaneNumber, "")
 	waitRender(t, u, "first ringing", ringing(first))
 	second := o.Ring("201", "+49 89 7654321", "Max Muster")
@@ -195,7 +194,7 @@ func TestPopStacksAndDismissAll(t *testing.T) {
 }
 
 func TestPopDismissOneCard(t *testing.T) {
-	u, _ := popTestUI(t, popOfflineDesk(t))
+	u, _ := newTestUI(t, popOfflineDesk(t))
 	s := popState(popJane("c1", 7), popCaller("c2", "+4989 7654321", "Max Muster", 2))
 	u.Render(s)
 	if len(u.pop.cards) != 2 {
@@ -214,7 +213,7 @@ func TestPopDismissOneCard(t *testing.T) {
 func TestPopNotifiesOncePerCall(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann", popBook)
-	u, _ := popTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	var id string
 	var s app.State
 	want := &fyne.Notification{Title: "Call from Jane Doe", Content: "+49 30 1234567 · Acme GmbH · on 201 (Ann)"}
@@ -233,7 +232,7 @@ func TestPopNotifiesOncePerCall(t *testing.T) {
 func TestPopDisabledShowsNoWindow(t *testing.T) {
 	d := popOfflineDesk(t)
 	d.Settings.Popup.Enabled = false
-	u, _ := popTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	test.AssertNotificationSent(t, &fyne.Notification{Title: "Call from Jane Doe",
 		Content: "+49 30 1234567 · Acme GmbH · on 201 (Front desk)"}, func() {
 		u.Render(popState(popJane("c1", 7)))
@@ -244,7 +243,7 @@ func TestPopDisabledShowsNoWindow(t *testing.T) {
 }
 
 func TestPopAnswerDisabledWithoutCapability(t *testing.T) {
-	u, _ := popTestUI(t, popOfflineDesk(t))
+	u, _ := newTestUI(t, popOfflineDesk(t))
 	s := popState(popJane("c1", 7))
 	delete(s.Capabilities, ctiproto.TypeAnswer)
 	u.Render(s)
@@ -263,7 +262,7 @@ func TestPopAnswerDisabledWithoutCapability(t *testing.T) {
 }
 
 func TestPopTickAndWithheld(t *testing.T) {
-	u, _ := popTestUI(t, popOfflineDesk(t))
+	u, _ := newTestUI(t, popOfflineDesk(t))
 	u.Render(popState(popCaller("c1", "", "", 7)))
 	c := popOnlyCard(t, u)
 	if c.numberLine.Text != "Number withheld" || c.name.Text != "Unknown caller" {
@@ -288,7 +287,7 @@ func TestPopTickAndWithheld(t *testing.T) {
 func TestPopCopyAndCRM(t *testing.T) {
 	d := popOfflineDesk(t)
 	d.Settings.CRMURL = "https://crm.example/find?phone={e164}&who={name}"
-	u, fy := popTestUI(t, d)
+	u, fy := newTestUI(t, d)
 	u.Render(popState(popJane("c1", 7)))
 	c := popOnlyCard(t, u)
 	test.Tap(c.copyNumber)
@@ -313,7 +312,7 @@ func TestPopCopyAndCRM(t *testing.T) {
 }
 
 func TestPopActionErrorShowsInCard(t *testing.T) {
-	u, _ := popTestUI(t, popOfflineDesk(t)) // its client is not connected
+	u, _ := newTestUI(t, popOfflineDesk(t)) // its client is not connected
 	u.Render(popState(popJane("c1", 7)))
 	c := popOnlyCard(t, u)
 	test.Tap(c.answer)
@@ -343,28 +342,13 @@ func TestPopNoteIsShortened(t *testing.T) {
 }
 
 func TestPopMasters(t *testing.T) {
-	u, _ := popTestUI(t, popOfflineDesk(t))
+	u, _ := newTestUI(t, popOfflineDesk(t))
 	u.Render(popState(popJane("c1", 7)))
 	test.AssertRendersToMarkup(t, "popup_one.xml", u.pop.w.Canvas())
 
-	u2, _ := popTestUI(t, popOfflineDesk(t))
+	u2, _ := newTestUI(t, popOfflineDesk(t))
 	u2.Render(popState(popJane("c1", 42), popCaller("c2", "", "", 3)))
 	test.AssertRendersToMarkup(t, "popup_stack.xml", u2.pop.w.Canvas())
-}
-
-// popTestUI is newTestUI that closes its windows safely: the helper's
-// cleanup closes them while ranging over the driver's own window slice,
-// which Close shrinks, and panics when the UI opened two windows. This
-// cleanup runs first and leaves it nothing to close.
-func popTestUI(t *testing.T, d *app.Desk) (*UI, fyne.App) {
-	t.Helper()
-	u, fy := newTestUI(t, d)
-	t.Cleanup(func() {
-		for _, w := range slices.Clone(fy.Driver().AllWindows()) {
-			w.Close()
-		}
-	})
-	return u, fy
 }
 
 // popConnectedOn reports whether call id is connected at device.

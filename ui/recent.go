@@ -50,6 +50,7 @@ func (v *recentView) show() {
 	v.problem.Hide()
 	v.refresh(v.u.state)
 	v.w.Show()
+	v.w.RequestFocus() // opened on purpose: new windows do not take focus by themselves
 	relayoutWindow(v.w)
 }
 

@@ -81,7 +81,7 @@ func recentRowFor(t *testing.T, v *recentView, id string) *recentRow {
 func TestRecentListsTheJournal(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann", dialBook)
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	recentFill(t, d, recentJournal())
 	waitRender(t, u, "one unseen missed call", func(s app.State) bool { return s.MissedUnseen == 1 })
 	u.recent.show()
@@ -132,7 +132,7 @@ func TestRecentListsTheJournal(t *testing.T) {
 func TestRecentCallBackDials(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann", dialBook)
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	recentFill(t, d, recentJournal())
 	waitRender(t, u, "one unseen missed call", func(s app.State) bool { return s.MissedUnseen == 1 })
 	u.recent.show()
@@ -149,7 +149,7 @@ func TestRecentCallBackDials(t *testing.T) {
 func TestRecentMarkAllSeen(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann", dialBook)
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	entries := recentJournal()
 	second := entries[0]
 	second.ID, second.Start, second.Number = "c7/201", testNow.Add(-5*time.Minute), "+49 40 3344556"
@@ -173,7 +173,7 @@ func TestRecentMarkAllSeen(t *testing.T) {
 func TestRecentEmpty(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann")
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	u.recent.show()
 	if !u.recent.empty.Visible() || u.recent.empty.Text != "No calls yet" {
 		t.Fatalf("empty journal: placeholder visible %v, %q", u.recent.empty.Visible(), u.recent.empty.Text)
@@ -186,7 +186,7 @@ func TestRecentEmpty(t *testing.T) {
 }
 
 func TestRecentWithoutDesk(t *testing.T) {
-	u := dialTestUI(t, nil) // nothing to list, nothing to crash on
+	u, _ := newTestUI(t, nil) // nothing to list, nothing to crash on
 	u.recent.show()
 	if !u.recent.empty.Visible() || !u.recent.markSeen.Disabled() {
 		t.Error("no desk: the placeholder is not shown")
@@ -197,7 +197,7 @@ func TestRecentWithoutDesk(t *testing.T) {
 func TestRecentMaster(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann", dialBook)
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	recentFill(t, d, recentJournal())
 	u.Render(app.State{Status: app.StatusConnected, User: "ann", DisplayName: "Ann Archer", MissedUnseen: 1,
 		Exchange: app.ExchangeStatus{Available: true}, Capabilities: map[string]bool{ctiproto.TypeMakeCall: true}})

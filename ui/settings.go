@@ -12,7 +12,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -76,6 +78,7 @@ func (v *settingsView) show() {
 	v.visible = true
 	v.render(v.u.state)
 	v.w.Show()
+	v.w.RequestFocus() // opened on purpose: new windows do not take focus by themselves
 	relayoutWindow(v.w)
 }
 
@@ -193,9 +196,9 @@ func (v *settingsView) accountCard() fyne.CanvasObject {
 	return widget.NewCard("Account", "", container.NewVBox(f, buttons, v.account, v.status, v.keyring))
 }
 
-// booksCard lists the address books. New ones are typed or pasted as a
-// path, or dropped on the window from the file manager. (Fyne's file
-// dialogs need a module this build does not have yet.)
+// booksCard lists the address books. New ones are picked with a file or
+// folder dialog, typed or pasted as a path, or dropped on the window from
+// the file manager.
 func (v *settingsView) booksCard() fyne.CanvasObject {
 	v.bookBox = container.NewVBox()
 	v.bookPath = widget.NewEntry()
@@ -204,8 +207,11 @@ func (v *settingsView) booksCard() fyne.CanvasObject {
 	v.bookHint = widget.NewLabel("")
 	v.bookHint.Wrapping = fyne.TextWrapWord
 	v.bookAdd = widget.NewButtonWithIcon("Add", theme.ContentAddIcon(), v.addTypedBook)
-	return widget.NewCard("Address books", "vCard files (.vcf) or folders of them; drop them here or type the path",
-		container.NewVBox(v.bookBox, container.NewBorder(nil, nil, nil, v.bookAdd, v.bookPath), v.bookHint))
+	pickFile := widget.NewButtonWithIcon("Add file…", theme.FileIcon(), v.pickFile)
+	pickFolder := widget.NewButtonWithIcon("Add folder…", theme.FolderOpenIcon(), v.pickFolder)
+	return widget.NewCard("Address books", "vCard files (.vcf) or folders of them; pick, drop or type them",
+		container.NewVBox(v.bookBox, container.NewHBox(pickFile, pickFolder),
+			container.NewBorder(nil, nil, nil, v.bookAdd, v.bookPath), v.bookHint))
 }
 
 func (v *settingsView) numbersCard() fyne.CanvasObject {
@@ -619,17 +625,45 @@ func settingsBookProblem(path string) string {
 	return ""
 }
 
+// pickFile adds a .vcf file chosen in a file dialog.
+func (v *settingsView) pickFile() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return // cancelled, or the dialog said what went wrong
+		}
+		r.Close()
+		v.addPicked(r.URI())
+	}, v.w)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".vcf", ".vcard", ".VCF"}))
+	d.Show()
+}
+
+// pickFolder adds a folder of vCards chosen in a folder dialog.
+func (v *settingsView) pickFolder() {
+	dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err == nil && l != nil {
+			v.addPicked(l)
+		}
+	}, v.w).Show()
+}
+
+// addPicked adds a file or folder given as a URI (picked or dropped).
+func (v *settingsView) addPicked(u fyne.URI) {
+	if u.Scheme() != "file" {
+		settingsSay(v.bookHint, widget.DangerImportance, u.String()+" is not a local file")
+		return
+	}
+	if why := settingsBookProblem(u.Path()); why != "" {
+		settingsSay(v.bookHint, widget.DangerImportance, why)
+		return
+	}
+	v.addBook(u.Path())
+}
+
 // dropped adds files and folders dragged onto the window from a file
 // manager as address books.
 func (v *settingsView) dropped(_ fyne.Position, uris []fyne.URI) {
 	for _, u := range uris {
-		if u.Scheme() != "file" {
-			continue
-		}
-		if why := settingsBookProblem(u.Path()); why != "" {
-			settingsSay(v.bookHint, widget.DangerImportance, why)
-			continue
-		}
-		v.addBook(u.Path())
+		v.addPicked(u)
 	}
 }

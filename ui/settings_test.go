@@ -52,7 +52,7 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	book, _ := filepath.Abs(dialBook)
 	d := o.Desk(t, "ann", book)
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	waitRender(t, u, "connected", func(s app.State) bool { return s.Status == app.StatusConnected })
 	u.settings.show()
 	v := u.settings
@@ -82,7 +82,7 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 func TestSettingsSaveRefusesBadValues(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann")
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	reopened := 0
 	u.opts.Reopen = func() (*app.Desk, error) { reopened++; return nil, context.Canceled }
 	u.settings.show()
@@ -124,7 +124,7 @@ func TestSettingsSaveRefusesBadValues(t *testing.T) {
 func TestSettingsSaveWritesAndReopens(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann")
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	t.Cleanup(u.Stop)
 	var reopened []*app.Desk
 	u.opts.Reopen = func() (*app.Desk, error) {
@@ -166,7 +166,7 @@ func TestSettingsSaveWritesAndReopens(t *testing.T) {
 }
 
 func TestSettingsCRMLiveCheck(t *testing.T) {
-	u := dialTestUI(t, nil)
+	u, _ := newTestUI(t, nil)
 	u.settings.show()
 	v := u.settings
 	v.crm.SetText("https://{name}.example/")
@@ -189,7 +189,7 @@ func TestSettingsCRMLiveCheck(t *testing.T) {
 func TestSettingsLogin(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := settingsDesk(t, o, "bob")
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	u.runDesk(d)
 	t.Cleanup(u.Stop)
 	waitRender(t, u, "login required", func(s app.State) bool { return s.Status == app.StatusLoginRequired })
@@ -221,7 +221,7 @@ func TestSettingsLogin(t *testing.T) {
 func TestSettingsLoginWrongPassword(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := settingsDesk(t, o, "bob")
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	u.runDesk(d)
 	t.Cleanup(u.Stop)
 	waitRender(t, u, "login required", func(s app.State) bool { return s.Status == app.StatusLoginRequired })
@@ -256,7 +256,7 @@ func TestSettingsLoginSavesNewServerFirst(t *testing.T) {
 	if err != nil || d.Client != nil {
 		t.Fatalf("desk without user: client %v, %v", d.Client, err)
 	}
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	t.Cleanup(func() { u.Stop(); u.Desk().Close() })
 	u.opts.Reopen = func() (*app.Desk, error) { return app.OpenDesk(dir, app.NewMemoryStore(), log) }
 	u.settings.show()
@@ -278,7 +278,7 @@ func TestSettingsMaster(t *testing.T) {
 	d := settingsDesk(t, o, "ann")
 	d.Settings.ServerURL = "wss://cti.example.com/v1/ws" // the file stays valid; only the form shows this
 	d.Settings.CRMURL = "https://crm.example/search?phone={e164}"
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	u.Render(app.State{Status: app.StatusConnected, User: "ann", DisplayName: "Ann Archer",
 		Exchange: app.ExchangeStatus{Available: true}, Capabilities: map[string]bool{ctiproto.TypeMakeCall: true}})
 	u.settings.show()
@@ -288,7 +288,7 @@ func TestSettingsMaster(t *testing.T) {
 func TestSettingsAddressBooks(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := settingsDesk(t, o, "ann")
-	u := dialTestUI(t, d)
+	u, _ := newTestUI(t, d)
 	t.Cleanup(func() { u.Stop(); u.Desk().Close() })
 	reopened := 0
 	u.opts.Reopen = func() (*app.Desk, error) {
