@@ -82,6 +82,7 @@ type Client struct {
 	pwGen    uint64       // numbers the passwords: only the attempt that sent one answers for it
 	waiters  []chan error // Login calls waiting for the outcome
 	stopped  bool         // Run has returned: nothing will answer a Login
+	running  bool         // a Run is active: a second one is refused
 	rejected string       // a token the server refused: never sent again
 	// notBefore is when the server allows the next login (throttled).
 	notBefore   time.Time

@@ -28,8 +28,12 @@ const refreshEvery = 24 * time.Hour
 // the password given to Login), follows the server's events, and when
 // the link drops reconnects with exponential backoff and jitter and
 // resumes where it left off. It returns ctx's error.
+// Only one Run at a time: a second returns ErrAlreadyRunning at once
+// (two loops would fight over the one link).
 func (c *Client) Run(ctx context.Context) error {
-	c.setRunning(true)
+	if !c.setRunning(true) {
+		return ErrAlreadyRunning
+	}
 	defer c.setRunning(false)
 	failures := 0
 	for ctx.Err() == nil {
@@ -70,16 +74,24 @@ func (c *Client) Run(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// ErrAlreadyRunning is Run's answer while another Run of the client is active.
+var ErrAlreadyRunning = errors.New("app: the client is already running")
+
 // setRunning records whether Run is active; when it stops, waiting Login
-// calls are answered.
-func (c *Client) setRunning(on bool) {
+// calls are answered. Starting reports false when a Run is active already.
+func (c *Client) setRunning(on bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if on && c.running {
+		return false
+	}
+	c.running = on
 	c.stopped = !on
 	if !on {
 		c.password = ""
 		c.finishLoginLocked(ErrStopped)
 	}
+	return true
 }
 
 // credential is what the next hello carries; gen identifies the password.

@@ -161,3 +161,17 @@ func TestLoginErrors(t *testing.T) {
 		return s.Status == StatusLoginRequired && s.Reason != "" && s.Reason != "wrong user or password"
 	})
 }
+
+// A second Run while one is active is refused at once and leaves the
+// first one connected.
+func TestRunTwiceRefused(t *testing.T) {
+	o := newOffice(t)
+	d := o.desk("ann")
+	d.login()
+	if err := d.Client.Run(context.Background()); !errors.Is(err, ErrAlreadyRunning) {
+		t.Fatalf("second Run = %v, want ErrAlreadyRunning", err)
+	}
+	if err := d.SetDND(context.Background(), true); err != nil {
+		t.Fatalf("the first Run no longer works after a refused second: %v", err)
+	}
+}

@@ -172,7 +172,7 @@ func TestMainWindowDND(t *testing.T) {
 	d := o.Desk(t, "ann")
 	u, _ := newTestUI(t, d)
 	u.opts.TrayHost, u.opts.NoTrayReason = false, "No tray here"
-	u.Start()
+	u.main.show() // what Start does without a tray host (the desk runs already)
 	s := waitRender(t, u, "connected", func(s app.State) bool { return s.Status == app.StatusConnected })
 	if !u.main.win.Content().Visible() || !strings.HasPrefix(u.main.why.Text, "No tray here") {
 		t.Fatalf("main window not shown or unexplained: %q", u.main.why.Text)
