@@ -98,8 +98,10 @@ func (cs *CallState) applyCall(ev *Event) {
 	if ev.Other != nil {
 		c.Other = *ev.Other
 	}
-	if ev.Type == EventEstablished {
-		c.Answered = true
+	if ev.Type == EventEstablished && !c.Answered {
+		// Answered at the far end of a call this device placed: its state
+		// stays connected, but the talk starts now.
+		c.Answered, c.Since = true, ev.Time
 	}
 }
 

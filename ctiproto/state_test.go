@@ -59,3 +59,20 @@ func TestRequestIDs(t *testing.T) {
 		t.Error("an event got a request id")
 	}
 }
+
+// A call the device placed stays connected while the far end rings; its
+// talk time starts when the far end answers.
+func TestCallStateSinceAnswered(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	cs := NewCallState([]Device{{Device: "201"}}, nil)
+	lena := &Party{Number: "+4930901820"}
+	cs.Apply(&Event{Type: EventOriginated, Call: "c1", Device: "201", State: StateConnected, Direction: DirectionOutgoing, Other: lena, Time: t0})
+	ev := Event{Type: EventEstablished, Call: "c1", Device: "201", State: StateConnected, AnsweredBy: "+4930901820", Time: t0.Add(5 * time.Second)}
+	if !cs.Changes(&ev) {
+		t.Fatal("the far end's answer is no news")
+	}
+	cs.Apply(&ev)
+	if c, _ := cs.Call("c1", "201"); !c.Answered || !c.Since.Equal(t0.Add(5*time.Second)) {
+		t.Fatalf("after the answer: answered %v since %v, want true and the answer's time", c.Answered, c.Since)
+	}
+}
