@@ -66,6 +66,11 @@ func main() {
 }
 
 func run(f flags, log *slog.Logger) error {
+	if f.demo {
+		if err := useDemoConfig(); err != nil {
+			return err
+		}
+	}
 	inst, handed, err := claimOrHandOff(f.links, log)
 	if err != nil || inst == nil {
 		return err // nil: the running instance has the links
@@ -77,7 +82,6 @@ func run(f flags, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	defer desk.Close()
 	fy := fyneapp.NewWithID("io.deskline.tray")
 	fy.SetIcon(fyne.NewStaticResource("deskline.png", assets.Icon(assets.IconApp)))
 	tray, noTray := app.TrayHost()
@@ -91,6 +95,11 @@ func run(f flags, log *slog.Logger) error {
 		}
 	}
 	u := ui.New(fy, desk, opts)
+	defer func() {
+		if d := u.Desk(); d != nil { // the desk now: settings may have replaced the first
+			d.Close()
+		}
+	}()
 	go func() {
 		for args := range handed {
 			if len(args) == 0 {
@@ -110,12 +119,12 @@ func run(f flags, log *slog.Logger) error {
 		for _, l := range f.links {
 			u.HandleLink(l)
 		}
-		if f.demo {
+		if f.demo && desk.Settings.User == app.DemoUser {
 			go demoLogin(desk.Client, log)
 		}
 	})
 	quitOnSignal(fy, u)
 	fy.Run()
-	u.Stop()
+	u.Close()
 	return nil
 }

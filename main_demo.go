@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -10,8 +11,26 @@ import (
 	"github.com/deskline/deskline/assets"
 )
 
-// demoLoginTimeout bounds the demo's automatic login.
-const demoLoginTimeout = time.Minute
+// demoLoginTimeout bounds the demo's wait for a connection; each login
+// attempt within it is bounded by demoLoginAttempt.
+const (
+	demoLoginTimeout = time.Minute
+	demoLoginAttempt = 10 * time.Second
+)
+
+// useDemoConfig keeps the demo apart from a real installation: unless
+// DESKLINE_CONFIG_DIR names a folder already (make run uses .demo/), the
+// demo's settings, journal and instance socket live in <config>/demo.
+func useDemoConfig() error {
+	if os.Getenv(app.ConfigDirEnv) != "" {
+		return nil
+	}
+	dir, err := app.ConfigDir()
+	if err != nil {
+		return err
+	}
+	return os.Setenv(app.ConfigDirEnv, filepath.Join(dir, "demo"))
+}
 
 // openDesk opens the user's desk; with -demo it first sets up the demo
 // configuration (demo user, bundled address book) when there is none.
@@ -70,7 +89,7 @@ func demoLogin(c *app.Client, log *slog.Logger) {
 			case app.StatusConnected:
 				return
 			case app.StatusLoginRequired:
-				ctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+				ctx, stop := context.WithTimeout(context.Background(), demoLoginAttempt)
 				if err := c.Login(ctx, app.DemoPassword); err != nil {
 					log.Warn("demo login failed", "err", err)
 				}

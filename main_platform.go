@@ -23,14 +23,14 @@ func noFocusOnShow() {
 	glfw.WindowHint(glfw.FocusOnShow, glfw.False)
 }
 
-// quitOnSignal quits cleanly (saying goodbye to the server, writing the
-// journal) on SIGINT and SIGTERM.
+// quitOnSignal quits cleanly on SIGINT and SIGTERM: the link to the
+// server is closed (not left to time out) and the journal is closed.
 func quitOnSignal(fy fyne.App, u *ui.UI) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ch
-		u.Stop()
+		u.Close()
 		fyne.Do(fy.Quit)
 	}()
 }

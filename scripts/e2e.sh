@@ -26,10 +26,13 @@ if [ "${1:-}" != "--inner" ]; then
   echo "e2e: building the server and the tray app"
   go build -o bin/deskline-server ./cmd/deskline-server
   go build -o bin/deskline .
-  exec timeout -k 10 300 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$0" --inner
+  # A home of its own for everything the session starts (the keyring
+  # daemon D-Bus activates writes there), removed by the inner run.
+  tmp=$(mktemp -d)
+  HOME=$tmp/home E2E_TMP=$tmp exec timeout -k 10 300 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$0" --inner
 fi
 
-tmp=$(mktemp -d)
+tmp=$E2E_TMP
 export HOME=$tmp/home XDG_RUNTIME_DIR=$tmp/run DESKLINE_CONFIG_DIR=$tmp/config LANG=en_US.UTF-8
 mkdir -p "$HOME" "$DESKLINE_CONFIG_DIR" && mkdir -m 700 "$XDG_RUNTIME_DIR"
 trace=$tmp/trace.txt report=$ART/report.txt
@@ -99,6 +102,9 @@ until bin/deskline-server sim calls | grep -q '4930901820'; do
   [ $SECONDS -lt $end ] || fail "the running app did not dial the tel: link"
   sleep 0.2
 done
+sleep 2 # a second dial of the same link would show by now
+n=$(bin/deskline-server sim calls | grep -o '"device":"201","state":"[a-z]*","direction":"outgoing"' | wc -l)
+[ "$n" = 1 ] || fail "201 has $n outgoing calls after one tel: link: $(bin/deskline-server sim calls)"
 step "tel: link handed over in $handoff_ms ms and dialled by the running app"
 
 kill -TERM "$app"

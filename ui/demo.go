@@ -28,5 +28,5 @@ func (u *UI) demoFirstRing(s app.State) {
 	u.notify("Welcome to the Deskline demo",
 		"Your phone "+s.Devices[0].ID+" rings in a moment, from a contact in the demo address book. "+
 			"\"Ring me (demo)\" rings it again; Dial… calls a contact.")
-	time.AfterFunc(after, func() { fyneDo(u.demoRing) })
+	time.AfterFunc(after, func() { u.do(u.demoRing) })
 }

@@ -5,13 +5,12 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"github.com/deskline/deskline/app"
 )
 
-// linkPatience is how long a link handed over at start-up waits for the
-// connection before it is given up (and shown in the dial window).
+// linkPatience is how long a link waits for the connection. After that
+// it is not dialled by surprise minutes later: the dial window opens with
+// it, and the user decides.
 const linkPatience = 30 * time.Second
 
 // pendingLink is a link that came before the connection was up.
@@ -25,7 +24,7 @@ type pendingLink struct {
 // Safe from any goroutine. Before the connection is up the link waits for
 // it; a link that cannot be read opens the dial window with the text.
 func (u *UI) HandleLink(text string) {
-	fyne.Do(func() { u.openLink(strings.TrimSpace(text)) })
+	u.do(func() { u.openLink(strings.TrimSpace(text)) })
 }
 
 func (u *UI) openLink(text string) {
@@ -34,8 +33,14 @@ func (u *UI) openLink(text string) {
 		return
 	}
 	c := u.client()
-	if c == nil || u.state.Status != app.StatusConnected {
+	if c == nil || u.state.Status == app.StatusLoginRequired {
+		u.dial.show(text) // says what is missing; dials once the user logged in
+		return
+	}
+	if u.state.Status != app.StatusConnected {
 		u.links = append(u.links, pendingLink{text: text, at: u.now()})
+		u.notify("Deskline is connecting", "It dials "+text+" once connected.")
+		time.AfterFunc(linkPatience, func() { u.do(u.expireLinks) })
 		return
 	}
 	t, err := c.PrepareDial(text)
@@ -57,22 +62,10 @@ func (u *UI) openLink(text string) {
 	})
 }
 
-// flushLinks dials the links that waited for the connection, and opens
-// the dial window for those that waited too long.
+// flushLinks dials the links that waited for the connection once it is
+// up.
 func (u *UI) flushLinks(s app.State) {
-	if len(u.links) == 0 {
-		return
-	}
-	if s.Status != app.StatusConnected {
-		keep := u.links[:0]
-		for _, l := range u.links {
-			if u.now().Sub(l.at) < linkPatience {
-				keep = append(keep, l)
-			} else {
-				u.dial.show(l.text)
-			}
-		}
-		u.links = keep
+	if len(u.links) == 0 || s.Status != app.StatusConnected {
 		return
 	}
 	links := u.links
@@ -82,10 +75,24 @@ func (u *UI) flushLinks(s app.State) {
 	}
 }
 
+// expireLinks opens the dial window for links that waited linkPatience
+// without a connection.
+func (u *UI) expireLinks() {
+	keep := u.links[:0]
+	for _, l := range u.links {
+		if u.now().Sub(l.at) < linkPatience {
+			keep = append(keep, l)
+		} else {
+			u.dial.show(l.text)
+		}
+	}
+	u.links = keep
+}
+
 // Present shows the app to a user who started it again without a link:
 // the main window without a tray, else the dial window. Any goroutine.
 func (u *UI) Present() {
-	fyne.Do(func() {
+	u.do(func() {
 		if u.opts.TrayHost {
 			u.dial.show("")
 			return

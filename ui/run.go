@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -9,27 +11,48 @@ import (
 	"github.com/deskline/deskline/app"
 )
 
-// Start shows the tray (or the main window when there is no tray host),
-// runs the desk in the background and renders every state it publishes.
-// Call it on the main goroutine, before or inside fy.Run.
+// runState is the bookkeeping of the UI's background work.
+type runState struct {
+	reopenMu sync.Mutex // one Reopen at a time: two would leave a desk running
+	// gen numbers the desk runs; a state of an older run that is still on
+	// its way to the main goroutine is dropped, not drawn over the new one.
+	gen atomic.Uint64
+	// closed is set when the app quits: background goroutines then leave
+	// the widgets alone (after Fyne's loop ends, fyne.Do would run them on
+	// the calling goroutine).
+	closed atomic.Bool
+	clock  chan struct{} // closed to stop the clock; nil when it is not running (main goroutine)
+}
+
+// Start installs the tray icon, shows the main window when the desktop
+// has no tray host, runs the desk in the background and renders every
+// state it publishes. Call it on the main goroutine, inside fy.Run.
 func (u *UI) Start() {
-	if u.opts.TrayHost {
-		u.tray.install()
-	} else {
+	u.tray.install() // also without a host: one may appear later (panel started after us)
+	if !u.opts.TrayHost {
 		u.main.show()
 	}
-	u.runDesk(u.Desk())
-	if !u.opts.Synchronous {
-		go u.clock()
-	}
-	if d := u.Desk(); d != nil && d.Client == nil {
+	d := u.Desk()
+	u.runDesk(d)
+	if d != nil && d.Client == nil {
 		u.settings.show() // nothing to connect to yet: ask first
+	}
+	if d != nil && len(d.Warnings) > 0 {
+		u.notify("Deskline started with problems", d.Warnings[0]+moreWarnings(len(d.Warnings)-1))
 	}
 }
 
-// Stop ends the desk's work (the client says goodbye to the server).
-// Safe from any goroutine; Start's windows stay until the app quits.
+func moreWarnings(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return " (and more: see Settings)"
+}
+
+// Stop ends the desk's background work: the client closes its link and
+// the state forwarding stops. Safe from any goroutine.
 func (u *UI) Stop() {
+	u.run.gen.Add(1) // whatever is still on its way is stale now
 	u.mu.Lock()
 	cancel, done := u.cancel, u.done
 	u.cancel, u.done = nil, nil
@@ -40,59 +63,89 @@ func (u *UI) Stop() {
 	}
 }
 
-// runDesk runs d and forwards its client's states to render.
+// Close is Stop for good, at quit: nothing of the UI's background work
+// touches a widget afterwards.
+func (u *UI) Close() {
+	u.run.closed.Store(true)
+	u.Stop()
+}
+
+// do runs f on the main goroutine unless the app is closing.
+func (u *UI) do(f func()) {
+	if u.run.closed.Load() {
+		return
+	}
+	fyne.Do(func() {
+		if !u.run.closed.Load() {
+			f()
+		}
+	})
+}
+
+// runDesk runs d and forwards its client's states to Render. Stop waits
+// for both goroutines.
 func (u *UI) runDesk(d *app.Desk) {
 	if d == nil {
 		return
 	}
+	gen := u.run.gen.Add(1)
+	render := func(s app.State) {
+		u.do(func() {
+			if u.run.gen.Load() == gen {
+				u.Render(s)
+			}
+		})
+	}
 	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { d.Run(ctx) })
+	switch {
+	case d.Client == nil:
+		render(app.State{Status: app.StatusLoginRequired, Reason: "not set up yet"})
+	case !u.opts.Synchronous: // tests render states themselves
+		states, unsubscribe := d.Client.Subscribe()
+		wg.Go(func() {
+			defer unsubscribe()
+			for {
+				select {
+				case s := <-states:
+					render(s)
+				case <-ctx.Done():
+					return
+				}
+			}
+		})
+	}
 	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
 	u.mu.Lock()
 	u.cancel, u.done = cancel, done
 	u.mu.Unlock()
-	go func() {
-		defer close(done)
-		d.Run(ctx)
-	}()
-	if d.Client == nil {
-		fyne.Do(func() { u.Render(app.State{Status: app.StatusLoginRequired, Reason: "not set up yet"}) })
-		return
-	}
-	if u.opts.Synchronous {
-		return // the test renders states itself
-	}
-	states, unsubscribe := d.Client.Subscribe()
-	go func() {
-		defer unsubscribe()
-		for {
-			select {
-			case s := <-states:
-				fyne.Do(func() { u.Render(s) })
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 }
 
-// Reopen stops the running desk and starts a new one from the saved
-// settings (a new server or user). Safe from any goroutine.
+// Reopen replaces the desk after the settings changed the server, the
+// user or the books: the running desk stops first (so its journal is on
+// disk before the new desk reads it), and runs again if the new one
+// cannot be opened. Safe from any goroutine; one at a time.
 func (u *UI) Reopen() error {
 	if u.opts.Reopen == nil {
 		return nil
 	}
+	u.run.reopenMu.Lock()
+	defer u.run.reopenMu.Unlock()
+	old := u.Desk()
+	u.Stop()
 	d, err := u.opts.Reopen()
 	if err != nil {
+		u.runDesk(old)
 		return err
 	}
-	u.Stop()
-	u.mu.Lock()
-	old := u.desk
-	u.desk = d
-	u.mu.Unlock()
 	if old != nil {
 		old.Close()
 	}
+	u.mu.Lock()
+	u.desk = d
+	u.mu.Unlock()
 	u.runDesk(d)
 	return nil
 }
@@ -111,17 +164,38 @@ func (u *UI) Render(s app.State) {
 	u.flushLinks(s)
 	u.demoFirstRing(s)
 	u.trace(s)
+	u.clockFor(s)
 }
 
-// clock re-renders the running durations ("ringing for 12 s") once a
-// second. It runs for the life of the process.
-func (u *UI) clock() {
+// clockFor runs the one-second clock of the running durations ("ringing
+// 0:12", "talking 3:04") while the user has calls, and stops it when they
+// have none: an idle tray app does not wake up every second.
+func (u *UI) clockFor(s app.State) {
+	need := len(s.Calls) > 0 && !u.opts.Synchronous
+	switch {
+	case need && u.run.clock == nil:
+		stop := make(chan struct{})
+		u.run.clock = stop
+		go u.tickUntil(stop)
+	case !need && u.run.clock != nil:
+		close(u.run.clock)
+		u.run.clock = nil
+	}
+}
+
+func (u *UI) tickUntil(stop <-chan struct{}) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	for range t.C {
-		fyne.Do(func() {
-			u.pop.tick()
-			u.call.tick()
-		})
+	for {
+		select {
+		case <-t.C:
+			u.do(func() {
+				u.pop.tick()
+				u.call.tick()
+				u.trace(u.state) // a card that closed on its own (after answer)
+			})
+		case <-stop:
+			return
+		}
 	}
 }

@@ -3,16 +3,10 @@ package ui
 import (
 	"strings"
 
-	"fyne.io/fyne/v2"
-
 	"github.com/deskline/deskline/app"
 )
 
-// fyneDo runs f on the main goroutine (a variable so nothing else in
-// the package needs to know how).
-var fyneDo = fyne.Do
-
-// trace reports what the user sees, one line per change, to
+// trace reports what the user sees, a line when it changes, to
 // Options.Trace: the end-to-end test reads it to know the tray is ready
 // and which caller the screen pop shows, without screen scraping.
 func (u *UI) trace(s app.State) {

@@ -70,6 +70,8 @@ type UI struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
+	run runState // the background work's bookkeeping (run.go)
+
 	state app.State     // last rendered (main goroutine)
 	links []pendingLink // links waiting for the connection (main goroutine)
 	// demoRung is set once the demo has rung the user's phone by itself.
