@@ -87,7 +87,7 @@ func run(f flags, log *slog.Logger) error {
 	tray, noTray := app.TrayHost()
 	exe, _ := os.Executable()
 	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, Demo: demo, ExecPath: exe,
-		DemoRingAfter: f.demoRingAfter, Log: log,
+		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow,
 		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", app.NewKeyringStore(), log) }}
 	if f.trace != "" {
 		if opts.Trace, err = traceFile(f.trace, started); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync"
 
 	"github.com/deskline/deskline/contacts"
 )
@@ -23,8 +24,20 @@ type Desk struct {
 	Client *Client
 	// Warnings are what the user should know but that does not stop the
 	// app: settings that fell back to defaults, broken vCards, a corrupt
-	// journal moved aside.
+	// journal moved aside. OpenDesk fills them; Problems adds what Run
+	// found later.
 	Warnings []string
+
+	mu          sync.Mutex
+	runWarnings []string // found by Run, read by the UI: under mu
+}
+
+// Problems lists the warnings of OpenDesk and those Run found since.
+// Safe from any goroutine.
+func (d *Desk) Problems() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append(append([]string(nil), d.Warnings...), d.runWarnings...)
 }
 
 // OpenDesk reads the settings in dir (ConfigDir() when dir is "") and
@@ -72,7 +85,9 @@ func OpenDesk(dir string, tokens TokenStore, log *slog.Logger) (*Desk, error) {
 // Run keeps the books fresh and the client connected until ctx ends.
 func (d *Desk) Run(ctx context.Context) error {
 	if err := d.Books.Watch(ctx, contacts.DefaultDebounce, nil); err != nil {
-		d.Warnings = append(d.Warnings, "address books are not watched for changes: "+err.Error())
+		d.mu.Lock()
+		d.runWarnings = append(d.runWarnings, "address books are not watched for changes: "+err.Error())
+		d.mu.Unlock()
 	}
 	if d.Client == nil {
 		<-ctx.Done()

@@ -7,7 +7,9 @@
 #   1. the app connects and shows itself (no tray host under Xvfb: the
 #      main window), and the demo rings extension 201 from a demo contact;
 #   2. a window "Deskline: incoming call" appears with the caller's name
-#      (from the app's trace) — screenshots go to $E2E_ARTIFACTS;
+#      (from the app's trace), and the keyboard stays with the program the
+#      user types in (a window manager runs: Openbox focuses new windows
+#      unless asked not to) — screenshots go to $E2E_ARTIFACTS;
 #   3. the caller hangs up: the screen pop closes;
 #   4. `deskline tel:…` in a second process hands the link over and exits
 #      at once, and the first process dials it (the exchange shows the call);
@@ -19,7 +21,7 @@ cd "$(dirname "$0")/.."
 ART=${E2E_ARTIFACTS:-$PWD/artifacts/e2e}
 
 if [ "${1:-}" != "--inner" ]; then
-  for tool in xvfb-run dbus-run-session xwininfo import; do
+  for tool in xvfb-run dbus-run-session xwininfo import openbox xdotool xmessage; do
     command -v "$tool" >/dev/null || { echo "e2e: $tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
   done
   mkdir -p "$ART" bin
@@ -62,6 +64,11 @@ wait_for() {
 }
 ms() { grep -E "$1" "$trace" | head -n1 | cut -d' ' -f1; }
 
+openbox >"$tmp/openbox.log" 2>&1 &
+pids+=($!)
+xmessage -name typing "A program the user types in" &
+pids+=($!)
+
 bin/deskline-server serve -listen 127.0.0.1:0 -state "$tmp/state" >"$tmp/server.log" 2>&1 &
 pids+=($!)
 wait_for 20 'listening' "$tmp/server.log" || fail "the server did not start"
@@ -76,10 +83,15 @@ wait_for 60 ' status ' "$trace" || fail "the app showed no status within 60 s"
 wait_for 60 ' status connected' "$trace" || fail "the app did not connect within 60 s"
 step "app shown after $(ms ' status ') ms, connected after $(ms ' status connected') ms"
 timeout 10 xwininfo -name "Deskline" >/dev/null 2>&1 || fail "no main window (this desktop has no tray host, so it must show one)"
+# The user goes back to typing in another program before the call comes.
+timeout 10 xdotool search --name '^typing$' windowactivate --sync >/dev/null 2>&1 || fail "cannot focus the other program's window"
 
 wait_for 30 ' popup .*Miriam Okafor' "$trace" || fail "no screen pop with the demo caller's name within 30 s"
 timeout 10 xwininfo -name "Deskline: incoming call" >/dev/null 2>&1 || fail "no window 'Deskline: incoming call'"
 step "screen pop: $(grep ' popup ' "$trace" | head -n1 | cut -d' ' -f3-)"
+focus=$(timeout 5 xdotool getwindowfocus getwindowname 2>/dev/null || true)
+[ "$focus" = typing ] || fail "the screen pop took the keyboard: focus is on '$focus', want the program the user types in"
+step "keyboard focus stayed with the other program"
 sleep 1 # let the window draw before the picture
 timeout 20 import -window root "$ART/screen.png" || fail "screenshot of the screen"
 timeout 20 import -window "Deskline: incoming call" "$ART/popup.png" || fail "screenshot of the screen pop"

@@ -6,7 +6,8 @@ set -euo pipefail
 
 # Debian packages. The server needs none beyond Go; the tray app (Fyne,
 # cgo) needs the X11/GL/Wayland headers; the end-to-end window checks
-# need Xvfb and friends; the keyring tests need gnome-keyring on a D-Bus
+# need Xvfb and friends (Openbox as a real window manager, xdotool to
+# ask which window has the keyboard); the keyring tests need gnome-keyring on a D-Bus
 # session (dbus-run-session). Never install dbus-x11: it leaves stray
 # dbus and keyring daemons behind every process.
 PKGS=(
@@ -15,7 +16,7 @@ PKGS=(
   libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   libwayland-dev libxkbcommon-dev
   gnome-keyring dbus
-  xvfb xauth x11-utils imagemagick
+  xvfb xauth x11-utils imagemagick openbox xdotool
 )
 
 missing=()

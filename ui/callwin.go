@@ -21,6 +21,13 @@ import (
 // window by it).
 const callTitle = "Deskline: calls"
 
+// The call window's size when it first opens: room for two calls with a
+// transfer search each.
+const (
+	callWidth  = 480
+	callHeight = 470
+)
+
 // callView is the call window: the user's calls in progress other than
 // incoming ones still ringing (those are the screen pop's), each with hang
 // up, hold/retrieve and transfer. It opens itself when a call gets
@@ -62,6 +69,19 @@ func callListed(c app.Call) bool {
 		return c.Direction == ctiproto.DirectionOutgoing
 	}
 	return true
+}
+
+// callsInProgress counts the calls the call window lists, one per call
+// even when it is at two of the user's phones: what "Calls in progress
+// (N)" says in the tray and the main window.
+func callsInProgress(s app.State) int {
+	seen := make(map[string]bool)
+	for _, c := range s.Calls {
+		if callListed(c) {
+			seen[c.ID] = true
+		}
+	}
+	return len(seen)
 }
 
 // render notes calls starting and ending, opens or hides the window to
@@ -106,7 +126,7 @@ func (v *callView) noteStates(s app.State) (open, allGone bool) {
 			open = true
 		}
 	}
-	allGone = len(v.states) > 0 && len(next) == 0
+	allGone = len(v.states) > 0 && callsInProgress(s) == 0
 	v.states = next
 	return open, allGone
 }
@@ -118,7 +138,7 @@ func (v *callView) tick() {
 	}
 	now := v.u.now()
 	for _, r := range v.rows {
-		r.showStatus(now)
+		r.showStatus(r.clock(now))
 	}
 }
 
@@ -162,7 +182,7 @@ func (v *callView) ensureWindow() {
 	v.link.Hide()
 	v.content = container.NewBorder(container.NewVBox(v.link, v.empty), nil, nil, nil, container.NewVScroll(v.list))
 	v.w.SetContent(v.content)
-	v.w.Resize(fyne.NewSize(480, 470))
+	v.w.Resize(fyne.NewSize(callWidth, callHeight))
 	v.w.SetCloseIntercept(v.hide)
 	v.w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
@@ -205,7 +225,7 @@ func (v *callView) sync() {
 		v.list.Objects = objs
 		v.list.Refresh()
 	}
-	moved := popSetText(v.link, callLinkText(s, v.u.client() != nil))
+	moved := setLine(v.link, linkProblem(v.u.client() != nil, s))
 	if empty := len(order) == 0; empty != v.empty.Visible() {
 		if empty {
 			v.empty.Show()
@@ -219,22 +239,6 @@ func (v *callView) sync() {
 	}
 }
 
-// callLinkText says why the buttons cannot work, "" when they can.
-func callLinkText(s app.State, setUp bool) string {
-	switch {
-	case !setUp:
-		return userText(errNoClient)
-	case s.Status != app.StatusConnected:
-		if s.Reason != "" {
-			return "Not connected to the server: " + s.Reason
-		}
-		return "Not connected to the server."
-	case !s.Exchange.Available && s.Exchange.Reason != "":
-		return "The telephone system is unavailable: " + s.Exchange.Reason
-	}
-	return ""
-}
-
 // callRow is one call in the call window.
 type callRow struct {
 	v      *callView
@@ -242,11 +246,15 @@ type callRow struct {
 	busy   bool   // an action is on its way: the buttons wait
 	err    string // the last action's error, for the user
 	picked string // the number of the suggestion picked, "" while typing
+	// stopped is when nothing could be done any more (!canAct): the
+	// clock stands still until the link and the exchange are back.
+	stopped time.Time
 
 	box                    fyne.CanvasObject
 	inner                  *fyne.Container
 	name, number, status   *widget.Label
-	pickedLabel, errLabel  *widget.Label
+	warn, pickedLabel      *widget.Label
+	errLabel               *widget.Label
 	hangUp, hold, transfer *widget.Button
 	target                 *widget.Entry
 	suggestions            *fyne.Container
@@ -256,8 +264,12 @@ func newCallRow(v *callView) *callRow {
 	r := &callRow{v: v}
 	r.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.name.Truncation = fyne.TextTruncateEllipsis
-	r.number, r.status = popLine(), widget.NewLabel("")
-	r.pickedLabel = popLine()
+	r.number, r.status = newLine(), widget.NewLabel("")
+	r.warn = widget.NewLabel("")
+	r.warn.Importance = widget.WarningImportance
+	r.warn.Wrapping = fyne.TextWrapWord
+	r.warn.Hide()
+	r.pickedLabel = newLine()
 	r.pickedLabel.Importance = widget.LowImportance
 	r.errLabel = widget.NewLabel("")
 	r.errLabel.Importance = widget.DangerImportance
@@ -275,7 +287,7 @@ func newCallRow(v *callView) *callRow {
 	r.errLabel.Hide()
 	who := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()),
 		container.NewBorder(nil, nil, nil, r.status, r.name), r.number)
-	r.inner = container.NewVBox(who,
+	r.inner = container.NewVBox(who, r.warn,
 		container.NewGridWithColumns(2, r.hangUp, r.hold),
 		container.NewBorder(nil, nil, nil, r.transfer, r.target),
 		r.suggestions, r.pickedLabel, r.errLabel)
@@ -286,13 +298,15 @@ func newCallRow(v *callView) *callRow {
 // update shows call c.
 func (r *callRow) update(c app.Call, s app.State, now time.Time) {
 	r.call = c
-	popSetText(r.name, c.Display)
-	line := popNumberText(r.v.u, c.Number)
-	if t := popPhoneType(c); t != "" {
-		line += " · " + t
+	setLine(r.name, c.Display)
+	setLine(r.number, joinParts(" · ", numberText(r.v.u.numbers(), c.Number), phoneKind(c.Phone)))
+	switch {
+	case canAct(s):
+		r.stopped = time.Time{}
+	case r.stopped.IsZero():
+		r.stopped = now
 	}
-	popSetText(r.number, line)
-	r.showStatus(now)
+	r.showStatus(r.clock(now))
 	if c.State == ctiproto.StateHeld {
 		r.hold.SetText("Retrieve")
 		r.hold.SetIcon(theme.MediaPlayIcon())
@@ -304,7 +318,16 @@ func (r *callRow) update(c app.Call, s app.State, now time.Time) {
 }
 
 func (r *callRow) showStatus(now time.Time) {
-	popSetText(r.status, callStateText(r.call, now))
+	setLine(r.status, callStateText(r.call, now))
+}
+
+// clock is the time the row's duration counts to: now, or when the link
+// or the exchange went.
+func (r *callRow) clock(now time.Time) time.Time {
+	if !r.stopped.IsZero() {
+		return r.stopped
+	}
+	return now
 }
 
 // callStateText words a call's state with its duration: "Talking 1:23".
@@ -327,25 +350,23 @@ func callStateText(c app.Call, now time.Time) string {
 }
 
 // syncControls enables what the exchange, the link and the call's state
-// allow now (disabled, never hidden) and shows the last error.
+// allow now (disabled, never hidden), says when they allow nothing, and
+// shows the last error.
 func (r *callRow) syncControls(s app.State) {
-	live := s.Status == app.StatusConnected && !r.busy
+	live := canAct(s) && !r.busy
 	st := r.call.State
 	inCall := st == ctiproto.StateConnected || st == ctiproto.StateHeld
-	popEnable(r.hangUp, live && s.Can(ctiproto.TypeClear))
+	setEnabled(r.hangUp, live && s.Can(ctiproto.TypeClear))
 	if st == ctiproto.StateHeld {
-		popEnable(r.hold, live && s.Can(ctiproto.TypeRetrieve))
+		setEnabled(r.hold, live && s.Can(ctiproto.TypeRetrieve))
 	} else {
-		popEnable(r.hold, live && s.Can(ctiproto.TypeHold) && st == ctiproto.StateConnected && r.call.Answered)
+		setEnabled(r.hold, live && s.Can(ctiproto.TypeHold) && st == ctiproto.StateConnected && r.call.Answered)
 	}
 	canTransfer := s.Can(ctiproto.TypeTransfer) && inCall
-	if canTransfer {
-		r.target.Enable()
-	} else {
-		r.target.Disable()
-	}
-	popEnable(r.transfer, live && canTransfer && strings.TrimSpace(r.target.Text) != "")
-	if popSetText(r.errLabel, r.err) {
+	setEnabled(r.target, canTransfer)
+	setEnabled(r.transfer, live && canTransfer && strings.TrimSpace(r.target.Text) != "")
+	moved := setLine(r.warn, callAtRiskText(s))
+	if setLine(r.errLabel, r.err) || moved {
 		r.relayout()
 	}
 }
@@ -411,7 +432,7 @@ const callSuggestions = 8
 func (r *callRow) onTyped(text string) {
 	if r.picked != "" && text != r.picked {
 		r.picked = ""
-		if popSetText(r.pickedLabel, "") {
+		if setLine(r.pickedLabel, "") {
 			r.relayout()
 		}
 	}
@@ -459,7 +480,7 @@ func (r *callRow) pick(m contacts.Match) {
 	r.target.SetText(num)
 	r.picked = num
 	r.suggest("")
-	if popSetText(r.pickedLabel, "To "+callMatchText(m)) {
+	if setLine(r.pickedLabel, "To "+callMatchText(m)) {
 		r.relayout()
 	}
 	r.syncControls(r.v.state)
@@ -467,11 +488,7 @@ func (r *callRow) pick(m contacts.Match) {
 
 // callMatchText is "Bob Baker · 203 · work".
 func callMatchText(m contacts.Match) string {
-	parts := []string{m.Contact.DisplayName(), m.Phone.Number.Display}
-	if t := popPhoneType(app.Call{Phone: &m.Phone}); t != "" {
-		parts = append(parts, t)
-	}
-	return strings.Join(parts, " · ")
+	return joinParts(" · ", m.Contact.DisplayName(), m.Phone.Number.Display, phoneKind(&m.Phone))
 }
 
 // callNumberish reports text written as a phone number: digits and the

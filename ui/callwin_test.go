@@ -255,3 +255,78 @@ func cwTalking(id string, secs int) app.Call {
 	c.State, c.Answered = ctiproto.StateConnected, true
 	return c
 }
+
+func TestCallWindowOutageStopsTheRow(t *testing.T) {
+	u, _ := newTestUI(t, popOfflineDesk(t))
+	for _, tc := range outages(cwTalking("c1", 83)) {
+		u.now = func() time.Time { return testNow }
+		u.Render(popState(cwTalking("c1", 83)))
+		r := cwRow(t, u, "c1")
+		test.Type(r.target, "204")
+		if r.warn.Visible() || r.hangUp.Disabled() || r.hold.Disabled() || r.transfer.Disabled() {
+			t.Fatalf("%s: before the outage: warning %q, buttons off", tc.name, r.warn.Text)
+		}
+		u.Render(tc.s)
+		if !r.warn.Visible() || r.warn.Text != tc.want {
+			t.Errorf("%s: warning %q (visible %v), want %q", tc.name, r.warn.Text, r.warn.Visible(), tc.want)
+		}
+		if !r.hangUp.Disabled() || !r.hold.Disabled() || !r.transfer.Disabled() {
+			t.Errorf("%s: Hang up, Hold or Transfer enabled", tc.name)
+		}
+		if want := linkText(tc.s); u.call.link.Text != want {
+			t.Errorf("%s: window line %q, want %q", tc.name, u.call.link.Text, want)
+		}
+		u.now = func() time.Time { return testNow.Add(10 * time.Second) }
+		u.call.tick()
+		if r.status.Text != "Talking 1:23" {
+			t.Errorf("%s: the clock ran on: %q", tc.name, r.status.Text)
+		}
+		u.Render(popState(cwTalking("c1", 83)))
+		if r.warn.Visible() || r.status.Text != "Talking 1:33" || r.hangUp.Disabled() || r.transfer.Disabled() {
+			t.Errorf("%s: after the outage: warning %q, status %q, buttons off %v",
+				tc.name, r.warn.Text, r.status.Text, r.hangUp.Disabled() || r.transfer.Disabled())
+		}
+		r.target.SetText("")
+	}
+}
+
+// "Calls in progress (N)" counts what the call window lists, one per
+// call: not the call ringing (the screen pop has it), not an internal
+// call twice for being at two of the user's phones.
+func TestCallsInProgressMatchesTheWindow(t *testing.T) {
+	u, _ := newTestUI(t, popOfflineDesk(t))
+	u.opts.NoTrayReason = "No tray here"
+	u.main.show()
+	s := popState(popJane("c1", 3))
+	s.Devices = append(s.Devices, app.Device{ID: "202", Name: "Back office"})
+	u.Render(s)
+	if calls := menuItem(t, u.tray.menu, "Calls in progress"); calls.Label != "Calls in progress (0)" || !calls.Disabled {
+		t.Errorf("ringing only: tray %q (disabled %v)", calls.Label, calls.Disabled)
+	}
+	if u.main.calls.Text != "Calls in progress (0)" || !u.main.calls.Disabled() {
+		t.Errorf("ringing only: main window %q (disabled %v)", u.main.calls.Text, u.main.calls.Disabled())
+	}
+	out := app.Call{ID: "c2", Device: "201", State: ctiproto.StateConnected, Direction: ctiproto.DirectionOutgoing,
+		Number: "202", Display: "Back office", Answered: true, Since: testNow}
+	in := out
+	in.Device, in.Direction, in.Display = "202", ctiproto.DirectionIncoming, "Front desk"
+	s.Calls = append(s.Calls, out, in)
+	u.Render(s)
+	if calls := menuItem(t, u.tray.menu, "Calls in progress"); calls.Label != "Calls in progress (1)" || calls.Disabled {
+		t.Errorf("one internal call: tray %q (disabled %v)", calls.Label, calls.Disabled)
+	}
+	if u.main.calls.Text != "Calls in progress (1)" || u.main.calls.Disabled() {
+		t.Errorf("one internal call: main window %q", u.main.calls.Text)
+	}
+	if !u.call.visible || u.call.empty.Visible() {
+		t.Error("the call window does not list the call the tray counts")
+	}
+	s.Calls = s.Calls[:1] // the internal call ends; Jane still rings
+	u.Render(s)
+	if u.call.visible {
+		t.Error("the call window stays with only a ringing call left")
+	}
+	if calls := menuItem(t, u.tray.menu, "Calls in progress"); calls.Label != "Calls in progress (0)" {
+		t.Errorf("after the call: tray %q", calls.Label)
+	}
+}

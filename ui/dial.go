@@ -19,6 +19,12 @@ import (
 // dialTitle is the dial window's title (an end-to-end test finds it).
 const dialTitle = "Deskline: dial"
 
+// The dial window's size: a dozen rows and the preview below them.
+const (
+	dialWidth  = 520
+	dialHeight = 460
+)
+
 // dialSearchLimit is how many numbers the list shows: enough to pick
 // from, few enough to scan with the eyes while typing.
 const dialSearchLimit = 12
@@ -109,6 +115,7 @@ func (v *dialView) build() {
 	v.preview.Wrapping = fyne.TextWrapWord
 	v.problem = widget.NewLabel("")
 	v.problem.Wrapping = fyne.TextWrapWord
+	v.problem.Hide()
 	v.dialBtn = widget.NewButton("Dial", v.dial)
 	v.dialBtn.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.hide)
@@ -124,7 +131,7 @@ func (v *dialView) build() {
 			v.hide()
 		}
 	})
-	v.w.Resize(fyne.NewSize(520, 460))
+	v.w.Resize(fyne.NewSize(dialWidth, dialHeight))
 }
 
 // changed searches as the user types and selects the best row.
@@ -241,40 +248,22 @@ func dialPrepare(c *app.Client, row *dialRow, text string) (app.DialTarget, erro
 
 func (v *dialView) updateButton(s app.State) {
 	why := dialBlocker(v.u.client() != nil, s)
-	switch {
-	case v.failed != "":
-		v.problem.Importance = widget.DangerImportance
-		v.problem.SetText(v.failed)
-	case why != "":
-		v.problem.Importance = widget.WarningImportance
-		v.problem.SetText(why)
-	default:
-		v.problem.SetText("")
+	imp, text := widget.WarningImportance, why
+	if v.failed != "" {
+		imp, text = widget.DangerImportance, v.failed
 	}
-	if hide := v.problem.Text == ""; hide != v.problem.Hidden {
-		v.problem.Hidden = hide // no empty gap above the buttons
-		relayoutWindow(v.w)
+	if setHint(v.problem, imp, text) {
+		relayoutWindow(v.w) // no empty gap above the buttons
 	}
-	if why != "" || v.target == nil || v.dialing {
-		v.dialBtn.Disable()
-	} else {
-		v.dialBtn.Enable()
-	}
+	setEnabled(v.dialBtn, why == "" && v.target != nil && !v.dialing)
 }
 
 // dialBlocker says why nothing can be dialled now, "" when it can.
 func dialBlocker(setUp bool, s app.State) string {
-	switch {
-	case !setUp:
-		return userText(errNoClient)
-	case s.Status != app.StatusConnected:
-		if s.Reason == "" {
-			return "Not connected to the server (" + string(s.Status) + ")"
-		}
-		return "Not connected: " + s.Reason
-	case !s.Exchange.Available:
-		return "The telephone system is unavailable: " + s.Exchange.Reason
-	case !s.Can(ctiproto.TypeMakeCall):
+	if why := linkProblem(setUp, s); why != "" {
+		return why
+	}
+	if !s.Can(ctiproto.TypeMakeCall) {
 		return "Your telephone system does not let Deskline place calls"
 	}
 	return ""
@@ -344,7 +333,7 @@ func newDialRowWidget(v *dialView) *dialRowWidget {
 	r := &dialRowWidget{v: v, thumb: canvas.NewImageFromResource(theme.AccountIcon()),
 		who: widget.NewRichText(), num: widget.NewRichText()}
 	r.thumb.FillMode = canvas.ImageFillContain
-	r.thumb.SetMinSize(fyne.NewSquareSize(36))
+	r.thumb.SetMinSize(fyne.NewSquareSize(thumbSize))
 	r.who.Truncation = fyne.TextTruncateEllipsis
 	// The list sizes every row like this template: two lines.
 	r.who.Segments = dialTwoLines("Name", "Company", fyne.TextAlignLeading, true)
@@ -365,14 +354,7 @@ func (r *dialRowWidget) set(id widget.ListItemID, row dialRow) {
 	r.num.Segments = dialTwoLines(number, kind, fyne.TextAlignTrailing, false)
 	r.who.Refresh()
 	r.num.Refresh()
-	res := r.v.thumb(row.contact)
-	if res == nil {
-		res = theme.AccountIcon()
-	}
-	if r.thumb.Resource != res {
-		r.thumb.Resource = res
-		r.thumb.Refresh()
-	}
+	setPhoto(r.thumb, r.v.thumb(row.contact))
 	r.box.Refresh() // lay out again: the number column's width follows its text
 }
 
@@ -391,41 +373,11 @@ func dialRowTexts(row dialRow) (name, company, number, kind string) {
 	if row.typed {
 		name, company = row.display, "Number you typed"
 		if row.contact != nil {
-			name, company = row.contact.DisplayName(), dialCompany(row.contact)
+			name, company = row.contact.DisplayName(), companyText(row.contact, true)
 		}
 		return name, company, row.display, "typed"
 	}
-	return row.contact.DisplayName(), dialCompany(row.contact), row.phone.Number.Display, dialPhoneKind(row.phone)
-}
-
-// dialCompany is the organisation line; the title tells a receptionist
-// whom they are about to call.
-func dialCompany(c *contacts.Contact) string {
-	if c == nil {
-		return ""
-	}
-	var parts []string
-	for _, p := range []string{c.Organization, c.Title} {
-		if p = strings.TrimSpace(p); p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return strings.Join(parts, " · ")
-}
-
-// dialPhoneKind names a number's type: "work", "cell", "home, fax".
-// "voice" and "pref" say nothing a person needs here.
-func dialPhoneKind(p contacts.Phone) string {
-	var kinds []string
-	for _, t := range p.Types {
-		if t != "voice" && t != "pref" && t != "internet" {
-			kinds = append(kinds, t)
-		}
-	}
-	if len(kinds) == 0 {
-		return "phone"
-	}
-	return strings.Join(kinds, ", ")
+	return row.contact.DisplayName(), companyText(row.contact, true), row.phone.Number.Display, phoneKind(&row.phone)
 }
 
 // thumb is the contact's photo, kept per contact: rows are rebound on
@@ -453,16 +405,4 @@ func (r *dialRowWidget) Tapped(*fyne.PointEvent) {
 func (r *dialRowWidget) DoubleTapped(*fyne.PointEvent) {
 	r.v.selectRow(r.id)
 	r.v.dial()
-}
-
-// relayoutWindow lays a window out again after a message line came or
-// went. The desktop driver notices changed sizes by itself; Fyne's test
-// canvas does not, and the masters should show what users see.
-func relayoutWindow(w fyne.Window) {
-	if w == nil {
-		return
-	}
-	if c, ok := w.Content().(*fyne.Container); ok {
-		c.Refresh()
-	}
 }

@@ -96,9 +96,9 @@ func TestDialTypeArrowsEnterDialsSelectedRow(t *testing.T) {
 	}
 	test.Type(v.entry, "len")
 	want := []string{
-		"Lena Hoffmann | Hoffmann Logistik GmbH · Head of Dispatch | +49 30 901820 | work",
-		"Lena Hoffmann | Hoffmann Logistik GmbH · Head of Dispatch | +49 171 5550123 | cell",
-		"Lena Hoffmann | Hoffmann Logistik GmbH · Head of Dispatch | +49 30 7654321 | home",
+		"Lena Hoffmann | Hoffmann Logistik GmbH, Dispatch · Head of Dispatch | +49 30 901820 | work",
+		"Lena Hoffmann | Hoffmann Logistik GmbH, Dispatch · Head of Dispatch | +49 171 5550123 | cell",
+		"Lena Hoffmann | Hoffmann Logistik GmbH, Dispatch · Head of Dispatch | +49 30 7654321 | home",
 		"Lennart Krüger | Krüger & Partner · Partner | +49 40 3344556 | work",
 	}
 	if got := dialShown(v); !slices.Equal(got, want) {
@@ -207,7 +207,7 @@ func TestDialDisabledWithoutCapabilityOrConnection(t *testing.T) {
 		t.Errorf("without make-call: disabled %v, problem %q", v.dialBtn.Disabled(), v.problem.Text)
 	}
 	u.Render(app.State{Status: app.StatusDisconnected, Reason: "server unreachable: connection refused"})
-	if !v.dialBtn.Disabled() || v.problem.Text != "Not connected: server unreachable: connection refused" {
+	if !v.dialBtn.Disabled() || v.problem.Text != "Not connected to the server: server unreachable: connection refused — retrying" {
 		t.Errorf("disconnected: disabled %v, problem %q", v.dialBtn.Disabled(), v.problem.Text)
 	}
 	dialPress(v, fyne.KeyReturn) // refused: nothing may be dialled

@@ -53,14 +53,12 @@ var outcomeWords = map[app.Outcome]string{
 	app.OutcomeRejected:          "declined",
 }
 
-// journalLine is one journal entry in a line: "Miriam Okafor · 14:05 · missed".
-func journalLine(e app.JournalEntry, now time.Time) string {
+// journalLine is one journal entry in a line: "Miriam Okafor · 14:05 ·
+// missed"; a caller without a name by number ("+49 30 1234567 · …").
+func journalLine(e app.JournalEntry, n *contacts.Normalizer, now time.Time) string {
 	who := e.Name
 	if who == "" {
-		who = e.Number
-	}
-	if who == "" {
-		who = "Number withheld"
+		who = numberText(n, e.Number)
 	}
 	return who + " · " + when(e.Start, now) + " · " + outcomeWords[e.Outcome]
 }

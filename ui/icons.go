@@ -28,7 +28,7 @@ func trayIcon(s app.State) string {
 		return assets.TrayDisconnected
 	case len(s.Ringing()) > 0:
 		return assets.TrayRinging
-	case len(s.Calls) > 0:
+	case callsInProgress(s) > 0:
 		return assets.TrayCall
 	case dndOn(s):
 		return assets.TrayDND

@@ -16,6 +16,9 @@ import (
 // mainTitle is the main window's title.
 const mainTitle = "Deskline"
 
+// mainWidth is the main window's width; its height follows its content.
+const mainWidth = 460
+
 // mainView is the small window shown when the desktop has no tray host
 // (GNOME without an extension, a bare X session): the tray menu as
 // buttons, so the app is never running where nobody can see it. Closing
@@ -50,7 +53,7 @@ func (v *mainView) build() {
 	v.win = u.fy.NewWindow(mainTitle)
 	v.win.SetCloseIntercept(u.quit)
 	v.icon = canvas.NewImageFromResource(trayResource(trayIcon(u.state), 0))
-	v.icon.SetMinSize(fyne.NewSquareSize(48))
+	v.icon.SetMinSize(fyne.NewSquareSize(iconSize))
 	v.icon.FillMode = canvas.ImageFillContain
 	v.status = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.status.Wrapping = fyne.TextWrapWord
@@ -76,7 +79,7 @@ func (v *mainView) build() {
 		widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), u.quit))
 	head := container.NewBorder(nil, nil, v.icon, nil, container.NewVBox(v.status, v.why))
 	v.win.SetContent(container.NewPadded(container.NewVBox(head, widget.NewSeparator(), buttons, container.NewHBox(extra...))))
-	v.win.Resize(fyne.NewSize(460, 0))
+	v.win.Resize(fyne.NewSize(mainWidth, 0))
 }
 
 func (v *mainView) render(s app.State) {
@@ -91,20 +94,13 @@ func (v *mainView) render(s app.State) {
 	if s.MissedUnseen > 0 {
 		v.recent.SetText(fmt.Sprintf("Recent calls (%d missed)", s.MissedUnseen))
 	}
-	v.calls.SetText(fmt.Sprintf("Calls in progress (%d)", len(s.Calls)))
-	if len(s.Calls) == 0 {
-		v.calls.Disable()
-	} else {
-		v.calls.Enable()
-	}
+	n := callsInProgress(s)
+	v.calls.SetText(fmt.Sprintf("Calls in progress (%d)", n))
+	setEnabled(v.calls, n > 0)
 	v.setting = true
 	v.dnd.SetChecked(dndOn(s))
 	v.setting = false
-	if s.Can(ctiproto.TypeSetDND) {
-		v.dnd.Enable()
-	} else {
-		v.dnd.Disable()
-	}
+	setEnabled(v.dnd, s.Can(ctiproto.TypeSetDND))
 }
 
 // explain says why this window is here, and what else the user should

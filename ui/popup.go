@@ -124,9 +124,9 @@ func (v *popView) forgetEnded(s app.State) {
 
 // notify sends the desktop notification for a new ringing call.
 func (v *popView) notify(s app.State, c app.Call) {
-	parts := []string{popNumberText(v.u, c.Number)}
-	if c.Contact != nil && c.Contact.Organization != "" {
-		parts = append(parts, c.Contact.Organization)
+	parts := []string{numberText(v.u.numbers(), c.Number)}
+	if org := companyText(c.Contact, false); org != "" {
+		parts = append(parts, org)
 	}
 	if devs := popAlertingDevices(s, c.ID); len(devs) > 0 {
 		parts = append(parts, "on "+popDevicesText(s, devs))
@@ -299,28 +299,14 @@ func popDeviceText(s app.State, id string) string {
 	return id
 }
 
-// popNumberText is a number as people read it: normalised ("+49 30
-// 1234567") when the desk's normaliser understands it, as given
-// otherwise, "Number withheld" when there is none.
-func popNumberText(u *UI, raw string) string {
-	if strings.TrimSpace(raw) == "" {
-		return "Number withheld"
-	}
-	if d := u.Desk(); d != nil && d.Numbers != nil {
-		if n, err := d.Numbers.Normalize(raw); err == nil {
-			return n.Display
-		}
-	}
-	return raw
-}
-
 // popCard is one call in the screen pop.
 type popCard struct {
 	v          *popView
 	id         string
 	call       app.Call  // the connection shown: the ringing one, or the answered one
-	number     string    // as shown and copied: normalised, or "Number withheld"
+	number     string    // as shown and copied: numberText
 	answeredAt time.Time // when the card first saw the call answered (u.now)
+	stopped    time.Time // when nothing could be done any more (!canAct): the clock stands still
 	busy       bool      // an action is on its way: its buttons wait
 	err        string    // the last action's error, for the user
 
@@ -328,7 +314,7 @@ type popCard struct {
 	inner                            *fyne.Container
 	photo                            *canvas.Image
 	name, numberLine, company, title *widget.Label
-	note, status, errLabel           *widget.Label
+	note, status, warn, errLabel     *widget.Label
 	answer, decline, hangUp, dismiss *widget.Button
 	crm, copyNumber                  *widget.Button
 	ringingButtons, answeredButtons  *fyne.Container
@@ -338,12 +324,16 @@ func newPopCard(v *popView, id string) *popCard {
 	c := &popCard{v: v, id: id}
 	c.photo = canvas.NewImageFromResource(theme.AccountIcon())
 	c.photo.FillMode = canvas.ImageFillContain
-	c.photo.SetMinSize(fyne.NewSquareSize(72))
+	c.photo.SetMinSize(fyne.NewSquareSize(photoSize))
 	c.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	c.name.SizeName = theme.SizeNameSubHeadingText
-	c.numberLine, c.company, c.title = popLine(), popLine(), popLine()
-	c.status = popLine()
+	c.numberLine, c.company, c.title = newLine(), newLine(), newLine()
+	c.status = newLine()
 	c.status.Importance = widget.LowImportance
+	c.warn = widget.NewLabel("")
+	c.warn.Importance = widget.WarningImportance
+	c.warn.Wrapping = fyne.TextWrapWord
+	c.warn.Hide()
 	c.note = widget.NewLabel("")
 	c.note.Importance = widget.LowImportance
 	c.note.Wrapping = fyne.TextWrapWord
@@ -354,14 +344,6 @@ func newPopCard(v *popView, id string) *popCard {
 	c.makeButtons()
 	c.box = c.layout()
 	return c
-}
-
-// popLine is a one-line label that shortens with "…" rather than widen
-// the window.
-func popLine() *widget.Label {
-	l := widget.NewLabel("")
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
 }
 
 func (c *popCard) makeButtons() {
@@ -390,7 +372,7 @@ func (c *popCard) layout() fyne.CanvasObject {
 	c.answeredButtons.Hide()
 	actions := container.NewStack(c.ringingButtons, c.answeredButtons)
 	more := container.NewGridWithColumns(2, c.crm, c.copyNumber)
-	c.inner = container.NewVBox(top, c.errLabel, actions, more)
+	c.inner = container.NewVBox(top, c.warn, c.errLabel, actions, more)
 	return widget.NewCard("", "", c.inner)
 }
 
@@ -415,7 +397,19 @@ func (c *popCard) update(s app.State, set app.PopupSettings, now time.Time) (kee
 		return false, false
 	}
 	moved = c.showDetails()
-	c.showStatus(s, now, answered != nil)
+	// Without the server or the exchange the call may be over: the clock
+	// stops where it was rather than count a call that is not there.
+	switch {
+	case canAct(s):
+		c.stopped = time.Time{}
+	case c.stopped.IsZero():
+		c.stopped = now
+	}
+	clock := now
+	if !c.stopped.IsZero() {
+		clock = c.stopped
+	}
+	c.showStatus(s, clock, answered != nil)
 	if c.syncControls(s) {
 		moved = true
 	}
@@ -446,18 +440,15 @@ func popConnections(s app.State, id string) (ringing, answered *app.Call) {
 // showDetails shows who calls; true when a line came or went.
 func (c *popCard) showDetails() (moved bool) {
 	call := c.call
-	c.number = popNumberText(c.v.u, call.Number)
-	popSetPhoto(c.photo, photoResource(call.Contact))
-	line := c.number
-	if t := popPhoneType(call); t != "" {
-		line += " · " + t
-	}
+	c.number = numberText(c.v.u.numbers(), call.Number)
+	setPhoto(c.photo, photoResource(call.Contact))
+	line := joinParts(" · ", c.number, phoneKind(call.Phone))
 	org, title, note := popContactLines(call)
 	for _, l := range []struct {
 		label *widget.Label
 		text  string
 	}{{c.name, call.Display}, {c.numberLine, line}, {c.company, org}, {c.title, title}, {c.note, note}} {
-		if popSetText(l.label, l.text) {
+		if setLine(l.label, l.text) {
 			moved = true
 		}
 	}
@@ -470,11 +461,11 @@ func (c *popCard) showStatus(s app.State, now time.Time, answered bool) {
 	d := since(now.Sub(c.call.Since))
 	switch {
 	case !answered:
-		popSetText(c.status, "Ringing "+d+" on "+popDevicesText(s, popAlertingDevices(s, c.id)))
+		setLine(c.status, "Ringing "+d+" on "+popDevicesText(s, popAlertingDevices(s, c.id)))
 	case c.call.State == ctiproto.StateHeld:
-		popSetText(c.status, "Answered on "+c.call.Device+" · on hold "+d)
+		setLine(c.status, "Answered on "+c.call.Device+" · on hold "+d)
 	default:
-		popSetText(c.status, "Answered on "+c.call.Device+" · "+d)
+		setLine(c.status, "Answered on "+c.call.Device+" · "+d)
 	}
 	if answered {
 		c.ringingButtons.Hide()
@@ -485,16 +476,18 @@ func (c *popCard) showStatus(s app.State, now time.Time, answered bool) {
 	}
 }
 
-// syncControls enables what the exchange and the link allow now and
-// shows the last action's error; true when the error line came or went.
+// syncControls enables what the exchange and the link allow now, says
+// when they allow nothing, and shows the last action's error; true when
+// a message line came or went.
 func (c *popCard) syncControls(s app.State) bool {
-	live := s.Status == app.StatusConnected && !c.busy
-	popEnable(c.answer, live && s.Can(ctiproto.TypeAnswer))
-	popEnable(c.decline, live && s.Can(ctiproto.TypeClear))
-	popEnable(c.hangUp, live && s.Can(ctiproto.TypeClear))
-	popEnable(c.copyNumber, c.call.Number != "")
-	popEnable(c.crm, c.crmURL() != "")
-	return popSetText(c.errLabel, c.err)
+	live := canAct(s) && !c.busy
+	setEnabled(c.answer, live && s.Can(ctiproto.TypeAnswer))
+	setEnabled(c.decline, live && s.Can(ctiproto.TypeClear))
+	setEnabled(c.hangUp, live && s.Can(ctiproto.TypeClear))
+	setEnabled(c.copyNumber, c.call.Number != "")
+	setEnabled(c.crm, c.crmURL() != "")
+	moved := setLine(c.warn, callAtRiskText(s))
+	return setLine(c.errLabel, c.err) || moved
 }
 
 // relayout fits the card, and the window, to an error line that came or
@@ -541,7 +534,7 @@ func (c *popCard) onCRM() {
 		err = c.v.u.fy.OpenURL(u)
 	}
 	c.err = userText(err)
-	if popSetText(c.errLabel, c.err) {
+	if setLine(c.errLabel, c.err) {
 		c.relayout()
 	}
 }
@@ -579,24 +572,24 @@ func (c *popCard) crmURL() string {
 }
 
 // popContactLines are the contact's company ("Acme GmbH, Purchasing"),
-// title and note (at most three short lines), empty without a contact.
+// title and note (at most popNoteLines short lines), empty without a
+// contact.
 func popContactLines(call app.Call) (org, title, note string) {
 	ct := call.Contact
 	if ct == nil {
 		return "", "", ""
 	}
-	org = ct.Organization
-	if ct.Department != "" {
-		org = strings.TrimPrefix(org+", "+ct.Department, ", ")
-	}
-	return org, strings.TrimSpace(ct.Title), popNoteText(ct.Note)
+	return companyText(ct, false), strings.TrimSpace(ct.Title), popNoteText(ct.Note)
 }
 
-// popNoteMax bounds the note to about three lines of the card.
-const popNoteMax = 160
+// The note shows at most popNoteLines of its lines, run together, and
+// at most popNoteMax characters: about three lines of the card.
+const (
+	popNoteLines = 3
+	popNoteMax   = 160
+)
 
-// popNoteText keeps the start of a note: its first three lines, run
-// together, at most popNoteMax characters, "…" when cut.
+// popNoteText keeps the start of a note, "…" when cut.
 func popNoteText(note string) string {
 	var lines []string
 	for _, l := range strings.Split(strings.TrimSpace(note), "\n") {
@@ -604,67 +597,9 @@ func popNoteText(note string) string {
 			lines = append(lines, l)
 		}
 	}
-	cut := len(lines) > 3
-	s := strings.Join(lines[:min(3, len(lines))], " ")
-	if r := []rune(s); len(r) > popNoteMax {
-		s, cut = strings.TrimSpace(string(r[:popNoteMax-1])), true
-	}
-	if cut {
+	s := strings.Join(lines[:min(popNoteLines, len(lines))], " ")
+	if len(lines) > popNoteLines {
 		s += "…"
 	}
-	return s
-}
-
-// popPhoneType is the matched number's type ("work", "cell"), leaving out
-// the types every number has.
-func popPhoneType(call app.Call) string {
-	if call.Phone == nil {
-		return ""
-	}
-	var out []string
-	for _, t := range call.Phone.Types {
-		if t != "voice" && t != "pref" {
-			out = append(out, t)
-		}
-	}
-	return strings.Join(out, ", ")
-}
-
-// popSetText sets a label's text and hides it when there is none, so an
-// empty line takes no room. It refreshes only on change (tick runs it
-// every second) and reports whether the label appeared or vanished: its
-// container must then lay itself out again.
-func popSetText(l *widget.Label, text string) (moved bool) {
-	if l.Text != text {
-		l.SetText(text)
-	}
-	if text == "" && l.Visible() {
-		l.Hide()
-		return true
-	}
-	if text != "" && !l.Visible() {
-		l.Show()
-		return true
-	}
-	return false
-}
-
-// popEnable enables or disables a button, refreshing only on change.
-func popEnable(b *widget.Button, on bool) {
-	if on && b.Disabled() {
-		b.Enable()
-	} else if !on && !b.Disabled() {
-		b.Disable()
-	}
-}
-
-// popSetPhoto shows the contact's photo, or the neutral avatar.
-func popSetPhoto(img *canvas.Image, r fyne.Resource) {
-	if r == nil {
-		r = theme.AccountIcon()
-	}
-	if img.Resource == nil || img.Resource.Name() != r.Name() {
-		img.Resource = r
-		img.Refresh()
-	}
+	return clip(s, popNoteMax)
 }

@@ -216,7 +216,7 @@ func TestPopNotifiesOncePerCall(t *testing.T) {
 	u, _ := newTestUI(t, d)
 	var id string
 	var s app.State
-	want := &fyne.Notification{Title: "Call from Jane Doe", Content: "+49 30 1234567 · Acme GmbH · on 201 (Ann)"}
+	want := &fyne.Notification{Title: "Call from Jane Doe", Content: "+49 30 1234567 · Acme GmbH, Purchasing · on 201 (Ann)"}
 	test.AssertNotificationSent(t, want, func() {
 		id = o.Ring("201", popJaneNumber, "")
 		s = waitRender(t, u, "ringing", ringing(id))
@@ -234,7 +234,7 @@ func TestPopDisabledShowsNoWindow(t *testing.T) {
 	d.Settings.Popup.Enabled = false
 	u, _ := newTestUI(t, d)
 	test.AssertNotificationSent(t, &fyne.Notification{Title: "Call from Jane Doe",
-		Content: "+49 30 1234567 · Acme GmbH · on 201 (Front desk)"}, func() {
+		Content: "+49 30 1234567 · Acme GmbH, Purchasing · on 201 (Front desk)"}, func() {
 		u.Render(popState(popJane("c1", 7)))
 	})
 	if u.pop.w != nil || len(u.pop.cards) != 0 {
@@ -431,4 +431,65 @@ func popJane(id string, secs int) app.Call {
 	c := popCaller(id, "+49301234567", "ACME Switchboard", secs)
 	c.Contact, c.Phone, c.Display = jane, &work, "Jane Doe"
 	return c
+}
+
+// outages are the made-up states in which nothing can be done with a
+// call: the telephone system is down, or the link to the server is lost
+// (the calls stay in the state as last seen).
+func outages(calls ...app.Call) []struct {
+	name, want string
+	s          app.State
+} {
+	pbxDown := popState(calls...)
+	pbxDown.Exchange = app.ExchangeStatus{Reason: "PBX restarting"}
+	lost := popState(calls...)
+	lost.Status, lost.Reason = app.StatusDisconnected, "server unreachable"
+	return []struct {
+		name, want string
+		s          app.State
+	}{
+		{"exchange down", "Telephone system unavailable — this call may have ended", pbxDown},
+		{"link lost", "Connection lost — this call may have ended", lost},
+	}
+}
+
+func TestPopOutageStopsTheCard(t *testing.T) {
+	d := popOfflineDesk(t)
+	d.Settings.Popup.CloseAfterAnswer = false
+	u, _ := newTestUI(t, d)
+	for _, answered := range []bool{false, true} {
+		call, status := popJane("c1", 7), "Ringing 0:07 on 201 (Front desk)"
+		if answered {
+			call, status = cwTalking("c1", 7), "Answered on 201 · 0:07"
+		}
+		for _, tc := range outages(call) {
+			u.now = func() time.Time { return testNow }
+			u.Render(popState(popJane("c1", 7))) // it pops while it rings
+			u.Render(popState(call))
+			c := popOnlyCard(t, u)
+			if c.warn.Visible() {
+				t.Fatalf("%s: warning %q before the outage", tc.name, c.warn.Text)
+			}
+			u.Render(tc.s)
+			if !c.warn.Visible() || c.warn.Text != tc.want {
+				t.Errorf("%s: warning %q (visible %v), want %q", tc.name, c.warn.Text, c.warn.Visible(), tc.want)
+			}
+			if !c.answer.Disabled() || !c.decline.Disabled() || !c.hangUp.Disabled() {
+				t.Errorf("%s: Answer, Decline or Hang up enabled", tc.name)
+			}
+			u.now = func() time.Time { return testNow.Add(5 * time.Second) }
+			u.pop.tick()
+			if c.status.Text != status {
+				t.Errorf("%s: the clock ran on: %q, want %q", tc.name, c.status.Text, status)
+			}
+			u.Render(popState(call)) // back: the clock catches up, the buttons work
+			if c.warn.Visible() || c.status.Text == status {
+				t.Errorf("%s: after the outage: warning %q, status %q", tc.name, c.warn.Text, c.status.Text)
+			}
+			if answered && c.hangUp.Disabled() || !answered && (c.answer.Disabled() || c.decline.Disabled()) {
+				t.Errorf("%s: after the outage the buttons stay off", tc.name)
+			}
+			u.Render(popState()) // the call ends: the next round pops it anew
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -22,6 +22,12 @@ const recentTitle = "Deskline: recent calls"
 // recentLimit is how far back the window lists: a day or two for a busy
 // receptionist, more for everyone else.
 const recentLimit = 50
+
+// The recent calls window's size: a dozen rows.
+const (
+	recentWidth  = 580
+	recentHeight = 520
+)
 
 // recentView lists the journal, newest first, with one-click call back.
 // Missed calls the user has not seen yet stand out until marked seen.
@@ -46,8 +52,7 @@ func (v *recentView) show() {
 		v.build()
 	}
 	v.visible = true
-	v.problem.SetText("")
-	v.problem.Hide()
+	setHint(v.problem, widget.DangerImportance, "")
 	v.refresh(v.u.state)
 	v.w.Show()
 	v.w.RequestFocus() // opened on purpose: new windows do not take focus by themselves
@@ -78,7 +83,7 @@ func (v *recentView) build() {
 	v.empty = widget.NewLabelWithStyle("No calls yet", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	v.empty.Importance = widget.LowImportance
 	v.summary = widget.NewLabel("")
-	v.markSeen = widget.NewButtonWithIcon("Mark all seen", theme.ConfirmIcon(), v.markAllSeen)
+	v.markSeen = widget.NewButtonWithIcon("Mark all seen", theme.ConfirmIcon(), v.u.markAllSeen)
 	v.problem = widget.NewLabel("")
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.problem.Importance = widget.DangerImportance
@@ -89,7 +94,7 @@ func (v *recentView) build() {
 			v.hide()
 		}
 	})
-	v.w.Resize(fyne.NewSize(580, 520))
+	v.w.Resize(fyne.NewSize(recentWidth, recentHeight))
 }
 
 // refresh reads the journal again and says what can be done now.
@@ -117,48 +122,21 @@ func (v *recentView) refresh(s app.State) {
 	}
 	if unseen > 0 {
 		v.summary.Importance = widget.DangerImportance
-		v.markSeen.Enable()
 	} else {
 		v.summary.Importance = widget.LowImportance
-		v.markSeen.Disable()
 	}
+	setEnabled(v.markSeen, unseen > 0)
 	v.summary.Refresh()
 }
 
-// callBack dials an entry's number; the call window takes over.
-func (v *recentView) callBack(e app.JournalEntry) {
-	v.u.act("call back", func(ctx context.Context, c *app.Client) error {
-		_, _, err := c.CallBack(ctx, e)
-		return err
-	}, func(err error) {
-		if err != nil {
-			v.problem.SetText(userText(err))
-			v.problem.Show()
-			relayoutWindow(v.w)
-			return
-		}
-		v.problem.Hide()
-		relayoutWindow(v.w)
-		if d := v.u.Desk(); d != nil && e.Outcome == app.OutcomeMissed && !e.Seen {
-			d.Journal.MarkSeen(e.ID) // calling back is seeing it; a failed write only keeps it red
-		}
-		v.u.call.show()
-	})
-}
-
-func (v *recentView) markAllSeen() {
-	var err error
-	if c := v.u.client(); c != nil {
-		err = c.MarkMissedSeen()
-	} else if d := v.u.Desk(); d != nil {
-		err = d.Journal.MarkSeen()
+// say shows a problem above the list ("" hides it).
+func (v *recentView) say(text string) {
+	if v.problem == nil {
+		return // never opened
 	}
-	if err != nil {
-		v.problem.SetText("Could not mark the calls seen: " + userText(err))
-		v.problem.Show()
+	if setHint(v.problem, widget.DangerImportance, text) || text != "" {
 		relayoutWindow(v.w)
 	}
-	v.refresh(v.u.state)
 }
 
 // recentRow is one journal entry: outcome icon, who (bold; red while an
@@ -180,7 +158,7 @@ func newRecentRow(v *recentView) *recentRow {
 	r.who.Truncation = fyne.TextTruncateEllipsis
 	r.who.Segments = recentLines("Name", "number · outcome", false) // the list sizes rows by this template
 	r.when.Alignment = fyne.TextAlignTrailing
-	r.call = widget.NewButton("Call back", func() { r.v.callBack(r.entry) })
+	r.call = widget.NewButton("Call back", func() { r.v.u.callBack(r.entry) })
 	right := container.NewHBox(container.NewCenter(r.when), container.NewCenter(r.call))
 	r.box = container.NewBorder(nil, nil, container.NewCenter(r.icon), right, r.who)
 	r.ExtendBaseWidget(r)
@@ -197,11 +175,7 @@ func (r *recentRow) set(e app.JournalEntry) {
 	r.who.Segments = recentLines(name, detail, alert)
 	r.who.Refresh()
 	r.when.SetText(when(e.Start, r.v.u.now().Local()))
-	if e.CanCallBack() && r.v.blocked == "" {
-		r.call.Enable()
-	} else {
-		r.call.Disable()
-	}
+	setEnabled(r.call, e.CanCallBack() && r.v.blocked == "")
 	r.box.Refresh()
 }
 
@@ -221,14 +195,13 @@ func recentLines(name, detail string, alert bool) []widget.RichTextSegment {
 // recentTexts words an entry: who, then "number · outcome · duration".
 // A caller the journal knew only by number may be in the books by now.
 func recentTexts(e app.JournalEntry, d *app.Desk) (name, detail string) {
-	number := e.Number
-	if d != nil && number != "" {
-		if n, err := d.Numbers.NormalizeAny(number); err == nil {
-			number = n.Display
-		}
+	var numbers *contacts.Normalizer
+	if d != nil {
+		numbers = d.Numbers
 	}
+	number := numberText(numbers, e.Number)
 	name = e.Name
-	if name == "" && d != nil && e.Number != "" {
+	if name == "" && d != nil && d.Books != nil && e.Number != "" {
 		if ms := d.Books.Lookup(e.Number); len(ms) > 0 {
 			name = ms[0].Contact.DisplayName()
 		}
@@ -236,7 +209,7 @@ func recentTexts(e app.JournalEntry, d *app.Desk) (name, detail string) {
 	var parts []string
 	switch {
 	case e.Number == "":
-		name = "Number withheld"
+		name = number // withheld
 	case name == "":
 		name = number
 	default:
@@ -259,10 +232,7 @@ func recentOutcome(e app.JournalEntry) string {
 	if e.Outcome == app.OutcomeOutgoingFailed && e.Cause != "" && e.Cause != ctiproto.CauseNormal {
 		words += " (" + strings.ReplaceAll(e.Cause, "-", " ") + ")"
 	}
-	if words != "" {
-		words = strings.ToUpper(words[:1]) + words[1:]
-	}
-	return words
+	return capitalize(words)
 }
 
 // recentIcon shows the direction and outcome at a glance: arrows in and

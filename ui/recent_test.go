@@ -204,3 +204,33 @@ func TestRecentMaster(t *testing.T) {
 	u.recent.show()
 	test.AssertRendersToMarkup(t, "recent_list.xml", u.recent.w.Canvas())
 }
+
+// A call back that fails says so in the same words from the tray and from
+// the window: in the recent calls window while it is open, else as a
+// notification. The missed call stays unseen.
+func TestCallBackFailureOneWay(t *testing.T) {
+	d := popOfflineDesk(t) // set up, never connected
+	u, _ := newTestUI(t, d)
+	recentFill(t, d, recentJournal()[:1])
+	e := d.Journal.Recent(1)[0]
+	test.AssertNotificationSent(t, &fyne.Notification{Title: "Cannot call back", Content: "Not connected to the server"}, func() {
+		u.callBack(e) // the tray's Recent calls menu, no window open
+	})
+	u.recent.show()
+	if !recentRowFor(t, u.recent, "c1/201").call.Disabled() {
+		t.Error("Call back is on without a connection")
+	}
+	test.AssertNotificationSent(t, nil, func() {
+		u.callBack(e) // the row's button, or the tray while the window is open
+	})
+	if p := u.recent.problem; !p.Visible() || p.Text != "Cannot call back: Not connected to the server" {
+		t.Errorf("window problem %q (visible %v)", p.Text, p.Visible())
+	}
+	if n := d.Journal.UnseenMissed(); n != 1 {
+		t.Errorf("a failed call back marked the call seen (%d unseen)", n)
+	}
+	test.Tap(u.recent.markSeen) // works without the server: the journal is local
+	if n := d.Journal.UnseenMissed(); n != 0 || u.recent.problem.Visible() && strings.HasPrefix(u.recent.problem.Text, "Cannot mark") {
+		t.Errorf("Mark all seen: %d unseen, problem %q", n, u.recent.problem.Text)
+	}
+}

@@ -28,6 +28,7 @@ type runState struct {
 // has no tray host, runs the desk in the background and renders every
 // state it publishes. Call it on the main goroutine, inside fy.Run.
 func (u *UI) Start() {
+	u.pop.primeQuiet()
 	u.tray.install() // also without a host: one may appear later (panel started after us)
 	if !u.opts.TrayHost {
 		u.main.show()
@@ -37,7 +38,7 @@ func (u *UI) Start() {
 	if d != nil && d.Client == nil {
 		u.settings.show() // nothing to connect to yet: ask first
 	}
-	if d != nil && len(d.Warnings) > 0 {
+	if d != nil && len(d.Warnings) > 0 { // Run has not added any yet
 		u.notify("Deskline started with problems", d.Warnings[0]+moreWarnings(len(d.Warnings)-1))
 	}
 }

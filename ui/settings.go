@@ -25,6 +25,17 @@ import (
 // finds it).
 const settingsTitle = "Deskline: settings"
 
+// The settings window's size: the account and address books without
+// scrolling on a laptop screen.
+const (
+	settingsWidth  = 600
+	settingsHeight = 720
+)
+
+// settingsHintMax is how much of a problem a field's hint shows: a hint
+// does not wrap, the list under the form has the whole text.
+const settingsHintMax = 70
+
 // settingsLabels name the settings.json keys the way the form does, so
 // an error about "home_region" points at the field labelled Home region.
 var settingsLabels = map[string]string{
@@ -57,6 +68,7 @@ type settingsView struct {
 	bookAdd                        *widget.Button
 
 	loginBtn, logoutBtn, saveBtn *widget.Button
+	warnings                     *widget.Label // the desk's warnings: what fell back, what could not load
 	account                      *widget.Label // the last login or logout
 	status                       *widget.Label // the connection
 	keyring                      *widget.Label
@@ -66,6 +78,10 @@ type settingsView struct {
 	items map[string]*widget.FormItem // by settings.json key
 	hints map[string]string           // their hints when nothing is wrong
 	forms []*widget.Form
+
+	// reopening is set while the desk is rebuilt with new settings, and
+	// loggingIn while a login is on its way: Save and Log in wait.
+	reopening, loggingIn bool
 }
 
 func newSettingsView(u *UI) *settingsView { return &settingsView{u: u} }
@@ -75,6 +91,7 @@ func (v *settingsView) show() {
 		v.build()
 	}
 	v.fill(v.current())
+	v.showWarnings()
 	v.visible = true
 	v.render(v.u.state)
 	v.w.Show()
@@ -97,22 +114,17 @@ func (v *settingsView) render(s app.State) {
 	}
 	c := v.u.client()
 	text, imp := settingsStatus(c != nil, s)
-	v.status.Importance = imp
-	v.status.SetText(text)
+	setHint(v.status, imp, text)
 	switch {
 	case c == nil:
-		settingsSay(v.keyring, widget.LowImportance, "")
+		setHint(v.keyring, widget.LowImportance, "")
 	case s.Keyring == "":
-		settingsSay(v.keyring, widget.LowImportance, "Your device token is kept in the system keyring.")
+		setHint(v.keyring, widget.LowImportance, "Your device token is kept in the system keyring.")
 	default:
-		settingsSay(v.keyring, widget.WarningImportance,
+		setHint(v.keyring, widget.WarningImportance,
 			"No system keyring ("+s.Keyring+"): you will be asked for the password at each start.")
 	}
-	if c != nil && s.Status == app.StatusConnected {
-		v.logoutBtn.Enable()
-	} else {
-		v.logoutBtn.Disable()
-	}
+	setEnabled(v.logoutBtn, c != nil && s.Status == app.StatusConnected)
 }
 
 // settingsStatus words the connection for the Account section.
@@ -120,28 +132,20 @@ func settingsStatus(setUp bool, s app.State) (string, widget.Importance) {
 	if !setUp {
 		return "Not set up: enter the server and your user, Save, then log in.", widget.WarningImportance
 	}
-	reason := ""
-	if s.Reason != "" {
-		reason = ": " + s.Reason
-	}
 	switch s.Status {
 	case app.StatusConnected:
 		t := "Connected"
 		if s.DisplayName != "" {
 			t += " as " + s.DisplayName + " (" + s.User + ")"
 		}
-		if !s.Exchange.Available {
-			return t + "; the telephone system is unavailable: " + s.Exchange.Reason, widget.WarningImportance
+		if why := linkText(s); why != "" {
+			return t + ". " + why, widget.WarningImportance
 		}
 		return t, widget.SuccessImportance
 	case app.StatusConnecting:
-		return "Connecting" + reason + "…", widget.MediumImportance
-	case app.StatusDisconnected:
-		return "Disconnected" + reason + ". Deskline keeps trying.", widget.WarningImportance
-	case app.StatusLoginRequired:
-		return "Please log in" + reason + ".", widget.WarningImportance
+		return linkText(s), widget.MediumImportance
 	}
-	return "Stopped" + reason, widget.WarningImportance
+	return linkText(s), widget.WarningImportance
 }
 
 func (v *settingsView) build() {
@@ -151,13 +155,16 @@ func (v *settingsView) build() {
 	cards := container.NewVBox(v.accountCard(), v.booksCard(), v.numbersCard(), v.callsCard(), v.desktopCard())
 	v.result = widget.NewLabel("")
 	v.result.Wrapping = fyne.TextWrapWord
+	v.warnings = widget.NewLabel("")
+	v.warnings.Wrapping = fyne.TextWrapWord
+	v.warnings.Hide()
 	v.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() { v.save(nil) })
 	v.saveBtn.Importance = widget.HighImportance
 	closeBtn := widget.NewButton("Close", v.hide)
 	bottom := container.NewVBox(widget.NewSeparator(), v.result, container.NewHBox(layout.NewSpacer(), closeBtn, v.saveBtn))
-	v.w.SetContent(container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(cards)))
+	v.w.SetContent(container.NewBorder(v.warnings, bottom, nil, nil, container.NewVScroll(cards)))
 	v.w.SetOnDropped(v.dropped)
-	v.w.Resize(fyne.NewSize(600, 720))
+	v.w.Resize(fyne.NewSize(settingsWidth, settingsHeight))
 }
 
 // item makes a form row for a settings.json key with its usual hint.
@@ -299,11 +306,7 @@ func (v *settingsView) collect(base app.Settings) (s app.Settings, errs []error)
 // syncPopup greys out the options of a popup that is off.
 func (v *settingsView) syncPopup() {
 	for _, c := range []*widget.Check{v.popFocus, v.popClose} {
-		if v.popEnabled.Checked {
-			c.Enable()
-		} else {
-			c.Disable()
-		}
+		setEnabled(c, v.popEnabled.Checked)
 	}
 }
 
@@ -311,18 +314,15 @@ func (v *settingsView) syncPopup() {
 func (v *settingsView) checkCRM() {
 	t := strings.TrimSpace(v.crm.Text)
 	if t == "" {
-		v.crmHint.Importance = widget.LowImportance
-		v.crmHint.SetText("Off: no CRM page is opened for calls.")
+		setHint(v.crmHint, widget.LowImportance, "Off: no CRM page is opened for calls.")
 		return
 	}
 	u, err := app.CRMURL(t, settingsCRMSample)
 	if err != nil {
-		v.crmHint.Importance = widget.DangerImportance
-		v.crmHint.SetText(strings.TrimPrefix(err.Error(), "app: crm: "))
+		setHint(v.crmHint, widget.DangerImportance, strings.TrimPrefix(err.Error(), "app: crm: "))
 		return
 	}
-	v.crmHint.Importance = widget.LowImportance
-	v.crmHint.SetText("For Lena Hoffmann calling from 030 1234567: " + u)
+	setHint(v.crmHint, widget.LowImportance, "For Lena Hoffmann calling from 030 1234567: "+u)
 }
 
 // settingsNeedReopen reports changes that need a new desk: another
@@ -338,6 +338,9 @@ func settingsNeedReopen(old, s app.Settings) bool {
 // the connection or the numbers changed, rebuilds the desk. then runs
 // once the new settings are in force.
 func (v *settingsView) save(then func()) {
+	if v.reopening {
+		return // the last Save is still being put in force
+	}
 	d := v.u.Desk()
 	s, errs := v.collect(v.current())
 	if len(errs) == 0 {
@@ -390,7 +393,9 @@ func (v *settingsView) save(then func()) {
 // says goodbye to the server, which must not freeze the window.
 func (v *settingsView) reopen(notes []string, then func()) {
 	finish := func(err error) {
-		v.saveBtn.Enable()
+		v.reopening = false
+		v.syncButtons()
+		v.showWarnings() // the new desk's, or still the old one's
 		if err != nil {
 			v.say(widget.DangerImportance, strings.Join(notes, " ")+" Deskline could not start with them: "+userText(err))
 			return
@@ -401,7 +406,8 @@ func (v *settingsView) reopen(notes []string, then func()) {
 			then()
 		}
 	}
-	v.saveBtn.Disable()
+	v.reopening = true
+	v.syncButtons()
 	v.say(widget.MediumImportance, "Saved. Starting with the new settings…")
 	if v.u.opts.Synchronous {
 		finish(v.u.Reopen())
@@ -440,7 +446,7 @@ func (v *settingsView) showProblems(errs []error) {
 	for key, it := range v.items {
 		it.HintText = v.hints[key]
 		if r, ok := byKey[key]; ok {
-			it.HintText = "⚠ " + settingsClip(r, 70) // a hint does not wrap; the list below has it all
+			it.HintText = "⚠ " + clip(r, settingsHintMax)
 		}
 	}
 	for _, f := range v.forms {
@@ -469,29 +475,36 @@ func settingsProblem(err error) (label, reason string) {
 	return label, se.Reason
 }
 
-// settingsClip shortens s to n runes.
-func settingsClip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
-
-// settingsSay sets a message label; an empty one leaves no gap.
-func settingsSay(l *widget.Label, imp widget.Importance, text string) {
-	l.Importance = imp
-	l.Hidden = text == ""
-	l.SetText(text)
-}
-
 func (v *settingsView) say(imp widget.Importance, text string) {
-	settingsSay(v.result, imp, text)
+	setHint(v.result, imp, text)
 	relayoutWindow(v.w)
 }
 
 func (v *settingsView) sayAccount(imp widget.Importance, text string) {
-	settingsSay(v.account, imp, text)
+	setHint(v.account, imp, text)
 	relayoutWindow(v.w)
+}
+
+// showWarnings lists the desk's warnings at the top of the window:
+// broken vCards, settings that fell back to defaults, settings the client
+// cannot connect with. Nothing the user should know is silent.
+func (v *settingsView) showWarnings() {
+	var lines []string
+	if d := v.u.Desk(); d != nil {
+		for _, w := range d.Problems() {
+			lines = append(lines, "⚠ "+plainText(w))
+		}
+	}
+	if setHint(v.warnings, widget.WarningImportance, strings.Join(lines, "\n")) {
+		relayoutWindow(v.w)
+	}
+}
+
+// syncButtons lets Save and Log in work unless a reopen or a login is on
+// its way.
+func (v *settingsView) syncButtons() {
+	setEnabled(v.saveBtn, !v.reopening)
+	setEnabled(v.loginBtn, !v.reopening && !v.loggingIn)
 }
 
 // connectionChanged reports server, user or CA edits not saved yet: a
@@ -508,6 +521,9 @@ func (v *settingsView) connectionChanged() bool {
 // login sends the typed password. Unsaved connection fields are saved
 // (and the desk rebuilt) first, once.
 func (v *settingsView) login(saved bool) {
+	if v.reopening || v.loggingIn {
+		return // Log in is off: Enter in the password field must wait too
+	}
 	pw := v.password.Text
 	if pw == "" {
 		v.sayAccount(widget.DangerImportance, "Type your password first.")
@@ -522,12 +538,14 @@ func (v *settingsView) login(saved bool) {
 		v.sayAccount(widget.DangerImportance, "Enter the server and your user, then Save, before logging in.")
 		return
 	}
-	v.loginBtn.Disable()
+	v.loggingIn = true
+	v.syncButtons()
 	v.sayAccount(widget.MediumImportance, "Logging in…")
 	v.u.act("login", func(ctx context.Context, c *app.Client) error {
 		return c.Login(ctx, pw)
 	}, func(err error) {
-		v.loginBtn.Enable()
+		v.loggingIn = false
+		v.syncButtons()
 		if err != nil {
 			v.sayAccount(widget.DangerImportance, userText(err))
 			return
@@ -555,7 +573,7 @@ func (v *settingsView) logout() {
 
 // showBooks lists the address books, each with its Remove button.
 func (v *settingsView) showBooks() {
-	settingsSay(v.bookHint, widget.DangerImportance, "")
+	setHint(v.bookHint, widget.DangerImportance, "")
 	v.bookBox.RemoveAll()
 	if len(v.books) == 0 {
 		none := widget.NewLabel("No address book: callers show by number only.")
@@ -593,7 +611,7 @@ func (v *settingsView) removeBook(i int) {
 func (v *settingsView) addTypedBook() {
 	path := strings.TrimSpace(v.bookPath.Text)
 	if path == "" {
-		settingsSay(v.bookHint, widget.DangerImportance, "Type the path of a .vcf file or a folder first.")
+		setHint(v.bookHint, widget.DangerImportance, "Type the path of a .vcf file or a folder first.")
 		return
 	}
 	if strings.HasPrefix(path, "~"+string(filepath.Separator)) {
@@ -602,7 +620,7 @@ func (v *settingsView) addTypedBook() {
 		}
 	}
 	if why := settingsBookProblem(path); why != "" {
-		settingsSay(v.bookHint, widget.DangerImportance, why)
+		setHint(v.bookHint, widget.DangerImportance, why)
 		return
 	}
 	v.bookPath.SetText("")
@@ -650,11 +668,11 @@ func (v *settingsView) pickFolder() {
 // addPicked adds a file or folder given as a URI (picked or dropped).
 func (v *settingsView) addPicked(u fyne.URI) {
 	if u.Scheme() != "file" {
-		settingsSay(v.bookHint, widget.DangerImportance, u.String()+" is not a local file")
+		setHint(v.bookHint, widget.DangerImportance, u.String()+" is not a local file")
 		return
 	}
 	if why := settingsBookProblem(u.Path()); why != "" {
-		settingsSay(v.bookHint, widget.DangerImportance, why)
+		setHint(v.bookHint, widget.DangerImportance, why)
 		return
 	}
 	v.addBook(u.Path())

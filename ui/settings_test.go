@@ -74,7 +74,7 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 		t.Error("Log out is off while connected")
 	}
 	u.Render(app.State{Status: app.StatusLoginRequired, Reason: "logged out", Keyring: "org.freedesktop.secrets was not provided"})
-	if v.status.Text != "Please log in: logged out." || !strings.Contains(v.keyring.Text, "asked for the password at each start") {
+	if v.status.Text != "Log in needed: logged out" || !strings.Contains(v.keyring.Text, "asked for the password at each start") {
 		t.Errorf("status %q, keyring %q", v.status.Text, v.keyring.Text)
 	}
 }
@@ -229,7 +229,7 @@ func TestSettingsLoginWrongPassword(t *testing.T) {
 	v := u.settings
 	test.Type(v.password, "not the password")
 	v.password.OnSubmitted(v.password.Text) // Enter in the field
-	if v.account.Text != "Login: wrong user or password" {
+	if v.account.Text != "Log in: wrong user or password" {
 		t.Fatalf("wrong password: %q", v.account.Text)
 	}
 	if v.password.Text == "" {
@@ -331,5 +331,103 @@ func TestSettingsAddressBooks(t *testing.T) {
 	s, _, _ := app.LoadSettings(filepath.Join(d.Dir, app.SettingsFileName))
 	if !slices.Equal(s.AddressBooks, []string{book}) || reopened != 1 {
 		t.Fatalf("saved books %q, reopened %d times; want [%s] and a new desk", s.AddressBooks, reopened, book)
+	}
+}
+
+// brokenBook writes an address book with a card whose number is not one
+// and a card cut short: the desk loads what it can and warns.
+func brokenBook(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "broken.vcf")
+	data := "BEGIN:VCARD\nVERSION:3.0\nFN:Nobody\nTEL:x\nEND:VCARD\nBEGIN:VCARD\nFN:Half\n"
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The desk's warnings (a setting that fell back, broken vCards) show in
+// the settings window when it opens: never a silent state.
+func TestSettingsShowWarnings(t *testing.T) {
+	dir := t.TempDir()
+	book := brokenBook(t)
+	file := `{"version": 1, "server_url": "ws://127.0.0.1:9/v1/ws", "user": "ann", "home_region": "Germany", "address_books": ["` + book + `"]}`
+	if err := os.WriteFile(filepath.Join(dir, app.SettingsFileName), []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := app.OpenDesk(dir, app.NewMemoryStore(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	u, _ := newTestUI(t, d)
+	u.settings.show()
+	w := u.settings.warnings
+	if !w.Visible() || w.Importance != widget.WarningImportance {
+		t.Fatalf("warnings visible %v, importance %v: %q", w.Visible(), w.Importance, w.Text)
+	}
+	for _, want := range []string{`home_region: "Germany" is not a region code`, "using the default",
+		book + ": card 1 (Nobody)", book + ": card 2 (Half): no END:VCARD"} {
+		if !strings.Contains(w.Text, want) {
+			t.Errorf("warnings %q do not say %q", w.Text, want)
+		}
+	}
+	if strings.Contains(w.Text, "contacts: ") {
+		t.Errorf("warnings keep the log prefix: %q", w.Text)
+	}
+}
+
+// A Save that rebuilds the desk blocks a second Save or a Log in until it
+// is done, and then shows the new desk's warnings.
+func TestSettingsReopenBlocksASecondOne(t *testing.T) {
+	o := testoffice.Start(t, nil)
+	d := o.Desk(t, "ann")
+	u, _ := newTestUI(t, d)
+	t.Cleanup(func() { u.Stop(); u.Desk().Close() })
+	u.settings.show()
+	v := u.settings
+	if v.warnings.Visible() {
+		t.Fatalf("warnings shown for a desk without any: %q", v.warnings.Text)
+	}
+	reopened := 0
+	u.opts.Reopen = func() (*app.Desk, error) {
+		reopened++
+		if !v.reopening || !v.saveBtn.Disabled() || !v.loginBtn.Disabled() {
+			t.Errorf("while reopening: flag %v, Save enabled %v, Log in enabled %v",
+				v.reopening, !v.saveBtn.Disabled(), !v.loginBtn.Disabled())
+		}
+		v.login(false) // Enter in the password field: not even "Type your password first"
+		if v.account.Visible() {
+			t.Errorf("Log in worked while reopening: %q", v.account.Text)
+		}
+		return app.OpenDesk(d.Dir, app.NewMemoryStore(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}
+	book := brokenBook(t)
+	v.addBook(book)
+	test.Tap(v.saveBtn)
+	if reopened != 1 {
+		t.Fatalf("reopened %d times, want 1 (result %q)", reopened, v.result.Text)
+	}
+	if v.reopening || v.saveBtn.Disabled() || v.loginBtn.Disabled() {
+		t.Errorf("after the reopen: flag %v, Save enabled %v, Log in enabled %v",
+			v.reopening, !v.saveBtn.Disabled(), !v.loginBtn.Disabled())
+	}
+	if !strings.HasPrefix(v.result.Text, "Saved.") || u.Desk() == d {
+		t.Fatalf("result %q; new desk %v", v.result.Text, u.Desk() != d)
+	}
+	if !v.warnings.Visible() || !strings.Contains(v.warnings.Text, book+": card 1 (Nobody)") {
+		t.Errorf("the new desk's warnings are not shown: %q (visible %v)", v.warnings.Text, v.warnings.Visible())
+	}
+
+	// A Save while a reopen runs (a click that got through, Enter) does
+	// nothing: a second reopen would wait for the first one's lock, on the
+	// main goroutine.
+	before := settingsFile(t, u.Desk())
+	v.reopening = true
+	v.region.SetText("CH")
+	v.save(nil)
+	v.reopening = false
+	if !bytes.Equal(settingsFile(t, u.Desk()), before) || reopened != 1 {
+		t.Errorf("a Save during a reopen went through (reopened %d times)", reopened)
 	}
 }

@@ -44,7 +44,7 @@ func (v *trayView) render(s app.State) {
 		v.desk.SetSystemTrayIcon(icon)
 	}
 	recent := v.recent()
-	sig := fmt.Sprint(statusLine(s), s.MissedUnseen, dndOn(s), s.Can(ctiproto.TypeSetDND), len(s.Calls), recent)
+	sig := fmt.Sprint(statusLine(s), s.MissedUnseen, dndOn(s), s.Can(ctiproto.TypeSetDND), callsInProgress(s), recent)
 	if sig == v.sig && v.menu != nil {
 		return
 	}
@@ -70,8 +70,9 @@ func (v *trayView) build(s app.State, recent []app.JournalEntry) *fyne.Menu {
 	status.Disabled = true
 	dial := fyne.NewMenuItem("Dial…", func() { u.dial.show("") })
 	clip := fyne.NewMenuItem("Dial clipboard…", u.dialClipboard)
-	calls := fyne.NewMenuItem(fmt.Sprintf("Calls in progress (%d)", len(s.Calls)), u.call.show)
-	calls.Disabled = len(s.Calls) == 0
+	n := callsInProgress(s)
+	calls := fyne.NewMenuItem(fmt.Sprintf("Calls in progress (%d)", n), u.call.show)
+	calls.Disabled = n == 0
 	dnd := fyne.NewMenuItem("Do not disturb", func() { u.toggleDND(!dndOn(s)) })
 	dnd.Checked, dnd.Disabled = dndOn(s), !s.Can(ctiproto.TypeSetDND)
 	settings := fyne.NewMenuItem("Settings…", u.settings.show)
@@ -96,7 +97,7 @@ func (v *trayView) recentItem(s app.State, recent []app.JournalEntry) *fyne.Menu
 	}
 	var sub []*fyne.MenuItem
 	for _, e := range recent {
-		item := fyne.NewMenuItem(journalLine(e, u.now()), func() { u.callBack(e) })
+		item := fyne.NewMenuItem(journalLine(e, u.numbers(), u.now()), func() { u.callBack(e) })
 		item.Disabled = !e.CanCallBack()
 		sub = append(sub, item)
 	}
@@ -107,40 +108,31 @@ func (v *trayView) recentItem(s app.State, recent []app.JournalEntry) *fyne.Menu
 	}
 	sub = append(sub, fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Show all…", u.recent.show),
-		fyne.NewMenuItem("Mark all seen", u.markSeen))
+		fyne.NewMenuItem("Mark all seen", u.markAllSeen))
 	item := fyne.NewMenuItem(label, nil)
 	item.ChildMenu = fyne.NewMenu("", sub...)
 	return item
 }
 
-// statusLine is the state in one line, with what the user can do.
+// statusLine is the state in one line, with what the user can do: who
+// is connected with which phones, else linkProblem's sentence.
 func statusLine(s app.State) string {
-	switch s.Status {
-	case app.StatusConnected:
-		if !s.Exchange.Available {
-			return "Telephone system unavailable: " + s.Exchange.Reason
-		}
-		who := s.DisplayName
-		if who == "" {
-			who = s.User
-		}
-		line := "Connected as " + who
-		for i, d := range s.Devices {
-			sep := " · "
-			if i > 0 {
-				sep = ", "
-			}
-			line += sep + d.ID
-		}
-		return line
-	case app.StatusConnecting:
-		return "Connecting…"
-	case app.StatusLoginRequired:
-		return "Log in needed: open Settings"
-	case app.StatusDisconnected:
-		return "Disconnected: " + s.Reason + " (retrying)"
+	if !canAct(s) {
+		return linkProblem(true, s)
 	}
-	return "Stopped"
+	who := s.DisplayName
+	if who == "" {
+		who = s.User
+	}
+	line := "Connected as " + who
+	for i, d := range s.Devices {
+		sep := " · "
+		if i > 0 {
+			sep = ", "
+		}
+		line += sep + d.ID
+	}
+	return line
 }
 
 // dialClipboard opens the dial window with the clipboard's text: it shows
@@ -154,27 +146,53 @@ func (u *UI) toggleDND(on bool) {
 	u.act("dnd", func(ctx context.Context, c *app.Client) error { return c.SetDND(ctx, on) }, u.notifyError("Do not disturb"))
 }
 
-// callBack dials a journal entry's number and shows the call.
+// callBack dials a journal entry's number and shows the call: the tray's
+// Recent calls menu and the recent calls window both call back here.
+// Calling back a missed call is seeing it.
 func (u *UI) callBack(e app.JournalEntry) {
 	u.act("call back", func(ctx context.Context, c *app.Client) error {
 		_, _, err := c.CallBack(ctx, e)
 		return err
 	}, func(err error) {
 		if err != nil {
-			u.notify("Cannot call back", userText(err))
+			u.journalProblem("Cannot call back", err)
 			return
+		}
+		u.recent.say("")
+		if d := u.Desk(); d != nil && e.ID != "" && e.Outcome == app.OutcomeMissed && !e.Seen {
+			if err := d.Journal.MarkSeen(e.ID); err != nil { // it stays red; the call goes on
+				u.log.Info("marking a missed call seen failed", "err", err)
+			}
+			u.recent.render(u.state)
 		}
 		u.call.show()
 	})
 }
 
-// markSeen marks every missed call seen.
-func (u *UI) markSeen() {
+// markAllSeen marks every missed call seen (tray menu, recent calls
+// window).
+func (u *UI) markAllSeen() {
+	var err error
 	if c := u.client(); c != nil {
-		if err := c.MarkMissedSeen(); err != nil {
-			u.notify("Cannot mark calls seen", userText(err))
-		}
+		err = c.MarkMissedSeen() // publishes the new count
+	} else if d := u.Desk(); d != nil {
+		err = d.Journal.MarkSeen()
 	}
+	if err != nil {
+		u.journalProblem("Cannot mark calls seen", err)
+	}
+	u.recent.render(u.state)
+}
+
+// journalProblem reports a failed call back or mark-seen the same way
+// from wherever it was asked: in the recent calls window while it is
+// open, else as a notification.
+func (u *UI) journalProblem(title string, err error) {
+	if u.recent.visible {
+		u.recent.say(title + ": " + userText(err))
+		return
+	}
+	u.notify(title, userText(err))
 }
 
 // demoRing makes the demo exchange ring the user's first phone.

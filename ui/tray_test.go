@@ -72,8 +72,10 @@ func TestStatusLine(t *testing.T) {
 	}{
 		{connected(), "Connected as Ann Archer · 201"},
 		{noPBX, "Telephone system unavailable: PBX restarting"},
-		{app.State{Status: app.StatusDisconnected, Reason: "server unreachable"}, "Disconnected: server unreachable (retrying)"},
-		{app.State{Status: app.StatusLoginRequired}, "Log in needed: open Settings"},
+		{app.State{Status: app.StatusDisconnected, Reason: "server unreachable"}, "Not connected to the server: server unreachable — retrying"},
+		{app.State{Status: app.StatusLoginRequired}, "Log in needed — open Settings"},
+		{app.State{Status: app.StatusConnecting}, "Connecting to the server…"},
+		{app.State{Status: app.StatusConnected, Exchange: app.ExchangeStatus{}}, "Telephone system unavailable"},
 	} {
 		if got := statusLine(tc.s); got != tc.want {
 			t.Errorf("statusLine = %q, want %q", got, tc.want)
@@ -161,6 +163,9 @@ func TestTrayRecentCallsBack(t *testing.T) {
 		}
 		return false
 	})
+	if n := d.Journal.UnseenMissed(); n != 0 {
+		t.Errorf("calling back from the tray left %d missed calls unseen", n)
+	}
 	menuItem(t, u.tray.menu, "Recent calls").ChildMenu.Items[len(recent.ChildMenu.Items)-1].Action() // Mark all seen
 	waitRender(t, u, "missed calls seen", func(s app.State) bool { return s.MissedUnseen == 0 })
 }

@@ -11,6 +11,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -51,6 +52,10 @@ type Options struct {
 	// DemoRingAfter is how long after the first connection the demo rings
 	// the user's phone by itself (0: defaultDemoRingAfter; <0: never).
 	DemoRingAfter time.Duration
+	// QuietWindow, when set, asks the window system never to give w the
+	// keyboard when it is shown (main sets it on X11). The screen pop's
+	// window gets it.
+	QuietWindow func(w fyne.Window)
 	// Trace, when set, gets a line for each change the user can see
 	// ("status connected", "popup Miriam Okafor", "popup closed"). The
 	// end-to-end test reads these; nil in normal use.
@@ -160,17 +165,22 @@ func (u *UI) act(what string, f func(ctx context.Context, c *app.Client) error, 
 }
 
 // userText words an error for a person: the package prefixes ("app: ",
-// "contacts: ") are for logs, not for people.
+// "contacts: ") are for logs, not for people, and the exchange's service
+// names read as the buttons say ("make-call: …" is "Dial: …"). An action
+// that ran out of time says so in seconds.
 func userText(err error) string {
 	if err == nil {
 		return ""
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("No answer within %d s; check the call list", int(actionTimeout/time.Second))
+	}
 	s := err.Error()
-	for _, p := range []string{"app: ", "contacts: ", "ctiproto: "} {
-		s = strings.ReplaceAll(s, p, "")
+	var ae *app.ActionError
+	if errors.As(err, &ae) {
+		if w, ok := actionWords[ae.Action]; ok {
+			s = strings.Replace(s, "app: "+ae.Action+": ", w+": ", 1)
+		}
 	}
-	if s != "" {
-		s = strings.ToUpper(s[:1]) + s[1:]
-	}
-	return s
+	return plainText(s)
 }

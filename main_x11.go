@@ -1,0 +1,46 @@
+//go:build linux
+
+package main
+
+/*
+#cgo LDFLAGS: -lX11
+#include <X11/Xlib.h>
+#include <X11/Xatom.h>
+
+// set_user_time_zero sets _NET_WM_USER_TIME to 0 on a window: the
+// EWMH way to ask the window manager not to focus it when it is mapped.
+static int set_user_time_zero(unsigned long win) {
+	Display *d = XOpenDisplay(NULL);
+	if (d == NULL) return 0;
+	Atom userTime = XInternAtom(d, "_NET_WM_USER_TIME", False);
+	long zero = 0;
+	XChangeProperty(d, (Window)win, userTime, XA_CARDINAL, 32, PropModeReplace, (unsigned char *)&zero, 1);
+	XSync(d, False);
+	XCloseDisplay(d);
+	return 1;
+}
+*/
+import "C"
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver"
+)
+
+// quietWindow asks the X11 window manager never to focus w when it is
+// mapped (shown): a screen pop must not take the keyboard from what the
+// user is typing in another program. GLFW's focus-on-show hint stops only
+// GLFW's own focus call; window managers (Openbox, Mutter, KWin) focus
+// new windows themselves unless _NET_WM_USER_TIME is 0. It needs the
+// window to exist (shown once). Elsewhere (Wayland, no X) it does nothing.
+func quietWindow(w fyne.Window) {
+	nw, ok := w.(driver.NativeWindow)
+	if !ok {
+		return
+	}
+	nw.RunNative(func(ctx any) {
+		if x, ok := ctx.(driver.X11WindowContext); ok && x.WindowHandle != 0 {
+			C.set_user_time_zero(C.ulong(x.WindowHandle))
+		}
+	})
+}

@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"bytes"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Image sizes, in Fyne's device-independent units.
+const (
+	photoSize = 72 // a contact's photo in the screen pop
+	thumbSize = 36 // a contact's photo in a dial row
+	iconSize  = 48 // the status icon of the main window
+)
+
+// newLine is a one-line label that shortens with "…" rather than widen
+// its window.
+func newLine() *widget.Label {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+// setHint sets a message label's text and importance and hides it when
+// there is no text, so an empty message takes no room. It refreshes only
+// on change (the clock runs some of these every second) and reports
+// whether the label appeared or vanished: its container must then lay
+// itself out again.
+func setHint(l *widget.Label, imp widget.Importance, text string) (moved bool) {
+	if l.Text != text || l.Importance != imp {
+		l.Text, l.Importance = text, imp
+		l.Refresh()
+	}
+	if text == "" && l.Visible() {
+		l.Hide()
+		return true
+	}
+	if text != "" && !l.Visible() {
+		l.Show()
+		return true
+	}
+	return false
+}
+
+// setLine is setHint for a label that keeps its importance.
+func setLine(l *widget.Label, text string) (moved bool) {
+	return setHint(l, l.Importance, text)
+}
+
+// setEnabled enables or disables a button, entry or check, refreshing
+// only on change.
+func setEnabled(w fyne.Disableable, on bool) {
+	if on && w.Disabled() {
+		w.Enable()
+	} else if !on && !w.Disabled() {
+		w.Disable()
+	}
+}
+
+// setPhoto shows a contact's photo, or the neutral avatar for nil. The
+// same picture is not drawn again: the pop's clock calls this each second.
+func setPhoto(img *canvas.Image, r fyne.Resource) {
+	if r == nil {
+		r = theme.AccountIcon()
+	}
+	if old := img.Resource; old == r || old != nil && old.Name() == r.Name() && bytes.Equal(old.Content(), r.Content()) {
+		return
+	}
+	img.Resource = r
+	img.Refresh()
+}
+
+// relayoutWindow lays a window out again after a message line came or
+// went. The desktop driver notices changed sizes by itself; Fyne's test
+// canvas does not, and the masters should show what users see.
+func relayoutWindow(w fyne.Window) {
+	if w == nil {
+		return
+	}
+	if c, ok := w.Content().(*fyne.Container); ok {
+		c.Refresh()
+	}
+}

@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/contacts"
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// The wording every view shares: one way to name a number, a phone type,
+// a company, the connection. A view adds what to do where that helps,
+// but says what is the case with these.
+
+// numberWithheld stands for a caller who sent no number.
+const numberWithheld = "Number withheld"
+
+// capitalize puts the first letter in upper case ("über" → "Über"); the
+// rest stays as it is.
+func capitalize(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// clip shortens s to at most n runes, ending it with "…" when cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	if n < 1 {
+		return "…"
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// packagePrefixes are the prefixes errors and warnings carry for logs.
+var packagePrefixes = []string{"app: ", "contacts: ", "ctiproto: "}
+
+// plainText words a log line for a person: no package prefixes, a capital
+// first letter ("contacts: book.vcf: …" → "Book.vcf: …").
+func plainText(s string) string {
+	for _, p := range packagePrefixes {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	if a, rest, ok := strings.Cut(s, ": "); ok {
+		if w, ok := actionWords[a]; ok {
+			s = w + ": " + rest
+		}
+	}
+	return capitalize(s)
+}
+
+// actionWords name the exchange's services the way the buttons do:
+// "make-call: the line is busy" reads "Dial: the line is busy".
+var actionWords = map[string]string{
+	ctiproto.TypeMakeCall:      "Dial",
+	ctiproto.TypeSetDND:        "Do not disturb",
+	ctiproto.TypeSetForwarding: "Call forwarding",
+	ctiproto.TypeAnswer:        "Answer",
+	ctiproto.TypeClear:         "Hang up",
+	ctiproto.TypeHold:          "Hold",
+	ctiproto.TypeRetrieve:      "Retrieve",
+	ctiproto.TypeTransfer:      "Transfer",
+	ctiproto.TypeDeflect:       "Deflect",
+	"login":                    "Log in",
+}
+
+// numberText is a number as people read it: the normaliser's display
+// form ("+49 30 1234567"), raw when it cannot read it (or there is no
+// normaliser), numberWithheld when there is no number.
+func numberText(n *contacts.Normalizer, raw string) string {
+	if strings.TrimSpace(raw) == "" {
+		return numberWithheld
+	}
+	if n != nil {
+		if num, err := n.NormalizeAny(raw); err == nil && num.Display != "" {
+			return num.Display
+		}
+	}
+	return raw
+}
+
+// numbers is the current desk's normaliser, nil before there is a desk.
+func (u *UI) numbers() *contacts.Normalizer {
+	if d := u.Desk(); d != nil {
+		return d.Numbers
+	}
+	return nil
+}
+
+// phoneKind names a number's type: "work", "cell", "home, fax"; "phone"
+// when its types say nothing a person needs ("voice", "pref"), "" when
+// the number is not a contact's.
+func phoneKind(p *contacts.Phone) string {
+	if p == nil {
+		return ""
+	}
+	var kinds []string
+	for _, t := range p.Types {
+		if t != "voice" && t != "pref" && t != "internet" {
+			kinds = append(kinds, t)
+		}
+	}
+	if len(kinds) == 0 {
+		return "phone"
+	}
+	return strings.Join(kinds, ", ")
+}
+
+// companyText is the contact's company and department ("Acme GmbH,
+// Purchasing"); with title, the title follows ("Acme GmbH, Purchasing ·
+// Head of Purchasing") for places that have one line for both. "" without
+// a contact or any of them.
+func companyText(c *contacts.Contact, title bool) string {
+	if c == nil {
+		return ""
+	}
+	org := joinParts(", ", c.Organization, c.Department)
+	if !title {
+		return org
+	}
+	return joinParts(" · ", org, c.Title)
+}
+
+// joinParts joins the parts that are not blank.
+func joinParts(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// withReason is "what: reason", or what alone when there is no reason.
+func withReason(what, reason string) string {
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return what
+	}
+	return what + ": " + reason
+}
+
+// canAct reports whether calls can be acted on: the server is connected
+// and the telephone system behind it available.
+func canAct(s app.State) bool {
+	return s.Status == app.StatusConnected && s.Exchange.Available
+}
+
+// linkText is the one sentence for the link to the server and the
+// telephone system, "" when calls can be made (canAct).
+func linkText(s app.State) string {
+	switch s.Status {
+	case app.StatusConnected:
+		if s.Exchange.Available {
+			return ""
+		}
+		return withReason("Telephone system unavailable", s.Exchange.Reason)
+	case app.StatusConnecting:
+		return "Connecting to the server…"
+	case app.StatusDisconnected:
+		return withReason("Not connected to the server", s.Reason) + " — retrying"
+	case app.StatusLoginRequired:
+		return withReason("Log in needed", s.Reason)
+	}
+	return withReason("Stopped", s.Reason)
+}
+
+// linkProblem says why calls cannot be made from here, with what to do,
+// "" when they can: the tray, the dial, call and recent calls windows.
+func linkProblem(setUp bool, s app.State) string {
+	switch {
+	case !setUp:
+		return userText(errNoClient)
+	case canAct(s):
+		return ""
+	case s.Status == app.StatusLoginRequired:
+		return linkText(s) + " — open Settings"
+	}
+	return linkText(s)
+}
+
+// callAtRiskText is what a call's card or row says while nothing can be
+// done with it, "" while it can: the telephone system is unavailable, or
+// the connection to the server is lost.
+func callAtRiskText(s app.State) string {
+	switch {
+	case canAct(s):
+		return ""
+	case s.Status == app.StatusConnected:
+		return "Telephone system unavailable — this call may have ended"
+	}
+	return "Connection lost — this call may have ended"
+}
