@@ -95,6 +95,7 @@ step "keyboard focus stayed with the other program"
 sleep 1 # let the window draw before the picture
 timeout 20 import -window root "$ART/screen.png" || fail "screenshot of the screen"
 timeout 20 import -window "Deskline: incoming call" "$ART/popup.png" || fail "screenshot of the screen pop"
+timeout 20 import -window "Deskline" "$ART/main.png" || fail "screenshot of the main window"
 rss_pop=$(ps -o rss= -p "$app" | tr -d ' ')
 
 call=$(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | head -n1 | cut -d'"' -f4)
@@ -132,7 +133,7 @@ screen pop shown after:                  $(ms ' popup ') ms (the demo rings 2 s 
 resident memory, screen pop open:        $((rss_pop / 1024)) MB
 resident memory, idle (5 s after):       $((rss_idle / 1024)) MB
 tel: hand-over, second process:          $handoff_ms ms
-screenshots: $ART/screen.png $ART/popup.png
+screenshots: $ART/screen.png $ART/popup.png $ART/main.png
 TXT
 cat "$report"
 ok=1

@@ -16,6 +16,10 @@ import (
 // mainTitle is the main window's title.
 const mainTitle = "Deskline"
 
+// keyringTextMax bounds why there is no keyring in the main window: the
+// cause's own message can be long (D-Bus object paths); Settings shows it whole.
+const keyringTextMax = 140
+
 // mainWidth is the main window's width; its height follows its content.
 const mainWidth = 460
 
@@ -70,15 +74,15 @@ func (v *mainView) build() {
 			u.toggleDND(on)
 		}
 	})
-	buttons := container.NewGridWithColumns(2, dial, clip, v.recent, v.calls)
-	extra := []fyne.CanvasObject{v.dnd}
+	buttons := []fyne.CanvasObject{dial, clip, v.recent, v.calls}
 	if u.opts.Demo != nil {
-		extra = append(extra, widget.NewButtonWithIcon("Ring me (demo)", theme.MediaPlayIcon(), u.demoRing))
+		buttons = append(buttons, widget.NewButtonWithIcon("Ring me (demo)", theme.MediaPlayIcon(), u.demoRing))
 	}
-	extra = append(extra, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), u.settings.show),
-		widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), u.quit))
+	buttons = append(buttons, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), u.settings.show))
+	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), u.quit)
 	head := container.NewBorder(nil, nil, v.icon, nil, container.NewVBox(v.status, v.why))
-	v.win.SetContent(container.NewPadded(container.NewVBox(head, widget.NewSeparator(), buttons, container.NewHBox(extra...))))
+	v.win.SetContent(container.NewPadded(container.NewVBox(head, widget.NewSeparator(),
+		container.NewGridWithColumns(2, buttons...), container.NewBorder(nil, nil, v.dnd, quit))))
 	v.win.Resize(fyne.NewSize(mainWidth, 0))
 }
 
@@ -112,7 +116,7 @@ func (v *mainView) explain(s app.State) string {
 	}
 	text := why + ", so Deskline runs in this window. Closing it quits Deskline."
 	if s.Keyring != "" {
-		text += "\nNo keyring: " + s.Keyring + " — the password is asked at each start."
+		text += "\n" + clip(plainText(s.Keyring), keyringTextMax)
 	}
 	return text
 }

@@ -121,8 +121,7 @@ func (v *settingsView) render(s app.State) {
 	case s.Keyring == "":
 		setHint(v.keyring, widget.LowImportance, "Your device token is kept in the system keyring.")
 	default:
-		setHint(v.keyring, widget.WarningImportance,
-			"No system keyring ("+s.Keyring+"): you will be asked for the password at each start.")
+		setHint(v.keyring, widget.WarningImportance, plainText(s.Keyring)) // says what is missing and what it means
 	}
 	setEnabled(v.logoutBtn, c != nil && s.Status == app.StatusConnected)
 }

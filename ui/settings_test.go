@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -73,8 +74,8 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 	if v.logoutBtn.Disabled() {
 		t.Error("Log out is off while connected")
 	}
-	u.Render(app.State{Status: app.StatusLoginRequired, Reason: "logged out", Keyring: "org.freedesktop.secrets was not provided"})
-	if v.status.Text != "Log in needed: logged out" || !strings.Contains(v.keyring.Text, "asked for the password at each start") {
+	u.Render(app.State{Status: app.StatusLoginRequired, Reason: "logged out", Keyring: (&app.NoKeyringError{Err: errors.New("org.freedesktop.secrets was not provided")}).Error()})
+	if v.status.Text != "Log in needed: logged out" || !strings.HasPrefix(v.keyring.Text, "No keyring available (no Secret Service") || !strings.Contains(v.keyring.Text, "password at every start") {
 		t.Errorf("status %q, keyring %q", v.status.Text, v.keyring.Text)
 	}
 }
