@@ -235,7 +235,7 @@ func TestCallWindowNotSetUp(t *testing.T) {
 	if !u.call.visible || !u.call.empty.Visible() {
 		t.Fatal("show() must open the window, saying there are no calls")
 	}
-	if !strings.Contains(u.call.link.Text, "not set up") {
+	if !strings.HasPrefix(u.call.link.Text, "Not set up yet: open Settings") {
 		t.Errorf("link line %q", u.call.link.Text)
 	}
 	u.call.tick() // no rows, no client: nothing to do, nothing to crash

@@ -493,3 +493,25 @@ func TestPopOutageStopsTheCard(t *testing.T) {
 		}
 	}
 }
+
+// The bundled demo address book (real vCards with photos) pops up each
+// demo caller by the number form the exchange presents, with the card's
+// company and photo.
+func TestPopWithDemoBook(t *testing.T) {
+	o := testoffice.Start(t, nil)
+	d := o.Desk(t, "ann", demoBook)
+	u, _ := newTestUI(t, d)
+	for _, caller := range app.DemoCallers {
+		id := o.Ring("201", caller.Number, "")
+		waitRender(t, u, "ringing", ringing(id))
+		c := u.pop.cards[0]
+		if c.name.Text != caller.Name || c.company.Text == "" || c.photo.Resource == nil ||
+			c.photo.Resource.Name() == theme.AccountIcon().Name() {
+			t.Errorf("%s: card shows %q, company %q, photo %v", caller.Number, c.name.Text, c.company.Text, c.photo.Resource)
+		}
+		if err := o.Sim.HangupRemote(context.Background(), pbx.CallID(id)); err != nil {
+			t.Fatal(err)
+		}
+		waitRender(t, u, "cleared", gone(id))
+	}
+}

@@ -414,7 +414,7 @@ func (v *settingsView) reopen(notes []string, then func()) {
 	}
 	go func() {
 		err := v.u.Reopen()
-		fyne.Do(func() { finish(err) })
+		v.u.do(func() { finish(err) })
 	}()
 }
 

@@ -210,7 +210,7 @@ func (u *UI) demoRing() {
 
 // quit ends the session with the server and the app.
 func (u *UI) quit() {
-	u.Stop()
+	u.Close()
 	u.fy.Quit()
 }
 

@@ -129,10 +129,10 @@ func (u *UI) client() *app.Client {
 }
 
 // errNoClient is what actions say before the app is set up.
-var errNoClient = errors.New("Deskline is not set up yet: open Settings and log in")
+var errNoClient = errors.New("not set up yet: open Settings and log in")
 
 // act runs an action off the main goroutine with a timeout and reports
-// its outcome through fyne.Do: done (may be nil) gets the error, nil on
+// its outcome on the main goroutine (u.do): done (may be nil) gets the error, nil on
 // success. The UI never blocks on the network.
 func (u *UI) act(what string, f func(ctx context.Context, c *app.Client) error, done func(error)) {
 	c := u.client()
@@ -159,7 +159,7 @@ func (u *UI) act(what string, f func(ctx context.Context, c *app.Client) error, 
 			u.log.Info("action failed", "action", what, "err", err)
 		}
 		if done != nil {
-			fyne.Do(func() { done(err) })
+			u.do(func() { done(err) })
 		}
 	}()
 }
