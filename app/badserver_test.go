@@ -54,3 +54,48 @@ func TestClientSkipsBadFramesFromServer(t *testing.T) {
 		t.Fatalf("bad frames cost the connection (%d disconnects)", got)
 	}
 }
+
+// A client that stops says goodbye with a normal close (1000), so the
+// server can tell a quit from a lost link.
+func TestClientStopSendsNormalClose(t *testing.T) {
+	up := websocket.Upgrader{Subprotocols: []string{ctiproto.Subprotocol}}
+	closed := make(chan int, 1)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		if _, _, err := conn.ReadMessage(); err != nil { // the hello
+			return
+		}
+		exp := time.Now().Add(time.Hour)
+		welcome, _ := ctiproto.Encode(&ctiproto.Welcome{ID: "hello", User: "ann", Session: "s1", Epoch: "e1",
+			Token: strings.Repeat("t", 43), TokenExpires: &exp, Devices: []ctiproto.Device{{Device: "201"}},
+			Exchange: ctiproto.ExchangeStatus{Available: true}, Limits: ctiproto.Limits{PingSeconds: 30}})
+		conn.WriteMessage(websocket.TextMessage, welcome)
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				code := -1
+				if ce, ok := err.(*websocket.CloseError); ok {
+					code = ce.Code
+				}
+				closed <- code
+				return
+			}
+		}
+	}))
+	defer ts.Close()
+	o := newOffice(t)
+	d := o.desk("ann", func(op *Options) { op.ServerURL = "ws" + strings.TrimPrefix(ts.URL, "http") + ctiproto.Path })
+	d.login()
+	d.stop()
+	select {
+	case code := <-closed:
+		if code != websocket.CloseNormalClosure {
+			t.Fatalf("the server saw close code %d, want %d", code, websocket.CloseNormalClosure)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the server never saw the client go")
+	}
+}

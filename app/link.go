@@ -86,6 +86,11 @@ func (c *Client) connect(ctx context.Context, cred credential) (welcomed bool, e
 	go func() {
 		select {
 		case <-ctx.Done():
+			// The client stops (quit, new settings): say so, and the server
+			// logs a normal close rather than a lost link. WriteControl may
+			// run beside the writer.
+			conn.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.CloseNormalClosure, "client stopped"), time.Now().Add(writeWait))
 			l.close()
 		case <-l.done:
 		}
