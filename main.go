@@ -125,6 +125,7 @@ func run(f flags, log *slog.Logger) error {
 	})
 	quitOnSignal(fy, u)
 	fy.Run()
+	inst.Close() // first: a link handed over now would be lost, not dialled
 	u.Close()
 	return nil
 }

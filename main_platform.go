@@ -30,7 +30,7 @@ func quitOnSignal(fy fyne.App, u *ui.UI) {
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ch
-		u.Close()
+		u.Close() // Fyne quits on these signals too: the UI must let go first
 		fyne.Do(fy.Quit)
 	}()
 }

@@ -16,6 +16,10 @@ import (
 // rights, like the XDG entry here.
 var ErrAutostartUnsupported = errors.New("app: start at login is not supported on " + runtime.GOOS + " yet")
 
+// autostartOS is the system start at login is set up for: runtime.GOOS,
+// but tests try the others.
+var autostartOS = runtime.GOOS
+
 // autostartFileName is our entry in the XDG autostart folder.
 const autostartFileName = "deskline.desktop"
 
@@ -26,9 +30,14 @@ const autostartFileName = "deskline.desktop"
 // and LXQt all read it. execPath must be absolute; "" means this program
 // ($APPIMAGE when running as an AppImage, whose own executable lives in a
 // mount that is gone after logout). args follow it on the Exec line.
-// Disabling when no entry exists is not an error.
+// Disabling when no entry exists is not an error, nor is it where start
+// at login is not supported (there is nothing to remove); enabling there
+// is ErrAutostartUnsupported.
 func SetAutostart(enabled bool, execPath string, args ...string) error {
 	path, err := autostartPath()
+	if errors.Is(err, ErrAutostartUnsupported) && !enabled {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -65,12 +74,20 @@ func AutostartEnabled() bool {
 	return !autostartDisabledIn(string(data))
 }
 
+// AutostartSupported reports whether SetAutostart can start Deskline at
+// login on this system (through XDG autostart).
+func AutostartSupported() bool {
+	switch autostartOS {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly", "illumos", "solaris":
+		return true
+	}
+	return false
+}
+
 // autostartPath is where our entry lives; ErrAutostartUnsupported on
 // systems without XDG autostart.
 func autostartPath() (string, error) {
-	switch runtime.GOOS {
-	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly", "illumos", "solaris":
-	default:
+	if !AutostartSupported() {
 		return "", ErrAutostartUnsupported
 	}
 	// The XDG Base Directory spec says to ignore a relative

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -187,4 +188,33 @@ func desktopExecForTest(t *testing.T, entry string) []string {
 		words = append(words, cur.String())
 	}
 	return words
+}
+
+// Where start at login is not supported, turning it off (what a Save with
+// the box unticked does) is no error, turning it on says why not, and
+// nothing reads as enabled.
+func TestAutostartUnsupported(t *testing.T) {
+	autostartTestHome(t)
+	if !AutostartSupported() {
+		t.Fatal("not supported on Linux")
+	}
+	if err := SetAutostart(true, "/usr/bin/deskline"); err != nil {
+		t.Fatal(err)
+	}
+	defer func(was string) { autostartOS = was }(autostartOS)
+	for _, goos := range []string{"windows", "darwin"} {
+		autostartOS = goos
+		if AutostartSupported() {
+			t.Errorf("%s: supported", goos)
+		}
+		if AutostartEnabled() {
+			t.Errorf("%s: enabled", goos)
+		}
+		if err := SetAutostart(false, ""); err != nil {
+			t.Errorf("%s: turning it off: %v", goos, err)
+		}
+		if err := SetAutostart(true, "/usr/bin/deskline"); !errors.Is(err, ErrAutostartUnsupported) {
+			t.Errorf("%s: turning it on: %v, want ErrAutostartUnsupported", goos, err)
+		}
+	}
 }

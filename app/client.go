@@ -28,6 +28,11 @@ type Options struct {
 	// Tokens keeps the device token. Default: the OS keyring; where there
 	// is none, tokens live for this run only and State.Keyring says why.
 	Tokens TokenStore
+	// Memory keeps the token when the keyring cannot, for this run only.
+	// Default: the client's own. A desk rebuilt after new settings passes
+	// the process's (see OpenDesk), so saving a setting does not cost the
+	// user another login.
+	Memory *MemoryStore
 	// Numbers normalises every number the user dials or sees (required).
 	Numbers *contacts.Normalizer
 	// Directory matches callers to contacts (optional).
@@ -125,8 +130,11 @@ func New(opts Options) (*Client, error) {
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = 30 * time.Second
 	}
+	if opts.Memory == nil {
+		opts.Memory = NewMemoryStore()
+	}
 	c := &Client{
-		opts: opts, log: opts.Log, tokens: opts.Tokens, memory: NewMemoryStore(),
+		opts: opts, log: opts.Log, tokens: opts.Tokens, memory: opts.Memory,
 		wake:    make(chan struct{}, 1),
 		cs:      ctiproto.NewCallState(nil, nil),
 		subs:    make(map[chan State]struct{}),

@@ -28,16 +28,43 @@ type Desk struct {
 	// found later.
 	Warnings []string
 
-	mu          sync.Mutex
-	runWarnings []string // found by Run, read by the UI: under mu
+	// bookWarnings are the Warnings that came from loading the address
+	// books: a reload of the books supersedes them.
+	bookWarnings []string
+
+	mu sync.Mutex
+	// runWarnings are found by Run and read by the UI: the last reload's
+	// warnings (each reload replaces the previous one's). Under mu, like
+	// reloaded and watchProblem.
+	runWarnings  []string
+	reloaded     bool   // the books were loaded again: bookWarnings are stale
+	watchProblem string // why the books are not watched for changes
 }
 
-// Problems lists the warnings of OpenDesk and those Run found since.
-// Safe from any goroutine.
+// Problems lists the warnings of OpenDesk and those Run found since. Once
+// the books were reloaded, their warnings are the reload's, not those of
+// the first load. Safe from any goroutine.
 func (d *Desk) Problems() []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return append(append([]string(nil), d.Warnings...), d.runWarnings...)
+	out := make([]string, 0, len(d.Warnings)+len(d.runWarnings))
+	stale := map[string]int{}
+	if d.reloaded {
+		for _, w := range d.bookWarnings {
+			stale[w]++
+		}
+	}
+	for _, w := range d.Warnings {
+		if stale[w] > 0 {
+			stale[w]--
+			continue
+		}
+		out = append(out, w)
+	}
+	if d.watchProblem != "" {
+		out = append(out, d.watchProblem)
+	}
+	return append(out, d.runWarnings...)
 }
 
 // OpenDesk reads the settings in dir (ConfigDir() when dir is "") and
@@ -63,8 +90,9 @@ func OpenDesk(dir string, tokens TokenStore, log *slog.Logger) (*Desk, error) {
 	}
 	d.Books = contacts.NewDirectory(d.Numbers)
 	for _, w := range d.Books.Load(s.AddressBooks...) {
-		d.Warnings = append(d.Warnings, w.String())
+		d.bookWarnings = append(d.bookWarnings, w.String())
 	}
+	d.Warnings = append(d.Warnings, d.bookWarnings...)
 	j, warn, err := OpenJournal(filepath.Join(dir, JournalFileName), DefaultJournalLimit)
 	if err != nil {
 		return nil, err
@@ -83,17 +111,32 @@ func OpenDesk(dir string, tokens TokenStore, log *slog.Logger) (*Desk, error) {
 }
 
 // Run keeps the books fresh and the client connected until ctx ends.
+// Problems then names the cards that broke while it ran.
 func (d *Desk) Run(ctx context.Context) error {
-	if err := d.Books.Watch(ctx, contacts.DefaultDebounce, nil); err != nil {
-		d.mu.Lock()
-		d.runWarnings = append(d.runWarnings, "address books are not watched for changes: "+err.Error())
-		d.mu.Unlock()
+	err := d.Books.Watch(ctx, contacts.DefaultDebounce, d.booksReloaded)
+	d.mu.Lock()
+	d.watchProblem = ""
+	if err != nil {
+		d.watchProblem = "address books are not watched for changes: " + err.Error()
 	}
+	d.mu.Unlock()
 	if d.Client == nil {
 		<-ctx.Done()
 		return ctx.Err()
 	}
 	return d.Client.Run(ctx)
+}
+
+// booksReloaded records a reload's warnings in place of the last ones.
+// It runs on the books' watching goroutine.
+func (d *Desk) booksReloaded(warns []contacts.Warning) {
+	lines := make([]string, len(warns))
+	for i, w := range warns {
+		lines[i] = w.String()
+	}
+	d.mu.Lock()
+	d.runWarnings, d.reloaded = lines, true
+	d.mu.Unlock()
 }
 
 // Close writes what the journal still holds.

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/deskline/deskline/contacts"
 )
 
 // From a settings file to a screen pop: the desk loads the books named in
@@ -72,5 +75,92 @@ func await(t *testing.T, states <-chan State, what string, ok func(State) bool) 
 		case <-timeout:
 			t.Fatalf("no %s", what)
 		}
+	}
+}
+
+// A card that breaks while the desk runs shows in Problems after the
+// reload, replacing what the last reload found; once it is fixed, the
+// warning goes, also the one the desk opened with.
+func TestDeskRunReportsBooksReloaded(t *testing.T) {
+	dir, books := t.TempDir(), t.TempDir()
+	good := "BEGIN:VCARD\nVERSION:3.0\nFN:Jane Doe\nTEL;TYPE=work:+49 30 1234567\nEND:VCARD\n"
+	broken := "BEGIN:VCARD\nVERSION:3.0\nFN:Half\n" // cut short
+	write := func(name, data string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(books, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("good.vcf", good)
+	write("old.vcf", broken) // broken before the desk opens: one of its Warnings
+	s := DefaultSettings()
+	s.HomeRegion, s.AddressBooks = "DE", []string{books}
+	if err := SaveSettings(filepath.Join(dir, SettingsFileName), s); err != nil {
+		t.Fatal(err)
+	}
+	d, err := OpenDesk(dir, NewMemoryStore(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	oldWarning := filepath.Join(books, "old.vcf") + ": card 1 (Half)"
+	if p := d.Problems(); len(p) != 1 || !strings.Contains(p[0], oldWarning) {
+		t.Fatalf("problems after opening: %q", p)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+
+	waitProblems := func(what string, ok func([]string) bool) []string {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			p := d.Problems()
+			if ok(p) {
+				return p
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s: problems %q", what, p)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	names := func(p []string, part string) int {
+		n := 0
+		for _, w := range p {
+			if strings.Contains(w, part) {
+				n++
+			}
+		}
+		return n
+	}
+	// Run watches from a moment after it started: a file written before
+	// that is not seen, so it is written again now and then until a
+	// reload sees it.
+	newWarning := filepath.Join(books, "new.vcf") + ": card 1 (Half)"
+	write("new.vcf", broken)
+	lastWrite := time.Now()
+	p := waitProblems("warning about new.vcf", func(p []string) bool {
+		if names(p, newWarning) > 0 {
+			return true
+		}
+		if time.Since(lastWrite) > 2*contacts.DefaultDebounce {
+			write("new.vcf", broken)
+			lastWrite = time.Now()
+		}
+		return false
+	})
+	if names(p, oldWarning) != 1 || len(p) != 2 {
+		t.Fatalf("after the reload: %q; want old.vcf and new.vcf once each", p)
+	}
+
+	// Fixing both: the reload's warnings replace the last ones and the
+	// desk's opening warning is stale.
+	write("old.vcf", good)
+	write("new.vcf", good)
+	waitProblems("empty list after the fix", func(p []string) bool { return len(p) == 0 })
+	if d.Books.Len() != 3 {
+		t.Errorf("%d contacts after the fix, want 3", d.Books.Len())
 	}
 }

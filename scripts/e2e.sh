@@ -63,6 +63,27 @@ wait_for() {
   done
 }
 ms() { grep -E "$1" "$trace" | head -n1 | cut -d' ' -f1; }
+# mapped NAME: the window is on screen (xwininfo also finds hidden ones).
+mapped() { timeout 10 xwininfo -name "$1" 2>/dev/null | grep -q 'IsViewable'; }
+# wait_mapped SECONDS NAME yes|no
+wait_mapped() {
+  local end=$((SECONDS + $1))
+  while :; do
+    if mapped "$2"; then [ "$3" = yes ] && return 0; else [ "$3" = no ] && return 0; fi
+    [ $SECONDS -lt $end ] || return 1
+    sleep 0.2
+  done
+}
+# keeps_focus WHAT: the keyboard stays with the program the user types in
+# for 1.5 s (the window manager handles a map a moment after it).
+keeps_focus() {
+  local focus
+  for _ in $(seq 15); do
+    focus=$(timeout 5 xdotool getwindowfocus getwindowname 2>/dev/null || true)
+    [ "$focus" = typing ] || fail "$1 took the keyboard: focus is on '$focus', want the program the user types in"
+    sleep 0.1
+  done
+}
 
 openbox >"$tmp/openbox.log" 2>&1 &
 pids+=($!)
@@ -82,15 +103,14 @@ pids+=($app)
 wait_for 60 ' status ' "$trace" || fail "the app showed no status within 60 s"
 wait_for 60 ' status connected' "$trace" || fail "the app did not connect within 60 s"
 step "app shown after $(ms ' status ') ms, connected after $(ms ' status connected') ms"
-timeout 10 xwininfo -name "Deskline" >/dev/null 2>&1 || fail "no main window (this desktop has no tray host, so it must show one)"
+wait_mapped 10 "Deskline" yes || fail "no main window on screen (this desktop has no tray host, so it must show one)"
 # The user goes back to typing in another program before the call comes.
 timeout 10 xdotool search --name '^typing$' windowactivate --sync >/dev/null 2>&1 || fail "cannot focus the other program's window"
 
 wait_for 30 ' popup .*Miriam Okafor' "$trace" || fail "no screen pop with the demo caller's name within 30 s"
-timeout 10 xwininfo -name "Deskline: incoming call" >/dev/null 2>&1 || fail "no window 'Deskline: incoming call'"
+wait_mapped 10 "Deskline: incoming call" yes || fail "no window 'Deskline: incoming call' on screen"
 step "screen pop: $(grep ' popup ' "$trace" | head -n1 | cut -d' ' -f3-)"
-focus=$(timeout 5 xdotool getwindowfocus getwindowname 2>/dev/null || true)
-[ "$focus" = typing ] || fail "the screen pop took the keyboard: focus is on '$focus', want the program the user types in"
+keeps_focus "the screen pop"
 step "keyboard focus stayed with the other program"
 sleep 1 # let the window draw before the picture
 timeout 20 import -window root "$ART/screen.png" || fail "screenshot of the screen"
@@ -100,9 +120,16 @@ rss_pop=$(ps -o rss= -p "$app" | tr -d ' ')
 
 call=$(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | head -n1 | cut -d'"' -f4)
 [ -n "$call" ] || fail "the exchange lists no call"
+# Answered on the handset: the call window opens by itself, quietly too.
+bin/deskline-server sim answer "$call" 201 >/dev/null
+wait_mapped 10 "Deskline: calls" yes || fail "the call window did not open when the call was answered"
+keeps_focus "the call window"
+step "answered on the handset: the call window opened without taking the keyboard"
 bin/deskline-server sim hangup "$call" >/dev/null
 wait_for 15 ' popup closed' "$trace" || fail "the screen pop did not close when the caller hung up"
-step "screen pop closed after the caller hung up"
+wait_mapped 10 "Deskline: incoming call" no || fail "the screen pop window is still on screen after the call ended"
+wait_mapped 10 "Deskline: calls" no || fail "the call window is still on screen after the last call ended"
+step "the caller hung up: screen pop and call window closed"
 
 sleep 5
 rss_idle=$(ps -o rss= -p "$app" | tr -d ' ')
@@ -124,6 +151,8 @@ kill -TERM "$app"
 for _ in $(seq 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.2; done
 kill -0 "$app" 2>/dev/null && fail "the app did not quit on SIGTERM within 10 s"
 wait "$app" || fail "the app exited with status $?"
+grep -q 'session ended.*user=demo.*close=1000' "$tmp/server.log" || fail "the app quit without closing its link normally (no close 1000 in the server log)"
+step "SIGTERM: the app said goodbye to the server (close 1000) and exited"
 
 cat >"$report" <<TXT
 tray app end-to-end ($(date -u +%FT%TZ), $(nproc) cores, Xvfb + Mesa software GL)

@@ -39,6 +39,7 @@ type callView struct {
 
 	w       fyne.Window
 	visible bool // the test driver's windows do not tell
+	quieted bool // the window was handed to Options.QuietWindow
 	// states is each listed call's state at the last render, to see calls
 	// start and get connected even while the window is hidden.
 	states map[string]string

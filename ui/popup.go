@@ -44,6 +44,7 @@ type popView struct {
 
 	w       fyne.Window // created with the first card
 	visible bool        // the test driver's windows do not tell
+	quieted bool        // the window was handed to Options.QuietWindow
 	cards   []*popCard  // newest first
 	// seen holds the calls that have popped (or were notified) while they
 	// are in the user's calls: a dismissed card does not come back, a call
@@ -74,6 +75,7 @@ func (v *popView) popSettings() app.PopupSettings {
 // nothing ringing and no card open it only forgets ended calls.
 func (v *popView) render(s app.State) {
 	v.state = s
+	v.primeQuiet() // the settings may have changed
 	ringing := s.Ringing()
 	if len(ringing) == 0 && len(v.cards) == 0 && len(v.seen) == 0 {
 		return
@@ -94,9 +96,16 @@ func (v *popView) render(s app.State) {
 			added = true
 		}
 	}
+	wasVisible := v.visible
 	v.update(set, added)
-	if added && v.visible && set.TakeFocus {
+	switch {
+	case added && v.visible && set.TakeFocus:
 		v.w.RequestFocus()
+	case added && wasVisible:
+		// A new call while the window is open, perhaps buried under other
+		// windows: show it again, on top (quiet: without the keyboard).
+		v.w.Hide()
+		v.w.Show()
 	}
 }
 

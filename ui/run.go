@@ -29,6 +29,7 @@ type runState struct {
 // state it publishes. Call it on the main goroutine, inside fy.Run.
 func (u *UI) Start() {
 	u.pop.primeQuiet()
+	u.call.primeQuiet()
 	u.tray.install() // also without a host: one may appear later (panel started after us)
 	if !u.opts.TrayHost {
 		u.main.show()
@@ -51,23 +52,32 @@ func moreWarnings(n int) string {
 }
 
 // Stop ends the desk's background work: the client closes its link and
-// the state forwarding stops. Safe from any goroutine.
+// the state forwarding stops. Every caller waits until it has. Safe from
+// any goroutine.
 func (u *UI) Stop() {
 	u.run.gen.Add(1) // whatever is still on its way is stale now
 	u.mu.Lock()
 	cancel, done := u.cancel, u.done
-	u.cancel, u.done = nil, nil
 	u.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
+	if cancel == nil {
+		return
 	}
+	cancel()
+	<-done
+	u.mu.Lock()
+	if u.done == done {
+		u.cancel, u.done = nil, nil
+	}
+	u.mu.Unlock()
 }
 
 // Close is Stop for good, at quit: nothing of the UI's background work
-// touches a widget afterwards.
+// touches a widget afterwards, and a Reopen under way finishes first (it
+// would start a desk nobody stops).
 func (u *UI) Close() {
 	u.run.closed.Store(true)
+	u.run.reopenMu.Lock()
+	defer u.run.reopenMu.Unlock()
 	u.Stop()
 }
 
@@ -134,8 +144,15 @@ func (u *UI) Reopen() error {
 	}
 	u.run.reopenMu.Lock()
 	defer u.run.reopenMu.Unlock()
+	if u.run.closed.Load() {
+		return nil // quitting
+	}
 	old := u.Desk()
 	u.Stop()
+	// Say so at once: until the new client reports, the old state (say,
+	// "connected") would be a lie, and a link would be dialled on a
+	// stopped client instead of waiting.
+	u.do(func() { u.Render(app.State{Status: app.StatusConnecting, Reason: "applying the new settings"}) })
 	d, err := u.opts.Reopen()
 	if err != nil {
 		u.runDesk(old)

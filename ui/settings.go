@@ -61,6 +61,8 @@ type settingsView struct {
 	region, digits, crm            *widget.Entry
 	popEnabled, popFocus           *widget.Check
 	popNotify, popClose, autostart *widget.Check
+	autostartWhy                   *widget.Label // why the box is off (demo, unsupported)
+	autostartShown                 bool          // what the box showed when filled: the entry then
 	books                          []string
 	bookBox                        *fyne.Container
 	bookPath                       *widget.Entry // a path to add
@@ -245,7 +247,51 @@ func (v *settingsView) callsCard() fyne.CanvasObject {
 
 func (v *settingsView) desktopCard() fyne.CanvasObject {
 	v.autostart = widget.NewCheck("Start Deskline when I log in to this computer", nil)
-	return widget.NewCard("This computer", "", v.autostart)
+	v.autostartWhy = widget.NewLabel("")
+	v.autostartWhy.Truncation = fyne.TextTruncateEllipsis
+	v.autostartWhy.Hide()
+	return widget.NewCard("This computer", "", container.NewVBox(v.autostart, v.autostartWhy))
+}
+
+// autostartSupported is app.AutostartSupported; tests try a system
+// without it.
+var autostartSupported = app.AutostartSupported
+
+// autostartBlocker says why the start-at-login box cannot be used here,
+// "" when it can.
+func (v *settingsView) autostartBlocker() string {
+	switch {
+	case v.u.opts.Demo != nil:
+		return "The demo leaves how this computer starts as it is."
+	case !autostartSupported():
+		return "Deskline cannot start itself at login on this system yet."
+	}
+	return ""
+}
+
+// fillAutostart shows what is in effect: the desktop's own settings may
+// have removed or switched off the entry since settings.json was saved.
+func (v *settingsView) fillAutostart() {
+	why := v.autostartBlocker()
+	v.autostartShown = autostartSupported() && app.AutostartEnabled()
+	v.autostart.SetChecked(v.autostartShown)
+	setEnabled(v.autostart, why == "")
+	setHint(v.autostartWhy, widget.LowImportance, why)
+}
+
+// applyAutostart creates or removes the autostart entry when the user
+// changed the box and it differs from the entry now. It returns a note
+// for the user when that failed.
+func (v *settingsView) applyAutostart(want bool) string {
+	if v.autostart.Disabled() || want == v.autostartShown || want == app.AutostartEnabled() {
+		v.autostartShown = want
+		return ""
+	}
+	if err := app.SetAutostart(want, v.u.opts.ExecPath); err != nil {
+		return "Start at login could not be set: " + userText(err)
+	}
+	v.autostartShown = want
+	return ""
 }
 
 // current is what the fields start from: the desk's settings, or the
@@ -274,7 +320,7 @@ func (v *settingsView) fill(s app.Settings) {
 	v.syncPopup()
 	v.crm.SetText(s.CRMURL)
 	v.checkCRM()
-	v.autostart.SetChecked(s.StartAtLogin)
+	v.fillAutostart()
 	v.sayAccount(widget.MediumImportance, "")
 	v.showProblems(nil)
 	v.say(widget.MediumImportance, "")
@@ -298,7 +344,9 @@ func (v *settingsView) collect(base app.Settings) (s app.Settings, errs []error)
 	s.Popup = app.PopupSettings{Enabled: v.popEnabled.Checked, TakeFocus: v.popFocus.Checked,
 		Notify: v.popNotify.Checked, CloseAfterAnswer: v.popClose.Checked}
 	s.CRMURL = strings.TrimSpace(v.crm.Text)
-	s.StartAtLogin = v.autostart.Checked
+	if !v.autostart.Disabled() {
+		s.StartAtLogin = v.autostart.Checked // else the wish in the file stays
+	}
 	return s, errs
 }
 
@@ -367,10 +415,8 @@ func (v *settingsView) save(then func()) {
 		return
 	}
 	notes := []string{"Saved."}
-	if v.u.opts.ExecPath != "" {
-		if err := app.SetAutostart(s.StartAtLogin, v.u.opts.ExecPath); err != nil {
-			notes = append(notes, "Start at login could not be set: "+userText(err))
-		}
+	if note := v.applyAutostart(v.autostart.Checked); note != "" {
+		notes = append(notes, note)
 	}
 	switch {
 	case d != nil && !settingsNeedReopen(d.Settings, s):
