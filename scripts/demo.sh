@@ -42,4 +42,6 @@ TXT
 fi
 
 echo "demo: starting the tray app as the demo user (settings in $DESKLINE_CONFIG_DIR)"
+echo "demo: dial a link from a second terminal with"
+echo "  DESKLINE_CONFIG_DIR=$DESKLINE_CONFIG_DIR $BIN/deskline tel:+4930901820"
 "$BIN/deskline" -demo -server "ws://$ADDR/v1/ws"
