@@ -85,8 +85,7 @@ func run(f flags, log *slog.Logger) error {
 	fy := fyneapp.NewWithID("io.deskline.tray")
 	fy.SetIcon(fyne.NewStaticResource("deskline.png", assets.Icon(assets.IconApp)))
 	tray, noTray := app.TrayHost()
-	exe, _ := os.Executable()
-	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, Demo: demo, ExecPath: exe,
+	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, Demo: demo,
 		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow,
 		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", app.NewKeyringStore(), log) }}
 	if f.trace != "" {

@@ -67,6 +67,11 @@ func (d *Desk) Problems() []string {
 	return append(out, d.runWarnings...)
 }
 
+// runMemory keeps device tokens where the keyring cannot, for this
+// process: a desk reopened after new settings finds the token the last
+// one earned, and the user is not asked for the password again.
+var runMemory = NewMemoryStore()
+
 // OpenDesk reads the settings in dir (ConfigDir() when dir is "") and
 // builds the desk. Only what makes the app unusable is an error.
 func OpenDesk(dir string, tokens TokenStore, log *slog.Logger) (*Desk, error) {
@@ -101,7 +106,7 @@ func OpenDesk(dir string, tokens TokenStore, log *slog.Logger) (*Desk, error) {
 	if s.ServerURL == "" || s.User == "" {
 		return d, nil
 	}
-	d.Client, err = New(Options{ServerURL: s.ServerURL, User: s.User, CAFile: s.CAFile, Tokens: tokens,
+	d.Client, err = New(Options{ServerURL: s.ServerURL, User: s.User, CAFile: s.CAFile, Tokens: tokens, Memory: runMemory,
 		Numbers: d.Numbers, Directory: d.Books, Journal: j, ClientName: "Deskline tray", Log: log})
 	if err != nil {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("cannot connect with these settings: %v", err))

@@ -164,3 +164,37 @@ func TestDeskRunReportsBooksReloaded(t *testing.T) {
 		t.Errorf("%d contacts after the fix, want 3", d.Books.Len())
 	}
 }
+
+// Without a keyring, a desk reopened after new settings (same server and
+// user) connects with the token the last desk earned: saving a setting
+// does not cost the user another password.
+func TestReopenedDeskKeepsTokenWithoutKeyring(t *testing.T) {
+	o := newOffice(t)
+	dir := t.TempDir()
+	s := DefaultSettings()
+	s.ServerURL, s.User, s.HomeRegion = o.url(), "ann", "DE"
+	if err := SaveSettings(filepath.Join(dir, SettingsFileName), s); err != nil {
+		t.Fatal(err)
+	}
+	run := func() (*Desk, func()) {
+		d, err := OpenDesk(dir, brokenKeyring{}, nil)
+		if err != nil || d.Client == nil {
+			t.Fatalf("desk %+v, %v", d, err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		return d, func() { cancel(); <-done; d.Close() }
+	}
+	first, stop := run()
+	lctx, lcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer lcancel()
+	if err := first.Client.Login(lctx, "secret"); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	second, stop2 := run()
+	defer stop2()
+	states, _ := second.Client.Subscribe()
+	await(t, states, "connected without a password", func(s State) bool { return s.Status == StatusConnected })
+}

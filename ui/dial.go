@@ -218,19 +218,33 @@ func (v *dialView) update(s app.State) {
 	c := v.u.client()
 	switch {
 	case text == "":
-		v.preview.SetText("Type a name, a company or a number.")
+		v.setPreview("Type a name, a company or a number.")
 	case c == nil:
-		v.preview.SetText("")
+		v.setPreview("")
 	default:
 		t, err := dialPrepare(c, row, text)
 		if err != nil {
-			v.preview.SetText(userText(err))
+			v.setPreview(userText(err))
 			break
 		}
 		v.target = &t
-		v.preview.SetText(t.Prompt())
+		v.setPreview(t.Prompt())
 	}
 	v.updateButton(s)
+}
+
+// setPreview shows what Dial would do. The line wraps: when it needs
+// another number of lines than before, the window lays itself out again,
+// so that the preview neither runs into the buttons nor leaves a gap.
+func (v *dialView) setPreview(text string) {
+	if v.preview.Text == text {
+		return
+	}
+	h := v.preview.MinSize().Height
+	v.preview.SetText(text)
+	if v.preview.MinSize().Height != h {
+		relayoutWindow(v.w)
+	}
 }
 
 // dialPrepare is PrepareDial for a row, keeping the row's contact: two

@@ -270,3 +270,42 @@ func TestDialMouseTapSelectsDoubleTapDials(t *testing.T) {
 		t.Error("the window stayed open after dialling")
 	}
 }
+
+// The preview wraps: when it needs another number of lines, the window
+// lays itself out again, so the preview is as tall as its text and the
+// buttons stay below it, without a gap when it shrinks back.
+func TestDialPreviewWrapKeepsTheButtonsClear(t *testing.T) {
+	_, _, u := dialOffice(t)
+	v := u.dial
+	v.show("")
+	var buttons *fyne.Container
+	dialWalk(v.w.Content(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*fyne.Container); ok && slices.Contains(c.Objects, fyne.CanvasObject(v.dialBtn)) {
+			buttons = c
+		}
+	})
+	if buttons == nil {
+		t.Fatal("no button row")
+	}
+	check := func(what string, lines int) {
+		t.Helper()
+		p := v.preview
+		if p.Size().Height != p.MinSize().Height {
+			t.Errorf("%s: preview %v high, its text needs %v", what, p.Size().Height, p.MinSize().Height)
+		}
+		if bottom := p.Position().Y + p.Size().Height; bottom > buttons.Position().Y {
+			t.Errorf("%s: the preview ends at %v, the buttons start at %v", what, bottom, buttons.Position().Y)
+		}
+		oneLine := widget.NewLabel("x").MinSize().Height
+		if got := p.MinSize().Height; (lines == 1) != (got == oneLine) {
+			t.Errorf("%s: preview %v high for %d line(s) (one line: %v): %q", what, got, lines, oneLine, p.Text)
+		}
+	}
+	test.Type(v.entry, "030 1234567")
+	check("a typed number", 1)
+	v.entry.SetText("len")
+	dialPress(v, fyne.KeyDown) // Lena's mobile: two lines
+	check("Lena's mobile", 2)
+	v.entry.SetText("030 1234567")
+	check("back to the typed number", 1)
+}

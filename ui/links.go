@@ -68,6 +68,7 @@ func (u *UI) flushLinks(s app.State) {
 	if len(u.links) == 0 || s.Status != app.StatusConnected {
 		return
 	}
+	u.expireLinks() // the patience timer does not run while the computer sleeps
 	links := u.links
 	u.links = nil
 	for _, l := range links {

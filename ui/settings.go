@@ -262,7 +262,7 @@ var autostartSupported = app.AutostartSupported
 func (v *settingsView) autostartBlocker() string {
 	switch {
 	case v.u.opts.Demo != nil:
-		return "The demo leaves how this computer starts as it is."
+		return "The demo does not change whether Deskline starts at login."
 	case !autostartSupported():
 		return "Deskline cannot start itself at login on this system yet."
 	}

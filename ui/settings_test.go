@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
@@ -50,6 +52,7 @@ func settingsFile(t *testing.T, d *app.Desk) []byte {
 }
 
 func TestSettingsShowTheDesksSettings(t *testing.T) {
+	autostartHome(t)
 	o := testoffice.Start(t, nil)
 	book, _ := filepath.Abs(dialBook)
 	d := o.Desk(t, "ann", book)
@@ -275,6 +278,7 @@ func TestSettingsLoginSavesNewServerFirst(t *testing.T) {
 
 // TestSettingsMaster pins the form's look over a made-up state.
 func TestSettingsMaster(t *testing.T) {
+	autostartHome(t)
 	o := testoffice.Start(t, nil)
 	d := settingsDesk(t, o, "ann")
 	d.Settings.ServerURL = "wss://cti.example.com/v1/ws" // the file stays valid; only the form shows this
@@ -379,7 +383,12 @@ func TestSettingsShowWarnings(t *testing.T) {
 }
 
 // A Save that rebuilds the desk blocks a second Save or a Log in until it
-// is done, and then shows the new desk's warnings.
+// is done, and then shows the new desk's warnings. The first Save runs
+// on its own goroutine and waits inside Reopen; meanwhile the test tries
+// again through every way in (the Save button, Enter in the password
+// field, save and login themselves): each must return at once, without
+// writing settings.json or reopening again. A second reopen would wait
+// for the first one's lock, so the tries run with a time limit.
 func TestSettingsReopenBlocksASecondOne(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := o.Desk(t, "ann")
@@ -390,24 +399,67 @@ func TestSettingsReopenBlocksASecondOne(t *testing.T) {
 	if v.warnings.Visible() {
 		t.Fatalf("warnings shown for a desk without any: %q", v.warnings.Text)
 	}
-	reopened := 0
+	var reopened atomic.Int32
+	entered, release := make(chan struct{}), make(chan struct{})
 	u.opts.Reopen = func() (*app.Desk, error) {
-		reopened++
-		if !v.reopening || !v.saveBtn.Disabled() || !v.loginBtn.Disabled() {
-			t.Errorf("while reopening: flag %v, Save enabled %v, Log in enabled %v",
-				v.reopening, !v.saveBtn.Disabled(), !v.loginBtn.Disabled())
-		}
-		v.login(false) // Enter in the password field: not even "Type your password first"
-		if v.account.Visible() {
-			t.Errorf("Log in worked while reopening: %q", v.account.Text)
+		if reopened.Add(1) == 1 {
+			close(entered)
+			<-release
 		}
 		return app.OpenDesk(d.Dir, app.NewMemoryStore(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}
 	book := brokenBook(t)
 	v.addBook(book)
-	test.Tap(v.saveBtn)
-	if reopened != 1 {
-		t.Fatalf("reopened %d times, want 1 (result %q)", reopened, v.result.Text)
+	first := make(chan struct{})
+	go func() { defer close(first); test.Tap(v.saveBtn) }()
+	select {
+	case <-entered:
+	case <-first:
+		t.Fatalf("Save did not reopen (result %q)", v.result.Text)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Save did not reach Reopen")
+	}
+
+	// The first Save waits in Reopen: the window says so.
+	if !v.reopening || !v.saveBtn.Disabled() || !v.loginBtn.Disabled() {
+		t.Errorf("while reopening: flag %v, Save enabled %v, Log in enabled %v",
+			v.reopening, !v.saveBtn.Disabled(), !v.loginBtn.Disabled())
+	}
+	written := settingsFile(t, d)
+	result := v.result.Text
+	second := make(chan struct{})
+	go func() {
+		defer close(second)
+		v.region.SetText("CH")       // a change that needs a new desk too
+		v.user.SetText("bob")        // and one a login saves first
+		v.password.SetText("secret") // so Log in does not stop at "Type your password first"
+		test.Tap(v.saveBtn)
+		v.save(nil)
+		v.password.OnSubmitted(v.password.Text) // Enter in the password field
+		v.login(false)
+		v.login(true)
+	}()
+	select {
+	case <-second:
+	case <-time.After(5 * time.Second):
+		t.Error("a second Save or Log in did not return while the first Save reopened")
+	}
+	if n := reopened.Load(); n != 1 {
+		t.Errorf("reopened %d times while the first reopen ran, want 1", n)
+	}
+	if !bytes.Equal(settingsFile(t, d), written) {
+		t.Error("a Save during a reopen wrote settings.json")
+	}
+	if v.result.Text != result || v.account.Visible() || v.loggingIn {
+		t.Errorf("a Save or Log in during a reopen went on: result %q, account %q, logging in %v",
+			v.result.Text, v.account.Text, v.loggingIn)
+	}
+	close(release)
+	<-first
+	<-second
+
+	if n := reopened.Load(); n != 1 {
+		t.Fatalf("reopened %d times, want 1 (result %q)", n, v.result.Text)
 	}
 	if v.reopening || v.saveBtn.Disabled() || v.loginBtn.Disabled() {
 		t.Errorf("after the reopen: flag %v, Save enabled %v, Log in enabled %v",
@@ -416,19 +468,180 @@ func TestSettingsReopenBlocksASecondOne(t *testing.T) {
 	if !strings.HasPrefix(v.result.Text, "Saved.") || u.Desk() == d {
 		t.Fatalf("result %q; new desk %v", v.result.Text, u.Desk() != d)
 	}
+	if s := u.Desk().Settings; s.HomeRegion != "DE" || s.User != "ann" || !slices.Equal(s.AddressBooks, []string{book}) {
+		t.Errorf("the new desk has %s/%s/%q, want the first Save's DE/ann/[%s]", s.HomeRegion, s.User, s.AddressBooks, book)
+	}
 	if !v.warnings.Visible() || !strings.Contains(v.warnings.Text, book+": card 1 (Nobody)") {
 		t.Errorf("the new desk's warnings are not shown: %q (visible %v)", v.warnings.Text, v.warnings.Visible())
 	}
+}
 
-	// A Save while a reopen runs (a click that got through, Enter) does
-	// nothing: a second reopen would wait for the first one's lock, on the
-	// main goroutine.
-	before := settingsFile(t, u.Desk())
-	v.reopening = true
-	v.region.SetText("CH")
-	v.save(nil)
-	v.reopening = false
-	if !bytes.Equal(settingsFile(t, u.Desk()), before) || reopened != 1 {
-		t.Errorf("a Save during a reopen went through (reopened %d times)", reopened)
+// autostartHome points XDG_CONFIG_HOME at a temporary folder, so that a
+// test never reads or writes the real start-at-login entry, and returns
+// where the entry would be.
+func autostartHome(t *testing.T) string {
+	t.Helper()
+	if !app.AutostartSupported() {
+		t.Skip("no start at login on this system")
+	}
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	return filepath.Join(dir, "autostart", "deskline.desktop")
+}
+
+// startAtLoginInFile reads start_at_login from the desk's settings.json.
+func startAtLoginInFile(t *testing.T, d *app.Desk) bool {
+	t.Helper()
+	s, _, err := app.LoadSettings(filepath.Join(d.Dir, app.SettingsFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.StartAtLogin
+}
+
+// The box shows the entry on disk, not settings.json: an entry removed
+// in the desktop's own settings shows as off, one made there as on.
+func TestSettingsAutostartShowsTheEntry(t *testing.T) {
+	entry := autostartHome(t)
+	o := testoffice.Start(t, nil)
+	d := settingsDesk(t, o, "ann")
+	u, _ := newTestUI(t, d)
+	v := u.settings
+
+	d.Settings.StartAtLogin = true // what settings.json says
+	u.settings.show()
+	if v.autostart.Checked || v.autostart.Disabled() || v.autostartWhy.Visible() {
+		t.Fatalf("no entry, file says on: checked %v, disabled %v, reason %q", v.autostart.Checked, v.autostart.Disabled(), v.autostartWhy.Text)
+	}
+	v.hide()
+
+	d.Settings.StartAtLogin = false
+	if err := app.SetAutostart(true, "/usr/bin/deskline"); err != nil {
+		t.Fatal(err)
+	}
+	v.show()
+	if !v.autostart.Checked {
+		t.Fatal("an entry exists, the box is off")
+	}
+	v.hide()
+
+	if err := os.Remove(entry); err != nil { // the desktop's settings removed it
+		t.Fatal(err)
+	}
+	d.Settings.StartAtLogin = true
+	v.show()
+	if v.autostart.Checked {
+		t.Fatal("the entry was removed, the box is on")
+	}
+}
+
+// Save touches the entry only when the user changed the box, and only
+// when the entry is not that way already.
+func TestSettingsAutostartOnlyWhenChanged(t *testing.T) {
+	entry := autostartHome(t)
+	o := testoffice.Start(t, nil)
+	d := settingsDesk(t, o, "ann")
+	u, _ := newTestUI(t, d)
+	u.opts.ExecPath = "/opt/deskline/deskline"
+	v := u.settings
+	// An entry the user wrote by hand: a Save must not rewrite it.
+	own := "[Desktop Entry]\nType=Application\nName=Deskline\nExec=/home/ann/bin/deskline --quiet\n"
+	if err := os.MkdirAll(filepath.Dir(entry), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(entry, []byte(own), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v.show()
+	if !v.autostart.Checked {
+		t.Fatal("the hand-written entry shows as off")
+	}
+	v.crm.SetText("https://crm.example/?q={e164}")
+	test.Tap(v.saveBtn)
+	if data, err := os.ReadFile(entry); err != nil || string(data) != own {
+		t.Fatalf("a Save without touching the box rewrote the entry: %q, %v", data, err)
+	}
+	if v.result.Text != "Saved." || !startAtLoginInFile(t, d) {
+		t.Fatalf("result %q, start_at_login in the file %v", v.result.Text, startAtLoginInFile(t, d))
+	}
+
+	// Removed elsewhere while the window is open: Save leaves it removed.
+	os.Remove(entry)
+	test.Tap(v.saveBtn)
+	if _, err := os.Stat(entry); !os.IsNotExist(err) {
+		t.Fatalf("a Save brought back an entry removed elsewhere: %v", err)
+	}
+
+	v.show()
+	test.Tap(v.autostart) // on
+	test.Tap(v.saveBtn)
+	data, err := os.ReadFile(entry)
+	if err != nil || !strings.Contains(string(data), "\nExec=/opt/deskline/deskline\n") || !app.AutostartEnabled() {
+		t.Fatalf("ticked and saved: entry %q, %v", data, err)
+	}
+	if !startAtLoginInFile(t, d) || v.result.Text != "Saved." {
+		t.Fatalf("result %q, start_at_login in the file %v", v.result.Text, startAtLoginInFile(t, d))
+	}
+	test.Tap(v.autostart) // off
+	test.Tap(v.saveBtn)
+	if _, err := os.Stat(entry); !os.IsNotExist(err) || startAtLoginInFile(t, d) {
+		t.Fatalf("unticked and saved: entry still there (%v), start_at_login %v", err, startAtLoginInFile(t, d))
+	}
+}
+
+// The demo never writes or removes the user's real entry: the box is
+// off, says why, and Save leaves the entry alone whatever the box says.
+func TestSettingsAutostartNotInTheDemo(t *testing.T) {
+	entry := autostartHome(t)
+	o := testoffice.Start(t, nil)
+	d := settingsDesk(t, o, "ann")
+	u, _ := newTestUI(t, d)
+	u.opts.Demo, u.opts.DemoRingAfter = &app.Demo{}, -1
+	u.opts.ExecPath = "/opt/deskline/deskline"
+	if err := app.SetAutostart(true, "/usr/bin/deskline"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(entry)
+	v := u.settings
+	v.show()
+	if !v.autostart.Disabled() || !v.autostartWhy.Visible() || !strings.Contains(v.autostartWhy.Text, "demo") {
+		t.Fatalf("demo: disabled %v, reason %q (visible %v)", v.autostart.Disabled(), v.autostartWhy.Text, v.autostartWhy.Visible())
+	}
+	v.autostart.SetChecked(false) // whatever got through
+	test.Tap(v.saveBtn)
+	if after, err := os.ReadFile(entry); err != nil || !bytes.Equal(after, before) {
+		t.Fatalf("the demo changed the real entry: %q, %v", after, err)
+	}
+	if v.result.Text != "Saved." {
+		t.Errorf("result %q", v.result.Text)
+	}
+
+	os.Remove(entry)
+	v.show()
+	v.autostart.SetChecked(true)
+	test.Tap(v.saveBtn)
+	if _, err := os.Stat(entry); !os.IsNotExist(err) {
+		t.Fatalf("the demo wrote an entry: %v", err)
+	}
+}
+
+// Where start at login is not supported, the box is off and says so, and
+// Save does not complain about it.
+func TestSettingsAutostartUnsupported(t *testing.T) {
+	autostartHome(t)
+	defer func(was func() bool) { autostartSupported = was }(autostartSupported)
+	autostartSupported = func() bool { return false }
+	o := testoffice.Start(t, nil)
+	d := settingsDesk(t, o, "ann")
+	d.Settings.StartAtLogin = true
+	u, _ := newTestUI(t, d)
+	v := u.settings
+	v.show()
+	if v.autostart.Checked || !v.autostart.Disabled() || !strings.Contains(v.autostartWhy.Text, "not") {
+		t.Fatalf("unsupported: checked %v, disabled %v, reason %q", v.autostart.Checked, v.autostart.Disabled(), v.autostartWhy.Text)
+	}
+	test.Tap(v.saveBtn)
+	if v.result.Text != "Saved." {
+		t.Errorf("result %q", v.result.Text)
 	}
 }

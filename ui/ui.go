@@ -36,7 +36,9 @@ type Options struct {
 	// Demo is set when the app runs as the demo (`make run`): the tray
 	// and main window offer "Ring me (demo)".
 	Demo *app.Demo
-	// ExecPath is this program, for the start-at-login entry.
+	// ExecPath is this program, for the start-at-login entry; "" lets
+	// app.SetAutostart find it (inside an AppImage: $APPIMAGE, not the
+	// temporary mount os.Executable names).
 	ExecPath string
 	// Reopen builds a new desk after the settings changed the server or
 	// the user (main passes app.OpenDesk with its token store). Nil in
