@@ -247,6 +247,7 @@ func TestCallWindowMaster(t *testing.T) {
 	held.State, held.Answered, held.Since = ctiproto.StateHeld, true, testNow.Add(-12*time.Second)
 	u.Render(popState(cwTalking("c1", 83), held))
 	test.AssertRendersToMarkup(t, "callwin_connected.xml", u.call.w.Canvas())
+	snapshot(t, "callwin_connected.xml", u.call.w.Canvas())
 }
 
 // cwTalking is Jane Doe's call, answered at 201 secs seconds ago.

@@ -247,6 +247,7 @@ func TestDialMaster(t *testing.T) {
 	test.Type(v.entry, "len")
 	dialPress(v, fyne.KeyDown)
 	test.AssertRendersToMarkup(t, "dial_results.xml", v.w.Canvas())
+	snapshot(t, "dial_results.xml", v.w.Canvas())
 }
 
 func TestDialMouseTapSelectsDoubleTapDials(t *testing.T) {

@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"image/png"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +67,26 @@ func gone(id string) func(app.State) bool {
 			}
 		}
 		return true
+	}
+}
+
+// snapshot also writes the canvas as a PNG into $DESKLINE_UI_SNAPSHOTS
+// when it is set, to look at a view as users see it (the markup masters
+// say where things are, not how they look):
+//
+//	DESKLINE_UI_SNAPSHOTS=/tmp/views go test -run Master ./ui
+func snapshot(t *testing.T, name string, c fyne.Canvas) {
+	t.Helper()
+	dir := os.Getenv("DESKLINE_UI_SNAPSHOTS")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, strings.TrimSuffix(name, ".xml")+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, c.Capture()); err != nil {
+		t.Fatal(err)
 	}
 }

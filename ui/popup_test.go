@@ -345,10 +345,12 @@ func TestPopMasters(t *testing.T) {
 	u, _ := newTestUI(t, popOfflineDesk(t))
 	u.Render(popState(popJane("c1", 7)))
 	test.AssertRendersToMarkup(t, "popup_one.xml", u.pop.w.Canvas())
+	snapshot(t, "popup_one.xml", u.pop.w.Canvas())
 
 	u2, _ := newTestUI(t, popOfflineDesk(t))
 	u2.Render(popState(popJane("c1", 42), popCaller("c2", "", "", 3)))
 	test.AssertRendersToMarkup(t, "popup_stack.xml", u2.pop.w.Canvas())
+	snapshot(t, "popup_stack.xml", u2.pop.w.Canvas())
 }
 
 // popConnectedOn reports whether call id is connected at device.

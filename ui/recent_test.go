@@ -203,6 +203,7 @@ func TestRecentMaster(t *testing.T) {
 		Exchange: app.ExchangeStatus{Available: true}, Capabilities: map[string]bool{ctiproto.TypeMakeCall: true}})
 	u.recent.show()
 	test.AssertRendersToMarkup(t, "recent_list.xml", u.recent.w.Canvas())
+	snapshot(t, "recent_list.xml", u.recent.w.Canvas())
 }
 
 // A call back that fails says so in the same words from the tray and from

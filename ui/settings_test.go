@@ -288,6 +288,7 @@ func TestSettingsMaster(t *testing.T) {
 		Exchange: app.ExchangeStatus{Available: true}, Capabilities: map[string]bool{ctiproto.TypeMakeCall: true}})
 	u.settings.show()
 	test.AssertRendersToMarkup(t, "settings_form.xml", u.settings.w.Canvas())
+	snapshot(t, "settings_form.xml", u.settings.w.Canvas())
 }
 
 func TestSettingsAddressBooks(t *testing.T) {
