@@ -11,9 +11,11 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// A server that sends broken frames between good ones: the client logs
-// and skips them, stays connected, and applies the good event after them.
-func TestClientSkipsBadFramesFromServer(t *testing.T) {
+// scriptedServer is a ctiproto server of a few lines: it upgrades, reads
+// the hello, answers with a welcome for ann (device 201, capability
+// answer), then hands the connection to script. It returns the URL.
+func scriptedServer(t *testing.T, script func(conn *websocket.Conn, welcome []byte)) string {
+	t.Helper()
 	up := websocket.Upgrader{Subprotocols: []string{ctiproto.Subprotocol}}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, err := up.Upgrade(w, r, nil)
@@ -29,6 +31,16 @@ func TestClientSkipsBadFramesFromServer(t *testing.T) {
 			Token: strings.Repeat("t", 43), TokenExpires: &exp,
 			Devices: []ctiproto.Device{{Device: "201", Registered: true}}, Capabilities: []string{"answer"},
 			Exchange: ctiproto.ExchangeStatus{Available: true}, Limits: ctiproto.Limits{PingSeconds: 30}})
+		script(conn, welcome)
+	}))
+	t.Cleanup(ts.Close)
+	return "ws" + strings.TrimPrefix(ts.URL, "http") + ctiproto.Path
+}
+
+// A server that sends broken frames between good ones: the client logs
+// and skips them, stays connected, and applies the good event after them.
+func TestClientSkipsBadFramesFromServer(t *testing.T) {
+	url := scriptedServer(t, func(conn *websocket.Conn, welcome []byte) {
 		ring, _ := ctiproto.Encode(&ctiproto.Event{Type: ctiproto.EventDelivered, Seq: 1, Time: time.Now(),
 			Call: "c-1", Device: "201", State: "alerting", Direction: "incoming", Other: &ctiproto.Party{Number: "+4930123"}})
 		for _, f := range [][]byte{welcome, []byte("not json"), []byte(`{"type":"delivered","seq":1}`),
@@ -41,10 +53,9 @@ func TestClientSkipsBadFramesFromServer(t *testing.T) {
 				return
 			}
 		}
-	}))
-	defer ts.Close()
+	})
 	o := newOffice(t)
-	d := o.desk("ann", func(op *Options) { op.ServerURL = "ws" + strings.TrimPrefix(ts.URL, "http") + ctiproto.Path })
+	d := o.desk("ann", func(op *Options) { op.ServerURL = url })
 	d.login()
 	s := d.waitFor("the good event after the bad ones", func(s State) bool { return len(s.Ringing()) == 1 })
 	if s.Status != StatusConnected || s.Calls[0].ID != "c-1" {
@@ -58,21 +69,8 @@ func TestClientSkipsBadFramesFromServer(t *testing.T) {
 // A client that stops says goodbye with a normal close (1000), so the
 // server can tell a quit from a lost link.
 func TestClientStopSendsNormalClose(t *testing.T) {
-	up := websocket.Upgrader{Subprotocols: []string{ctiproto.Subprotocol}}
 	closed := make(chan int, 1)
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		conn, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		if _, _, err := conn.ReadMessage(); err != nil { // the hello
-			return
-		}
-		exp := time.Now().Add(time.Hour)
-		welcome, _ := ctiproto.Encode(&ctiproto.Welcome{ID: "hello", User: "ann", Session: "s1", Epoch: "e1",
-			Token: strings.Repeat("t", 43), TokenExpires: &exp, Devices: []ctiproto.Device{{Device: "201"}},
-			Exchange: ctiproto.ExchangeStatus{Available: true}, Limits: ctiproto.Limits{PingSeconds: 30}})
+	url := scriptedServer(t, func(conn *websocket.Conn, welcome []byte) {
 		conn.WriteMessage(websocket.TextMessage, welcome)
 		for {
 			if _, _, err := conn.ReadMessage(); err != nil {
@@ -84,10 +82,9 @@ func TestClientStopSendsNormalClose(t *testing.T) {
 				return
 			}
 		}
-	}))
-	defer ts.Close()
+	})
 	o := newOffice(t)
-	d := o.desk("ann", func(op *Options) { op.ServerURL = "ws" + strings.TrimPrefix(ts.URL, "http") + ctiproto.Path })
+	d := o.desk("ann", func(op *Options) { op.ServerURL = url })
 	d.login()
 	d.stop()
 	select {
