@@ -20,6 +20,7 @@ import (
 
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
 	"github.com/deskline/deskline/pbx"
 )
 
@@ -382,7 +383,7 @@ func TestDemoRingPopsUpContact(t *testing.T) {
 	if _, err := app.SetUpDemo(dir, demoBooks(), "demo/contacts"); err != nil {
 		t.Fatal(err)
 	}
-	desk := o.Desk(t, "ann", filepath.Join(dir, "demo-contacts"))
+	desk := testdesk.Open(t, o, "ann", filepath.Join(dir, "demo-contacts"))
 	d, err := app.NewDemo(o.URL())
 	if err != nil {
 		t.Fatal(err)
@@ -392,7 +393,7 @@ func TestDemoRingPopsUpContact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := testoffice.WaitState(t, desk.Client, "a pop for "+c.Name, func(s app.State) bool {
+		s := testdesk.WaitState(t, desk.Client, "a pop for "+c.Name, func(s app.State) bool {
 			return slices.ContainsFunc(s.Calls, func(call app.Call) bool {
 				return call.State == "alerting" && call.Contact != nil && call.Contact.FormattedName == c.Name
 			})

@@ -39,7 +39,7 @@ func TestOpenDeskFromSettings(t *testing.T) {
 	call := o.ring("201", "0301234567", "")
 	states, _ := d.Client.Subscribe()
 	await(t, states, "the screen pop", func(s State) bool { r := s.Ringing(); return len(r) == 1 && r[0].Display == "Jane Doe" })
-	o.sim.HangupRemote(context.Background(), call)
+	o.Sim.HangupRemote(context.Background(), call)
 	await(t, states, "the missed call", func(s State) bool { return s.MissedUnseen == 1 })
 	if _, err := os.Stat(filepath.Join(dir, JournalFileName)); err != nil {
 		t.Fatalf("journal file: %v", err)

@@ -42,7 +42,7 @@ func TestCallBackFromJournal(t *testing.T) {
 	ann.login()
 	call := o.ring("201", "+4989123456", "")
 	ann.waitFor("ringing", func(s State) bool { return len(s.Calls) == 1 })
-	o.sim.HangupRemote(context.Background(), call)
+	o.Sim.HangupRemote(context.Background(), call)
 	ann.waitFor("missed", func(s State) bool { return s.MissedUnseen == 1 })
 	e := ann.journal.Entries()[0]
 	target, id, err := ann.CallBack(context.Background(), e)

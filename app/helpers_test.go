@@ -4,143 +4,41 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/deskline/deskline/contacts"
-	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/pbx"
-	"github.com/deskline/deskline/pbx/sim"
-	"github.com/deskline/deskline/server"
-	"github.com/deskline/deskline/server/auth"
-	"github.com/deskline/deskline/server/config"
-	"golang.org/x/crypto/bcrypt"
 )
 
-// office is a real CTI server on loopback with the simulated exchange,
-// which a test can stop and start again on the same address.
+// office is a real CTI server on loopback with the simulated exchange
+// (testoffice: users ann on 201 and bob on 203, password "secret"), which
+// a test can stop and start again on the same address.
 type office struct {
-	t     *testing.T
-	addr  string
-	sim   *sim.Exchange
-	auth  *auth.Auth
-	users []auth.User
-	srv   *server.Server
-	hs    *http.Server
-	mu    sync.Mutex
-}
-
-var secretHash = func() string {
-	h, _ := bcrypt.GenerateFromPassword([]byte("secret"), bcrypt.MinCost)
-	return string(h)
-}()
-
-func simConfig() sim.Config {
-	return sim.Config{
-		Devices: []sim.DeviceConfig{{ID: "201", Name: "Ann"}, {ID: "203", Name: "Bob"}, {ID: "204", Name: "Carl"}},
-		Groups:  []sim.Group{{Number: "600", Name: "Front desk", Members: []string{"201", "203"}}},
-		// Outside numbers answer at once: click-to-dial tests need no waiting.
-		External:        sim.Behaviour{AnswerAfter: time.Millisecond},
-		NoAnswerTimeout: time.Minute,
-	}
+	*testoffice.Office
+	t *testing.T
 }
 
 func newOffice(t *testing.T) *office {
 	t.Helper()
-	ex, err := sim.New(simConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := &office{t: t, sim: ex, users: []auth.User{
-		{Name: "ann", DisplayName: "Ann Archer", PasswordHash: secretHash, Devices: []string{"201"}},
-		{Name: "bob", DisplayName: "Bob Baker", PasswordHash: secretHash, Devices: []string{"203"}},
-	}}
-	o.auth, err = auth.New(o.users, auth.Options{StorePath: filepath.Join(t.TempDir(), "tokens.json")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.addr = ln.Addr().String()
-	o.serve(ln)
-	t.Cleanup(func() { o.stop(); ex.Close() })
-	return o
+	return &office{Office: testoffice.Start(t, nil), t: t}
 }
 
-func (o *office) url() string { return "ws://" + o.addr + ctiproto.Path }
-
-func (o *office) serve(ln net.Listener) {
-	o.t.Helper()
-	srv, err := server.New(context.Background(), server.Options{
-		Exchange: o.sim, Sim: o.sim, Auth: o.auth, Users: o.users,
-		Limits: config.Default().Limits, SimAPI: config.SimAPI{Enabled: true},
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv.Handler()}
-	go hs.Serve(ln)
-	o.mu.Lock()
-	o.srv, o.hs = srv, hs
-	o.mu.Unlock()
-}
+func (o *office) url() string { return o.URL() }
 
 // stop shuts the server down the way a restart does (going away).
-func (o *office) stop() {
-	o.mu.Lock()
-	srv, hs := o.srv, o.hs
-	o.srv, o.hs = nil, nil
-	o.mu.Unlock()
-	if srv == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	hs.Shutdown(ctx)
-	srv.Shutdown(ctx)
-}
+func (o *office) stop() { o.Stop() }
 
-// restart starts a new server process state on the same address; with a
-// fresh exchange when lose is set (a PBX that lost its calls too).
-func (o *office) restart(lose bool) {
-	o.t.Helper()
-	o.stop()
-	if lose {
-		o.sim.Close()
-		ex, err := sim.New(simConfig())
-		if err != nil {
-			o.t.Fatal(err)
-		}
-		o.sim = ex
-	}
-	var ln net.Listener
-	var err error
-	for range 50 { // the old socket may linger a moment
-		if ln, err = net.Listen("tcp", o.addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	o.serve(ln)
-}
+// restart starts a new server on the same address; with a fresh exchange
+// when lose is set (a PBX that lost its calls too).
+func (o *office) restart(lose bool) { o.Restart(lose) }
 
 func (o *office) ring(device, from, name string) pbx.CallID {
 	o.t.Helper()
-	id, err := o.sim.Ring(context.Background(), device, pbx.Party{Number: from, Name: name})
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	return id
+	return pbx.CallID(o.Ring(device, from, name))
 }
 
 // numbers is the normaliser of a desk in Germany.

@@ -83,7 +83,7 @@ func (f *freezer) pipe(dst, src net.Conn) {
 // replaced; the desk says why in between.
 func TestDeadLinkDetected(t *testing.T) {
 	o := newOffice(t)
-	f := newFreezer(t, o.addr)
+	f := newFreezer(t, o.Addr)
 	ann := o.desk("ann", func(op *Options) {
 		op.ServerURL = "ws://" + f.ln.Addr().String() + ctiproto.Path
 		op.PingInterval = 200 * time.Millisecond
@@ -127,7 +127,7 @@ func TestReconnectsWithBackoff(t *testing.T) {
 // the CA the certificate is refused.
 func TestTLSWithCAFile(t *testing.T) {
 	o := newOffice(t)
-	ts := httptest.NewUnstartedServer(o.srv.Handler())
+	ts := httptest.NewUnstartedServer(o.Handler())
 	ts.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
 	ts.StartTLS()

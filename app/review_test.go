@@ -121,7 +121,7 @@ func TestLogout(t *testing.T) {
 	if _, err := store.Get(o.url(), "ann"); !errors.Is(err, ErrNoToken) {
 		t.Fatalf("token still stored: %v", err)
 	}
-	if _, err := o.auth.Verify(tok); err == nil {
+	if _, err := o.Auth.Verify(tok); err == nil {
 		t.Fatal("token still valid on the server")
 	}
 }

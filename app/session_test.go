@@ -26,7 +26,7 @@ func TestRingingCallShowsContactThenMissed(t *testing.T) {
 		c.Phone == nil || c.Contact.Organization != "Acme GmbH" {
 		t.Fatalf("ringing call %+v", c)
 	}
-	if err := o.sim.HangupRemote(context.Background(), c2id(call)); err != nil {
+	if err := o.Sim.HangupRemote(context.Background(), c2id(call)); err != nil {
 		t.Fatal(err)
 	}
 	s = ann.waitFor("missed call", func(s State) bool { return len(s.Calls) == 0 && s.MissedUnseen == 1 })
@@ -87,7 +87,7 @@ func TestServerRestartMidCall(t *testing.T) {
 			if c, ok := callIn(s, call); !ok || c.State != "alerting" {
 				t.Fatalf("after restart: %+v", s.Calls)
 			}
-			if err := o.sim.HangupRemote(context.Background(), c2id(call)); err != nil {
+			if err := o.Sim.HangupRemote(context.Background(), c2id(call)); err != nil {
 				t.Fatal(err)
 			}
 			ann.waitFor("hang-up seen", func(s State) bool { return len(s.Calls) == 0 })
@@ -111,12 +111,12 @@ func TestDroppedConnectionResumes(t *testing.T) {
 		call := o.ring("201", "+49301234567", "")
 		ann.waitFor("ringing", func(s State) bool { return len(s.Calls) == 1 })
 		ann.dropLink()
-		o.sim.HangupRemote(context.Background(), call) // while away
+		o.Sim.HangupRemote(context.Background(), call) // while away
 		o.ring("201", "+4989123456", "")               // and another rings
 		s := ann.waitFor("resumed", func(s State) bool {
 			return s.Status == StatusConnected && len(s.Calls) == 1 && s.Calls[0].Number == "+4989123456"
 		})
-		o.sim.HangupRemote(context.Background(), c2id(s.Calls[0].ID))
+		o.Sim.HangupRemote(context.Background(), c2id(s.Calls[0].ID))
 		ann.waitFor("idle", func(s State) bool { return len(s.Calls) == 0 })
 		if got := len(ann.journal.Entries()); got != 2*(round+1) {
 			t.Fatalf("round %d: %d journal entries", round, got)
@@ -155,7 +155,7 @@ func TestLoginErrors(t *testing.T) {
 	// A revoked token sends the desk back to the login, saying why.
 	ann.login()
 	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
-	o.auth.RevokeAll("ann")
+	o.Auth.RevokeAll("ann")
 	ann.dropLink()
 	ann.waitFor("login again", func(s State) bool {
 		return s.Status == StatusLoginRequired && s.Reason != "" && s.Reason != "wrong user or password"

@@ -13,6 +13,7 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
 
 // cwConnected rings ann's 201 from Jane, answers and renders the
@@ -82,7 +83,7 @@ func TestCallWindowHoldRetrieveHangUp(t *testing.T) {
 
 func TestCallWindowTransferToSuggestion(t *testing.T) {
 	o, _, u, id := cwConnected(t)
-	bob := o.Desk(t, "bob")
+	bob := testdesk.Open(t, o, "bob")
 	r := cwRow(t, u, id)
 	if !r.transfer.Disabled() {
 		t.Error("Transfer enabled with no target")
@@ -107,7 +108,7 @@ func TestCallWindowTransferToSuggestion(t *testing.T) {
 		t.Fatalf("transfer failed: %s", r.errLabel.Text)
 	}
 	waitRender(t, u, "transferred away", gone(id))
-	testoffice.WaitState(t, bob.Client, "ringing at bob", ringing(id))
+	testdesk.WaitState(t, bob.Client, "ringing at bob", ringing(id))
 	if u.call.visible {
 		t.Error("call window still shown after the call was transferred away")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
 
 // dialBook is the dial tests' address book: Lena Hoffmann (work, cell,
@@ -24,7 +25,7 @@ const dialBook = "testdata/dial.vcf"
 func dialOffice(t *testing.T) (*testoffice.Office, *app.Desk, *UI) {
 	t.Helper()
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", dialBook)
+	d := testdesk.Open(t, o, "ann", dialBook)
 	u, _ := newTestUI(t, d)
 	waitRender(t, u, "ready to dial", func(s app.State) bool {
 		return s.Status == app.StatusConnected && s.Can(ctiproto.TypeMakeCall) && len(s.Devices) > 0

@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/deskline/deskline/app"
-	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
 
 // demoBook is the bundled demo address book (real vCards with photos).
@@ -41,7 +41,7 @@ func newTestUI(t *testing.T, desk *app.Desk) (*UI, fyne.App) {
 // renders it (on the test goroutine, as fyne.Do would on the main one).
 func waitRender(t *testing.T, u *UI, what string, ok func(app.State) bool) app.State {
 	t.Helper()
-	s := testoffice.WaitState(t, u.client(), what, ok)
+	s := testdesk.WaitState(t, u.client(), what, ok)
 	u.Render(s)
 	return s
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
 	"github.com/deskline/deskline/pbx"
 )
 
@@ -21,7 +22,7 @@ import (
 func linkOffice(t *testing.T) (*testoffice.Office, *UI, *time.Time) {
 	t.Helper()
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", dialBook)
+	d := testdesk.Open(t, o, "ann", dialBook)
 	u, _ := newTestUI(t, d)
 	t.Cleanup(u.Close)
 	now := testNow

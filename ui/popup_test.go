@@ -16,6 +16,7 @@ import (
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
 	"github.com/deskline/deskline/pbx"
 )
 
@@ -34,7 +35,7 @@ const popPNG = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAPklEQVR4nGLRyt/K
 func popRing(t *testing.T) (*testoffice.Office, *app.Desk, *UI, string) {
 	t.Helper()
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", popBook)
+	d := testdesk.Open(t, o, "ann", popBook)
 	u, _ := newTestUI(t, d)
 	id := o.Ring("201", popJaneNumber, "ACME Switchboard")
 	waitRender(t, u, "ringing", ringing(id))
@@ -158,7 +159,7 @@ func TestPopClosesWhenCallerHangsUp(t *testing.T) {
 
 func TestPopClosesWhenPickedUpElsewhere(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", popBook)
+	d := testdesk.Open(t, o, "ann", popBook)
 	u, _ := newTestUI(t, d)
 	id := o.Ring("600", popJaneNumber, "")
 	waitRender(t, u, "ringing", ringing(id))
@@ -172,7 +173,7 @@ func TestPopClosesWhenPickedUpElsewhere(t *testing.T) {
 
 func TestPopStacksAndDismissAll(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", popBook)
+	d := testdesk.Open(t, o, "ann", popBook)
 	u, _ := newTestUI(t, d)
 	first := o.Ring("201", popJaneNumber, "")
 	waitRender(t, u, "first ringing", ringing(first))
@@ -212,7 +213,7 @@ func TestPopDismissOneCard(t *testing.T) {
 
 func TestPopNotifiesOncePerCall(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", popBook)
+	d := testdesk.Open(t, o, "ann", popBook)
 	u, _ := newTestUI(t, d)
 	var id string
 	var s app.State
@@ -501,7 +502,7 @@ func TestPopOutageStopsTheCard(t *testing.T) {
 // company and photo.
 func TestPopWithDemoBook(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", demoBook)
+	d := testdesk.Open(t, o, "ann", demoBook)
 	u, _ := newTestUI(t, d)
 	for _, caller := range app.DemoCallers {
 		id := o.Ring("201", caller.Number, "")

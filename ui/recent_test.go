@@ -14,6 +14,7 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
 
 // recentJournal is a made-up day: an unseen missed call from a contact,
@@ -80,7 +81,7 @@ func recentRowFor(t *testing.T, v *recentView, id string) *recentRow {
 
 func TestRecentListsTheJournal(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", dialBook)
+	d := testdesk.Open(t, o, "ann", dialBook)
 	u, _ := newTestUI(t, d)
 	recentFill(t, d, recentJournal())
 	waitRender(t, u, "one unseen missed call", func(s app.State) bool { return s.MissedUnseen == 1 })
@@ -131,7 +132,7 @@ func TestRecentListsTheJournal(t *testing.T) {
 
 func TestRecentCallBackDials(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", dialBook)
+	d := testdesk.Open(t, o, "ann", dialBook)
 	u, _ := newTestUI(t, d)
 	recentFill(t, d, recentJournal())
 	waitRender(t, u, "one unseen missed call", func(s app.State) bool { return s.MissedUnseen == 1 })
@@ -148,7 +149,7 @@ func TestRecentCallBackDials(t *testing.T) {
 
 func TestRecentMarkAllSeen(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", dialBook)
+	d := testdesk.Open(t, o, "ann", dialBook)
 	u, _ := newTestUI(t, d)
 	entries := recentJournal()
 	second := entries[0]
@@ -172,7 +173,7 @@ func TestRecentMarkAllSeen(t *testing.T) {
 
 func TestRecentEmpty(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann")
+	d := testdesk.Open(t, o, "ann")
 	u, _ := newTestUI(t, d)
 	u.recent.show()
 	if !u.recent.empty.Visible() || u.recent.empty.Text != "No calls yet" {
@@ -196,7 +197,7 @@ func TestRecentWithoutDesk(t *testing.T) {
 // TestRecentMaster pins the look of a made-up journal with a missed call.
 func TestRecentMaster(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann", dialBook)
+	d := testdesk.Open(t, o, "ann", dialBook)
 	u, _ := newTestUI(t, d)
 	recentFill(t, d, recentJournal())
 	u.Render(app.State{Status: app.StatusConnected, User: "ann", DisplayName: "Ann Archer", MissedUnseen: 1,

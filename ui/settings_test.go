@@ -22,6 +22,7 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
 
 // settingsDesk opens a desk from a settings file naming the office and
@@ -55,7 +56,7 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 	autostartHome(t)
 	o := testoffice.Start(t, nil)
 	book, _ := filepath.Abs(dialBook)
-	d := o.Desk(t, "ann", book)
+	d := testdesk.Open(t, o, "ann", book)
 	u, _ := newTestUI(t, d)
 	waitRender(t, u, "connected", func(s app.State) bool { return s.Status == app.StatusConnected })
 	u.settings.show()
@@ -85,7 +86,7 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 
 func TestSettingsSaveRefusesBadValues(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann")
+	d := testdesk.Open(t, o, "ann")
 	u, _ := newTestUI(t, d)
 	reopened := 0
 	u.opts.Reopen = func() (*app.Desk, error) { reopened++; return nil, context.Canceled }
@@ -127,7 +128,7 @@ func TestSettingsSaveRefusesBadValues(t *testing.T) {
 
 func TestSettingsSaveWritesAndReopens(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann")
+	d := testdesk.Open(t, o, "ann")
 	u, _ := newTestUI(t, d)
 	t.Cleanup(u.Stop)
 	var reopened []*app.Desk
@@ -392,7 +393,7 @@ func TestSettingsShowWarnings(t *testing.T) {
 // for the first one's lock, so the tries run with a time limit.
 func TestSettingsReopenBlocksASecondOne(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann")
+	d := testdesk.Open(t, o, "ann")
 	u, _ := newTestUI(t, d)
 	t.Cleanup(func() { u.Stop(); u.Desk().Close() })
 	u.settings.show()

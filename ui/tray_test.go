@@ -11,6 +11,7 @@ import (
 	"github.com/deskline/deskline/assets"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
 
 // connected is a made-up state of a connected user with one phone.
@@ -139,7 +140,7 @@ func TestTrayMenu(t *testing.T) {
 // through the real server.
 func TestTrayRecentCallsBack(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann")
+	d := testdesk.Open(t, o, "ann")
 	start := time.Now().Add(-time.Hour)
 	err := d.Journal.Add(app.JournalEntry{ID: "old-1", Start: start, End: start.Add(20 * time.Second),
 		Device: "201", Direction: ctiproto.DirectionIncoming, Number: "+49 30 901820", Name: "Lena Hoffmann",
@@ -174,7 +175,7 @@ func TestTrayRecentCallsBack(t *testing.T) {
 // exchange and says why it is there.
 func TestMainWindowDND(t *testing.T) {
 	o := testoffice.Start(t, nil)
-	d := o.Desk(t, "ann")
+	d := testdesk.Open(t, o, "ann")
 	u, _ := newTestUI(t, d)
 	u.opts.TrayHost, u.opts.NoTrayReason = false, "No tray here"
 	u.main.show() // what Start does without a tray host (the desk runs already)

@@ -1,6 +1,7 @@
 // Package testoffice runs a real CTI server with the simulated exchange on
-// loopback for tests of the tray app's views: real WebSocket sessions, real
-// tokens, real call events. Only test code imports it.
+// loopback for tests of the tray app's core and views: real WebSocket
+// sessions, real tokens, real call events. Only test code imports it; it
+// imports nothing of the app (whose own tests use it).
 package testoffice
 
 import (
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,14 +27,21 @@ import (
 // Password is every test user's password.
 const Password = "secret"
 
-// Office is a running server. Users: "ann" (device 201) and "bob" (203);
-// group 600 rings 201 and 203. Outside numbers answer after 1 ms.
+// Office is a running server. Users: "ann" (Ann Archer, device 201) and
+// "bob" (Bob Baker, 203); group 600 rings 201 and 203. Outside numbers
+// answer after 1 ms. It can be stopped and restarted on the same address.
 type Office struct {
 	Addr string
+	// Sim is the exchange; Restart(true) replaces it. Test goroutine only.
 	Sim  *sim.Exchange
-	t    testing.TB
-	srv  *server.Server
-	hs   *http.Server
+	Auth *auth.Auth
+
+	t     testing.TB
+	cfg   sim.Config
+	users []auth.User
+	mu    sync.Mutex // guards srv and hs
+	srv   *server.Server
+	hs    *http.Server
 }
 
 // SimConfig is the office's exchange: 201 Ann, 203 Bob, 204 Carl.
@@ -45,51 +54,100 @@ func SimConfig() sim.Config {
 	}
 }
 
+// passwordHash is Password's bcrypt hash at the cheapest cost: tests log
+// in often.
+var passwordHash = sync.OnceValue(func() string {
+	h, err := bcrypt.GenerateFromPassword([]byte(Password), bcrypt.MinCost)
+	if err != nil {
+		panic(err)
+	}
+	return string(h)
+})
+
 // Start runs an office until the test ends. cfg may change SimConfig().
 func Start(t testing.TB, cfg func(*sim.Config)) *Office {
 	t.Helper()
-	sc := SimConfig()
+	o := &Office{t: t, cfg: SimConfig(), users: []auth.User{
+		{Name: "ann", DisplayName: "Ann Archer", PasswordHash: passwordHash(), Devices: []string{"201"}},
+		{Name: "bob", DisplayName: "Bob Baker", PasswordHash: passwordHash(), Devices: []string{"203"}},
+	}}
 	if cfg != nil {
-		cfg(&sc)
+		cfg(&o.cfg)
 	}
-	ex, err := sim.New(sc)
-	if err != nil {
+	var err error
+	if o.Sim, err = sim.New(o.cfg); err != nil {
 		t.Fatal(err)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(Password), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	users := []auth.User{
-		{Name: "ann", DisplayName: "Ann Archer", PasswordHash: string(hash), Devices: []string{"201"}},
-		{Name: "bob", DisplayName: "Bob Baker", PasswordHash: string(hash), Devices: []string{"203"}},
-	}
-	au, err := auth.New(users, auth.Options{StorePath: filepath.Join(t.TempDir(), "tokens.json")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(context.Background(), server.Options{
-		Exchange: ex, Sim: ex, Auth: au, Users: users,
-		Limits: config.Default().Limits, SimAPI: config.SimAPI{Enabled: true},
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
+	if o.Auth, err = auth.New(o.users, auth.Options{StorePath: filepath.Join(t.TempDir(), "tokens.json")}); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &Office{Addr: ln.Addr().String(), Sim: ex, t: t, srv: srv, hs: &http.Server{Handler: srv.Handler()}}
-	go o.hs.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		o.hs.Shutdown(ctx)
-		srv.Shutdown(ctx)
-		ex.Close()
-	})
+	o.Addr = ln.Addr().String()
+	o.serve(ln)
+	t.Cleanup(func() { o.Stop(); o.Sim.Close() })
 	return o
+}
+
+func (o *Office) serve(ln net.Listener) {
+	o.t.Helper()
+	srv, err := server.New(context.Background(), server.Options{
+		Exchange: o.Sim, Sim: o.Sim, Auth: o.Auth, Users: o.users,
+		Limits: config.Default().Limits, SimAPI: config.SimAPI{Enabled: true},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv.Handler()}
+	go hs.Serve(ln)
+	o.mu.Lock()
+	o.srv, o.hs = srv, hs
+	o.mu.Unlock()
+}
+
+// Stop shuts the server down the way a restart does (going away).
+func (o *Office) Stop() {
+	o.mu.Lock()
+	srv, hs := o.srv, o.hs
+	o.srv, o.hs = nil, nil
+	o.mu.Unlock()
+	if srv == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	hs.Shutdown(ctx)
+	srv.Shutdown(ctx)
+}
+
+// Restart starts a new server on the same address; with a fresh exchange
+// when lose is set (a PBX that lost its calls too).
+func (o *Office) Restart(lose bool) {
+	o.t.Helper()
+	o.Stop()
+	if lose {
+		o.Sim.Close()
+		ex, err := sim.New(o.cfg)
+		if err != nil {
+			o.t.Fatal(err)
+		}
+		o.Sim = ex
+	}
+	var ln net.Listener
+	var err error
+	for range 50 { // the old socket may linger a moment
+		if ln, err = net.Listen("tcp", o.Addr); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	o.serve(ln)
 }
 
 // URL is the WebSocket endpoint a client connects to.
@@ -103,4 +161,12 @@ func (o *Office) Ring(device, from, name string) string {
 		o.t.Fatal(err)
 	}
 	return string(id)
+}
+
+// Handler is the running server's HTTP handler, to serve it another way
+// (TLS) in a test.
+func (o *Office) Handler() http.Handler {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.srv.Handler()
 }

@@ -1,4 +1,7 @@
-package testoffice
+// Package testdesk opens tray-app desks on a testoffice server for tests
+// of the app and its views. (Apart from testoffice, which the app's own
+// tests use and which therefore must not import the app.)
+package testdesk
 
 import (
 	"context"
@@ -9,13 +12,14 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/internal/testoffice"
 )
 
-// Desk opens a tray-app desk for user (as app.OpenDesk does at start-up,
+// Open opens a tray-app desk for user (as app.OpenDesk does at start-up,
 // from a settings file in a fresh folder) with the given vCard files or
 // folders (absolute paths), runs it and logs in. It waits until the
 // client is connected and stops it when the test ends.
-func (o *Office) Desk(t testing.TB, user string, books ...string) *app.Desk {
+func Open(t testing.TB, o *testoffice.Office, user string, books ...string) *app.Desk {
 	t.Helper()
 	dir := t.TempDir()
 	s := app.DefaultSettings()
@@ -43,7 +47,7 @@ func (o *Office) Desk(t testing.TB, user string, books ...string) *app.Desk {
 	t.Cleanup(func() { cancel(); <-done; d.Close() })
 	lctx, lcancel := context.WithTimeout(ctx, 10*time.Second)
 	defer lcancel()
-	if err := d.Client.Login(lctx, Password); err != nil {
+	if err := d.Client.Login(lctx, testoffice.Password); err != nil {
 		t.Fatalf("login as %s: %v", user, err)
 	}
 	WaitState(t, d.Client, "connected", func(s app.State) bool { return s.Status == app.StatusConnected })
