@@ -172,13 +172,13 @@ func TestLinkBadOpensTheDialWindow(t *testing.T) {
 // Started again without a link: the dial window where there is a tray,
 // the main window where there is none.
 func TestPresent(t *testing.T) {
-	u, fy := newTestUI(t, nil)
+	u, _ := newTestUI(t, nil)
 	u.Present()
 	if !u.dial.visible || u.main.win != nil {
 		t.Errorf("with a tray: dial window open %v, main window built %v", u.dial.visible, u.main.win != nil)
 	}
 
-	u, fy = newTestUI(t, nil)
+	u, fy := newTestUI(t, nil)
 	u.opts.TrayHost = false
 	u.Present()
 	if u.main.win == nil || u.dial.w != nil {
