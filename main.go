@@ -122,7 +122,7 @@ func run(f flags, log *slog.Logger) error {
 			go demoLogin(desk.Client, log)
 		}
 	})
-	quitOnSignal(fy, u)
+	quitOnSignal(u)
 	fy.Run()
 	inst.Close() // first: a link handed over now would be lost, not dialled
 	u.Close()

@@ -8,7 +8,6 @@ import (
 	"syscall"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"github.com/go-gl/glfw/v3.4/glfw"
 
 	"github.com/deskline/deskline/ui"
@@ -23,15 +22,18 @@ func noFocusOnShow() {
 	glfw.WindowHint(glfw.FocusOnShow, glfw.False)
 }
 
-// quitOnSignal quits cleanly on SIGINT and SIGTERM: the link to the
-// server is closed (not left to time out) and the journal is closed.
-func quitOnSignal(fy fyne.App, u *ui.UI) {
+// quitOnSignal prepares a clean quit on SIGINT and SIGTERM. Fyne itself
+// ends its loop on these signals (and must: quitting from here would race
+// its own quit and touch a terminated window system); here the UI only
+// learns at once that it is closing, so no background work reaches a
+// widget in between. run closes the UI when the loop has ended: the link
+// to the server is closed with a goodbye, the journal written.
+func quitOnSignal(u *ui.UI) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ch
-		u.Close() // Fyne quits on these signals too: the UI must let go first
-		fyne.Do(fy.Quit)
+		u.Closing()
 	}()
 }
 

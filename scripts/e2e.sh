@@ -43,6 +43,8 @@ rm -f "$ART"/*.png "$report"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done # a hung one must not hang CI
   wait 2>/dev/null || true
   if [ "${ok:-}" != 1 ]; then
     echo "--- server log"; tail -n 30 "$tmp/server.log" 2>/dev/null || true
@@ -149,7 +151,12 @@ step "tel: link handed over in $handoff_ms ms and dialled by the running app"
 
 kill -TERM "$app"
 for _ in $(seq 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.2; done
-kill -0 "$app" 2>/dev/null && fail "the app did not quit on SIGTERM within 10 s"
+if kill -0 "$app" 2>/dev/null; then
+  kill -QUIT "$app" # Go prints every goroutine's stack: what it hangs on
+  sleep 1
+  cp "$tmp/app.log" "$ART/app-hung.log" 2>/dev/null || true
+  fail "the app did not quit on SIGTERM within 10 s (goroutine stacks in $ART/app-hung.log)"
+fi
 wait "$app" || fail "the app exited with status $?"
 grep -q 'session ended.*user=demo.*close=1000' "$tmp/server.log" || fail "the app quit without closing its link normally (no close 1000 in the server log)"
 step "SIGTERM: the app said goodbye to the server (close 1000) and exited"

@@ -71,11 +71,16 @@ func (u *UI) Stop() {
 	u.mu.Unlock()
 }
 
+// Closing tells the UI the app is quitting: from now on no background
+// work reaches a widget. It does not wait; Close does the rest. Safe from
+// any goroutine (a signal handler).
+func (u *UI) Closing() { u.run.closed.Store(true) }
+
 // Close is Stop for good, at quit: nothing of the UI's background work
 // touches a widget afterwards, and a Reopen under way finishes first (it
 // would start a desk nobody stops).
 func (u *UI) Close() {
-	u.run.closed.Store(true)
+	u.Closing()
 	u.run.reopenMu.Lock()
 	defer u.run.reopenMu.Unlock()
 	u.Stop()
