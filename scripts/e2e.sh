@@ -87,9 +87,9 @@ keeps_focus() {
   done
 }
 
-openbox >"$tmp/openbox.log" 2>&1 &
+LANG=C.UTF-8 openbox >"$tmp/openbox.log" 2>&1 &
 pids+=($!)
-xmessage -name typing "A program the user types in" &
+LANG=C.UTF-8 xmessage -name typing "A program the user types in" &
 pids+=($!)
 
 bin/deskline-server serve -listen 127.0.0.1:0 -state "$tmp/state" >"$tmp/server.log" 2>&1 &
