@@ -42,7 +42,7 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 	if err != nil {
 		found := n.Extract(text)
 		if len(found) == 0 {
-			return DialTarget{}, fmt.Errorf("%w in %q", ErrNoNumber, clipText(text, 60))
+			return DialTarget{}, fmt.Errorf("%w in %q", ErrNoNumber, shorten(text, 60))
 		}
 		num = found[0].Number
 	}
@@ -202,13 +202,6 @@ func (c *Client) dialDevice() string {
 		return devices[0].Device
 	}
 	return ""
-}
-
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // CallBack dials the number of a journal entry.

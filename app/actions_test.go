@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -89,6 +90,12 @@ func TestActionErrors(t *testing.T) {
 	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
 	if _, err := ann.PrepareDial("see you tomorrow at ten"); !errors.Is(err, ErrNoNumber) {
 		t.Fatalf("no number: %v", err)
+	}
+	// A long text without a number is quoted cut short, at a character
+	// boundary ("ä" is two bytes; a cut inside one would show as \xc3).
+	if _, err := ann.PrepareDial("x" + strings.Repeat("ä", 100)); !errors.Is(err, ErrNoNumber) ||
+		strings.Contains(err.Error(), `\x`) || len(err.Error()) > 120 {
+		t.Fatalf("long text without a number: %v", err)
 	}
 	var ae *ActionError
 	if _, err := ann.Dial(ctx, DialTarget{Dial: "201", Device: "203"}); !errors.As(err, &ae) || ae.Code != ctiproto.CodeForbidden {

@@ -100,8 +100,7 @@ func (v *callView) render(s app.State) {
 		v.open(false)
 		return
 	case allGone && v.visible:
-		v.w.Hide()
-		v.visible = false
+		v.hide()
 	}
 	if v.visible {
 		v.sync()

@@ -90,8 +90,10 @@ func (v *mainView) render(s app.State) {
 	if v.win == nil {
 		return
 	}
-	v.icon.Resource = trayResource(trayIcon(s), s.MissedUnseen)
-	v.icon.Refresh()
+	if icon := trayResource(trayIcon(s), s.MissedUnseen); icon != v.icon.Resource {
+		v.icon.Resource = icon
+		v.icon.Refresh()
+	}
 	v.status.SetText(statusLine(s))
 	v.why.SetText(v.explain(s))
 	v.recent.SetText("Recent calls")

@@ -40,15 +40,12 @@ func (u *UI) Start() {
 		u.settings.show() // nothing to connect to yet: ask first
 	}
 	if d != nil && len(d.Warnings) > 0 { // Run has not added any yet
-		u.notify("Deskline started with problems", d.Warnings[0]+moreWarnings(len(d.Warnings)-1))
+		more := ""
+		if len(d.Warnings) > 1 {
+			more = " (and more: see Settings)"
+		}
+		u.notify("Deskline started with problems", d.Warnings[0]+more)
 	}
-}
-
-func moreWarnings(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return " (and more: see Settings)"
 }
 
 // Stop ends the desk's background work: the client closes its link and

@@ -191,7 +191,10 @@ func TestSettingsCRMLiveCheck(t *testing.T) {
 	}
 }
 
-func TestSettingsLogin(t *testing.T) {
+// settingsLoginUI runs a desk for bob that has never logged in, and opens
+// the settings window on it.
+func settingsLoginUI(t *testing.T) (*UI, *settingsView) {
+	t.Helper()
 	o := testoffice.Start(t, nil)
 	d := settingsDesk(t, o, "bob")
 	u, _ := newTestUI(t, d)
@@ -199,7 +202,11 @@ func TestSettingsLogin(t *testing.T) {
 	t.Cleanup(u.Stop)
 	waitRender(t, u, "login required", func(s app.State) bool { return s.Status == app.StatusLoginRequired })
 	u.settings.show()
-	v := u.settings
+	return u, u.settings
+}
+
+func TestSettingsLogin(t *testing.T) {
+	u, v := settingsLoginUI(t)
 	if !v.logoutBtn.Disabled() {
 		t.Error("Log out is on before logging in")
 	}
@@ -224,14 +231,7 @@ func TestSettingsLogin(t *testing.T) {
 }
 
 func TestSettingsLoginWrongPassword(t *testing.T) {
-	o := testoffice.Start(t, nil)
-	d := settingsDesk(t, o, "bob")
-	u, _ := newTestUI(t, d)
-	u.runDesk(d)
-	t.Cleanup(u.Stop)
-	waitRender(t, u, "login required", func(s app.State) bool { return s.Status == app.StatusLoginRequired })
-	u.settings.show()
-	v := u.settings
+	u, v := settingsLoginUI(t)
 	test.Type(v.password, "not the password")
 	v.password.OnSubmitted(v.password.Text) // Enter in the field
 	if v.account.Text != "Log in: wrong user or password" {

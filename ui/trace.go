@@ -13,20 +13,23 @@ func (u *UI) trace(s app.State) {
 	if u.opts.Trace == nil {
 		return
 	}
-	var lines []string
-	lines = append(lines, "status "+string(s.Status))
-	if names := u.pop.shownNames(); len(names) > 0 {
-		lines = append(lines, "popup "+strings.Join(names, " | "))
-	}
-	for _, l := range lines {
-		key := strings.SplitN(l, " ", 2)[0]
-		if u.traced[key] != l {
-			u.traced[key] = l
-			u.opts.Trace(l)
-		}
-	}
-	if len(u.pop.shownNames()) == 0 && u.traced["popup"] != "" {
-		u.traced["popup"] = ""
+	u.traceLine("status", "status "+string(s.Status))
+	switch names := u.pop.shownNames(); {
+	case len(names) > 0:
+		u.traceLine("popup", "popup "+strings.Join(names, " | "))
+	case u.traced["popup"] != "":
+		u.traceLine("popup", "")
 		u.opts.Trace("popup closed")
+	}
+}
+
+// traceLine reports line unless it is what was last reported for kind.
+func (u *UI) traceLine(kind, line string) {
+	if u.traced[kind] == line {
+		return
+	}
+	u.traced[kind] = line
+	if line != "" {
+		u.opts.Trace(line)
 	}
 }
