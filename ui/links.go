@@ -13,6 +13,10 @@ import (
 // it, and the user decides.
 const linkPatience = 30 * time.Second
 
+// linkShown bounds a link quoted in a notification: a link is whatever
+// another program passed on the command line.
+const linkShown = 80
+
 // pendingLink is a link that came before the connection was up.
 type pendingLink struct {
 	text string
@@ -39,7 +43,7 @@ func (u *UI) openLink(text string) {
 	}
 	if u.state.Status != app.StatusConnected {
 		u.links = append(u.links, pendingLink{text: text, at: u.now()})
-		u.notify("Deskline is connecting", "It dials "+text+" once connected.")
+		u.notify("Deskline is connecting", "It dials "+clip(text, linkShown)+" once connected.")
 		time.AfterFunc(linkPatience, func() { u.do(u.expireLinks) })
 		return
 	}

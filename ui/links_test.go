@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,5 +191,18 @@ func TestPresent(t *testing.T) {
 	}
 	if !found {
 		t.Error("the main window is not among the app's windows")
+	}
+}
+
+// A link is whatever another program passed: a huge one is quoted cut
+// short in the notification, and still kept whole to dial.
+func TestLinkQuotedShort(t *testing.T) {
+	_, u, _ := linkOffice(t)
+	u.Render(linkConnecting)
+	long := "tel:+49301234567;" + strings.Repeat("x", 5000)
+	test.AssertNotificationSent(t, fyne.NewNotification("Deskline is connecting",
+		"It dials "+clip(long, linkShown)+" once connected."), func() { u.HandleLink(long) })
+	if len(u.links) != 1 || u.links[0].text != long {
+		t.Fatalf("pending links: %d, want the whole link", len(u.links))
 	}
 }
