@@ -15,7 +15,7 @@ func TestSlowConsumerNeverBlocks(t *testing.T) {
 	// Far more events than the channel holds, nobody reading: the
 	// exchange keeps going and the events come out complete, in order.
 	r := newRig(t, nil)
-	const n = 3 * EventBuffer
+	const n = 3 * pbx.EventBuffer
 	for i := 0; i < n; i++ {
 		id := r.ring("201")
 		r.ok(r.x.Clear(r.ctx, id, "201"))
@@ -65,7 +65,7 @@ func TestClose(t *testing.T) {
 
 func TestCloseWithStuckConsumer(t *testing.T) {
 	r := newRig(t, nil)
-	for i := 0; i < 2*EventBuffer; i++ {
+	for i := 0; i < 2*pbx.EventBuffer; i++ {
 		r.ring("201")
 	}
 	done := make(chan struct{})
@@ -79,8 +79,8 @@ func TestCloseWithStuckConsumer(t *testing.T) {
 	for range r.x.Events() {
 		n++
 	}
-	if n != EventBuffer {
-		t.Fatalf("%d events left in the channel, want a full buffer (%d)", n, EventBuffer)
+	if n != pbx.EventBuffer {
+		t.Fatalf("%d events left in the channel, want a full buffer (%d)", n, pbx.EventBuffer)
 	}
 }
 

@@ -30,7 +30,7 @@ var _ pbx.Exchange = (*Exchange)(nil)
 type Exchange struct {
 	clock    Clock
 	noAnswer time.Duration
-	events   *eventQueue
+	events   *pbx.EventQueue
 
 	mu          sync.Mutex // owns every field below and all calls and legs
 	closed      bool
@@ -93,7 +93,7 @@ func New(cfg Config) (*Exchange, error) {
 	for num, b := range cfg.Externals {
 		x.externals[num] = b
 	}
-	x.events = newEventQueue()
+	x.events = pbx.NewEventQueue()
 	return x, nil
 }
 
@@ -119,7 +119,7 @@ func (x *Exchange) lock(ctx context.Context) error {
 // Queueing before releasing keeps events in the order of the operations.
 func (x *Exchange) unlock() {
 	if len(x.pending) > 0 {
-		x.events.push(x.pending)
+		x.events.Push(x.pending)
 		clear(x.pending)
 		x.pending = x.pending[:0]
 	}
@@ -136,7 +136,7 @@ func (x *Exchange) Capabilities() pbx.Capabilities {
 }
 
 // Events returns the event stream. It is closed by Close.
-func (x *Exchange) Events() <-chan pbx.Event { return x.events.out }
+func (x *Exchange) Events() <-chan pbx.Event { return x.events.Out() }
 
 // Devices lists the configured devices in configuration order.
 func (x *Exchange) Devices(ctx context.Context) ([]pbx.DeviceInfo, error) {
@@ -196,6 +196,6 @@ func (x *Exchange) Close() error {
 		delete(x.calls, id)
 	}
 	x.unlock()
-	x.events.close()
+	x.events.Close()
 	return nil
 }
