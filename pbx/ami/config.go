@@ -1,0 +1,163 @@
+package ami
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Default ports of the Asterisk Manager Interface.
+const (
+	DefaultPort    = "5038"
+	DefaultTLSPort = "5039"
+)
+
+// Login methods.
+const (
+	AuthMD5   = "md5"   // Challenge/response: the secret never crosses the wire
+	AuthPlain = "plain" // Secret sent as is: only over TLS or loopback
+)
+
+// Features modes for do-not-disturb and call forwarding.
+const (
+	FeaturesNone    = ""        // DND and forwarding are not offered (capabilities say so)
+	FeaturesFreePBX = "freepbx" // FreePBX's AstDB keys: DND/<ext> = YES, CF/<ext> = number
+)
+
+// Config configures the connector. The zero value of each optional field
+// takes the default its comment names.
+type Config struct {
+	// Addr is Asterisk's manager address, "host:port".
+	Addr string
+	// TLS, when set, speaks TLS (Asterisk's manager.conf [general]
+	// tlsenable, port 5039). The certificate is verified as usual.
+	TLS *tls.Config
+	// Username and Secret are the manager account (manager.conf section
+	// and its secret). Never sent to a desktop.
+	Username, Secret string
+	// Auth is AuthMD5 (default: the secret is not sent) or AuthPlain.
+	Auth string
+
+	// Devices maps Deskline devices onto Asterisk endpoints.
+	Devices []Device
+
+	// Context is the dialplan context click-to-dial, transfer and deflect
+	// dial in (default "from-internal", FreePBX's context for phones: a
+	// call placed there is allowed what the phone itself may dial).
+	Context string
+	// RingTimeout is how long click-to-dial rings the user's own phone
+	// before giving up (default 30s, as long as a PBX rings an extension).
+	RingTimeout time.Duration
+	// ActionTimeout bounds every AMI action (default 10s: Asterisk answers
+	// in milliseconds; longer means the link is stuck).
+	ActionTimeout time.Duration
+	// DialTimeout bounds connecting and logging in (default 10s).
+	DialTimeout time.Duration
+	// PingInterval is how often an idle link is checked with Ping
+	// (default 20s): a half-open TCP link is noticed within two intervals.
+	PingInterval time.Duration
+	// ReconnectMin and ReconnectMax bound the backoff between attempts to
+	// reconnect (defaults 500ms and 30s: Asterisk refuses connections for
+	// about half a second while it restarts).
+	ReconnectMin, ReconnectMax time.Duration
+	// Features selects how do-not-disturb and forwarding are stored
+	// (default FeaturesNone: not offered).
+	Features string
+
+	// Log receives connection changes and skipped messages (default: discard).
+	Log *slog.Logger
+}
+
+// Device is one Deskline device and the Asterisk endpoint behind it.
+type Device struct {
+	ID       string // Deskline's device id, e.g. "201"
+	Name     string // display name, e.g. "Reception"
+	Endpoint string // Asterisk technology/resource, e.g. "PJSIP/201"
+	// Exten is the extension that rings the device and is stored in AstDB
+	// (default: the part of Endpoint after the "/").
+	Exten string
+}
+
+// Defaults named in Config.
+const (
+	defaultContext       = "from-internal"
+	defaultRingTimeout   = 30 * time.Second
+	defaultActionTimeout = 10 * time.Second
+	defaultDialTimeout   = 10 * time.Second
+	defaultPingInterval  = 20 * time.Second
+	defaultReconnectMin  = 500 * time.Millisecond
+	defaultReconnectMax  = 30 * time.Second
+)
+
+// withDefaults returns a copy with every zero optional field set.
+func (c Config) withDefaults() Config {
+	set := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	set(&c.RingTimeout, defaultRingTimeout)
+	set(&c.ActionTimeout, defaultActionTimeout)
+	set(&c.DialTimeout, defaultDialTimeout)
+	set(&c.PingInterval, defaultPingInterval)
+	set(&c.ReconnectMin, defaultReconnectMin)
+	set(&c.ReconnectMax, defaultReconnectMax)
+	if c.Context == "" {
+		c.Context = defaultContext
+	}
+	if c.Auth == "" {
+		c.Auth = AuthMD5
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	c.Devices = append([]Device(nil), c.Devices...)
+	for i, d := range c.Devices {
+		if d.Exten == "" {
+			_, c.Devices[i].Exten, _ = strings.Cut(d.Endpoint, "/")
+		}
+	}
+	return c
+}
+
+// Check reports every problem of the configuration at once.
+func (c Config) Check() error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf("ami: "+format, a...)) }
+	if c.Addr == "" {
+		add("address is empty")
+	}
+	if c.Username == "" {
+		add("username is empty")
+	}
+	if c.Auth != "" && c.Auth != AuthMD5 && c.Auth != AuthPlain {
+		add("auth %q is unknown (want %q or %q)", c.Auth, AuthMD5, AuthPlain)
+	}
+	if c.Features != FeaturesNone && c.Features != FeaturesFreePBX {
+		add("features %q is unknown (want %q or empty)", c.Features, FeaturesFreePBX)
+	}
+	if c.ReconnectMax > 0 && c.ReconnectMin > c.ReconnectMax {
+		add("reconnect_min %s is above reconnect_max %s", c.ReconnectMin, c.ReconnectMax)
+	}
+	ids, eps := map[string]bool{}, map[string]bool{}
+	for i, d := range c.Devices {
+		tech, res, ok := strings.Cut(d.Endpoint, "/")
+		switch {
+		case d.ID == "":
+			add("devices[%d]: id is empty", i)
+		case ids[d.ID]:
+			add("devices[%d]: id %q is used twice", i, d.ID)
+		}
+		switch {
+		case !ok || tech == "" || res == "" || strings.ContainsAny(d.Endpoint, " \t\r\n-&,"):
+			add("devices[%d] (%s): endpoint %q is not technology/resource like \"PJSIP/201\"", i, d.ID, d.Endpoint)
+		case eps[strings.ToLower(d.Endpoint)]:
+			add("devices[%d] (%s): endpoint %q is used twice", i, d.ID, d.Endpoint)
+		}
+		ids[d.ID], eps[strings.ToLower(d.Endpoint)] = true, true
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,323 @@
+package ami_test
+
+import (
+	"errors"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/pbx/ami"
+	"github.com/deskline/deskline/pbx/ami/amitest"
+)
+
+// waitFor bounds every wait in these tests; the fake Asterisk answers in
+// milliseconds.
+const waitFor = 10 * time.Second
+
+// office is a connector linked to a fake Asterisk on loopback.
+type office struct {
+	t   *testing.T
+	ast *amitest.Server
+	x   *ami.Exchange
+	evs chan pbx.Event
+}
+
+func labConfig(addr string) ami.Config {
+	return ami.Config{
+		Addr: addr, Username: "cti", Secret: "ctisecret", Context: "office",
+		Devices: []ami.Device{
+			{ID: "201", Name: "Alice Meyer", Endpoint: "PJSIP/201"},
+			{ID: "202", Name: "Bob Schulz", Endpoint: "PJSIP/202"},
+			{ID: "203", Name: "Carol Weber", Endpoint: "PJSIP/203"},
+		},
+		ReconnectMin: 20 * time.Millisecond, ReconnectMax: 200 * time.Millisecond,
+	}
+}
+
+func newOffice(t *testing.T, opts amitest.Options, mod func(*ami.Config)) *office {
+	t.Helper()
+	opts.Logf = t.Logf
+	ast, err := amitest.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ast.Close() })
+	cfg := labConfig(ast.Addr())
+	if mod != nil {
+		mod(&cfg)
+	}
+	x, err := ami.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &office{t: t, ast: ast, x: x, evs: make(chan pbx.Event, 100000)}
+	go func() {
+		for ev := range x.Events() {
+			o.evs <- ev
+		}
+		close(o.evs)
+	}()
+	t.Cleanup(func() { x.Close() })
+	return o
+}
+
+// next returns the next event or fails the test.
+func (o *office) next() pbx.Event {
+	o.t.Helper()
+	select {
+	case ev, ok := <-o.evs:
+		if !ok {
+			o.t.Fatal("event stream closed")
+		}
+		return ev
+	case <-time.After(waitFor):
+		o.t.Fatal("no event within", waitFor)
+	}
+	return pbx.Event{}
+}
+
+// available waits for the exchange to report up (true) or down (false)
+// and returns the reason.
+func (o *office) available(up bool) string {
+	o.t.Helper()
+	for {
+		ev := o.next()
+		if ev.Kind == pbx.EvExchangeState && ev.Available == up {
+			return ev.Reason
+		}
+	}
+}
+
+// until collects call events (as lines) until one contains stop.
+func (o *office) until(stop string) []string {
+	o.t.Helper()
+	var got []string
+	for {
+		ev := o.next()
+		if ev.Kind == pbx.EvDeviceState || ev.Kind == pbx.EvExchangeState {
+			continue
+		}
+		l := line(ev)
+		got = append(got, l)
+		if strings.Contains(l, stop) {
+			return got
+		}
+	}
+}
+
+func (o *office) play(name string) {
+	o.t.Helper()
+	sc, err := amitest.LoadScript(filepath.Join(fixtureDir(o.t), name+".annotated.txt"))
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	o.ast.Play(sc)
+}
+
+func fixtureDir(t *testing.T) string {
+	return filepath.Join("..", "..", "..", "shared", "fixtures", "ami")
+}
+
+// line renders an event like the mapper tests do.
+func line(e pbx.Event) string {
+	dir := map[pbx.Direction]string{pbx.Incoming: "in", pbx.Outgoing: "out"}[e.Direction]
+	s := string(e.Kind) + " " + e.Device + " " + string(e.State) + " " + dir + " other=" + e.Other.Number + "(" + e.Other.Name + ") call=" + string(e.Call)
+	for _, kv := range [][2]string{{"cause", string(e.Cause)}, {"answeredBy", e.AnsweredBy}, {"by", e.By}, {"to", e.To}} {
+		if kv[1] != "" {
+			s += " " + kv[0] + "=" + kv[1]
+		}
+	}
+	return s
+}
+
+func same(t *testing.T, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("events:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// A screen pop end to end: Asterisk rings 201 from outside, the phone
+// answers, the caller hangs up — over a real TCP link, MD5 login.
+func TestIncomingCallOverTheWire(t *testing.T) {
+	o := newOffice(t, amitest.Options{}, nil)
+	o.available(true)
+	o.play("a-incoming-answered")
+	same(t, o.until("cleared 201"), []string{
+		"delivered 201 alerting in other=+49301234567(Jane Doe) call=1795686940.0",
+		"established 201 connected in other=+49301234567(Jane Doe) call=1795686940.0 answeredBy=201",
+		"cleared 201 cleared in other=+49301234567(Jane Doe) call=1795686940.0 cause=normal",
+	})
+	for _, a := range o.ast.Actions() {
+		if _, ok := a.Lookup("Secret"); ok {
+			t.Errorf("the secret crossed the wire with MD5 login: %v", a.Get("Action"))
+		}
+	}
+}
+
+// Frames split at every byte change nothing.
+func TestByteByByteFrames(t *testing.T) {
+	o := newOffice(t, amitest.Options{ByteWrites: true}, func(c *ami.Config) { c.Auth = ami.AuthPlain })
+	o.available(true)
+	o.play("b-incoming-missed")
+	same(t, o.until("cleared 201"), []string{
+		"delivered 201 alerting in other=+49301234567(Jane Doe) call=1795686953.2",
+		"cleared 201 cleared in other=+49301234567(Jane Doe) call=1795686953.2 cause=normal",
+	})
+}
+
+var ourID = regexp.MustCompile(`deskline-[0-9a-f]+-[0-9]+`)
+
+// Click-to-dial: MakeCall sends Originate (the user's phone first, then
+// the destination, with the user's caller id); the call's events carry
+// the id MakeCall returned.
+func TestClickToDial(t *testing.T) {
+	o := newOffice(t, amitest.Options{}, nil)
+	o.available(true)
+	o.play("c1-click-to-dial-internal")
+	id, err := o.x.MakeCall(t.Context(), "201", "202")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ourID.MatchString(string(id)) {
+		t.Fatalf("call id %q", id)
+	}
+	got := o.until("cleared 202")
+	for i := range got {
+		got[i] = strings.ReplaceAll(got[i], string(id), "ID")
+	}
+	same(t, got, []string{
+		"initiated 201 initiated out other=202() call=ID",
+		"originated 201 connected out other=202() call=ID",
+		"delivered 202 alerting in other=201(Alice Meyer) call=ID",
+		"established 202 connected in other=201(Alice Meyer) call=ID answeredBy=202",
+		"established 201 connected out other=202(Bob Schulz) call=ID answeredBy=202",
+		"cleared 201 cleared out other=202(Bob Schulz) call=ID cause=normal",
+		"cleared 202 cleared in other=201(Alice Meyer) call=ID cause=normal",
+	})
+	var orig []string
+	for _, a := range o.ast.Actions() {
+		if a.Get("Action") == "Originate" {
+			orig = append(orig, a.String())
+			for k, v := range map[string]string{"Channel": "PJSIP/201", "Exten": "202", "Context": "office",
+				"Priority": "1", "CallerID": `"Alice Meyer" <201>`, "Async": "true", "ChannelId": string(id), "Timeout": "30000"} {
+				if a.Get(k) != v {
+					t.Errorf("Originate %s = %q, want %q", k, a.Get(k), v)
+				}
+			}
+			for _, k := range []string{"Application", "Data"} {
+				if _, ok := a.Lookup(k); ok {
+					t.Errorf("Originate carries %s", k)
+				}
+			}
+		}
+	}
+	if len(orig) != 1 {
+		t.Errorf("Originate actions: %v", orig)
+	}
+}
+
+// Click-to-dial failures, each as Asterisk reported it: the phone is not
+// registered, its user rejects, nobody picks up, and Asterisk refusing
+// the action itself.
+func TestClickToDialFailures(t *testing.T) {
+	o := newOffice(t, amitest.Options{}, nil)
+	o.available(true)
+	o.play("d3-originate-failures")
+	ctx := t.Context()
+	steps := []struct {
+		device, to, stop string
+		want             []string
+	}{
+		{"203", "202", "cleared 203", []string{
+			"failed 203 failed out other=202() call=ID cause=unreachable",
+			"cleared 203 cleared out other=202() call=ID cause=unreachable"}},
+		{"201", "202", "cleared 201", []string{
+			"initiated 201 initiated out other=202() call=ID",
+			"cleared 201 cleared out other=202() call=ID cause=rejected"}},
+		{"201", "202", "cleared 201", []string{
+			"initiated 201 initiated out other=202() call=ID",
+			"cleared 201 cleared out other=202() call=ID cause=no-answer"}},
+		{"201", "299", "cleared 201", []string{
+			"initiated 201 initiated out other=299() call=ID",
+			"originated 201 connected out other=299() call=ID",
+			"cleared 201 cleared out other=299() call=ID cause=normal"}},
+	}
+	for _, s := range steps {
+		id, err := o.x.MakeCall(ctx, s.device, s.to)
+		if err != nil {
+			t.Fatalf("MakeCall(%s, %s): %v", s.device, s.to, err)
+		}
+		got := o.until(s.stop)
+		for i := range got {
+			got[i] = strings.ReplaceAll(got[i], string(id), "ID")
+		}
+		same(t, got, s.want)
+	}
+	_, err := o.x.MakeCall(ctx, "203", "202")
+	if err == nil || !strings.Contains(err.Error(), "Originate failed") {
+		t.Errorf("refused Originate: err = %v, want Asterisk's \"Originate failed\"", err)
+	}
+}
+
+// Transfer redirects the far party; 201 learns it was transferred, 202
+// gets the caller.
+func TestTransferByRedirect(t *testing.T) {
+	o := newOffice(t, amitest.Options{}, nil)
+	o.available(true)
+	o.play("e3-transfer-by-ami-redirect")
+	o.until("established 201")
+	if err := o.x.Transfer(t.Context(), "1795687073.23", "201", "202"); err != nil {
+		t.Fatal(err)
+	}
+	same(t, o.until("cleared 202"), []string{
+		"transferred 201 cleared in other=+49301234567(Jane Doe) call=1795687073.23 cause=transferred by=201 to=202",
+		"cleared 201 cleared in other=+49301234567(Jane Doe) call=1795687073.23 cause=transferred",
+		"delivered 202 alerting in other=+49301234567(Jane Doe) call=1795687073.23",
+		"established 202 connected in other=+49301234567(Jane Doe) call=1795687073.23 answeredBy=202",
+		"cleared 202 cleared in other=+49301234567(Jane Doe) call=1795687073.23 cause=normal",
+	})
+	var redirect ami.Message
+	for _, a := range o.ast.Actions() {
+		if a.Get("Action") == "Redirect" {
+			redirect = a
+		}
+	}
+	if redirect.Get("Channel") != "PJSIP/carrier-00000017" || redirect.Get("Exten") != "202" || redirect.Get("Context") != "office" {
+		t.Errorf("Redirect = %v, want the caller's channel to 202 in office", redirect)
+	}
+}
+
+// Services name what is wrong in words a desktop can show.
+func TestServiceErrors(t *testing.T) {
+	o := newOffice(t, amitest.Options{}, nil)
+	o.available(true)
+	ctx := t.Context()
+	for _, c := range []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"unknown device", func() error { _, err := o.x.MakeCall(ctx, "299", "202"); return err }(), pbx.ErrNoSuchDevice},
+		{"line break in number", func() error { _, err := o.x.MakeCall(ctx, "201", "202\r\nApplication: System"); return err }(), pbx.ErrInvalidNumber},
+		{"letters", func() error { _, err := o.x.MakeCall(ctx, "201", "call me"); return err }(), pbx.ErrInvalidNumber},
+		{"empty", func() error { _, err := o.x.MakeCall(ctx, "201", " "); return err }(), pbx.ErrInvalidNumber},
+		{"no such call", o.x.Clear(ctx, "nope", "201"), pbx.ErrNoSuchCall},
+		{"transfer no call", o.x.Transfer(ctx, "nope", "201", "202"), pbx.ErrNoSuchCall},
+		{"answer", o.x.Answer(ctx, "nope", "201"), pbx.ErrNotSupported},
+		{"hold", o.x.Hold(ctx, "nope", "201"), pbx.ErrNotSupported},
+		{"dnd without features", o.x.SetDND(ctx, "201", true), pbx.ErrNotSupported},
+	} {
+		if !errors.Is(c.err, c.want) {
+			t.Errorf("%s: err = %v, want %v", c.name, c.err, c.want)
+		}
+	}
+	caps := o.x.Capabilities()
+	if !caps[pbx.SvcMakeCall] || !caps[pbx.SvcClear] || caps[pbx.SvcAnswer] || caps[pbx.SvcHold] || caps[pbx.SvcDoNotDisturb] {
+		t.Errorf("capabilities = %v", caps)
+	}
+}

@@ -1,0 +1,127 @@
+package ami
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deskline/deskline/pbx"
+)
+
+// Real Asterisk repeats events now and then (the README notes duplicate
+// DialEnds): every capture replayed with each message twice gives exactly
+// the events of the capture once.
+func TestReplayDuplicatedEvents(t *testing.T) {
+	for _, rc := range replayCases {
+		t.Run(rc.file, func(t *testing.T) {
+			m := newMapper(labDevices, fixedClock)
+			registeredLab(m)
+			for _, o := range rc.originates {
+				m.expect(&o)
+			}
+			var got []string
+			for _, msg := range readCapture(t, rc.file+".txt") {
+				if f := rc.intents[msg.ActionID()]; f != nil && msg.Response() != "" {
+					f(m)
+				}
+				for range 2 {
+					for _, e := range m.handle(msg) {
+						got = append(got, line(e))
+					}
+				}
+			}
+			if !slices.Equal(got, rc.want) {
+				t.Errorf("events:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(rc.want, "\n  "))
+			}
+		})
+	}
+}
+
+// Calls of different people interleave on one manager link: two captures
+// merged message by message give each call the events it has alone.
+func TestReplayInterleavedCalls(t *testing.T) {
+	a := readCapture(t, "a-incoming-answered.txt")        // outside caller → 201
+	i := readCapture(t, "i-internal-call-201-to-202.txt") // 201 → 202
+	var merged []Message
+	for n := 0; n < max(len(a), len(i)); n++ {
+		if n < len(i) {
+			merged = append(merged, i[n])
+		}
+		if n < len(a) {
+			merged = append(merged, a[n])
+		}
+	}
+	m := newMapper(labDevices, fixedClock)
+	registeredLab(m)
+	got := replay(m, merged)
+	for _, rc := range replayCases {
+		if rc.file != "a-incoming-answered" && rc.file != "i-internal-call-201-to-202" {
+			continue
+		}
+		call := rc.want[0][strings.Index(rc.want[0], "call="):]
+		var mine []string
+		for _, l := range got {
+			if strings.Contains(l, call) {
+				mine = append(mine, l)
+			}
+		}
+		if !slices.Equal(mine, rc.want) {
+			t.Errorf("%s interleaved:\n  %s\nwant:\n  %s", rc.file, strings.Join(mine, "\n  "), strings.Join(rc.want, "\n  "))
+		}
+	}
+	if len(m.calls()) != 0 {
+		t.Errorf("calls left after both ended: %v", m.calls())
+	}
+}
+
+// After a reconnect the state comes from CoreShowChannels: the capture's
+// answer mid-call (an outside caller talking to 201) rebuilds 201's call.
+func TestRebuildFromCoreShowChannels(t *testing.T) {
+	var items []Message
+	for _, msg := range readCapture(t, "k-state-sync-actions-during-call.txt") {
+		if msg.Event() == "CoreShowChannel" {
+			items = append(items, msg)
+		}
+	}
+	if len(items) == 0 {
+		t.Fatal("no CoreShowChannel in the capture")
+	}
+	now := fixedClock()
+	m := newMapper(labDevices, func() time.Time { return now })
+	m.rebuild(items)
+	calls := m.calls()
+	want := pbx.Call{Call: "1795687187.44", Device: "201", State: pbx.StateConnected, Direction: pbx.Incoming,
+		Other: pbx.Party{Number: "+49301234567", Name: "Jane Doe"}, Answered: true}
+	if len(calls) != 1 {
+		t.Fatalf("calls = %+v, want one", calls)
+	}
+	got := calls[0]
+	if got.Since.After(now) || now.Sub(got.Since) > time.Minute {
+		t.Errorf("since = %v, want shortly before %v (from Duration)", got.Since, now)
+	}
+	got.Since = time.Time{}
+	if got != want {
+		t.Errorf("call = %+v\nwant %+v", got, want)
+	}
+	// The rest of the capture (the hang-up) then clears it.
+	var evs []string
+	seen := false
+	for _, msg := range readCapture(t, "k-state-sync-actions-during-call.txt") {
+		if msg.Event() == "CoreShowChannelsComplete" {
+			seen = true
+			continue
+		}
+		if seen {
+			for _, e := range m.handle(msg) {
+				evs = append(evs, line(e))
+			}
+		}
+	}
+	if wantEv := "cleared 201 cleared in other=+49301234567(Jane Doe) call=1795687187.44 cause=normal"; !slices.Contains(evs, wantEv) {
+		t.Errorf("after rebuild: %v, want %q", evs, wantEv)
+	}
+	if len(m.calls()) != 0 {
+		t.Errorf("calls left: %+v", m.calls())
+	}
+}
