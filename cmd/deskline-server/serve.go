@@ -79,10 +79,7 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 
 // serve runs the server until ctx ends, then shuts it down gracefully.
 func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger, stdout io.Writer) error {
-	if cfg.Exchange.Type != config.ExchangeSim {
-		return fmt.Errorf("exchange type %q is not available in this build", cfg.Exchange.Type)
-	}
-	ex, err := newSim(cfg.Exchange.Sim)
+	ex, simEx, err := newExchange(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -100,7 +97,7 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 		log.Warn(w)
 	}
 	srv, err := server.New(ctx, server.Options{
-		Exchange: ex, Sim: ex, Auth: a, Users: cfg.AuthUsers(), Limits: cfg.Limits,
+		Exchange: ex, Sim: simEx, Auth: a, Users: cfg.AuthUsers(), Limits: cfg.Limits,
 		SimAPI: cfg.SimAPI, Log: log, Version: version,
 	})
 	if err != nil {
@@ -123,7 +120,8 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 			errc <- hs.Serve(ln)
 		}
 	}()
-	log.Info("deskline-server listening", "addr", ln.Addr().String(), "tls", cfg.TLS.Enabled(), "epoch", srv.Epoch(), "version", version)
+	log.Info("deskline-server listening", "addr", ln.Addr().String(), "tls", cfg.TLS.Enabled(),
+		"exchange", exchangeLabel(cfg), "epoch", srv.Epoch(), "version", version)
 	printBanner(stdout, cfg, ln.Addr().String(), demo)
 	select {
 	case err := <-errc:
@@ -147,6 +145,7 @@ func printBanner(w io.Writer, cfg *config.Config, addr string, demo bool) {
 		scheme = "wss"
 	}
 	fmt.Fprintf(w, "\nDeskline CTI server on %s://%s%s\n", scheme, addr, ctiproto.Path)
+	fmt.Fprintf(w, "Linked to %s\n", exchangeLabel(cfg))
 	if !demo {
 		fmt.Fprintln(w)
 		return

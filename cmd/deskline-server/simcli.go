@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -108,6 +109,10 @@ func simRequestFor(cmd string, args []string) (method, path string, body map[str
 	return "", "", nil, fmt.Errorf("unknown command %q", cmd)
 }
 
+// errNoSimAPI is a server without /v1/sim/: linked to a real PBX, where
+// calls come from real phones, or with the sim API switched off.
+var errNoSimAPI = errors.New("this server is not running the simulated exchange (or its [sim_api] is disabled): ring its phones for real")
+
 func simCall(base, method, path string, body map[string]string) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
@@ -132,6 +137,9 @@ func simCall(base, method, path string, body map[string]string) ([]byte, error) 
 		var e struct{ Error string }
 		if json.Unmarshal(out, &e) == nil && e.Error != "" {
 			return nil, fmt.Errorf("%s", e.Error)
+		}
+		if resp.StatusCode == http.StatusNotFound { // the sim API answers in JSON; no route at all is plain text
+			return nil, errNoSimAPI
 		}
 		return nil, fmt.Errorf("HTTP %s: %s", resp.Status, out)
 	}

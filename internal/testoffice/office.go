@@ -1,4 +1,5 @@
-// Package testoffice runs a real CTI server with the simulated exchange on
+// Package testoffice runs a real CTI server with the simulated exchange (or
+// any other, such as Asterisk through pbx/ami and a fake Asterisk) on
 // loopback for tests of the tray app's core and views: real WebSocket
 // sessions, real tokens, real call events. Only test code imports it; it
 // imports nothing of the app (whose own tests use it).
@@ -33,9 +34,11 @@ const Password = "secret"
 type Office struct {
 	Addr string
 	// Sim is the exchange; Restart(true) replaces it. Test goroutine only.
+	// Nil in an office on another exchange (StartOn).
 	Sim  *sim.Exchange
 	Auth *auth.Auth
 
+	ex    pbx.Exchange // the exchange of StartOn; nil means Sim
 	t     testing.TB
 	cfg   sim.Config
 	users []auth.User
@@ -67,10 +70,7 @@ var passwordHash = sync.OnceValue(func() string {
 // Start runs an office until the test ends. cfg may change SimConfig().
 func Start(t testing.TB, cfg func(*sim.Config)) *Office {
 	t.Helper()
-	o := &Office{t: t, cfg: SimConfig(), users: []auth.User{
-		{Name: "ann", DisplayName: "Ann Archer", PasswordHash: passwordHash(), Devices: []string{"201"}},
-		{Name: "bob", DisplayName: "Bob Baker", PasswordHash: passwordHash(), Devices: []string{"203"}},
-	}}
+	o := &Office{t: t, cfg: SimConfig(), users: users()}
 	if cfg != nil {
 		cfg(&o.cfg)
 	}
@@ -78,6 +78,33 @@ func Start(t testing.TB, cfg func(*sim.Config)) *Office {
 	if o.Sim, err = sim.New(o.cfg); err != nil {
 		t.Fatal(err)
 	}
+	o.start()
+	t.Cleanup(func() { o.Stop(); o.Sim.Close() })
+	return o
+}
+
+// StartOn runs an office on ex (which must know devices 201 and 203)
+// until the test ends; Ring and Restart(true) need the simulator and are
+// not available. The test closes ex.
+func StartOn(t testing.TB, ex pbx.Exchange) *Office {
+	t.Helper()
+	o := &Office{t: t, users: users(), ex: ex}
+	o.start()
+	t.Cleanup(o.Stop)
+	return o
+}
+
+func users() []auth.User {
+	return []auth.User{
+		{Name: "ann", DisplayName: "Ann Archer", PasswordHash: passwordHash(), Devices: []string{"201"}},
+		{Name: "bob", DisplayName: "Bob Baker", PasswordHash: passwordHash(), Devices: []string{"203"}},
+	}
+}
+
+func (o *Office) start() {
+	t := o.t
+	t.Helper()
+	var err error
 	if o.Auth, err = auth.New(o.users, auth.Options{StorePath: filepath.Join(t.TempDir(), "tokens.json")}); err != nil {
 		t.Fatal(err)
 	}
@@ -87,14 +114,16 @@ func Start(t testing.TB, cfg func(*sim.Config)) *Office {
 	}
 	o.Addr = ln.Addr().String()
 	o.serve(ln)
-	t.Cleanup(func() { o.Stop(); o.Sim.Close() })
-	return o
 }
 
 func (o *Office) serve(ln net.Listener) {
 	o.t.Helper()
+	var ex pbx.Exchange = o.Sim
+	if o.ex != nil {
+		ex = o.ex
+	}
 	srv, err := server.New(context.Background(), server.Options{
-		Exchange: o.Sim, Sim: o.Sim, Auth: o.Auth, Users: o.users,
+		Exchange: ex, Sim: o.Sim, Auth: o.Auth, Users: o.users,
 		Limits: config.Default().Limits, SimAPI: config.SimAPI{Enabled: true},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

@@ -149,10 +149,8 @@ func TestCheckListen(t *testing.T) {
 }
 
 func TestCheckExchangeType(t *testing.T) {
-	check(t, base+"[exchange]\ntype = \"ami\"\n",
-		want{`type = "ami"`, `exchange.type "ami": ami connector not built yet`})
 	check(t, base+"[exchange]\ntype = \"asterisk\"\n",
-		want{`type = "asterisk"`, `exchange.type "asterisk" is unknown (want "sim"; "ami" is reserved)`})
+		want{`type = "asterisk"`, `exchange.type "asterisk" is unknown (want "sim" or "ami")`})
 }
 
 func TestCheckDevices(t *testing.T) {

@@ -48,15 +48,17 @@ func (t TLS) Enabled() bool { return t.Cert != "" && t.Key != "" }
 // Exchange types.
 const (
 	ExchangeSim = "sim" // the embedded simulated exchange (pbx/sim)
-	ExchangeAMI = "ami" // Asterisk Manager Interface: reserved, not built yet
+	ExchangeAMI = "ami" // Asterisk (and FreePBX) through the Asterisk Manager Interface (pbx/ami)
 )
 
 // Exchange selects the telephone system the server is linked to.
 type Exchange struct {
 	// Type is "sim" (default: runs with nothing else installed, for demos,
-	// tests and trying Deskline out) or "ami" (reserved for Asterisk).
+	// tests and trying Deskline out) or "ami" (Asterisk, FreePBX). Only the
+	// selected type's section is used.
 	Type string `toml:"type"`
 	Sim  Sim    `toml:"sim"`
+	AMI  AMI    `toml:"ami"`
 }
 
 // Sim configures the simulated exchange.

@@ -9,10 +9,14 @@ import (
 // no users, the simulated exchange with no devices.
 func Default() Config {
 	return Config{
-		Listen:   "127.0.0.1:8720",
-		Exchange: Exchange{Type: ExchangeSim, Sim: Sim{NoAnswerTimeout: 30 * time.Second, ExternalAnswerAfter: 2 * time.Second}},
-		Tokens:   Tokens{Lifetime: 720 * time.Hour},
-		Login:    Login{MaxFailures: 5, FailureWindow: time.Minute},
+		Listen: "127.0.0.1:8720",
+		Exchange: Exchange{
+			Type: ExchangeSim,
+			Sim:  Sim{NoAnswerTimeout: 30 * time.Second, ExternalAnswerAfter: 2 * time.Second},
+			AMI:  defaultAMI(),
+		},
+		Tokens: Tokens{Lifetime: 720 * time.Hour},
+		Login:  Login{MaxFailures: 5, FailureWindow: time.Minute},
 		Limits: Limits{
 			MaxMessageBytes:   65536,
 			SendQueue:         256,

@@ -22,6 +22,16 @@ type fileConfig struct {
 type fileExchange struct {
 	Exchange
 	Sim fileSim `toml:"sim"`
+	AMI fileAMI `toml:"ami"`
+}
+
+type fileAMI struct {
+	AMI
+	RingTimeout   duration `toml:"ring_timeout"`
+	ActionTimeout duration `toml:"action_timeout"`
+	PingInterval  duration `toml:"ping_interval"`
+	ReconnectMin  duration `toml:"reconnect_min"`
+	ReconnectMax  duration `toml:"reconnect_max"`
 }
 
 type fileSim struct {
@@ -79,6 +89,7 @@ func newFile(def Config) fileConfig {
 	f := fileConfig{Config: def}
 	f.Exchange.Exchange = def.Exchange
 	f.Exchange.Sim.Sim = def.Exchange.Sim
+	f.Exchange.AMI.AMI = def.Exchange.AMI
 	f.Login.Login = def.Login
 	f.Limits.Limits = def.Limits
 	return f
@@ -111,6 +122,7 @@ func (cv *converter) config(f *fileConfig) Config {
 	c := f.Config
 	c.Exchange = f.Exchange.Exchange
 	c.Exchange.Sim = cv.sim(&f.Exchange.Sim)
+	c.Exchange.AMI = cv.ami(&f.Exchange.AMI)
 	cv.dur(&c.Tokens.Lifetime, f.Tokens.Lifetime, "tokens.lifetime")
 	c.Login = f.Login.Login
 	cv.dur(&c.Login.FailureWindow, f.Login.FailureWindow, "login.failure_window")
@@ -145,4 +157,14 @@ func (cv *converter) sim(f *fileSim) Sim {
 		s.Externals = append(s.Externals, e)
 	}
 	return s
+}
+
+func (cv *converter) ami(f *fileAMI) AMI {
+	a := f.AMI
+	cv.dur(&a.RingTimeout, f.RingTimeout, "exchange.ami.ring_timeout")
+	cv.dur(&a.ActionTimeout, f.ActionTimeout, "exchange.ami.action_timeout")
+	cv.dur(&a.PingInterval, f.PingInterval, "exchange.ami.ping_interval")
+	cv.dur(&a.ReconnectMin, f.ReconnectMin, "exchange.ami.reconnect_min")
+	cv.dur(&a.ReconnectMax, f.ReconnectMax, "exchange.ami.reconnect_max")
+	return a
 }

@@ -33,7 +33,7 @@ func Parse(data []byte, name string) (*Config, error) {
 }
 
 // Load reads and parses the file at path. Relative paths in it (tls.cert,
-// tls.key, state_dir) are taken relative to the file's directory, so the
+// tls.key, state_dir, exchange.ami.tls_ca and secret_file) are taken relative to the file's directory, so the
 // server finds them whatever directory it was started from.
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
@@ -103,7 +103,7 @@ func (cv *converter) undecoded(md toml.MetaData, ix *lineIndex) {
 		case under(plain, reported):
 		case unknown[plain]:
 			reported = append(reported, plain)
-			cv.ps.add(at.path, "unknown key %s%s", at.path, hint(last))
+			cv.ps.add(at.path, "unknown key %s%s", at.path, hint(plain, last))
 		case last != strings.ToLower(last):
 			reported = append(reported, plain)
 			cv.ps.add(at.path, "key %s must be written in lower case: %s", at.path, strings.ToLower(last))
@@ -112,8 +112,11 @@ func (cv *converter) undecoded(md toml.MetaData, ix *lineIndex) {
 }
 
 // hint adds advice for an unknown key that shows a likely mistake.
-func hint(key string) string {
-	if key == "password" {
+func hint(path, key string) string {
+	switch {
+	case path == "exchange.ami.password":
+		return ": the manager account's password is its secret: set secret (or secret_file)"
+	case key == "password":
 		return ": passwords must be hashed: run deskline-server hash-password and set password_hash"
 	}
 	return ""
@@ -186,7 +189,8 @@ func (c *Config) resolvePaths(dir string) {
 	if dir == "" {
 		return
 	}
-	for _, p := range []*string{&c.TLS.Cert, &c.TLS.Key, &c.StateDir} {
+	a := &c.Exchange.AMI
+	for _, p := range []*string{&c.TLS.Cert, &c.TLS.Key, &c.StateDir, &a.TLSCA, &a.SecretFile} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}

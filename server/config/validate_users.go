@@ -26,7 +26,7 @@ func (c *Config) checkUsers(ps *problems, devices map[string]int) {
 			case seen[d]:
 				ps.add(key+".devices", "%s: device %q is listed twice", l, d)
 			case devices != nil && !exists:
-				ps.add(key+".devices", "%s: device %q is not configured in exchange.sim.devices", l, d)
+				ps.add(key+".devices", "%s: device %q is not configured in %s", l, d, c.devicesTable())
 			case owned:
 				ps.add(key+".devices", "%s: device %q already belongs to %s (one owner per device)",
 					l, d, label("users", owner, c.Users[owner].Name))

@@ -1,0 +1,116 @@
+package testdesk_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/internal/testoffice"
+	"github.com/deskline/deskline/internal/testoffice/testdesk"
+	"github.com/deskline/deskline/pbx/ami"
+	"github.com/deskline/deskline/pbx/ami/amitest"
+)
+
+// fixtures holds the real Asterisk captures.
+var fixtures = filepath.Join("..", "..", "..", "..", "shared", "fixtures", "ami")
+
+// asteriskOffice is the whole chain a desktop sees on Asterisk: a fake
+// Asterisk replaying real captures, the pbx/ami connector, a real server
+// and a real tray-app desk logged in as ann (phone 201).
+func asteriskOffice(t *testing.T) (*amitest.Server, *app.Desk) {
+	t.Helper()
+	ast, err := amitest.Start(amitest.Options{Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ast.Close() })
+	x, err := ami.New(ami.Config{
+		Addr: ast.Addr(), Username: "cti", Secret: "ctisecret", Context: "office",
+		Devices: []ami.Device{
+			{ID: "201", Name: "Alice Meyer", Endpoint: "PJSIP/201"},
+			{ID: "202", Name: "Bob Schulz", Endpoint: "PJSIP/202"},
+			{ID: "203", Name: "Carol Weber", Endpoint: "PJSIP/203"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	o := testoffice.StartOn(t, x)
+	book := filepath.Join(t.TempDir(), "jane.vcf")
+	card := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Doe\r\nN:Doe;Jane;;;\r\nORG:Doe Logistics GmbH\r\n" +
+		"TEL;TYPE=WORK:+49 30 1234567\r\nEND:VCARD\r\n"
+	if err := os.WriteFile(book, []byte(card), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := testdesk.Open(t, o, "ann", book)
+	testdesk.WaitState(t, d.Client, "Asterisk available", func(s app.State) bool { return s.Exchange.Available })
+	return ast, d
+}
+
+func play(t *testing.T, ast *amitest.Server, name string) {
+	t.Helper()
+	sc, err := amitest.LoadScript(filepath.Join(fixtures, name+".annotated.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ast.Play(sc)
+}
+
+// The screen pop on Asterisk: an outside call rings 201, the desk shows
+// the caller from the address book, then talking, then nothing.
+func TestScreenPopOnAsterisk(t *testing.T) {
+	ast, d := asteriskOffice(t)
+	play(t, ast, "a-incoming-answered")
+	s := testdesk.WaitState(t, d.Client, "the screen pop", func(s app.State) bool { return len(s.Ringing()) == 1 })
+	c := s.Ringing()[0]
+	if c.Device != "201" || c.Display != "Jane Doe" || c.Contact == nil || c.Contact.Organization != "Doe Logistics GmbH" {
+		t.Errorf("pop = %+v, want Jane Doe of Doe Logistics GmbH at 201", c)
+	}
+	testdesk.WaitState(t, d.Client, "talking", func(s app.State) bool {
+		return len(s.Calls) == 1 && s.Calls[0].State == "connected" && s.Calls[0].Answered
+	})
+	testdesk.WaitState(t, d.Client, "the call to end", func(s app.State) bool { return len(s.Calls) == 0 })
+}
+
+// Click-to-dial on Asterisk: the desk dials 202 as the dial window does;
+// Asterisk rings 201 first, then 202, which answers.
+func TestClickToDialOnAsterisk(t *testing.T) {
+	ast, d := asteriskOffice(t)
+	play(t, ast, "c1-click-to-dial-internal")
+	target, err := d.Client.PrepareDial("202")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := d.Client.Dial(t.Context(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testdesk.WaitState(t, d.Client, "talking to 202", func(s app.State) bool {
+		return len(s.Calls) == 1 && s.Calls[0].ID == id && s.Calls[0].State == "connected" && s.Calls[0].Answered
+	})
+	if c := s.Calls[0]; c.Number != "202" || c.Name != "Bob Schulz" || c.Direction != "outgoing" {
+		t.Errorf("call = %+v, want outgoing to 202 Bob Schulz", c)
+	}
+	testdesk.WaitState(t, d.Client, "the call to end", func(s app.State) bool { return len(s.Calls) == 0 })
+	if !strings.HasPrefix(id, "deskline-") {
+		t.Errorf("call id %q is not the connector's ChannelId", id)
+	}
+}
+
+// Asterisk restarts: the desk says the exchange is unavailable and why,
+// then available again.
+func TestAsteriskRestartOnTheDesk(t *testing.T) {
+	ast, d := asteriskOffice(t)
+	done := make(chan struct{})
+	go func() { defer close(done); ast.Restart(500 * time.Millisecond) }()
+	s := testdesk.WaitState(t, d.Client, "exchange unavailable", func(s app.State) bool { return !s.Exchange.Available })
+	if !strings.Contains(s.Exchange.Reason, "Asterisk is restarting") {
+		t.Errorf("reason = %q", s.Exchange.Reason)
+	}
+	<-done
+	testdesk.WaitState(t, d.Client, "exchange back", func(s app.State) bool { return s.Exchange.Available })
+}
