@@ -255,7 +255,7 @@ func (c *conn) login(ctx context.Context) error {
 		if err != nil {
 			var ae *ActionError
 			if errors.As(err, &ae) {
-				return fmt.Errorf("%w: Asterisk refused the MD5 challenge (%s); try auth = %q", ErrAuth, ae.Message, AuthPlain)
+				return fmt.Errorf("%w: Asterisk refused the MD5 challenge (%s); use auth = %q over TLS (tls = true)", ErrAuth, ae.Message, AuthPlain)
 			}
 			return err
 		}

@@ -1,6 +1,7 @@
 package testdesk_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,10 +9,12 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
 	"github.com/deskline/deskline/pbx/ami"
 	"github.com/deskline/deskline/pbx/ami/amitest"
+	"github.com/gorilla/websocket"
 )
 
 // fixtures holds the real Asterisk captures.
@@ -20,7 +23,7 @@ var fixtures = filepath.Join("..", "..", "..", "..", "shared", "fixtures", "ami"
 // asteriskOffice is the whole chain a desktop sees on Asterisk: a fake
 // Asterisk replaying real captures, the pbx/ami connector, a real server
 // and a real tray-app desk logged in as ann (phone 201).
-func asteriskOffice(t *testing.T) (*amitest.Server, *app.Desk) {
+func asteriskOffice(t *testing.T) (*amitest.Server, *testoffice.Office, *app.Desk) {
 	t.Helper()
 	ast, err := amitest.Start(amitest.Options{Logf: t.Logf})
 	if err != nil {
@@ -48,7 +51,7 @@ func asteriskOffice(t *testing.T) (*amitest.Server, *app.Desk) {
 	}
 	d := testdesk.Open(t, o, "ann", book)
 	testdesk.WaitState(t, d.Client, "Asterisk available", func(s app.State) bool { return s.Exchange.Available })
-	return ast, d
+	return ast, o, d
 }
 
 func play(t *testing.T, ast *amitest.Server, name string) {
@@ -63,7 +66,7 @@ func play(t *testing.T, ast *amitest.Server, name string) {
 // The screen pop on Asterisk: an outside call rings 201, the desk shows
 // the caller from the address book, then talking, then nothing.
 func TestScreenPopOnAsterisk(t *testing.T) {
-	ast, d := asteriskOffice(t)
+	ast, _, d := asteriskOffice(t)
 	play(t, ast, "a-incoming-answered")
 	s := testdesk.WaitState(t, d.Client, "the screen pop", func(s app.State) bool { return len(s.Ringing()) == 1 })
 	c := s.Ringing()[0]
@@ -79,7 +82,7 @@ func TestScreenPopOnAsterisk(t *testing.T) {
 // Click-to-dial on Asterisk: the desk dials 202 as the dial window does;
 // Asterisk rings 201 first, then 202, which answers.
 func TestClickToDialOnAsterisk(t *testing.T) {
-	ast, d := asteriskOffice(t)
+	ast, _, d := asteriskOffice(t)
 	play(t, ast, "c1-click-to-dial-internal")
 	target, err := d.Client.PrepareDial("202")
 	if err != nil {
@@ -104,7 +107,7 @@ func TestClickToDialOnAsterisk(t *testing.T) {
 // Asterisk restarts: the desk says the exchange is unavailable and why,
 // then available again.
 func TestAsteriskRestartOnTheDesk(t *testing.T) {
-	ast, d := asteriskOffice(t)
+	ast, _, d := asteriskOffice(t)
 	done := make(chan struct{})
 	go func() { defer close(done); ast.Restart(500 * time.Millisecond) }()
 	s := testdesk.WaitState(t, d.Client, "exchange unavailable", func(s app.State) bool { return !s.Exchange.Available })
@@ -113,4 +116,45 @@ func TestAsteriskRestartOnTheDesk(t *testing.T) {
 	}
 	<-done
 	testdesk.WaitState(t, d.Client, "exchange back", func(s app.State) bool { return s.Exchange.Available })
+}
+
+// A desktop that stops reading its WebSocket must not slow the reading of
+// Asterisk's events (Asterisk drops a manager client that reads too
+// slowly): a flood of calls goes through while one of ann's sessions reads
+// nothing, and her working desk ends with every call seen and none stuck.
+func TestSlowDesktopDoesNotSlowAsterisk(t *testing.T) {
+	ast, o, d := asteriskOffice(t)
+	stuck := stuckSession(t, o.URL(), d.Client.State().User)
+	defer stuck.Close()
+	sc, err := amitest.LoadScript(filepath.Join(fixtures, "b-incoming-missed.annotated.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const calls = 1000 // far more events than a session's send queue (256)
+	for range calls {
+		ast.Play(sc)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	if err := ast.WaitPlayed(ctx); err != nil {
+		t.Fatalf("Asterisk's events stalled behind a desktop that does not read: %v", err)
+	}
+	testdesk.WaitState(t, d.Client, "every missed call seen, none stuck", func(s app.State) bool {
+		return len(s.Calls) == 0 && s.MissedUnseen >= 1 && s.Exchange.Available
+	})
+}
+
+// stuckSession logs in as user over a raw WebSocket and then never reads.
+func stuckSession(t *testing.T, url, user string) *websocket.Conn {
+	t.Helper()
+	d := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}}
+	conn, _, err := d.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "stuck", User: user, Password: testoffice.Password})
+	if err := conn.WriteMessage(websocket.TextMessage, hello); err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }
