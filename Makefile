@@ -41,7 +41,7 @@ package: deps
 # Go benchmarks of the hot paths, then a short load run (1,000 real
 # WebSocket clients against a server process on loopback).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s ./ctiproto ./pbx/sim ./server/... ./contacts
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s ./ctiproto ./pbx/sim ./pbx/ami ./server/... ./contacts
 	$(GO) run ./cmd/deskline-load -clients 1000 -rate 500 -duration 10s
 
 # The load tool alone; pass flags with ARGS="-clients 10000 -rate 0".
