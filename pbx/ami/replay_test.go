@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -86,20 +85,3 @@ func replay(m *mapper, msgs []Message) []string {
 }
 
 func fixedClock() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
-
-func TestReplayPrint(t *testing.T) {
-	if os.Getenv("PRINT") == "" {
-		t.Skip()
-	}
-	ms, _ := filepath.Glob(filepath.Join(fixtures(t), "*.txt"))
-	for _, p := range ms {
-		if strings.HasSuffix(p, ".annotated.txt") {
-			continue
-		}
-		m := newMapper(labDevices, fixedClock)
-		fmt.Println("==", filepath.Base(p))
-		for _, l := range replay(m, readCapture(t, filepath.Base(p))) {
-			fmt.Println("  ", l)
-		}
-	}
-}

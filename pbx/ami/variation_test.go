@@ -13,27 +13,9 @@ import (
 // DialEnds): every capture replayed with each message twice gives exactly
 // the events of the capture once.
 func TestReplayDuplicatedEvents(t *testing.T) {
-	for _, rc := range replayCases {
-		t.Run(rc.file, func(t *testing.T) {
-			m := newMapper(labDevices, fixedClock)
-			registeredLab(m)
-			for _, o := range rc.originates {
-				m.expect(&o)
-			}
-			var got []string
-			for _, msg := range readCapture(t, rc.file+".txt") {
-				if f := rc.intents[msg.ActionID()]; f != nil && msg.Response() != "" {
-					f(m)
-				}
-				for range 2 {
-					for _, e := range m.handle(msg) {
-						got = append(got, line(e))
-					}
-				}
-			}
-			if !slices.Equal(got, rc.want) {
-				t.Errorf("events:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(rc.want, "\n  "))
-			}
+	for _, g := range LoadGoldens(t) {
+		t.Run(g.Name, func(t *testing.T) {
+			same(t, replayGolden(t, g, 2), g.Events())
 		})
 	}
 }
@@ -55,20 +37,19 @@ func TestReplayInterleavedCalls(t *testing.T) {
 	m := newMapper(labDevices, fixedClock)
 	registeredLab(m)
 	got := replay(m, merged)
-	for _, rc := range replayCases {
-		if rc.file != "a-incoming-answered" && rc.file != "i-internal-call-201-to-202" {
+	for _, g := range LoadGoldens(t) {
+		if g.Name != "a-incoming-answered" && g.Name != "i-internal-call-201-to-202" {
 			continue
 		}
-		call := rc.want[0][strings.Index(rc.want[0], "call="):]
+		want := g.Events()
+		call := want[0][strings.Index(want[0], "call="):]
 		var mine []string
 		for _, l := range got {
 			if strings.Contains(l, call) {
 				mine = append(mine, l)
 			}
 		}
-		if !slices.Equal(mine, rc.want) {
-			t.Errorf("%s interleaved:\n  %s\nwant:\n  %s", rc.file, strings.Join(mine, "\n  "), strings.Join(rc.want, "\n  "))
-		}
+		same(t, mine, want)
 	}
 	if len(m.calls()) != 0 {
 		t.Errorf("calls left after both ended: %v", m.calls())
