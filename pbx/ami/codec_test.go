@@ -12,20 +12,8 @@ import (
 	"testing/iotest"
 )
 
-// fixtureDir is the directory of the real Asterisk captures: env
-// DESKLINE_FIXTURES, or ../../../shared/fixtures/ami from this package.
-// Tests that need it skip when it is missing.
-func codecFixtureDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("DESKLINE_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "fixtures", "ami")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("no AMI captures: %v (set DESKLINE_FIXTURES)", err)
-	}
-	return dir
-}
+// codecFixtureDir is the directory of the real Asterisk captures.
+func codecFixtureDir(tb testing.TB) string { return fixtures(tb) }
 
 // captures returns the raw capture files (NAME.txt, not the annotated ones).
 func codecCaptures(tb testing.TB) map[string][]byte {

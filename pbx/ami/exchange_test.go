@@ -2,7 +2,6 @@ package ami_test
 
 import (
 	"errors"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -111,15 +110,11 @@ func (o *office) until(stop string) []string {
 
 func (o *office) play(name string) {
 	o.t.Helper()
-	sc, err := amitest.LoadScript(filepath.Join(fixtureDir(o.t), name+".annotated.txt"))
+	sc, err := amitest.LoadCapture(name)
 	if err != nil {
 		o.t.Fatal(err)
 	}
 	o.ast.Play(sc)
-}
-
-func fixtureDir(t *testing.T) string {
-	return filepath.Join("..", "..", "..", "shared", "fixtures", "ami")
 }
 
 // line renders an event like the mapper tests do.
@@ -227,7 +222,7 @@ func TestClickToDial(t *testing.T) {
 // golden ones — the same files the mapper's replay is held to.
 func TestEveryCaptureOverTheWire(t *testing.T) {
 	for _, g := range ami.LoadGoldens(t) {
-		sc, err := amitest.LoadScript(filepath.Join(fixtureDir(t), g.Name+".annotated.txt"))
+		sc, err := amitest.LoadCapture(g.Name)
 		if err != nil {
 			t.Fatal(err)
 		}

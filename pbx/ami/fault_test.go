@@ -2,7 +2,6 @@ package ami_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 
 func (o *office) script(name string) *amitest.Script {
 	o.t.Helper()
-	sc, err := amitest.LoadScript(filepath.Join(fixtureDir(o.t), name+".annotated.txt"))
+	sc, err := amitest.LoadCapture(name)
 	if err != nil {
 		o.t.Fatal(err)
 	}
@@ -157,7 +156,7 @@ func TestFloodWhileNobodyReads(t *testing.T) {
 			break
 		}
 	}
-	sc, err := amitest.LoadScript(filepath.Join(fixtureDir(t), "b-incoming-missed.annotated.txt"))
+	sc, err := amitest.LoadCapture("b-incoming-missed")
 	if err != nil {
 		t.Fatal(err)
 	}

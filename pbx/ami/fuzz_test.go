@@ -19,11 +19,7 @@ import (
 // keys or values with a bare CR ("K: v\rw"), which Encode refuses
 // (Asterisk sends neither). Any other refusal fails.
 func FuzzDecode(f *testing.F) {
-	dir := os.Getenv("DESKLINE_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "fixtures", "ami")
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	files, _ := filepath.Glob(filepath.Join(fixtures(f), "*.txt"))
 	for _, file := range files {
 		if strings.HasSuffix(file, ".annotated.txt") {
 			continue

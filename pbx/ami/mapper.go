@@ -163,6 +163,13 @@ func (m *mapper) newState(msg Message, out *batch) {
 		if c.kind == legIn && c.conn == "" {
 			out.emit(m, c, pbx.EvDelivered, pbx.StateAlerting, nil)
 		}
+	case chanRing:
+		if c.kind == legUnknown && c.dialer == "" {
+			// Created down, then off-hook and dialling (not how PJSIP
+			// phones start, but how other channel drivers may).
+			c.kind, c.to = legOut, pbx.Party{Number: msg.Get("Exten")}
+			out.emit(m, c, pbx.EvOriginated, pbx.StateConnected, nil)
+		}
 	case chanUp:
 		m.up(c, out)
 	}

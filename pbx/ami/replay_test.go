@@ -12,16 +12,13 @@ import (
 	"github.com/deskline/deskline/pbx"
 )
 
-// fixtures is the folder of real Asterisk captures (../shared/fixtures/ami
-// next to the repository, or $DESKLINE_FIXTURES).
+// fixtures is the folder of real Asterisk captures shipped with amitest
+// (which this package's own tests cannot import).
 func fixtures(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("DESKLINE_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "fixtures", "ami")
-	}
+	dir := filepath.Join("amitest", "captures")
 	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("AMI captures not found (set DESKLINE_FIXTURES): %v", err)
+		t.Fatalf("AMI captures not found: %v", err)
 	}
 	return dir
 }

@@ -17,9 +17,6 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// fixtures holds the real Asterisk captures.
-var fixtures = filepath.Join("..", "..", "..", "..", "shared", "fixtures", "ami")
-
 // asteriskOffice is the whole chain a desktop sees on Asterisk: a fake
 // Asterisk replaying real captures, the pbx/ami connector, a real server
 // and a real tray-app desk logged in as ann (phone 201).
@@ -56,7 +53,7 @@ func asteriskOffice(t *testing.T) (*amitest.Server, *testoffice.Office, *app.Des
 
 func play(t *testing.T, ast *amitest.Server, name string) {
 	t.Helper()
-	sc, err := amitest.LoadScript(filepath.Join(fixtures, name+".annotated.txt"))
+	sc, err := amitest.LoadCapture(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +123,7 @@ func TestSlowDesktopDoesNotSlowAsterisk(t *testing.T) {
 	ast, o, d := asteriskOffice(t)
 	stuck := stuckSession(t, o.URL(), d.Client.State().User)
 	defer stuck.Close()
-	sc, err := amitest.LoadScript(filepath.Join(fixtures, "b-incoming-missed.annotated.txt"))
+	sc, err := amitest.LoadCapture("b-incoming-missed")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	sc, err := amitest.LoadScript("../../../../shared/fixtures/ami/c1-click-to-dial-internal.annotated.txt")
+	sc, err := amitest.LoadCapture("c1-click-to-dial-internal")
 	if err != nil {
 		log.Fatal(err)
 	}

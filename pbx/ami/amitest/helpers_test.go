@@ -17,16 +17,12 @@ import (
 // testTimeout bounds every wait in the tests.
 const testTimeout = 5 * time.Second
 
-// fixtureDir finds shared/fixtures/ami: $DESKLINE_FIXTURES, else relative
-// to this package (main/pbx/ami/amitest → shared/fixtures/ami).
+// fixtureDir is the shipped captures folder; a missing one fails.
 func fixtureDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("DESKLINE_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "..", "shared", "fixtures", "ami")
-	}
+	dir := CaptureDir()
 	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("AMI fixtures not found (set DESKLINE_FIXTURES): %v", err)
+		t.Fatalf("AMI captures not found: %v", err)
 	}
 	return dir
 }

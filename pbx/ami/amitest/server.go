@@ -2,7 +2,7 @@
 // server on loopback that speaks the real protocol — banner, plain and MD5
 // login, event masks, the built-in actions a CTI connector uses — and
 // replays real captures (the *.annotated.txt files in
-// shared/fixtures/ami) as Scripts, answering the connector's actions with
+// captures/, see CaptureDir) as Scripts, answering the connector's actions with
 // Asterisk's recorded answers. It keeps the channels and AstDB the
 // replayed events imply, so state queries (CoreShowChannels, DBGet) after
 // a dropped link or mid-call tell the truth.
