@@ -63,6 +63,7 @@ type channel struct {
 	dialee    string    // uid of the channel this one's Dial rang last
 	bridge    string    // BridgeUniqueid while bridged
 	held      bool      // this channel put its call on hold (Hold without Unhold)
+	moved     bool      // answered, then sent on to a new party (transfer): dialling again
 	failCause pbx.Cause // out/originate: why the far end was not reached, when known
 	intent    intent
 }
@@ -81,8 +82,8 @@ func (c *channel) direction() pbx.Direction {
 
 // other is the far party as the device's user should see it.
 func (c *channel) other(dialer *channel) pbx.Party {
-	switch c.kind {
-	case legIn, legUnknown:
+	switch {
+	case (c.kind == legIn || c.kind == legUnknown) && !c.moved:
 		if c.connected.Number == "" && dialer != nil {
 			return dialer.cid
 		}

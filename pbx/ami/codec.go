@@ -22,6 +22,10 @@ const (
 	maxFields = 512
 	// maxBannerLength bounds the greeting line.
 	maxBannerLength = 256
+	// maxMessageBytes bounds one whole message (its lines together), ten
+	// times the largest Asterisk sends; with the queue limits of conn it
+	// caps the memory a peer can make the connector hold.
+	maxMessageBytes = 16 << 10
 )
 
 // BannerPrefix starts the greeting Asterisk sends on connect
@@ -71,6 +75,7 @@ func (d *Decoder) Banner() (string, error) {
 func (d *Decoder) Decode() (Message, error) {
 	var m Message
 	var bad *SyntaxError
+	size := 0
 	for {
 		line, tooLong, err := d.readLine()
 		if err != nil {
@@ -91,7 +96,10 @@ func (d *Decoder) Decode() (Message, error) {
 		if bad != nil {
 			continue // skipping to the end of a malformed message
 		}
+		size += len(line)
 		switch key, value, ok := strings.Cut(line, ":"); {
+		case size > maxMessageBytes:
+			bad = d.errorf("message longer than %d bytes", maxMessageBytes)
 		case tooLong:
 			bad = d.errorf("line longer than %d bytes", maxLineLength)
 		case !ok || strings.TrimSpace(key) == "":

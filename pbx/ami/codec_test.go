@@ -3,6 +3,7 @@ package ami
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -293,5 +294,26 @@ func codecReadCapture(t *testing.T, r io.Reader) []Message {
 			t.Fatalf("message %d is neither event nor response: %v", len(out), m)
 		}
 		out = append(out, m)
+	}
+}
+
+// A message longer than maxMessageBytes (made of lines each under the
+// line limit) is skipped as a whole; the next one is read.
+func TestCodecMessageTooLong(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Event: Big\r\n")
+	for i := 0; b.Len() <= maxMessageBytes; i++ {
+		fmt.Fprintf(&b, "Key%d: %s\r\n", i, strings.Repeat("v", 1000))
+	}
+	b.WriteString("\r\nEvent: Next\r\n\r\n")
+	d := NewDecoder(strings.NewReader(b.String()))
+	_, err := d.Decode()
+	var se *SyntaxError
+	if !errors.As(err, &se) || !strings.Contains(se.Msg, "message longer than") {
+		t.Fatalf("err = %v, want a SyntaxError about the message length", err)
+	}
+	m, err := d.Decode()
+	if err != nil || m.Event() != "Next" {
+		t.Fatalf("next = %v, %v", m, err)
 	}
 }

@@ -33,6 +33,10 @@ const (
 	// PBX with the call and system classes sends a few hundred events a
 	// second, so this is minutes of backlog.
 	maxQueuedEvents = 100_000
+	// maxQueuedBytes caps the same queue by size: a peer sending large
+	// messages reaches it before the count (real events are about 1 KB,
+	// so at the count limit the queue holds some 100 MB).
+	maxQueuedBytes = 128 << 20
 	// writeWait bounds writing one action. Asterisk reads its manager
 	// sockets continuously; a write that cannot complete in this time
 	// means the link is stuck.
@@ -93,7 +97,7 @@ func (e *closedError) Unwrap() []error {
 
 // Causes of a closed link.
 var (
-	errPeerClosed  = errors.New("Asterisk closed it")
+	errPeerClosed  = errors.New("closed by Asterisk")
 	errLocalClosed = errors.New("closed by Deskline")
 )
 
@@ -129,14 +133,15 @@ type conn struct {
 	ready  chan struct{}
 	closed chan struct{} // closed when the link is gone
 
-	mu         sync.Mutex
-	pending    map[string]*pending // running actions by ActionID
-	queue      []Message           // unsolicited events not yet taken by next
-	maxQueue   int                 // maxQueuedEvents (lowered by tests)
-	closeErr   error               // why the link is gone, set once
-	up         bool                // logged in: losing the link is worth a warning
-	overflowed bool                // closed because the consumer fell behind
-	loggingOff bool                // close sent Logoff: the peer's EOF is ours
+	mu          sync.Mutex
+	pending     map[string]*pending // running actions by ActionID
+	queue       []Message           // unsolicited events not yet taken by next
+	maxQueue    int                 // maxQueuedEvents (lowered by tests)
+	queuedBytes int                 // the size of queue's messages
+	closeErr    error               // why the link is gone, set once
+	up          bool                // logged in: losing the link is worth a warning
+	overflowed  bool                // closed because the consumer fell behind
+	loggingOff  bool                // close sent Logoff: the peer's EOF is ours
 
 	closeOnce sync.Once
 	wg        sync.WaitGroup // the reader and keep-alive goroutines
@@ -432,7 +437,7 @@ func (c *conn) readLoop() {
 			case errors.Is(err, io.EOF):
 				err = errPeerClosed
 			case errors.Is(err, io.ErrUnexpectedEOF):
-				err = fmt.Errorf("Asterisk closed it in the middle of a message: %w", err)
+				err = fmt.Errorf("closed by Asterisk in the middle of a message: %w", err)
 			default:
 				err = fmt.Errorf("reading: %w", err)
 			}
@@ -507,7 +512,8 @@ func (c *conn) enqueueLocked(m Message) {
 	if c.overflowed {
 		return // closed for falling behind: the queue is gone
 	}
-	if len(c.queue) >= c.maxQueue {
+	c.queuedBytes += m.size()
+	if len(c.queue) >= c.maxQueue || c.queuedBytes > maxQueuedBytes {
 		c.queue, c.overflowed = nil, true // the Exchange resynchronises: free it now
 		c.failLocked(fmt.Errorf("the event consumer fell behind: more than %d events queued", c.maxQueue))
 		return
@@ -531,7 +537,7 @@ func (c *conn) next() []Message {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	q := c.queue
-	c.queue = nil
+	c.queue, c.queuedBytes = nil, 0
 	return q
 }
 

@@ -48,13 +48,14 @@ func New(cfg Config) (*Exchange, error) {
 	cfg = cfg.withDefaults()
 	x := &Exchange{
 		cfg:    cfg,
-		m:      newMapper(cfg.Devices, time.Now),
 		events: pbx.NewEventQueue(),
 		ids:    "deskline-" + randomHex(4) + "-",
 		reason: "connecting to Asterisk at " + cfg.Addr,
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	x.m = newMapper(cfg.Devices, time.Now)
+	x.m.push = x.events.Push
 	x.events.Push([]pbx.Event{x.stateEvent(false, x.reason)})
 	go x.run()
 	return x, nil
@@ -206,9 +207,7 @@ func (x *Exchange) apply(msg Message) string {
 		}
 		return "Asterisk is shutting down"
 	}
-	if evs := x.m.handle(msg); len(evs) > 0 {
-		x.events.Push(evs)
-	}
+	x.m.handle(msg) // its events go out through m.push
 	return ""
 }
 

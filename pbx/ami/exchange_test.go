@@ -353,3 +353,55 @@ func TestServiceErrors(t *testing.T) {
 		t.Errorf("capabilities = %v", caps)
 	}
 }
+
+// With features = "freepbx", DND and forwarding live in FreePBX's AstDB
+// keys: read at login, written by the desktop's switches, announced.
+func TestFreePBXFeatures(t *testing.T) {
+	o := newOffice(t, amitest.Options{}, func(c *ami.Config) { c.Features = ami.FeaturesFreePBX })
+	o.available(true)
+	o.ast.SetDB("DND", "202", "YES") // as *76 on the phone would
+	o.ast.SetDB("CF", "203", "0891234567")
+	o.ast.Drop() // AstDB has no events: they are read at the next login
+	o.available(false)
+	o.available(true)
+	devs, _ := o.x.Devices(t.Context())
+	if !devs[1].DND || devs[2].ForwardTo != "0891234567" || devs[0].DND || devs[0].ForwardTo != "" {
+		t.Fatalf("devices after login = %+v", devs)
+	}
+	ctx := t.Context()
+	if err := o.x.SetDND(ctx, "201", true); err != nil {
+		t.Fatal(err)
+	}
+	if ev := o.nextDevice(); ev.Device != "201" || !ev.DeviceState.DND {
+		t.Errorf("after SetDND: %+v", ev.DeviceState)
+	}
+	if err := o.x.SetForwarding(ctx, "201", "+49 89 123456"); err != nil {
+		t.Fatal(err)
+	}
+	if ev := o.nextDevice(); ev.DeviceState.ForwardTo != "+4989123456" {
+		t.Errorf("after SetForwarding: %+v", ev.DeviceState)
+	}
+	if db := o.ast.DB(); db["DND/201"] != "YES" || db["CF/201"] != "+4989123456" {
+		t.Errorf("AstDB = %v", db)
+	}
+	for _, err := range []error{o.x.SetDND(ctx, "201", false), o.x.SetForwarding(ctx, "201", ""), o.x.SetForwarding(ctx, "201", "")} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if db := o.ast.DB(); db["DND/201"] != "" || db["CF/201"] != "" {
+		t.Errorf("AstDB after turning both off = %v", db)
+	}
+	if caps := o.x.Capabilities(); !caps[pbx.SvcDoNotDisturb] || !caps[pbx.SvcForwarding] {
+		t.Errorf("capabilities = %v", caps)
+	}
+}
+
+func (o *office) nextDevice() pbx.Event {
+	o.t.Helper()
+	for {
+		if ev := o.next(); ev.Kind == pbx.EvDeviceState {
+			return ev
+		}
+	}
+}

@@ -25,7 +25,7 @@ func (x *Exchange) readFeatures(ctx context.Context, c *conn) {
 		if err := errors.Join(err1, err2); err != nil {
 			x.cfg.Log.Warn("ami: reading DND/forwarding from AstDB", "device", d.ID, "err", err)
 		}
-		x.m.setDevice(d.ID, func(i *pbx.DeviceInfo) { i.DND, i.ForwardTo = dnd == dndOn, fwd })
+		x.m.setDevice(d.ID, func(i *pbx.DeviceInfo) { i.DND, i.ForwardTo = dnd == dndOn, fwd }, false)
 	}
 }
 
@@ -89,8 +89,6 @@ func (x *Exchange) setFeature(ctx context.Context, device, family, val string, c
 	if err != nil && !(val == "" && errors.As(err, &ae) && ae.Message == "Database entry not found") {
 		return actionError(family+" for "+device, err)
 	}
-	if ev, ok := x.m.setDevice(device, change); ok {
-		x.events.Push([]pbx.Event{ev})
-	}
+	x.m.setDevice(device, change, true)
 	return nil
 }

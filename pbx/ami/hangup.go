@@ -15,6 +15,11 @@ func (m *mapper) hangup(msg Message, out *batch) {
 	if o := m.originates[uid]; o != nil {
 		m.forget(o)
 	}
+	if c.intent.kind == intentTransfer {
+		m.movedBy[c.linked] = c.intent.by
+	} else if m.movedBy[c.linked] != "" && m.ended(c.linked) {
+		delete(m.movedBy, c.linked)
+	}
 	c.update(msg)
 	q := atoi(msg.Get("Cause"))
 	if d := m.chans[c.dialer]; d != nil && !d.answered {
@@ -40,7 +45,7 @@ func (m *mapper) hangup(msg Message, out *batch) {
 		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(ringingCause(c, q)))
 	case c.conn == pbx.StateInitiated:
 		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(ringingCause(c, q)))
-	case !c.answered && (c.kind == legOut || c.kind == legOriginate) && c.intent.kind != intentClear:
+	case !c.answered && (c.kind == legOut || c.kind == legOriginate || c.moved) && c.intent.kind != intentClear:
 		if k := placedCause(c, q); k != pbx.CauseNormal {
 			out.emit(m, c, pbx.EvFailed, pbx.StateFailed, cause(k))
 			out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(k))
@@ -100,4 +105,14 @@ func placedCause(c *channel, q int) pbx.Cause {
 		return k
 	}
 	return pbx.CauseNormal
+}
+
+// ended reports whether no channel of the call is left.
+func (m *mapper) ended(linked string) bool {
+	for _, p := range m.chans {
+		if p.linked == linked {
+			return false
+		}
+	}
+	return true
 }

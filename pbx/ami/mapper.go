@@ -13,8 +13,12 @@ import (
 // and services read it (to find a device's channel) under the same lock.
 // It does no I/O, so every capture can be replayed through it directly.
 type mapper struct {
-	mu         sync.Mutex
-	now        func() time.Time
+	mu  sync.Mutex
+	now func() time.Time
+	// push, when set, receives every event while the lock is held, so
+	// events leave in the order the state changed (a DND switched by a
+	// desktop and a registration seen by the loop cannot swap).
+	push       func([]pbx.Event)
 	byEndpoint map[string]string          // lower-case "pjsip/201" → device id
 	devices    map[string]*pbx.DeviceInfo // device id → its state
 	order      []string                   // device ids in configuration order
@@ -24,6 +28,9 @@ type mapper struct {
 	// ActionID (OriginateResponse carries only that when it failed early).
 	originates map[string]*originate
 	byAction   map[string]*originate
+	// movedBy remembers, per call, the device that transferred it
+	// (its channel is gone by the time the moved party dials on).
+	movedBy map[string]string
 }
 
 type originate struct {
@@ -33,7 +40,8 @@ type originate struct {
 
 func newMapper(devs []Device, now func() time.Time) *mapper {
 	m := &mapper{now: now, byEndpoint: map[string]string{}, devices: map[string]*pbx.DeviceInfo{},
-		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{}}
+		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{},
+		movedBy: map[string]string{}}
 	for _, d := range devs {
 		m.byEndpoint[strings.ToLower(d.Endpoint)] = d.ID
 		m.devices[d.ID] = &pbx.DeviceInfo{ID: d.ID, Name: d.Name}
@@ -49,6 +57,11 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 	defer m.mu.Unlock()
 	var out batch
 	out.now = m.now()
+	defer func() {
+		if m.push != nil && len(out.list) > 0 {
+			m.push(out.list)
+		}
+	}()
 	switch msg.Event() {
 	case "Newchannel":
 		m.newChannel(msg, &out)
@@ -73,11 +86,16 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 	case "Hold", "Unhold":
 		m.hold(msg, msg.Event() == "Hold", &out)
 	case "BlindTransfer":
-		m.transferredBy(msg.Get("TransfererUniqueid"), msg.Get("Extension"))
+		if msg.Get("Result") == "Success" {
+			m.transferredBy(msg.Get("TransfererUniqueid"), msg.Get("Extension"))
+		}
 	case "AttendedTransfer":
-		to := msg.Get("SecondTransfererConnectedLineNum")
-		m.transferredBy(msg.Get("OrigTransfererUniqueid"), to)
-		m.transferredBy(msg.Get("SecondTransfererUniqueid"), to)
+		// A three-way "transfer" keeps the transferer in the call.
+		if msg.Get("Result") == "Success" && msg.Get("DestType") != "Threeway" {
+			to := msg.Get("SecondTransfererConnectedLineNum")
+			m.transferredBy(msg.Get("OrigTransfererUniqueid"), to)
+			m.transferredBy(msg.Get("SecondTransfererUniqueid"), to)
+		}
 	case "Hangup":
 		m.hangup(msg, &out)
 	case "OriginateResponse":
@@ -150,7 +168,7 @@ func (m *mapper) newState(msg Message, out *batch) {
 	}
 	switch atoi(msg.Get("ChannelState")) {
 	case chanRinging:
-		if c.kind == legUnknown && c.dialer == "" && c.connected.Number != "" && c.connected == c.cid {
+		if c.kind == legUnknown && c.dialer == "" && c.connected.Number != "" && c.connected == c.cid && m.alone(c) {
 			// Nobody dials it and it is connected to itself: an Originate
 			// placed by someone else, whose DialBegin comes later.
 			c.kind = legOriginate
@@ -206,6 +224,9 @@ func (m *mapper) dialBegin(msg Message, out *batch) {
 	dest := m.chans[msg.Get("DestUniqueid")]
 	if src != nil {
 		src.update(msg)
+		if src.device != "" && src.answered && (src.conn == pbx.StateConnected || src.conn == pbx.StateHeld) {
+			m.moved(src, msg.Get("Exten"), out)
+		}
 		src.dialing = true
 		if src.to.Number == "" {
 			src.to = pbx.Party{Number: msg.Get("Exten")}
@@ -227,7 +248,7 @@ func (m *mapper) dialBegin(msg Message, out *batch) {
 
 func (m *mapper) dialEnd(msg Message, out *batch) {
 	src := m.chans[msg.Get("Uniqueid")]
-	if src == nil || src.device == "" || (src.kind != legOut && src.kind != legOriginate) {
+	if src == nil || src.device == "" || (src.kind != legOut && src.kind != legOriginate && !src.moved) {
 		return
 	}
 	src.update(msg)
@@ -262,7 +283,7 @@ func (m *mapper) hold(msg Message, on bool, out *batch) {
 		kind, own = pbx.EvHeld, pbx.StateHeld
 	}
 	by := func(e *pbx.Event) { e.By = c.device }
-	if c.device != "" && c.conn != "" && c.conn != own {
+	if c.device != "" && c.conn != "" {
 		out.emit(m, c, kind, own, by)
 	}
 	if c.bridge == "" {
@@ -270,7 +291,12 @@ func (m *mapper) hold(msg Message, on bool, out *batch) {
 	}
 	for _, p := range m.chans {
 		if p != c && p.bridge == c.bridge && p.device != "" && p.conn != "" {
-			out.emit(m, p, kind, pbx.StateConnected, by)
+			// The other side keeps its own state: it may hold the call too.
+			state := pbx.StateConnected
+			if p.held {
+				state = pbx.StateHeld
+			}
+			out.emit(m, p, kind, state, by)
 		}
 	}
 }
@@ -316,4 +342,33 @@ func (m *mapper) deviceState(msg Message, out *batch) {
 	d.Registered = reg
 	info := *d
 	out.list = append(out.list, pbx.Event{Kind: pbx.EvDeviceState, Time: out.now, Device: id, DeviceState: &info})
+}
+
+// alone reports whether c is the only channel of its call: an Originate's
+// first leg is, a phone rung by its own call (201 calling 201) is not.
+func (m *mapper) alone(c *channel) bool {
+	for _, p := range m.chans {
+		if p != c && p.linked == c.linked {
+			return false
+		}
+	}
+	return true
+}
+
+// moved handles a device whose answered call starts dialling again: the
+// party it talked to transferred it (a Redirect, or a transfer on that
+// party's phone). It is told, and then hears the new party's answer as
+// if it had placed the call.
+func (m *mapper) moved(c *channel, to string, out *batch) {
+	by := m.movedBy[c.linked]
+	for _, p := range m.chans {
+		if p.linked == c.linked && p.intent.kind == intentTransfer {
+			by = p.intent.by
+		}
+	}
+	c.moved, c.answered, c.dialing, c.failCause = true, false, false, pbx.CauseNone
+	c.to, c.connected = pbx.Party{Number: to}, pbx.Party{}
+	out.emit(m, c, pbx.EvTransferred, c.conn, func(e *pbx.Event) {
+		e.By, e.To, e.NewCall = by, to, c.call()
+	})
 }

@@ -35,7 +35,11 @@ func replayGolden(t *testing.T, g Golden, times int) []string {
 			m.expect(&originate{uid: s.Args["uid"], actionID: s.Args["action"], device: s.Device, to: s.To})
 		case s.Verb == "transfer":
 			intents[s.Args["action"]] = func() {
-				m.intend(pbx.CallID(s.Args["call"]), s.Device, intent{kind: intentTransfer, to: s.To, by: s.Device})
+				leg, _, err := m.farParty(pbx.CallID(s.Args["call"]), s.Device)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.intend(leg.uid, intent{kind: intentTransfer, to: s.To, by: s.Device})
 			}
 		}
 	}

@@ -84,6 +84,15 @@ func (m Message) Response() string { return m.Get(KeyResponse) }
 // ActionID is the id a response or list event answers.
 func (m Message) ActionID() string { return m.Get(KeyActionID) }
 
+// size is the message's length on the wire, near enough.
+func (m Message) size() int {
+	n := 2
+	for _, f := range m.Fields {
+		n += len(f.Key) + len(f.Value) + 4
+	}
+	return n
+}
+
 // String renders the message on one line for logs: "Event=Hangup Channel=…".
 // Secrets are masked.
 func (m Message) String() string {

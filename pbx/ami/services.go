@@ -125,7 +125,7 @@ func (x *Exchange) Clear(ctx context.Context, call pbx.CallID, device string) er
 	if leg.conn == pbx.StateAlerting {
 		cause = q850Rejected
 	}
-	return x.act(ctx, "hang up", call, device, intent{kind: intentClear, by: device},
+	return x.act(ctx, "hang up", leg.uid, intent{kind: intentClear, by: device},
 		NewAction("Hangup", "Channel", leg.name, "Cause", strconv.Itoa(cause)))
 }
 
@@ -137,11 +137,11 @@ func (x *Exchange) Transfer(ctx context.Context, call pbx.CallID, device, to str
 	if err != nil {
 		return err
 	}
-	far, err := x.m.farParty(call, device)
+	leg, far, err := x.m.farParty(call, device)
 	if err != nil {
 		return err
 	}
-	return x.act(ctx, "transfer to "+num, call, device, intent{kind: intentTransfer, to: num, by: device},
+	return x.act(ctx, "transfer to "+num, leg.uid, intent{kind: intentTransfer, to: num, by: device},
 		NewAction("Redirect", "Channel", far, "Context", x.cfg.Context, "Exten", num, "Priority", "1"))
 }
 
@@ -152,25 +152,25 @@ func (x *Exchange) Deflect(ctx context.Context, call pbx.CallID, device, to stri
 	if err != nil {
 		return err
 	}
-	caller, err := x.m.callerOf(call, device)
+	leg, caller, err := x.m.callerOf(call, device)
 	if err != nil {
 		return err
 	}
-	return x.act(ctx, "deflect to "+num, call, device, intent{kind: intentDeflect, to: num, by: device},
+	return x.act(ctx, "deflect to "+num, leg.uid, intent{kind: intentDeflect, to: num, by: device},
 		NewAction("Redirect", "Channel", caller, "Context", x.cfg.Context, "Exten", num, "Priority", "1"))
 }
 
-// act marks the device's leg with what is about to happen to it and sends
-// the action; a refused action takes the mark back.
-func (x *Exchange) act(ctx context.Context, what string, call pbx.CallID, device string, in intent, a Message) error {
+// act marks the device's channel (uid) with what is about to happen to it
+// and sends the action; a refused action takes the mark back.
+func (x *Exchange) act(ctx context.Context, what, uid string, in intent, a Message) error {
 	c, done, err := x.session()
 	if err != nil {
 		return err
 	}
 	defer done()
-	x.m.intend(call, device, in)
+	x.m.intend(uid, in)
 	if _, err := c.action(ctx, a); err != nil {
-		x.m.intend(call, device, intent{})
+		x.m.intend(uid, intent{})
 		return actionError(what, err)
 	}
 	return nil

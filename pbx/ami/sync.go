@@ -17,6 +17,7 @@ func (m *mapper) rebuild(items []Message) {
 	now := m.now()
 	old := m.chans
 	m.chans = make(map[string]*channel, len(items))
+	defer m.dropStale()
 	for _, it := range items {
 		c := &channel{uid: it.Get("Uniqueid"), linked: it.Get("Linkedid"), name: it.Get("Channel")}
 		if c.uid == "" {
@@ -119,18 +120,20 @@ func (m *mapper) deviceList() []pbx.DeviceInfo {
 	return out
 }
 
-// setDevice changes a device's stored state and returns the event that
-// announces it.
-func (m *mapper) setDevice(id string, change func(*pbx.DeviceInfo)) (pbx.Event, bool) {
+// setDevice changes a device's stored state; announce sends the change
+// to desktops (through push, in order with every other event).
+func (m *mapper) setDevice(id string, change func(*pbx.DeviceInfo), announce bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	d := m.devices[id]
 	if d == nil {
-		return pbx.Event{}, false
+		return
 	}
 	change(d)
 	info := *d
-	return pbx.Event{Kind: pbx.EvDeviceState, Time: m.now(), Device: id, DeviceState: &info}, true
+	if announce && m.push != nil {
+		m.push([]pbx.Event{{Kind: pbx.EvDeviceState, Time: m.now(), Device: id, DeviceState: &info}})
+	}
 }
 
 // registrations sets each device's registration from DeviceStateList
@@ -158,5 +161,21 @@ func registered(state string) (reg, known bool) {
 		return false, false
 	default:
 		return true, true
+	}
+}
+
+// dropStale forgets, after a rebuild, the click-to-dials and transfers
+// whose calls Asterisk no longer has (the link dropped before their
+// answer): nothing would ever remove them. Called with m.mu held.
+func (m *mapper) dropStale() {
+	for uid, o := range m.originates {
+		if m.chans[uid] == nil {
+			m.forget(o)
+		}
+	}
+	for linked := range m.movedBy {
+		if m.ended(linked) {
+			delete(m.movedBy, linked)
+		}
 	}
 }

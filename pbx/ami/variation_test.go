@@ -106,3 +106,42 @@ func TestRebuildFromCoreShowChannels(t *testing.T) {
 		t.Errorf("calls left: %+v", m.calls())
 	}
 }
+
+// The transfer capture with the caller inside the office: 203 (instead of
+// the carrier) calls 201, 201 transfers 203 to 202. The one who stays is
+// told where it went and who answered there (EVENTS.md, single-step
+// transfer between extensions).
+func TestTransferOfAnInternalCaller(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	registeredLab(m)
+	var got []string
+	for _, msg := range readCapture(t, "e3-transfer-by-ami-redirect.txt") {
+		for i, f := range msg.Fields {
+			msg.Fields[i].Value = strings.ReplaceAll(f.Value, "PJSIP/carrier-", "PJSIP/203-")
+		}
+		if msg.ActionID() == "redir-0001" && msg.Response() != "" {
+			leg, far, err := m.farParty("1795687073.23", "201")
+			if err != nil || far != "PJSIP/203-00000017" {
+				t.Fatalf("far party of 201: %q, %v", far, err)
+			}
+			m.intend(leg.uid, intent{kind: intentTransfer, to: "202", by: "201"})
+		}
+		for _, e := range m.handle(msg) {
+			got = append(got, line(e))
+		}
+	}
+	same(t, got, []string{
+		"originated 203 connected out other=4930555000201() call=1795687073.23",
+		"delivered 201 alerting in other=+49301234567(Jane Doe) call=1795687073.23",
+		"established 201 connected in other=+49301234567(Jane Doe) call=1795687073.23 answeredBy=201",
+		"established 203 connected out other=201(Alice Meyer) call=1795687073.23 answeredBy=201",
+		"transferred 201 cleared in other=+49301234567(Jane Doe) call=1795687073.23 cause=transferred by=201 to=202",
+		"cleared 201 cleared in other=+49301234567(Jane Doe) call=1795687073.23 cause=transferred",
+		"transferred 203 connected out other=202() call=1795687073.23 by=201 to=202",
+		"delivered 202 alerting in other=+49301234567(Jane Doe) call=1795687073.23",
+		"established 202 connected in other=+49301234567(Jane Doe) call=1795687073.23 answeredBy=202",
+		"established 203 connected out other=202(Bob Schulz) call=1795687073.23 answeredBy=202",
+		"cleared 202 cleared in other=+49301234567(Jane Doe) call=1795687073.23 cause=normal",
+		"cleared 203 cleared out other=202(Bob Schulz) call=1795687073.23 cause=normal",
+	})
+}
