@@ -837,7 +837,7 @@ func TestConnShutdown(t *testing.T) {
 	if len(got) != 2 || got[1].Event() != "Shutdown" || got[1].Get("Restart") != "True" {
 		t.Errorf("events = %v, want FullyBooted, Shutdown", got)
 	}
-	if err := c.err(); !errors.Is(err, ErrClosed) || !strings.Contains(err.Error(), "Asterisk closed it") {
+	if err := c.err(); !errors.Is(err, ErrClosed) || !strings.Contains(err.Error(), "closed by Asterisk") {
 		t.Errorf("err() = %v", err)
 	}
 }
