@@ -160,7 +160,7 @@ func TestFloodWhileNobodyReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const calls = 3000 // 2 Deskline events each, about 90,000 AMI messages
+	const calls = 3000 // 2 Deskline events each; about 54,000 AMI messages of the call class
 	for range calls {
 		ast.Play(sc)
 	}
