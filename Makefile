@@ -5,7 +5,7 @@ BIN   := bin
 PKGS  := ./...
 export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 
-.PHONY: run test bench load lint build deps clean package install
+.PHONY: run test bench bench-full load lint build deps clean package install
 
 deps:
 	@bash scripts/install-deps.sh
@@ -39,12 +39,44 @@ package: deps
 	fyne package -os linux -release
 
 # Go benchmarks of the hot paths, then a short load run (1,000 real
-# WebSocket clients against a server process on loopback).
+# WebSocket clients against a server process on loopback, 500 calls/s =
+# 1,000 events/s for 5 s), with the baseline (a minimal gorilla/websocket
+# server, same clients and load) and the Deskline/baseline ratios. Under
+# two minutes in all.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s ./ctiproto ./pbx/sim ./pbx/ami ./server/... ./contacts
-	$(GO) run ./cmd/deskline-load -clients 1000 -rate 500 -duration 10s
+	$(GO) run ./cmd/deskline-load -clients 1000 -rate 500 -duration 5s
 
-# The load tool alone; pass flags with ARGS="-clients 10000 -rate 0".
+# The full set of load figures, one report each in artifacts/bench/*.txt
+# (about 15 minutes; run it on an otherwise idle machine). -rate is calls/s
+# and a call is 2 events (ring, hang up), so 100 events/s is -rate 50.
+#   steady-*: 1,000 and 10,000 clients at 100 and 1,000 events/s, with baseline
+#   storm-10000c: all 10,000 clients drop at once and reconnect (resume)
+#   slow-1000c: 1% of 1,000 clients stop reading until the server cuts them
+#   restart-1000c: the server restarts (SIGTERM) under load
+# Every run's exit status is checked at the end: 1 if any lost, duplicated
+# or stuck anything.
+BENCH_DIR := artifacts/bench
+LOAD_RUN  := $(BIN)/deskline-load -server-bin $(BIN)/deskline-server -timeout 10m
+bench-full:
+	$(GO) build -o $(BIN)/deskline-server ./cmd/deskline-server
+	$(GO) build -o $(BIN)/deskline-load ./cmd/deskline-load
+	mkdir -p $(BENCH_DIR)
+	@fail=0; \
+	run() { name=$$1; shift; echo "== $$name: deskline-load $$*"; \
+		if ! $(LOAD_RUN) "$$@" > $(BENCH_DIR)/$$name.txt; then fail=1; echo "   FAILED (see $(BENCH_DIR)/$$name.txt)"; fi; \
+		grep -E '^(latency|complete|Deskline/baseline|back|others)' $(BENCH_DIR)/$$name.txt | sed 's/^/   /'; }; \
+	run steady-1000c-100eps   -clients 1000  -rate 50  -duration 30s; \
+	run steady-1000c-1000eps  -clients 1000  -rate 500 -duration 30s; \
+	run steady-10000c-100eps  -clients 10000 -rate 50  -duration 30s; \
+	run steady-10000c-1000eps -clients 10000 -rate 500 -duration 30s; \
+	run storm-10000c  -mode storm   -clients 10000 -rate 500 -duration 30s; \
+	run slow-1000c    -mode slow    -clients 1000  -rate 500 -duration 30s; \
+	run restart-1000c -mode restart -clients 1000  -rate 500 -duration 30s; \
+	exit $$fail
+
+# The load tool alone; pass flags with ARGS="-clients 10000 -rate 0" or
+# ARGS="-mode storm" (modes: steady, storm, slow, restart; see -help).
 load:
 	$(GO) run ./cmd/deskline-load $(ARGS)
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -12,23 +14,59 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// client is one desktop: a WebSocket logged in as one user. Its reader
-// goroutine owns every field but expected and delivered.
+// client is one desktop: a WebSocket logged in as one user. Like the tray
+// app it keeps the token from its first (password) login, the epoch and
+// the last seq, and the calls it shows. Its reader goroutine owns every
+// field but those marked otherwise.
 type client struct {
 	idx  int
-	conn *websocket.Conn
+	slow bool // slow mode: this client stops reading for a while
+
+	mu      sync.Mutex // guards conn, stall, perCall and tracked
+	conn    *websocket.Conn
+	stall   chan struct{}  // when set, the reader stops after its next frame until it is closed
+	perCall map[string]int // restart mode: events per call in the current epoch
+	tracked map[string]int // restart mode: calls made after everyone was back, and their events
 
 	expected  atomic.Int64 // events the load made for this client's device
 	delivered atomic.Int64 // events received with a new seq
+	backAt    atomic.Int64 // unix ns of the last welcome
 
-	lastSeq   uint64
-	latencies []time.Duration
-	lost      int64 // seqs skipped
-	dup       int64 // events whose seq was not above the last one
-	badFrames int64 // frames that did not decode
-	others    int64 // frames that are not events (results, errors)
-	lastRecv  time.Time
-	endErr    error // why the connection ended while it should not have
+	token, epoch string
+	lastSeq      uint64
+	replayTo     uint64 // events up to this seq are a resume's replay
+	known        map[string]string
+	lat          [numPhases][]time.Duration
+	lost         int64 // seqs skipped
+	dup          int64 // events whose seq was not above the last one
+	badFrames    int64 // frames that did not decode
+	others       int64 // frames that are not events (results, errors)
+	replayed     int64 // events replayed after a resume: no latency sample
+	lastRecv     time.Time
+	endErr       error          // why the connection ended while it should not have
+	ends         map[string]int // why connections ended that were resumed, by close code or error
+	logins       loginCounts
+	frameBytes   map[string]*frameSize // event frames received, by type
+}
+
+// frameSize sums the sizes of frames of one type.
+type frameSize struct{ bytes, n int64 }
+
+func (f *frameSize) add(n int) { f.bytes += int64(n); f.n++ }
+
+// mean is the average size, to a tenth of a byte.
+func (f *frameSize) mean() float64 {
+	if f.n == 0 {
+		return 0
+	}
+	return math.Round(10*float64(f.bytes)/float64(f.n)) / 10
+}
+
+// loginCounts are the client's welcomes by kind.
+type loginCounts struct {
+	Password, Token, Fallback int // Fallback: password after a refused token
+	Resumed                   int
+	Resync                    map[string]int // refused resumes, by reason
 }
 
 // Dialing and login limits per client.
@@ -45,41 +83,69 @@ var dialer = websocket.Dialer{
 	WriteBufferSize:  512,  // the hello is the only frame sent
 }
 
-// dialClient connects client i and logs it in with its password,
+func newClient(i int, slow bool) *client {
+	return &client{idx: i, slow: slow, known: map[string]string{}, ends: map[string]int{},
+		frameBytes: map[string]*frameSize{}, logins: loginCounts{Resync: map[string]int{}}}
+}
+
+// dialFirst connects client i for the first time, with its password,
 // retrying when the server throttles logins.
-func dialClient(ctx context.Context, url string, i int) (*client, error) {
+func dialFirst(ctx context.Context, url string, c *client) error {
 	for attempt := 1; ; attempt++ {
-		c, retry, err := tryDial(ctx, url, i)
+		retry, err := c.tryDial(ctx, url)
 		if err == nil || retry == 0 || attempt == maxThrottled {
-			return c, err
+			return err
 		}
 		sleep(ctx, retry)
 	}
 }
 
-// tryDial is one connection attempt; retry > 0 means throttled: try again
-// after that long.
-func tryDial(ctx context.Context, url string, i int) (*client, time.Duration, error) {
-	conn, resp, err := dialer.DialContext(ctx, url, http.Header{})
+// tryDial is one connection attempt: with the token once the client has
+// one, resuming from its epoch and seq once it has them. retry > 0 means
+// throttled: try again after that long.
+func (c *client) tryDial(ctx context.Context, url string) (retry time.Duration, err error) {
+	d := &dialer
+	if c.slow {
+		d = &slowDialer
+	}
+	conn, resp, err := d.DialContext(ctx, url, http.Header{})
 	if err != nil {
-		return nil, 0, fmt.Errorf("client %s: dial: %w", userName(i), err)
+		return 0, fmt.Errorf("client %s: dial: %w", userName(c.idx), err)
 	}
 	resp.Body.Close()
 	if conn.Subprotocol() != ctiproto.Subprotocol {
 		conn.Close()
-		return nil, 0, fmt.Errorf("client %s: server chose subprotocol %q", userName(i), conn.Subprotocol())
+		return 0, fmt.Errorf("client %s: server chose subprotocol %q", userName(c.idx), conn.Subprotocol())
 	}
-	w, retry, err := login(conn, userName(i))
+	w, retry, err := login(conn, c.hello())
 	if err != nil {
 		conn.Close()
-		return nil, retry, fmt.Errorf("client %s: %w", userName(i), err)
+		return retry, fmt.Errorf("client %s: %w", userName(c.idx), err)
 	}
-	return &client{idx: i, conn: conn, lastSeq: w.Seq}, 0, nil
+	c.welcomed(w, time.Now())
+	c.mu.Lock()
+	c.conn = conn
+	c.mu.Unlock()
+	return 0, nil
+}
+
+// hello is the client's hello: token and resume once it has them.
+func (c *client) hello() *ctiproto.Hello {
+	h := &ctiproto.Hello{ID: "1", Client: "deskline-load"}
+	if c.token != "" {
+		h.Token = c.token
+	} else {
+		h.User, h.Password = userName(c.idx), loadPassword
+	}
+	if c.epoch != "" {
+		h.Resume = &ctiproto.Resume{Epoch: c.epoch, Seq: c.lastSeq}
+	}
+	return h
 }
 
 // login sends the hello and reads the welcome.
-func login(conn *websocket.Conn, user string) (*ctiproto.Welcome, time.Duration, error) {
-	hello, err := ctiproto.Encode(&ctiproto.Hello{ID: "1", User: user, Password: loadPassword, Client: "deskline-load"})
+func login(conn *websocket.Conn, h *ctiproto.Hello) (*ctiproto.Welcome, time.Duration, error) {
+	hello, err := ctiproto.Encode(h)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -109,23 +175,57 @@ func login(conn *websocket.Conn, user string) (*ctiproto.Welcome, time.Duration,
 	return nil, 0, fmt.Errorf("hello answered with %q, not welcome", m.MessageType())
 }
 
-// read is the client's reader: it runs until the connection ends.
-// stopping tells an expected end (the tool closing) from a failure.
-func (c *client) read(stopping *atomic.Bool) {
-	for {
-		_, data, err := c.conn.ReadMessage()
-		if err != nil {
-			if !stopping.Load() {
-				c.endErr = err
-			}
-			return
-		}
-		c.handle(data, time.Now())
+// welcomed takes the welcome: a resume keeps the client's state and marks
+// the replay that follows; anything else replaces it with the snapshot.
+// A refused resume within the same epoch skipped events: they are lost.
+func (c *client) welcomed(w *ctiproto.Welcome, now time.Time) {
+	switch {
+	case w.Token != "":
+		c.token = w.Token
+		c.logins.Password++
+	default:
+		c.logins.Token++
 	}
+	if w.Resumed {
+		c.logins.Resumed++
+		c.replayTo = w.Seq
+	} else {
+		if w.Resync != "" {
+			c.logins.Resync[w.Resync]++
+		}
+		if c.epoch == w.Epoch && w.Seq > c.lastSeq {
+			c.lost += int64(w.Seq - c.lastSeq)
+		}
+		c.epoch, c.lastSeq, c.replayTo = w.Epoch, w.Seq, 0
+		c.snapshot(w.Calls)
+	}
+	c.backAt.Store(now.UnixNano())
 }
 
-// handle takes one frame received at now.
-func (c *client) handle(data []byte, now time.Time) {
+// snapshot replaces the calls the client shows, as the tray app does.
+func (c *client) snapshot(calls []ctiproto.Call) {
+	clear(c.known)
+	for _, call := range calls {
+		if call.Device == deviceID(c.idx) {
+			c.known[call.Call] = call.State
+		}
+	}
+	c.mu.Lock()
+	if c.perCall != nil {
+		c.perCall = map[string]int{}
+	}
+	c.mu.Unlock()
+}
+
+// current is the client's connection now.
+func (c *client) current() *websocket.Conn {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.conn
+}
+
+// handle takes one frame received at now, in phase.
+func (c *client) handle(data []byte, now time.Time, phase int32) {
 	m, err := ctiproto.Decode(data)
 	if err != nil {
 		c.badFrames++
@@ -143,10 +243,38 @@ func (c *client) handle(data []byte, now time.Time) {
 	case ev.Seq > c.lastSeq+1:
 		c.lost += int64(ev.Seq - c.lastSeq - 1)
 	}
-	c.latencies = append(c.latencies, now.Sub(ev.Time))
+	if ev.Seq <= c.replayTo {
+		c.replayed++
+	} else {
+		c.lat[phase] = append(c.lat[phase], now.Sub(ev.Time))
+	}
+	fs := c.frameBytes[ev.Type]
+	if fs == nil {
+		fs = &frameSize{}
+		c.frameBytes[ev.Type] = fs
+	}
+	fs.add(len(data))
 	c.lastSeq = ev.Seq
 	c.lastRecv = now
+	c.apply(ev)
 	c.delivered.Add(1)
+}
+
+// apply updates the calls the client shows.
+func (c *client) apply(ev *ctiproto.Event) {
+	if ev.Call == "" || ev.Device != deviceID(c.idx) {
+		return
+	}
+	if ev.State == "cleared" {
+		delete(c.known, ev.Call)
+	} else {
+		c.known[ev.Call] = ev.State
+	}
+	c.mu.Lock()
+	if c.perCall != nil {
+		c.perCall[ev.Call]++
+	}
+	c.mu.Unlock()
 }
 
 // closeCode names how a connection ended: its WebSocket close code, or

@@ -21,7 +21,7 @@ func deviceID(i int) string { return fmt.Sprintf("%d", 2001+i) }
 // writeConfig writes dir/server.toml: the sim exchange with n extensions
 // that never answer or time out on their own, n users owning one each,
 // and limits raised so that only the load under test limits the server.
-func writeConfig(dir, addr string, n, eventLog int) (string, error) {
+func writeConfig(dir, addr string, o options) (string, error) {
 	hash, err := bcrypt.GenerateFromPassword([]byte(loadPassword), bcrypt.MinCost)
 	if err != nil {
 		return "", err
@@ -32,8 +32,11 @@ func writeConfig(dir, addr string, n, eventLog int) (string, error) {
 		return "", err
 	}
 	w := bufio.NewWriter(f)
-	writeSettings(w, addr, n, eventLog)
-	for i := range n {
+	if err := writeSettings(w, dir, addr, o); err != nil {
+		f.Close()
+		return "", err
+	}
+	for i := range o.Clients {
 		writeUser(w, i, string(hash))
 	}
 	if err := w.Flush(); err != nil {
@@ -53,20 +56,39 @@ func writeConfig(dir, addr string, n, eventLog int) (string, error) {
 //   - commands_per_second, command_burst: the maximum (the load sends no
 //     commands, but a later bench may);
 //   - max_connections: the clients plus room;
-//   - event_log: the server's default unless -event-log says otherwise.
-func writeSettings(w *bufio.Writer, addr string, n, eventLog int) {
+//   - event_log, pong_wait (and ping_interval): the server's defaults
+//     unless -event-log, -pong-wait say otherwise;
+//   - state_dir: none (tokens in memory), but in restart mode, where the
+//     tokens must survive the restart as they do in production.
+func writeSettings(w *bufio.Writer, dir, addr string, o options) error {
+	n := o.Clients
+	state := ""
+	if o.Mode == modeRestart {
+		state = filepath.Join(dir, "state")
+		if err := os.Mkdir(state, 0o700); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(w, "# deskline-load: %d users, one sim device each\n", n)
-	fmt.Fprintf(w, "listen = %q\nstate_dir = \"\"\n\n", addr)
+	fmt.Fprintf(w, "listen = %q\nstate_dir = %q\n\n", addr, state)
 	fmt.Fprintf(w, "[exchange]\ntype = \"sim\"\n\n")
 	fmt.Fprintf(w, "[exchange.sim]\nno_answer_timeout = \"10m\"\nexternal_answer_after = \"10m\"\n\n")
 	fmt.Fprintf(w, "[login]\nmax_failures = 100\nfailure_window = \"1m\"\n\n")
 	fmt.Fprintf(w, "[limits]\ncommands_per_second = 1000\ncommand_burst = 10000\nmax_connections = %d\n", n+100)
-	if eventLog > 0 {
-		fmt.Fprintf(w, "event_log = %d\n", eventLog)
+	if o.EventLog > 0 {
+		fmt.Fprintf(w, "event_log = %d\n", o.EventLog)
+	}
+	if o.PongWait > 0 {
+		fmt.Fprintf(w, "ping_interval = %q\npong_wait = %q\n", (o.PongWait / 2).String(), o.PongWait.String())
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "[sim_api]\nenabled = true\n\n")
-	fmt.Fprintf(w, "[log]\nlevel = \"warn\"\nformat = \"text\"\n\n")
+	level := "warn"
+	if o.Mode == modeSlow {
+		level = "info" // one line per session: how the slow ones were cut
+	}
+	fmt.Fprintf(w, "[log]\nlevel = %q\nformat = \"text\"\n\n", level)
+	return nil
 }
 
 // writeUser writes user i and their device.

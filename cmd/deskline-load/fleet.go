@@ -12,48 +12,59 @@ import (
 
 // fleet is every client of the run.
 type fleet struct {
-	clients  []*client // index i is user userName(i), device deviceID(i)
+	clients    []*client // index i is user userName(i), device deviceID(i)
+	url        string
+	reconnect  bool // clients reconnect and resume when a connection ends
+	trackCalls bool // restart mode: count events per call
+
+	ctx      context.Context // ends the clients' reconnection attempts
+	cancel   context.CancelFunc
 	stopping atomic.Bool
+	phase    atomic.Int32 // phaseBefore…: the phase the latencies count for
+	allBack  atomic.Bool  // restart mode: every client is back on the new server
 	readers  sync.WaitGroup
 
 	closeOnce sync.Once
 	stats     fleetStats
 }
 
-// fleetStats is what the clients saw, summed once they are closed.
-type fleetStats struct {
-	Expected, Delivered int64
-	Missing, Unexpected int64 // per client: expected − delivered, when positive, and the reverse
-	Lost, Dup           int64
-	BadFrames, Others   int64
-	Latencies           []time.Duration // sorted
-	LastRecv            time.Time
-	Disconnects         map[string]int // how connections ended early, by close code or error
+// fleetConfig is how the clients behave.
+type fleetConfig struct {
+	dialers    int
+	reconnect  bool
+	trackCalls bool
+	slow       []int // clients that dial with a small receive buffer
 }
 
 // connectFleet opens n clients, dialers at a time, each with its reader
 // running. On the first failure it stops dialing and closes what is open.
-func connectFleet(parent context.Context, url string, n, dialers int) (*fleet, error) {
-	f := &fleet{clients: make([]*client, n)}
+func connectFleet(parent context.Context, url string, n int, cfg fleetConfig) (*fleet, error) {
+	f := &fleet{clients: make([]*client, n), url: url, reconnect: cfg.reconnect, trackCalls: cfg.trackCalls}
+	f.ctx, f.cancel = context.WithCancel(parent)
+	for i := range f.clients {
+		f.clients[i] = newClient(i, slices.Contains(cfg.slow, i))
+		if cfg.trackCalls {
+			f.clients[i].perCall, f.clients[i].tracked = map[string]int{}, map[string]int{}
+		}
+	}
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	jobs := make(chan int)
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
-	for range min(dialers, n) {
+	for range min(cfg.dialers, n) {
 		wg.Go(func() {
 			for i := range jobs {
-				c, err := dialClient(ctx, url, i)
-				if err != nil {
+				c := f.clients[i]
+				if err := dialFirst(ctx, url, c); err != nil {
 					mu.Lock()
 					firstErr = cmpOr(firstErr, err)
 					mu.Unlock()
 					cancel()
 					continue
 				}
-				f.clients[i] = c
-				f.readers.Go(func() { c.read(&f.stopping) })
+				f.readers.Go(func() { c.run(f) })
 			}
 		})
 	}
@@ -87,12 +98,12 @@ func cmpOr(errs ...error) error {
 	return nil
 }
 
-// drain waits until the clients have received expected events in all,
-// or timeout passes. It reports whether they did.
+// drain waits until the clients have received what they expect, or
+// timeout passes. It reports whether they did.
 func (f *fleet) drain(ctx context.Context, expected int64, timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	for {
-		if f.delivered() >= expected {
+		if f.received(expected) {
 			return true
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
@@ -102,10 +113,30 @@ func (f *fleet) drain(ctx context.Context, expected int64, timeout time.Duration
 	}
 }
 
-func (f *fleet) delivered() int64 {
+// received says whether the expected events have arrived: in all, or
+// with call tracking, each tracked call's at its client.
+func (f *fleet) received(expected int64) bool {
+	if f.trackCalls {
+		var t trackedStats
+		for _, c := range f.clients {
+			t.add(c.trackedStats())
+		}
+		return t.Missing == 0
+	}
 	var n int64
 	for _, c := range f.clients {
 		n += c.delivered.Load()
+	}
+	return n >= expected
+}
+
+// countBack counts the clients in idx welcomed after t0.
+func (f *fleet) countBack(idx []int, t0 time.Time) int {
+	n := 0
+	for _, i := range idx {
+		if f.clients[i].backAt.Load() > t0.UnixNano() {
+			n++
+		}
 	}
 	return n
 }
@@ -120,16 +151,17 @@ const closeGrace = 3 * time.Second
 func (f *fleet) close() fleetStats {
 	f.closeOnce.Do(func() {
 		f.stopping.Store(true)
+		f.cancel()
 		msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "deskline-load done")
 		for _, c := range f.clients {
-			if c != nil {
-				c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+			if conn := c.current(); conn != nil {
+				conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 			}
 		}
 		waitTimeout(&f.readers, closeGrace)
 		for _, c := range f.clients {
-			if c != nil {
-				c.conn.Close()
+			if conn := c.current(); conn != nil {
+				conn.Close()
 			}
 		}
 		f.readers.Wait()
@@ -145,32 +177,4 @@ func waitTimeout(wg *sync.WaitGroup, d time.Duration) {
 	case <-done:
 	case <-time.After(d):
 	}
-}
-
-// sum adds up the clients; the readers must have ended.
-func (f *fleet) sum() fleetStats {
-	s := fleetStats{Disconnects: map[string]int{}}
-	for _, c := range f.clients {
-		if c == nil {
-			continue
-		}
-		exp, got := c.expected.Load(), c.delivered.Load()
-		s.Expected += exp
-		s.Delivered += got
-		s.Missing += max(exp-got, 0)
-		s.Unexpected += max(got-exp, 0)
-		s.Lost += c.lost
-		s.Dup += c.dup
-		s.BadFrames += c.badFrames
-		s.Others += c.others
-		s.Latencies = append(s.Latencies, c.latencies...)
-		if c.lastRecv.After(s.LastRecv) {
-			s.LastRecv = c.lastRecv
-		}
-		if c.endErr != nil {
-			s.Disconnects[closeCode(c.endErr)]++
-		}
-	}
-	slices.Sort(s.Latencies)
-	return s
 }

@@ -55,9 +55,9 @@ func (s *serverProc) waitHealthy(ctx context.Context) error {
 		}
 		select {
 		case <-s.exited:
-			return fmt.Errorf("deskline-server exited at start (%s); its log: %s", exitText(s.waitErr), s.logPath)
+			return fmt.Errorf("%s exited at start (%s); its log: %s", s.name, exitText(s.waitErr), s.logPath)
 		case <-ctx.Done():
-			return fmt.Errorf("deskline-server not healthy after %s: %v", healthWait, last)
+			return fmt.Errorf("%s not healthy after %s: %v", s.name, healthWait, last)
 		case <-tick.C:
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,7 +17,8 @@ type loadResult struct {
 	Completed    int64 // calls rung and hung up
 	RingErrors   int64
 	HangupErrors int64
-	Events       int64 // events the successful requests must cause
+	Cut          int64 // restart mode: calls whose ring or hangup the restart cut off
+	Events       int64 // events the successful requests must cause (restart: the tracked calls')
 	FirstError   string
 }
 
@@ -24,54 +26,71 @@ func (r loadResult) expected() int64 { return r.Events }
 
 // loadCounters are loadResult's numbers while the workers run.
 type loadCounters struct {
-	attempted, completed, ringErrs, hangupErrs, events atomic.Int64
-	mu                                                 sync.Mutex
-	firstErr                                           string
+	attempted, completed, ringErrs, hangupErrs, cut, events atomic.Int64
+	mu                                                      sync.Mutex
+	firstErr                                                string
 }
 
 // driveLoad rings and hangs up calls at random clients' devices, o.Rate
-// calls per second (0: as fast as o.Workers go) for o.Duration. Each call
-// causes two events for its client: delivered, then cleared.
-func driveLoad(ctx context.Context, base string, f *fleet, o options) loadResult {
-	api := newSimAPI(base, o.Workers)
+// calls per second (0: as fast as o.Workers go) until stop is closed.
+// Each call causes two events for its client: delivered, then cleared.
+// In slow mode the slow clients get o.SlowRate calls/s each on top, with
+// fat caller names, for the whole run: their buffers fill once they stop
+// reading, and the load is the same before and during the stall.
+func driveLoad(ctx context.Context, base string, f *fleet, o options, slow []int, stop <-chan struct{}) loadResult {
+	floodWorkers := min(len(slow), maxFloodWorkers)
+	api := newSimAPI(base, o.Workers+floodWorkers)
 	defer api.close()
 	var cnt loadCounters
-	tickets := make(chan int64)
 	start := time.Now()
-	go pace(ctx, o.Rate, o.Duration, start, tickets)
 	var wg sync.WaitGroup
-	for range o.Workers {
-		wg.Go(func() {
-			for k := range tickets {
-				cnt.call(ctx, api, f, k)
-			}
+	drive(ctx, &wg, o.Rate, o.Workers, start, stop, func(k int64) {
+		cnt.call(ctx, api, f, rand.IntN(len(f.clients)), k, "")
+	})
+	if len(slow) > 0 {
+		drive(ctx, &wg, o.SlowRate*float64(len(slow)), floodWorkers, start, stop, func(k int64) {
+			cnt.call(ctx, api, f, slow[int(k)%len(slow)], k, fatName)
 		})
 	}
 	wg.Wait()
 	return cnt.result(start, time.Now())
 }
 
+// maxFloodWorkers bounds the HTTP workers calling the slow clients.
+const maxFloodWorkers = 8
+
+// fatName is the caller name of the slow clients' calls: near the
+// protocol's 1024-byte limit, so that few events fill their buffers.
+var fatName = strings.Repeat("n", 1000)
+
+// drive starts workers that run call for every ticket pace hands out.
+func drive(ctx context.Context, wg *sync.WaitGroup, rate float64, workers int,
+	start time.Time, stop <-chan struct{}, call func(k int64)) {
+	tickets := make(chan int64)
+	go pace(ctx, rate, start, stop, tickets)
+	for range workers {
+		wg.Go(func() {
+			for k := range tickets {
+				call(k)
+			}
+		})
+	}
+}
+
 // pace hands out call numbers 0, 1, … on tickets: call k is due at
 // start + k/rate (when the workers fall behind they catch up at once), or
-// at once when rate is 0. It closes tickets when d has passed: at most
-// rate×d calls are started.
-func pace(ctx context.Context, rate float64, d time.Duration, start time.Time, tickets chan<- int64) {
+// at once when rate is 0. It closes tickets when stop is closed.
+func pace(ctx context.Context, rate float64, start time.Time, stop <-chan struct{}, tickets chan<- int64) {
 	defer close(tickets)
-	end := time.NewTimer(time.Until(start.Add(d)))
-	defer end.Stop()
 	wait := time.NewTimer(0)
 	defer wait.Stop()
 	for k := int64(0); ; k++ {
 		if rate > 0 {
 			due := time.Duration(float64(k) / rate * float64(time.Second))
-			if due >= d {
-				waitDone(ctx, end.C)
-				return
-			}
 			wait.Reset(time.Until(start.Add(due)))
 			select {
 			case <-wait.C:
-			case <-end.C:
+			case <-stop:
 				return
 			case <-ctx.Done():
 				return
@@ -79,7 +98,7 @@ func pace(ctx context.Context, rate float64, d time.Duration, start time.Time, t
 		}
 		select {
 		case tickets <- k:
-		case <-end.C:
+		case <-stop:
 			return
 		case <-ctx.Done():
 			return
@@ -87,39 +106,52 @@ func pace(ctx context.Context, rate float64, d time.Duration, start time.Time, t
 	}
 }
 
-// call is call number k: ring a random client's device, then hang up.
-func (cnt *loadCounters) call(ctx context.Context, api *simAPI, f *fleet, k int64) {
-	i := rand.IntN(len(f.clients))
+// call is call number k: ring client i's device, then hang up. In
+// restart mode only calls made once every client was back on the new
+// server are followed, one by one; a failure of another is the restart's.
+func (cnt *loadCounters) call(ctx context.Context, api *simAPI, f *fleet, i int, k int64, name string) {
 	c := f.clients[i]
+	follow := !f.trackCalls || f.allBack.Load()
 	cnt.attempted.Add(1)
-	id, err := api.ring(ctx, deviceID(i), callerNumber(k))
+	id, err := api.ring(ctx, deviceID(i), callerNumber(k), name)
 	if err != nil {
-		cnt.fail(&cnt.ringErrs, err)
+		cnt.fail(&cnt.ringErrs, err, follow)
 		return
 	}
-	c.expected.Add(1) // delivered
-	cnt.events.Add(1)
+	cnt.expect(f, c, id, follow)
 	if err := api.hangup(ctx, id); err != nil {
-		cnt.fail(&cnt.hangupErrs, err)
+		cnt.fail(&cnt.hangupErrs, err, follow)
 		return
 	}
-	c.expected.Add(1) // cleared
-	cnt.events.Add(1)
+	cnt.expect(f, c, id, follow)
 	cnt.completed.Add(1)
 }
 
-// waitDone waits for c or the end of ctx.
-func waitDone(ctx context.Context, c <-chan time.Time) {
-	select {
-	case <-c:
-	case <-ctx.Done():
+// expect counts one event the client must get.
+func (cnt *loadCounters) expect(f *fleet, c *client, call string, follow bool) {
+	switch {
+	case !f.trackCalls:
+		c.expected.Add(1)
+	case follow:
+		c.mu.Lock()
+		c.tracked[call]++
+		c.mu.Unlock()
+	default:
+		return
 	}
+	cnt.events.Add(1)
 }
 
 // callerNumber is call k's outside caller, a Berlin number.
 func callerNumber(k int64) string { return fmt.Sprintf("+4930%07d", k%10_000_000) }
 
-func (cnt *loadCounters) fail(n *atomic.Int64, err error) {
+// fail counts a failed request: an error, or when not followed (restart
+// mode, before everyone was back) a call the restart cut off.
+func (cnt *loadCounters) fail(n *atomic.Int64, err error, follow bool) {
+	if !follow {
+		cnt.cut.Add(1)
+		return
+	}
 	n.Add(1)
 	cnt.mu.Lock()
 	if cnt.firstErr == "" {
@@ -132,7 +164,7 @@ func (cnt *loadCounters) result(start, end time.Time) loadResult {
 	return loadResult{
 		Start: start, End: end,
 		Attempted: cnt.attempted.Load(), Completed: cnt.completed.Load(),
-		RingErrors: cnt.ringErrs.Load(), HangupErrors: cnt.hangupErrs.Load(),
+		RingErrors: cnt.ringErrs.Load(), HangupErrors: cnt.hangupErrs.Load(), Cut: cnt.cut.Load(),
 		Events: cnt.events.Load(), FirstError: cnt.firstErr,
 	}
 }

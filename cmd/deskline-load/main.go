@@ -4,17 +4,34 @@
 // It builds (or takes) the server binary, writes a config with N users
 // (u0001…, each owning one simulated extension 2001…), starts the server
 // as a child process, opens N real WebSocket clients (ctiproto v1, password
-// login), measures the server's memory per idle connection, then rings and
-// hangs up calls through the sim HTTP API at a target rate and measures
-// how every event reaches its client: latency (now − event time, the
-// exchange stamps the time at emission), lost and duplicated events, and
-// the server's CPU time. The child is always stopped on exit.
+// login, then the device token, as the tray app does), measures the
+// server's memory per idle connection, then rings and hangs up calls
+// through the sim HTTP API at a target rate and measures how every event
+// reaches its client: latency (now − event time, the exchange stamps the
+// time at emission), lost and duplicated events (from the per-user seq),
+// and the server's CPU time. At the end every client's calls are compared
+// with the exchange's (/v1/sim/calls): nothing may be stuck on a screen.
+// The child is always stopped on exit.
+//
+// -mode picks what happens while the load runs (modes.go): steady
+// (nothing), storm (every client drops its TCP connection at once and
+// reconnects at once, resuming), slow (-slow clients stop reading until
+// the server cuts them, then resume) or restart (the server is stopped
+// with SIGTERM and started again on the same port and state dir). Each
+// mode reports its own figures.
+//
+// -baseline (on by default in steady mode, off with -no-baseline) then
+// runs the same clients and load against a minimal gorilla/websocket
+// broadcast server (this binary, started with the hidden flag
+// -baseline-server ADDR) and reports the Deskline/baseline ratios.
 //
 //	go run ./cmd/deskline-load -clients 1000 -rate 500 -duration 10s
 //	go run ./cmd/deskline-load -clients 1000 -rate 0 -duration 10s   # as fast as it goes
+//	go run ./cmd/deskline-load -mode storm -clients 10000 -duration 30s
 //
 // The exit status is 0 when every expected event arrived exactly once,
-// 1 when the run failed or events went missing, 2 on bad flags.
+// nothing was stuck and the mode's figures are all there; 1 when the run
+// failed or anything was lost, duplicated or stuck; 2 on bad flags.
 package main
 
 import (
@@ -48,12 +65,20 @@ type options struct {
 	JSON      bool          // print the report as JSON
 	Keep      bool          // keep the temp dir (config, server log)
 	Command   string        // the command line, for the report
+
+	Mode       string        // steady, storm, slow or restart (modes.go)
+	Slow       int           // slow mode: clients that stop reading; 0 = 1% of the clients, at least 1
+	SlowRate   float64       // slow mode: extra calls/s to each slow client, all run long
+	Baseline   bool          // also measure the baseline server (on by default in steady mode)
+	NoBaseline bool          // never measure the baseline
+	PongWait   time.Duration // the server's limits.pong_wait (ping_interval half of it); 0 = its defaults
 }
 
 func defaultOptions() options {
 	return options{
 		Clients: 1000, Rate: 500, Duration: 10 * time.Second, Workers: 32, Dialers: 50,
 		Drain: 10 * time.Second, Settle: 2 * time.Second, Timeout: 3 * time.Minute,
+		Mode: modeSteady, SlowRate: defaultSlowRate,
 	}
 }
 
@@ -62,6 +87,9 @@ func main() {
 }
 
 func mainCode(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 2 && args[0] == baselineServerFlag {
+		return baselineServerMain(args[1], stderr) // the child the baseline run starts
+	}
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -86,7 +114,7 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if !rep.Complete {
-		fmt.Fprintln(stderr, "deskline-load: FAIL: not every expected event arrived exactly once")
+		fmt.Fprintln(stderr, "deskline-load: FAIL: events lost, duplicated or late, calls stuck, or the mode's figures missing")
 		return 1
 	}
 	return 0
@@ -109,6 +137,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.GCTrace, "gctrace", false, "run the server with GODEBUG=gctrace=1 and report its GC cycles")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temp dir with the config and the server log")
+	fs.StringVar(&o.Mode, "mode", o.Mode, "steady, storm (all clients drop and reconnect at once), slow (a few clients stop reading) or restart (the server restarts under load)")
+	fs.IntVar(&o.Slow, "slow", 0, "slow mode: clients that stop reading; 0 = 1% of -clients, at least 1")
+	fs.Float64Var(&o.SlowRate, "slow-rate", o.SlowRate, "slow mode: extra calls/s to each slow client for the whole run (fat caller names), so its buffers fill")
+	fs.BoolVar(&o.Baseline, "baseline", false, "also measure a minimal gorilla/websocket broadcast server with the same clients and load (on by default in steady mode)")
+	fs.BoolVar(&o.NoBaseline, "no-baseline", false, "do not measure the baseline, not even in steady mode")
+	fs.DurationVar(&o.PongWait, "pong-wait", 0, "the server's limits.pong_wait, with ping_interval half of it (at least 2s); 0 = the server's defaults (60s, 30s)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: deskline-load [FLAGS]\n\nLoad-test a Deskline server on loopback (it is started as a child process).\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -136,6 +170,12 @@ func (o options) check() error {
 		return errors.New("-workers and -dialers must be at least 1")
 	case o.EventLog < 0:
 		return fmt.Errorf("-event-log %d: want 0 (the server's default) or more", o.EventLog)
+	case !validMode(o.Mode):
+		return fmt.Errorf("-mode %q: want one of %s", o.Mode, strings.Join(modes, ", "))
+	case o.Slow < 0 || o.Slow > o.Clients || o.SlowRate <= 0:
+		return fmt.Errorf("-slow %d, -slow-rate %g: want 0 to -clients, and a positive rate", o.Slow, o.SlowRate)
+	case o.PongWait != 0 && o.PongWait < 2*time.Second:
+		return fmt.Errorf("-pong-wait %s: want 0 (the server's default) or at least 2s", o.PongWait)
 	}
 	return nil
 }

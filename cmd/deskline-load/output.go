@@ -22,13 +22,17 @@ func (r *Report) write(w io.Writer, asJSON bool) error {
 	var b strings.Builder
 	r.writeSetup(&b)
 	r.writeEvents(&b)
+	r.writeMode(&b)
 	r.writeServer(&b)
+	r.writeBaseline(&b)
+	r.writeVerdict(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 func (r *Report) writeSetup(b *strings.Builder) {
 	fmt.Fprintf(b, "command:            %s\n", r.Command)
+	fmt.Fprintf(b, "mode:               %s\n", r.Mode)
 	fmt.Fprintf(b, "host:               %d CPUs, %s, %s\n", r.Host.CPUs, r.Host.OS, r.Host.GoVersion)
 	fmt.Fprintf(b, "clients:            %d (connected in %.2fs, %.0f/s; server counts %d)\n",
 		r.Clients, r.Connect.Seconds, r.Connect.PerSecond, r.Connect.ServerCounts)
@@ -41,6 +45,9 @@ func (r *Report) writeSetup(b *strings.Builder) {
 		target, c.AchievedRate, c.LoadSeconds, r.Workers)
 	fmt.Fprintf(b, "                    %d attempted, %d completed, %d ring errors, %d hangup errors\n",
 		c.Attempted, c.Completed, c.RingErrors, c.HangupErrors)
+	if c.Cut > 0 {
+		fmt.Fprintf(b, "                    %d calls cut off by the restart (not errors)\n", c.Cut)
+	}
 	if c.FirstError != "" {
 		fmt.Fprintf(b, "                    first error: %s\n", c.FirstError)
 	}
@@ -50,15 +57,28 @@ func (r *Report) writeEvents(b *strings.Builder) {
 	e, l := r.Events, r.Latency
 	fmt.Fprintf(b, "events:             expected %d, delivered %d (%.0f/s), missing %d, unexpected %d\n",
 		e.Expected, e.Delivered, e.PerSecond, e.Missing, e.Unexpected)
-	fmt.Fprintf(b, "                    lost %d, duplicated %d, bad frames %d, other frames %d\n",
-		e.Lost, e.Duplicated, e.BadFrames, e.OtherFrames)
+	fmt.Fprintf(b, "                    lost %d, duplicated %d, bad frames %d, other frames %d, replayed %d\n",
+		e.Lost, e.Duplicated, e.BadFrames, e.OtherFrames, e.Replayed)
 	fmt.Fprintf(b, "                    drained: %v, last event %.3fs after the load ended\n", e.Drained, e.DrainSeconds)
 	for _, k := range slices.Sorted(maps.Keys(e.Disconnects)) {
 		fmt.Fprintf(b, "disconnected:       %d × %s\n", e.Disconnects[k], k)
 	}
 	fmt.Fprintf(b, "latency (ms):       p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (%d samples)\n",
 		l.P50, l.P90, l.P99, l.P999, l.Max, l.Samples)
+	ch := r.CallCheck
+	fmt.Fprintf(b, "calls at the end:   exchange %d, clients show %d: stuck %d, unseen %d (checked: %v)\n",
+		ch.ExchangeCalls, ch.ClientCalls, ch.Stuck, ch.Unseen, ch.Checked)
+	for _, ex := range ch.Examples {
+		fmt.Fprintf(b, "                    %s\n", ex)
+	}
+}
+
+// writeVerdict ends the report: complete or why not.
+func (r *Report) writeVerdict(b *strings.Builder) {
 	fmt.Fprintf(b, "complete:           %v\n", r.Complete)
+	for _, p := range r.Problems {
+		fmt.Fprintf(b, "problem:            %s\n", p)
+	}
 	if r.Error != "" {
 		fmt.Fprintf(b, "run cut short:      %s\n", r.Error)
 	}

@@ -1,28 +1,41 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"regexp"
+	"strings"
 	"time"
 )
 
 // Report is the outcome of one run; -json prints it as is.
 type Report struct {
-	Command  string  `json:"command"`
-	Host     Host    `json:"host"`
-	Clients  int     `json:"clients"`
-	Workers  int     `json:"workers"`
-	Duration string  `json:"duration"`
-	Complete bool    `json:"complete"`        // every expected event arrived exactly once
-	Error    string  `json:"error,omitempty"` // what cut the run short
-	Connect  Connect `json:"connect"`
-	Calls    Calls   `json:"calls"`
-	Events   Events  `json:"events"`
-	Latency  Latency `json:"latency_ms"`
-	Server   Server  `json:"server"`
-	Tool     Tool    `json:"tool"`
+	Command  string   `json:"command"`
+	Host     Host     `json:"host"`
+	Mode     string   `json:"mode"`
+	Clients  int      `json:"clients"`
+	Workers  int      `json:"workers"`
+	Duration string   `json:"duration"`
+	Complete bool     `json:"complete"`           // every expected event arrived exactly once, nothing stuck, the mode's figures there
+	Problems []string `json:"problems,omitempty"` // why it is not complete, beyond the events
+	Error    string   `json:"error,omitempty"`    // what cut the run short
+	Connect  Connect  `json:"connect"`
+	Calls    Calls    `json:"calls"`
+	Events   Events   `json:"events"`
+	Latency  Latency  `json:"latency_ms"`
+	Server   Server   `json:"server"`
+	Tool     Tool     `json:"tool"`
+
+	CallCheck CallCheck       `json:"call_check"`
+	Phases    []PhaseLatency  `json:"phases,omitempty"`   // the undisturbed clients' latency by phase
+	Sessions  *Sessions       `json:"sessions,omitempty"` // reconnections (every mode but steady)
+	Storm     *StormFigures   `json:"storm,omitempty"`
+	Slow      *SlowFigures    `json:"slow,omitempty"`
+	Restart   *RestartFigures `json:"restart,omitempty"`
+	Baseline  *BaselineReport `json:"baseline,omitempty"`
 
 	loadStart, loadEnd time.Time
+	eventsOK           bool
 }
 
 // Host is the machine the numbers come from.
@@ -47,27 +60,31 @@ type Calls struct {
 	Completed    int64   `json:"completed"`
 	RingErrors   int64   `json:"ring_errors"`
 	HangupErrors int64   `json:"hangup_errors"`
+	Cut          int64   `json:"cut_by_restart,omitempty"` // restart mode: calls the restart cut off (not errors)
 	FirstError   string  `json:"first_error,omitempty"`
 	LoadSeconds  float64 `json:"load_seconds"`
 }
 
 // Events is what reached the clients.
 type Events struct {
-	Expected     int64          `json:"expected"`
-	Delivered    int64          `json:"delivered"`       // with a new seq, to the client expecting it
-	PerSecond    float64        `json:"delivered_per_s"` // from load start to the last event
-	Missing      int64          `json:"missing"`         // expected but not delivered, summed per client
-	Unexpected   int64          `json:"unexpected"`      // delivered beyond what was expected
-	Lost         int64          `json:"lost"`            // seq gaps
-	Duplicated   int64          `json:"duplicated"`      // seq not above the last one seen
-	BadFrames    int64          `json:"bad_frames"`      // frames that did not decode
-	OtherFrames  int64          `json:"other_frames"`    // frames that are not events
-	Drained      bool           `json:"drained"`         // all arrived within -drain
-	DrainSeconds float64        `json:"drain_seconds"`   // from the load's end to the last event
-	Disconnects  map[string]int `json:"disconnects,omitempty"`
+	Expected     int64              `json:"expected"`
+	Delivered    int64              `json:"delivered"`       // with a new seq, to the client expecting it
+	PerSecond    float64            `json:"delivered_per_s"` // from load start to the last event
+	Missing      int64              `json:"missing"`         // expected but not delivered, summed per client
+	Unexpected   int64              `json:"unexpected"`      // delivered beyond what was expected
+	Lost         int64              `json:"lost"`            // seq gaps
+	Duplicated   int64              `json:"duplicated"`      // seq not above the last one seen
+	BadFrames    int64              `json:"bad_frames"`      // frames that did not decode
+	OtherFrames  int64              `json:"other_frames"`    // frames that are not events
+	Replayed     int64              `json:"replayed"`        // delivered in a resume's replay (no latency sample)
+	FrameBytes   map[string]float64 `json:"frame_bytes"`     // mean size of an event frame, by type
+	Drained      bool               `json:"drained"`         // all arrived within -drain
+	DrainSeconds float64            `json:"drain_seconds"`   // from the load's end to the last event
+	Disconnects  map[string]int     `json:"disconnects,omitempty"`
 }
 
-// Latency is now − event time at the client, in milliseconds.
+// Latency is now − event time at the client, in milliseconds: live
+// events only (not replays), and not the slow clients' (slow mode).
 type Latency struct {
 	Samples int     `json:"samples"`
 	P50     float64 `json:"p50"`
@@ -106,7 +123,7 @@ type Tool struct {
 
 func newReport(o options) *Report {
 	return &Report{
-		Command: o.Command, Host: hostInfo(), Clients: o.Clients, Workers: o.Workers,
+		Command: o.Command, Host: hostInfo(), Mode: o.Mode, Clients: o.Clients, Workers: o.Workers,
 		Duration: o.Duration.String(),
 		Calls:    Calls{TargetRate: o.Rate},
 	}
@@ -116,7 +133,7 @@ func newReport(o options) *Report {
 func (r *Report) setLoad(lr loadResult, drained bool) {
 	secs := lr.End.Sub(lr.Start).Seconds()
 	r.Calls.Attempted, r.Calls.Completed = lr.Attempted, lr.Completed
-	r.Calls.RingErrors, r.Calls.HangupErrors = lr.RingErrors, lr.HangupErrors
+	r.Calls.RingErrors, r.Calls.HangupErrors, r.Calls.Cut = lr.RingErrors, lr.HangupErrors, lr.Cut
 	r.Calls.FirstError = lr.FirstError
 	r.Calls.LoadSeconds = secs
 	r.Calls.AchievedRate = float64(lr.Completed) / secs
@@ -130,6 +147,10 @@ func (r *Report) finish(s fleetStats) {
 	e := &r.Events
 	e.Delivered, e.Missing, e.Unexpected = s.Delivered, s.Missing, s.Unexpected
 	e.Lost, e.Duplicated, e.BadFrames, e.OtherFrames = s.Lost, s.Dup, s.BadFrames, s.Others
+	e.Replayed, e.FrameBytes = s.Replayed, map[string]float64{}
+	for k, v := range s.Frames {
+		e.FrameBytes[k] = v.mean()
+	}
 	if len(s.Disconnects) > 0 {
 		e.Disconnects = s.Disconnects
 	}
@@ -138,8 +159,25 @@ func (r *Report) finish(s fleetStats) {
 		e.DrainSeconds = max(s.LastRecv.Sub(r.loadEnd).Seconds(), 0)
 	}
 	r.Latency = latencyOf(s.Latencies)
-	r.Complete = e.Delivered == e.Expected && s.Expected == e.Expected && e.Missing == 0 &&
+	r.eventsOK = e.Delivered == e.Expected && s.Expected == e.Expected && e.Missing == 0 &&
 		e.Unexpected == 0 && e.Lost == 0 && e.Duplicated == 0 && e.BadFrames == 0 && len(s.Disconnects) == 0
+	r.finishMode(s)
+}
+
+// judge decides whether the run is complete: every expected event once,
+// nothing stuck, and the mode's own figures there (finishMode).
+func (r *Report) judge() {
+	if r.CallCheck.Checked && (r.CallCheck.Stuck > 0 || r.CallCheck.Unseen > 0) {
+		r.problem("%d calls stuck on clients, %d at clients' devices not shown", r.CallCheck.Stuck, r.CallCheck.Unseen)
+	}
+	if !r.CallCheck.Checked {
+		r.problem("the calls were not checked against the exchange")
+	}
+	r.Complete = r.eventsOK && len(r.Problems) == 0 && r.Error == ""
+}
+
+func (r *Report) problem(format string, args ...any) {
+	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
 }
 
 // setError records what cut the run short, if anything.
@@ -156,6 +194,12 @@ func (r *Report) setServerLog(lines []string, exit string) {
 	r.Server.Exit = exit
 	r.Server.Log = []string{} // "log": [], not null
 	for _, line := range lines {
+		if strings.Contains(line, "level=INFO") { // slow mode logs at info to see its cuts
+			if r.Slow != nil {
+				r.Slow.noteServerLine(line)
+			}
+			continue
+		}
 		if !gcLine.MatchString(line) {
 			r.Server.Log = append(r.Server.Log, line)
 			continue

@@ -10,8 +10,10 @@ import (
 )
 
 // run is one whole measurement: server up, clients connected, memory
-// sampled, load driven, events drained, everything stopped. It returns the
-// report, partial (with the error) when an error cut the run short.
+// sampled, load driven (with the mode's disturbance), events drained,
+// everything stopped; then, when on, the same for the baseline server.
+// It returns the report, partial (with the error) when an error cut the
+// run short.
 func run(ctx context.Context, o options, progress io.Writer) (rep *Report, err error) {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
@@ -23,33 +25,62 @@ func run(ctx context.Context, o options, progress io.Writer) (rep *Report, err e
 	}
 	defer keepOrRemove(dir, o.Keep, progress)
 
+	if err := measureDeskline(ctx, o, dir, rep, progress); err != nil {
+		return rep, err
+	}
+	if o.baselineOn() {
+		b, err := measureBaseline(ctx, o, dir, progress)
+		rep.setBaseline(b)
+		if err != nil {
+			return rep, fmt.Errorf("baseline: %w", err)
+		}
+	}
+	return rep, nil
+}
+
+// measureDeskline measures deskline-server, in the mode o says.
+func measureDeskline(ctx context.Context, o options, dir string, rep *Report, progress io.Writer) error {
 	srv, err := startServer(ctx, o, dir, progress)
 	if err != nil {
-		return rep, err
+		return err
 	}
 	defer func() { rep.setServerLog(srv.stop()) }()
-	rep.Server.RSSStartKB = srv.settledRSS(ctx, o.Settle)
+	return measure(ctx, srv, o, rep, progress)
+}
 
+// measure is one server's run once it is up: the same for deskline-server
+// and the baseline, so their figures compare.
+func measure(ctx context.Context, srv *serverProc, o options, rep *Report, progress io.Writer) error {
+	rep.Server.RSSStartKB = srv.settledRSS(ctx, o.Settle)
 	f, err := connectPhase(ctx, srv, o, rep, progress)
 	if err != nil {
-		return rep, err
+		return err
 	}
-	defer func() { rep.finish(f.close()) }()
+	var calls []wireCall
+	defer func() {
+		rep.finish(f.close())
+		rep.checkCalls(f, calls)
+		rep.judge()
+	}()
 	rep.Server.RSSIdleKB = srv.settledRSS(ctx, o.Settle)
 	rep.Server.RSSPerConnKB = float64(rep.Server.RSSIdleKB-rep.Server.RSSStartKB) / float64(o.Clients)
 
 	if err := loadPhase(ctx, srv, f, o, rep, progress); err != nil {
-		return rep, err
+		return err
+	}
+	if calls, err = exchangeCalls(ctx, srv.httpURL()); err != nil {
+		return err
 	}
 	rep.Server.RSSAfterKB = srv.settledRSS(ctx, o.Settle)
-	return rep, nil
+	return nil
 }
 
 // connectPhase opens every client and checks that the server counts them.
 func connectPhase(ctx context.Context, srv *serverProc, o options, rep *Report, progress io.Writer) (*fleet, error) {
 	fmt.Fprintf(progress, "connecting %d clients (%d at a time)…\n", o.Clients, o.Dialers)
 	start := time.Now()
-	f, err := connectFleet(ctx, srv.wsURL(), o.Clients, o.Dialers)
+	cfg := fleetConfig{dialers: o.Dialers, reconnect: o.reconnects(), trackCalls: o.Mode == modeRestart, slow: o.slowClients()}
+	f, err := connectFleet(ctx, srv.wsURL(), o.Clients, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -65,19 +96,23 @@ func connectPhase(ctx context.Context, srv *serverProc, o options, rep *Report, 
 	return f, nil
 }
 
-// loadPhase drives the calls, waits for their events, and measures the
-// server's and the tool's CPU time meanwhile.
+// loadPhase drives the calls and the mode's disturbance, waits for the
+// events, and measures the server's and the tool's CPU time meanwhile.
 func loadPhase(ctx context.Context, srv *serverProc, f *fleet, o options, rep *Report, progress io.Writer) error {
-	srvCPU0, err := procCPU(srv.pid())
+	srvCPU0, err := srv.cpu()
 	if err != nil {
 		return err
 	}
 	selfCPU0 := selfCPU()
-	fmt.Fprintf(progress, "load: %s at %s…\n", o.Duration, rateText(o.Rate))
-	lr := driveLoad(ctx, srv.httpURL(), f, o)
+	fmt.Fprintf(progress, "load: %s at %s, mode %s…\n", o.Duration, rateText(o.Rate), o.Mode)
+	stop := make(chan struct{})
+	env := &runEnv{o: o, srv: srv, f: f, rep: rep, progress: progress}
+	go scenario(ctx, env, time.Now(), stop)
+	lr := driveLoad(ctx, srv.httpURL(), f, o, o.slowClients(), stop)
+	<-stop // the scenario has ended: its figures are in the report
 	drained := f.drain(ctx, lr.expected(), o.Drain)
 	wall := time.Since(lr.Start)
-	srvCPU1, err := procCPU(srv.pid())
+	srvCPU1, err := srv.cpu()
 	if err != nil {
 		return err
 	}

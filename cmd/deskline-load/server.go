@@ -16,14 +16,21 @@ import (
 	"time"
 )
 
-// serverProc is the deskline-server child process.
+// serverProc is a server child process: deskline-server, or the
+// baseline server. Restart mode stops and starts it again in place.
 type serverProc struct {
-	addr    string // host:port it listens on
-	cmd     *exec.Cmd
+	name    string   // for messages
+	bin     string   // the binary and its arguments, to start it again
+	args    []string // after a stop
+	env     []string // nil: this process's environment
+	addr    string   // host:port it listens on
 	logPath string
 	logFile *os.File
+
+	cmd     *exec.Cmd
 	exited  chan struct{} // closed when the child has been waited for
 	waitErr error         // valid once exited is closed
+	cpuDone time.Duration // CPU time of the instances that have exited
 
 	stopOnce sync.Once
 	log      []string
@@ -51,23 +58,32 @@ func startServer(ctx context.Context, o options, dir string, progress io.Writer)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := writeConfig(dir, addr, o.Clients, o.EventLog)
+	cfg, err := writeConfig(dir, addr, o)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkConfig(ctx, bin, cfg); err != nil {
 		return nil, err
 	}
-	s, err := launch(bin, cfg, addr, dir, o.GCTrace)
-	if err != nil {
-		return nil, err
+	s := &serverProc{name: "deskline-server", bin: bin, args: []string{"serve", "-config", cfg},
+		addr: addr, logPath: filepath.Join(dir, "server.log")}
+	if o.GCTrace {
+		s.env = append(os.Environ(), "GODEBUG=gctrace=1")
+	}
+	return s, s.start(ctx, progress)
+}
+
+// start launches the child and waits until it is healthy.
+func (s *serverProc) start(ctx context.Context, progress io.Writer) error {
+	if err := s.launch(); err != nil {
+		return err
 	}
 	if err := s.waitHealthy(ctx); err != nil {
 		s.stop()
-		return nil, err
+		return err
 	}
-	fmt.Fprintf(progress, "server pid %d on %s\n", s.pid(), addr)
-	return s, nil
+	fmt.Fprintf(progress, "%s pid %d on %s\n", s.name, s.pid(), s.addr)
+	return nil
 }
 
 // buildServer runs go build ./cmd/deskline-server in the module root.
@@ -105,58 +121,72 @@ func checkConfig(ctx context.Context, bin, cfg string) error {
 	return nil
 }
 
-// launch starts the server with its output in dir/server.log (and the
-// runtime's GC trace, with gctrace). The child
+// launch starts the child with its output in logPath (appended to, so
+// a restarted server's log follows the first one's). The child
 // is started from a goroutine locked to its OS thread that lives until the
 // child is waited for: Pdeathsig fires when the starting thread ends, so
 // the child dies with this process even on SIGKILL, and not before.
-func launch(bin, cfg, addr, dir string, gctrace bool) (*serverProc, error) {
-	s := &serverProc{addr: addr, logPath: filepath.Join(dir, "server.log"), exited: make(chan struct{})}
+func (s *serverProc) launch() error {
 	var err error
-	if s.logFile, err = os.Create(s.logPath); err != nil {
-		return nil, err
+	if s.logFile, err = os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err != nil {
+		return err
 	}
-	s.cmd = exec.Command(bin, "serve", "-config", cfg)
+	s.exited = make(chan struct{})
+	s.cmd = exec.Command(s.bin, s.args...)
 	s.cmd.Stdout, s.cmd.Stderr = io.Discard, s.logFile // stdout is the banner
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if gctrace {
-		s.cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1")
-	}
+	s.cmd.Env = s.env
 	started := make(chan error, 1)
+	cmd, exited := s.cmd, s.exited
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread ends with the child
-		if err := s.cmd.Start(); err != nil {
+		if err := cmd.Start(); err != nil {
 			started <- err
 			return
 		}
 		started <- nil
-		s.waitErr = s.cmd.Wait()
-		close(s.exited)
+		s.waitErr = cmd.Wait()
+		close(exited)
 	}()
 	if err := <-started; err != nil {
 		s.logFile.Close()
-		return nil, fmt.Errorf("starting %s: %w", bin, err)
+		return fmt.Errorf("starting %s: %w", s.bin, err)
 	}
-	return s, nil
+	return nil
 }
 
 func (s *serverProc) pid() int        { return s.cmd.Process.Pid }
 func (s *serverProc) httpURL() string { return "http://" + s.addr }
 func (s *serverProc) wsURL() string   { return "ws://" + s.addr + "/v1/ws" }
 
-// stop ends the server (SIGTERM, then SIGKILL after stopWait) and returns
-// its log lines and how it exited. Safe to call more than once.
+// cpu is the CPU time the server has used, over all its instances.
+func (s *serverProc) cpu() (time.Duration, error) {
+	now, err := procCPU(s.pid())
+	return s.cpuDone + now, err
+}
+
+// terminate sends SIGTERM (SIGKILL after stopWait), waits for the exit
+// and returns how the child exited.
+func (s *serverProc) terminate() string {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(stopWait):
+		s.cmd.Process.Kill()
+		<-s.exited
+	}
+	s.logFile.Close()
+	if ps := s.cmd.ProcessState; ps != nil {
+		s.cpuDone += ps.UserTime() + ps.SystemTime()
+	}
+	return exitText(s.waitErr)
+}
+
+// stop ends the server and returns its log lines and how it exited.
+// Safe to call more than once.
 func (s *serverProc) stop() (log []string, exit string) {
 	s.stopOnce.Do(func() {
-		s.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-s.exited:
-		case <-time.After(stopWait):
-			s.cmd.Process.Kill()
-			<-s.exited
-		}
-		s.logFile.Close()
-		s.exit = exitText(s.waitErr)
+		s.exit = s.terminate()
 		s.log = readLines(s.logPath)
 	})
 	return s.log, s.exit

@@ -33,11 +33,11 @@ func newSimAPI(base string, workers int) *simAPI {
 func (s *simAPI) close() { s.http.CloseIdleConnections() }
 
 // ring makes an outside caller ring device; it returns the call's id.
-func (s *simAPI) ring(ctx context.Context, device, from string) (string, error) {
+func (s *simAPI) ring(ctx context.Context, device, from, name string) (string, error) {
 	var out struct {
 		Call string `json:"call"`
 	}
-	err := s.post(ctx, "/v1/sim/ring", map[string]string{"device": device, "from": from}, &out)
+	err := s.post(ctx, "/v1/sim/ring", map[string]string{"device": device, "from": from, "name": name}, &out)
 	if err == nil && out.Call == "" {
 		err = fmt.Errorf("POST /v1/sim/ring: no call id in the answer")
 	}

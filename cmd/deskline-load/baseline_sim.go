@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// simBody is the body of the baseline's ring and hangup, as the sim API's.
+type simBody struct {
+	Device string `json:"device"`
+	From   string `json:"from"`
+	Name   string `json:"name"`
+	Call   string `json:"call"`
+}
+
+func readBody(w http.ResponseWriter, r *http.Request) (simBody, bool) {
+	var body simBody
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&body); err != nil {
+		http.Error(w, `{"error":"bad body"}`, http.StatusBadRequest)
+		return body, false
+	}
+	return body, true
+}
+
+// ring sends the device's user a delivered event, as Deskline does when
+// an outside caller rings the device.
+func (b *bServer) ring(w http.ResponseWriter, r *http.Request) {
+	body, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	b.mu.Lock()
+	b.next++
+	id := fmt.Sprintf("c-%06d", b.next)
+	b.calls[id] = bCall{device: body.Device, from: body.From, name: body.Name}
+	b.mu.Unlock()
+	b.user(body.Device).publish(&ctiproto.Event{Type: "delivered", Time: time.Now(), Call: id,
+		Device: body.Device, State: "alerting", Direction: "incoming",
+		Other: &ctiproto.Party{Number: body.From, Name: body.Name}})
+	writeJSON(w, map[string]string{"call": id})
+}
+
+// hangup sends the call's device's user a cleared event.
+func (b *bServer) hangup(w http.ResponseWriter, r *http.Request) {
+	body, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	b.mu.Lock()
+	call, found := b.calls[body.Call]
+	delete(b.calls, body.Call)
+	b.mu.Unlock()
+	if !found {
+		http.Error(w, `{"error":"no such call"}`, http.StatusNotFound)
+		return
+	}
+	b.user(call.device).publish(&ctiproto.Event{Type: "cleared", Time: time.Now(), Call: body.Call,
+		Device: call.device, State: "cleared", Direction: "incoming", Cause: "normal",
+		Other: &ctiproto.Party{Number: call.from, Name: call.name}})
+	writeJSON(w, struct{}{})
+}
+
+// listCalls lists the calls ringing, for the end-of-run check.
+func (b *bServer) listCalls(w http.ResponseWriter, _ *http.Request) {
+	b.mu.Lock()
+	out := make([]wireCall, 0, len(b.calls))
+	for id, c := range b.calls {
+		out = append(out, wireCall{Call: id, Device: c.device, State: "alerting"})
+	}
+	b.mu.Unlock()
+	writeJSON(w, map[string]any{"calls": out})
+}
