@@ -93,7 +93,7 @@ type Auth struct {
 	tokens   map[tokenHash]*token
 	throttle *throttle
 
-	saveMu   sync.Mutex // orders writes of the store file
+	save     saver // writes of the store file
 	warnings []string
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -122,5 +123,36 @@ func TestUnreadableStoreIsAnError(t *testing.T) {
 	}
 	if _, err := New(testUsers(t), Options{StorePath: path}); err == nil {
 		t.Fatal("New succeeded with an unreadable store")
+	}
+}
+
+// Logins at the same moment share the store's writes (group commit), and
+// still each returns only once its token is on disk: a restart right
+// after knows every one of them.
+func TestConcurrentLoginsAllSaved(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	a, c := newTestAuth(t, Options{StorePath: path})
+	const each = 5 // under the throttle's burst per user
+	grants := make(chan Grant, 2*each)
+	var wg sync.WaitGroup
+	for range each {
+		wg.Go(func() { grants <- mustLogin(t, a, "ben", "neb") })
+		wg.Go(func() { grants <- mustLogin(t, a, "clara", "aralc") })
+	}
+	wg.Wait()
+	close(grants)
+	b, err := New(testUsers(t), Options{StorePath: path, Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for g := range grants {
+		if _, err := b.Verify(g.Token); err != nil {
+			t.Errorf("token %s of %s not in the store after the logins returned: %v", g.TokenID, g.User.Name, err)
+		}
+		n++
+	}
+	if n != 2*each {
+		t.Fatalf("%d grants", n)
 	}
 }
