@@ -12,8 +12,12 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// serveWS upgrades a connection and runs its session. The handler's
-// goroutine becomes the session's reader; the writer runs beside it.
+// serveWS upgrades a connection and starts its session's reader on a
+// goroutine of its own, then returns: the HTTP server's per-connection
+// state (its 4 KB read and write buffers, the request and its headers)
+// is no longer held once the handler returns, and the reader starts on
+// a fresh, small stack instead of the HTTP server's deep one. The writer
+// is started when there is something to write (session.wakeLocked).
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(websocket.Subprotocols(r), ctiproto.Subprotocol) {
 		http.Error(w, "deskline: WebSocket subprotocol "+ctiproto.Subprotocol+" required", http.StatusBadRequest)
@@ -30,8 +34,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		return
 	}
-	go sess.writeLoop()
-	sess.readLoop()
+	go sess.readLoop()
 }
 
 // remoteHost is the client's address without port, for throttling and logs.
@@ -88,8 +91,25 @@ func (s *session) readLoop() {
 			s.badFrame()
 			continue
 		}
-		s.handleFrame(data)
+		s.handle(data)
 	}
+}
+
+// handle runs handleFrame for the reader on a short-lived goroutine and
+// waits for it: still one frame at a time, in order, and nothing else
+// reads or touches the reader's state meanwhile (the reader is blocked
+// until the frame is handled). Its only purpose is the reader's stack: a
+// login (bcrypt, JSON, logging) or a command grows a goroutine's stack
+// to 8 KB or more, and the runtime gives that back only slowly; the
+// reader, which sits in ReadMessage for the connection's whole idle
+// life, keeps the small stack reading needs.
+func (s *session) handle(data []byte) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.handleFrame(data)
+	}()
+	<-done
 }
 
 // extendRead gives a live client another PongWait to show it is there.

@@ -42,7 +42,7 @@ func (s *session) hello(h *ctiproto.Hello) {
 		s.kick(websocket.CloseInternalServerErr, "internal error")
 		return
 	}
-	s.queuePrelude(preludeBatch{frames: append([][]byte{frame}, a.replay...), welcome: true})
+	s.queueWelcome(append([][]byte{frame}, a.replay...))
 	s.extendRead()
 	s.srv.log.Info("session started", "session", s.id, "user", u.name, "addr", s.addr,
 		"token", grant.TokenID, "resumed", a.resumed, "resync", a.resync, "replayed", len(a.replay))
@@ -57,14 +57,18 @@ func (s *session) authenticate(h *ctiproto.Hello) (auth.Grant, error) {
 	if h.Token != "" {
 		return s.srv.auth.Verify(h.Token)
 	}
-	t := time.NewTimer(s.srv.limits.HelloTimeout)
-	defer t.Stop()
 	select {
-	case s.srv.loginSlots <- struct{}{}:
-		defer func() { <-s.srv.loginSlots }()
-	case <-t.C:
-		return auth.Grant{}, &auth.ThrottledError{RetryAfter: time.Second}
+	case s.srv.loginSlots <- struct{}{}: // a free slot: no timer needed
+	default:
+		t := time.NewTimer(s.srv.limits.HelloTimeout)
+		defer t.Stop()
+		select {
+		case s.srv.loginSlots <- struct{}{}:
+		case <-t.C:
+			return auth.Grant{}, &auth.ThrottledError{RetryAfter: time.Second}
+		}
 	}
+	defer func() { <-s.srv.loginSlots }()
 	return s.srv.auth.Login(h.User, h.Password, s.addr)
 }
 

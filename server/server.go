@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -58,7 +59,8 @@ type Server struct {
 	// The session registry has one owner: mu.
 	mu       sync.Mutex
 	sessions map[*session]struct{}
-	byToken  map[string]map[*session]struct{}
+	byToken  map[string][]*session // by token id; most tokens have one session
+	pings    *pingWheel            // every registered session, for its keep-alive pings
 	closing  bool
 	conns    sync.WaitGroup
 	// loginSlots bounds the password checks running at once.
@@ -81,7 +83,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		hub: newHub(opts.Log, opts.Exchange), ex: opts.Exchange, auth: opts.Auth,
 		epoch:      newEpoch(),
 		sessions:   make(map[*session]struct{}),
-		byToken:    make(map[string]map[*session]struct{}),
+		byToken:    make(map[string][]*session),
+		pings:      newPingWheel(opts.Limits.PingInterval),
 		routed:     make(chan struct{}),
 		stop:       make(chan struct{}),
 		loginSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
@@ -120,8 +123,15 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 // Buffer sizes: most frames are events of a few hundred bytes. Small
 // buffers keep an idle connection cheap; larger frames are written in
 // several pieces.
+//
+// The read buffer belongs to the connection for its whole life (gorilla
+// allocates it up front), so it is kept to what a client's frames need:
+// commands and the hello are a few hundred bytes at most, a control frame
+// (ping, pong, close) at most 139 with its header, and a larger frame is
+// read past the buffer straight into the message (bufio reads directly
+// into a destination at least as large as its buffer).
 const (
-	readBufferSize  = 1024
+	readBufferSize  = 256
 	writeBufferSize = 1024
 )
 
@@ -220,6 +230,7 @@ func (s *Server) register(sess *session) error {
 		return fmt.Errorf("server is full (%d connections)", s.limits.MaxConnections)
 	}
 	s.sessions[sess] = struct{}{}
+	s.pings.add(sess)
 	s.conns.Add(1)
 	return nil
 }
@@ -231,6 +242,7 @@ func (s *Server) unregister(sess *session) {
 		return
 	}
 	delete(s.sessions, sess)
+	s.pings.remove(sess)
 	s.unbindTokenLocked(sess)
 	s.conns.Done()
 }
@@ -246,12 +258,7 @@ func (s *Server) bind(sess *session, g auth.Grant, token string) {
 
 // bindTokenLocked indexes a session by its token, for revocation.
 func (s *Server) bindTokenLocked(sess *session) {
-	m := s.byToken[sess.grant.TokenID]
-	if m == nil {
-		m = make(map[*session]struct{})
-		s.byToken[sess.grant.TokenID] = m
-	}
-	m[sess] = struct{}{}
+	s.byToken[sess.grant.TokenID] = append(s.byToken[sess.grant.TokenID], sess)
 }
 
 // rebind moves a session to its refreshed token. The grant is written
@@ -265,11 +272,14 @@ func (s *Server) rebind(sess *session, g auth.Grant) {
 }
 
 func (s *Server) unbindTokenLocked(sess *session) {
-	if m := s.byToken[sess.grant.TokenID]; m != nil {
-		delete(m, sess)
-		if len(m) == 0 {
-			delete(s.byToken, sess.grant.TokenID)
-		}
+	list := s.byToken[sess.grant.TokenID]
+	i := slices.Index(list, sess)
+	switch {
+	case i < 0:
+	case len(list) == 1:
+		delete(s.byToken, sess.grant.TokenID)
+	default:
+		s.byToken[sess.grant.TokenID] = slices.Delete(list, i, i+1)
 	}
 }
 
@@ -278,7 +288,7 @@ func (s *Server) dropTokens(ids []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, id := range ids {
-		for sess := range s.byToken[id] {
+		for _, sess := range s.byToken[id] {
 			sess.kick(ctiproto.CloseTokenRevoked, "token revoked")
 		}
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"sync"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -10,34 +9,42 @@ import (
 )
 
 // session is one client connection. It has exactly one reader goroutine
-// (readLoop: hello, then commands) and one writer goroutine (writeLoop:
-// every frame to the client, and pings). Everything for the client goes
-// through the bounded send queue, so results and events keep their order
-// and nobody but the writer touches the connection for writing.
+// (readLoop: hello, then commands) for its whole life, and at most one
+// writer goroutine at a time (writeLoop: every frame to the client, pings
+// and the close). The writer runs on demand: it is started when work is
+// queued for it and returns when it has written everything, so an idle
+// connection costs no writer goroutine (and no timer: pings come from the
+// server's shared ping wheel). Everything for the client goes through
+// the session's outbox, so results and events keep their order and nobody
+// but the writer of the moment touches the connection for writing.
 type session struct {
 	srv  *Server
 	conn *websocket.Conn
 	id   string
 	addr string
 
-	send    *sendQueue        // bounded queue to the writer, after the welcome
-	prelude chan preludeBatch // frames before and including the welcome
+	// out is the writer's work: frames, a due ping, the close. Its mutex
+	// also guards closeCode and closeText.
+	out outbox
 
 	// Set once by the hello, before any other goroutine reads them.
 	user  *userLog
 	grant auth.Grant
 	token string // the token this connection uses, for refresh and revoke
 
-	// Owned by the reader goroutine.
+	// Owned by the reader goroutine (and the goroutine it hands each
+	// frame to while it waits for it, see handle).
 	limiter    tokenBucket
 	bad        int       // refused frames since badSince
 	badSince   time.Time // start of the current counting window
 	afterReply func()    // runs once the current command's reply is queued
 
-	closeOnce  sync.Once
-	done       chan struct{} // closed to make the writer close the connection
-	writerDone chan struct{} // closed when the writer has returned
-	closeCode  int
+	// Where the session sits in the server's ping wheel; guarded by the
+	// wheel's mutex.
+	pingSlot, pingIndex int32
+
+	writerDone chan struct{} // closed when the writer has closed the connection and returned for good
+	closeCode  int           // why it closed: set once, by the first kick
 	closeText  string
 }
 
@@ -47,9 +54,7 @@ func newSession(srv *Server, conn *websocket.Conn, addr string) *session {
 		conn:       conn,
 		id:         newID(8),
 		addr:       addr,
-		send:       newSendQueue(srv.limits.SendQueue),
-		prelude:    make(chan preludeBatch, 1),
-		done:       make(chan struct{}),
+		out:        outbox{limit: srv.limits.SendQueue},
 		writerDone: make(chan struct{}),
 		limiter:    newTokenBucket(srv.limits.CommandsPerSecond, srv.limits.CommandBurst),
 	}
@@ -58,120 +63,134 @@ func newSession(srv *Server, conn *websocket.Conn, addr string) *session {
 // deliver queues an event frame; on a full queue the client is too slow
 // and is dropped (it reconnects and resumes). Never blocks.
 func (s *session) deliver(frame []byte) {
-	if !s.send.push(frame) {
-		s.kick(ctiproto.CloseSlowConsumer, "send queue full: slow consumer")
+	s.out.mu.Lock()
+	defer s.out.mu.Unlock()
+	if !s.out.pushLocked(frame) {
+		s.kickLocked(ctiproto.CloseSlowConsumer, "send queue full: slow consumer")
+		return
+	}
+	if s.out.welcomed { // before the welcome, the frame waits for it
+		s.wakeLocked()
 	}
 }
 
-// preludeBatch is a group of frames written before live events.
-type preludeBatch struct {
-	frames  [][]byte
-	welcome bool // the batch holds the welcome (and replay): live events may follow
-}
-
-// reply queues a result or error for the client: through the prelude
-// until the welcome has been queued, through the send queue after it.
-// Only the reader goroutine calls it.
+// reply queues a result or error for the client: ahead of the welcome
+// until the welcome has been queued, behind the events after it. Only
+// the reader goroutine calls it.
 func (s *session) reply(m ctiproto.Message) {
 	frame, err := ctiproto.Encode(m)
 	if err != nil {
 		s.srv.log.Error("encode reply", "session", s.id, "err", err)
 		return
 	}
-	if s.user == nil {
-		s.queuePrelude(preludeBatch{frames: [][]byte{frame}})
+	if s.user != nil {
+		s.deliver(frame)
 		return
 	}
-	s.deliver(frame)
+	s.out.mu.Lock()
+	defer s.out.mu.Unlock()
+	if !s.out.pushPreludeLocked(frame) {
+		s.kickLocked(ctiproto.CloseSlowConsumer, "send queue full: slow consumer")
+		return
+	}
+	s.wakeLocked()
 }
 
-// queuePrelude hands a batch to the writer, or gives up when the
-// connection is closing or the writer is gone.
-func (s *session) queuePrelude(b preludeBatch) {
-	select {
-	case s.prelude <- b:
-	case <-s.done:
-	case <-s.writerDone:
+// queueWelcome queues the welcome and the replay after it; the live
+// events queued meanwhile follow them. Only the reader calls it, once.
+func (s *session) queueWelcome(frames [][]byte) {
+	s.out.mu.Lock()
+	defer s.out.mu.Unlock()
+	if s.out.closing {
+		return
 	}
+	s.out.prelude = append(s.out.prelude, frames...)
+	s.out.welcomed = true
+	s.wakeLocked()
+}
+
+// pingDue asks for a keep-alive ping; the ping wheel calls it once per
+// ping interval. Never blocks.
+func (s *session) pingDue() {
+	s.out.mu.Lock()
+	defer s.out.mu.Unlock()
+	if s.out.closing || s.out.ping {
+		return
+	}
+	s.out.ping = true
+	s.wakeLocked()
 }
 
 // kick asks the writer to close the connection with code. Safe from any
 // goroutine, any number of times; the first reason wins.
 func (s *session) kick(code int, text string) {
-	s.closeOnce.Do(func() {
-		s.closeCode, s.closeText = code, text
-		close(s.done)
-	})
+	s.out.mu.Lock()
+	defer s.out.mu.Unlock()
+	s.kickLocked(code, text)
+}
+
+func (s *session) kickLocked(code int, text string) {
+	if s.out.closing {
+		return
+	}
+	s.out.closing = true
+	s.closeCode, s.closeText = code, text
+	s.wakeLocked()
 }
 
 // closing reports whether the session has been told to close.
 func (s *session) closing() bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
+	s.out.mu.Lock()
+	defer s.out.mu.Unlock()
+	return s.out.closing
 }
 
-// writeLoop is the connection's only writer. Until the welcome it writes
-// only what comes through prelude (errors to early frames, then the
-// welcome and any replay); live events queued in send meanwhile wait, so
-// the client always sees welcome, replay, live events, in that order.
+// wakeLocked makes sure a writer will see what was just queued: it
+// starts one unless one is running (that one looks at the outbox again
+// before it returns). Called with out.mu held; this is the only place a
+// writer is started, which keeps it to one at a time.
+func (s *session) wakeLocked() {
+	if s.out.writing {
+		return
+	}
+	s.out.writing = true
+	go s.writeLoop()
+}
+
+// writeLoop is the connection's writer, while there is something to
+// write. It writes the prelude (errors to early frames, then the welcome
+// and any replay) before the live frames, and live frames only once the
+// welcome is queued, so the client always sees welcome, replay, live
+// events, in that order. It returns when the outbox is empty; the next
+// frame, ping or kick starts a new one.
 //
 // On a write error it closes the connection, which ends the reader. On
 // a kick it sends the close frame and leaves the connection to the
 // reader, which waits briefly for the client's close reply: closing at
 // once would reset the connection and lose the close frame on the way.
+// Either way it is the last writer: writing stays set, and writerDone
+// tells the reader the connection is no longer written to.
 func (s *session) writeLoop() {
-	ping := time.NewTicker(s.srv.limits.PingInterval)
-	defer func() {
-		ping.Stop()
-		s.kick(websocket.CloseAbnormalClosure, "write failed") // no-op after a kick
-		close(s.writerDone)
-	}()
-	if !s.writePrelude(ping.C) {
-		return
-	}
 	for {
-		select {
-		case <-s.send.ready:
-			if !s.writeAll(s.send.take()) {
-				s.conn.Close()
-				return
-			}
-		case <-ping.C:
-			if !s.ping() {
-				s.conn.Close()
-				return
-			}
-		case <-s.done:
-			s.closeConn(true)
+		s.out.mu.Lock()
+		if s.out.closing {
+			s.out.mu.Unlock()
+			s.closeConn()
+			close(s.writerDone)
 			return
 		}
-	}
-}
-
-// writePrelude writes until the welcome; false when the connection ended.
-func (s *session) writePrelude(ping <-chan time.Time) bool {
-	for {
-		select {
-		case p := <-s.prelude:
-			if !s.writeAll(p.frames) {
-				s.conn.Close()
-				return false
-			}
-			if p.welcome {
-				return true
-			}
-		case <-ping:
-			if !s.ping() {
-				s.conn.Close()
-				return false
-			}
-		case <-s.done:
-			s.closeConn(false)
-			return false
+		w := s.out.takeLocked()
+		if w.empty() {
+			s.out.writing = false
+			s.out.mu.Unlock()
+			return
+		}
+		s.out.mu.Unlock()
+		if !s.writeWork(w) {
+			s.conn.Close()
+			s.kick(websocket.CloseAbnormalClosure, "write failed") // no-op after a kick
+			close(s.writerDone)
+			return
 		}
 	}
 }
@@ -183,10 +202,14 @@ const closeGrace = time.Second
 // closeConn writes what is already queued, so a reply that explains the
 // close (auth-failed, a revoke result) reaches the client, then the close
 // frame. A slow consumer gets no more frames, only the close; live events
-// go out only after the welcome was written.
-func (s *session) closeConn(welcomed bool) {
+// go out only after the welcome.
+func (s *session) closeConn() {
 	if s.closeCode != ctiproto.CloseSlowConsumer {
-		if !s.flushPrelude() || (welcomed && !s.writeAll(s.send.take())) {
+		s.out.mu.Lock()
+		w := s.out.takeLocked()
+		s.out.mu.Unlock()
+		w.ping = false
+		if !s.writeWork(w) {
 			s.conn.Close()
 			return
 		}
@@ -199,18 +222,9 @@ func (s *session) closeConn(welcomed bool) {
 	s.conn.SetReadDeadline(time.Now().Add(closeGrace))
 }
 
-// flushPrelude writes the prelude batches already queued.
-func (s *session) flushPrelude() bool {
-	for {
-		select {
-		case p := <-s.prelude:
-			if !s.writeAll(p.frames) {
-				return false
-			}
-		default:
-			return true
-		}
-	}
+// writeWork writes what the writer took from the outbox, in order.
+func (s *session) writeWork(w work) bool {
+	return s.writeAll(w.prelude) && s.writeAll(w.frames) && (!w.ping || s.ping())
 }
 
 func (s *session) ping() bool {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -35,7 +36,7 @@ type userLog struct {
 	ring  []logEntry // grows to limit, then circular
 	next  int        // once full: index of the oldest entry, the next overwritten
 	state *ctiproto.CallState
-	subs  map[subscriber]struct{}
+	subs  []subscriber // attached sessions; a user has few
 }
 
 // newUserLog makes an empty log that keeps the last limit events. The
@@ -48,7 +49,6 @@ func newUserLog(name, epoch string, limit int, devices []ctiproto.Device) *userL
 		epoch: epoch,
 		limit: max(limit, 1),
 		state: ctiproto.NewCallState(devices, nil),
-		subs:  make(map[subscriber]struct{}),
 	}
 }
 
@@ -70,7 +70,7 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 	u.seq = ev.Seq
 	u.append(logEntry{seq: ev.Seq, frame: frame})
 	u.state.Apply(&ev)
-	for s := range u.subs {
+	for _, s := range u.subs {
 		s.deliver(frame)
 	}
 	return nil
@@ -132,7 +132,7 @@ const (
 func (u *userLog) attach(s subscriber, resume *ctiproto.Resume) attachment {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.subs[s] = struct{}{}
+	u.subs = append(u.subs, s)
 	a := attachment{epoch: u.epoch, seq: u.seq}
 	if resume != nil {
 		switch {
@@ -154,8 +154,13 @@ func (u *userLog) attach(s subscriber, resume *ctiproto.Resume) attachment {
 
 func (u *userLog) detach(s subscriber) {
 	u.mu.Lock()
-	delete(u.subs, s)
-	u.mu.Unlock()
+	defer u.mu.Unlock()
+	if i := slices.Index(u.subs, s); i >= 0 {
+		u.subs = slices.Delete(u.subs, i, i+1)
+	}
+	if len(u.subs) == 0 {
+		u.subs = nil // the last session has gone: so has the room for it
+	}
 }
 
 // snapshot returns the user's devices and calls with the seq they reflect.
