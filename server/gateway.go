@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -27,6 +28,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered the client
 	}
+	limitUnsent(conn.NetConn())
 	sess := newSession(s, conn, remoteHost(r))
 	if err := s.register(sess); err != nil {
 		msg := websocket.FormatCloseMessage(websocket.CloseTryAgainLater, err.Error())
@@ -66,6 +68,11 @@ func (s *session) readLoop() {
 	}()
 	s.conn.SetReadLimit(int64(lim.MaxMessageBytes))
 	s.conn.SetReadDeadline(time.Now().Add(lim.HelloTimeout))
+	if s.closing() {
+		// Kicked (a shutdown) before this reader started: the writer's
+		// short close grace stands, not the hello's deadline.
+		s.conn.SetReadDeadline(time.Now().Add(closeGrace))
+	}
 	s.conn.SetPongHandler(func(string) error {
 		if s.user != nil { // before the hello, only the hello deadline counts
 			s.extendRead()
@@ -103,10 +110,21 @@ func (s *session) readLoop() {
 // to 8 KB or more, and the runtime gives that back only slowly; the
 // reader, which sits in ReadMessage for the connection's whole idle
 // life, keeps the small stack reading needs.
+//
+// A panic in a command (a bug here or in an exchange connector) ends this
+// connection with 1011, logged with its stack, and not the whole server:
+// as net/http did for the handler goroutine the reader used to run on.
 func (s *session) handle(data []byte) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				s.srv.log.Error("panic handling a frame; connection closed", "session", s.id,
+					"panic", r, "stack", string(debug.Stack()))
+				s.kick(websocket.CloseInternalServerErr, "internal error")
+			}
+		}()
 		s.handleFrame(data)
 	}()
 	<-done
