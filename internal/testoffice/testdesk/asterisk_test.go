@@ -20,9 +20,14 @@ import (
 // asteriskOffice is the whole chain a desktop sees on Asterisk: a fake
 // Asterisk replaying real captures, the pbx/ami connector, a real server
 // and a real tray-app desk logged in as ann (phone 201).
-func asteriskOffice(t *testing.T) (*amitest.Server, *testoffice.Office, *app.Desk) {
+//
+// speed is the pace of the replayed captures (amitest.Options.Speed): a
+// person's call takes seconds, and a desk shows the latest state, so a
+// call replayed with no pauses at all could come and go between two
+// looks at the desk.
+func asteriskOffice(t *testing.T, speed float64) (*amitest.Server, *testoffice.Office, *app.Desk) {
 	t.Helper()
-	ast, err := amitest.Start(amitest.Options{Logf: t.Logf})
+	ast, err := amitest.Start(amitest.Options{Logf: t.Logf, Speed: speed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +68,7 @@ func play(t *testing.T, ast *amitest.Server, name string) {
 // The screen pop on Asterisk: an outside call rings 201, the desk shows
 // the caller from the address book, then talking, then nothing.
 func TestScreenPopOnAsterisk(t *testing.T) {
-	ast, _, d := asteriskOffice(t)
+	ast, _, d := asteriskOffice(t, 20)
 	play(t, ast, "a-incoming-answered")
 	s := testdesk.WaitState(t, d.Client, "the screen pop", func(s app.State) bool { return len(s.Ringing()) == 1 })
 	c := s.Ringing()[0]
@@ -79,7 +84,7 @@ func TestScreenPopOnAsterisk(t *testing.T) {
 // Click-to-dial on Asterisk: the desk dials 202 as the dial window does;
 // Asterisk rings 201 first, then 202, which answers.
 func TestClickToDialOnAsterisk(t *testing.T) {
-	ast, _, d := asteriskOffice(t)
+	ast, _, d := asteriskOffice(t, 20)
 	play(t, ast, "c1-click-to-dial-internal")
 	target, err := d.Client.PrepareDial("202")
 	if err != nil {
@@ -104,7 +109,7 @@ func TestClickToDialOnAsterisk(t *testing.T) {
 // Asterisk restarts: the desk says the exchange is unavailable and why,
 // then available again.
 func TestAsteriskRestartOnTheDesk(t *testing.T) {
-	ast, _, d := asteriskOffice(t)
+	ast, _, d := asteriskOffice(t, 20)
 	done := make(chan struct{})
 	go func() { defer close(done); ast.Restart(500 * time.Millisecond) }()
 	s := testdesk.WaitState(t, d.Client, "exchange unavailable", func(s app.State) bool { return !s.Exchange.Available })
@@ -120,7 +125,7 @@ func TestAsteriskRestartOnTheDesk(t *testing.T) {
 // slowly): a flood of calls goes through while one of ann's sessions reads
 // nothing, and her working desk ends with every call seen and none stuck.
 func TestSlowDesktopDoesNotSlowAsterisk(t *testing.T) {
-	ast, o, d := asteriskOffice(t)
+	ast, o, d := asteriskOffice(t, 0)
 	stuck := stuckSession(t, o.URL(), d.Client.State().User)
 	defer stuck.Close()
 	sc, err := amitest.LoadCapture("b-incoming-missed")
