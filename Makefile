@@ -53,7 +53,7 @@ bench:
 #   steady-*: 1,000 and 10,000 clients at 100 and 1,000 events/s, with baseline
 #   storm-10000c: all 10,000 clients drop at once and reconnect (resume)
 #   slow-1000c: 1% of 1,000 clients stop reading until the server cuts them
-#   restart-1000c: the server restarts (SIGTERM) under load
+#   restart-10000c: the server restarts (SIGTERM) under load
 # Every run's exit status is checked at the end: 1 if any lost, duplicated
 # or stuck anything.
 BENCH_DIR := artifacts/bench
@@ -72,7 +72,7 @@ bench-full:
 	run steady-10000c-1000eps -clients 10000 -rate 500 -duration 30s; \
 	run storm-10000c  -mode storm   -clients 10000 -rate 500 -duration 30s; \
 	run slow-1000c    -mode slow    -clients 1000  -rate 500 -duration 30s; \
-	run restart-1000c -mode restart -clients 1000  -rate 500 -duration 30s; \
+	run restart-10000c -mode restart -clients 10000 -rate 500 -duration 30s; \
 	exit $$fail
 
 # The load tool alone; pass flags with ARGS="-clients 10000 -rate 0" or
