@@ -68,8 +68,17 @@ func (s *session) authenticate(h *ctiproto.Hello) (auth.Grant, error) {
 			return auth.Grant{}, &auth.ThrottledError{RetryAfter: time.Second}
 		}
 	}
-	defer func() { <-s.srv.loginSlots }()
-	return s.srv.auth.Login(h.User, h.Password, s.addr)
+	g, err := func() (auth.Grant, error) {
+		defer func() { <-s.srv.loginSlots }()
+		return s.srv.auth.Authenticate(h.User, h.Password, s.addr)
+	}()
+	if err == nil {
+		// Outside the slot: logins that finish together share one write
+		// of the token store (and the client gets its token only once it
+		// is saved).
+		s.srv.auth.Save()
+	}
+	return g, err
 }
 
 func (s *session) welcome(h *ctiproto.Hello, g auth.Grant, a attachment) *ctiproto.Welcome {

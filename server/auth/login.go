@@ -6,8 +6,21 @@ package auth
 // Login returns a *ThrottledError without looking at the password.
 //
 // The bcrypt comparison runs outside the lock, so slow password checks do
-// not hold up Verify or other logins.
+// not hold up Verify or other logins. Login returns once the token is in
+// the store file: it is Authenticate followed by Save.
 func (a *Auth) Login(user, password, remoteAddr string) (Grant, error) {
+	g, err := a.Authenticate(user, password, remoteAddr)
+	if err == nil {
+		a.Save()
+	}
+	return g, err
+}
+
+// Authenticate is Login without saving: the token is valid at once but
+// not yet in the store file. A caller that bounds how many password
+// checks run at once calls Save after giving its slot back, so that
+// logins share the store's writes instead of queueing one write each.
+func (a *Auth) Authenticate(user, password, remoteAddr string) (Grant, error) {
 	keys := loginKeys(user, remoteAddr)
 	a.mu.Lock()
 	if wait := a.throttle.begin(keys, a.opts.Now()); wait > 0 {
@@ -28,9 +41,12 @@ func (a *Auth) Login(user, password, remoteAddr string) (Grant, error) {
 	}
 	g := a.issueLocked(acc.user, now)
 	a.mu.Unlock()
-	a.persist()
 	return g, nil
 }
+
+// Save returns once the store file (if any) includes every change made
+// before the call.
+func (a *Auth) Save() { a.persist() }
 
 // checkPassword compares password with acc's hash, or with the dummy hash
 // when acc is nil, so unknown user names cost the same time.
