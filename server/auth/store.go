@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -164,13 +165,26 @@ func (a *Auth) writeStore() {
 	}
 }
 
+// encodeLocked writes the store as JSON with one token per line: still
+// readable, and about half the work of indenting it, which mattered —
+// with thousands of tokens, encoding the whole file dominated logins.
 func (a *Auth) encodeLocked() ([]byte, error) {
-	f := storeFile{Version: storeVersion, Tokens: make([]storedToken, 0, len(a.tokens))}
+	var b bytes.Buffer
+	b.Grow(64 + 200*len(a.tokens))
+	fmt.Fprintf(&b, "{\"version\": %d, \"tokens\": [", storeVersion)
+	sep := "\n"
 	for _, t := range a.tokens {
-		f.Tokens = append(f.Tokens, storedToken{SHA256: hex.EncodeToString(t.hash[:]),
+		line, err := json.Marshal(storedToken{SHA256: hex.EncodeToString(t.hash[:]),
 			User: t.user.Name, Issued: t.issued.UTC(), Expires: t.expires.UTC()})
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(sep)
+		b.Write(line)
+		sep = ",\n"
 	}
-	return json.MarshalIndent(f, "", "  ")
+	b.WriteString("\n]}\n")
+	return b.Bytes(), nil
 }
 
 // writeFileAtomic replaces path with data so a reader (or a crash) sees the
