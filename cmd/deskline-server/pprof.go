@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // pprofEnv names the environment variable that turns on the profiling
@@ -46,15 +48,7 @@ func startPprof(log *slog.Logger) (stop func(), err error) {
 
 // loopbackOnly accepts host:port whose host is a loopback IP or localhost.
 func loopbackOnly(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
-	if host == "localhost" {
-		return nil
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
+	if !ctiproto.LoopbackHost(addr) {
 		return errors.New("the profiling endpoint listens on loopback only (127.0.0.1:PORT or [::1]:PORT)")
 	}
 	return nil

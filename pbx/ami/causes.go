@@ -9,22 +9,21 @@ import (
 // Q.850 cause codes Asterisk reports in Hangup's Cause (and that the
 // connector sends in Hangup actions).
 const (
-	q850Unallocated    = 1   // number does not exist (SIP 404)
-	q850NoRoute        = 3   // no route: the endpoint is not registered
-	q850Normal         = 16  // normal clearing
-	q850Busy           = 17  // user busy (SIP 486: also a phone's "reject")
-	q850NoResponse     = 18  // no user responding
-	q850NoAnswer       = 19  // no answer from user (alerted)
-	q850Unavailable    = 20  // subscriber absent
-	q850Rejected       = 21  // call rejected (SIP 603)
-	q850NumberChanged  = 22  // number changed
-	q850AnsweredElse   = 26  // answered elsewhere (a group member picked up)
-	q850OutOfOrder     = 27  // destination out of order
-	q850InvalidFormat  = 28  // invalid number format
-	q850Congestion     = 34  // no circuit available
-	q850Interworking   = 127 // interworking: what Asterisk reports when a caller cancels
-	q850TempFailure    = 41  // temporary failure
-	q850NetworkOutOrdr = 38  // network out of order
+	q850Unallocated    = 1  // number does not exist (SIP 404)
+	q850NoRoute        = 3  // no route: the endpoint is not registered
+	q850Normal         = 16 // normal clearing
+	q850Busy           = 17 // user busy (SIP 486: also a phone's "reject")
+	q850NoResponse     = 18 // no user responding
+	q850NoAnswer       = 19 // no answer from user (alerted)
+	q850Unavailable    = 20 // subscriber absent
+	q850Rejected       = 21 // call rejected (SIP 603)
+	q850NumberChanged  = 22 // number changed
+	q850AnsweredElse   = 26 // answered elsewhere (a group member picked up)
+	q850OutOfOrder     = 27 // destination out of order
+	q850InvalidFormat  = 28 // invalid number format
+	q850Congestion     = 34 // no circuit available
+	q850TempFailure    = 41 // temporary failure
+	q850NetworkOutOrdr = 38 // network out of order
 )
 
 // hangupCause maps a Hangup's Q.850 cause onto a Deskline cause for a

@@ -7,9 +7,9 @@ import (
 	"github.com/deskline/deskline/pbx"
 )
 
-// Asterisk channel states (the numeric ChannelState field).
+// Asterisk channel states (the numeric ChannelState field) the mapper
+// tells apart; 0 is a channel created, not yet ringing.
 const (
-	chanDown    = 0 // created, not yet ringing
 	chanRing    = 4 // a phone went off-hook and is dialling out
 	chanRinging = 5 // the phone rings
 	chanUp      = 6 // answered

@@ -81,15 +81,16 @@ type Device struct {
 	Exten string
 }
 
-// Defaults named in Config.
+// Defaults named in Config (server/config writes them out in its own
+// defaults, so that example.toml and check-config show them).
 const (
-	defaultContext       = "from-internal"
-	defaultRingTimeout   = 30 * time.Second
-	defaultActionTimeout = 10 * time.Second
-	defaultDialTimeout   = 10 * time.Second
-	defaultPingInterval  = 20 * time.Second
-	defaultReconnectMin  = 500 * time.Millisecond
-	defaultReconnectMax  = 30 * time.Second
+	DefaultContext       = "from-internal"
+	DefaultRingTimeout   = 30 * time.Second
+	DefaultActionTimeout = 10 * time.Second
+	DefaultDialTimeout   = 10 * time.Second
+	DefaultPingInterval  = 20 * time.Second
+	DefaultReconnectMin  = 500 * time.Millisecond
+	DefaultReconnectMax  = 30 * time.Second
 )
 
 // withDefaults returns a copy with every zero optional field set.
@@ -99,14 +100,14 @@ func (c Config) withDefaults() Config {
 			*d = v
 		}
 	}
-	set(&c.RingTimeout, defaultRingTimeout)
-	set(&c.ActionTimeout, defaultActionTimeout)
-	set(&c.DialTimeout, defaultDialTimeout)
-	set(&c.PingInterval, defaultPingInterval)
-	set(&c.ReconnectMin, defaultReconnectMin)
-	set(&c.ReconnectMax, defaultReconnectMax)
+	set(&c.RingTimeout, DefaultRingTimeout)
+	set(&c.ActionTimeout, DefaultActionTimeout)
+	set(&c.DialTimeout, DefaultDialTimeout)
+	set(&c.PingInterval, DefaultPingInterval)
+	set(&c.ReconnectMin, DefaultReconnectMin)
+	set(&c.ReconnectMax, DefaultReconnectMax)
 	if c.Context == "" {
-		c.Context = defaultContext
+		c.Context = DefaultContext
 	}
 	if c.Auth == "" {
 		c.Auth = AuthMD5

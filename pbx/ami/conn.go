@@ -33,9 +33,9 @@ const (
 	// PBX with the call and system classes sends a few hundred events a
 	// second, so this is minutes of backlog.
 	maxQueuedEvents = 100_000
-	// maxQueuedBytes caps the same queue by size: a peer sending large
-	// messages reaches it before the count (real events are about 1 KB,
-	// so at the count limit the queue holds some 100 MB).
+	// maxQueuedBytes caps the same queue, and a list, by size: a peer
+	// sending large messages reaches it before the count (real events are
+	// about 1 KB, so at the count limit the queue holds some 100 MB).
 	maxQueuedBytes = 128 << 20
 	// writeWait bounds writing one action. Asterisk reads its manager
 	// sockets continuously; a write that cannot complete in this time
@@ -154,10 +154,11 @@ type pending struct {
 	done   chan struct{} // closed once resp, items and err are final
 
 	// Under conn.mu until done is closed.
-	resp    Message
-	items   []Message
-	err     error
-	started bool // a list's "EventList: start" response has come
+	resp      Message
+	items     []Message
+	itemBytes int // the size of items, bounded like the event queue
+	err       error
+	started   bool // a list's "EventList: start" response has come
 }
 
 // countWriter counts what one Write wrote, to tell a write that timed
@@ -472,8 +473,9 @@ func (c *conn) dispatch(m Message) {
 			c.finishLocked(id, p, nil)
 			return
 		}
-		if len(p.items) >= c.maxQueue {
-			c.failLocked(fmt.Errorf("list %s returned more than %d items", p.action, c.maxQueue))
+		p.itemBytes += m.size()
+		if len(p.items) >= c.maxQueue || p.itemBytes > maxQueuedBytes {
+			c.failLocked(fmt.Errorf("list %s returned more than %d items or %d bytes", p.action, c.maxQueue, maxQueuedBytes))
 			return
 		}
 		p.items = append(p.items, m)

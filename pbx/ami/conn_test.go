@@ -884,3 +884,34 @@ func TestConnActionLinkLost(t *testing.T) {
 		t.Errorf("err = %v, want ErrClosed naming Getvar", err)
 	}
 }
+
+// TestConnListCap: a list that never ends (a broken or hostile peer) is
+// bounded like the event queue: past the cap the link is closed and the
+// list's caller hears so, instead of the items piling up without end.
+func TestConnListCap(t *testing.T) {
+	const limit = 100
+	p := startPeer(t, loginAndServe(func(pc *peerConn, a Message) bool {
+		if a.Get(KeyAction) != "CoreShowChannels" {
+			return false
+		}
+		pc.respond(a, "Success", "EventList", "start")
+		var b strings.Builder
+		for i := range limit + 10 {
+			fmt.Fprintf(&b, "Event: CoreShowChannel\r\nActionID: %s\r\nChannel: PJSIP/201-%08d\r\n\r\n", a.ActionID(), i)
+		}
+		pc.write(b.String())
+		return true
+	}))
+	c := dialT(t, connConfig(p.addr(), nil))
+	c.mu.Lock()
+	c.maxQueue = limit // maxQueuedEvents is 100_000; the logic is the same
+	c.mu.Unlock()
+	items, err := c.list(t.Context(), NewAction("CoreShowChannels"))
+	if !errors.Is(err, ErrClosed) || len(items) != 0 {
+		t.Fatalf("list = %d items, %v; want the link closed", len(items), err)
+	}
+	waitDone(t, c)
+	if err := c.err(); !strings.Contains(err.Error(), "list CoreShowChannels returned more than 100 items") {
+		t.Errorf("err() = %v", err)
+	}
+}

@@ -15,9 +15,13 @@ func (m *mapper) hangup(msg Message, out *batch) {
 	if o := m.originates[uid]; o != nil {
 		m.forget(o)
 	}
-	if c.intent.kind == intentTransfer {
+	// A call with no channel left is over: nobody can dial on in it, so
+	// what it remembers goes (else a transfer whose target had already
+	// hung up would be remembered until the next reconnect).
+	switch {
+	case c.intent.kind == intentTransfer && !m.ended(c.linked):
 		m.movedBy[c.linked] = c.intent.by
-	} else if m.movedBy[c.linked] != "" && m.ended(c.linked) {
+	case m.movedBy[c.linked] != "" && m.ended(c.linked):
 		delete(m.movedBy, c.linked)
 	}
 	c.update(msg)
@@ -41,9 +45,7 @@ func (m *mapper) hangup(msg Message, out *batch) {
 		out.emit(m, c, pbx.EvDiverted, pbx.StateCleared, func(e *pbx.Event) {
 			e.Cause, e.To = pbx.CauseDeflected, c.intent.to
 		})
-	case c.conn == pbx.StateAlerting:
-		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(ringingCause(c, q)))
-	case c.conn == pbx.StateInitiated:
+	case c.conn == pbx.StateAlerting || c.conn == pbx.StateInitiated:
 		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(ringingCause(c, q)))
 	case !c.answered && (c.kind == legOut || c.kind == legOriginate || c.moved) && c.intent.kind != intentClear:
 		if k := placedCause(c, q); k != pbx.CauseNormal {

@@ -186,3 +186,20 @@ func TestDeflectThroughLocalChannels(t *testing.T) {
 		t.Errorf("farParty in a bridge of three = %q, %v; want ErrInvalidState", far, err)
 	}
 }
+
+// A transfer whose target hung up before the transferer's leg ended
+// leaves a call with no channel: nothing of it may stay in the mapper
+// (it would otherwise be kept until the next reconnect).
+func TestTransferOfAnEndedCallIsForgotten(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	edgeAnsweredIncoming(m)
+	edgeFeed(m,
+		edgeMsg("Event", "BlindTransfer", "Result", "Success", "TransfererChannel", "PJSIP/201-00000002", "TransfererUniqueid", "100.2",
+			"TransfereeChannel", "PJSIP/carrier-00000001", "TransfereeUniqueid", "100.1", "IsExternal", "Yes", "Context", "from-internal", "Extension", "202"),
+		edgeMsg("Event", "Hangup", "Channel", "PJSIP/carrier-00000001", "Uniqueid", "100.1", "Cause", "16"),
+		edgeMsg("Event", "Hangup", "Channel", "PJSIP/201-00000002", "Uniqueid", "100.2", "Cause", "16"),
+	)
+	if len(m.chans) != 0 || len(m.movedBy) != 0 {
+		t.Errorf("after the call ended: %d channels, movedBy %v", len(m.chans), m.movedBy)
+	}
+}

@@ -85,12 +85,12 @@ type AMIDevice struct {
 func defaultAMI() AMI {
 	return AMI{
 		Auth:          ami.AuthMD5,
-		Context:       "from-internal",
-		RingTimeout:   30 * time.Second,
-		ActionTimeout: 10 * time.Second,
-		PingInterval:  20 * time.Second,
-		ReconnectMin:  500 * time.Millisecond,
-		ReconnectMax:  30 * time.Second,
+		Context:       ami.DefaultContext,
+		RingTimeout:   ami.DefaultRingTimeout,
+		ActionTimeout: ami.DefaultActionTimeout,
+		PingInterval:  ami.DefaultPingInterval,
+		ReconnectMin:  ami.DefaultReconnectMin,
+		ReconnectMax:  ami.DefaultReconnectMax,
 	}
 }
 

@@ -60,6 +60,8 @@ func TestCheckAMIValid(t *testing.T) {
 		"pbx.example.com", "127.0.0.1", 1))
 	check(t, strings.Replace(amiWith(`secret = "s3cret"`, "secret = \"s3cret\"\nauth = \"plain\""),
 		"pbx.example.com", "::1", 1))
+	check(t, strings.Replace(amiWith(`secret = "s3cret"`, "secret = \"s3cret\"\nauth = \"plain\""),
+		"pbx.example.com", "LocalHost", 1)) // host names are case-insensitive
 	check(t, amiWith(`secret = "s3cret"`, "secret = \"s3cret\"\nauth = \"plain\"\ntls = true"))
 }
 

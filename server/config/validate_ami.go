@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx/ami"
 )
 
@@ -133,13 +134,8 @@ func checkAMILogin(ps *problems, a AMI) {
 
 // isLoopback reports a host that cannot be reached over the network. Names
 // other than localhost are not resolved: checking must not depend on DNS.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// Host names are case-insensitive.
+func isLoopback(host string) bool { return ctiproto.LoopbackHost(strings.ToLower(host)) }
 
 func checkAMIDevices(ps *problems, devs []AMIDevice) map[string]int {
 	if len(devs) == 0 {
