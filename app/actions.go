@@ -32,12 +32,23 @@ func (t DialTarget) Prompt() string {
 // ErrNoNumber says a text holds no phone number.
 var ErrNoNumber = errors.New("app: no phone number found")
 
+// MaxDialText bounds the text looked at for a number to dial (a pasted
+// clipboard, a link). Finding numbers in text costs tens of milliseconds
+// per kilobyte of digit-heavy text, and the dial window looks again at
+// every keystroke, on the UI thread: a megabyte pasted by mistake froze
+// it for seconds. The number a person means is near the start.
+const MaxDialText = 4 << 10
+
+// DialText is the part of text looked at for a number to dial: its first
+// MaxDialText bytes, never cut inside a character.
+func DialText(text string) string { return cutRunes(text, MaxDialText) }
+
 // PrepareDial finds the number to call in text (typed, pasted, a tel:
 // link, a mail signature), normalises it and says who it is, without
 // dialling: the user sees what will be dialled first.
 func (c *Client) PrepareDial(text string) (DialTarget, error) {
 	n := c.opts.Numbers
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(DialText(text))
 	num, err := n.NormalizeAny(text) // a number, or a tel:/sip:/callto: link
 	if err != nil {
 		found := n.Extract(text)

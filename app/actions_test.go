@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/deskline/deskline/ctiproto"
+	"unicode/utf8"
 )
 
 // Click-to-dial from a mail signature: the user sees the normalised
@@ -133,5 +134,24 @@ func TestPrepareDialForms(t *testing.T) {
 		if err != nil || got.Dial != tc.dial {
 			t.Errorf("PrepareDial(%q) = %q, %v; want %q", tc.text, got.Dial, err, tc.dial)
 		}
+	}
+}
+
+// A huge paste (a whole log, a megabyte of digits) is looked at only for
+// its first MaxDialText bytes: the number at its start is found at once,
+// one far beyond is not looked for, and a cut never splits a character.
+func TestPrepareDialHugeText(t *testing.T) {
+	o := newOffice(t)
+	ann := o.desk("ann")
+	filler := strings.Repeat("1 2 3 ", 200_000) // 1.2 MB, digit-heavy: the slow kind
+	got, err := ann.PrepareDial("Call 030 1234567 about this:\n" + filler)
+	if err != nil || got.Dial != "+49301234567" {
+		t.Errorf("number at the start: %q, %v", got.Dial, err)
+	}
+	if _, err := ann.PrepareDial(strings.Repeat("x", MaxDialText) + " 030 1234567"); !errors.Is(err, ErrNoNumber) {
+		t.Errorf("number beyond MaxDialText: err = %v, want ErrNoNumber", err)
+	}
+	if s := DialText(strings.Repeat("ä", MaxDialText)); len(s) > MaxDialText || !utf8.ValidString(s) {
+		t.Errorf("DialText cut %d bytes, valid %v", len(s), utf8.ValidString(s))
 	}
 }

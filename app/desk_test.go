@@ -198,3 +198,36 @@ func TestReopenedDeskKeepsTokenWithoutKeyring(t *testing.T) {
 	states, _ := second.Client.Subscribe()
 	await(t, states, "connected without a password", func(s State) bool { return s.Status == StatusConnected })
 }
+
+// Whatever the settings file holds, the desk opens with the defaults in
+// its place and a warning: a hand-edited file never keeps the app from
+// starting.
+func TestOpenDeskOddSettingsFiles(t *testing.T) {
+	for _, content := range []string{
+		``,
+		`null`,
+		`[]`,
+		`{"version":1,`,
+		`{"version":1,"max_internal_digits":99}`,
+		`{"version":1,"max_internal_digits":-3}`,
+		`{"version":1,"max_internal_digits":1e30}`,
+		`{"version":1,"home_region":"de"}`,
+		`{"version":1,"home_region":"","max_internal_digits":0}`,
+		`{"version":99,"home_region":"DE"}`,
+		"\xff\xfe{}",
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, SettingsFileName), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		d, err := OpenDesk(dir, NewMemoryStore(), nil)
+		if err != nil {
+			t.Errorf("%q: %v", content, err)
+			continue
+		}
+		if d.Numbers == nil || d.Journal == nil {
+			t.Errorf("%q: desk %+v", content, d)
+		}
+		d.Close()
+	}
+}

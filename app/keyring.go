@@ -112,11 +112,18 @@ func shorten(s string, max int) string {
 		return s
 	}
 	const mark = "…"
-	cut := max - len(mark)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	return cutRunes(s, max-len(mark)) + mark
+}
+
+// cutRunes returns at most n bytes of s, never cutting a character.
+func cutRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return s[:cut] + mark
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // keyringTimeoutError is the cause of a NoKeyringError when the keyring did

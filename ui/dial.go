@@ -69,7 +69,8 @@ func (v *dialView) show(text string) {
 	if v.w == nil {
 		v.build()
 	}
-	v.thumbs = nil // a reloaded book may bring a new photo
+	text = app.DialText(text) // a huge clipboard would slow the entry and every keystroke
+	v.thumbs = nil            // a reloaded book may bring a new photo
 	if v.entry.Text == text {
 		v.changed(text) // SetText would not call OnChanged: search anyway, the books may have changed
 	} else {
@@ -183,9 +184,11 @@ func (v *dialView) selectRow(i int) {
 		return
 	}
 	v.sel = i
-	v.list.Select(i) // OnSelected updates the preview
+	// OnSelected updates the preview; a row already selected is previewed
+	// already (v.sel follows the list's selection), and PrepareDial on a
+	// long pasted text is not cheap enough to run twice.
+	v.list.Select(i)
 	v.list.ScrollTo(i)
-	v.update(v.u.state)
 }
 
 // key handles the entry's navigation keys; the rest is typing.
