@@ -233,3 +233,71 @@ func TestSimAPIBadBodies(t *testing.T) {
 		}
 	}
 }
+
+// writeRawFrame writes one client frame by hand (masked with a zero key,
+// so the payload goes as is): tests use it to fragment a message and put
+// a control frame between its fragments, which gorilla's writer never does.
+func writeRawFrame(t *testing.T, c *client, fin bool, opcode byte, payload []byte) {
+	t.Helper()
+	b0 := opcode
+	if fin {
+		b0 |= 0x80
+	}
+	hdr := []byte{b0}
+	switch n := len(payload); {
+	case n < 126:
+		hdr = append(hdr, 0x80|byte(n))
+	case n <= 0xffff:
+		hdr = append(hdr, 0x80|126, byte(n>>8), byte(n))
+	default:
+		t.Fatalf("frame of %d bytes: too large for this helper", n)
+	}
+	hdr = append(hdr, 0, 0, 0, 0) // the mask key
+	if _, err := c.conn.NetConn().Write(append(hdr, payload...)); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+}
+
+// A request many times the reader's small buffer, in fragments with a
+// ping between them, is read whole and answered; the ping is answered
+// as it comes. The message limit counts the fragments together.
+func TestFragmentedFrames(t *testing.T) {
+	const (
+		opContinuation = 0
+		opText         = 1
+		opPing         = 9
+	)
+	e := newEnv(t, withLimits(func(l *config.Limits) { l.MaxMessageBytes = 4096 }))
+
+	t.Run("within the limit", func(t *testing.T) {
+		ann := e.login("ann")
+		pong := make(chan string, 1)
+		ann.conn.SetPongHandler(func(data string) error { pong <- data; return nil })
+		msg := []byte(`{"type":"ping","id":"big"` + strings.Repeat(" ", 3000) + `}`)
+		writeRawFrame(t, ann, false, opText, msg[:1000])
+		writeRawFrame(t, ann, true, opPing, []byte("between"))
+		writeRawFrame(t, ann, false, opContinuation, msg[1000:2000])
+		writeRawFrame(t, ann, true, opContinuation, msg[2000:])
+		ann.expectResult("big")
+		select {
+		case got := <-pong:
+			if got != "between" {
+				t.Fatalf("pong %q", got)
+			}
+		default:
+			t.Fatal("no pong to the ping between the fragments")
+		}
+		ann.do(&ctiproto.Simple{Type: ctiproto.TypePing, ID: "after"})
+	})
+
+	t.Run("over the limit", func(t *testing.T) {
+		ann := e.login("ann")
+		part := []byte(`{"type":"ping","id":"big"` + strings.Repeat(" ", 2000))
+		writeRawFrame(t, ann, false, opText, part)
+		writeRawFrame(t, ann, false, opContinuation, []byte(strings.Repeat(" ", 2000)))
+		ann.conn.NetConn().Write([]byte{0x80, 0x80 | 126, 0x07, 0xd0, 0, 0, 0, 0}) // the server may hang up mid-frame
+		ann.conn.NetConn().Write([]byte(strings.Repeat(" ", 1999) + "}"))
+		ann.expectClose(websocket.CloseMessageTooBig)
+		e.login("ann")
+	})
+}

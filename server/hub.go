@@ -64,8 +64,9 @@ func (h *hub) routeLoop(events <-chan pbx.Event, stop <-chan struct{}) {
 func (h *hub) route(ev pbx.Event) {
 	if ev.Kind == pbx.EvExchangeState {
 		h.setStatus(ctiproto.ExchangeStatus{Available: ev.Available, Reason: ev.Reason})
+		wev := toWire(ev)
 		for _, u := range h.users {
-			h.publish(u, toWire(ev))
+			h.publish(u, wev)
 		}
 		if ev.Available {
 			h.reconcile(ev.Time)

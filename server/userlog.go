@@ -119,13 +119,6 @@ type attachment struct {
 	calls   []ctiproto.Call
 }
 
-// Reasons a resume is refused (Welcome.Resync).
-const (
-	resyncEpochChanged = "epoch-changed"
-	resyncGapTooOld    = "gap-too-old"
-	resyncSeqAhead     = "seq-ahead"
-)
-
 // attach registers s and decides, atomically with respect to publish,
 // whether resume can be honoured: everything after the returned seq
 // reaches s through deliver, everything up to it through the attachment.
@@ -137,11 +130,11 @@ func (u *userLog) attach(s subscriber, resume *ctiproto.Resume) attachment {
 	if resume != nil {
 		switch {
 		case resume.Epoch != u.epoch:
-			a.resync = resyncEpochChanged
+			a.resync = ctiproto.ResyncEpochChanged
 		case resume.Seq > u.seq:
-			a.resync = resyncSeqAhead
+			a.resync = ctiproto.ResyncSeqAhead
 		case resume.Seq < u.seq && resume.Seq+1 < u.oldest():
-			a.resync = resyncGapTooOld
+			a.resync = ctiproto.ResyncGapTooOld
 		default:
 			a.resumed = true
 			a.replay = u.since(resume.Seq)

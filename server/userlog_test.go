@@ -54,7 +54,7 @@ func TestUserLogRingAndResume(t *testing.T) {
 				}
 			}
 			if oldest > 1 {
-				if a := u.attach(&recorder{}, &ctiproto.Resume{Epoch: "E", Seq: oldest - 2}); a.resumed || a.resync != resyncGapTooOld {
+				if a := u.attach(&recorder{}, &ctiproto.Resume{Epoch: "E", Seq: oldest - 2}); a.resumed || a.resync != ctiproto.ResyncGapTooOld {
 					t.Fatalf("cap %d: gap accepted", capacity)
 				}
 			}

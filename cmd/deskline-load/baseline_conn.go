@@ -70,7 +70,7 @@ func (b *bServer) hello(c *bConn) *bUser {
 	w := &ctiproto.Welcome{ID: h.ID, User: h.User, Session: "b-session", Epoch: b.epoch, Seq: u.seq,
 		Devices:      []ctiproto.Device{{Device: device, Registered: true}},
 		Exchange:     ctiproto.ExchangeStatus{Available: true},
-		Limits:       ctiproto.Limits{MaxMessageBytes: bReadLimit, CommandsPerSec: 20, PingSeconds: int(bPingPeriod / time.Second)},
+		Limits:       ctiproto.Limits{MaxMessageBytes: bReadLimit, CommandsPerSec: ctiproto.DefaultCommandsPerSecond, PingSeconds: int(bPingPeriod / time.Second)},
 		Capabilities: []string{}, Calls: []ctiproto.Call{}}
 	frame, err := ctiproto.Encode(w)
 	if err != nil {

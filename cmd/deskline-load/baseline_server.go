@@ -34,8 +34,8 @@ const (
 	bWriteWait  = 10 * time.Second
 	bPongWait   = 60 * time.Second
 	bPingPeriod = bPongWait * 9 / 10
-	bSendBuffer = 256 // as Deskline's send queue: a full one drops the client
-	bReadLimit  = 64 << 10
+	bSendBuffer = ctiproto.DefaultSendQueue // as Deskline's send queue: a full one drops the client
+	bReadLimit  = ctiproto.DefaultMaxMessageBytes
 )
 
 type bServer struct {

@@ -38,8 +38,8 @@ func (b *bServer) ring(w http.ResponseWriter, r *http.Request) {
 	id := fmt.Sprintf("c-%06d", b.next)
 	b.calls[id] = bCall{device: body.Device, from: body.From, name: body.Name}
 	b.mu.Unlock()
-	b.user(body.Device).publish(&ctiproto.Event{Type: "delivered", Time: time.Now(), Call: id,
-		Device: body.Device, State: "alerting", Direction: "incoming",
+	b.user(body.Device).publish(&ctiproto.Event{Type: ctiproto.EventDelivered, Time: time.Now(), Call: id,
+		Device: body.Device, State: ctiproto.StateAlerting, Direction: ctiproto.DirectionIncoming,
 		Other: &ctiproto.Party{Number: body.From, Name: body.Name}})
 	writeJSON(w, map[string]string{"call": id})
 }
@@ -58,8 +58,8 @@ func (b *bServer) hangup(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"no such call"}`, http.StatusNotFound)
 		return
 	}
-	b.user(call.device).publish(&ctiproto.Event{Type: "cleared", Time: time.Now(), Call: body.Call,
-		Device: call.device, State: "cleared", Direction: "incoming", Cause: "normal",
+	b.user(call.device).publish(&ctiproto.Event{Type: ctiproto.EventCleared, Time: time.Now(), Call: body.Call,
+		Device: call.device, State: ctiproto.StateCleared, Direction: ctiproto.DirectionIncoming, Cause: ctiproto.CauseNormal,
 		Other: &ctiproto.Party{Number: call.from, Name: call.name}})
 	writeJSON(w, struct{}{})
 }
@@ -69,7 +69,7 @@ func (b *bServer) listCalls(w http.ResponseWriter, _ *http.Request) {
 	b.mu.Lock()
 	out := make([]wireCall, 0, len(b.calls))
 	for id, c := range b.calls {
-		out = append(out, wireCall{Call: id, Device: c.device, State: "alerting"})
+		out = append(out, wireCall{Call: id, Device: c.device, State: ctiproto.StateAlerting})
 	}
 	b.mu.Unlock()
 	writeJSON(w, map[string]any{"calls": out})

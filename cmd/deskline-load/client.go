@@ -265,7 +265,7 @@ func (c *client) apply(ev *ctiproto.Event) {
 	if ev.Call == "" || ev.Device != deviceID(c.idx) {
 		return
 	}
-	if ev.State == "cleared" {
+	if ev.State == ctiproto.StateCleared {
 		delete(c.known, ev.Call)
 	} else {
 		c.known[ev.Call] = ev.State

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -59,7 +60,7 @@ func connectFleet(parent context.Context, url string, n int, cfg fleetConfig) (*
 				c := f.clients[i]
 				if err := dialFirst(ctx, url, c); err != nil {
 					mu.Lock()
-					firstErr = cmpOr(firstErr, err)
+					firstErr = cmp.Or(firstErr, err)
 					mu.Unlock()
 					cancel()
 					continue
@@ -70,7 +71,7 @@ func connectFleet(parent context.Context, url string, n int, cfg fleetConfig) (*
 	}
 	feed(ctx, jobs, n)
 	wg.Wait()
-	if err := cmpOr(parent.Err(), firstErr); err != nil {
+	if err := cmp.Or(parent.Err(), firstErr); err != nil {
 		f.close()
 		return nil, err
 	}
@@ -87,15 +88,6 @@ func feed(ctx context.Context, jobs chan<- int, n int) {
 			return
 		}
 	}
-}
-
-func cmpOr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // drain waits until the clients have received what they expect, or

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // restart stops the server with SIGTERM while the load runs and starts
@@ -50,7 +52,7 @@ func (r *Report) finishRestart(s fleetStats) {
 		return
 	}
 	fig.TrackedCalls = s.Tracked.Calls
-	fig.Resynced = s.Logins.Resync["epoch-changed"]
+	fig.Resynced = s.Logins.Resync[ctiproto.ResyncEpochChanged]
 	switch {
 	case fig.StartError != "":
 		r.problem("restart: the server did not start again: %s", fig.StartError)

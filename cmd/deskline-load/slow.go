@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -37,7 +38,7 @@ var slowDialer = func() websocket.Dialer {
 		err := rc.Control(func(fd uintptr) {
 			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, slowRcvBuf)
 		})
-		return cmpOr(err, serr)
+		return cmp.Or(err, serr)
 	}}
 	d.NetDialContext = nd.DialContext
 	return d
