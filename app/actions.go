@@ -80,9 +80,54 @@ func (c *Client) Dial(ctx context.Context, t DialTarget) (string, error) {
 	return res.Call, nil
 }
 
-// Answer picks up a call ringing at one of the user's phones.
+// Answer picks up a call ringing at one of the user's phones. A call the
+// user is talking on goes on hold first, where the exchange can hold: one
+// person takes one caller at a time, and the first must not hear the
+// second conversation. If that hold fails, the ringing call is not
+// answered (the error says why).
 func (c *Client) Answer(ctx context.Context, call string) error {
+	if err := c.holdOthers(ctx, call); err != nil {
+		return err
+	}
 	return c.callCommand(ctx, ctiproto.TypeAnswer, call, "alerting", "initiated")
+}
+
+// Swap goes back to a held call: the call the user talks on now goes on
+// hold, then call is retrieved.
+func (c *Client) Swap(ctx context.Context, call string) error {
+	if err := c.holdOthers(ctx, call); err != nil {
+		return err
+	}
+	return c.Retrieve(ctx, call)
+}
+
+// holdOthers puts on hold every answered call the user talks on, other
+// than call. Nothing to do where the exchange cannot hold (the phone then
+// deals with call waiting itself).
+func (c *Client) holdOthers(ctx context.Context, call string) error {
+	if c.can(ctiproto.TypeHold) != nil {
+		return nil
+	}
+	for _, id := range c.talking(call) {
+		if err := c.Hold(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// talking lists the calls, other than except, in which one of the user's
+// phones is connected to an answering party.
+func (c *Client) talking(except string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, conn := range c.cs.Conns() {
+		if conn.Call != except && conn.State == ctiproto.StateConnected && conn.Answered && !slices.Contains(out, conn.Call) {
+			out = append(out, conn.Call)
+		}
+	}
+	return out
 }
 
 // HangUp ends the user's part in a call; on a ringing call it declines it.

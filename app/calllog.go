@@ -148,6 +148,7 @@ func outcome(r *callRecord, cause string) Outcome {
 // calls that ended go to the journal first, so a UI never sees a call
 // vanish before its journal entry exists.
 func (c *Client) settle(entries []JournalEntry) {
+	c.noteFailedLocked(entries)
 	if c.opts.Journal == nil || len(entries) == 0 {
 		c.publishLocked()
 		c.mu.Unlock()

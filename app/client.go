@@ -95,6 +95,7 @@ type Client struct {
 	lostAt      time.Time // when the last link ended
 	subs        map[chan State]struct{}
 	records     map[ctiproto.ConnKey]*callRecord
+	failed      []JournalEntry        // State.Failed: the user's calls that never connected, oldest first
 	resync      *resync               // a snapshot is on its way (a gap in seq was seen)
 	onEvent     func(*ctiproto.Event) // tests: sees every event applied
 	onStatus    func(Status, string)  // tests: sees every status change

@@ -12,6 +12,7 @@ import (
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/pbx/sim"
 )
 
 // office is a real CTI server on loopback with the simulated exchange
@@ -24,7 +25,13 @@ type office struct {
 
 func newOffice(t *testing.T) *office {
 	t.Helper()
-	return &office{Office: testoffice.Start(t, nil), t: t}
+	return testOfficeWith(t, nil)
+}
+
+// testOfficeWith is newOffice with cfg changing the exchange.
+func testOfficeWith(t *testing.T, cfg func(*sim.Config)) *office {
+	t.Helper()
+	return &office{Office: testoffice.Start(t, cfg), t: t}
 }
 
 func (o *office) url() string { return o.URL() }

@@ -35,9 +35,12 @@ type State struct {
 	// answer, hold, …); a UI greys out the others.
 	Capabilities map[string]bool
 
-	Devices      []Device
-	Calls        []Call // oldest first
-	MissedUnseen int    // missed calls in the journal not yet marked seen
+	Devices []Device
+	Calls   []Call // oldest first
+	// Failed are the user's own calls that never connected (busy, no
+	// answer, unreachable, …), oldest first, until Client.DismissFailed.
+	Failed       []JournalEntry
+	MissedUnseen int // missed calls in the journal not yet marked seen
 }
 
 // ExchangeStatus says whether the telephone system can be used.
@@ -100,5 +103,6 @@ func (s State) clone() State {
 	}
 	c.Devices = append([]Device(nil), s.Devices...)
 	c.Calls = append([]Call(nil), s.Calls...)
+	c.Failed = append([]JournalEntry(nil), s.Failed...)
 	return c
 }

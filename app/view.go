@@ -24,6 +24,7 @@ func (c *Client) rebuildLocked() {
 		call.Display = display(call)
 		c.state.Calls = append(c.state.Calls, call)
 	}
+	c.state.Failed = c.failed
 	if c.opts.Journal != nil {
 		c.state.MissedUnseen = c.opts.Journal.UnseenMissed()
 	}

@@ -1,0 +1,123 @@
+package app
+
+import (
+	"context"
+	"testing"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx/sim"
+)
+
+// A receptionist takes a second caller: answering it holds the first,
+// and Swap goes back and forth with one of the two always live.
+func TestAnswerHoldsAndSwap(t *testing.T) {
+	o := newOffice(t)
+	ann := o.desk("ann")
+	ann.login()
+	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	ctx := context.Background()
+	first := string(o.ring("201", "+4930111", "First"))
+	second := string(o.ring("201", "+4930222", "Second"))
+	ann.waitFor("two ringing", func(s State) bool { return len(s.Ringing()) == 2 })
+	if err := ann.Answer(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("talking to the first", func(s State) bool { c, _ := callIn(s, first); return c.Answered })
+	if err := ann.Answer(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	live := func(s State, id string) bool { c, _ := callIn(s, id); return c.State == ctiproto.StateConnected }
+	held := func(s State, id string) bool { c, _ := callIn(s, id); return c.State == ctiproto.StateHeld }
+	ann.waitFor("second live, first held", func(s State) bool { return live(s, second) && held(s, first) })
+	if err := ann.Swap(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("first live, second held", func(s State) bool { return live(s, first) && held(s, second) })
+	if got := ann.talking(""); len(got) != 1 || got[0] != first {
+		t.Fatalf("talking on %v, want only %s", got, first)
+	}
+}
+
+// Without hold at the exchange, answering a second call still answers it
+// (the phone deals with call waiting) and holds nothing.
+func TestAnswerWithoutHold(t *testing.T) {
+	o := newOffice(t)
+	ann := o.desk("ann")
+	ann.login()
+	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	ctx := context.Background()
+	first := string(o.ring("201", "+4930111", ""))
+	ann.waitFor("ringing", func(s State) bool { return len(s.Ringing()) == 1 })
+	if err := ann.Answer(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("talking", func(s State) bool { c, _ := callIn(s, first); return c.Answered })
+	ann.mu.Lock()
+	delete(ann.state.Capabilities, ctiproto.TypeHold)
+	ann.mu.Unlock()
+	second := string(o.ring("201", "+4930222", ""))
+	ann.waitFor("second ringing", func(s State) bool { return len(s.Ringing()) == 1 })
+	if err := ann.Answer(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	s := ann.waitFor("second answered", func(s State) bool { c, _ := callIn(s, second); return c.Answered })
+	if c, _ := callIn(s, first); c.State != ctiproto.StateConnected {
+		t.Fatalf("first call %s, want it left alone (connected)", c.State)
+	}
+}
+
+// A call the user placed that fails stays in State.Failed with its cause
+// until dismissed; one the user abandoned does not.
+func TestFailedCallsStayUntilDismissed(t *testing.T) {
+	o := testOfficeWith(t, func(c *sim.Config) { c.External = sim.Behaviour{Busy: true} })
+	ann := o.desk("ann")
+	ann.login()
+	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	ctx := context.Background()
+	target, err := ann.PrepareDial("+49 30 999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := ann.Dial(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("own phone rings", func(s State) bool { c, ok := callIn(s, call); return ok && c.State == "initiated" })
+	if err := ann.Answer(ctx, call); err != nil { // pick up: the exchange dials, the line is busy
+		t.Fatal(err)
+	}
+	s := ann.waitFor("failed and kept", func(s State) bool { return len(s.Calls) == 0 && len(s.Failed) == 1 })
+	if f := s.Failed[0]; f.Cause != ctiproto.CauseBusy || f.Number != "+4930999" || f.Outcome != OutcomeOutgoingFailed {
+		t.Fatalf("failed call %+v", f)
+	}
+	// Abandoned before pick-up: the user knows why, nothing to explain.
+	call2, err := ann.Dial(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("own phone rings", func(s State) bool { _, ok := callIn(s, call2); return ok })
+	if err := ann.HangUp(ctx, call2); err != nil {
+		t.Fatal(err)
+	}
+	s = ann.waitFor("abandoned", func(s State) bool { _, ok := callIn(s, call2); return !ok })
+	if len(s.Failed) != 1 {
+		t.Fatalf("failed %+v, want only the busy call", s.Failed)
+	}
+	ann.DismissFailed(s.Failed[0].ID)
+	ann.DismissFailed(s.Failed[0].ID) // a second click is no error
+	ann.waitFor("dismissed", func(s State) bool { return len(s.Failed) == 0 })
+	if e := ann.journal.Entries(); len(e) != 2 {
+		t.Fatalf("journal %+v: both calls stay there", e)
+	}
+}
+
+// Past maxFailed the oldest failure goes.
+func TestFailedCallsBounded(t *testing.T) {
+	c := &Client{}
+	for i := range maxFailed + 5 {
+		c.noteFailedLocked([]JournalEntry{{ID: string(rune('a' + i)), Outcome: OutcomeOutgoingFailed, Cause: ctiproto.CauseBusy}})
+	}
+	if len(c.failed) != maxFailed || c.failed[0].ID != string(rune('a'+5)) {
+		t.Fatalf("kept %d, first %q", len(c.failed), c.failed[0].ID)
+	}
+}
