@@ -19,6 +19,25 @@ static int set_user_time_zero(unsigned long win) {
 	XCloseDisplay(d);
 	return 1;
 }
+
+// set_above asks the window manager to keep a mapped window above others
+// (_NET_WM_STATE_ABOVE, by the EWMH client message to the root window).
+static int set_above(unsigned long win) {
+	Display *d = XOpenDisplay(NULL);
+	if (d == NULL) return 0;
+	XEvent ev = {0};
+	ev.xclient.type = ClientMessage;
+	ev.xclient.window = (Window)win;
+	ev.xclient.message_type = XInternAtom(d, "_NET_WM_STATE", False);
+	ev.xclient.format = 32;
+	ev.xclient.data.l[0] = 1; // _NET_WM_STATE_ADD
+	ev.xclient.data.l[1] = XInternAtom(d, "_NET_WM_STATE_ABOVE", False);
+	ev.xclient.data.l[3] = 1; // from a normal application
+	XSendEvent(d, DefaultRootWindow(d), False, SubstructureRedirectMask | SubstructureNotifyMask, &ev);
+	XSync(d, False);
+	XCloseDisplay(d);
+	return 1;
+}
 */
 import "C"
 
@@ -41,6 +60,21 @@ func quietWindow(w fyne.Window) {
 	nw.RunNative(func(ctx any) {
 		if x, ok := ctx.(driver.X11WindowContext); ok && x.WindowHandle != 0 {
 			C.set_user_time_zero(C.ulong(x.WindowHandle))
+		}
+	})
+}
+
+// keepOnTop asks the X11 window manager to keep w above other windows
+// while it is shown: the calls console must not be buried under the
+// program the user works in while callers wait. Elsewhere it does nothing.
+func keepOnTop(w fyne.Window) {
+	nw, ok := w.(driver.NativeWindow)
+	if !ok {
+		return
+	}
+	nw.RunNative(func(ctx any) {
+		if x, ok := ctx.(driver.X11WindowContext); ok && x.WindowHandle != 0 {
+			C.set_above(C.ulong(x.WindowHandle))
 		}
 	})
 }

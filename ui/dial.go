@@ -307,7 +307,7 @@ func (v *dialView) dial() {
 		}
 		v.hide()
 		v.entry.SetText("")
-		v.u.call.show()
+		v.u.console.show()
 	})
 }
 

@@ -62,7 +62,7 @@ func (u *UI) openLink(text string) {
 			u.dial.show(text)
 			return
 		}
-		u.call.show()
+		u.console.show()
 	})
 }
 

@@ -97,7 +97,7 @@ func TestLinkWhileConnectingDialsOnceConnected(t *testing.T) {
 	if want := "201 " + string(pbx.Outgoing) + " +49301234567"; len(calls) != 1 || calls[0] != want {
 		t.Fatalf("exchange calls %q, want exactly [%q]", calls, want)
 	}
-	if !u.call.visible {
+	if !u.console.win.shown() {
 		t.Error("the call window did not open for the dialled link")
 	}
 }

@@ -68,7 +68,7 @@ func (v *mainView) build() {
 	dial.Importance = widget.HighImportance
 	clip := widget.NewButtonWithIcon("Dial clipboard…", theme.ContentPasteIcon(), u.dialClipboard)
 	v.recent = widget.NewButtonWithIcon("Recent calls", theme.HistoryIcon(), u.recent.show)
-	v.calls = widget.NewButtonWithIcon("Calls in progress", theme.ListIcon(), u.call.show)
+	v.calls = widget.NewButtonWithIcon("Calls in progress", theme.ListIcon(), u.console.show)
 	v.dnd = widget.NewCheck("Do not disturb", func(on bool) {
 		if !v.setting {
 			u.toggleDND(on)

@@ -17,27 +17,3 @@ func (u *UI) quiet(w fyne.Window, shown bool) {
 	}
 	u.opts.QuietWindow(w)
 }
-
-// primeQuiet makes the screen pop's window quiet, at start and whenever
-// the settings change to want it (pop on, no focus): the pop must not take
-// the keyboard from what the user is typing.
-func (v *popView) primeQuiet() {
-	set := v.popSettings()
-	if v.quieted || v.u.opts.QuietWindow == nil || !set.Enabled || set.TakeFocus {
-		return
-	}
-	v.quieted = true
-	v.ensureWindow()
-	v.u.quiet(v.w, v.visible)
-}
-
-// primeQuiet makes the call window quiet: it opens by itself when a call
-// is answered on the handset or dialled.
-func (v *callView) primeQuiet() {
-	if v.quieted || v.u.opts.QuietWindow == nil {
-		return
-	}
-	v.quieted = true
-	v.ensureWindow()
-	v.u.quiet(v.w, v.visible)
-}

@@ -28,8 +28,6 @@ type runState struct {
 // has no tray host, runs the desk in the background and renders every
 // state it publishes. Call it on the main goroutine, inside fy.Run.
 func (u *UI) Start() {
-	u.pop.primeQuiet()
-	u.call.primeQuiet()
 	u.tray.install() // also without a host: one may appear later (panel started after us)
 	if !u.opts.TrayHost {
 		u.main.show()
@@ -176,8 +174,7 @@ func (u *UI) Render(s app.State) {
 	u.state = s
 	u.tray.render(s)
 	u.main.render(s)
-	u.pop.render(s)
-	u.call.render(s)
+	u.console.render(s)
 	u.dial.render(s)
 	u.recent.render(s)
 	u.settings.render(s)
@@ -210,8 +207,7 @@ func (u *UI) tickUntil(stop <-chan struct{}) {
 		select {
 		case <-t.C:
 			u.do(func() {
-				u.pop.tick()
-				u.call.tick()
+				u.console.tick()
 				u.trace(u.state) // a card that closed on its own (after answer)
 			})
 		case <-stop:

@@ -14,7 +14,7 @@ func (u *UI) trace(s app.State) {
 		return
 	}
 	u.traceLine("status", "status "+string(s.Status))
-	switch names := u.pop.shownNames(); {
+	switch names := u.console.shownNames(); {
 	case len(names) > 0:
 		u.traceLine("popup", "popup "+strings.Join(names, " | "))
 	case u.traced["popup"] != "":

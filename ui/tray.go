@@ -71,7 +71,7 @@ func (v *trayView) build(s app.State, recent []app.JournalEntry) *fyne.Menu {
 	dial := fyne.NewMenuItem("Dial…", func() { u.dial.show("") })
 	clip := fyne.NewMenuItem("Dial clipboard…", u.dialClipboard)
 	n := callsInProgress(s)
-	calls := fyne.NewMenuItem(fmt.Sprintf("Calls in progress (%d)", n), u.call.show)
+	calls := fyne.NewMenuItem(fmt.Sprintf("Calls in progress (%d)", n), u.console.show)
 	calls.Disabled = n == 0
 	dnd := fyne.NewMenuItem("Do not disturb", func() { u.toggleDND(!dndOn(s)) })
 	dnd.Checked, dnd.Disabled = dndOn(s), !s.Can(ctiproto.TypeSetDND)
@@ -165,7 +165,7 @@ func (u *UI) callBack(e app.JournalEntry) {
 			}
 			u.recent.render(u.state)
 		}
-		u.call.show()
+		u.console.show()
 	})
 }
 

@@ -55,9 +55,13 @@ type Options struct {
 	// the user's phone by itself (0: defaultDemoRingAfter; <0: never).
 	DemoRingAfter time.Duration
 	// QuietWindow, when set, asks the window system never to give w the
-	// keyboard when it is shown (main sets it on X11). The screen pop's
-	// window gets it.
+	// keyboard when it is shown (main sets it on X11). Every window that
+	// opens by itself (the calls console) gets it.
 	QuietWindow func(w fyne.Window)
+	// KeepOnTop, when set, asks the window system to keep a shown w above
+	// other windows (main sets it on X11): the calls console is never
+	// buried while calls wait.
+	KeepOnTop func(w fyne.Window)
 	// Trace, when set, gets a line for each change the user can see
 	// ("status connected", "popup Miriam Okafor", "popup closed"). The
 	// end-to-end test reads these; nil in normal use.
@@ -86,9 +90,8 @@ type UI struct {
 	traced   map[string]string // last trace line by kind (main goroutine)
 
 	tray     *trayView
-	pop      *popView
+	console  *consoleView
 	dial     *dialView
-	call     *callView
 	recent   *recentView
 	settings *settingsView
 	main     *mainView
@@ -103,9 +106,8 @@ func New(fy fyne.App, desk *app.Desk, opts Options) *UI {
 		opts.Log = slog.Default()
 	}
 	u := &UI{fy: fy, opts: opts, now: opts.Now, log: opts.Log, desk: desk, traced: map[string]string{}}
-	u.pop = newPopView(u)
+	u.console = newConsoleView(u)
 	u.dial = newDialView(u)
-	u.call = newCallView(u)
 	u.recent = newRecentView(u)
 	u.settings = newSettingsView(u)
 	u.tray = newTrayView(u)

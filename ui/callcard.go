@@ -1,0 +1,550 @@
+package ui
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// A caller who waits this long is shown in the warning colour, and past
+// the second limit in the danger colour: a receptionist sees at a glance
+// who has waited too long (the usual service level answers within 15 to
+// 30 seconds).
+const (
+	waitWarn   = 15 * time.Second
+	waitUrgent = 30 * time.Second
+)
+
+// cardKind is what a card shows; it decides the buttons and the marker.
+type cardKind int
+
+const (
+	cardRinging  cardKind = iota // incoming, ringing at one of my phones
+	cardLive                     // answered: the user talks on it now
+	cardHeld                     // on hold
+	cardDialling                 // the user's own call, not answered yet
+	cardFailed                   // the user's own call that never connected
+)
+
+// kindWords are the marker's words: the state never rests on colour
+// alone (colour-blind users).
+var kindWords = map[cardKind]string{
+	cardRinging:  "WAITING",
+	cardLive:     "LIVE",
+	cardHeld:     "ON HOLD",
+	cardDialling: "CALLING",
+	cardFailed:   "NOT CONNECTED",
+}
+
+// callCard is one call in the calls console, through its whole life:
+// ringing, live, held, dialling, or failed until dismissed. It is the one
+// controller of a call's buttons: an action in flight (busy) makes them
+// wait, its error stays on the card, and while the server or the exchange
+// is away the clock stands still (stopped) rather than count a call that
+// may be gone.
+type callCard struct {
+	v       *consoleView
+	key     string
+	kind    cardKind
+	call    app.Call         // the connection shown (calls)
+	failure app.JournalEntry // the call that failed (cardFailed)
+	number  string           // as shown and copied: numberText
+	busy    bool
+	err     string
+	stopped time.Time
+
+	box                        fyne.CanvasObject
+	inner                      *fyne.Container
+	stripe                     *canvas.Rectangle
+	photo                      *canvas.Image
+	marker, timer              *widget.Label
+	name, numberLine, company  *widget.Label
+	note, where, warn, errLine *widget.Label
+	buttons, more              *fyne.Container
+	picker                     *targetPicker // transfer or forward, when open
+	pickerBox                  *fyne.Container
+
+	answer, decline, forward, hangUp, hold, transfer *widget.Button
+	send, crm, copyNumber, retry, dismiss            *widget.Button
+}
+
+func newCallCard(v *consoleView, key string) *callCard {
+	c := &callCard{v: v, key: key, kind: -1}
+	c.stripe = canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	c.stripe.SetMinSize(fyne.NewSize(6, 0))
+	c.photo = canvas.NewImageFromResource(theme.AccountIcon())
+	c.photo.FillMode = canvas.ImageFillContain
+	c.photo.SetMinSize(fyne.NewSquareSize(photoSize))
+	c.marker = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	c.timer = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	c.timer.SizeName = theme.SizeNameHeadingText
+	c.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	c.name.SizeName = theme.SizeNameHeadingText
+	c.name.Truncation = fyne.TextTruncateEllipsis
+	c.numberLine = newLine()
+	c.numberLine.SizeName = theme.SizeNameSubHeadingText
+	c.company, c.where = newLine(), newLine()
+	c.note = wrapped(widget.MediumImportance)
+	c.warn = wrapped(widget.WarningImportance)
+	c.errLine = wrapped(widget.DangerImportance)
+	c.makeButtons()
+	c.box = c.layout()
+	return c
+}
+
+// wrapped is a message label that wraps and hides while empty.
+func wrapped(imp widget.Importance) *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = imp
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+func (c *callCard) makeButtons() {
+	c.answer = widget.NewButtonWithIcon("Answer", theme.ConfirmIcon(), c.onAnswer)
+	c.answer.Importance = widget.HighImportance
+	c.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), c.onHangUp)
+	c.decline.Importance = widget.DangerImportance
+	c.forward = widget.NewButtonWithIcon("Forward…", theme.MailForwardIcon(), func() { c.openPicker("Forward to: number or name") })
+	c.hangUp = widget.NewButtonWithIcon("Hang up", theme.CancelIcon(), c.onHangUp)
+	c.hangUp.Importance = widget.DangerImportance
+	c.hold = widget.NewButtonWithIcon("Hold", theme.MediaPauseIcon(), c.onHold)
+	c.transfer = widget.NewButtonWithIcon("Transfer…", theme.MailForwardIcon(), func() { c.openPicker("Transfer to: number or name") })
+	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.onSend)
+	c.send.Importance = widget.HighImportance
+	c.crm = widget.NewButtonWithIcon("Open in CRM", theme.DocumentIcon(), c.onCRM)
+	c.copyNumber = widget.NewButtonWithIcon("Copy number", theme.ContentCopyIcon(), c.onCopy)
+	c.retry = widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), c.onRetry)
+	c.retry.Importance = widget.HighImportance
+	c.dismiss = widget.NewButtonWithIcon("Dismiss", theme.WindowCloseIcon(), c.onDismiss)
+}
+
+// layout: the marker stripe left; photo, who calls and the big clock at
+// the top; messages; the buttons of the card's kind; the target entry
+// when transferring or forwarding; CRM and copy below.
+func (c *callCard) layout() fyne.CanvasObject {
+	right := container.NewVBox(c.timer, c.marker)
+	details := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()),
+		c.name, c.numberLine, c.company, c.where)
+	top := container.NewBorder(nil, nil, container.NewVBox(c.photo), right, details)
+	c.buttons = container.NewGridWithColumns(3)
+	c.more = container.NewGridWithColumns(2, c.crm, c.copyNumber)
+	c.pickerBox = container.NewVBox()
+	c.inner = container.NewVBox(top, c.note, c.warn, c.errLine, c.buttons, c.pickerBox, c.more)
+	return widget.NewCard("", "", container.NewBorder(nil, nil, c.stripe, nil, c.inner))
+}
+
+// showCall shows a call of the user's in kind k at time now.
+func (c *callCard) showCall(k cardKind, call app.Call, s app.State, now time.Time) {
+	c.call = call
+	c.setKind(k)
+	c.number = numberText(c.v.u.numbers(), call.Number)
+	setPhoto(c.photo, photoResource(call.Contact))
+	setLine(c.name, call.Display)
+	setLine(c.numberLine, joinParts(" · ", c.number, phoneKind(call.Phone)))
+	org, title, note := popContactLines(call)
+	setLine(c.company, joinParts(" · ", org, title))
+	if k == cardHeld {
+		note = ""
+	}
+	setLine(c.note, note)
+	switch {
+	case canAct(s):
+		c.stopped = time.Time{}
+	case c.stopped.IsZero():
+		c.stopped = now
+	}
+	c.showClock(s, now)
+	c.sync(s)
+}
+
+// showFailure shows a call of the user's that never connected.
+func (c *callCard) showFailure(f app.JournalEntry, s app.State) {
+	c.failure = f
+	c.setKind(cardFailed)
+	c.number = numberText(c.v.u.numbers(), f.Number)
+	name := f.Name
+	if name == "" {
+		name = c.number
+	}
+	setPhoto(c.photo, nil)
+	setLine(c.name, name)
+	setLine(c.numberLine, c.number)
+	setLine(c.company, "")
+	setLine(c.note, "")
+	setHint(c.timer, widget.DangerImportance, failureWords(f.Cause))
+	setLine(c.where, "Called at "+f.Start.In(c.v.u.now().Location()).Format("15:04"))
+	c.sync(s)
+}
+
+// setKind swaps the buttons and the marker when the card's kind changes.
+func (c *callCard) setKind(k cardKind) {
+	if c.kind == k {
+		return
+	}
+	c.kind = k
+	c.closePicker()
+	var btns []fyne.CanvasObject
+	switch k {
+	case cardRinging:
+		btns = []fyne.CanvasObject{c.answer, c.decline, c.forward}
+	case cardLive:
+		btns = []fyne.CanvasObject{c.hangUp, c.hold, c.transfer}
+	case cardHeld:
+		btns = []fyne.CanvasObject{c.hold, c.hangUp, c.transfer}
+	case cardDialling:
+		btns = []fyne.CanvasObject{c.hangUp}
+	case cardFailed:
+		btns = []fyne.CanvasObject{c.retry, c.dismiss}
+	}
+	c.buttons.Objects = btns
+	c.buttons.Refresh()
+	if k != cardRinging && k != cardLive { // a held card stays short: the live one matters
+		c.more.Hide()
+	} else {
+		c.more.Show()
+	}
+	c.marker.SetText(kindWords[k])
+	c.stripe.FillColor = theme.Color(kindColour[k])
+	c.stripe.Refresh()
+}
+
+// kindColour is the marker stripe's colour by kind (the words say the
+// same for those who cannot tell the colours apart).
+var kindColour = map[cardKind]fyne.ThemeColorName{
+	cardRinging:  theme.ColorNameWarning,
+	cardLive:     theme.ColorNameSuccess,
+	cardHeld:     theme.ColorNameDisabled,
+	cardDialling: theme.ColorNamePrimary,
+	cardFailed:   theme.ColorNameError,
+}
+
+// tick advances the card's clock.
+func (c *callCard) tick(s app.State, now time.Time) {
+	if c.kind != cardFailed {
+		c.showClock(s, now)
+	}
+}
+
+// showClock shows how long the call has been in its state, in large
+// figures; a waiting caller's time changes colour at waitWarn and
+// waitUrgent.
+func (c *callCard) showClock(s app.State, now time.Time) {
+	if !c.stopped.IsZero() {
+		now = c.stopped
+	}
+	d := now.Sub(c.call.Since)
+	imp := widget.MediumImportance
+	switch {
+	case c.kind != cardRinging:
+	case d >= waitUrgent:
+		imp = widget.DangerImportance
+	case d >= waitWarn:
+		imp = widget.WarningImportance
+	}
+	setHint(c.timer, imp, since(d))
+	setLine(c.where, c.whereText(s))
+}
+
+// whereText is the line under the caller: where it rings, or what state
+// the call is in.
+func (c *callCard) whereText(s app.State) string {
+	switch c.kind {
+	case cardRinging:
+		return "Ringing on " + devicesText(s, alertingDevices(s, c.call.ID))
+	case cardHeld:
+		return "On hold on " + c.call.Device + " — the caller hears music"
+	case cardDialling:
+		if c.call.State == ctiproto.StateConnected {
+			return "Ringing at the other end"
+		}
+		return "Your phone " + c.call.Device + " rings — pick up to call"
+	}
+	return "Talking on " + c.call.Device
+}
+
+// failureWords says why a call of the user's did not connect.
+func failureWords(cause string) string {
+	switch cause {
+	case ctiproto.CauseBusy:
+		return "Line busy"
+	case ctiproto.CauseNoAnswer:
+		return "No answer"
+	case ctiproto.CauseRejected:
+		return "Call declined"
+	case ctiproto.CauseDoNotDisturb:
+		return "Do not disturb"
+	case ctiproto.CauseUnreachable:
+		return "Number not reachable"
+	case ctiproto.CauseInvalidNumber:
+		return "Number does not exist"
+	case ctiproto.CauseExchangeRestarted:
+		return "The telephone system restarted"
+	}
+	return "Call failed"
+}
+
+// sync enables what the exchange, the link and the call allow now, and
+// shows why nothing can be done and the last action's error.
+func (c *callCard) sync(s app.State) {
+	live := canAct(s) && !c.busy
+	setEnabled(c.answer, live && s.Can(ctiproto.TypeAnswer))
+	setEnabled(c.decline, live && s.Can(ctiproto.TypeClear))
+	setEnabled(c.forward, live && s.Can(ctiproto.TypeDeflect))
+	setEnabled(c.hangUp, live && s.Can(ctiproto.TypeClear))
+	setEnabled(c.transfer, live && s.Can(ctiproto.TypeTransfer))
+	setEnabled(c.retry, live && s.Can(ctiproto.TypeMakeCall) && c.failure.CanCallBack())
+	c.syncHold(s, live)
+	c.syncPicker(live)
+	setEnabled(c.copyNumber, c.call.Number != "")
+	c.syncCRM()
+	warn := ""
+	if c.kind != cardFailed {
+		warn = callAtRiskText(s)
+	}
+	setLine(c.warn, warn)
+	setLine(c.errLine, c.err)
+}
+
+// syncHold makes the hold button say what it does: Hold a live call;
+// Swap to a held one while another is live (one click: that one holds,
+// this one comes back); Retrieve otherwise.
+func (c *callCard) syncHold(s app.State, live bool) {
+	text, icon, imp := "Hold", theme.MediaPauseIcon(), widget.MediumImportance
+	ok := live && s.Can(ctiproto.TypeHold) && c.call.Answered
+	if c.kind == cardHeld {
+		text, icon, imp = "Retrieve", theme.MediaPlayIcon(), widget.HighImportance
+		if c.v.liveCall() != "" {
+			text = "Swap"
+		}
+		ok = live && s.Can(ctiproto.TypeRetrieve)
+	}
+	if c.hold.Text != text || c.hold.Importance != imp {
+		c.hold.Text, c.hold.Icon, c.hold.Importance = text, icon, imp
+		c.hold.Refresh()
+	}
+	setEnabled(c.hold, ok)
+}
+
+// syncCRM greys out "Open in CRM" where there is none, and says why.
+func (c *callCard) syncCRM() {
+	text := "Open in CRM"
+	if d := c.v.u.Desk(); d == nil || d.Settings.CRMURL == "" {
+		text = "CRM: none set (Settings)"
+	}
+	if c.crm.Text != text {
+		c.crm.SetText(text)
+	}
+	setEnabled(c.crm, c.crmURL() != "")
+}
+
+func (c *callCard) onAnswer() {
+	id := c.call.ID
+	c.run("answer", func(ctx context.Context, cl *app.Client) error { return cl.Answer(ctx, id) }, nil)
+}
+
+// onHangUp declines a ringing call (the exchange records a rejection) or
+// ends one in progress.
+func (c *callCard) onHangUp() {
+	id := c.call.ID
+	c.run("hang up", func(ctx context.Context, cl *app.Client) error { return cl.HangUp(ctx, id) }, nil)
+}
+
+// onHold holds, retrieves or swaps, as the button says.
+func (c *callCard) onHold() {
+	id := c.call.ID
+	switch c.hold.Text {
+	case "Swap":
+		c.run("swap", func(ctx context.Context, cl *app.Client) error { return cl.Swap(ctx, id) }, nil)
+	case "Retrieve":
+		c.run("retrieve", func(ctx context.Context, cl *app.Client) error { return cl.Retrieve(ctx, id) }, nil)
+	default:
+		c.run("hold", func(ctx context.Context, cl *app.Client) error { return cl.Hold(ctx, id) }, nil)
+	}
+}
+
+// onRetry dials a failed call's number again; the failure goes.
+func (c *callCard) onRetry() {
+	f := c.failure
+	c.run("call back", func(ctx context.Context, cl *app.Client) error {
+		if _, _, err := cl.CallBack(ctx, f); err != nil {
+			return err
+		}
+		cl.DismissFailed(f.ID)
+		return nil
+	}, nil)
+}
+
+func (c *callCard) onDismiss() {
+	if cl := c.v.u.client(); cl != nil {
+		cl.DismissFailed(c.failure.ID)
+	}
+	c.v.drop(c.key)
+}
+
+// run sends an action; the card's buttons wait for its answer, and its
+// error shows on the card. ok runs after a success.
+func (c *callCard) run(what string, f func(context.Context, *app.Client) error, ok func()) {
+	c.busy, c.err = true, ""
+	c.refresh()
+	c.v.u.act(what, f, func(err error) {
+		c.busy, c.err = false, userText(err)
+		if err == nil && ok != nil {
+			ok()
+		}
+		c.refresh()
+	})
+}
+
+// refresh syncs the card with the console's last state and lays it out.
+func (c *callCard) refresh() {
+	c.sync(c.v.state)
+	c.inner.Refresh()
+	c.v.win.relayout()
+}
+
+func (c *callCard) onCRM() {
+	raw := c.crmURL()
+	if raw == "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	if err == nil {
+		err = c.v.u.fy.OpenURL(u)
+	}
+	c.err = userText(err)
+	c.refresh()
+}
+
+func (c *callCard) onCopy() {
+	if c.call.Number == "" {
+		return
+	}
+	c.v.u.fy.Clipboard().SetContent(c.number)
+	c.copyNumber.SetText("Copied")
+	c.copyNumber.SetIcon(theme.ConfirmIcon())
+}
+
+// crmURL is the CRM page for the call, "" when no template is set or it
+// cannot be filled (the settings view reports bad templates).
+func (c *callCard) crmURL() string {
+	d := c.v.u.Desk()
+	if d == nil || d.Settings.CRMURL == "" || c.kind == cardFailed {
+		return ""
+	}
+	v := app.CRMValues{Number: c.call.Number, Name: c.call.Display}
+	if d.Numbers != nil && c.call.Number != "" {
+		if n, err := d.Numbers.Normalize(c.call.Number); err == nil && !n.Internal {
+			v.E164 = n.Key
+		}
+	}
+	if c.call.Contact != nil {
+		v.Company = c.call.Contact.Organization
+	}
+	u, err := app.CRMURL(d.Settings.CRMURL, v)
+	if err != nil {
+		return ""
+	}
+	return u
+}
+
+// openPicker opens the target entry under the buttons, for a transfer
+// (live or held call) or a forward (ringing call), with the keyboard in
+// it: the user asked for it.
+func (c *callCard) openPicker(placeholder string) {
+	if c.picker == nil {
+		c.picker = newTargetPicker(c.v.u, placeholder, c.sendTo, c.refresh)
+	}
+	c.picker.entry.SetPlaceHolder(placeholder)
+	c.pickerBox.Objects = []fyne.CanvasObject{
+		container.NewBorder(nil, nil, nil, c.send, c.picker.entry), c.picker.box}
+	c.pickerBox.Refresh()
+	c.refresh()
+	if w := c.v.win.window(); w != nil {
+		w.RequestFocus()
+		w.Canvas().Focus(c.picker.entry)
+	}
+}
+
+// closePicker removes the target entry (the call went, or changed kind).
+func (c *callCard) closePicker() {
+	if len(c.pickerBox.Objects) == 0 {
+		return
+	}
+	c.pickerBox.Objects = nil
+	c.pickerBox.Refresh()
+	if c.picker != nil {
+		c.picker.clear()
+	}
+}
+
+// syncPicker enables Send while there is somewhere to send the call.
+func (c *callCard) syncPicker(live bool) {
+	if c.picker == nil {
+		setEnabled(c.send, false)
+		return
+	}
+	setEnabled(c.send, live && c.picker.target() != "")
+}
+
+func (c *callCard) onSend() {
+	if c.picker != nil && !c.send.Disabled() {
+		c.sendTo(c.picker.target())
+	}
+}
+
+// sendTo transfers a call in progress, or forwards (deflects) a ringing
+// one, to the number in to.
+func (c *callCard) sendTo(to string) {
+	id := c.call.ID
+	if c.kind == cardRinging {
+		c.run("forward", func(ctx context.Context, cl *app.Client) error { return cl.Deflect(ctx, id, to) }, c.closePicker)
+		return
+	}
+	c.run("transfer", func(ctx context.Context, cl *app.Client) error { return cl.Transfer(ctx, id, to) }, c.closePicker)
+}
+
+// popContactLines are the contact's company ("Acme GmbH, Purchasing"),
+// title and note (at most popNoteLines short lines), empty without a
+// contact.
+func popContactLines(call app.Call) (org, title, note string) {
+	ct := call.Contact
+	if ct == nil {
+		return "", "", ""
+	}
+	return companyText(ct, false), strings.TrimSpace(ct.Title), popNoteText(ct.Note)
+}
+
+// The note shows at most popNoteLines of its lines, run together, and
+// at most popNoteMax characters: about three lines of the card.
+const (
+	popNoteLines = 3
+	popNoteMax   = 160
+)
+
+// popNoteText keeps the start of a note, "…" when cut.
+func popNoteText(note string) string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(note), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	s := strings.Join(lines[:min(popNoteLines, len(lines))], " ")
+	if len(lines) > popNoteLines {
+		s += "…"
+	}
+	return clip(s, popNoteMax)
+}

@@ -1,0 +1,425 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// consoleTitle is the calls console's title (an end-to-end test finds
+// the window by it).
+const consoleTitle = "Deskline: calls"
+
+// The console's size when it opens: room for three cards side by side in
+// height on a laptop screen; more scroll. It does not grow or move as
+// calls come and go: a receptionist's buttons stay where her hand is.
+const (
+	consoleWidth  = 500
+	consoleHeight = 640
+)
+
+// consoleView is the calls console: every call of the user's in one
+// window that stays put and on top while shown. Callers waiting come
+// first, the one who has waited longest at the top, with the waiting
+// time in large figures; then the calls in progress, the live one first
+// and clearly marked, held ones marked held; then the user's own calls
+// that failed, with why, until dismissed. Enter answers the caller who has
+// waited longest.
+//
+// It opens by itself, without the keyboard, when a call rings (unless the
+// screen pop is off in the settings), when a call gets answered here or
+// dialled, and when a call fails; it closes when nothing is left to show.
+// Closing it while calls ring dismisses them: it comes back for the next.
+type consoleView struct {
+	u     *UI
+	state app.State // last rendered
+	win   appWindow
+
+	cards map[string]*callCard
+	order []string // card keys as shown
+	// seen holds the calls that have rung here (popped or notified) while
+	// they are in the user's calls, and the failures shown: neither opens
+	// the console twice.
+	seen map[string]bool
+	// dismissed holds the ringing calls the user closed the console on.
+	dismissed map[string]bool
+	// states is each call's kind at the last render, to see calls get
+	// answered or dialled (the console opens for those).
+	states map[string]cardKind
+
+	header  *widget.Label // "2 callers waiting · 1 call"
+	link    *widget.Label // why the buttons are grey: not connected
+	list    *fyne.Container
+	content *fyne.Container
+}
+
+func newConsoleView(u *UI) *consoleView {
+	v := &consoleView{u: u, cards: map[string]*callCard{}, seen: map[string]bool{},
+		dismissed: map[string]bool{}, states: map[string]cardKind{}}
+	v.win = appWindow{u: u, title: consoleTitle, size: fyne.NewSize(consoleWidth, consoleHeight),
+		build: v.build, keys: v.typedKey, onHide: v.hidden, onTop: true}
+	return v
+}
+
+func (v *consoleView) build() fyne.CanvasObject {
+	v.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.link = wrapped(widget.WarningImportance)
+	v.list = container.NewVBox()
+	v.content = container.NewBorder(container.NewVBox(v.header, v.link), nil, nil, nil, container.NewVScroll(v.list))
+	return v.content
+}
+
+// show opens the console on the user's request (tray, main window), with
+// the keyboard.
+func (v *consoleView) show() {
+	v.win.show(true)
+	v.sync()
+}
+
+// hidden: the user closed the console; the calls ringing now are
+// dismissed (they ring on), so it does not open again for them.
+func (v *consoleView) hidden() {
+	for _, c := range v.state.Ringing() {
+		v.dismissed[c.ID] = true
+	}
+}
+
+// popSettings are the desk's screen-pop settings, the defaults before a
+// desk exists.
+func (v *consoleView) popSettings() app.PopupSettings {
+	if d := v.u.Desk(); d != nil {
+		return d.Settings.Popup
+	}
+	return app.PopupSettings{Enabled: true, Notify: true, CloseAfterAnswer: true}
+}
+
+// render follows the calls: notifies and opens for new ones, updates the
+// cards while shown, and closes when nothing is left.
+func (v *consoleView) render(s app.State) {
+	v.state = s
+	v.forget(s)
+	open, focus := v.news(s)
+	switch {
+	case len(v.items(s)) == 0:
+		v.win.hide()
+		return
+	case open && !v.win.shown():
+		v.win.show(focus)
+	case open:
+		v.win.raise()
+		if focus {
+			v.win.show(true)
+		}
+	}
+	if v.win.shown() {
+		v.sync()
+	}
+}
+
+// news notes what changed since the last render: open says the console
+// should show itself (quietly, unless focus).
+func (v *consoleView) news(s app.State) (open, focus bool) {
+	set := v.popSettings()
+	for _, c := range s.Ringing() {
+		if v.seen[c.ID] {
+			continue
+		}
+		v.seen[c.ID] = true
+		if set.Notify {
+			v.notify(s, c)
+		}
+		if set.Enabled {
+			open, focus = true, focus || set.TakeFocus
+		}
+	}
+	next := make(map[string]cardKind)
+	for _, it := range v.items(s) {
+		old, known := v.states[it.key]
+		next[it.key] = it.kind
+		switch {
+		case it.kind == cardFailed && !known,
+			it.kind == cardDialling && !known,
+			it.kind == cardLive && old != cardLive && old != cardHeld:
+			open = true
+		}
+	}
+	v.states = next
+	return open, focus
+}
+
+// forget drops the calls that left the user's phones from seen and
+// dismissed.
+func (v *consoleView) forget(s app.State) {
+	in := make(map[string]bool, len(s.Calls))
+	for _, c := range s.Calls {
+		in[c.ID] = true
+	}
+	for id := range v.seen {
+		if !in[id] {
+			delete(v.seen, id)
+		}
+	}
+	for id := range v.dismissed {
+		if !in[id] {
+			delete(v.dismissed, id)
+		}
+	}
+}
+
+// notify sends the desktop notification for a new ringing call.
+func (v *consoleView) notify(s app.State, c app.Call) {
+	parts := []string{numberText(v.u.numbers(), c.Number)}
+	if org := companyText(c.Contact, false); org != "" {
+		parts = append(parts, org)
+	}
+	if devs := alertingDevices(s, c.ID); len(devs) > 0 {
+		parts = append(parts, "on "+devicesText(s, devs))
+	}
+	v.u.fy.SendNotification(fyne.NewNotification("Call from "+c.Display, strings.Join(parts, " · ")))
+}
+
+// tick advances the clocks while the console is shown.
+func (v *consoleView) tick() {
+	if !v.win.shown() {
+		return
+	}
+	now := v.u.now()
+	for _, c := range v.cards {
+		c.tick(v.state, now)
+	}
+}
+
+// sync makes the cards match the state, in the console's order, keeping
+// the cards of calls that stay (and what the user typed into them).
+func (v *consoleView) sync() {
+	s, now := v.state, v.u.now()
+	items := v.items(s)
+	order := make([]string, len(items))
+	for i, it := range items {
+		c := v.cards[it.key]
+		if c == nil {
+			c = newCallCard(v, it.key)
+			v.cards[it.key] = c
+		}
+		if it.kind == cardFailed {
+			c.showFailure(it.failure, s)
+		} else {
+			c.showCall(it.kind, it.call, s, now)
+		}
+		order[i] = it.key
+	}
+	for k := range v.cards {
+		if !slices.Contains(order, k) {
+			delete(v.cards, k)
+		}
+	}
+	if !slices.Equal(order, v.order) {
+		v.order = order
+		objs := make([]fyne.CanvasObject, len(order))
+		for i, k := range order {
+			objs[i] = v.cards[k].box
+		}
+		v.list.Objects = objs
+		v.list.Refresh()
+	}
+	setLine(v.header, headerText(items))
+	setLine(v.link, linkProblem(v.u.client() != nil, s))
+	v.win.relayout()
+}
+
+// drop takes a card away at once (a dismissed failure), before the state
+// that no longer has it arrives.
+func (v *consoleView) drop(key string) {
+	v.state.Failed = slices.DeleteFunc(slices.Clone(v.state.Failed), func(e app.JournalEntry) bool {
+		return "failed/"+e.ID == key
+	})
+	v.render(v.state)
+}
+
+// consoleItem is one card's worth of the state.
+type consoleItem struct {
+	key     string
+	kind    cardKind
+	call    app.Call
+	failure app.JournalEntry
+}
+
+// items are the console's cards for s, in order: callers waiting (the
+// longest first), the live call, held calls, calls being dialled (each
+// oldest first), then failures (oldest first).
+func (v *consoleView) items(s app.State) []consoleItem {
+	var out []consoleItem
+	ringing := s.Ringing()
+	slices.SortStableFunc(ringing, func(a, b app.Call) int { return a.Since.Compare(b.Since) })
+	for _, c := range ringing {
+		if !v.dismissed[c.ID] && v.popSettings().Enabled {
+			out = append(out, consoleItem{key: c.ID, kind: cardRinging, call: c})
+		}
+	}
+	for _, k := range []cardKind{cardLive, cardHeld, cardDialling} {
+		for _, c := range callsOfKind(s, k) {
+			out = append(out, consoleItem{key: c.ID, kind: k, call: c})
+		}
+	}
+	for _, f := range s.Failed {
+		out = append(out, consoleItem{key: "failed/" + f.ID, kind: cardFailed, failure: f})
+	}
+	return out
+}
+
+// callsOfKind lists the user's calls in progress that show as kind k, one
+// per call even when it is at two of the user's phones (an internal call
+// between them shows as its liveliest connection: live, held, dialling).
+func callsOfKind(s app.State, k cardKind) []app.Call {
+	best := map[string]cardKind{}
+	for _, c := range s.Calls {
+		if kind, ok := callKind(c); ok {
+			if have, seen := best[c.ID]; !seen || kind < have {
+				best[c.ID] = kind
+			}
+		}
+	}
+	var out []app.Call
+	for _, c := range s.Calls {
+		if kind, ok := callKind(c); ok && kind == k && best[c.ID] == k {
+			best[c.ID] = -1 // once
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// callKind is how a connection of the user's shows in the console; false
+// for incoming calls still ringing (they show once, as callers waiting)
+// and connections that are over.
+func callKind(c app.Call) (cardKind, bool) {
+	out := c.Direction == ctiproto.DirectionOutgoing
+	switch c.State {
+	case ctiproto.StateHeld:
+		return cardHeld, true
+	case ctiproto.StateConnected:
+		if out && !c.Answered {
+			return cardDialling, true
+		}
+		return cardLive, true
+	case ctiproto.StateInitiated:
+		return cardDialling, true
+	case ctiproto.StateAlerting, ctiproto.StateQueued:
+		return cardDialling, out
+	}
+	return 0, false
+}
+
+// liveCall is the call the user talks on now, "" when none.
+func (v *consoleView) liveCall() string {
+	if live := callsOfKind(v.state, cardLive); len(live) > 0 {
+		return live[0].ID
+	}
+	return ""
+}
+
+// callsInProgress counts the calls the console lists besides callers
+// waiting: what "Calls in progress (N)" says in the tray and the main
+// window.
+func callsInProgress(s app.State) int {
+	n := 0
+	for _, k := range []cardKind{cardLive, cardHeld, cardDialling} {
+		n += len(callsOfKind(s, k))
+	}
+	return n
+}
+
+// headerText counts what the console shows: "2 callers waiting · 1 call
+// on hold".
+func headerText(items []consoleItem) string {
+	var n [cardFailed + 1]int
+	for _, it := range items {
+		n[it.kind]++
+	}
+	return joinParts(" · ",
+		plural(n[cardRinging], "caller waiting", "callers waiting"),
+		plural(n[cardLive], "live call", "live calls"),
+		plural(n[cardHeld], "on hold", "on hold"),
+		plural(n[cardDialling], "calling", "calling"),
+		plural(n[cardFailed], "not connected", "not connected"))
+}
+
+// plural is "1 caller waiting", "2 callers waiting", "" for none.
+func plural(n int, one, many string) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// typedKey: Enter answers the caller who has waited longest. It works
+// only when the user gave the console the keyboard; it never takes it
+// uninvited.
+func (v *consoleView) typedKey(ev *fyne.KeyEvent) bool {
+	if ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter {
+		return false
+	}
+	for _, k := range v.order {
+		if c := v.cards[k]; c.kind == cardRinging && !c.answer.Disabled() {
+			c.onAnswer()
+			return true
+		}
+	}
+	return false
+}
+
+// shownNames are the callers waiting that the console shows, longest
+// waiting first; none while it is hidden (Options.Trace reports them).
+func (v *consoleView) shownNames() []string {
+	if !v.win.shown() {
+		return nil
+	}
+	var names []string
+	for _, k := range v.order {
+		if c := v.cards[k]; c.kind == cardRinging {
+			names = append(names, c.call.Display)
+		}
+	}
+	return names
+}
+
+// alertingDevices lists the user's devices at which call id rings.
+func alertingDevices(s app.State, id string) []string {
+	var out []string
+	for _, c := range s.Calls {
+		if c.ID == id && (c.State == ctiproto.StateAlerting || c.State == ctiproto.StateQueued) {
+			out = append(out, c.Device)
+		}
+	}
+	return out
+}
+
+// devicesText names devices for people: "201 (Ann), 202 (Mobile)".
+func devicesText(s app.State, ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = deviceText(s, id)
+	}
+	return strings.Join(out, ", ")
+}
+
+// deviceText is "201 (Desk phone)", or "201" when the device has no name
+// of its own.
+func deviceText(s app.State, id string) string {
+	for _, d := range s.Devices {
+		if d.ID == id && d.Name != "" && d.Name != id {
+			return id + " (" + d.Name + ")"
+		}
+	}
+	return id
+}

@@ -1,0 +1,142 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/contacts"
+)
+
+// targetSuggestions is how many address-book matches a target entry
+// offers: enough for a common first name, few enough to fit a card.
+const targetSuggestions = 8
+
+// targetPicker is where a call goes next (transfer, forward): an entry
+// for a number or a name, the address book's matches below it as the
+// user types, and the picked contact's name. Enter on a name picks the
+// first match, Enter on a number (or a pick) submits.
+type targetPicker struct {
+	u *UI
+	// submit gets the number to send the call to; changed tells the owner
+	// the entry changed (its button may enable).
+	submit  func(number string)
+	changed func()
+	picked  string // the number of the suggestion picked, "" while typing
+
+	entry       *widget.Entry
+	suggestions *fyne.Container
+	pickedLabel *widget.Label
+	box         *fyne.Container
+}
+
+func newTargetPicker(u *UI, placeholder string, submit func(string), changed func()) *targetPicker {
+	p := &targetPicker{u: u, submit: submit, changed: changed}
+	p.entry = widget.NewEntry()
+	p.entry.SetPlaceHolder(placeholder)
+	p.entry.OnChanged = p.onTyped
+	p.entry.OnSubmitted = p.onSubmit
+	p.suggestions = container.NewVBox()
+	p.pickedLabel = newLine()
+	p.pickedLabel.Hide()
+	p.box = container.NewVBox(p.suggestions, p.pickedLabel)
+	return p
+}
+
+// target is the number to send the call to: the pick, else what was
+// typed (the app finds the number in it); "" when empty.
+func (p *targetPicker) target() string {
+	if p.picked != "" {
+		return p.picked
+	}
+	return strings.TrimSpace(p.entry.Text)
+}
+
+// clear empties the entry after the call went.
+func (p *targetPicker) clear() {
+	p.picked = ""
+	p.entry.SetText("")
+	setLine(p.pickedLabel, "")
+}
+
+// onTyped offers matching contacts as the user types; editing a picked
+// number drops the pick.
+func (p *targetPicker) onTyped(text string) {
+	if p.picked != "" && text != p.picked {
+		p.picked = ""
+		setLine(p.pickedLabel, "")
+	}
+	p.suggest(text)
+	p.changed()
+}
+
+// onSubmit (Enter): a name picks the first suggestion, a number (or a
+// picked suggestion) is sent.
+func (p *targetPicker) onSubmit(text string) {
+	if p.picked == "" && !callNumberish(text) && len(p.suggestions.Objects) > 0 {
+		p.suggestions.Objects[0].(*widget.Button).OnTapped()
+		return
+	}
+	if to := p.target(); to != "" {
+		p.submit(to)
+	}
+}
+
+// suggest lists the address book's matches for text; none for a picked
+// number or fewer than two characters.
+func (p *targetPicker) suggest(text string) {
+	text = strings.TrimSpace(text)
+	var objs []fyne.CanvasObject
+	if d := p.u.Desk(); d != nil && d.Books != nil && len([]rune(text)) >= 2 && text != p.picked {
+		for _, m := range d.Books.Search(text, targetSuggestions) {
+			b := widget.NewButtonWithIcon(callMatchText(m), theme.AccountIcon(), func() { p.pick(m) })
+			b.Importance = widget.LowImportance
+			b.Alignment = widget.ButtonAlignLeading
+			objs = append(objs, b)
+		}
+	}
+	if len(objs) == 0 && len(p.suggestions.Objects) == 0 {
+		return
+	}
+	p.suggestions.Objects = objs
+	p.suggestions.Refresh()
+	p.box.Refresh()
+}
+
+// pick takes a suggestion: its number goes into the entry, its name below.
+func (p *targetPicker) pick(m contacts.Match) {
+	num := m.Phone.Number.Display
+	if num == "" {
+		num = m.Phone.Raw
+	}
+	p.entry.SetText(num)
+	p.picked = num
+	p.suggest("")
+	setLine(p.pickedLabel, "To "+callMatchText(m))
+	p.box.Refresh()
+	p.changed()
+}
+
+// callMatchText is "Bob Baker · 203 · work".
+func callMatchText(m contacts.Match) string {
+	return joinParts(" · ", m.Contact.DisplayName(), m.Phone.Number.Display, phoneKind(&m.Phone))
+}
+
+// callNumberish reports text written as a phone number: digits and the
+// signs people put between them, no letters.
+func callNumberish(text string) bool {
+	digits := false
+	for _, r := range text {
+		switch {
+		case r >= '0' && r <= '9':
+			digits = true
+		case strings.ContainsRune("+-()/. ", r):
+		default:
+			return false
+		}
+	}
+	return digits
+}

@@ -1,0 +1,139 @@
+package ui
+
+import "fyne.io/fyne/v2"
+
+// appWindow is the life every window of the app shares, written once:
+//   - made when first shown and destroyed when hidden: a window that is
+//     not on screen holds no GL context (with software GL each costs tens
+//     of megabytes, and a tray app is mostly not on screen);
+//   - its content built once, on the first show, and kept across
+//     re-creation, so what the user typed survives a hide;
+//   - centred on the screen when it opens, never at a screen corner;
+//   - the close button and Escape hide it (unless the view handles the
+//     key, or onClose says otherwise);
+//   - the keyboard only when the user asked for the window: a window that
+//     opens by itself (a call) is quiet (Options.QuietWindow).
+//
+// Main goroutine only, like every widget.
+type appWindow struct {
+	u     *UI
+	title string
+	size  fyne.Size // when it opens; the user may resize it
+	// build makes the content, once.
+	build func() fyne.CanvasObject
+	// keys gets the window's keys first; true means handled. May be nil.
+	keys func(*fyne.KeyEvent) bool
+	// onClose runs for the close button instead of hiding (the main
+	// window quits). May be nil.
+	onClose func()
+	// onHide runs whenever the window goes, for the view's own
+	// bookkeeping. May be nil.
+	onHide func()
+	// onTop keeps the window above others while shown (the calls console).
+	onTop bool
+
+	w       fyne.Window // nil while not on screen
+	content fyne.CanvasObject
+}
+
+// shown reports whether the window is on screen.
+func (a *appWindow) shown() bool { return a.w != nil }
+
+// window is the Fyne window while shown, nil otherwise.
+func (a *appWindow) window() fyne.Window { return a.w }
+
+// built reports whether the content exists (it may be hidden).
+func (a *appWindow) built() bool { return a.content != nil }
+
+// ensureContent builds the content if it is not built yet.
+func (a *appWindow) ensureContent() {
+	if a.content == nil {
+		a.content = a.build()
+	}
+}
+
+// show puts the window on screen; focus gives it the keyboard (the user
+// opened it), else it stays quiet. Shown already, it is raised only when
+// focus is asked for.
+func (a *appWindow) show(focus bool) {
+	a.ensureContent()
+	if a.w == nil {
+		a.open(focus)
+	}
+	if focus {
+		a.w.RequestFocus()
+	}
+}
+
+// open makes the native window.
+func (a *appWindow) open(focus bool) {
+	w := a.u.fy.NewWindow(a.title)
+	w.SetContent(a.content)
+	w.Resize(a.size)
+	w.CenterOnScreen()
+	w.SetCloseIntercept(func() {
+		if a.onClose != nil {
+			a.onClose()
+			return
+		}
+		a.hide()
+	})
+	w.Canvas().SetOnTypedKey(a.typedKey)
+	a.w = w
+	if !focus {
+		// The ask not to focus must be on the native window before the
+		// window manager maps it; Fyne makes the native window only when
+		// it is first shown.
+		a.u.quiet(w, false)
+	}
+	w.Show()
+	if a.onTop && a.u.opts.KeepOnTop != nil {
+		a.u.opts.KeepOnTop(w)
+	}
+}
+
+// hide takes the window off screen and destroys it; the content stays.
+func (a *appWindow) hide() {
+	if a.w == nil {
+		return
+	}
+	w := a.w
+	a.w = nil
+	w.Close()
+	if a.onHide != nil {
+		a.onHide()
+	}
+}
+
+// raise brings a shown window to the front without the keyboard: a new
+// call while the console is open, perhaps under other windows.
+func (a *appWindow) raise() {
+	if a.w == nil {
+		return
+	}
+	if a.onTop && a.u.opts.KeepOnTop != nil {
+		a.u.opts.KeepOnTop(a.w) // already above: nothing to do
+		return
+	}
+	a.w.Hide()
+	a.w.Show()
+}
+
+// typedKey: the view's keys first, then Escape hides.
+func (a *appWindow) typedKey(ev *fyne.KeyEvent) {
+	if a.keys != nil && a.keys(ev) {
+		return
+	}
+	if ev.Name == fyne.KeyEscape {
+		a.hide()
+	}
+}
+
+// relayout lays the content out again after a message line came or went.
+// The desktop driver notices changed sizes by itself; Fyne's test canvas
+// does not, and the masters should show what users see.
+func (a *appWindow) relayout() {
+	if c, ok := a.content.(*fyne.Container); ok && a.w != nil {
+		c.Refresh()
+	}
+}
