@@ -86,7 +86,7 @@ func run(f flags, log *slog.Logger) error {
 	fy.SetIcon(fyne.NewStaticResource("deskline.png", assets.Icon(assets.IconApp)))
 	tray, noTray := app.TrayHost()
 	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, Demo: demo,
-		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow, KeepOnTop: keepOnTop,
+		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow, KeepOnTop: keepOnTop, ReleaseMemory: releaseMemory,
 		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", app.NewKeyringStore(), log) }}
 	if f.trace != "" {
 		if opts.Trace, err = traceFile(f.trace, started); err != nil {

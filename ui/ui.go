@@ -62,6 +62,9 @@ type Options struct {
 	// other windows (main sets it on X11): the calls console is never
 	// buried while calls wait.
 	KeepOnTop func(w fyne.Window)
+	// ReleaseMemory, when set, is called when a window was destroyed, to
+	// hand the memory it freed back to the system (main sets it on Linux).
+	ReleaseMemory func()
 	// Trace, when set, gets a line for each change the user can see
 	// ("status connected", "popup Miriam Okafor", "popup closed"). The
 	// end-to-end test reads these; nil in normal use.

@@ -100,6 +100,9 @@ func (a *appWindow) hide() {
 	w := a.w
 	a.w = nil
 	w.Close()
+	if a.u.opts.ReleaseMemory != nil {
+		a.u.opts.ReleaseMemory()
+	}
 	if a.onHide != nil {
 		a.onHide()
 	}
