@@ -206,14 +206,14 @@ func missedOnly(entries []app.JournalEntry, limit int) []app.JournalEntry {
 // duration, then the time and a Call back button.
 type recentRow struct {
 	widget.BaseWidget
-	v     *recentView
-	day   *widget.Label
-	icon  *widget.Icon
-	who   *widget.RichText
-	when  *widget.Label
-	call  *widget.Button
-	item  recentItem // what the row shows now
-	box   *fyne.Container
+	v    *recentView
+	day  *widget.Label
+	icon *widget.Icon
+	who  *widget.RichText
+	when *widget.Label
+	call *widget.Button
+	item recentItem // what the row shows now
+	box  *fyne.Container
 }
 
 func newRecentRow(v *recentView) *recentRow {
