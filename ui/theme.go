@@ -77,6 +77,9 @@ var palettes = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNameError:               rgb(0xff, 0x86, 0x7c),
 		theme.ColorNameWarning:             rgb(0xff, 0xa7, 0x26),
 		theme.ColorNameSuccess:             rgb(0x5c, 0xd6, 0x5c),
+		// The outline of entries and of unticked boxes: Fyne's is 1.55:1,
+		// an empty check box all but vanished.
+		theme.ColorNameInputBorder: rgb(0x70, 0x70, 0x76),
 	},
 	theme.VariantLight: {
 		// Fyne's grey #565656 leaves no room for a disabled grey between
@@ -97,6 +100,7 @@ var palettes = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNameForegroundOnError:   rgb(0xff, 0xff, 0xff),
 		theme.ColorNameForegroundOnWarning: rgb(0xff, 0xff, 0xff),
 		theme.ColorNameForegroundOnSuccess: rgb(0xff, 0xff, 0xff),
+		theme.ColorNameInputBorder:         rgb(0x85, 0x85, 0x85), // Fyne's: 1.3:1
 	},
 }
 

@@ -25,6 +25,11 @@ import (
 // background it is drawn on: WCAG 2's level AA for normal text.
 const minContrast = 4.5
 
+// minOutline is what the outline of an entry or an unticked check box
+// needs on what is around and inside it: WCAG 2.1's 3:1 for the parts of
+// a control that show it is there (1.4.11).
+const minOutline = 3
+
 // contrast is the WCAG 2 contrast ratio of two opaque colours, 1 to 21.
 func contrast(a, b color.Color) float64 {
 	la, lb := luminance(a), luminance(b)
@@ -147,6 +152,11 @@ func lowContrasts(th fyne.Theme, v fyne.ThemeVariant) []string {
 	for _, d := range drawnOn {
 		for _, text := range d.texts {
 			check(text, d.s)
+		}
+	}
+	for _, s := range []surface{on(theme.ColorNameBackground), on(theme.ColorNameInputBackground)} {
+		if r := contrast(th.Color(theme.ColorNameInputBorder, v), s.color(th, v)); r < minOutline {
+			low = append(low, fmt.Sprintf("inputBorder on %s: %.2f:1 (outline)", s, r))
 		}
 	}
 	for fill, text := range filled {
