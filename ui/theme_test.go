@@ -363,7 +363,9 @@ func TestThemeDrawnTextContrast(t *testing.T) {
 			u.settings.show()
 			u.dial.show("")
 			test.Type(u.dial.entry, "len")
-			windows := map[string]fyne.Window{"gallery": gallery, "recent": u.recent.w, "settings": u.settings.w, "dial": u.dial.w}
+			u.main.show()
+			windows := map[string]fyne.Window{"gallery": gallery, "recent": u.recent.w, "settings": u.settings.w,
+				"dial": u.dial.w, "main": u.main.win}
 			var low []string
 			for name, w := range windows {
 				for _, l := range drawnLowContrasts(w.Canvas()) {
