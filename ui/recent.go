@@ -115,7 +115,7 @@ func (v *recentView) refresh(s app.State) {
 	if d != nil {
 		entries = d.Journal.Recent(recentLimit)
 		if v.missedOnly.Checked {
-			entries = missedOnly(d.Journal.Entries(), recentLimit)
+			entries = onlyMissed(d.Journal.Entries(), recentLimit)
 		}
 		unseen = d.Journal.UnseenMissed()
 	}
@@ -178,7 +178,7 @@ type recentItem struct {
 // byDay puts a heading before the first call of each day; entries are
 // newest first.
 func byDay(entries []app.JournalEntry, now time.Time) []recentItem {
-	items := make([]recentItem, 0, len(entries)+len(entries)/4)
+	items := make([]recentItem, 0, len(entries))
 	last := ""
 	for _, e := range entries {
 		if day := dayTitle(e.Start, now); day != last {
@@ -190,8 +190,8 @@ func byDay(entries []app.JournalEntry, now time.Time) []recentItem {
 	return items
 }
 
-// missedOnly is the newest limit missed calls of entries.
-func missedOnly(entries []app.JournalEntry, limit int) []app.JournalEntry {
+// onlyMissed is the newest limit missed calls of entries.
+func onlyMissed(entries []app.JournalEntry, limit int) []app.JournalEntry {
 	var out []app.JournalEntry
 	for _, e := range entries {
 		if e.Outcome == app.OutcomeMissed && len(out) < limit {
