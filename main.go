@@ -84,6 +84,7 @@ func run(f flags, log *slog.Logger) error {
 	}
 	fy := fyneapp.NewWithID("io.deskline.tray")
 	fy.SetIcon(fyne.NewStaticResource("deskline.png", assets.Icon(assets.IconApp)))
+	fy.Settings().SetTheme(ui.Theme())
 	tray, noTray := app.TrayHost()
 	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, Demo: demo,
 		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow, KeepOnTop: keepOnTop, ReleaseMemory: releaseMemory,

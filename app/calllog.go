@@ -16,6 +16,7 @@ type callRecord struct {
 	direction    string
 	number, name string
 	cause        string
+	to           string // where it was transferred or deflected to
 }
 
 // trackLocked updates the record of ev's connection and returns the
@@ -50,6 +51,7 @@ func (c *Client) trackLocked(ev *ctiproto.Event) []JournalEntry {
 		r.cause = ev.Cause
 	case ctiproto.EventTransferred:
 		if ev.State == ctiproto.StateCleared {
+			r.to = ev.To
 			delete(c.records, k) // transferred away: done here
 			return []JournalEntry{c.entryLocked(r, ev.Time, ctiproto.CauseTransferred)}
 		}
@@ -59,6 +61,9 @@ func (c *Client) trackLocked(ev *ctiproto.Event) []JournalEntry {
 			c.records[ctiproto.ConnKey{Call: ev.NewCall, Device: ev.Device}] = r
 		}
 	case ctiproto.EventCleared, ctiproto.EventDiverted:
+		if ev.Type == ctiproto.EventDiverted {
+			r.to = ev.To
+		}
 		delete(c.records, k)
 		return []JournalEntry{c.entryLocked(r, ev.Time, ev.Cause)}
 	}
@@ -121,7 +126,7 @@ func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) Journal
 		ID:    fmt.Sprintf("%s/%s/%d", r.call, r.device, r.start.UnixNano()),
 		Start: r.start, End: end, Device: r.device, Direction: r.direction,
 		Number: r.number, Name: name, Cause: cause, Answered: r.answered,
-		Outcome: outcome(r, cause),
+		Outcome: outcome(r, cause), To: r.to,
 	}
 }
 

@@ -53,6 +53,10 @@ type JournalEntry struct {
 	Cause     string    `json:"cause,omitempty"`   // ctiproto cause of the end, if any
 	Answered  time.Time `json:"answered,omitzero"` // zero if never answered
 	Seen      bool      `json:"seen,omitempty"`    // a missed call the user has looked at
+	// To is where the call went from the user's phone: the number or
+	// extension it was transferred or forwarded (deflected) to; "" when
+	// it ended here. Journals written before it existed read as "".
+	To string `json:"to,omitempty"`
 }
 
 // Duration is the talk time: End - Answered, 0 if the call was never
@@ -101,5 +105,5 @@ func (e JournalEntry) same(o JournalEntry) bool {
 	return e.ID == o.ID && e.Start.Equal(o.Start) && e.End.Equal(o.End) &&
 		e.Device == o.Device && e.Direction == o.Direction && e.Number == o.Number &&
 		e.Name == o.Name && e.Outcome == o.Outcome && e.Cause == o.Cause &&
-		e.Answered.Equal(o.Answered) && e.Seen == o.Seen
+		e.Answered.Equal(o.Answered) && e.Seen == o.Seen && e.To == o.To
 }

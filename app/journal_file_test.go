@@ -259,3 +259,34 @@ func TestJournalConcurrentUse(t *testing.T) {
 		t.Fatalf("%d entries after concurrent adds, want 40 distinct ids", n)
 	}
 }
+
+// A journal written before entries said where a call went reads as
+// before (To empty); one with a transfer target keeps it across a restart.
+func TestJournalTransferTargetIsOptional(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.json")
+	old := `{"version":1,"entries":[{"id":"a","start":"2026-11-26T09:00:00Z","device":"201","direction":"incoming",` +
+		`"number":"030 1234567","outcome":"answered","answered":"2026-11-26T09:00:05Z","end":"2026-11-26T09:03:00Z"}]}`
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j := openJournalForTest(t, path, 10)
+	if e := j.Entries(); len(e) != 1 || e[0].To != "" || e[0].Outcome != OutcomeAnswered {
+		t.Fatalf("old journal read as %+v", e)
+	}
+	moved := journalCall("b", 5)
+	moved.Outcome, moved.Answered, moved.Cause, moved.To = OutcomeAnswered, moved.Start.Add(3e9), "transferred", "205"
+	if err := j.Add(moved); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if strings.Count(string(data), `"to":`) != 1 {
+		t.Errorf("the file should name one target, for b only:\n%s", data)
+	}
+	again := openJournalForTest(t, path, 10)
+	if e := again.Entries(); len(e) != 2 || e[0].ID != "b" || e[0].To != "205" || e[1].To != "" {
+		t.Fatalf("after a restart: %+v", e)
+	}
+}

@@ -50,15 +50,11 @@ const DefaultServerURL = "ws://127.0.0.1:8720/v1/ws"
 const FallbackHomeRegion = "DE"
 
 // DefaultSettings returns the settings of a fresh install. HomeRegion
-// comes from the locale (see localeRegion), else FallbackHomeRegion.
+// comes from the locale (see DefaultHomeRegion), else FallbackHomeRegion.
 func DefaultSettings() Settings {
-	region := localeRegion(os.Getenv)
-	if region == "" {
-		region = FallbackHomeRegion
-	}
 	return Settings{
 		ServerURL:         DefaultServerURL,
-		HomeRegion:        region,
+		HomeRegion:        DefaultHomeRegion().Region,
 		MaxInternalDigits: 6,
 		Popup: PopupSettings{
 			Enabled:          true,
@@ -69,24 +65,44 @@ func DefaultSettings() Settings {
 	}
 }
 
-// localeRegion returns the region of the POSIX locale that governs phone
+// RegionOrigin says where the default home region comes from, so the
+// settings window can tell the user ("GB, from your locale en_GB.UTF-8").
+type RegionOrigin struct {
+	Region string // the default: the locale's country, else FallbackHomeRegion
+	// Locale is the locale it was read from ("en_GB.UTF-8") and Var the
+	// variable that set it (LC_ALL, LC_TELEPHONE or LANG); both "" when
+	// none is set.
+	Locale, Var string
+	// Fallback is set when the locale names no country phone numbers
+	// know ("C.UTF-8", "en", none at all): Region is FallbackHomeRegion.
+	Fallback bool
+}
+
+// DefaultHomeRegion reads the home region of a fresh install from this
+// process's locale.
+func DefaultHomeRegion() RegionOrigin { return regionOrigin(os.Getenv) }
+
+// regionOrigin takes the region of the POSIX locale that governs phone
 // numbers — LC_ALL, else LC_TELEPHONE, else LANG, the first one set, as
 // setlocale does — if it is a region phone numbers know ("de_AT.UTF-8"
-// gives "AT"). "" when unset, "C"/"POSIX", or not a known region. Windows
-// and macOS rarely set these; they get the fallback until someone asks.
-func localeRegion(getenv func(string) string) string {
-	var locale string
+// gives "AT"); else FallbackHomeRegion. Windows and macOS rarely set
+// these; they get the fallback until someone asks.
+func regionOrigin(getenv func(string) string) RegionOrigin {
+	var o RegionOrigin
 	for _, name := range []string{"LC_ALL", "LC_TELEPHONE", "LANG"} {
-		if locale = getenv(name); locale != "" {
+		if o.Locale = getenv(name); o.Locale != "" {
+			o.Var = name
 			break
 		}
 	}
 	// language[_territory][.codeset][@modifier]
-	locale, _, _ = strings.Cut(locale, "@")
+	locale, _, _ := strings.Cut(o.Locale, "@")
 	locale, _, _ = strings.Cut(locale, ".")
 	_, territory, ok := strings.Cut(locale, "_")
 	if !ok || !regionSupported(territory) {
-		return ""
+		o.Region, o.Fallback = FallbackHomeRegion, true
+		return o
 	}
-	return territory
+	o.Region = territory
+	return o
 }

@@ -61,26 +61,33 @@ func TestDefaultSettings(t *testing.T) {
 	}
 }
 
-func TestLocaleRegion(t *testing.T) {
+func TestRegionOrigin(t *testing.T) {
 	for _, c := range []struct {
-		env  map[string]string
-		want string
+		env      map[string]string
+		want     string // "": the fallback
+		from     string // the variable read
+		fallback bool
 	}{
-		{map[string]string{"LANG": "de_CH.UTF-8"}, "CH"},
-		{map[string]string{"LANG": "sr_RS@latin"}, "RS"},
-		{map[string]string{"LANG": "en_GB"}, "GB"},
-		{map[string]string{"LANG": "C.UTF-8"}, ""},
-		{map[string]string{"LANG": "POSIX"}, ""},
-		{map[string]string{"LANG": "en"}, ""},
-		{map[string]string{"LANG": "xx_ZZ.UTF-8"}, ""},
-		{map[string]string{}, ""},
-		{map[string]string{"LANG": "en_US.UTF-8", "LC_TELEPHONE": "de_DE.UTF-8"}, "DE"},
-		{map[string]string{"LANG": "en_US.UTF-8", "LC_TELEPHONE": "de_DE", "LC_ALL": "fr_FR"}, "FR"},
+		{env: map[string]string{"LANG": "de_CH.UTF-8"}, want: "CH", from: "LANG"},
+		{env: map[string]string{"LANG": "sr_RS@latin"}, want: "RS", from: "LANG"},
+		{env: map[string]string{"LANG": "en_GB"}, want: "GB", from: "LANG"},
+		{env: map[string]string{"LANG": "C.UTF-8"}, from: "LANG"},
+		{env: map[string]string{"LANG": "POSIX"}, from: "LANG"},
+		{env: map[string]string{"LANG": "en"}, from: "LANG"},
+		{env: map[string]string{"LANG": "xx_ZZ.UTF-8"}, from: "LANG"},
+		{env: map[string]string{}},
+		{env: map[string]string{"LANG": "en_US.UTF-8", "LC_TELEPHONE": "de_DE.UTF-8"}, want: "DE", from: "LC_TELEPHONE"},
+		{env: map[string]string{"LANG": "en_US.UTF-8", "LC_TELEPHONE": "de_DE", "LC_ALL": "fr_FR"}, want: "FR", from: "LC_ALL"},
 		// LC_ALL=C decides: no region, even though LANG has one.
-		{map[string]string{"LANG": "de_AT.UTF-8", "LC_ALL": "C"}, ""},
+		{env: map[string]string{"LANG": "de_AT.UTF-8", "LC_ALL": "C"}, from: "LC_ALL"},
 	} {
-		if got := localeRegion(func(k string) string { return c.env[k] }); got != c.want {
-			t.Errorf("%v: region %q, want %q", c.env, got, c.want)
+		got := regionOrigin(func(k string) string { return c.env[k] })
+		want := RegionOrigin{Region: c.want, Locale: c.env[c.from], Var: c.from}
+		if c.want == "" {
+			want.Region, want.Fallback = FallbackHomeRegion, true
+		}
+		if got != want {
+			t.Errorf("%v: %+v, want %+v", c.env, got, want)
 		}
 	}
 }

@@ -43,6 +43,27 @@ func when(t, now time.Time) string {
 	return t.Format("Mon 2 Jan 15:04")
 }
 
+// dayTitle heads a day's calls in the recent calls window: "Today",
+// "Yesterday", "Monday 30 Nov", and with the year for an earlier year
+// ("Monday 30 Nov 2025"). Days are calendar days where the user is.
+func dayTitle(t, now time.Time) string {
+	t = t.In(now.Location())
+	midnight := func(t time.Time) time.Time {
+		y, m, d := t.Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	}
+	day, today := midnight(t), midnight(now)
+	switch {
+	case day.Equal(today):
+		return "Today"
+	case day.Equal(today.AddDate(0, 0, -1)):
+		return "Yesterday"
+	case t.Year() == now.Year():
+		return t.Format("Monday 2 Jan")
+	}
+	return t.Format("Monday 2 Jan 2006")
+}
+
 // outcomeWords says how a journal call ended.
 var outcomeWords = map[app.Outcome]string{
 	app.OutcomeAnswered:          "answered",

@@ -27,6 +27,7 @@ var testNow = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 func newTestUI(t *testing.T, desk *app.Desk) (*UI, fyne.App) {
 	t.Helper()
 	fy := test.NewTempApp(t)
+	fy.Settings().SetTheme(testTheme())
 	u := New(fy, desk, Options{TrayHost: true, Synchronous: true, Now: func() time.Time { return testNow }})
 	t.Cleanup(func() {
 		// A copy: Close shrinks the driver's own list of windows.
@@ -36,6 +37,10 @@ func newTestUI(t *testing.T, desk *app.Desk) (*UI, fyne.App) {
 	})
 	return u, fy
 }
+
+// testTheme is Fyne's test theme, whose colour names the masters record,
+// with Deskline's own sizes (the caller's name and number) added.
+func testTheme() fyne.Theme { return &deskTheme{Theme: test.Theme()} }
 
 // waitRender waits until the desk's client state satisfies ok, then
 // renders it (on the test goroutine, as fyne.Do would on the main one).

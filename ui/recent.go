@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,20 +30,24 @@ const (
 	recentHeight = 520
 )
 
-// recentView lists the journal, newest first, with one-click call back.
-// Missed calls the user has not seen yet stand out until marked seen.
+// recentView lists the journal, newest first and grouped by day, with
+// one-click call back. Missed calls the user has not seen yet stand out
+// until marked seen; "Missed only" hides the rest.
 type recentView struct {
 	u       *UI
 	w       fyne.Window
 	visible bool
 
-	entries  []app.JournalEntry
-	blocked  string // why call back is off now, "" when it works
-	list     *widget.List
-	empty    *widget.Label
-	summary  *widget.Label
-	markSeen *widget.Button
-	problem  *widget.Label // the last call back's error
+	items      []recentItem
+	blocked    string // why call back is off now, "" when it works
+	list       *widget.List
+	rowHeight  float32 // a call's row and a day's heading, as the list sizes them
+	dayHeight  float32
+	empty      *widget.Label
+	summary    *widget.Label
+	missedOnly *widget.Check
+	markSeen   *widget.Button
+	problem    *widget.Label // the last call back's error
 }
 
 func newRecentView(u *UI) *recentView { return &recentView{u: u} }
@@ -76,18 +81,23 @@ func (v *recentView) render(s app.State) {
 func (v *recentView) build() {
 	v.w = v.u.fy.NewWindow(recentTitle)
 	v.w.SetCloseIntercept(v.hide)
-	v.list = widget.NewList(func() int { return len(v.entries) },
+	v.list = widget.NewList(func() int { return len(v.items) },
 		func() fyne.CanvasObject { return newRecentRow(v) },
-		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*recentRow).set(v.entries[id]) })
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*recentRow).set(v.items[id]) })
 	v.list.OnSelected = func(widget.ListItemID) { v.list.UnselectAll() } // rows act through their button
-	v.empty = widget.NewLabelWithStyle("No calls yet", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	template := newRecentRow(v)
+	v.rowHeight = template.MinSize().Height
+	v.dayHeight = template.day.MinSize().Height
+	v.empty = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	v.empty.Importance = widget.LowImportance
 	v.summary = widget.NewLabel("")
+	v.missedOnly = widget.NewCheck("Missed only", func(bool) { v.refresh(v.u.state) })
 	v.markSeen = widget.NewButtonWithIcon("Mark all seen", theme.ConfirmIcon(), v.u.markAllSeen)
 	v.problem = widget.NewLabel("")
 	v.problem.Wrapping = fyne.TextWrapWord
 	v.problem.Importance = widget.DangerImportance
-	top := container.NewVBox(container.NewHBox(v.summary, layout.NewSpacer(), v.markSeen), v.problem, widget.NewSeparator())
+	bar := container.NewHBox(v.summary, layout.NewSpacer(), v.missedOnly, v.markSeen)
+	top := container.NewVBox(bar, v.problem, widget.NewSeparator())
 	v.w.SetContent(container.NewBorder(top, nil, nil, nil, container.NewStack(v.list, container.NewCenter(v.empty))))
 	v.w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		if k.Name == fyne.KeyEscape {
@@ -100,22 +110,43 @@ func (v *recentView) build() {
 // refresh reads the journal again and says what can be done now.
 func (v *recentView) refresh(s app.State) {
 	d := v.u.Desk()
-	v.entries = nil
+	var entries []app.JournalEntry
 	unseen := 0
 	if d != nil {
-		v.entries = d.Journal.Recent(recentLimit)
+		entries = d.Journal.Recent(recentLimit)
+		if v.missedOnly.Checked {
+			entries = onlyMissed(d.Journal.Entries(), recentLimit)
+		}
 		unseen = d.Journal.UnseenMissed()
+	}
+	v.items = byDay(entries, v.u.now().Local())
+	for id, it := range v.items {
+		h := v.rowHeight
+		if it.day != "" {
+			h = v.dayHeight
+		}
+		v.list.SetItemHeight(id, h)
 	}
 	v.blocked = dialBlocker(v.u.client() != nil, s)
 	v.list.Refresh()
-	v.empty.Hidden = len(v.entries) > 0
+	v.empty.Text = "No calls yet"
+	if v.missedOnly.Checked {
+		v.empty.Text = "No missed calls"
+	}
+	v.empty.Hidden = len(v.items) > 0
 	v.empty.Refresh()
+	v.summarize(unseen, len(entries) > 0)
+	setEnabled(v.markSeen, unseen > 0)
+}
+
+// summarize says above the list what needs doing, or why it cannot be done.
+func (v *recentView) summarize(unseen int, listed bool) {
 	switch {
 	case unseen == 1:
 		v.summary.SetText("1 missed call you have not seen")
 	case unseen > 1:
 		v.summary.SetText(fmt.Sprintf("%d missed calls you have not seen", unseen))
-	case v.blocked != "" && len(v.entries) > 0:
+	case v.blocked != "" && listed:
 		v.summary.SetText("Call back is off — " + v.blocked)
 	default:
 		v.summary.SetText("")
@@ -125,7 +156,6 @@ func (v *recentView) refresh(s app.State) {
 	} else {
 		v.summary.Importance = widget.LowImportance
 	}
-	setEnabled(v.markSeen, unseen > 0)
 	v.summary.Refresh()
 }
 
@@ -139,42 +169,88 @@ func (v *recentView) say(text string) {
 	}
 }
 
-// recentRow is one journal entry: outcome icon, who (bold; red while an
-// unseen missed call) over number, outcome and duration, then when and
-// a Call back button.
+// recentItem is one row of the list: a day's heading or a call.
+type recentItem struct {
+	day   string           // "Today", "Yesterday", "Monday 30 Nov": a heading
+	entry app.JournalEntry // the call, when day is ""
+}
+
+// byDay puts a heading before the first call of each day; entries are
+// newest first.
+func byDay(entries []app.JournalEntry, now time.Time) []recentItem {
+	items := make([]recentItem, 0, len(entries))
+	last := ""
+	for _, e := range entries {
+		if day := dayTitle(e.Start, now); day != last {
+			items = append(items, recentItem{day: day})
+			last = day
+		}
+		items = append(items, recentItem{entry: e})
+	}
+	return items
+}
+
+// onlyMissed is the newest limit missed calls of entries.
+func onlyMissed(entries []app.JournalEntry, limit int) []app.JournalEntry {
+	var out []app.JournalEntry
+	for _, e := range entries {
+		if e.Outcome == app.OutcomeMissed && len(out) < limit {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// recentRow is a day's heading, or one journal entry: outcome icon, who
+// (bold; red while an unseen missed call) over number, outcome and
+// duration, then the time and a Call back button.
 type recentRow struct {
 	widget.BaseWidget
-	v     *recentView
-	icon  *widget.Icon
-	who   *widget.RichText
-	when  *widget.Label
-	call  *widget.Button
-	entry app.JournalEntry
-	box   *fyne.Container
+	v    *recentView
+	day  *widget.Label
+	icon *widget.Icon
+	who  *widget.RichText
+	when *widget.Label
+	call *widget.Button
+	item recentItem // what the row shows now
+	box  *fyne.Container
 }
 
 func newRecentRow(v *recentView) *recentRow {
 	r := &recentRow{v: v, icon: widget.NewIcon(theme.HistoryIcon()), who: widget.NewRichText(), when: widget.NewLabel("")}
+	r.day = widget.NewLabelWithStyle("Today", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.day.Hide()
 	r.who.Truncation = fyne.TextTruncateEllipsis
 	r.who.Segments = recentLines("Name", "number · outcome", false) // the list sizes rows by this template
 	r.when.Alignment = fyne.TextAlignTrailing
-	r.call = widget.NewButton("Call back", func() { r.v.u.callBack(r.entry) })
+	r.call = widget.NewButton("Call back", func() { r.v.u.callBack(r.item.entry) })
 	right := container.NewHBox(container.NewCenter(r.when), container.NewCenter(r.call))
 	r.box = container.NewBorder(nil, nil, container.NewCenter(r.icon), right, r.who)
 	r.ExtendBaseWidget(r)
 	return r
 }
 
-func (r *recentRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+func (r *recentRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(r.day, r.box))
+}
 
-func (r *recentRow) set(e app.JournalEntry) {
-	r.entry = e
+func (r *recentRow) set(it recentItem) {
+	r.item = it
+	if it.day != "" {
+		r.day.SetText(it.day)
+		r.day.Show()
+		r.box.Hide()
+		return
+	}
+	r.day.Hide()
+	r.box.Show()
+	e := it.entry
 	r.icon.SetResource(recentIcon(e.Outcome))
 	alert := e.Outcome == app.OutcomeMissed && !e.Seen
 	name, detail := recentTexts(e, r.v.u.Desk())
 	r.who.Segments = recentLines(name, detail, alert)
 	r.who.Refresh()
-	r.when.SetText(when(e.Start, r.v.u.now().Local()))
+	r.when.SetText(e.Start.In(r.v.u.now().Location()).Format("15:04"))
 	setEnabled(r.call, e.CanCallBack() && r.v.blocked == "")
 	r.box.Refresh()
 }
@@ -192,19 +268,14 @@ func recentLines(name, detail string, alert bool) []widget.RichTextSegment {
 	return []widget.RichTextSegment{&widget.TextSegment{Text: name, Style: top}, &widget.TextSegment{Text: detail, Style: low}}
 }
 
-// recentTexts words an entry: who, then "number · outcome · duration".
-// A caller the journal knew only by number may be in the books by now.
+// recentTexts words an entry: who, then "number · outcome · where it
+// went · duration". A caller the journal knew only by number may be in
+// the books by now.
 func recentTexts(e app.JournalEntry, d *app.Desk) (name, detail string) {
-	var numbers *contacts.Normalizer
-	if d != nil {
-		numbers = d.Numbers
-	}
-	number := numberText(numbers, e.Number)
+	number := numberText(deskNumbers(d), e.Number)
 	name = e.Name
-	if name == "" && d != nil && d.Books != nil && e.Number != "" {
-		if ms := d.Books.Lookup(e.Number); len(ms) > 0 {
-			name = ms[0].Contact.DisplayName()
-		}
+	if name == "" {
+		name = contactName(d, e.Number)
 	}
 	var parts []string
 	switch {
@@ -215,16 +286,18 @@ func recentTexts(e app.JournalEntry, d *app.Desk) (name, detail string) {
 	default:
 		parts = append(parts, number)
 	}
-	parts = append(parts, recentOutcome(e))
+	parts = append(parts, recentOutcome(e, d))
 	if dur := e.Duration(); dur > 0 {
 		parts = append(parts, since(dur))
 	}
 	return name, strings.Join(parts, " · ")
 }
 
-// recentOutcome says how the call ended, with the cause when a placed
-// call failed ("not reached (busy)").
-func recentOutcome(e app.JournalEntry) string {
+// recentOutcome says how the call ended: with the cause when a placed
+// call failed ("Not reached (busy)"), and where it went when it left the
+// user's phone ("Answered · transferred to Clara Weiss", "Forwarded to
+// 204").
+func recentOutcome(e app.JournalEntry, d *app.Desk) string {
 	words := outcomeWords[e.Outcome]
 	if words == "" {
 		words = string(e.Outcome)
@@ -232,7 +305,38 @@ func recentOutcome(e app.JournalEntry) string {
 	if e.Outcome == app.OutcomeOutgoingFailed && e.Cause != "" && e.Cause != ctiproto.CauseNormal {
 		words += " (" + strings.ReplaceAll(e.Cause, "-", " ") + ")"
 	}
+	if e.To != "" {
+		to := contactName(d, e.To)
+		if to == "" {
+			to = numberText(deskNumbers(d), e.To)
+		}
+		if e.Cause == ctiproto.CauseDeflected {
+			words = "forwarded to " + to // the user sent it on while it rang
+		} else {
+			words += " · transferred to " + to
+		}
+	}
 	return capitalize(words)
+}
+
+// contactName is the name of the first contact in the desk's books with
+// number, "" when there is none.
+func contactName(d *app.Desk, number string) string {
+	if d == nil || d.Books == nil || number == "" {
+		return ""
+	}
+	if ms := d.Books.Lookup(number); len(ms) > 0 {
+		return ms[0].Contact.DisplayName()
+	}
+	return ""
+}
+
+// deskNumbers is the desk's number normaliser, nil without a desk.
+func deskNumbers(d *app.Desk) *contacts.Normalizer {
+	if d == nil {
+		return nil
+	}
+	return d.Numbers
 }
 
 // recentIcon shows the direction and outcome at a glance: arrows in and

@@ -17,10 +17,12 @@ import (
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
 
-// recentJournal is a made-up day: an unseen missed call from a contact,
-// a withheld missed call already seen, an answered call yesterday, a busy
-// outgoing call, one a colleague took and one declined. Times are fixed
-// relative to testNow, so the master does not move.
+// recentJournal is a made-up few days: today an unseen missed call from
+// a contact, a withheld missed call already seen, a busy outgoing call,
+// one a colleague took and one declined; yesterday an answered call and
+// one transferred to a colleague; on Monday one forwarded while it rang.
+// Times are fixed relative to testNow (Thursday 26 Nov, 10:00), so the
+// master does not move.
 func recentJournal() []app.JournalEntry {
 	at := func(d time.Duration) time.Time { return testNow.Add(-d) }
 	return []app.JournalEntry{
@@ -36,6 +38,12 @@ func recentJournal() []app.JournalEntry {
 			Number: "+49 40 3344556", Outcome: app.OutcomeRejected, Cause: ctiproto.CauseRejected},
 		{ID: "c6/201", Start: at(26 * time.Hour), Answered: at(26*time.Hour - 5*time.Second), End: at(26*time.Hour - 192*time.Second),
 			Device: "201", Direction: ctiproto.DirectionIncoming, Number: "+49 171 5550123", Name: "Lena Hoffmann", Outcome: app.OutcomeAnswered},
+		{ID: "c7/201", Start: at(28 * time.Hour), Answered: at(28*time.Hour - 4*time.Second), End: at(28*time.Hour - 64*time.Second),
+			Device: "201", Direction: ctiproto.DirectionIncoming, Number: "030 7654321", Outcome: app.OutcomeAnswered,
+			Cause: ctiproto.CauseTransferred, To: "204"},
+		{ID: "c8/201", Start: at(74 * time.Hour), End: at(74*time.Hour - 9*time.Second), Device: "201",
+			Direction: ctiproto.DirectionIncoming, Number: "+49 89 7654321", Outcome: app.OutcomeRejected,
+			Cause: ctiproto.CauseDeflected, To: "+49 40 3344556"},
 	}
 }
 
@@ -52,12 +60,39 @@ func recentFill(t *testing.T, d *app.Desk, entries []app.JournalEntry) {
 func recentRows(v *recentView) []*recentRow {
 	var rows []*recentRow
 	dialWalk(v.list, func(o fyne.CanvasObject) {
-		if r, ok := o.(*recentRow); ok && r.Visible() && r.entry.ID != "" {
+		if r, ok := o.(*recentRow); ok && r.Visible() && r.item.entry.ID != "" {
 			rows = append(rows, r)
 		}
 	})
-	slices.SortFunc(rows, func(a, b *recentRow) int { return b.entry.Start.Compare(a.entry.Start) })
+	slices.SortFunc(rows, func(a, b *recentRow) int { return b.item.entry.Start.Compare(a.item.entry.Start) })
 	return rows
+}
+
+// recentShown is what the list shows, top to bottom: a day's heading as
+// its title, a call as recentRowText. It scrolls through the whole list,
+// since a list draws only the rows in view.
+func recentShown(t *testing.T, v *recentView) []string {
+	t.Helper()
+	var out []string
+	for id := range v.items {
+		v.list.ScrollTo(id)
+		var row *recentRow
+		dialWalk(v.list, func(o fyne.CanvasObject) {
+			if r, ok := o.(*recentRow); ok && r.Visible() && r.item == v.items[id] {
+				row = r
+			}
+		})
+		switch {
+		case row == nil:
+			t.Fatalf("item %d (%+v) is not drawn", id, v.items[id])
+		case row.day.Visible():
+			out = append(out, row.day.Text)
+		default:
+			out = append(out, recentRowText(row))
+		}
+	}
+	v.list.ScrollToTop()
+	return out
 }
 
 func recentRowText(r *recentRow) string {
@@ -71,7 +106,7 @@ func recentRowText(r *recentRow) string {
 func recentRowFor(t *testing.T, v *recentView, id string) *recentRow {
 	t.Helper()
 	for _, r := range recentRows(v) {
-		if r.entry.ID == id {
+		if r.item.entry.ID == id {
 			return r
 		}
 	}
@@ -90,24 +125,23 @@ func TestRecentListsTheJournal(t *testing.T) {
 	if v.w.Title() != "Deskline: recent calls" {
 		t.Fatalf("title %q", v.w.Title())
 	}
-	yesterday := when(testNow.Add(-26*time.Hour), testNow.Local())
+	at := func(d time.Duration) string { return testNow.Add(-d).Local().Format("15:04") }
 	want := []string{
-		"Lena Hoffmann | +49 30 901820 · Missed | " + when(testNow.Add(-10*time.Minute), testNow.Local()),
-		"Number withheld | Missed | " + when(testNow.Add(-40*time.Minute), testNow.Local()),
-		"+49 30 1234567 | Not reached (busy) | " + when(testNow.Add(-70*time.Minute), testNow.Local()),
-		"Carl | 204 · Answered by a colleague | " + when(testNow.Add(-90*time.Minute), testNow.Local()),
-		"Lennart Krüger | +49 40 3344556 · Declined | " + when(testNow.Add(-100*time.Minute), testNow.Local()),
-		"Lena Hoffmann | +49 171 5550123 · Answered · 3:07 | " + yesterday,
+		"Today",
+		"Lena Hoffmann | +49 30 901820 · Missed | " + at(10*time.Minute),
+		"Number withheld | Missed | " + at(40*time.Minute),
+		"+49 30 1234567 | Not reached (busy) | " + at(70*time.Minute),
+		"Carl | 204 · Answered by a colleague | " + at(90*time.Minute),
+		"Lennart Krüger | +49 40 3344556 · Declined | " + at(100*time.Minute),
+		"Yesterday",
+		"Lena Hoffmann | +49 171 5550123 · Answered · 3:07 | " + at(26*time.Hour),
+		// Found in the books by number: the caller and where the call went.
+		"Lena Hoffmann | +49 30 7654321 · Answered · transferred to Carl Colleague · 1:00 | " + at(28*time.Hour),
+		"Monday 23 Nov",
+		"+49 89 7654321 | Forwarded to Lennart Krüger | " + at(74*time.Hour),
 	}
-	var got []string
-	for _, r := range recentRows(v) {
-		got = append(got, recentRowText(r))
-	}
-	if !slices.Equal(got, want) {
+	if got := recentShown(t, v); !slices.Equal(got, want) {
 		t.Fatalf("rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	if !strings.Contains(yesterday, " ") || strings.Contains(got[0], "Nov") {
-		t.Errorf("today should show the time only, earlier days the date: %q, %q", got[0], yesterday)
 	}
 
 	missed := recentRowFor(t, v, "c1/201")
@@ -234,5 +268,78 @@ func TestCallBackFailureOneWay(t *testing.T) {
 	test.Tap(u.recent.markSeen) // works without the server: the journal is local
 	if n := d.Journal.UnseenMissed(); n != 0 || u.recent.problem.Visible() && strings.HasPrefix(u.recent.problem.Text, "Cannot mark") {
 		t.Errorf("Mark all seen: %d unseen, problem %q", n, u.recent.problem.Text)
+	}
+}
+
+// "Missed only" lists the missed calls, still by day, and says so when
+// there are none; unticked, everything is back.
+func TestRecentMissedOnly(t *testing.T) {
+	o := testoffice.Start(t, nil)
+	d := testdesk.Open(t, o, "ann", dialBook)
+	u, _ := newTestUI(t, d)
+	entries := recentJournal()
+	older := entries[0]
+	older.ID, older.Start, older.End, older.Seen = "c9/201", testNow.Add(-50*time.Hour), testNow.Add(-50*time.Hour+time.Minute), true
+	recentFill(t, d, append(entries, older))
+	waitRender(t, u, "one unseen missed call", func(s app.State) bool { return s.MissedUnseen == 1 })
+	u.recent.show()
+	v := u.recent
+	test.Tap(v.missedOnly)
+	at := func(d time.Duration) string { return testNow.Add(-d).Local().Format("15:04") }
+	want := []string{
+		"Today",
+		"Lena Hoffmann | +49 30 901820 · Missed | " + at(10*time.Minute),
+		"Number withheld | Missed | " + at(40*time.Minute),
+		"Tuesday 24 Nov",
+		"Lena Hoffmann | +49 30 901820 · Missed | " + at(50*time.Hour),
+	}
+	if got := recentShown(t, v); !slices.Equal(got, want) {
+		t.Fatalf("missed only:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if v.empty.Visible() || v.summary.Text != "1 missed call you have not seen" {
+		t.Errorf("placeholder shown %v, summary %q", v.empty.Visible(), v.summary.Text)
+	}
+	test.Tap(v.missedOnly)
+	if n := len(recentShown(t, v)); n != 13 { // 9 calls under 4 days
+		t.Errorf("unticked: %d rows, want all 13", n)
+	}
+
+	if err := d.Journal.Clear(); err != nil {
+		t.Fatal(err)
+	}
+	recentFill(t, d, entries[5:6]) // an answered call only
+	test.Tap(v.missedOnly)
+	if !v.empty.Visible() || v.empty.Text != "No missed calls" || len(v.items) != 0 {
+		t.Errorf("no missed call: placeholder %q visible %v, %d rows", v.empty.Text, v.empty.Visible(), len(v.items))
+	}
+}
+
+func TestDayTitle(t *testing.T) {
+	now := time.Date(2026, 11, 26, 0, 30, 0, 0, time.UTC) // just after midnight
+	for _, c := range []struct {
+		at   time.Time
+		want string
+	}{
+		{now, "Today"},
+		{time.Date(2026, 11, 26, 23, 59, 0, 0, time.UTC), "Today"},
+		{time.Date(2026, 11, 25, 23, 59, 0, 0, time.UTC), "Yesterday"},
+		{time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), "Yesterday"},
+		{time.Date(2026, 11, 24, 23, 59, 0, 0, time.UTC), "Tuesday 24 Nov"},
+		{time.Date(2025, 11, 30, 9, 0, 0, 0, time.UTC), "Sunday 30 Nov 2025"},
+		// A call at 23:30 UTC is after midnight in Berlin: today there.
+		{time.Date(2026, 11, 25, 23, 30, 0, 0, time.UTC), "Today"},
+	} {
+		n := now
+		if c.want == "Today" && c.at.Day() == 25 {
+			berlin := time.FixedZone("CET", 3600)
+			n = now.In(berlin)
+		}
+		if got := dayTitle(c.at, n); got != c.want {
+			t.Errorf("dayTitle(%v, %v) = %q, want %q", c.at, n, got, c.want)
+		}
+	}
+	// Across New Year: yesterday is 31 Dec of the year before.
+	if got := dayTitle(time.Date(2026, 12, 31, 20, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 8, 0, 0, 0, time.UTC)); got != "Yesterday" {
+		t.Errorf("New Year's Eve from New Year's Day: %q", got)
 	}
 }

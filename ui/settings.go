@@ -57,15 +57,15 @@ type settingsView struct {
 	w       fyne.Window
 	visible bool
 
-	server, user, password, caFile *widget.Entry
-	region, digits, crm            *widget.Entry
+	server, user, password, caFile *escEntry
+	region, digits, crm            *escEntry
 	popEnabled, popFocus           *widget.Check
 	popNotify, popClose, autostart *widget.Check
 	autostartWhy                   *widget.Label // why the box is off (demo, unsupported)
 	autostartShown                 bool          // what the box showed when filled: the entry then
 	books                          []string
 	bookBox                        *fyne.Container
-	bookPath                       *widget.Entry // a path to add
+	bookPath                       *escEntry     // a path to add
 	bookHint                       *widget.Label // why it cannot be added
 	bookAdd                        *widget.Button
 
@@ -153,7 +153,9 @@ func (v *settingsView) build() {
 	v.w = v.u.fy.NewWindow(settingsTitle)
 	v.w.SetCloseIntercept(v.hide)
 	v.items, v.hints = map[string]*widget.FormItem{}, map[string]string{}
-	cards := container.NewVBox(v.accountCard(), v.booksCard(), v.numbersCard(), v.callsCard(), v.desktopCard())
+	// What a user changes comes first; the connection, set once (often by
+	// an administrator), last.
+	cards := container.NewVBox(v.callsCard(), v.booksCard(), v.desktopCard(), v.accountCard(), v.connectionCard())
 	v.result = widget.NewLabel("")
 	v.result.Wrapping = fyne.TextWrapWord
 	v.warnings = widget.NewLabel("")
@@ -165,7 +167,28 @@ func (v *settingsView) build() {
 	bottom := container.NewVBox(widget.NewSeparator(), v.result, container.NewHBox(layout.NewSpacer(), closeBtn, v.saveBtn))
 	v.w.SetContent(container.NewBorder(v.warnings, bottom, nil, nil, container.NewVScroll(cards)))
 	v.w.SetOnDropped(v.dropped)
+	v.w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			v.escape()
+		}
+	})
 	v.w.Resize(fyne.NewSize(settingsWidth, settingsHeight))
+}
+
+// escape closes the window, as Escape does in the other windows, unless
+// a file dialog is open over it: Escape is then meant for the dialog.
+func (v *settingsView) escape() {
+	if v.w.Canvas().Overlays().Top() != nil {
+		return
+	}
+	v.hide()
+}
+
+// entry is a text field in which Escape closes the window.
+func (v *settingsView) entry(placeholder string) *escEntry {
+	e := newEscEntry(v.escape)
+	e.SetPlaceHolder(placeholder)
+	return e
 }
 
 // item makes a form row for a settings.json key with its usual hint.
@@ -181,20 +204,17 @@ func (v *settingsView) form(items ...*widget.FormItem) *widget.Form {
 	return f
 }
 
+// accountCard is who logs in, and how the connection is.
 func (v *settingsView) accountCard() fyne.CanvasObject {
-	v.server, v.user, v.caFile = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	v.server.SetPlaceHolder(app.DefaultServerURL)
-	v.caFile.SetPlaceHolder("optional, /path/to/company-ca.pem")
-	v.password = widget.NewPasswordEntry()
+	v.user = v.entry("")
+	v.password = newPasswordEntry(v.escape)
 	v.password.SetPlaceHolder("only to log in; never stored")
 	v.password.OnSubmitted = func(string) { v.login(false) }
 	v.loginBtn = widget.NewButtonWithIcon("Log in", theme.LoginIcon(), func() { v.login(false) })
 	v.logoutBtn = widget.NewButtonWithIcon("Log out", theme.LogoutIcon(), v.logout)
 	f := v.form(
-		v.item("server_url", v.server, "The CTI server, ws:// or wss://…/v1/ws"),
 		v.item("user", v.user, "Your login name"),
 		&widget.FormItem{Text: "Password", Widget: v.password},
-		v.item("ca_file", v.caFile, "PEM file of your company's certificate authority, for wss://"),
 	)
 	v.account, v.status, v.keyring = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	for _, l := range []*widget.Label{v.account, v.status, v.keyring} {
@@ -204,13 +224,41 @@ func (v *settingsView) accountCard() fyne.CanvasObject {
 	return widget.NewCard("Account", "", container.NewVBox(f, buttons, v.account, v.status, v.keyring))
 }
 
+// connectionCard holds what is set once for the office, usually by an
+// administrator: the server, its certificate authority, and how phone
+// numbers are read. The home region's hint says where its default comes
+// from.
+func (v *settingsView) connectionCard() fyne.CanvasObject {
+	v.server = v.entry(app.DefaultServerURL)
+	v.caFile = v.entry("optional, /path/to/company-ca.pem")
+	origin := app.DefaultHomeRegion()
+	v.region, v.digits = v.entry(origin.Region), v.entry("")
+	return widget.NewCard("Connection", "Set once for the office, usually by your administrator", v.form(
+		v.item("server_url", v.server, "The CTI server, ws:// or wss://…/v1/ws"),
+		v.item("ca_file", v.caFile, "PEM file of your company's certificate authority, for wss://"),
+		v.item("home_region", v.region, regionHint(origin)),
+		v.item("max_internal_digits", v.digits, "Numbers up to this many digits are extensions (2–8)"),
+	))
+}
+
+// regionHint says which home region a fresh install takes, and why:
+// the user sees whether the locale was read or the fallback applies.
+func regionHint(o app.RegionOrigin) string {
+	switch {
+	case !o.Fallback:
+		return fmt.Sprintf("Default: %s, from your locale %s — how 030 1234567 is read", o.Region, o.Locale)
+	case o.Locale != "":
+		return fmt.Sprintf("Default: %s, as your locale %s names no country", o.Region, o.Locale)
+	}
+	return fmt.Sprintf("Default: %s, as no locale is set (LANG)", o.Region)
+}
+
 // booksCard lists the address books. New ones are picked with a file or
 // folder dialog, typed or pasted as a path, or dropped on the window from
 // the file manager.
 func (v *settingsView) booksCard() fyne.CanvasObject {
 	v.bookBox = container.NewVBox()
-	v.bookPath = widget.NewEntry()
-	v.bookPath.SetPlaceHolder("/path/to/contacts.vcf or a folder of them")
+	v.bookPath = v.entry("/path/to/contacts.vcf or a folder of them")
 	v.bookPath.OnSubmitted = func(string) { v.addTypedBook() }
 	v.bookHint = widget.NewLabel("")
 	v.bookHint.Wrapping = fyne.TextWrapWord
@@ -222,22 +270,12 @@ func (v *settingsView) booksCard() fyne.CanvasObject {
 			container.NewBorder(nil, nil, nil, v.bookAdd, v.bookPath), v.bookHint))
 }
 
-func (v *settingsView) numbersCard() fyne.CanvasObject {
-	v.region, v.digits = widget.NewEntry(), widget.NewEntry()
-	v.region.SetPlaceHolder(app.FallbackHomeRegion)
-	return widget.NewCard("Phone numbers", "", v.form(
-		v.item("home_region", v.region, "Two letters (ISO 3166), e.g. DE, AT, CH: how 030 1234567 is read"),
-		v.item("max_internal_digits", v.digits, "Numbers up to this many digits are extensions (2–8)"),
-	))
-}
-
 func (v *settingsView) callsCard() fyne.CanvasObject {
 	v.popEnabled = widget.NewCheck("Show a window when a call rings", func(bool) { v.syncPopup() })
 	v.popFocus = widget.NewCheck("Give that window the keyboard focus", nil)
 	v.popNotify = widget.NewCheck("Also show a desktop notification", nil)
 	v.popClose = widget.NewCheck("Close it once the call is answered", nil)
-	v.crm = widget.NewEntry()
-	v.crm.SetPlaceHolder("https://crm.example/search?phone={e164}")
+	v.crm = v.entry("https://crm.example/search?phone={e164}")
 	v.crm.OnChanged = func(string) { v.checkCRM() }
 	v.crmHint = widget.NewLabel("")
 	v.crmHint.Wrapping = fyne.TextWrapWord

@@ -277,9 +277,17 @@ func TestSettingsLoginSavesNewServerFirst(t *testing.T) {
 	}
 }
 
+// settingsLocale sets the locale the home region's default is read from.
+func settingsLocale(t *testing.T, lang string) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_TELEPHONE", "")
+	t.Setenv("LANG", lang)
+}
+
 // TestSettingsMaster pins the form's look over a made-up state.
 func TestSettingsMaster(t *testing.T) {
 	autostartHome(t)
+	settingsLocale(t, "de_DE.UTF-8")
 	o := testoffice.Start(t, nil)
 	d := settingsDesk(t, o, "ann")
 	d.Settings.ServerURL = "wss://cti.example.com/v1/ws" // the file stays valid; only the form shows this
@@ -645,5 +653,88 @@ func TestSettingsAutostartUnsupported(t *testing.T) {
 	test.Tap(v.saveBtn)
 	if v.result.Text != "Saved." {
 		t.Errorf("result %q", v.result.Text)
+	}
+}
+
+// The user's own options come first, the connection last; the server and
+// the extension length are in the Connection card.
+func TestSettingsUserOptionsFirst(t *testing.T) {
+	o := testoffice.Start(t, nil)
+	u, _ := newTestUI(t, settingsDesk(t, o, "ann"))
+	u.settings.show()
+	var titles []string
+	var connection *widget.Card
+	dialWalk(u.settings.w.Content(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Card); ok {
+			titles = append(titles, c.Title)
+			if c.Title == "Connection" {
+				connection = c
+			}
+		}
+	})
+	if want := []string{"Calls", "Address books", "This computer", "Account", "Connection"}; !slices.Equal(titles, want) {
+		t.Fatalf("cards %q, want %q", titles, want)
+	}
+	var inConnection []string
+	dialWalk(connection, func(o fyne.CanvasObject) {
+		if f, ok := o.(*widget.Form); ok {
+			for _, it := range f.Items {
+				inConnection = append(inConnection, it.Text)
+			}
+		}
+	})
+	if want := []string{"Server", "CA certificates", "Home region", "Longest extension"}; !slices.Equal(inConnection, want) {
+		t.Errorf("Connection holds %q, want %q", inConnection, want)
+	}
+}
+
+// Escape closes the settings like the other windows, also while typing
+// in a field, and what was typed is not saved.
+func TestSettingsEscapeCloses(t *testing.T) {
+	o := testoffice.Start(t, nil)
+	d := settingsDesk(t, o, "ann")
+	u, _ := newTestUI(t, d)
+	v := u.settings
+	v.show()
+	v.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if v.visible {
+		t.Fatal("Escape with no field focused left the window open")
+	}
+	before := settingsFile(t, d)
+	for _, e := range []*escEntry{v.crm, v.password, v.server} {
+		v.show()
+		v.w.Canvas().Focus(e)
+		test.Type(e, "x")
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) // to the focused field, as the driver does
+		if v.visible {
+			t.Fatalf("Escape in the field with %q left the window open", e.Text)
+		}
+	}
+	if !bytes.Equal(settingsFile(t, d), before) {
+		t.Error("Escape saved what was typed")
+	}
+	v.show()
+	if v.crm.Text != d.Settings.CRMURL {
+		t.Errorf("reopened with %q in the CRM field, want the saved %q", v.crm.Text, d.Settings.CRMURL)
+	}
+}
+
+// The home region's hint says where its default comes from: the locale's
+// country, or the fallback and why.
+func TestSettingsRegionHint(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{
+		{"en_GB.UTF-8", "Default: GB, from your locale en_GB.UTF-8 — how 030 1234567 is read"},
+		{"C.UTF-8", "Default: DE, as your locale C.UTF-8 names no country"},
+		{"", "Default: DE, as no locale is set (LANG)"},
+	} {
+		settingsLocale(t, c.lang)
+		u, _ := newTestUI(t, nil)
+		u.settings.show()
+		if got := u.settings.items["home_region"].HintText; got != c.want {
+			t.Errorf("LANG=%q: hint %q, want %q", c.lang, got, c.want)
+		}
+		if c.lang == "en_GB.UTF-8" && u.settings.region.Text != "GB" {
+			t.Errorf("a fresh install under en_GB starts with %q", u.settings.region.Text)
+		}
 	}
 }

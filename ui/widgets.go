@@ -84,3 +84,46 @@ func relayoutWindow(w fyne.Window) {
 		c.Refresh()
 	}
 }
+
+// escEntry is a text field that hands Escape to its window (a focused
+// entry gets every key, so the window's own key handler never sees it).
+type escEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newEscEntry(onEscape func()) *escEntry {
+	e := &escEntry{onEscape: onEscape}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as widget.NewEntry
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey takes Escape; the entry keeps the rest.
+func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// newPasswordEntry is an escEntry that hides what is typed, with an eye
+// button to show it, as Fyne's password entry has.
+func newPasswordEntry(onEscape func()) *escEntry {
+	e := newEscEntry(onEscape)
+	e.Password = true
+	var eye *widget.Button
+	eye = widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), func() {
+		e.Password = !e.Password
+		if e.Password {
+			eye.SetIcon(theme.VisibilityOffIcon())
+		} else {
+			eye.SetIcon(theme.VisibilityIcon())
+		}
+		e.Refresh()
+	})
+	eye.Importance = widget.LowImportance
+	e.ActionItem = eye
+	return e
+}

@@ -68,7 +68,7 @@ func TestCapitalizeAndClip(t *testing.T) {
 			t.Errorf("clip(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
 		}
 	}
-	if got := recentOutcome(app.JournalEntry{Outcome: "überhört"}); got != "Überhört" {
+	if got := recentOutcome(app.JournalEntry{Outcome: "überhört"}, nil); got != "Überhört" {
 		t.Errorf("an unknown outcome reads %q", got)
 	}
 }
