@@ -88,12 +88,12 @@ func newCallCard(v *consoleView, key string) *callCard {
 	c.photo.SetMinSize(fyne.NewSquareSize(photoSize))
 	c.marker = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	c.timer = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	c.timer.SizeName = theme.SizeNameHeadingText
+	c.timer.SizeName = SizeNameCallerName
 	c.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	c.name.SizeName = theme.SizeNameHeadingText
+	c.name.SizeName = SizeNameCallerName
 	c.name.Truncation = fyne.TextTruncateEllipsis
 	c.numberLine = newLine()
-	c.numberLine.SizeName = theme.SizeNameSubHeadingText
+	c.numberLine.SizeName = SizeNameCallerNumber
 	c.company, c.where = newLine(), newLine()
 	c.note = wrapped(widget.MediumImportance)
 	c.warn = wrapped(widget.WarningImportance)

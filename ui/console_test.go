@@ -244,7 +244,7 @@ func TestConsoleWaitingTimeEscalates(t *testing.T) {
 			t.Errorf("+%ds: timer %q importance %d, want %q %d", tc.secs, c.timer.Text, c.timer.Importance, tc.text, tc.imp)
 		}
 	}
-	if c.timer.SizeName != theme.SizeNameHeadingText || c.name.SizeName != theme.SizeNameHeadingText {
+	if c.timer.SizeName != SizeNameCallerName || c.name.SizeName != SizeNameCallerName || c.numberLine.SizeName != SizeNameCallerNumber {
 		t.Error("the waiting time and the caller's name must be in large text")
 	}
 }
@@ -494,12 +494,7 @@ func TestConsoleMasters(t *testing.T) {
 	snapshot(t, "console_one.xml", u.console.win.window().Canvas())
 
 	u2, _ := newTestUI(t, popOfflineDesk(t))
-	held := popCaller("c3", "+498912345678", "Max Muster", 0)
-	held.State, held.Answered, held.Since = ctiproto.StateHeld, true, testNow.Add(-45*time.Second)
-	s := popState(popCaller("c2", "", "", 18), cwTalking("c1", 83), held)
-	s.Failed = []app.JournalEntry{{ID: "f1", Number: "+4930999", Name: "Bavaria Trading", Outcome: app.OutcomeOutgoingFailed,
-		Cause: ctiproto.CauseBusy, Start: testNow.Add(-time.Minute)}}
-	u2.Render(s)
+	u2.Render(consoleSample())
 	test.AssertRendersToMarkup(t, "console_calls.xml", u2.console.win.window().Canvas())
 	snapshot(t, "console_calls.xml", u2.console.win.window().Canvas())
 }
@@ -723,4 +718,15 @@ func outages(calls ...app.Call) []struct {
 		{"exchange down", "Telephone system unavailable — this call may have ended", pbxDown},
 		{"link lost", "Connection lost — this call may have ended", lost},
 	}
+}
+
+// consoleSample is a busy front desk: a caller waiting 18 s, a live call,
+// one on hold and a call that found the line busy.
+func consoleSample() app.State {
+	held := popCaller("c3", "+498912345678", "Max Muster", 0)
+	held.State, held.Answered, held.Since = ctiproto.StateHeld, true, testNow.Add(-45*time.Second)
+	s := popState(popCaller("c2", "", "", 18), cwTalking("c1", 83), held)
+	s.Failed = []app.JournalEntry{{ID: "f1", Number: "+4930999", Name: "Bavaria Trading", Outcome: app.OutcomeOutgoingFailed,
+		Cause: ctiproto.CauseBusy, Start: testNow.Add(-time.Minute)}}
+	return s
 }

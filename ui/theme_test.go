@@ -364,8 +364,9 @@ func TestThemeDrawnTextContrast(t *testing.T) {
 			u.dial.show("")
 			test.Type(u.dial.entry, "len")
 			u.main.show()
+			u.Render(consoleSample())
 			windows := map[string]fyne.Window{"gallery": gallery, "recent": u.recent.w, "settings": u.settings.w,
-				"dial": u.dial.w, "main": u.main.win}
+				"dial": u.dial.w, "main": u.main.win, "console": u.console.win.window()}
 			var low []string
 			for name, w := range windows {
 				for _, l := range drawnLowContrasts(w.Canvas()) {
