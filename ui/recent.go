@@ -34,9 +34,8 @@ const (
 // one-click call back. Missed calls the user has not seen yet stand out
 // until marked seen; "Missed only" hides the rest.
 type recentView struct {
-	u       *UI
-	w       fyne.Window
-	visible bool
+	u   *UI
+	win appWindow
 
 	items      []recentItem
 	blocked    string // why call back is off now, "" when it works
@@ -50,37 +49,30 @@ type recentView struct {
 	problem    *widget.Label // the last call back's error
 }
 
-func newRecentView(u *UI) *recentView { return &recentView{u: u} }
+func newRecentView(u *UI) *recentView {
+	v := &recentView{u: u}
+	v.win = appWindow{u: u, title: recentTitle, size: fyne.NewSize(recentWidth, recentHeight), build: v.build}
+	return v
+}
 
 func (v *recentView) show() {
-	if v.w == nil {
-		v.build()
-	}
-	v.visible = true
+	v.win.ensureContent()
 	setHint(v.problem, widget.DangerImportance, "")
 	v.refresh(v.u.state)
-	v.w.Show()
-	v.w.RequestFocus() // opened on purpose: new windows do not take focus by themselves
-	relayoutWindow(v.w)
+	v.win.show(true)
+	v.win.relayout()
 }
 
-func (v *recentView) hide() {
-	v.visible = false
-	if v.w != nil {
-		v.w.Hide()
-	}
-}
+func (v *recentView) hide() { v.win.hide() }
 
 // render refreshes the list: every journal change publishes a state.
 func (v *recentView) render(s app.State) {
-	if v.visible {
+	if v.win.shown() {
 		v.refresh(s)
 	}
 }
 
-func (v *recentView) build() {
-	v.w = v.u.fy.NewWindow(recentTitle)
-	v.w.SetCloseIntercept(v.hide)
+func (v *recentView) build() fyne.CanvasObject {
 	v.list = widget.NewList(func() int { return len(v.items) },
 		func() fyne.CanvasObject { return newRecentRow(v) },
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*recentRow).set(v.items[id]) })
@@ -98,13 +90,7 @@ func (v *recentView) build() {
 	v.problem.Importance = widget.DangerImportance
 	bar := container.NewHBox(v.summary, layout.NewSpacer(), v.missedOnly, v.markSeen)
 	top := container.NewVBox(bar, v.problem, widget.NewSeparator())
-	v.w.SetContent(container.NewBorder(top, nil, nil, nil, container.NewStack(v.list, container.NewCenter(v.empty))))
-	v.w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			v.hide()
-		}
-	})
-	v.w.Resize(fyne.NewSize(recentWidth, recentHeight))
+	return container.NewBorder(top, nil, nil, nil, container.NewStack(v.list, container.NewCenter(v.empty)))
 }
 
 // refresh reads the journal again and says what can be done now.
@@ -165,7 +151,7 @@ func (v *recentView) say(text string) {
 		return // never opened
 	}
 	if setHint(v.problem, widget.DangerImportance, text) || text != "" {
-		relayoutWindow(v.w)
+		v.win.relayout()
 	}
 }
 

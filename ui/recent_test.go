@@ -122,8 +122,8 @@ func TestRecentListsTheJournal(t *testing.T) {
 	waitRender(t, u, "one unseen missed call", func(s app.State) bool { return s.MissedUnseen == 1 })
 	u.recent.show()
 	v := u.recent
-	if v.w.Title() != "Deskline: recent calls" {
-		t.Fatalf("title %q", v.w.Title())
+	if v.win.window().Title() != "Deskline: recent calls" {
+		t.Fatalf("title %q", v.win.window().Title())
 	}
 	at := func(d time.Duration) string { return testNow.Add(-d).Local().Format("15:04") }
 	want := []string{
@@ -237,8 +237,8 @@ func TestRecentMaster(t *testing.T) {
 	u.Render(app.State{Status: app.StatusConnected, User: "ann", DisplayName: "Ann Archer", MissedUnseen: 1,
 		Exchange: app.ExchangeStatus{Available: true}, Capabilities: map[string]bool{ctiproto.TypeMakeCall: true}})
 	u.recent.show()
-	test.AssertRendersToMarkup(t, "recent_list.xml", u.recent.w.Canvas())
-	snapshot(t, "recent_list.xml", u.recent.w.Canvas())
+	test.AssertRendersToMarkup(t, "recent_list.xml", u.recent.win.window().Canvas())
+	snapshot(t, "recent_list.xml", u.recent.win.window().Canvas())
 }
 
 // A call back that fails says so in the same words from the tray and from

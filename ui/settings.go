@@ -53,9 +53,8 @@ var settingsCRMSample = app.CRMValues{Number: "030 1234567", E164: "+49301234567
 // settingsView edits app.Settings and the login. Fields are filled from
 // the desk when the window opens; nothing changes until Save.
 type settingsView struct {
-	u       *UI
-	w       fyne.Window
-	visible bool
+	u   *UI
+	win appWindow
 
 	server, user, password, caFile *escEntry
 	region, digits, crm            *escEntry
@@ -86,32 +85,28 @@ type settingsView struct {
 	reopening, loggingIn bool
 }
 
-func newSettingsView(u *UI) *settingsView { return &settingsView{u: u} }
+func newSettingsView(u *UI) *settingsView {
+	v := &settingsView{u: u}
+	v.win = appWindow{u: u, title: settingsTitle, size: fyne.NewSize(settingsWidth, settingsHeight),
+		build: v.build, keys: v.typedKey, setup: func(w fyne.Window) { w.SetOnDropped(v.dropped) }}
+	return v
+}
 
 func (v *settingsView) show() {
-	if v.w == nil {
-		v.build()
-	}
+	v.win.ensureContent()
 	v.fill(v.current())
 	v.showWarnings()
-	v.visible = true
+	v.win.show(true)
 	v.render(v.u.state)
-	v.w.Show()
-	v.w.RequestFocus() // opened on purpose: new windows do not take focus by themselves
-	relayoutWindow(v.w)
+	v.win.relayout()
 }
 
-func (v *settingsView) hide() {
-	v.visible = false
-	if v.w != nil {
-		v.w.Hide()
-	}
-}
+func (v *settingsView) hide() { v.win.hide() }
 
 // render shows the connection and keyring; it never touches what the
 // user is typing.
 func (v *settingsView) render(s app.State) {
-	if !v.visible {
+	if !v.win.shown() {
 		return
 	}
 	c := v.u.client()
@@ -149,9 +144,7 @@ func settingsStatus(setUp bool, s app.State) (string, widget.Importance) {
 	return linkText(s), widget.WarningImportance
 }
 
-func (v *settingsView) build() {
-	v.w = v.u.fy.NewWindow(settingsTitle)
-	v.w.SetCloseIntercept(v.hide)
+func (v *settingsView) build() fyne.CanvasObject {
 	v.items, v.hints = map[string]*widget.FormItem{}, map[string]string{}
 	// What a user changes comes first; the connection, set once (often by
 	// an administrator), last.
@@ -165,23 +158,22 @@ func (v *settingsView) build() {
 	v.saveBtn.Importance = widget.HighImportance
 	closeBtn := widget.NewButton("Close", v.hide)
 	bottom := container.NewVBox(widget.NewSeparator(), v.result, container.NewHBox(layout.NewSpacer(), closeBtn, v.saveBtn))
-	v.w.SetContent(container.NewBorder(v.warnings, bottom, nil, nil, container.NewVScroll(cards)))
-	v.w.SetOnDropped(v.dropped)
-	v.w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			v.escape()
-		}
-	})
-	v.w.Resize(fyne.NewSize(settingsWidth, settingsHeight))
+	return container.NewBorder(v.warnings, bottom, nil, nil, container.NewVScroll(cards))
+}
+
+// typedKey: Escape is the file dialog's while one is open over the
+// window; appWindow closes the window on it otherwise.
+func (v *settingsView) typedKey(k *fyne.KeyEvent) bool {
+	w := v.win.window()
+	return k.Name == fyne.KeyEscape && w != nil && w.Canvas().Overlays().Top() != nil
 }
 
 // escape closes the window, as Escape does in the other windows, unless
 // a file dialog is open over it: Escape is then meant for the dialog.
 func (v *settingsView) escape() {
-	if v.w.Canvas().Overlays().Top() != nil {
-		return
+	if !v.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) {
+		v.hide()
 	}
-	v.hide()
 }
 
 // entry is a text field in which Escape closes the window.
@@ -560,12 +552,12 @@ func settingsProblem(err error) (label, reason string) {
 
 func (v *settingsView) say(imp widget.Importance, text string) {
 	setHint(v.result, imp, text)
-	relayoutWindow(v.w)
+	v.win.relayout()
 }
 
 func (v *settingsView) sayAccount(imp widget.Importance, text string) {
 	setHint(v.account, imp, text)
-	relayoutWindow(v.w)
+	v.win.relayout()
 }
 
 // showWarnings lists the desk's warnings at the top of the window:
@@ -579,7 +571,7 @@ func (v *settingsView) showWarnings() {
 		}
 	}
 	if setHint(v.warnings, widget.WarningImportance, strings.Join(lines, "\n")) {
-		relayoutWindow(v.w)
+		v.win.relayout()
 	}
 }
 
@@ -610,7 +602,9 @@ func (v *settingsView) login(saved bool) {
 	pw := v.password.Text
 	if pw == "" {
 		v.sayAccount(widget.DangerImportance, "Type your password first.")
-		v.w.Canvas().Focus(v.password)
+		if w := v.win.window(); w != nil {
+			w.Canvas().Focus(v.password)
+		}
 		return
 	}
 	if !saved && v.connectionChanged() {
@@ -734,7 +728,7 @@ func (v *settingsView) pickFile() {
 		}
 		r.Close()
 		v.addPicked(r.URI())
-	}, v.w)
+	}, v.win.window())
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".vcf", ".vcard", ".VCF"}))
 	d.Show()
 }
@@ -745,7 +739,7 @@ func (v *settingsView) pickFolder() {
 		if err == nil && l != nil {
 			v.addPicked(l)
 		}
-	}, v.w).Show()
+	}, v.win.window()).Show()
 }
 
 // addPicked adds a file or folder given as a URI (picked or dropped).

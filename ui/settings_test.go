@@ -61,8 +61,8 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 	waitRender(t, u, "connected", func(s app.State) bool { return s.Status == app.StatusConnected })
 	u.settings.show()
 	v := u.settings
-	if v.w.Title() != "Deskline: settings" {
-		t.Fatalf("title %q", v.w.Title())
+	if v.win.window().Title() != "Deskline: settings" {
+		t.Fatalf("title %q", v.win.window().Title())
 	}
 	got := []string{v.server.Text, v.user.Text, v.region.Text, v.digits.Text, strings.Join(v.books, ",")}
 	want := []string{o.URL(), "ann", "DE", "6", book}
@@ -296,8 +296,8 @@ func TestSettingsMaster(t *testing.T) {
 	u.Render(app.State{Status: app.StatusConnected, User: "ann", DisplayName: "Ann Archer",
 		Exchange: app.ExchangeStatus{Available: true}, Capabilities: map[string]bool{ctiproto.TypeMakeCall: true}})
 	u.settings.show()
-	test.AssertRendersToMarkup(t, "settings_form.xml", u.settings.w.Canvas())
-	snapshot(t, "settings_form.xml", u.settings.w.Canvas())
+	test.AssertRendersToMarkup(t, "settings_form.xml", u.settings.win.window().Canvas())
+	snapshot(t, "settings_form.xml", u.settings.win.window().Canvas())
 }
 
 func TestSettingsAddressBooks(t *testing.T) {
@@ -664,7 +664,7 @@ func TestSettingsUserOptionsFirst(t *testing.T) {
 	u.settings.show()
 	var titles []string
 	var connection *widget.Card
-	dialWalk(u.settings.w.Content(), func(o fyne.CanvasObject) {
+	dialWalk(u.settings.win.window().Content(), func(o fyne.CanvasObject) {
 		if c, ok := o.(*widget.Card); ok {
 			titles = append(titles, c.Title)
 			if c.Title == "Connection" {
@@ -696,17 +696,17 @@ func TestSettingsEscapeCloses(t *testing.T) {
 	u, _ := newTestUI(t, d)
 	v := u.settings
 	v.show()
-	v.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if v.visible {
+	v.win.window().Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if v.win.shown() {
 		t.Fatal("Escape with no field focused left the window open")
 	}
 	before := settingsFile(t, d)
 	for _, e := range []*escEntry{v.crm, v.password, v.server} {
 		v.show()
-		v.w.Canvas().Focus(e)
+		v.win.window().Canvas().Focus(e)
 		test.Type(e, "x")
 		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) // to the focused field, as the driver does
-		if v.visible {
+		if v.win.shown() {
 			t.Fatalf("Escape in the field with %q left the window open", e.Text)
 		}
 	}

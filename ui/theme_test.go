@@ -365,7 +365,7 @@ func TestThemeDrawnTextContrast(t *testing.T) {
 			test.Type(u.dial.entry, "len")
 			u.main.show()
 			u.Render(consoleSample())
-			windows := map[string]fyne.Window{"gallery": gallery, "recent": u.recent.w, "settings": u.settings.w,
+			windows := map[string]fyne.Window{"gallery": gallery, "recent": u.recent.win.window(), "settings": u.settings.win.window(),
 				"dial": u.dial.w, "main": u.main.win, "console": u.console.win.window()}
 			var low []string
 			for name, w := range windows {

@@ -188,7 +188,7 @@ func (u *UI) markAllSeen() {
 // from wherever it was asked: in the recent calls window while it is
 // open, else as a notification.
 func (u *UI) journalProblem(title string, err error) {
-	if u.recent.visible {
+	if u.recent.win.shown() {
 		u.recent.say(title + ": " + userText(err))
 		return
 	}

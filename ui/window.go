@@ -31,6 +31,9 @@ type appWindow struct {
 	onHide func()
 	// onTop keeps the window above others while shown (the calls console).
 	onTop bool
+	// setup runs on each new native window, for what Fyne keeps per
+	// window rather than per content (file drops). May be nil.
+	setup func(fyne.Window)
 
 	w       fyne.Window // nil while not on screen
 	content fyne.CanvasObject
@@ -79,6 +82,9 @@ func (a *appWindow) open(focus bool) {
 		a.hide()
 	})
 	w.Canvas().SetOnTypedKey(a.typedKey)
+	if a.setup != nil {
+		a.setup(w)
+	}
 	a.w = w
 	if !focus {
 		// The ask not to focus must be on the native window before the
