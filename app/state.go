@@ -24,6 +24,9 @@ type State struct {
 	Status  Status
 	Reason  string    // why, in words for the user ("server unreachable: …")
 	RetryAt time.Time // when the next attempt starts (StatusDisconnected)
+	// Problem is why the last attempt failed, kept while the client
+	// retries (disconnected, connecting again); nil once connected.
+	Problem *LinkError
 	// Keyring is empty when device tokens are kept in the OS keyring, else
 	// why they are not (the password will be asked at every start).
 	Keyring string
