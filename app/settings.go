@@ -40,6 +40,10 @@ type Settings struct {
 	// StartAtLogin is the user's wish; whoever saves the settings applies
 	// it with SetAutostart, since only the app knows its executable.
 	StartAtLogin bool `json:"start_at_login"`
+	// DialLinksAtOnce dials a tel:, callto: or sip: link from another
+	// program without showing the dial window first. Default false: the
+	// user sees the number and presses Enter.
+	DialLinksAtOnce bool `json:"dial_links_at_once"`
 }
 
 // DefaultServerURL is the demo server started by `make run`.

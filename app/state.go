@@ -30,6 +30,9 @@ type State struct {
 	// Keyring is empty when device tokens are kept in the OS keyring, else
 	// why they are not (the password will be asked at every start).
 	Keyring string
+	// KeyringProblem is the kind of Keyring's trouble, for the UI to word;
+	// "" when the keyring works.
+	KeyringProblem KeyringProblem
 
 	User        string
 	DisplayName string
