@@ -65,7 +65,11 @@ func (c *Client) Run(ctx context.Context) error {
 		retry := time.Now().Add(next.wait)
 		c.setDown(next.problem, next.reason, retry)
 		if cred.password != "" && !welcomed {
-			c.loginEnded(cred, errors.New("app: "+next.reason))
+			var err error = next.problem // the Login call words it as the state does
+			if next.problem == nil {
+				err = errors.New("app: " + next.reason)
+			}
+			c.loginEnded(cred, err)
 		}
 		c.log.Info("disconnected", "reason", next.reason, "retry_in", next.wait.Round(time.Millisecond))
 		c.sleep(ctx, next.wait)

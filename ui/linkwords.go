@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"time"
 
 	"github.com/deskline/deskline/app"
@@ -57,4 +58,32 @@ func offlineText(s app.State) string {
 		return "Dialling, do not disturb and forwarding are off until the telephone system is back."
 	}
 	return "Dialling, do not disturb and forwarding are off until Deskline is connected."
+}
+
+// keyringText words why the login is not kept in the system keyring, ""
+// when it is: what is missing, what it means, what helps.
+func keyringText(p app.KeyringProblem) string {
+	const every = "Deskline asks for your password at every start"
+	switch p {
+	case "":
+		return ""
+	case app.KeyringNoSession:
+		return "No keyring: this desktop session has no D-Bus session bus. " + every + "."
+	case app.KeyringNoService:
+		return "No keyring is installed (GNOME Keyring or KWallet). " + every + "."
+	case app.KeyringLocked:
+		return "The keyring stayed locked. " + every + " until it is unlocked."
+	case app.KeyringTimedOut:
+		return "The keyring did not answer. " + every + "."
+	}
+	return "The system keyring cannot be used. " + every + "."
+}
+
+// hostOf is the host (and port) of a server URL, the URL itself when it
+// has none.
+func hostOf(serverURL string) string {
+	if u, err := url.Parse(serverURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return serverURL
 }

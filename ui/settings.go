@@ -123,7 +123,7 @@ func (v *settingsView) render(s app.State) {
 	case s.Keyring == "":
 		setHint(v.keyring, widget.LowImportance, "Your device token is kept in the system keyring.")
 	default:
-		setHint(v.keyring, widget.WarningImportance, plainText(s.Keyring)) // says what is missing and what it means
+		setHint(v.keyring, widget.WarningImportance, keyringText(s.KeyringProblem)) // what is missing, what it means
 	}
 	setEnabled(v.logoutBtn, c != nil && s.Status == app.StatusConnected)
 }
