@@ -61,6 +61,7 @@ type settingsView struct {
 	region, digits, crm            *widget.Entry
 	popEnabled, popFocus           *widget.Check
 	popNotify, popClose, autostart *widget.Check
+	dialLinks                      *widget.Check // dial_links_at_once
 	autostartWhy                   *widget.Label // why the box is off (demo, unsupported)
 	autostartShown                 bool          // what the box showed when filled: the entry then
 	books                          []string
@@ -242,7 +243,8 @@ func (v *settingsView) callsCard() fyne.CanvasObject {
 	v.crmHint = widget.NewLabel("")
 	v.crmHint.Wrapping = fyne.TextWrapWord
 	f := v.form(v.item("crm_url", v.crm, "Placeholders: {number} {e164} {name} {company}"))
-	return widget.NewCard("Calls", "", container.NewVBox(v.popEnabled, v.popFocus, v.popNotify, v.popClose, f, v.crmHint))
+	v.dialLinks = widget.NewCheck(dialLinksLabel, nil)
+	return widget.NewCard("Calls", "", container.NewVBox(v.popEnabled, v.popFocus, v.popNotify, v.popClose, f, v.crmHint, v.dialLinks))
 }
 
 func (v *settingsView) desktopCard() fyne.CanvasObject {
@@ -320,6 +322,7 @@ func (v *settingsView) fill(s app.Settings) {
 	v.syncPopup()
 	v.crm.SetText(s.CRMURL)
 	v.checkCRM()
+	v.dialLinks.SetChecked(s.DialLinksAtOnce)
 	v.fillAutostart()
 	v.sayAccount(widget.MediumImportance, "")
 	v.showProblems(nil)
@@ -344,6 +347,7 @@ func (v *settingsView) collect(base app.Settings) (s app.Settings, errs []error)
 	s.Popup = app.PopupSettings{Enabled: v.popEnabled.Checked, TakeFocus: v.popFocus.Checked,
 		Notify: v.popNotify.Checked, CloseAfterAnswer: v.popClose.Checked}
 	s.CRMURL = strings.TrimSpace(v.crm.Text)
+	s.DialLinksAtOnce = v.dialLinks.Checked
 	if !v.autostart.Disabled() {
 		s.StartAtLogin = v.autostart.Checked // else the wish in the file stays
 	}
