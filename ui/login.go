@@ -116,7 +116,9 @@ func (v *loginView) render(s app.State) {
 		if v.visible && s.Status == app.StatusConnected {
 			v.hide()
 		}
-	case !v.visible && !v.closed && !v.u.settings.visible:
+	case !v.visible && !v.closed && !v.u.settings.visible && v.u.opts.Demo == nil:
+		// (The demo logs in by itself: no window flashes up at its start;
+		// Log in… is in the menu should that fail.)
 		v.show()
 		return // show rendered
 	}

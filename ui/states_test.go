@@ -228,6 +228,14 @@ func TestLoginWindowClosed(t *testing.T) {
 		t.Error("a login needed anew did not show the window")
 	}
 
+	demo, _ := newTestUI(t, d) // the demo logs in by itself
+	demo.opts.Demo = &app.Demo{}
+	demo.Render(need)
+	if demo.login.visible {
+		t.Error("a login window in the demo, which logs in by itself")
+	}
+	menuItem(t, demo.tray.menu, "Log in…")
+
 	u2, _ := newTestUI(t, nil)
 	u2.Render(app.State{Status: app.StatusLoginRequired, Reason: "not set up yet"})
 	if u2.login.visible || u2.login.w != nil {
