@@ -32,7 +32,7 @@ type loginView struct {
 
 	where    *widget.Label // which server
 	why      *widget.Label // why a login is needed, the keyring's trouble
-	user     *widget.Entry
+	user     *widget.Label // read-only: another user is a change of settings
 	password *widget.Entry
 	btn      *widget.Button
 	result   *widget.Label
@@ -79,8 +79,7 @@ func (v *loginView) build() {
 	v.where.Wrapping = fyne.TextWrapWord
 	v.why = widget.NewLabel("")
 	v.why.Wrapping = fyne.TextWrapWord
-	v.user = widget.NewEntry()
-	v.user.Disable() // another user is a change of settings
+	v.user = widget.NewLabel("")
 	v.password = widget.NewPasswordEntry()
 	v.password.OnSubmitted = func(string) { v.submit() }
 	v.btn = widget.NewButtonWithIcon("Log in", theme.LoginIcon(), v.submit)
