@@ -4,9 +4,11 @@
 //
 //	deskline [-demo] [link ...]
 //
-// A link (tel:+49301234567, callto:…, sip:…, or a bare number) is dialled;
-// when Deskline already runs, it is handed to that instance and this
-// process exits at once. The UI lives in ui/, the logic in app/.
+// A link (tel:+49301234567, callto:…, sip:…, or a bare number) opens the
+// dial window with its number (or is dialled at once, with the setting
+// dial_links_at_once); only the first link given is used. When Deskline
+// already runs, the link is handed to that instance and this process
+// exits at once. The UI lives in ui/, the logic in app/.
 package main
 
 import (
@@ -71,6 +73,7 @@ func run(f flags, log *slog.Logger) error {
 			return err
 		}
 	}
+	f.links = oneLink(f.links, log)
 	inst, handed, err := claimOrHandOff(f.links, log)
 	if err != nil || inst == nil {
 		return err // nil: the running instance has the links
@@ -104,10 +107,9 @@ func run(f flags, log *slog.Logger) error {
 		for args := range handed {
 			if len(args) == 0 {
 				u.Present() // started again without a link: show yourself
+				continue
 			}
-			for _, a := range args {
-				u.HandleLink(a)
-			}
+			u.HandleLink(oneLink(args, log)[0]) // an older Deskline may hand over more
 		}
 	}()
 	for _, w := range desk.Warnings {
@@ -116,8 +118,8 @@ func run(f flags, log *slog.Logger) error {
 	fy.Lifecycle().SetOnStarted(func() {
 		noFocusOnShow() // before the first window: a screen pop must not steal the keyboard
 		u.Start()
-		for _, l := range f.links {
-			u.HandleLink(l)
+		if len(f.links) > 0 {
+			u.HandleLink(f.links[0])
 		}
 		if f.demo && desk.Settings.User == app.DemoUser {
 			go demoLogin(desk.Client, log)

@@ -12,6 +12,17 @@ import (
 // starts; the instance's listener waits when it is full.
 const handOffQueue = 16
 
+// oneLink keeps the first of the links given: one click on a link is one
+// number to call, and a program that passes several (a selection of
+// numbers) must not open a dial, or place a call, for each.
+func oneLink(links []string, log *slog.Logger) []string {
+	if len(links) > 1 {
+		log.Warn("several links given: only the first is used", "used", links[0], "ignored", len(links)-1)
+		return links[:1]
+	}
+	return links
+}
+
 // claimOrHandOff makes this process the user's one Deskline, or hands the
 // links to the one already running. It returns a nil instance when the
 // links were handed over (this process should exit). The channel carries

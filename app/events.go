@@ -45,7 +45,7 @@ func (c *Client) welcomed(l *link, w *ctiproto.Welcome, cred credential) {
 		refresh = true
 	}
 	c.link = l
-	c.state.Status, c.state.Reason, c.state.RetryAt = StatusConnected, "", time.Time{}
+	c.state.Status, c.state.Reason, c.state.RetryAt, c.state.Problem = StatusConnected, "", time.Time{}, nil
 	if c.onStatus != nil {
 		c.onStatus(StatusConnected, "")
 	}

@@ -26,8 +26,8 @@ func TestNoKeyringFallback(t *testing.T) {
 	s := ann.waitFor("login asked, keyring problem shown", func(s State) bool {
 		return s.Status == StatusLoginRequired && s.Keyring != ""
 	})
-	if !strings.Contains(s.Keyring, "ask for the password at every start") {
-		t.Fatalf("keyring message %q", s.Keyring)
+	if !strings.Contains(s.Keyring, "ask for the password at every start") || s.KeyringProblem != KeyringNoService {
+		t.Fatalf("keyring message %q, problem %q", s.Keyring, s.KeyringProblem)
 	}
 	ann.login()
 	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })

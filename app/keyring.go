@@ -72,35 +72,69 @@ func (e *NoKeyringError) Error() string {
 // Unwrap returns the cause, for errors.Is and errors.As.
 func (e *NoKeyringError) Unwrap() error { return e.Err }
 
+// Problem says which piece is missing, for the UI to word.
+func (e *NoKeyringError) Problem() KeyringProblem { return keyringKind(e.Err) }
+
+// KeyringProblem is why the OS keyring cannot be used, as a kind the UI
+// words for people (the causes' own messages quote D-Bus object paths).
+type KeyringProblem string
+
+// The kinds of keyring trouble; go-keyring on Linux fails in a different
+// way for each (see NOTES-platform.md).
+const (
+	KeyringNoSession KeyringProblem = "no-session-bus"    // no D-Bus session bus (a bare X session, ssh)
+	KeyringNoService KeyringProblem = "no-secret-service" // no GNOME Keyring or KWallet on the bus
+	KeyringLocked    KeyringProblem = "locked"            // the keyring stayed locked (unlock refused)
+	KeyringTimedOut  KeyringProblem = "timed-out"         // it did not answer within DefaultKeyringTimeout
+	KeyringOther     KeyringProblem = "other"             // none of these; the cause says what
+)
+
 // maxReasonLength bounds the cause text in NoKeyringError.Error.
 const maxReasonLength = 300
 
-// keyringReason turns the cause of a NoKeyringError into a short text that
-// says what is missing, followed by the cause's own message. go-keyring
-// fails in a different way for each missing piece (see NOTES-platform.md),
-// so the classification goes by type and message.
-func keyringReason(err error) string {
+// keyringKind classifies the cause of a NoKeyringError. go-keyring gives
+// no types for most of its failures, so this goes by type where there is
+// one and by the D-Bus error names otherwise.
+func keyringKind(err error) KeyringProblem {
 	if err == nil {
-		return "unknown cause"
+		return KeyringOther
 	}
 	msg := err.Error()
 	var (
 		timeout *keyringTimeoutError
 		execErr *exec.Error
 		netErr  *net.OpError
-		what    string
 	)
 	switch {
 	case errors.As(err, &timeout):
-		return shorten(msg, maxReasonLength) // says it all
+		return KeyringTimedOut
 	case errors.As(err, &execErr), errors.As(err, &netErr),
 		strings.Contains(msg, "dbus-launch"), strings.Contains(msg, "session bus"):
-		what = "no D-Bus session bus"
+		return KeyringNoSession
 	case strings.Contains(msg, "failed to unlock"):
-		what = "the keyring is locked and was not unlocked"
+		return KeyringLocked
 	case strings.Contains(msg, "org.freedesktop.secrets"), strings.Contains(msg, "ServiceUnknown"):
+		return KeyringNoService
+	}
+	return KeyringOther
+}
+
+// keyringReason turns the cause of a NoKeyringError into a short text for
+// logs that says what is missing, followed by the cause's own message.
+func keyringReason(err error) string {
+	if err == nil {
+		return "unknown cause"
+	}
+	msg := err.Error()
+	what := ""
+	switch keyringKind(err) {
+	case KeyringNoSession:
+		what = "no D-Bus session bus"
+	case KeyringLocked:
+		what = "the keyring is locked and was not unlocked"
+	case KeyringNoService:
 		what = "no Secret Service on the session bus: install gnome-keyring or KWallet"
-	default:
+	default: // the message says it all, or there is nothing better to say
 		return shorten(msg, maxReasonLength)
 	}
 	return what + ": " + shorten(msg, maxReasonLength-len(what)-2)

@@ -236,21 +236,23 @@ func (f fakeBackend) Delete(service, account string) error        { return f.err
 // NOTES-platform.md), and what the message must say.
 func linuxKeyringFailures() []struct {
 	name, want string
+	kind       KeyringProblem
 	err        error
 } {
 	return []struct {
 		name, want string
+		kind       KeyringProblem
 		err        error
 	}{
-		{"no session bus", "no D-Bus session bus",
+		{"no session bus", "no D-Bus session bus", KeyringNoSession,
 			&exec.Error{Name: "dbus-launch", Err: exec.ErrNotFound}},
-		{"bus address pointing nowhere", "no D-Bus session bus",
+		{"bus address pointing nowhere", "no D-Bus session bus", KeyringNoSession,
 			&net.OpError{Op: "dial", Net: "unix", Err: errors.New("connect: no such file or directory")}},
-		{"no secret service", "no Secret Service",
+		{"no secret service", "no Secret Service", KeyringNoService,
 			errors.New("The name org.freedesktop.secrets was not provided by any .service files")},
-		{"locked collection", "locked",
+		{"locked collection", "locked", KeyringLocked,
 			errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")},
-		{"something else", "something odd happened", errors.New("something odd happened")},
+		{"something else", "something odd happened", KeyringOther, errors.New("something odd happened")},
 	}
 }
 
@@ -274,6 +276,9 @@ func TestKeyringStoreFailuresAreNoKeyringErrors(t *testing.T) {
 				}
 				if !strings.Contains(msg, c.want) || !strings.Contains(msg, c.err.Error()) {
 					t.Fatalf("%s: message %q does not say %q and the cause", op, msg, c.want)
+				}
+				if nk.Problem() != c.kind {
+					t.Fatalf("%s: problem %q, want %q", op, nk.Problem(), c.kind)
 				}
 				if strings.Contains(msg, ktToken(7)) {
 					t.Fatalf("%s: message quotes the token: %q", op, msg)
@@ -352,7 +357,7 @@ func TestKeyringStoreTimesOut(t *testing.T) {
 		if !errors.As(err, &nk) || !errors.As(err, &te) {
 			t.Fatalf("%s: err = %v, want a *NoKeyringError caused by a timeout", op, err)
 		}
-		if !strings.Contains(err.Error(), "did not answer within 50ms") {
+		if !strings.Contains(err.Error(), "did not answer within 50ms") || nk.Problem() != KeyringTimedOut {
 			t.Fatalf("%s: message %q", op, err.Error())
 		}
 		if d := time.Since(start); d > 5*time.Second {

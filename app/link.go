@@ -59,6 +59,10 @@ func (l *link) closeWith(cause error) {
 // keepalivePrefix marks the ids of the client's own ping commands.
 const keepalivePrefix = "keepalive-"
 
+// errRefusedProtocol is a server that answered the WebSocket upgrade with
+// 400: too old, or not a Deskline server.
+var errRefusedProtocol = errors.New("app: the server refused the protocol " + ctiproto.Subprotocol + " (too old or not a Deskline server)")
+
 // errProtocol is a server that does not speak ctiproto v1 as agreed.
 var errProtocol = errors.New("app: the server does not speak " + ctiproto.Subprotocol)
 
@@ -70,7 +74,7 @@ func (c *Client) connect(ctx context.Context, cred credential) (welcomed bool, e
 	cancel()
 	if err != nil {
 		if resp != nil && resp.StatusCode == http.StatusBadRequest {
-			return false, fmt.Errorf("the server refused the protocol %s (too old or not a Deskline server)", ctiproto.Subprotocol)
+			return false, errRefusedProtocol
 		}
 		return false, err
 	}

@@ -63,9 +63,13 @@ func (c *Client) Run(ctx context.Context) error {
 		}
 		failures++
 		retry := time.Now().Add(next.wait)
-		c.setStatus(StatusDisconnected, next.reason, retry)
+		c.setDown(next.problem, next.reason, retry)
 		if cred.password != "" && !welcomed {
-			c.loginEnded(cred, errors.New("app: "+next.reason))
+			var err error = next.problem // the Login call words it as the state does
+			if next.problem == nil {
+				err = errors.New("app: " + next.reason)
+			}
+			c.loginEnded(cred, err)
 		}
 		c.log.Info("disconnected", "reason", next.reason, "retry_in", next.wait.Round(time.Millisecond))
 		c.sleep(ctx, next.wait)
@@ -133,7 +137,33 @@ func (c *Client) waitForLogin(ctx context.Context) {
 	}
 }
 
-// sleep waits d, or less if woken (Login) or stopped.
+// Reconnect skips the wait before the next attempt (the user's
+// "Reconnect now": they know the server is back, or want to know now).
+// It does nothing unless the client waits to retry; a wait the server
+// asked for (too many failed logins) is kept.
+func (c *Client) Reconnect() {
+	c.mu.Lock()
+	down := c.state.Status == StatusDisconnected
+	c.mu.Unlock()
+	if down {
+		c.poke()
+	}
+}
+
+// setDown records a lost or failed link: why (problem, and reason for
+// logs) and when the next attempt starts. The problem stays in the state
+// through the next attempts, until one gets in.
+func (c *Client) setDown(problem *LinkError, reason string, retryAt time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.state.Status, c.state.Reason, c.state.RetryAt, c.state.Problem = StatusDisconnected, reason, retryAt, problem
+	if c.onStatus != nil {
+		c.onStatus(StatusDisconnected, reason)
+	}
+	c.publishLocked()
+}
+
+// sleep waits d, or less if woken (Login, Reconnect) or stopped.
 func (c *Client) sleep(ctx context.Context, d time.Duration) { c.wait(ctx, d, c.wake) }
 
 // sleepFirm waits d whatever happens, unless stopped.
@@ -159,9 +189,10 @@ func (c *Client) throttled() time.Duration {
 
 // nextStep is what to do after a connection ended.
 type nextStep struct {
-	again  bool // reconnect at once (closed on purpose, or waiting for a login)
-	wait   time.Duration
-	reason string
+	again   bool // reconnect at once (closed on purpose, or waiting for a login)
+	wait    time.Duration
+	reason  string     // for the log
+	problem *LinkError // for the user
 }
 
 // after classifies why a connection ended.
@@ -178,7 +209,7 @@ func (c *Client) after(err error, cred credential, failures int) nextStep {
 			c.notBefore = time.Now().Add(wait)
 			c.mu.Unlock()
 			c.loginEnded(cred, ae)
-			return nextStep{wait: wait, reason: ae.Error()}
+			return nextStep{wait: wait, reason: ae.Error(), problem: linkError(c.opts.ServerURL, ae)}
 		}
 	}
 	if errors.Is(err, errDeliberate) {
@@ -195,10 +226,10 @@ func (c *Client) after(err error, cred credential, failures int) nextStep {
 			// The server restarts or shed us: come back soon, at a random
 			// moment, so a thousand desktops do not arrive at once.
 			return nextStep{wait: time.Duration(rand.Int64N(int64(c.opts.MinBackoff) + 1)),
-				reason: "server closed the connection: " + closeText(ce)}
+				reason: "server closed the connection: " + closeText(ce), problem: linkError(c.opts.ServerURL, ce)}
 		}
 	}
-	return nextStep{wait: c.backoff(failures), reason: reasonFor(err)}
+	return nextStep{wait: c.backoff(failures), reason: reasonFor(err), problem: linkError(c.opts.ServerURL, err)}
 }
 
 // refused handles a login the server turned down: a wrong password, or a
@@ -233,7 +264,7 @@ func (c *Client) loginEnded(cred credential, err error) {
 }
 
 // backoff is the wait before attempt number failures+1: doubling from
-// MinBackoff up to MaxBackoff, ±20 % jitter.
+// MinBackoff up to MaxBackoff (default defaultMaxBackoff), ±20 % jitter.
 func (c *Client) backoff(failures int) time.Duration {
 	d := c.opts.MinBackoff
 	for range failures {

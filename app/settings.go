@@ -12,7 +12,7 @@ type PopupSettings struct {
 	// popup appearing while someone types must not swallow their keys.
 	TakeFocus        bool `json:"take_focus"`
 	Notify           bool `json:"notify"`             // also a desktop notification (default true)
-	CloseAfterAnswer bool `json:"close_after_answer"` // retract once answered here (default true)
+	CloseAfterAnswer bool `json:"close_after_answer"` // close the calls console 3 s after all it shows is answered calls (default true)
 }
 
 // Settings are the user's choices, stored in settings.json. Errors and
@@ -40,6 +40,10 @@ type Settings struct {
 	// StartAtLogin is the user's wish; whoever saves the settings applies
 	// it with SetAutostart, since only the app knows its executable.
 	StartAtLogin bool `json:"start_at_login"`
+	// DialLinksAtOnce dials a tel:, callto: or sip: link from another
+	// program without showing the dial window first. Default false: the
+	// user sees the number and presses Enter.
+	DialLinksAtOnce bool `json:"dial_links_at_once"`
 }
 
 // DefaultServerURL is the demo server started by `make run`.

@@ -160,6 +160,7 @@ func TestSettingsLoadBadValuesFallBack(t *testing.T) {
   "popup": {"take_focus": "yes", "notify": false, "colour": "red"},
   "crm_url": "https://crm.example/{foo}",
   "start_at_login": true,
+  "dial_links_at_once": true,
   "theme": "dark"
 }`), 0o600)
 	s, warnings, err := LoadSettings(path)
@@ -168,6 +169,7 @@ func TestSettingsLoadBadValuesFallBack(t *testing.T) {
 	}
 	want := DefaultSettings()
 	want.User, want.StartAtLogin, want.Popup.Notify = "anna", true, false
+	want.DialLinksAtOnce = true
 	want.AddressBooks = []string{book}
 	if !reflect.DeepEqual(s, want) {
 		t.Fatalf("loaded\n got %+v\nwant %+v", s, want)

@@ -21,12 +21,20 @@ const (
 // State is everything a UI shows. Subscribers get copies; they never
 // share memory with the client.
 type State struct {
-	Status  Status
-	Reason  string    // why, in words for the user ("server unreachable: …")
+	Status Status
+	// Reason says why ("wrong user or password", "server unreachable: …");
+	// for a failed link, Problem has its kind for the UI to word.
+	Reason  string
 	RetryAt time.Time // when the next attempt starts (StatusDisconnected)
+	// Problem is why the last attempt failed, kept while the client
+	// retries (disconnected, connecting again); nil once connected.
+	Problem *LinkError
 	// Keyring is empty when device tokens are kept in the OS keyring, else
 	// why they are not (the password will be asked at every start).
 	Keyring string
+	// KeyringProblem is the kind of Keyring's trouble, for the UI to word;
+	// "" when the keyring works.
+	KeyringProblem KeyringProblem
 
 	User        string
 	DisplayName string

@@ -41,7 +41,7 @@ func (c *Client) storeToken(tok string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.state.Keyring != "" { // the keyring works (again)
-		c.state.Keyring = ""
+		c.state.Keyring, c.state.KeyringProblem = "", ""
 		c.publishLocked()
 	}
 }
@@ -64,7 +64,11 @@ func (c *Client) keyringFailed(err error) {
 	defer c.mu.Unlock()
 	if c.state.Keyring != err.Error() {
 		c.log.Warn("keyring unavailable", "err", err)
-		c.state.Keyring = err.Error()
+		c.state.Keyring, c.state.KeyringProblem = err.Error(), KeyringOther
+		var nk *NoKeyringError
+		if errors.As(err, &nk) {
+			c.state.KeyringProblem = nk.Problem()
+		}
 		c.publishLocked()
 	}
 }

@@ -13,12 +13,13 @@ mkdir -p "$prefix/share/applications"
 sed "s|^Exec=deskline|Exec=$prefix/bin/deskline|; s|^TryExec=deskline|TryExec=$prefix/bin/deskline|" \
   packaging/linux/deskline.desktop >"$prefix/share/applications/deskline.desktop.tmp"
 mv "$prefix/share/applications/deskline.desktop.tmp" "$prefix/share/applications/deskline.desktop"
+command -v update-desktop-database >/dev/null && update-desktop-database "$prefix/share/applications" || true
+# One honest line: links open Deskline only once it is their handler.
 if command -v xdg-mime >/dev/null; then
   for scheme in tel callto sip; do
     xdg-mime default deskline.desktop "x-scheme-handler/$scheme"
   done
+  echo "install: Deskline installed in $prefix; tel:, callto: and sip: links now open it"
 else
-  echo "install: xdg-mime not found: choose Deskline for tel: links in your desktop's default-applications settings"
+  echo "install: Deskline installed in $prefix; links do not open it yet (xdg-mime not found): install xdg-utils and run make install again, or choose Deskline for tel: links in your desktop's default-applications settings"
 fi
-command -v update-desktop-database >/dev/null && update-desktop-database "$prefix/share/applications" || true
-echo "install: Deskline installed in $prefix (tel:, callto: and sip: links now open it)"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,6 +25,11 @@ const (
 	consoleWidth  = 500
 	consoleHeight = 640
 )
+
+// closeAfterAnswer is how long the console stays, once all it shows is
+// answered calls, when Settings.Popup.CloseAfterAnswer is on: long enough
+// to see the answer worked. "Calls in progress" brings it back.
+const closeAfterAnswer = 3 * time.Second
 
 // consoleView is the calls console: every call of the user's in one
 // window that stays put and on top while shown. Callers waiting come
@@ -53,6 +59,11 @@ type consoleView struct {
 	// states is each call's kind at the last render, to see calls get
 	// answered or dialled (the console opens for those).
 	states map[string]cardKind
+	// asked is set while the user opened the console on purpose: it then
+	// stays until closed. liveOnly is since when it shows nothing but
+	// answered calls (zero otherwise), for CloseAfterAnswer.
+	asked    bool
+	liveOnly time.Time
 
 	header  *widget.Label // "2 callers waiting · 1 call"
 	link    *widget.Label // why the buttons are grey: not connected
@@ -79,15 +90,35 @@ func (v *consoleView) build() fyne.CanvasObject {
 // show opens the console on the user's request (tray, main window), with
 // the keyboard.
 func (v *consoleView) show() {
+	v.asked = true
 	v.win.show(true)
 	v.sync()
 }
 
-// hidden: the user closed the console; the calls ringing now are
-// dismissed (they ring on), so it does not open again for them.
+// hidden: the console closed; the calls ringing now are dismissed (they
+// ring on), so it does not open again for them.
 func (v *consoleView) hidden() {
+	v.asked, v.liveOnly = false, time.Time{}
 	for _, c := range v.state.Ringing() {
 		v.dismissed[c.ID] = true
+	}
+}
+
+// closeIfAnswered closes the console closeAfterAnswer after all it shows
+// became answered calls, when the settings ask for it and the user did not
+// open it on purpose.
+func (v *consoleView) closeIfAnswered(items []consoleItem, now time.Time) {
+	live := len(items) > 0
+	for _, it := range items {
+		live = live && it.kind == cardLive
+	}
+	switch {
+	case !live || v.asked || !v.popSettings().CloseAfterAnswer:
+		v.liveOnly = time.Time{}
+	case v.liveOnly.IsZero():
+		v.liveOnly = now
+	case now.Sub(v.liveOnly) >= closeAfterAnswer:
+		v.win.hide()
 	}
 }
 
@@ -194,6 +225,7 @@ func (v *consoleView) tick() {
 	for _, c := range v.cards {
 		c.tick(v.state, now)
 	}
+	v.closeIfAnswered(v.items(v.state), now)
 }
 
 // sync makes the cards match the state, in the console's order, keeping
@@ -232,6 +264,7 @@ func (v *consoleView) sync() {
 	setLine(v.header, headerText(items))
 	setLine(v.link, linkProblem(v.u.client() != nil, s))
 	v.win.relayout()
+	v.closeIfAnswered(items, now)
 }
 
 // drop takes a card away at once (a dismissed failure), before the state

@@ -500,7 +500,9 @@ func TestConsoleMasters(t *testing.T) {
 }
 
 func TestConsoleOutageStopsTheCard(t *testing.T) {
-	u, _ := newTestUI(t, popOfflineDesk(t))
+	d := popOfflineDesk(t)
+	d.Settings.Popup.CloseAfterAnswer = false
+	u, _ := newTestUI(t, d)
 	for _, answered := range []bool{false, true} {
 		call, clock := popJane("c1", 7), "0:07"
 		if answered {
@@ -729,4 +731,34 @@ func consoleSample() app.State {
 	s.Failed = []app.JournalEntry{{ID: "f1", Number: "+4930999", Name: "Bavaria Trading", Outcome: app.OutcomeOutgoingFailed,
 		Cause: ctiproto.CauseBusy, Start: testNow.Add(-time.Minute)}}
 	return s
+}
+
+// With CloseAfterAnswer (the default) the console closes 3 s after all it
+// shows is answered calls; not while anything else waits, and not when
+// the user opened it on purpose.
+func TestConsoleClosesAfterAnswer(t *testing.T) {
+	u, _ := newTestUI(t, popOfflineDesk(t))
+	at := func(secs int) { u.now = func() time.Time { return testNow.Add(time.Duration(secs) * time.Second) } }
+	u.Render(popState(popJane("c1", 3), popCaller("c2", "+4989 7654321", "Max Muster", 1)))
+	u.Render(popState(cwTalking("c1", 0), popCaller("c2", "+4989 7654321", "Max Muster", 1)))
+	at(10)
+	u.console.tick()
+	if !u.console.win.shown() {
+		t.Fatal("closed while a caller still waits")
+	}
+	u.Render(popState(cwTalking("c1", 0))) // Max gave up: only the answered call is left
+	at(12)
+	u.console.tick()
+	if !u.console.win.shown() {
+		t.Fatal("closed before its 3 s")
+	}
+	at(13)
+	u.console.tick()
+	consoleClosed(t, u)
+	u.console.show() // "Calls in progress": stays
+	at(30)
+	u.console.tick()
+	if !u.console.win.shown() {
+		t.Fatal("closed although the user opened it")
+	}
 }

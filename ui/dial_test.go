@@ -207,8 +207,9 @@ func TestDialDisabledWithoutCapabilityOrConnection(t *testing.T) {
 	if !v.dialBtn.Disabled() || !strings.Contains(v.problem.Text, "does not let Deskline place calls") {
 		t.Errorf("without make-call: disabled %v, problem %q", v.dialBtn.Disabled(), v.problem.Text)
 	}
-	u.Render(app.State{Status: app.StatusDisconnected, Reason: "server unreachable: connection refused"})
-	if !v.dialBtn.Disabled() || v.problem.Text != "Not connected to the server: server unreachable: connection refused — retrying" {
+	u.Render(app.State{Status: app.StatusDisconnected, Reason: "server unreachable: connection refused",
+		Problem: &app.LinkError{Problem: app.LinkRefused, Host: "cti.example:8720"}, RetryAt: time.Now().Add(7500 * time.Millisecond)})
+	if !v.dialBtn.Disabled() || v.problem.Text != "Cannot reach the Deskline server at cti.example:8720: it refuses connections (not running, or the wrong port) — retrying in 8 s" {
 		t.Errorf("disconnected: disabled %v, problem %q", v.dialBtn.Disabled(), v.problem.Text)
 	}
 	dialPress(v, fyne.KeyReturn) // refused: nothing may be dialled

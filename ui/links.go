@@ -23,19 +23,42 @@ type pendingLink struct {
 	at   time.Time
 }
 
-// HandleLink dials what a tel:, callto: or sip: link (or a bare number)
-// names: from the command line, or handed over by a second process.
-// Safe from any goroutine. Before the connection is up the link waits for
-// it; a link that cannot be read opens the dial window with the text.
+// dialLinksLabel is the setting's box in the settings window.
+const dialLinksLabel = "Dial tel: links from other programs at once"
+
+// HandleLink opens the dial window with the number a tel:, callto: or
+// sip: link (or a bare number) names, normalised and chosen: Enter dials.
+// With the setting dial_links_at_once it dials at once instead. Links
+// come from the command line or a second process. Safe from any goroutine.
 func (u *UI) HandleLink(text string) {
 	u.do(func() { u.openLink(strings.TrimSpace(text)) })
 }
 
 func (u *UI) openLink(text string) {
-	if text == "" {
-		u.dial.show("")
+	d := u.Desk()
+	if text == "" || d == nil || !d.Settings.DialLinksAtOnce {
+		u.dial.show(u.linkNumber(text))
 		return
 	}
+	u.dialLink(text)
+}
+
+// linkNumber is the number a link names as people read it ("tel:+49-30-1234567"
+// is "+49 30 1234567"), the text itself when it names none (the dial
+// window says what is wrong with it).
+func (u *UI) linkNumber(text string) string {
+	if c := u.client(); c != nil && text != "" {
+		if t, err := c.PrepareDial(text); err == nil {
+			return t.Display
+		}
+	}
+	return text
+}
+
+// dialLink dials a link at once (dial_links_at_once). Before the
+// connection is up the link waits for it; a link that cannot be read
+// opens the dial window with the text.
+func (u *UI) dialLink(text string) {
 	c := u.client()
 	if c == nil || u.state.Status == app.StatusLoginRequired {
 		u.dial.show(text) // says what is missing; dials once the user logged in

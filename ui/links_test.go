@@ -31,6 +31,9 @@ func linkOffice(t *testing.T) (*testoffice.Office, *UI, *time.Time) {
 	return o, u, &now
 }
 
+// atOnce switches dial_links_at_once on for the desk, as Settings does.
+func atOnce(u *UI) { u.Desk().Settings.DialLinksAtOnce = true }
+
 // linkConnecting renders a state in which the connection is not up yet.
 var linkConnecting = app.State{Status: app.StatusConnecting, Reason: "connecting to the server"}
 
@@ -69,10 +72,12 @@ func noCalls(t *testing.T, o *testoffice.Office, what string) {
 	}
 }
 
-// A link handed over while the app connects waits, says it will dial,
-// and is dialled once the connection is up: exactly once.
+// With dial_links_at_once, a link handed over while the app connects
+// waits, says it will dial, and is dialled once the connection is up:
+// exactly once.
 func TestLinkWhileConnectingDialsOnceConnected(t *testing.T) {
 	o, u, _ := linkOffice(t)
+	atOnce(u)
 	u.Render(linkConnecting)
 	test.AssertNotificationSent(t, fyne.NewNotification("Deskline is connecting", "It dials tel:+49-30-1234567 once connected."), func() {
 		u.HandleLink(" tel:+49-30-1234567\n")
@@ -106,6 +111,7 @@ func TestLinkWhileConnectingDialsOnceConnected(t *testing.T) {
 // the dial window opens with it, and the user decides.
 func TestLinkWaitingTooLongOpensTheDialWindow(t *testing.T) {
 	o, u, now := linkOffice(t)
+	atOnce(u)
 	u.Render(linkConnecting)
 	u.HandleLink("030 1234567")
 	*now = now.Add(linkPatience / 2)
@@ -129,9 +135,11 @@ func TestLinkWaitingTooLongOpensTheDialWindow(t *testing.T) {
 }
 
 // A link while the user must log in cannot wait for a connection that
-// will not come by itself: the dial window opens at once and says so.
+// will not come by itself, even with dial_links_at_once: the dial window
+// opens at once and says so.
 func TestLinkWhileLoginRequiredOpensTheDialWindow(t *testing.T) {
 	o, u, _ := linkOffice(t)
+	atOnce(u)
 	u.Render(app.State{Status: app.StatusLoginRequired, Reason: "logged out"})
 	u.HandleLink("callto:+49301234567")
 	if !u.dial.visible || u.dial.entry.Text != "callto:+49301234567" || len(u.links) != 0 {
@@ -198,11 +206,87 @@ func TestPresent(t *testing.T) {
 // short in the notification, and still kept whole to dial.
 func TestLinkQuotedShort(t *testing.T) {
 	_, u, _ := linkOffice(t)
+	atOnce(u)
 	u.Render(linkConnecting)
 	long := "tel:+49301234567;" + strings.Repeat("x", 5000)
 	test.AssertNotificationSent(t, fyne.NewNotification("Deskline is connecting",
 		"It dials "+clip(long, linkShown)+" once connected."), func() { u.HandleLink(long) })
 	if len(u.links) != 1 || u.links[0].text != long {
 		t.Fatalf("pending links: %d, want the whole link", len(u.links))
+	}
+}
+
+// By default a link opens the dial window with its number normalised and
+// chosen, dialling nothing; Enter dials it, once.
+func TestLinkOpensTheDialWindowThenEnterDials(t *testing.T) {
+	o, u, _ := linkOffice(t)
+	linkReady(t, u)
+	u.HandleLink("tel:+49-30-1234567")
+	v := u.dial
+	if !v.visible || v.entry.Text != "+49 30 1234567" || v.target == nil || v.target.Dial != "+49301234567" {
+		t.Fatalf("dial window open %v with %q, target %+v", v.visible, v.entry.Text, v.target)
+	}
+	if len(u.links) != 0 {
+		t.Errorf("links pending: %+v", u.links)
+	}
+	noCalls(t, o, "a link before Enter")
+	dialPress(v, fyne.KeyReturn)
+	waitRender(t, u, "the call", func(s app.State) bool { return len(s.Calls) > 0 })
+	calls := exchangeCalls(t, o)
+	if want := "201 " + string(pbx.Outgoing) + " +49301234567"; len(calls) != 1 || calls[0] != want {
+		t.Fatalf("exchange calls %q, want exactly [%q]", calls, want)
+	}
+	if v.visible || !u.console.win.shown() {
+		t.Errorf("after dialling: dial window open %v, console open %v", v.visible, u.console.win.shown())
+	}
+}
+
+// By default a link while the app connects opens the dial window at
+// once; it dials nothing, and Dial works once connected.
+func TestLinkWhileConnectingOpensTheDialWindow(t *testing.T) {
+	o, u, _ := linkOffice(t)
+	u.Render(linkConnecting)
+	u.HandleLink("callto:+49301234567")
+	if !u.dial.visible || u.dial.entry.Text != "+49 30 1234567" || len(u.links) != 0 {
+		t.Fatalf("dial window open %v with %q, %d links pending", u.dial.visible, u.dial.entry.Text, len(u.links))
+	}
+	if !u.dial.dialBtn.Disabled() {
+		t.Error("Dial enabled while connecting")
+	}
+	linkReady(t, u)
+	if u.dial.dialBtn.Disabled() {
+		t.Errorf("Dial still off once connected: %q", u.dial.problem.Text)
+	}
+	noCalls(t, o, "a link, once connected, before Enter")
+}
+
+// With dial_links_at_once a link on a connected desk is dialled without
+// the dial window, as before.
+func TestLinkDialledAtOnceWhenSet(t *testing.T) {
+	o, u, _ := linkOffice(t)
+	atOnce(u)
+	linkReady(t, u)
+	u.HandleLink("tel:+49-30-1234567")
+	waitRender(t, u, "the call", func(s app.State) bool { return len(s.Calls) > 0 })
+	if calls := exchangeCalls(t, o); len(calls) != 1 {
+		t.Fatalf("exchange calls %q, want one", calls)
+	}
+	if u.dial.visible {
+		t.Error("the dial window opened for a link dialled at once")
+	}
+}
+
+// The setting's box in the settings window: off by default, and what it
+// shows is what Save writes.
+func TestDialLinksSettingBox(t *testing.T) {
+	u, _ := newTestUI(t, nil)
+	u.settings.show()
+	v := u.settings
+	if v.dialLinks.Checked || v.dialLinks.Text != dialLinksLabel {
+		t.Fatalf("box %q checked %v, want it off by default", v.dialLinks.Text, v.dialLinks.Checked)
+	}
+	test.Tap(v.dialLinks)
+	if s, _ := v.collect(app.DefaultSettings()); !s.DialLinksAtOnce {
+		t.Error("a ticked box is not saved")
 	}
 }

@@ -16,10 +16,6 @@ import (
 // mainTitle is the main window's title.
 const mainTitle = "Deskline"
 
-// keyringTextMax bounds why there is no keyring in the main window: the
-// cause's own message can be long (D-Bus object paths); Settings shows it whole.
-const keyringTextMax = 140
-
 // mainWidth is the main window's width; its height follows its content.
 const mainWidth = 460
 
@@ -36,8 +32,15 @@ type mainView struct {
 	recent *widget.Button
 	calls  *widget.Button
 	dnd    *widget.Check
-	// setting is true while render sets the DND box, so its change
-	// handler does not send the state back to the server.
+	fwd    *widget.Check  // forwarding: on shows where to; ticking it asks where
+	dial   *widget.Button // Dial… and Dial clipboard…: off while offline
+	clip   *widget.Button
+	// reconnect and login appear when they can help; offline says what
+	// is greyed out and why.
+	reconnect, login *widget.Button
+	offline          *widget.Label
+	// setting is true while render sets the DND and forwarding boxes, so
+	// their change handlers do not send the state back to the server.
 	setting bool
 }
 
@@ -64,9 +67,9 @@ func (v *mainView) build() {
 	v.why = widget.NewLabel("")
 	v.why.Wrapping = fyne.TextWrapWord
 	v.why.Importance = widget.LowImportance
-	dial := widget.NewButtonWithIcon("Dial…", theme.MailForwardIcon(), func() { u.dial.show("") })
-	dial.Importance = widget.HighImportance
-	clip := widget.NewButtonWithIcon("Dial clipboard…", theme.ContentPasteIcon(), u.dialClipboard)
+	v.dial = widget.NewButtonWithIcon("Dial…", theme.MailForwardIcon(), func() { u.dial.show("") })
+	v.dial.Importance = widget.HighImportance
+	v.clip = widget.NewButtonWithIcon("Dial clipboard…", theme.ContentPasteIcon(), u.dialClipboard)
 	v.recent = widget.NewButtonWithIcon("Recent calls", theme.HistoryIcon(), u.recent.show)
 	v.calls = widget.NewButtonWithIcon("Calls in progress", theme.ListIcon(), u.console.show)
 	v.dnd = widget.NewCheck("Do not disturb", func(on bool) {
@@ -74,15 +77,21 @@ func (v *mainView) build() {
 			u.toggleDND(on)
 		}
 	})
-	buttons := []fyne.CanvasObject{dial, clip, v.recent, v.calls}
+	v.fwd = widget.NewCheck("Forward calls…", v.forwardTicked)
+	v.reconnect = widget.NewButtonWithIcon("Reconnect now", theme.ViewRefreshIcon(), u.reconnect)
+	v.login = widget.NewButtonWithIcon("Log in…", theme.LoginIcon(), u.login.show)
+	v.offline = widget.NewLabel("")
+	v.offline.Wrapping = fyne.TextWrapWord
+	buttons := []fyne.CanvasObject{v.dial, v.clip, v.recent, v.calls}
 	if u.opts.Demo != nil {
 		buttons = append(buttons, widget.NewButtonWithIcon("Ring me (demo)", theme.MediaPlayIcon(), u.demoRing))
 	}
 	buttons = append(buttons, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), u.settings.show))
 	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), u.quit)
 	head := container.NewBorder(nil, nil, v.icon, nil, container.NewVBox(v.status, v.why))
-	v.win.SetContent(container.NewPadded(container.NewVBox(head, widget.NewSeparator(),
-		container.NewGridWithColumns(2, buttons...), container.NewBorder(nil, nil, v.dnd, quit))))
+	fix := container.NewHBox(v.reconnect, v.login)
+	v.win.SetContent(container.NewPadded(container.NewVBox(head, fix, widget.NewSeparator(), v.offline,
+		container.NewGridWithColumns(2, buttons...), v.fwd, container.NewBorder(nil, nil, v.dnd, quit))))
 	v.win.Resize(fyne.NewSize(mainWidth, 0))
 }
 
@@ -103,10 +112,52 @@ func (v *mainView) render(s app.State) {
 	n := callsInProgress(s)
 	v.calls.SetText(fmt.Sprintf("Calls in progress (%d)", n))
 	setEnabled(v.calls, n > 0)
+	live := canAct(s)
+	setEnabled(v.dial, live)
+	setEnabled(v.clip, live)
+	moved := showIf(v.reconnect, canReconnect(s))
+	moved = showIf(v.login, v.u.loginWanted(s)) || moved
+	if setHint(v.offline, widget.WarningImportance, offlineText(s)) || moved {
+		relayoutWindow(v.win)
+	}
 	v.setting = true
 	v.dnd.SetChecked(dndOn(s))
+	v.fwd.SetChecked(forwardTarget(s) != "")
 	v.setting = false
-	setEnabled(v.dnd, s.Can(ctiproto.TypeSetDND))
+	v.fwd.SetText(v.u.forwardLabel(s))
+	setEnabled(v.dnd, live && s.Can(ctiproto.TypeSetDND))
+	setEnabled(v.fwd, canForward(s))
+}
+
+// forwardTicked asks where to forward (ticked), or stops forwarding.
+// The box shows what the exchange reports, not the click: it is set back
+// until the device's new state arrives.
+func (v *mainView) forwardTicked(on bool) {
+	if v.setting {
+		return
+	}
+	v.setting = true
+	v.fwd.SetChecked(!on)
+	v.setting = false
+	if on {
+		v.u.forward.show()
+		return
+	}
+	v.u.stopForwarding()
+}
+
+// showIf shows w when on, hides it otherwise, and reports whether that
+// changed anything (its container must then lay itself out again).
+func showIf(w fyne.CanvasObject, on bool) (moved bool) {
+	if on == w.Visible() {
+		return false
+	}
+	if on {
+		w.Show()
+	} else {
+		w.Hide()
+	}
+	return true
 }
 
 // explain says why this window is here, and what else the user should
@@ -117,8 +168,8 @@ func (v *mainView) explain(s app.State) string {
 		why = "This desktop shows no tray icons"
 	}
 	text := why + ", so Deskline runs in this window. Closing it quits Deskline."
-	if s.Keyring != "" {
-		text += "\n" + clip(plainText(s.Keyring), keyringTextMax)
+	if k := keyringText(s.KeyringProblem); k != "" {
+		text += "\n" + k
 	}
 	return text
 }

@@ -178,6 +178,8 @@ func (u *UI) Render(s app.State) {
 	u.dial.render(s)
 	u.recent.render(s)
 	u.settings.render(s)
+	u.login.render(s)
+	u.forward.render(s)
 	u.flushLinks(s)
 	u.demoFirstRing(s)
 	u.trace(s)
@@ -185,10 +187,11 @@ func (u *UI) Render(s app.State) {
 }
 
 // clockFor runs the one-second clock of the running durations ("ringing
-// 0:12", "talking 3:04") while the user has calls, and stops it when they
-// have none: an idle tray app does not wake up every second.
+// 0:12", "talking 3:04") while the user has calls, and of the countdown
+// to the next attempt ("retrying in 3 s") while disconnected, and stops
+// it otherwise: an idle tray app does not wake up every second.
 func (u *UI) clockFor(s app.State) {
-	need := len(s.Calls) > 0 && !u.opts.Synchronous
+	need := (len(s.Calls) > 0 || s.Status == app.StatusDisconnected) && !u.opts.Synchronous
 	switch {
 	case need && u.run.clock == nil:
 		stop := make(chan struct{})
@@ -200,6 +203,16 @@ func (u *UI) clockFor(s app.State) {
 	}
 }
 
+// tickLink counts down to the next attempt in the views that say it.
+func (u *UI) tickLink() {
+	if s := u.state; s.Status == app.StatusDisconnected {
+		u.tray.render(s)
+		u.main.render(s)
+		u.login.render(s)
+		u.settings.render(s)
+	}
+}
+
 func (u *UI) tickUntil(stop <-chan struct{}) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -207,6 +220,7 @@ func (u *UI) tickUntil(stop <-chan struct{}) {
 		select {
 		case <-t.C:
 			u.do(func() {
+				u.tickLink()
 				u.console.tick()
 				u.trace(u.state) // a card that closed on its own (after answer)
 			})

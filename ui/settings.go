@@ -60,6 +60,7 @@ type settingsView struct {
 	region, digits, crm            *escEntry
 	popEnabled, popFocus           *widget.Check
 	popNotify, popClose, autostart *widget.Check
+	dialLinks                      *widget.Check // dial_links_at_once
 	autostartWhy                   *widget.Label // why the box is off (demo, unsupported)
 	autostartShown                 bool          // what the box showed when filled: the entry then
 	books                          []string
@@ -118,7 +119,7 @@ func (v *settingsView) render(s app.State) {
 	case s.Keyring == "":
 		setHint(v.keyring, widget.LowImportance, "Your device token is kept in the system keyring.")
 	default:
-		setHint(v.keyring, widget.WarningImportance, plainText(s.Keyring)) // says what is missing and what it means
+		setHint(v.keyring, widget.WarningImportance, keyringText(s.KeyringProblem)) // what is missing, what it means
 	}
 	setEnabled(v.logoutBtn, c != nil && s.Status == app.StatusConnected)
 }
@@ -266,13 +267,14 @@ func (v *settingsView) callsCard() fyne.CanvasObject {
 	v.popEnabled = widget.NewCheck("Show a window when a call rings", func(bool) { v.syncPopup() })
 	v.popFocus = widget.NewCheck("Give that window the keyboard focus", nil)
 	v.popNotify = widget.NewCheck("Also show a desktop notification", nil)
-	v.popClose = widget.NewCheck("Close it once the call is answered", nil)
+	v.popClose = widget.NewCheck("Close it once the call is answered (nothing else waiting)", nil)
 	v.crm = v.entry("https://crm.example/search?phone={e164}")
 	v.crm.OnChanged = func(string) { v.checkCRM() }
 	v.crmHint = widget.NewLabel("")
 	v.crmHint.Wrapping = fyne.TextWrapWord
 	f := v.form(v.item("crm_url", v.crm, "Placeholders: {number} {e164} {name} {company}"))
-	return widget.NewCard("Calls", "", container.NewVBox(v.popEnabled, v.popFocus, v.popNotify, v.popClose, f, v.crmHint))
+	v.dialLinks = widget.NewCheck(dialLinksLabel, nil)
+	return widget.NewCard("Calls", "", container.NewVBox(v.popEnabled, v.popFocus, v.popNotify, v.popClose, f, v.crmHint, v.dialLinks))
 }
 
 func (v *settingsView) desktopCard() fyne.CanvasObject {
@@ -350,6 +352,7 @@ func (v *settingsView) fill(s app.Settings) {
 	v.syncPopup()
 	v.crm.SetText(s.CRMURL)
 	v.checkCRM()
+	v.dialLinks.SetChecked(s.DialLinksAtOnce)
 	v.fillAutostart()
 	v.sayAccount(widget.MediumImportance, "")
 	v.showProblems(nil)
@@ -374,6 +377,7 @@ func (v *settingsView) collect(base app.Settings) (s app.Settings, errs []error)
 	s.Popup = app.PopupSettings{Enabled: v.popEnabled.Checked, TakeFocus: v.popFocus.Checked,
 		Notify: v.popNotify.Checked, CloseAfterAnswer: v.popClose.Checked}
 	s.CRMURL = strings.TrimSpace(v.crm.Text)
+	s.DialLinksAtOnce = v.dialLinks.Checked
 	if !v.autostart.Disabled() {
 		s.StartAtLogin = v.autostart.Checked // else the wish in the file stays
 	}

@@ -78,8 +78,10 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 	if v.logoutBtn.Disabled() {
 		t.Error("Log out is off while connected")
 	}
-	u.Render(app.State{Status: app.StatusLoginRequired, Reason: "logged out", Keyring: (&app.NoKeyringError{Err: errors.New("org.freedesktop.secrets was not provided")}).Error()})
-	if v.status.Text != "Log in needed: logged out" || !strings.HasPrefix(v.keyring.Text, "No keyring available (no Secret Service") || !strings.Contains(v.keyring.Text, "password at every start") {
+	nk := &app.NoKeyringError{Err: errors.New("org.freedesktop.secrets was not provided")}
+	u.Render(app.State{Status: app.StatusLoginRequired, Reason: "logged out", Keyring: nk.Error(), KeyringProblem: nk.Problem()})
+	if v.status.Text != "Log in needed: logged out" || !strings.HasPrefix(v.keyring.Text, "No keyring is installed") ||
+		!strings.Contains(v.keyring.Text, "password at every start") || strings.Contains(v.keyring.Text, "freedesktop") {
 		t.Errorf("status %q, keyring %q", v.status.Text, v.keyring.Text)
 	}
 }

@@ -44,7 +44,8 @@ func (v *trayView) render(s app.State) {
 		v.desk.SetSystemTrayIcon(icon)
 	}
 	recent := v.recent()
-	sig := fmt.Sprint(statusLine(s), s.MissedUnseen, dndOn(s), s.Can(ctiproto.TypeSetDND), callsInProgress(s), recent)
+	sig := fmt.Sprint(statusLine(s), s.Status, canAct(s), s.MissedUnseen, dndOn(s), s.Can(ctiproto.TypeSetDND),
+		forwardTarget(s), s.Can(ctiproto.TypeSetForwarding), callsInProgress(s), recent)
 	if sig == v.sig && v.menu != nil {
 		return
 	}
@@ -63,28 +64,50 @@ func (v *trayView) recent() []app.JournalEntry {
 	return nil
 }
 
-// build makes the menu for s.
+// build makes the menu for s. What cannot work without the link is
+// greyed out, with the reason under the status line.
 func (v *trayView) build(s app.State, recent []app.JournalEntry) *fyne.Menu {
 	u := v.u
-	status := fyne.NewMenuItem(statusLine(s), nil)
-	status.Disabled = true
+	live := canAct(s)
 	dial := fyne.NewMenuItem("Dial…", func() { u.dial.show("") })
 	clip := fyne.NewMenuItem("Dial clipboard…", u.dialClipboard)
+	dial.Disabled, clip.Disabled = !live, !live
 	n := callsInProgress(s)
 	calls := fyne.NewMenuItem(fmt.Sprintf("Calls in progress (%d)", n), u.console.show)
 	calls.Disabled = n == 0
 	dnd := fyne.NewMenuItem("Do not disturb", func() { u.toggleDND(!dndOn(s)) })
-	dnd.Checked, dnd.Disabled = dndOn(s), !s.Can(ctiproto.TypeSetDND)
+	dnd.Checked, dnd.Disabled = dndOn(s), !live || !s.Can(ctiproto.TypeSetDND)
 	settings := fyne.NewMenuItem("Settings…", u.settings.show)
 	quit := fyne.NewMenuItem("Quit", u.quit)
 	quit.IsQuit = true
-	items := []*fyne.MenuItem{status, fyne.NewMenuItemSeparator(), dial, clip,
-		v.recentItem(s, recent), calls, dnd}
+	items := append(v.linkItems(s), fyne.NewMenuItemSeparator(), dial, clip,
+		v.recentItem(s, recent), calls, dnd)
+	items = append(items, forwardItems(u, s)...)
 	if u.opts.Demo != nil {
 		items = append(items, fyne.NewMenuItem("Ring me (demo)", u.demoRing))
 	}
 	items = append(items, fyne.NewMenuItemSeparator(), settings, quit)
 	return fyne.NewMenu("Deskline", items...)
+}
+
+// linkItems are the status line, what to do about the link (Reconnect
+// now, Log in…) and what waits for it.
+func (v *trayView) linkItems(s app.State) []*fyne.MenuItem {
+	status := fyne.NewMenuItem(statusLine(s), nil)
+	status.Disabled = true
+	items := []*fyne.MenuItem{status}
+	if canReconnect(s) {
+		items = append(items, fyne.NewMenuItem("Reconnect now", v.u.reconnect))
+	}
+	if v.u.loginWanted(s) {
+		items = append(items, fyne.NewMenuItem("Log in…", v.u.login.show))
+	}
+	if note := offlineText(s); note != "" && v.u.client() != nil {
+		off := fyne.NewMenuItem(note, nil)
+		off.Disabled = true
+		items = append(items, off)
+	}
+	return items
 }
 
 // recentItem is "Recent calls (2 missed)" with the last calls below it: a
@@ -98,7 +121,7 @@ func (v *trayView) recentItem(s app.State, recent []app.JournalEntry) *fyne.Menu
 	var sub []*fyne.MenuItem
 	for _, e := range recent {
 		item := fyne.NewMenuItem(journalLine(e, u.numbers(), u.now()), func() { u.callBack(e) })
-		item.Disabled = !e.CanCallBack()
+		item.Disabled = !e.CanCallBack() || !canAct(s)
 		sub = append(sub, item)
 	}
 	if len(sub) == 0 {
@@ -139,6 +162,18 @@ func statusLine(s app.State) string {
 // the number it found and waits for Enter before dialling.
 func (u *UI) dialClipboard() {
 	u.dial.show(u.fy.Clipboard().Content())
+}
+
+// canReconnect reports whether "Reconnect now" can do something: the
+// client waits to try again.
+func canReconnect(s app.State) bool { return s.Status == app.StatusDisconnected }
+
+// reconnect skips the wait before the next attempt (tray menu, main
+// window).
+func (u *UI) reconnect() {
+	if c := u.client(); c != nil {
+		c.Reconnect()
+	}
 }
 
 // toggleDND sets do-not-disturb on the user's phones.

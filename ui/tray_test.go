@@ -73,8 +73,10 @@ func TestStatusLine(t *testing.T) {
 	}{
 		{connected(), "Connected as Ann Archer · 201"},
 		{noPBX, "Telephone system unavailable: PBX restarting"},
-		{app.State{Status: app.StatusDisconnected, Reason: "server unreachable"}, "Not connected to the server: server unreachable — retrying"},
-		{app.State{Status: app.StatusLoginRequired}, "Log in needed — open Settings"},
+		{app.State{Status: app.StatusDisconnected, Reason: "server unreachable"}, "Not connected to the server: server unreachable — retrying now"},
+		{app.State{Status: app.StatusDisconnected, Problem: &app.LinkError{Problem: app.LinkTimedOut, Host: "cti:8720"}, RetryAt: time.Now().Add(2500 * time.Millisecond)},
+			"Cannot reach the Deskline server at cti:8720: no answer (network or firewall) — retrying in 3 s"},
+		{app.State{Status: app.StatusLoginRequired}, "Log in needed — choose Log in…"},
 		{app.State{Status: app.StatusConnecting}, "Connecting to the server…"},
 		{app.State{Status: app.StatusConnected, Exchange: app.ExchangeStatus{}}, "Telephone system unavailable"},
 	} {

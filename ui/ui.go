@@ -98,6 +98,8 @@ type UI struct {
 	recent   *recentView
 	settings *settingsView
 	main     *mainView
+	login    *loginView
+	forward  *forwardView
 }
 
 // New builds the UI over desk; nothing is shown until Start.
@@ -115,6 +117,8 @@ func New(fy fyne.App, desk *app.Desk, opts Options) *UI {
 	u.settings = newSettingsView(u)
 	u.tray = newTrayView(u)
 	u.main = newMainView(u)
+	u.login = newLoginView(u)
+	u.forward = newForwardView(u)
 	return u
 }
 
@@ -181,6 +185,10 @@ func userText(err error) string {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Sprintf("No answer within %d s; check the call list", int(actionTimeout/time.Second))
+	}
+	var le *app.LinkError
+	if errors.As(err, &le) {
+		return problemText(le)
 	}
 	s := err.Error()
 	var ae *app.ActionError

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -154,7 +155,8 @@ func canAct(s app.State) bool {
 }
 
 // linkText is the one sentence for the link to the server and the
-// telephone system, "" when calls can be made (canAct).
+// telephone system, "" when calls can be made (canAct). A link that
+// failed says why in plain words (problemText) and when the next try is.
 func linkText(s app.State) string {
 	switch s.Status {
 	case app.StatusConnected:
@@ -163,10 +165,19 @@ func linkText(s app.State) string {
 		}
 		return withReason("Telephone system unavailable", s.Exchange.Reason)
 	case app.StatusConnecting:
+		if s.Problem != nil {
+			return problemText(s.Problem) + " — trying again…"
+		}
 		return "Connecting to the server…"
 	case app.StatusDisconnected:
-		return withReason("Not connected to the server", s.Reason) + " — retrying"
+		if s.Problem != nil {
+			return problemText(s.Problem) + " — " + retryText(s.RetryAt, time.Now())
+		}
+		return withReason("Not connected to the server", s.Reason) + " — " + retryText(s.RetryAt, time.Now())
 	case app.StatusLoginRequired:
+		if s.Problem != nil {
+			return "Log in needed. " + problemText(s.Problem)
+		}
 		return withReason("Log in needed", s.Reason)
 	}
 	return withReason("Stopped", s.Reason)
@@ -181,7 +192,7 @@ func linkProblem(setUp bool, s app.State) string {
 	case canAct(s):
 		return ""
 	case s.Status == app.StatusLoginRequired:
-		return linkText(s) + " — open Settings"
+		return linkText(s) + " — choose Log in…"
 	}
 	return linkText(s)
 }

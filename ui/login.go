@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app"
+)
+
+// loginTitle is the login window's title.
+const loginTitle = "Deskline: log in"
+
+// loginWidth is the login window's width: two fields and a sentence.
+const loginWidth = 400
+
+// loginView is the small window that asks for the password when the
+// server wants it (no keyring kept the login, it expired, or it was
+// revoked): user, password, Log in. The long settings form is for the
+// first set-up; another user or server is chosen there.
+type loginView struct {
+	u       *UI
+	w       fyne.Window
+	visible bool
+	// closed is set when the user closed the window while a login was
+	// needed: it is not pushed at them again until that changes.
+	closed bool
+
+	where    *widget.Label // which server
+	why      *widget.Label // why a login is needed, the keyring's trouble
+	user     *widget.Label // read-only: another user is a change of settings
+	password *widget.Entry
+	btn      *widget.Button
+	result   *widget.Label
+	busy     bool
+}
+
+func newLoginView(u *UI) *loginView { return &loginView{u: u} }
+
+// loginWanted reports whether the user must type their password: the
+// client is set up (server and user known) and the server wants it.
+func (u *UI) loginWanted(s app.State) bool {
+	return s.Status == app.StatusLoginRequired && u.client() != nil
+}
+
+func (v *loginView) show() {
+	if v.w == nil {
+		v.build()
+	}
+	v.closed = false
+	v.visible = true
+	v.render(v.u.state)
+	v.w.Show()
+	v.w.Canvas().Focus(v.password)
+}
+
+// close is the user closing the window: not shown again by itself until
+// the login is no longer needed and needed anew.
+func (v *loginView) close() {
+	v.closed = true
+	v.hide()
+}
+
+func (v *loginView) hide() {
+	v.visible = false
+	if v.w != nil {
+		v.w.Hide()
+	}
+}
+
+func (v *loginView) build() {
+	v.w = v.u.fy.NewWindow(loginTitle)
+	v.w.SetCloseIntercept(v.close)
+	v.where = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.where.Wrapping = fyne.TextWrapWord
+	v.why = widget.NewLabel("")
+	v.why.Wrapping = fyne.TextWrapWord
+	v.user = widget.NewLabel("")
+	v.password = widget.NewPasswordEntry()
+	v.password.OnSubmitted = func(string) { v.submit() }
+	v.btn = widget.NewButtonWithIcon("Log in", theme.LoginIcon(), v.submit)
+	v.btn.Importance = widget.HighImportance
+	v.result = widget.NewLabel("")
+	v.result.Wrapping = fyne.TextWrapWord
+	v.result.Hide()
+	other := widget.NewButton("Other user or server…", func() {
+		v.close()
+		v.u.settings.show()
+	})
+	other.Importance = widget.LowImportance
+	form := widget.NewForm(&widget.FormItem{Text: "User", Widget: v.user},
+		&widget.FormItem{Text: "Password", Widget: v.password})
+	v.w.SetContent(container.NewPadded(container.NewVBox(v.where, v.why, form, v.result,
+		container.NewHBox(other, layout.NewSpacer(), v.btn))))
+	v.w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape {
+			v.close()
+		}
+	})
+	v.w.Resize(fyne.NewSize(loginWidth, 0))
+}
+
+// render opens the window when a login becomes needed (unless the user
+// closed it, or is in the settings), closes it once connected, and keeps
+// its texts current.
+func (v *loginView) render(s app.State) {
+	wanted := v.u.loginWanted(s)
+	switch {
+	case !wanted:
+		v.closed = false
+		if v.visible && s.Status == app.StatusConnected {
+			v.hide()
+		}
+	case !v.visible && !v.closed && !v.u.settings.win.shown() && v.u.opts.Demo == nil:
+		// (The demo logs in by itself: no window flashes up at its start;
+		// Log in… is in the menu should that fail.)
+		v.show()
+		return // show rendered
+	}
+	if v.w == nil {
+		return
+	}
+	d := v.u.Desk()
+	if d != nil {
+		v.where.SetText("Log in to the Deskline server at " + hostOf(d.Settings.ServerURL))
+		v.user.SetText(d.Settings.User)
+	}
+	why := loginWhy(s)
+	if k := keyringText(s.KeyringProblem); k != "" {
+		why += "\n" + k
+	}
+	v.why.SetText(why)
+	setEnabled(v.btn, wanted && !v.busy)
+}
+
+// loginWhy says why the password is asked for: the server's refusal
+// ("Wrong user or password", "Logged out"), or why the server cannot be
+// reached now.
+func loginWhy(s app.State) string {
+	switch {
+	case s.Problem != nil:
+		return problemText(s.Problem) + "."
+	case s.Reason != "":
+		return capitalize(s.Reason) + "."
+	}
+	return "Your password is needed to connect."
+}
+
+// submit sends the password; the window closes once the server took it.
+func (v *loginView) submit() {
+	pw := v.password.Text
+	if v.busy || v.btn.Disabled() {
+		return
+	}
+	if pw == "" {
+		v.say(widget.DangerImportance, "Type your password first.")
+		return
+	}
+	v.busy = true
+	v.say(widget.MediumImportance, "Logging in…")
+	v.render(v.u.state)
+	v.u.act("login", func(ctx context.Context, c *app.Client) error {
+		return c.Login(ctx, pw)
+	}, func(err error) {
+		v.busy = false
+		v.render(v.u.state)
+		if err != nil {
+			v.say(widget.DangerImportance, userText(err))
+			v.w.Canvas().Focus(v.password)
+			return
+		}
+		v.password.SetText("")
+		v.say(widget.LowImportance, "")
+		v.hide()
+	})
+}
+
+func (v *loginView) say(imp widget.Importance, text string) {
+	if setHint(v.result, imp, text) {
+		relayoutWindow(v.w)
+	}
+}
