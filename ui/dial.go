@@ -43,9 +43,8 @@ type dialRow struct {
 // number, pick a row with the arrows, Enter dials after the user has seen
 // the normalised number.
 type dialView struct {
-	u       *UI
-	w       fyne.Window
-	visible bool
+	u   *UI
+	win appWindow
 
 	entry   *dialEntry
 	list    *widget.List
@@ -61,14 +60,16 @@ type dialView struct {
 	thumbs  map[string]fyne.Resource // by contact id: one resource per photo
 }
 
-func newDialView(u *UI) *dialView { return &dialView{u: u, sel: -1} }
+func newDialView(u *UI) *dialView {
+	v := &dialView{u: u, sel: -1}
+	v.win = appWindow{u: u, title: dialTitle, size: fyne.NewSize(dialWidth, dialHeight), build: v.build}
+	return v
+}
 
 // show opens the window pre-filled with text (a clipboard, a tel: link)
 // and previews what would be dialled; only Enter or Dial dials.
 func (v *dialView) show(text string) {
-	if v.w == nil {
-		v.build()
-	}
+	v.win.ensureContent()
 	text = app.DialText(text) // a huge clipboard would slow the entry and every keystroke
 	v.thumbs = nil            // a reloaded book may bring a new photo
 	if v.entry.Text == text {
@@ -76,32 +77,26 @@ func (v *dialView) show(text string) {
 	} else {
 		v.entry.SetText(text)
 	}
-	v.visible = true
-	v.w.Show()
-	v.w.RequestFocus() // opened on purpose: new windows do not take focus by themselves
-	v.w.Canvas().Focus(v.entry)
+	v.win.show(true) // opened on purpose
+	v.win.focus(v.entry)
 	v.render(v.u.state)
 }
 
-func (v *dialView) hide() {
-	v.visible = false
-	if v.w != nil {
-		v.w.Hide()
-	}
-}
+func (v *dialView) hide() { v.win.hide() }
+
+// shown reports whether the dial window is on screen.
+func (v *dialView) shown() bool { return v.win.shown() }
 
 // render keeps the preview and the Dial button in step with the
 // connection and the exchange's capabilities.
 func (v *dialView) render(s app.State) {
-	if !v.visible {
+	if !v.win.shown() {
 		return
 	}
 	v.update(s)
 }
 
-func (v *dialView) build() {
-	v.w = v.u.fy.NewWindow(dialTitle)
-	v.w.SetCloseIntercept(v.hide)
+func (v *dialView) build() fyne.CanvasObject {
 	v.entry = newDialEntry(v.key)
 	v.entry.SetPlaceHolder("Name, company or number")
 	v.entry.OnChanged = v.changed
@@ -126,13 +121,7 @@ func (v *dialView) build() {
 	top := container.NewVBox(v.entry, hint)
 	bottom := container.NewVBox(widget.NewSeparator(), v.preview, v.problem,
 		container.NewHBox(layout.NewSpacer(), cancel, v.dialBtn))
-	v.w.SetContent(container.NewBorder(top, bottom, nil, nil, v.list))
-	v.w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			v.hide()
-		}
-	})
-	v.w.Resize(fyne.NewSize(dialWidth, dialHeight))
+	return container.NewBorder(top, bottom, nil, nil, v.list)
 }
 
 // changed searches as the user types and selects the best row.
@@ -246,7 +235,7 @@ func (v *dialView) setPreview(text string) {
 	h := v.preview.MinSize().Height
 	v.preview.SetText(text)
 	if v.preview.MinSize().Height != h {
-		relayoutWindow(v.w)
+		v.win.relayout()
 	}
 }
 
@@ -270,7 +259,7 @@ func (v *dialView) updateButton(s app.State) {
 		imp, text = widget.DangerImportance, v.failed
 	}
 	if setHint(v.problem, imp, text) {
-		relayoutWindow(v.w) // no empty gap above the buttons
+		v.win.relayout() // no empty gap above the buttons
 	}
 	setEnabled(v.dialBtn, why == "" && v.target != nil && !v.dialing)
 }
@@ -416,7 +405,7 @@ func (v *dialView) thumb(c *contacts.Contact) fyne.Resource {
 
 func (r *dialRowWidget) Tapped(*fyne.PointEvent) {
 	r.v.selectRow(r.id)
-	r.v.w.Canvas().Focus(r.v.entry) // the arrows keep working
+	r.v.win.focus(r.v.entry) // the arrows keep working
 }
 
 func (r *dialRowWidget) DoubleTapped(*fyne.PointEvent) {

@@ -92,8 +92,8 @@ func TestDialTypeArrowsEnterDialsSelectedRow(t *testing.T) {
 	_, d, u := dialOffice(t)
 	u.dial.show("")
 	v := u.dial
-	if v.w.Title() != "Deskline: dial" || v.w.Canvas().Focused() != v.entry {
-		t.Fatalf("window %q, focus %v: want the entry focused", v.w.Title(), v.w.Canvas().Focused())
+	if v.win.window().Title() != "Deskline: dial" || v.win.window().Canvas().Focused() != v.entry {
+		t.Fatalf("window %q, focus %v: want the entry focused", v.win.window().Title(), v.win.window().Canvas().Focused())
 	}
 	test.Type(v.entry, "len")
 	want := []string{
@@ -122,8 +122,8 @@ func TestDialTypeArrowsEnterDialsSelectedRow(t *testing.T) {
 	if dialCallTo(d, "+4930901820")(s) {
 		t.Error("the first row was dialled as well")
 	}
-	if v.visible || v.entry.Text != "" {
-		t.Errorf("after dialling: visible %v, text %q; want the window hidden and cleared", v.visible, v.entry.Text)
+	if v.win.shown() || v.entry.Text != "" {
+		t.Errorf("after dialling: visible %v, text %q; want the window hidden and cleared", v.win.shown(), v.entry.Text)
 	}
 }
 
@@ -141,7 +141,7 @@ func TestDialArrowsWrapAndEscapeHides(t *testing.T) {
 		t.Fatalf("Down from the bottom: sel %d, want 0", v.sel)
 	}
 	dialPress(v, fyne.KeyEscape)
-	if v.visible {
+	if v.win.shown() {
 		t.Fatal("Escape did not hide the window")
 	}
 }
@@ -169,8 +169,8 @@ func TestDialShowPrefillsWithoutDialling(t *testing.T) {
 	_, _, u := dialOffice(t)
 	v := u.dial
 	v.show("call me at 030 1234567 tomorrow")
-	if v.entry.Text != "call me at 030 1234567 tomorrow" || !v.visible {
-		t.Fatalf("entry %q, visible %v", v.entry.Text, v.visible)
+	if v.entry.Text != "call me at 030 1234567 tomorrow" || !v.win.shown() {
+		t.Fatalf("entry %q, visible %v", v.entry.Text, v.win.shown())
 	}
 	if want := "Your phone 201 rings first — pick up to call +49 30 1234567"; v.preview.Text != want {
 		t.Fatalf("preview %q, want %q", v.preview.Text, want)
@@ -217,8 +217,8 @@ func TestDialDisabledWithoutCapabilityOrConnection(t *testing.T) {
 	if calls := u.client().State().Calls; len(calls) != 0 {
 		t.Fatalf("Enter dialled while Dial was disabled: %+v", calls)
 	}
-	if !v.visible || v.entry.Text != "030 1234567" {
-		t.Errorf("visible %v, text %q: the window should stay as it was", v.visible, v.entry.Text)
+	if !v.win.shown() || v.entry.Text != "030 1234567" {
+		t.Errorf("visible %v, text %q: the window should stay as it was", v.win.shown(), v.entry.Text)
 	}
 }
 
@@ -230,8 +230,8 @@ func TestDialErrorKeepsTheText(t *testing.T) {
 	o.Sim.Outage("maintenance", false)
 	u.Render(state) // the window still believes it can dial
 	test.Tap(v.dialBtn)
-	if !v.visible || v.entry.Text != "030 1234567" {
-		t.Fatalf("after a failed dial: visible %v, text %q", v.visible, v.entry.Text)
+	if !v.win.shown() || v.entry.Text != "030 1234567" {
+		t.Fatalf("after a failed dial: visible %v, text %q", v.win.shown(), v.entry.Text)
 	}
 	if v.problem.Text == "" || v.problem.Importance != widget.DangerImportance {
 		t.Fatalf("the error is not shown: %q", v.problem.Text)
@@ -248,8 +248,8 @@ func TestDialMaster(t *testing.T) {
 	v.show("")
 	test.Type(v.entry, "len")
 	dialPress(v, fyne.KeyDown)
-	test.AssertRendersToMarkup(t, "dial_results.xml", v.w.Canvas())
-	snapshot(t, "dial_results.xml", v.w.Canvas())
+	test.AssertRendersToMarkup(t, "dial_results.xml", v.win.window().Canvas())
+	snapshot(t, "dial_results.xml", v.win.window().Canvas())
 }
 
 func TestDialMouseTapSelectsDoubleTapDials(t *testing.T) {
@@ -264,12 +264,12 @@ func TestDialMouseTapSelectsDoubleTapDials(t *testing.T) {
 		}
 	})
 	test.Tap(rows[2])
-	if v.sel != 2 || !strings.Contains(v.preview.Text, "+49 30 7654321") || v.w.Canvas().Focused() != v.entry {
-		t.Fatalf("tap on row 2: sel %d, preview %q, focus %v", v.sel, v.preview.Text, v.w.Canvas().Focused())
+	if v.sel != 2 || !strings.Contains(v.preview.Text, "+49 30 7654321") || v.win.window().Canvas().Focused() != v.entry {
+		t.Fatalf("tap on row 2: sel %d, preview %q, focus %v", v.sel, v.preview.Text, v.win.window().Canvas().Focused())
 	}
 	test.DoubleTap(rows[3])
 	waitRender(t, u, "a call to Lennart", dialCallTo(d, "+49403344556"))
-	if v.visible {
+	if v.win.shown() {
 		t.Error("the window stayed open after dialling")
 	}
 }
@@ -282,7 +282,7 @@ func TestDialPreviewWrapKeepsTheButtonsClear(t *testing.T) {
 	v := u.dial
 	v.show("")
 	var buttons *fyne.Container
-	dialWalk(v.w.Content(), func(o fyne.CanvasObject) {
+	dialWalk(v.win.window().Content(), func(o fyne.CanvasObject) {
 		if c, ok := o.(*fyne.Container); ok && slices.Contains(c.Objects, fyne.CanvasObject(v.dialBtn)) {
 			buttons = c
 		}

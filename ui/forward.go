@@ -67,8 +67,7 @@ func (u *UI) stopForwarding() {
 // number or a name from the address books; Enter forwards.
 type forwardView struct {
 	u       *UI
-	w       fyne.Window
-	visible bool
+	win     appWindow
 	entry   *widget.Entry
 	preview *widget.Label
 	problem *widget.Label
@@ -78,30 +77,23 @@ type forwardView struct {
 	failed  string          // the last failure, until the text changes
 }
 
-func newForwardView(u *UI) *forwardView { return &forwardView{u: u} }
+func newForwardView(u *UI) *forwardView {
+	v := &forwardView{u: u}
+	v.win = appWindow{u: u, title: forwardTitle, size: fyne.NewSize(forwardWidth, 0), build: v.build}
+	return v
+}
 
 func (v *forwardView) show() {
-	if v.w == nil {
-		v.build()
-	}
+	v.win.ensureContent()
 	v.entry.SetText(forwardTarget(v.u.state)) // change it, or type another
 	v.changed(v.entry.Text)
-	v.visible = true
-	v.w.Show()
-	v.w.RequestFocus() // opened on purpose
-	v.w.Canvas().Focus(v.entry)
+	v.win.show(true) // opened on purpose
+	v.win.focus(v.entry)
 }
 
-func (v *forwardView) hide() {
-	v.visible = false
-	if v.w != nil {
-		v.w.Hide()
-	}
-}
+func (v *forwardView) hide() { v.win.hide() }
 
-func (v *forwardView) build() {
-	v.w = v.u.fy.NewWindow(forwardTitle)
-	v.w.SetCloseIntercept(v.hide)
+func (v *forwardView) build() fyne.CanvasObject {
 	v.entry = widget.NewEntry()
 	v.entry.SetPlaceHolder("Number, or a name from your address books")
 	v.entry.OnChanged = v.changed
@@ -114,14 +106,8 @@ func (v *forwardView) build() {
 	v.btn = widget.NewButton("Forward", v.submit)
 	v.btn.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.hide)
-	v.w.SetContent(container.NewPadded(container.NewVBox(widget.NewLabel("Forward all my calls to:"), v.entry,
-		v.preview, v.problem, container.NewHBox(layout.NewSpacer(), cancel, v.btn))))
-	v.w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			v.hide()
-		}
-	})
-	v.w.Resize(fyne.NewSize(forwardWidth, 0))
+	return container.NewPadded(container.NewVBox(widget.NewLabel("Forward all my calls to:"), v.entry,
+		v.preview, v.problem, container.NewHBox(layout.NewSpacer(), cancel, v.btn)))
 }
 
 // changed finds where the text would forward to and says it.
@@ -173,7 +159,7 @@ func dialWho(t app.DialTarget) string {
 
 // render keeps the Forward button in step with the link.
 func (v *forwardView) render(s app.State) {
-	if v.w == nil {
+	if !v.win.built() {
 		return
 	}
 	why, imp := "", widget.WarningImportance
@@ -186,7 +172,7 @@ func (v *forwardView) render(s app.State) {
 		why = "Your telephone system does not let Deskline forward calls"
 	}
 	if setHint(v.problem, imp, why) {
-		relayoutWindow(v.w) // no gap above the buttons
+		v.win.relayout() // no gap above the buttons
 	}
 	setEnabled(v.btn, canForward(s) && v.target != nil && !v.busy)
 }

@@ -86,7 +86,7 @@ func TestLinkWhileConnectingDialsOnceConnected(t *testing.T) {
 		t.Fatalf("pending links %+v, want the link, at the test's now", u.links)
 	}
 	noCalls(t, o, "while connecting")
-	if u.dial.visible {
+	if u.dial.win.shown() {
 		t.Error("the dial window opened for a link that waits")
 	}
 
@@ -116,21 +116,21 @@ func TestLinkWaitingTooLongOpensTheDialWindow(t *testing.T) {
 	u.HandleLink("030 1234567")
 	*now = now.Add(linkPatience / 2)
 	u.expireLinks() // too early: it keeps waiting
-	if len(u.links) != 1 || u.dial.visible {
-		t.Fatalf("after %v: %d links pending, dial window open %v", linkPatience/2, len(u.links), u.dial.visible)
+	if len(u.links) != 1 || u.dial.win.shown() {
+		t.Fatalf("after %v: %d links pending, dial window open %v", linkPatience/2, len(u.links), u.dial.win.shown())
 	}
 	*now = testNow.Add(linkPatience + time.Second)
 	u.expireLinks() // what the patience timer does
 	if len(u.links) != 0 {
 		t.Errorf("expired links still pending: %+v", u.links)
 	}
-	if !u.dial.visible || u.dial.entry.Text != "030 1234567" {
-		t.Fatalf("dial window open %v with %q, want it open with the link", u.dial.visible, u.dial.entry.Text)
+	if !u.dial.win.shown() || u.dial.entry.Text != "030 1234567" {
+		t.Fatalf("dial window open %v with %q, want it open with the link", u.dial.win.shown(), u.dial.entry.Text)
 	}
 	linkReady(t, u)
 	noCalls(t, o, "an expired link, once connected")
-	if !u.dial.visible || u.dial.entry.Text != "030 1234567" {
-		t.Errorf("dial window open %v with %q after connecting", u.dial.visible, u.dial.entry.Text)
+	if !u.dial.win.shown() || u.dial.entry.Text != "030 1234567" {
+		t.Errorf("dial window open %v with %q after connecting", u.dial.win.shown(), u.dial.entry.Text)
 	}
 }
 
@@ -142,8 +142,8 @@ func TestLinkWhileLoginRequiredOpensTheDialWindow(t *testing.T) {
 	atOnce(u)
 	u.Render(app.State{Status: app.StatusLoginRequired, Reason: "logged out"})
 	u.HandleLink("callto:+49301234567")
-	if !u.dial.visible || u.dial.entry.Text != "callto:+49301234567" || len(u.links) != 0 {
-		t.Fatalf("dial window open %v with %q, %d links pending", u.dial.visible, u.dial.entry.Text, len(u.links))
+	if !u.dial.win.shown() || u.dial.entry.Text != "callto:+49301234567" || len(u.links) != 0 {
+		t.Fatalf("dial window open %v with %q, %d links pending", u.dial.win.shown(), u.dial.entry.Text, len(u.links))
 	}
 	if !u.dial.dialBtn.Disabled() || u.dial.problem.Text == "" {
 		t.Errorf("Dial enabled %v, problem %q: want it off, saying why", !u.dial.dialBtn.Disabled(), u.dial.problem.Text)
@@ -153,8 +153,8 @@ func TestLinkWhileLoginRequiredOpensTheDialWindow(t *testing.T) {
 	// Before the app is set up there is no client at all.
 	u2, _ := newTestUI(t, nil)
 	u2.HandleLink("tel:+49301234567")
-	if !u2.dial.visible || u2.dial.entry.Text != "tel:+49301234567" {
-		t.Errorf("no desk: dial window open %v with %q", u2.dial.visible, u2.dial.entry.Text)
+	if !u2.dial.win.shown() || u2.dial.entry.Text != "tel:+49301234567" {
+		t.Errorf("no desk: dial window open %v with %q", u2.dial.win.shown(), u2.dial.entry.Text)
 	}
 }
 
@@ -164,16 +164,16 @@ func TestLinkBadOpensTheDialWindow(t *testing.T) {
 	o, u, _ := linkOffice(t)
 	linkReady(t, u)
 	u.HandleLink("tel:")
-	if !u.dial.visible || u.dial.entry.Text != "tel:" {
-		t.Fatalf("dial window open %v with %q, want it open with the link", u.dial.visible, u.dial.entry.Text)
+	if !u.dial.win.shown() || u.dial.entry.Text != "tel:" {
+		t.Fatalf("dial window open %v with %q, want it open with the link", u.dial.win.shown(), u.dial.entry.Text)
 	}
 	if u.dial.preview.Text == "" || !u.dial.dialBtn.Disabled() {
 		t.Errorf("preview %q, Dial enabled %v: want what is wrong, and Dial off", u.dial.preview.Text, !u.dial.dialBtn.Disabled())
 	}
 	u.dial.hide()
 	u.HandleLink("  ")
-	if !u.dial.visible || u.dial.entry.Text != "" {
-		t.Errorf("empty link: dial window open %v with %q", u.dial.visible, u.dial.entry.Text)
+	if !u.dial.win.shown() || u.dial.entry.Text != "" {
+		t.Errorf("empty link: dial window open %v with %q", u.dial.win.shown(), u.dial.entry.Text)
 	}
 	noCalls(t, o, "bad links")
 }
@@ -183,19 +183,19 @@ func TestLinkBadOpensTheDialWindow(t *testing.T) {
 func TestPresent(t *testing.T) {
 	u, _ := newTestUI(t, nil)
 	u.Present()
-	if !u.dial.visible || u.main.win != nil {
-		t.Errorf("with a tray: dial window open %v, main window built %v", u.dial.visible, u.main.win != nil)
+	if !u.dial.win.shown() || u.main.win.built() {
+		t.Errorf("with a tray: dial window open %v, main window built %v", u.dial.win.shown(), u.main.win.built())
 	}
 
 	u, fy := newTestUI(t, nil)
 	u.opts.TrayHost = false
 	u.Present()
-	if u.main.win == nil || u.dial.w != nil {
-		t.Fatalf("without a tray: main window built %v, dial window built %v", u.main.win != nil, u.dial.w != nil)
+	if !u.main.win.built() || u.dial.win.built() {
+		t.Fatalf("without a tray: main window built %v, dial window built %v", u.main.win.built(), u.dial.win.built())
 	}
 	found := false
 	for _, w := range fy.Driver().AllWindows() {
-		found = found || w == u.main.win && w.Title() == mainTitle
+		found = found || w == u.main.win.window() && w.Title() == mainTitle
 	}
 	if !found {
 		t.Error("the main window is not among the app's windows")
@@ -223,8 +223,8 @@ func TestLinkOpensTheDialWindowThenEnterDials(t *testing.T) {
 	linkReady(t, u)
 	u.HandleLink("tel:+49-30-1234567")
 	v := u.dial
-	if !v.visible || v.entry.Text != "+49 30 1234567" || v.target == nil || v.target.Dial != "+49301234567" {
-		t.Fatalf("dial window open %v with %q, target %+v", v.visible, v.entry.Text, v.target)
+	if !v.win.shown() || v.entry.Text != "+49 30 1234567" || v.target == nil || v.target.Dial != "+49301234567" {
+		t.Fatalf("dial window open %v with %q, target %+v", v.win.shown(), v.entry.Text, v.target)
 	}
 	if len(u.links) != 0 {
 		t.Errorf("links pending: %+v", u.links)
@@ -236,8 +236,8 @@ func TestLinkOpensTheDialWindowThenEnterDials(t *testing.T) {
 	if want := "201 " + string(pbx.Outgoing) + " +49301234567"; len(calls) != 1 || calls[0] != want {
 		t.Fatalf("exchange calls %q, want exactly [%q]", calls, want)
 	}
-	if v.visible || !u.console.win.shown() {
-		t.Errorf("after dialling: dial window open %v, console open %v", v.visible, u.console.win.shown())
+	if v.win.shown() || !u.console.win.shown() {
+		t.Errorf("after dialling: dial window open %v, console open %v", v.win.shown(), u.console.win.shown())
 	}
 }
 
@@ -247,8 +247,8 @@ func TestLinkWhileConnectingOpensTheDialWindow(t *testing.T) {
 	o, u, _ := linkOffice(t)
 	u.Render(linkConnecting)
 	u.HandleLink("callto:+49301234567")
-	if !u.dial.visible || u.dial.entry.Text != "+49 30 1234567" || len(u.links) != 0 {
-		t.Fatalf("dial window open %v with %q, %d links pending", u.dial.visible, u.dial.entry.Text, len(u.links))
+	if !u.dial.win.shown() || u.dial.entry.Text != "+49 30 1234567" || len(u.links) != 0 {
+		t.Fatalf("dial window open %v with %q, %d links pending", u.dial.win.shown(), u.dial.entry.Text, len(u.links))
 	}
 	if !u.dial.dialBtn.Disabled() {
 		t.Error("Dial enabled while connecting")
@@ -271,7 +271,7 @@ func TestLinkDialledAtOnceWhenSet(t *testing.T) {
 	if calls := exchangeCalls(t, o); len(calls) != 1 {
 		t.Fatalf("exchange calls %q, want one", calls)
 	}
-	if u.dial.visible {
+	if u.dial.win.shown() {
 		t.Error("the dial window opened for a link dialled at once")
 	}
 }

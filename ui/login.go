@@ -23,9 +23,8 @@ const loginWidth = 400
 // revoked): user, password, Log in. The long settings form is for the
 // first set-up; another user or server is chosen there.
 type loginView struct {
-	u       *UI
-	w       fyne.Window
-	visible bool
+	u   *UI
+	win appWindow
 	// closed is set when the user closed the window while a login was
 	// needed: it is not pushed at them again until that changes.
 	closed bool
@@ -39,7 +38,18 @@ type loginView struct {
 	busy     bool
 }
 
-func newLoginView(u *UI) *loginView { return &loginView{u: u} }
+func newLoginView(u *UI) *loginView {
+	v := &loginView{u: u}
+	v.win = appWindow{u: u, title: loginTitle, size: fyne.NewSize(loginWidth, 0), build: v.build, onClose: v.close,
+		keys: func(k *fyne.KeyEvent) bool {
+			if k.Name == fyne.KeyEscape {
+				v.close()
+				return true
+			}
+			return false
+		}}
+	return v
+}
 
 // loginWanted reports whether the user must type their password: the
 // client is set up (server and user known) and the server wants it.
@@ -47,15 +57,15 @@ func (u *UI) loginWanted(s app.State) bool {
 	return s.Status == app.StatusLoginRequired && u.client() != nil
 }
 
-func (v *loginView) show() {
-	if v.w == nil {
-		v.build()
-	}
+// show opens the window; focus when the user asked for it (Log in…):
+// a window that opens by itself must not catch what the user types
+// elsewhere, least of all into a password field.
+func (v *loginView) show(focus bool) {
+	v.win.ensureContent()
 	v.closed = false
-	v.visible = true
+	v.win.show(focus)
 	v.render(v.u.state)
-	v.w.Show()
-	v.w.Canvas().Focus(v.password)
+	v.win.focus(v.password)
 }
 
 // close is the user closing the window: not shown again by itself until
@@ -65,16 +75,9 @@ func (v *loginView) close() {
 	v.hide()
 }
 
-func (v *loginView) hide() {
-	v.visible = false
-	if v.w != nil {
-		v.w.Hide()
-	}
-}
+func (v *loginView) hide() { v.win.hide() }
 
-func (v *loginView) build() {
-	v.w = v.u.fy.NewWindow(loginTitle)
-	v.w.SetCloseIntercept(v.close)
+func (v *loginView) build() fyne.CanvasObject {
 	v.where = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.where.Wrapping = fyne.TextWrapWord
 	v.why = widget.NewLabel("")
@@ -94,14 +97,8 @@ func (v *loginView) build() {
 	other.Importance = widget.LowImportance
 	form := widget.NewForm(&widget.FormItem{Text: "User", Widget: v.user},
 		&widget.FormItem{Text: "Password", Widget: v.password})
-	v.w.SetContent(container.NewPadded(container.NewVBox(v.where, v.why, form, v.result,
-		container.NewHBox(other, layout.NewSpacer(), v.btn))))
-	v.w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
-		if k.Name == fyne.KeyEscape {
-			v.close()
-		}
-	})
-	v.w.Resize(fyne.NewSize(loginWidth, 0))
+	return container.NewPadded(container.NewVBox(v.where, v.why, form, v.result,
+		container.NewHBox(other, layout.NewSpacer(), v.btn)))
 }
 
 // render opens the window when a login becomes needed (unless the user
@@ -112,16 +109,16 @@ func (v *loginView) render(s app.State) {
 	switch {
 	case !wanted:
 		v.closed = false
-		if v.visible && s.Status == app.StatusConnected {
+		if v.win.shown() && s.Status == app.StatusConnected {
 			v.hide()
 		}
-	case !v.visible && !v.closed && !v.u.settings.win.shown() && v.u.opts.Demo == nil:
+	case !v.win.shown() && !v.closed && !v.u.settings.win.shown() && v.u.opts.Demo == nil:
 		// (The demo logs in by itself: no window flashes up at its start;
 		// Log in… is in the menu should that fail.)
-		v.show()
+		v.show(false)
 		return // show rendered
 	}
-	if v.w == nil {
+	if !v.win.built() {
 		return
 	}
 	d := v.u.Desk()
@@ -170,7 +167,7 @@ func (v *loginView) submit() {
 		v.render(v.u.state)
 		if err != nil {
 			v.say(widget.DangerImportance, userText(err))
-			v.w.Canvas().Focus(v.password)
+			v.win.focus(v.password)
 			return
 		}
 		v.password.SetText("")
@@ -181,6 +178,6 @@ func (v *loginView) submit() {
 
 func (v *loginView) say(imp widget.Importance, text string) {
 	if setHint(v.result, imp, text) {
-		relayoutWindow(v.w)
+		v.win.relayout()
 	}
 }

@@ -25,7 +25,7 @@ const mainWidth = 460
 // it quits, since nothing else would be left to reach the app.
 type mainView struct {
 	u      *UI
-	win    fyne.Window
+	win    appWindow
 	icon   *canvas.Image
 	status *widget.Label
 	why    *widget.Label
@@ -44,21 +44,22 @@ type mainView struct {
 	setting bool
 }
 
-func newMainView(u *UI) *mainView { return &mainView{u: u} }
-
-func (v *mainView) show() {
-	if v.win == nil {
-		v.build()
-	}
-	v.render(v.u.state)
-	v.win.Show()
-	v.win.RequestFocus() // shown on purpose (start, or started again)
+func newMainView(u *UI) *mainView {
+	v := &mainView{u: u}
+	// Closing it quits: nothing else would be left to reach the app.
+	v.win = appWindow{u: u, title: mainTitle, size: fyne.NewSize(mainWidth, 0), build: v.build, onClose: u.quit,
+		keys: func(*fyne.KeyEvent) bool { return true }} // Escape must not hide the only way in
+	return v
 }
 
-func (v *mainView) build() {
+func (v *mainView) show() {
+	v.win.ensureContent()
+	v.render(v.u.state)
+	v.win.show(true) // shown on purpose (start, or started again)
+}
+
+func (v *mainView) build() fyne.CanvasObject {
 	u := v.u
-	v.win = u.fy.NewWindow(mainTitle)
-	v.win.SetCloseIntercept(u.quit)
 	v.icon = canvas.NewImageFromResource(trayResource(trayIcon(u.state), 0))
 	v.icon.SetMinSize(fyne.NewSquareSize(iconSize))
 	v.icon.FillMode = canvas.ImageFillContain
@@ -79,7 +80,7 @@ func (v *mainView) build() {
 	})
 	v.fwd = widget.NewCheck("Forward calls…", v.forwardTicked)
 	v.reconnect = widget.NewButtonWithIcon("Reconnect now", theme.ViewRefreshIcon(), u.reconnect)
-	v.login = widget.NewButtonWithIcon("Log in…", theme.LoginIcon(), u.login.show)
+	v.login = widget.NewButtonWithIcon("Log in…", theme.LoginIcon(), func() { u.login.show(true) })
 	v.offline = widget.NewLabel("")
 	v.offline.Wrapping = fyne.TextWrapWord
 	buttons := []fyne.CanvasObject{v.dial, v.clip, v.recent, v.calls}
@@ -90,13 +91,12 @@ func (v *mainView) build() {
 	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), u.quit)
 	head := container.NewBorder(nil, nil, v.icon, nil, container.NewVBox(v.status, v.why))
 	fix := container.NewHBox(v.reconnect, v.login)
-	v.win.SetContent(container.NewPadded(container.NewVBox(head, fix, widget.NewSeparator(), v.offline,
-		container.NewGridWithColumns(2, buttons...), v.fwd, container.NewBorder(nil, nil, v.dnd, quit))))
-	v.win.Resize(fyne.NewSize(mainWidth, 0))
+	return container.NewPadded(container.NewVBox(head, fix, widget.NewSeparator(), v.offline,
+		container.NewGridWithColumns(2, buttons...), v.fwd, container.NewBorder(nil, nil, v.dnd, quit)))
 }
 
 func (v *mainView) render(s app.State) {
-	if v.win == nil {
+	if !v.win.built() {
 		return
 	}
 	if icon := trayResource(trayIcon(s), s.MissedUnseen); icon != v.icon.Resource {
@@ -118,7 +118,7 @@ func (v *mainView) render(s app.State) {
 	moved := showIf(v.reconnect, canReconnect(s))
 	moved = showIf(v.login, v.u.loginWanted(s)) || moved
 	if setHint(v.offline, widget.WarningImportance, offlineText(s)) || moved {
-		relayoutWindow(v.win)
+		v.win.relayout()
 	}
 	v.setting = true
 	v.dnd.SetChecked(dndOn(s))

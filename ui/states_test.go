@@ -173,11 +173,11 @@ func TestLoginWindow(t *testing.T) {
 	}
 	s := waitRender(t, u, "login required", func(s app.State) bool { return s.Status == app.StatusLoginRequired })
 	v := u.login
-	if !v.visible || v.w.Title() != loginTitle || u.settings.win.shown() {
-		t.Fatalf("login window shown %v, settings shown %v", v.visible, u.settings.win.shown())
+	if !v.win.shown() || v.win.window().Title() != loginTitle || u.settings.win.shown() {
+		t.Fatalf("login window shown %v, settings shown %v", v.win.shown(), u.settings.win.shown())
 	}
-	if v.user.Text != "ann" || !strings.Contains(v.where.Text, o.Addr) || v.w.Canvas().Focused() != v.password {
-		t.Errorf("user %q, where %q, focus on the password %v", v.user.Text, v.where.Text, v.w.Canvas().Focused() == v.password)
+	if v.user.Text != "ann" || !strings.Contains(v.where.Text, o.Addr) || v.win.window().Canvas().Focused() != v.password {
+		t.Errorf("user %q, where %q, focus on the password %v", v.user.Text, v.where.Text, v.win.window().Canvas().Focused() == v.password)
 	}
 	menuItem(t, u.tray.menu, "Log in…")
 	s.KeyringProblem = app.KeyringNoService // what a desk without a keyring adds
@@ -188,15 +188,15 @@ func TestLoginWindow(t *testing.T) {
 
 	test.Type(v.password, "wrong")
 	test.Tap(v.btn)
-	if !v.visible || !strings.Contains(v.result.Text, "wrong user or password") {
-		t.Fatalf("wrong password: shown %v, result %q", v.visible, v.result.Text)
+	if !v.win.shown() || !strings.Contains(v.result.Text, "wrong user or password") {
+		t.Fatalf("wrong password: shown %v, result %q", v.win.shown(), v.result.Text)
 	}
 	v.password.SetText("")
 	test.Type(v.password, testoffice.Password)
 	v.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter logs in
 	waitRender(t, u, "connected", func(s app.State) bool { return s.Status == app.StatusConnected })
-	if v.visible || v.password.Text != "" {
-		t.Errorf("after the login: window shown %v, password left %q", v.visible, v.password.Text)
+	if v.win.shown() || v.password.Text != "" {
+		t.Errorf("after the login: window shown %v, password left %q", v.win.shown(), v.password.Text)
 	}
 }
 
@@ -209,36 +209,36 @@ func TestLoginWindowClosed(t *testing.T) {
 	u, _ := newTestUI(t, d)
 	need := app.State{Status: app.StatusLoginRequired, Reason: "logged out"}
 	u.Render(need)
-	u.login.w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if u.login.visible {
+	u.login.win.window().Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if u.login.win.shown() {
 		t.Fatal("Escape left the login window open")
 	}
 	u.Render(need)
-	if u.login.visible {
+	if u.login.win.shown() {
 		t.Fatal("the closed login window came back by itself")
 	}
 	menuItem(t, u.tray.menu, "Log in…").Action()
-	if !u.login.visible {
+	if !u.login.win.shown() {
 		t.Fatal("Log in… did not open it")
 	}
 	u.login.close()
 	u.Render(app.State{Status: app.StatusConnecting})
 	u.Render(need)
-	if !u.login.visible {
+	if !u.login.win.shown() {
 		t.Error("a login needed anew did not show the window")
 	}
 
 	demo, _ := newTestUI(t, d) // the demo logs in by itself
 	demo.opts.Demo = &app.Demo{}
 	demo.Render(need)
-	if demo.login.visible {
+	if demo.login.win.shown() {
 		t.Error("a login window in the demo, which logs in by itself")
 	}
 	menuItem(t, demo.tray.menu, "Log in…")
 
 	u2, _ := newTestUI(t, nil)
 	u2.Render(app.State{Status: app.StatusLoginRequired, Reason: "not set up yet"})
-	if u2.login.visible || u2.login.w != nil {
+	if u2.login.win.shown() || u2.login.win.built() {
 		t.Error("a login window before the set-up")
 	}
 }
@@ -258,9 +258,9 @@ func TestForwarding(t *testing.T) {
 	}
 	fwd.Action()
 	v := u.forward
-	if !v.visible || v.w.Title() != forwardTitle || v.w.Canvas().Focused() != v.entry || !v.btn.Disabled() {
+	if !v.win.shown() || v.win.window().Title() != forwardTitle || v.win.window().Canvas().Focused() != v.entry || !v.btn.Disabled() {
 		t.Fatalf("forward window shown %v, focus on the entry %v, Forward enabled with no number %v",
-			v.visible, v.w.Canvas().Focused() == v.entry, !v.btn.Disabled())
+			v.win.shown(), v.win.window().Canvas().Focused() == v.entry, !v.btn.Disabled())
 	}
 	test.Type(v.entry, "Lennart")
 	if !strings.Contains(v.preview.Text, "Lennart Krüger (+49 40 3344556)") || v.btn.Disabled() {
@@ -273,7 +273,7 @@ func TestForwarding(t *testing.T) {
 	}
 	v.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	waitRender(t, u, "forwarding on", func(s app.State) bool { return forwardTarget(s) == "+491715550123" })
-	if v.visible {
+	if v.win.shown() {
 		t.Error("the forward window stayed open")
 	}
 	fwd = menuItem(t, u.tray.menu, "Forwarding to ")
@@ -290,7 +290,7 @@ func TestForwarding(t *testing.T) {
 		t.Errorf("after stopping: tray checked %v, main window checked %v", fwd.Checked, u.main.fwd.Checked)
 	}
 	test.Tap(u.main.fwd) // on: asks where, forwards nothing yet
-	if !v.visible || u.main.fwd.Checked {
-		t.Errorf("ticking the box: window shown %v, box checked before anything is forwarded %v", v.visible, u.main.fwd.Checked)
+	if !v.win.shown() || u.main.fwd.Checked {
+		t.Errorf("ticking the box: window shown %v, box checked before anything is forwarded %v", v.win.shown(), u.main.fwd.Checked)
 	}
 }

@@ -366,7 +366,7 @@ func TestThemeDrawnTextContrast(t *testing.T) {
 			u.main.show()
 			u.Render(consoleSample())
 			windows := map[string]fyne.Window{"gallery": gallery, "recent": u.recent.win.window(), "settings": u.settings.win.window(),
-				"dial": u.dial.w, "main": u.main.win, "console": u.console.win.window()}
+				"dial": u.dial.win.window(), "main": u.main.win.window(), "console": u.console.win.window()}
 			var low []string
 			for name, w := range windows {
 				for _, l := range drawnLowContrasts(w.Canvas()) {

@@ -100,7 +100,7 @@ func (v *trayView) linkItems(s app.State) []*fyne.MenuItem {
 		items = append(items, fyne.NewMenuItem("Reconnect now", v.u.reconnect))
 	}
 	if v.u.loginWanted(s) {
-		items = append(items, fyne.NewMenuItem("Log in…", v.u.login.show))
+		items = append(items, fyne.NewMenuItem("Log in…", func() { v.u.login.show(true) }))
 	}
 	if note := offlineText(s); note != "" && v.u.client() != nil {
 		off := fyne.NewMenuItem(note, nil)

@@ -182,7 +182,7 @@ func TestMainWindowDND(t *testing.T) {
 	u.opts.TrayHost, u.opts.NoTrayReason = false, "No tray here"
 	u.main.show() // what Start does without a tray host (the desk runs already)
 	s := waitRender(t, u, "connected", func(s app.State) bool { return s.Status == app.StatusConnected })
-	if !u.main.win.Content().Visible() || !strings.HasPrefix(u.main.why.Text, "No tray here") {
+	if !u.main.win.window().Content().Visible() || !strings.HasPrefix(u.main.why.Text, "No tray here") {
 		t.Fatalf("main window not shown or unexplained: %q", u.main.why.Text)
 	}
 	if u.main.dnd.Disabled() != !s.Can(ctiproto.TypeSetDND) {

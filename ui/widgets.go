@@ -73,18 +73,6 @@ func setPhoto(img *canvas.Image, r fyne.Resource) {
 	img.Refresh()
 }
 
-// relayoutWindow lays a window out again after a message line came or
-// went. The desktop driver notices changed sizes by itself; Fyne's test
-// canvas does not, and the masters should show what users see.
-func relayoutWindow(w fyne.Window) {
-	if w == nil {
-		return
-	}
-	if c, ok := w.Content().(*fyne.Container); ok {
-		c.Refresh()
-	}
-}
-
 // escEntry is a text field that hands Escape to its window (a focused
 // entry gets every key, so the window's own key handler never sees it).
 type escEntry struct {

@@ -128,6 +128,13 @@ func (a *appWindow) raise() {
 	a.w.Show()
 }
 
+// focus gives o the window's keyboard focus while the window is shown.
+func (a *appWindow) focus(o fyne.Focusable) {
+	if a.w != nil {
+		a.w.Canvas().Focus(o)
+	}
+}
+
 // typedKey: the view's keys first, then Escape hides.
 func (a *appWindow) typedKey(ev *fyne.KeyEvent) {
 	if a.keys != nil && a.keys(ev) {
