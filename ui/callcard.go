@@ -103,15 +103,6 @@ func newCallCard(v *consoleView, key string) *callCard {
 	return c
 }
 
-// wrapped is a message label that wraps and hides while empty.
-func wrapped(imp widget.Importance) *widget.Label {
-	l := widget.NewLabel("")
-	l.Importance = imp
-	l.Wrapping = fyne.TextWrapWord
-	l.Hide()
-	return l
-}
-
 func (c *callCard) makeButtons() {
 	c.answer = widget.NewButtonWithIcon("Answer", theme.ConfirmIcon(), c.onAnswer)
 	c.answer.Importance = widget.HighImportance

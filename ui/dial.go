@@ -109,9 +109,7 @@ func (v *dialView) build() fyne.CanvasObject {
 	}
 	v.preview = widget.NewLabel("")
 	v.preview.Wrapping = fyne.TextWrapWord
-	v.problem = widget.NewLabel("")
-	v.problem.Wrapping = fyne.TextWrapWord
-	v.problem.Hide()
+	v.problem = wrapped(widget.WarningImportance)
 	v.dialBtn = widget.NewButton("Dial", v.dial)
 	v.dialBtn.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.hide)

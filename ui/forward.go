@@ -100,9 +100,7 @@ func (v *forwardView) build() fyne.CanvasObject {
 	v.entry.OnSubmitted = func(string) { v.submit() }
 	v.preview = widget.NewLabel("")
 	v.preview.Wrapping = fyne.TextWrapWord
-	v.problem = widget.NewLabel("")
-	v.problem.Wrapping = fyne.TextWrapWord
-	v.problem.Hide()
+	v.problem = wrapped(widget.WarningImportance)
 	v.btn = widget.NewButton("Forward", v.submit)
 	v.btn.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", v.hide)

@@ -87,9 +87,7 @@ func (v *loginView) build() fyne.CanvasObject {
 	v.password.OnSubmitted = func(string) { v.submit() }
 	v.btn = widget.NewButtonWithIcon("Log in", theme.LoginIcon(), v.submit)
 	v.btn.Importance = widget.HighImportance
-	v.result = widget.NewLabel("")
-	v.result.Wrapping = fyne.TextWrapWord
-	v.result.Hide()
+	v.result = wrapped(widget.MediumImportance)
 	other := widget.NewButton("Other user or server…", func() {
 		v.close()
 		v.u.settings.show()

@@ -24,6 +24,15 @@ func newLine() *widget.Label {
 	return l
 }
 
+// wrapped is a message label that wraps and hides while empty.
+func wrapped(imp widget.Importance) *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = imp
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
 // setHint sets a message label's text and importance and hides it when
 // there is no text, so an empty message takes no room. It refreshes only
 // on change (the clock runs some of these every second) and reports
