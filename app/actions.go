@@ -84,36 +84,52 @@ func (c *Client) Dial(ctx context.Context, t DialTarget) (string, error) {
 // user is talking on goes on hold first, where the exchange can hold: one
 // person takes one caller at a time, and the first must not hear the
 // second conversation. If that hold fails, the ringing call is not
-// answered (the error says why).
+// answered; if the answer fails (the caller gave up meanwhile), the held
+// call is taken back, so nobody is left on hold by a click that did not
+// work. The error says why.
 func (c *Client) Answer(ctx context.Context, call string) error {
-	if err := c.holdOthers(ctx, call); err != nil {
-		return err
-	}
-	return c.callCommand(ctx, ctiproto.TypeAnswer, call, "alerting", "initiated")
+	return c.switchTo(ctx, call, func() error {
+		return c.callCommand(ctx, ctiproto.TypeAnswer, call, "alerting", "initiated")
+	})
 }
 
 // Swap goes back to a held call: the call the user talks on now goes on
-// hold, then call is retrieved.
+// hold, then call is retrieved (with nobody else on the line, that is a
+// plain retrieve). If the retrieve fails, the other call is taken back.
 func (c *Client) Swap(ctx context.Context, call string) error {
-	if err := c.holdOthers(ctx, call); err != nil {
-		return err
-	}
-	return c.Retrieve(ctx, call)
+	return c.switchTo(ctx, call, func() error { return c.Retrieve(ctx, call) })
 }
 
-// holdOthers puts on hold every answered call the user talks on, other
-// than call. Nothing to do where the exchange cannot hold (the phone then
-// deals with call waiting itself).
-func (c *Client) holdOthers(ctx context.Context, call string) error {
-	if c.can(ctiproto.TypeHold) != nil {
-		return nil
-	}
-	for _, id := range c.talking(call) {
-		if err := c.Hold(ctx, id); err != nil {
-			return err
+// switchTo holds every answered call the user talks on other than call,
+// then runs take; if take fails, the calls it held are retrieved again.
+// Where the exchange cannot hold, take runs alone (the phone then deals
+// with call waiting itself).
+func (c *Client) switchTo(ctx context.Context, call string, take func() error) error {
+	var held []string
+	if c.can(ctiproto.TypeHold) == nil {
+		for _, id := range c.talking(call) {
+			if err := c.Hold(ctx, id); err != nil {
+				c.retrieveAll(ctx, held)
+				return err
+			}
+			held = append(held, id)
 		}
 	}
+	if err := take(); err != nil {
+		c.retrieveAll(ctx, held)
+		return err
+	}
 	return nil
+}
+
+// retrieveAll takes calls back off hold after a switch that did not
+// happen; a failure here is logged, the switch's own error is the news.
+func (c *Client) retrieveAll(ctx context.Context, calls []string) {
+	for _, id := range calls {
+		if err := c.Retrieve(ctx, id); err != nil {
+			c.log.Warn("taking a call back off hold failed", "call", id, "err", err)
+		}
+	}
 }
 
 // talking lists the calls, other than except, in which one of the user's
@@ -130,9 +146,28 @@ func (c *Client) talking(except string) []string {
 	return out
 }
 
-// HangUp ends the user's part in a call; on a ringing call it declines it.
+// HangUp ends the user's part in a call in progress (or one being
+// dialled).
 func (c *Client) HangUp(ctx context.Context, call string) error {
-	return c.callCommand(ctx, ctiproto.TypeClear, call)
+	return c.callCommand(ctx, ctiproto.TypeClear, call, "connected", "held", "initiated")
+}
+
+// Decline refuses a call ringing at the user's phones: at every one of
+// them where it rings (the exchange records a rejection), not only one.
+func (c *Client) Decline(ctx context.Context, call string) error {
+	if err := c.can(ctiproto.TypeClear); err != nil {
+		return err
+	}
+	devs := c.devicesIn(call, ctiproto.StateAlerting, ctiproto.StateQueued)
+	if len(devs) == 0 {
+		return fmt.Errorf("%w: %s", ErrNoSuchCall, call)
+	}
+	for _, dev := range devs {
+		if _, err := c.request(ctx, &ctiproto.CallCommand{Type: ctiproto.TypeClear, Call: call, Device: dev}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Hold puts a call on hold.
@@ -223,6 +258,20 @@ func (c *Client) can(service string) error {
 		return &ActionError{Action: service, Code: ctiproto.CodeNotSupported}
 	}
 	return nil
+}
+
+// devicesIn lists the user's phones whose connection to call is in one
+// of the states.
+func (c *Client) devicesIn(call string, states ...string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, conn := range c.cs.Conns() {
+		if conn.Call == call && slices.Contains(states, conn.State) {
+			out = append(out, conn.Device)
+		}
+	}
+	return out
 }
 
 // deviceIn finds which of the user's phones is in call.

@@ -16,7 +16,7 @@ import (
 )
 
 // office is a real CTI server on loopback with the simulated exchange
-// (testoffice: users ann on 201 and bob on 203, password "secret"), which
+// (testoffice: users ann on 201, bob on 203, carl on 204 and 205, password "secret"), which
 // a test can stop and start again on the same address.
 type office struct {
 	*testoffice.Office

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -120,4 +121,66 @@ func TestFailedCallsBounded(t *testing.T) {
 	if len(c.failed) != maxFailed || c.failed[0].ID != string(rune('a'+5)) {
 		t.Fatalf("kept %d, first %q", len(c.failed), c.failed[0].ID)
 	}
+}
+
+// An answer that fails (the caller gave up meanwhile) takes the held
+// call back: nobody is left on hold by a click that did not work.
+func TestAnswerThatFailsRetrievesTheHeldCall(t *testing.T) {
+	o := newOffice(t)
+	ann := o.desk("ann")
+	ann.login()
+	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	ctx := context.Background()
+	first := string(o.ring("201", "+4930111", ""))
+	ann.waitFor("ringing", func(s State) bool { return len(s.Ringing()) == 1 })
+	if err := ann.Answer(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	ann.waitFor("talking", func(s State) bool { c, _ := callIn(s, first); return c.Answered })
+	second := string(o.ring("201", "+4930222", ""))
+	ann.waitFor("second ringing", func(s State) bool { return len(s.Ringing()) == 1 })
+	// The second caller hangs up just as the user answers: the exchange
+	// refuses the answer, as it would after the hang-up.
+	err := ann.switchTo(ctx, second, func() error {
+		if err := o.Sim.HangupRemote(ctx, c2id(second)); err != nil {
+			t.Fatal(err)
+		}
+		return ann.callCommand(ctx, ctiproto.TypeAnswer, second, "alerting")
+	})
+	if err == nil {
+		t.Fatal("answering a call that is gone succeeded")
+	}
+	ann.waitFor("first back off hold", func(s State) bool {
+		c, _ := callIn(s, first)
+		_, there := callIn(s, second)
+		return c.State == ctiproto.StateConnected && !there
+	})
+}
+
+// Decline refuses a call at every one of the user's phones where it rings.
+func TestDeclineAtEveryPhone(t *testing.T) {
+	o := newOffice(t)
+	carl := o.desk("carl")
+	carl.login()
+	carl.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	call := string(o.ring("700", "+4930111", "")) // rings at his desk phone and his softphone
+	carl.waitFor("ringing at both", func(s State) bool { return len(alertingAt(s, call)) == 2 })
+	if err := carl.Decline(context.Background(), call); err != nil {
+		t.Fatal(err)
+	}
+	carl.waitFor("declined at both", func(s State) bool { _, ok := callIn(s, call); return !ok })
+	if err := carl.Decline(context.Background(), call); !errors.Is(err, ErrNoSuchCall) {
+		t.Fatalf("declining a call that is gone: %v, want ErrNoSuchCall", err)
+	}
+}
+
+// alertingAt lists the devices at which call rings.
+func alertingAt(s State, call string) []string {
+	var out []string
+	for _, c := range s.Calls {
+		if c.ID == call && c.State == ctiproto.StateAlerting {
+			out = append(out, c.Device)
+		}
+	}
+	return out
 }

@@ -106,7 +106,7 @@ func newCallCard(v *consoleView, key string) *callCard {
 func (c *callCard) makeButtons() {
 	c.answer = widget.NewButtonWithIcon("Answer", theme.ConfirmIcon(), c.onAnswer)
 	c.answer.Importance = widget.HighImportance
-	c.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), c.onHangUp)
+	c.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), c.onDecline)
 	c.decline.Importance = widget.DangerImportance
 	c.forward = widget.NewButtonWithIcon("Forward…", theme.MailForwardIcon(), func() { c.openPicker("Forward to: number or name") })
 	c.hangUp = widget.NewButtonWithIcon("Hang up", theme.CancelIcon(), c.onHangUp)
@@ -185,7 +185,7 @@ func (c *callCard) setKind(k cardKind) {
 	if c.kind == k {
 		return
 	}
-	c.kind = k
+	c.kind, c.err = k, "" // an error of the call's last state is moot now
 	c.closePicker()
 	var btns []fyne.CanvasObject
 	switch k {
@@ -346,24 +346,28 @@ func (c *callCard) onAnswer() {
 	c.run("answer", func(ctx context.Context, cl *app.Client) error { return cl.Answer(ctx, id) }, nil)
 }
 
-// onHangUp declines a ringing call (the exchange records a rejection) or
-// ends one in progress.
+// onDecline refuses a ringing call at every phone where it rings (the
+// exchange records a rejection).
+func (c *callCard) onDecline() {
+	id := c.call.ID
+	c.run("decline", func(ctx context.Context, cl *app.Client) error { return cl.Decline(ctx, id) }, nil)
+}
+
+// onHangUp ends a call in progress or being dialled.
 func (c *callCard) onHangUp() {
 	id := c.call.ID
 	c.run("hang up", func(ctx context.Context, cl *app.Client) error { return cl.HangUp(ctx, id) }, nil)
 }
 
-// onHold holds, retrieves or swaps, as the button says.
+// onHold holds a live call; on a held one it goes back to it, holding
+// the call the user talks on now, if any (Swap).
 func (c *callCard) onHold() {
 	id := c.call.ID
-	switch c.hold.Text {
-	case "Swap":
+	if c.kind == cardHeld {
 		c.run("swap", func(ctx context.Context, cl *app.Client) error { return cl.Swap(ctx, id) }, nil)
-	case "Retrieve":
-		c.run("retrieve", func(ctx context.Context, cl *app.Client) error { return cl.Retrieve(ctx, id) }, nil)
-	default:
-		c.run("hold", func(ctx context.Context, cl *app.Client) error { return cl.Hold(ctx, id) }, nil)
+		return
 	}
+	c.run("hold", func(ctx context.Context, cl *app.Client) error { return cl.Hold(ctx, id) }, nil)
 }
 
 // onRetry dials a failed call's number again; the failure goes.
@@ -455,6 +459,7 @@ func (c *callCard) crmURL() string {
 // (live or held call) or a forward (ringing call), with the keyboard in
 // it: the user asked for it.
 func (c *callCard) openPicker(placeholder string) {
+	c.v.asked = true // the user works in the console: it stays until closed
 	if c.picker == nil {
 		c.picker = newTargetPicker(c.v.u, placeholder, c.sendTo, c.refresh)
 	}

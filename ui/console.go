@@ -28,7 +28,7 @@ const (
 
 // closeAfterAnswer is how long the console stays, once all it shows is
 // answered calls, when Settings.Popup.CloseAfterAnswer is on: long enough
-// to see the answer worked. "Calls in progress" brings it back.
+// to see the answer worked. "Calls (N)" in the tray brings it back.
 const closeAfterAnswer = 3 * time.Second
 
 // consoleView is the calls console: every call of the user's in one
@@ -42,7 +42,8 @@ const closeAfterAnswer = 3 * time.Second
 // It opens by itself, without the keyboard, when a call rings (unless the
 // screen pop is off in the settings), when a call gets answered here or
 // dialled, and when a call fails; it closes when nothing is left to show.
-// Closing it while calls ring dismisses them: it comes back for the next.
+// Closing it is "not now": it opens by itself again for the next new call,
+// and then shows every call, those that rang before too.
 type consoleView struct {
 	u     *UI
 	state app.State // last rendered
@@ -51,11 +52,8 @@ type consoleView struct {
 	cards map[string]*callCard
 	order []string // card keys as shown
 	// seen holds the calls that have rung here (popped or notified) while
-	// they are in the user's calls, and the failures shown: neither opens
-	// the console twice.
+	// they are in the user's calls: a call opens the console once.
 	seen map[string]bool
-	// dismissed holds the ringing calls the user closed the console on.
-	dismissed map[string]bool
 	// states is each call's kind at the last render, to see calls get
 	// answered or dialled (the console opens for those).
 	states map[string]cardKind
@@ -72,8 +70,7 @@ type consoleView struct {
 }
 
 func newConsoleView(u *UI) *consoleView {
-	v := &consoleView{u: u, cards: map[string]*callCard{}, seen: map[string]bool{},
-		dismissed: map[string]bool{}, states: map[string]cardKind{}}
+	v := &consoleView{u: u, cards: map[string]*callCard{}, seen: map[string]bool{}, states: map[string]cardKind{}}
 	v.win = appWindow{u: u, title: consoleTitle, size: fyne.NewSize(consoleWidth, consoleHeight),
 		build: v.build, keys: v.typedKey, onHide: v.hidden, onTop: true}
 	return v
@@ -95,13 +92,9 @@ func (v *consoleView) show() {
 	v.sync()
 }
 
-// hidden: the console closed; the calls ringing now are dismissed (they
-// ring on), so it does not open again for them.
+// hidden: the console closed (the calls go on).
 func (v *consoleView) hidden() {
 	v.asked, v.liveOnly = false, time.Time{}
-	for _, c := range v.state.Ringing() {
-		v.dismissed[c.ID] = true
-	}
 }
 
 // closeIfAnswered closes the console closeAfterAnswer after all it shows
@@ -185,8 +178,7 @@ func (v *consoleView) news(s app.State) (open, focus bool) {
 	return open, focus
 }
 
-// forget drops the calls that left the user's phones from seen and
-// dismissed.
+// forget drops the calls that left the user's phones from seen.
 func (v *consoleView) forget(s app.State) {
 	in := make(map[string]bool, len(s.Calls))
 	for _, c := range s.Calls {
@@ -195,11 +187,6 @@ func (v *consoleView) forget(s app.State) {
 	for id := range v.seen {
 		if !in[id] {
 			delete(v.seen, id)
-		}
-	}
-	for id := range v.dismissed {
-		if !in[id] {
-			delete(v.dismissed, id)
 		}
 	}
 }
@@ -268,7 +255,7 @@ func (v *consoleView) sync() {
 }
 
 // drop takes a card away at once (a dismissed failure), before the state
-// that no longer has it arrives.
+// the client publishes without it arrives (and replaces this copy).
 func (v *consoleView) drop(key string) {
 	v.state.Failed = slices.DeleteFunc(slices.Clone(v.state.Failed), func(e app.JournalEntry) bool {
 		return "failed/"+e.ID == key
@@ -291,14 +278,16 @@ func (v *consoleView) items(s app.State) []consoleItem {
 	var out []consoleItem
 	ringing := s.Ringing()
 	slices.SortStableFunc(ringing, func(a, b app.Call) int { return a.Since.Compare(b.Since) })
+	waiting := make(map[string]bool, len(ringing))
 	for _, c := range ringing {
-		if !v.dismissed[c.ID] && v.popSettings().Enabled {
-			out = append(out, consoleItem{key: c.ID, kind: cardRinging, call: c})
-		}
+		waiting[c.ID] = true
+		out = append(out, consoleItem{key: c.ID, kind: cardRinging, call: c})
 	}
 	for _, k := range []cardKind{cardLive, cardHeld, cardDialling} {
 		for _, c := range callsOfKind(s, k) {
-			out = append(out, consoleItem{key: c.ID, kind: k, call: c})
+			if !waiting[c.ID] { // a call between two of my phones: it waits to be answered
+				out = append(out, consoleItem{key: c.ID, kind: k, call: c})
+			}
 		}
 	}
 	for _, f := range s.Failed {
@@ -358,9 +347,8 @@ func (v *consoleView) liveCall() string {
 	return ""
 }
 
-// callsInProgress counts the calls the console lists besides callers
-// waiting: what "Calls in progress (N)" says in the tray and the main
-// window.
+// callsInProgress counts the calls in progress besides callers waiting,
+// one per call.
 func callsInProgress(s app.State) int {
 	n := 0
 	for _, k := range []cardKind{cardLive, cardHeld, cardDialling} {
@@ -395,16 +383,26 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-// typedKey: Enter answers the caller who has waited longest. It works
-// only when the user gave the console the keyboard; it never takes it
+// callsCount counts everything the console shows: what "Calls (N)" says
+// in the tray and the main window, which open it.
+func callsCount(s app.State) int {
+	return len(s.Ringing()) + callsInProgress(s) + len(s.Failed)
+}
+
+// typedKey: Enter answers the caller who has waited longest, and only
+// that one: while the answer is on its way (the button waits), a second
+// Enter does nothing rather than answer the next caller. It works only
+// when the user gave the console the keyboard; it never takes it
 // uninvited.
 func (v *consoleView) typedKey(ev *fyne.KeyEvent) bool {
 	if ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter {
 		return false
 	}
 	for _, k := range v.order {
-		if c := v.cards[k]; c.kind == cardRinging && !c.answer.Disabled() {
-			c.onAnswer()
+		if c := v.cards[k]; c.kind == cardRinging {
+			if !c.answer.Disabled() {
+				c.onAnswer()
+			}
 			return true
 		}
 	}

@@ -249,9 +249,11 @@ func TestConsoleWaitingTimeEscalates(t *testing.T) {
 	}
 }
 
-// Closing the console while calls ring dismisses them (they ring on); the
-// next call brings it back.
-func TestConsoleCloseDismissesRinging(t *testing.T) {
+// Closing the console is "not now": the calls ring on, the console stays
+// closed for them, and opens for the next new call showing every caller,
+// the one who waited longest first (Enter answers them, not the newest).
+// "Calls (N)" in the tray counts them all and opens it.
+func TestConsoleCloseIsNotNow(t *testing.T) {
 	u, _ := newTestUI(t, popOfflineDesk(t))
 	s := popState(popJane("c1", 7))
 	u.Render(s)
@@ -259,17 +261,94 @@ func TestConsoleCloseDismissesRinging(t *testing.T) {
 	consoleClosed(t, u)
 	u.Render(s)
 	consoleClosed(t, u)
+	if calls := menuItem(t, u.tray.menu, "Calls ("); calls.Label != "Calls (1)" || calls.Disabled {
+		t.Errorf("tray item %q (disabled %v), want it to count the caller and open the console", calls.Label, calls.Disabled)
+	}
 	u.Render(popState(popJane("c1", 8), popCaller("c2", "+49 89 7654321", "Max Muster", 1)))
-	if got := u.console.shownNames(); len(got) != 1 || got[0] != "Max Muster" {
-		t.Fatalf("after a new call: %v, want only the new caller", got)
+	if got := u.console.shownNames(); strings.Join(got, ",") != "Jane Doe,Max Muster" {
+		t.Fatalf("after a new call: %v, want every caller, the longest waiting first", got)
 	}
-	u.Render(popState(popJane("c1", 9), popCaller("c2", "+49 89 7654321", "Max Muster", 2)))
-	if u.console.win.window() == nil {
-		t.Fatal("hidden again")
+	u.console.win.window().Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	u.console.show() // from the tray
+	if got := u.console.shownNames(); len(got) != 2 {
+		t.Errorf("opened from the tray: %v", got)
 	}
-	u.console.show() // the user opens it: the dismissed call shows again? no: it stays dismissed
+}
+
+// A second Enter while the first answer is on its way does not answer the
+// next caller.
+func TestConsoleDoubleEnterAnswersOnce(t *testing.T) {
+	u, _ := newTestUI(t, popOfflineDesk(t))
+	u.Render(popState(popJane("c1", 9), popCaller("c2", "+49 89 7654321", "Max Muster", 1)))
+	first, second := card(t, u, "c1"), card(t, u, "c2")
+	first.busy = true // the answer is on its way
+	first.sync(u.console.state)
+	u.console.win.window().Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if second.busy || second.errLine.Visible() {
+		t.Fatal("a second Enter answered the next caller")
+	}
+}
+
+// A call from one of the user's phones to another shows once: as a
+// caller waiting at the phone it rings, with Answer.
+func TestConsoleCallBetweenMyPhones(t *testing.T) {
+	u, _ := newTestUI(t, popOfflineDesk(t))
+	s := popState()
+	s.Devices = append(s.Devices, app.Device{ID: "202", Name: "Back office"})
+	out := app.Call{ID: "x", Device: "201", State: ctiproto.StateConnected, Direction: ctiproto.DirectionOutgoing,
+		Number: "202", Display: "Back office", Since: testNow}
+	in := app.Call{ID: "x", Device: "202", State: ctiproto.StateAlerting, Direction: ctiproto.DirectionIncoming,
+		Number: "201", Display: "Front desk", Since: testNow}
+	s.Calls = []app.Call{out, in}
+	u.Render(s)
+	c := onlyCard(t, u)
+	if c.kind != cardRinging || c.answer.Disabled() || u.console.header.Text != "1 caller waiting" {
+		t.Fatalf("card kind %d, header %q", c.kind, u.console.header.Text)
+	}
+}
+
+// With the screen pop off the console does not open for a ringing call,
+// but once open (a call answered, or from the tray) it shows callers
+// waiting too.
+func TestConsolePopOffStillListsCallers(t *testing.T) {
+	d := popOfflineDesk(t)
+	d.Settings.Popup.Enabled = false
+	u, _ := newTestUI(t, d)
+	u.Render(popState(popCaller("c2", "+49 89 7654321", "Max Muster", 1)))
+	consoleClosed(t, u)
+	u.console.show()
 	if got := u.console.shownNames(); len(got) != 1 {
-		t.Errorf("shown %v", got)
+		t.Fatalf("opened: callers %v", got)
+	}
+}
+
+// Typing a transfer target keeps the console open although all it shows
+// is an answered call.
+func TestConsoleStaysWhileTransferring(t *testing.T) {
+	u, _ := newTestUI(t, popOfflineDesk(t))
+	u.Render(popState(cwTalking("c1", 0)))
+	test.Tap(onlyCard(t, u).transfer)
+	u.now = func() time.Time { return testNow.Add(time.Minute) }
+	u.console.tick()
+	if !u.console.win.shown() {
+		t.Fatal("closed under the user's hands while typing a transfer target")
+	}
+}
+
+// An error of a call's last state does not stay once the state changed.
+func TestConsoleErrorGoesWithTheState(t *testing.T) {
+	d := popOfflineDesk(t)
+	d.Settings.Popup.CloseAfterAnswer = false
+	u, _ := newTestUI(t, d)
+	u.Render(popState(popJane("c1", 7)))
+	c := onlyCard(t, u)
+	test.Tap(c.answer) // the offline client refuses
+	if !c.errLine.Visible() {
+		t.Fatal("no error shown")
+	}
+	u.Render(popState(cwTalking("c1", 0))) // answered on the handset
+	if c.errLine.Visible() {
+		t.Errorf("the failed answer's error %q stays on the live call", c.errLine.Text)
 	}
 }
 
@@ -561,9 +640,8 @@ func TestConsoleWithDemoBook(t *testing.T) {
 	}
 }
 
-// "Calls in progress (N)" counts the console's calls besides callers
-// waiting, one per call: not an internal call twice for being at two of
-// the user's phones.
+// "Calls (N)" counts what the console shows, one per call: not an
+// internal call twice for being at two of the user's phones.
 func TestCallsInProgressMatchesTheConsole(t *testing.T) {
 	u, _ := newTestUI(t, popOfflineDesk(t))
 	u.opts.NoTrayReason = "No tray here"
@@ -571,7 +649,7 @@ func TestCallsInProgressMatchesTheConsole(t *testing.T) {
 	s := popState(popJane("c1", 3))
 	s.Devices = append(s.Devices, app.Device{ID: "202", Name: "Back office"})
 	u.Render(s)
-	if calls := menuItem(t, u.tray.menu, "Calls in progress"); calls.Label != "Calls in progress (0)" || !calls.Disabled {
+	if calls := menuItem(t, u.tray.menu, "Calls ("); calls.Label != "Calls (1)" || calls.Disabled {
 		t.Errorf("ringing only: tray %q (disabled %v)", calls.Label, calls.Disabled)
 	}
 	out := app.Call{ID: "c2", Device: "201", State: ctiproto.StateConnected, Direction: ctiproto.DirectionOutgoing,
@@ -580,10 +658,10 @@ func TestCallsInProgressMatchesTheConsole(t *testing.T) {
 	in.Device, in.Direction, in.Display = "202", ctiproto.DirectionIncoming, "Front desk"
 	s.Calls = append(s.Calls, out, in)
 	u.Render(s)
-	if calls := menuItem(t, u.tray.menu, "Calls in progress"); calls.Label != "Calls in progress (1)" || calls.Disabled {
-		t.Errorf("one internal call: tray %q (disabled %v)", calls.Label, calls.Disabled)
+	if calls := menuItem(t, u.tray.menu, "Calls ("); calls.Label != "Calls (2)" || calls.Disabled {
+		t.Errorf("a caller and one internal call: tray %q (disabled %v)", calls.Label, calls.Disabled)
 	}
-	if u.main.calls.Text != "Calls in progress (1)" || u.main.calls.Disabled() {
+	if u.main.calls.Text != "Calls (2)" || u.main.calls.Disabled() {
 		t.Errorf("one internal call: main window %q", u.main.calls.Text)
 	}
 	if n := len(u.console.order); n != 2 {

@@ -72,7 +72,7 @@ func (v *mainView) build() fyne.CanvasObject {
 	v.dial.Importance = widget.HighImportance
 	v.clip = widget.NewButtonWithIcon("Dial clipboard…", theme.ContentPasteIcon(), u.dialClipboard)
 	v.recent = widget.NewButtonWithIcon("Recent calls", theme.HistoryIcon(), u.recent.show)
-	v.calls = widget.NewButtonWithIcon("Calls in progress", theme.ListIcon(), u.console.show)
+	v.calls = widget.NewButtonWithIcon("Calls", theme.ListIcon(), u.console.show)
 	v.dnd = widget.NewCheck("Do not disturb", func(on bool) {
 		if !v.setting {
 			u.toggleDND(on)
@@ -109,8 +109,8 @@ func (v *mainView) render(s app.State) {
 	if s.MissedUnseen > 0 {
 		v.recent.SetText(fmt.Sprintf("Recent calls (%d missed)", s.MissedUnseen))
 	}
-	n := callsInProgress(s)
-	v.calls.SetText(fmt.Sprintf("Calls in progress (%d)", n))
+	n := callsCount(s)
+	v.calls.SetText(fmt.Sprintf("Calls (%d)", n))
 	setEnabled(v.calls, n > 0)
 	live := canAct(s)
 	setEnabled(v.dial, live)

@@ -8,7 +8,7 @@ import (
 
 // trace reports what the user sees, a line when it changes, to
 // Options.Trace: the end-to-end test reads it to know the tray is ready
-// and which caller the screen pop shows, without screen scraping.
+// and which callers the calls console shows, without screen scraping.
 func (u *UI) trace(s app.State) {
 	if u.opts.Trace == nil {
 		return

@@ -45,7 +45,7 @@ func (v *trayView) render(s app.State) {
 	}
 	recent := v.recent()
 	sig := fmt.Sprint(statusLine(s), s.Status, canAct(s), s.MissedUnseen, dndOn(s), s.Can(ctiproto.TypeSetDND),
-		forwardTarget(s), s.Can(ctiproto.TypeSetForwarding), callsInProgress(s), recent)
+		forwardTarget(s), s.Can(ctiproto.TypeSetForwarding), callsCount(s), recent)
 	if sig == v.sig && v.menu != nil {
 		return
 	}
@@ -72,8 +72,8 @@ func (v *trayView) build(s app.State, recent []app.JournalEntry) *fyne.Menu {
 	dial := fyne.NewMenuItem("Dial…", func() { u.dial.show("") })
 	clip := fyne.NewMenuItem("Dial clipboard…", u.dialClipboard)
 	dial.Disabled, clip.Disabled = !live, !live
-	n := callsInProgress(s)
-	calls := fyne.NewMenuItem(fmt.Sprintf("Calls in progress (%d)", n), u.console.show)
+	n := callsCount(s)
+	calls := fyne.NewMenuItem(fmt.Sprintf("Calls (%d)", n), u.console.show)
 	calls.Disabled = n == 0
 	dnd := fyne.NewMenuItem("Do not disturb", func() { u.toggleDND(!dndOn(s)) })
 	dnd.Checked, dnd.Disabled = dndOn(s), !live || !s.Can(ctiproto.TypeSetDND)

@@ -1,7 +1,9 @@
-// Package ui is the tray app's Fyne views: tray menu and icon, screen pop,
-// dial window, call window, recent calls, settings, and a small main
-// window for desktops without a tray host. It is thin: it renders the
-// app.State the core publishes and calls app methods, nothing more.
+// Package ui is the tray app's Fyne views: tray menu and icon, the calls
+// console (screen pop and call control in one window), dial window,
+// recent calls, settings, login and forwarding, and a small main window
+// for desktops without a tray host. It is thin: it renders the app.State
+// the core publishes and calls app methods, nothing more. Every window
+// lives by one lifecycle (appWindow): on screen only while shown.
 //
 // Threading: every widget is touched on Fyne's main goroutine only.
 // Background work (the state subscription, action results, the one-second

@@ -11,7 +11,7 @@ import (
 
 // Image sizes, in Fyne's device-independent units.
 const (
-	photoSize = 72 // a contact's photo in the screen pop
+	photoSize = 72 // a contact's photo in the calls console
 	thumbSize = 36 // a contact's photo in a dial row
 	iconSize  = 48 // the status icon of the main window
 )
@@ -70,7 +70,7 @@ func setEnabled(w fyne.Disableable, on bool) {
 }
 
 // setPhoto shows a contact's photo, or the neutral avatar for nil. The
-// same picture is not drawn again: the pop's clock calls this each second.
+// same picture is not drawn again: the console's clock calls this each second.
 func setPhoto(img *canvas.Image, r fyne.Resource) {
 	if r == nil {
 		r = theme.AccountIcon()

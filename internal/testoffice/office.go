@@ -47,11 +47,13 @@ type Office struct {
 	hs    *http.Server
 }
 
-// SimConfig is the office's exchange: 201 Ann, 203 Bob, 204 Carl.
+// SimConfig is the office's exchange: 201 Ann, 203 Bob, 204 and 205 Carl (desk phone and softphone).
 func SimConfig() sim.Config {
 	return sim.Config{
-		Devices:         []sim.DeviceConfig{{ID: "201", Name: "Ann"}, {ID: "203", Name: "Bob"}, {ID: "204", Name: "Carl"}},
-		Groups:          []sim.Group{{Number: "600", Name: "Front desk", Members: []string{"201", "203"}}},
+		Devices: []sim.DeviceConfig{{ID: "201", Name: "Ann"}, {ID: "203", Name: "Bob"}, {ID: "204", Name: "Carl"},
+			{ID: "205", Name: "Carl's softphone"}},
+		Groups: []sim.Group{{Number: "600", Name: "Front desk", Members: []string{"201", "203"}},
+			{Number: "700", Name: "Carl anywhere", Members: []string{"204", "205"}}},
 		External:        sim.Behaviour{AnswerAfter: time.Millisecond},
 		NoAnswerTimeout: time.Minute,
 	}
@@ -70,7 +72,7 @@ var passwordHash = sync.OnceValue(func() string {
 // Start runs an office until the test ends. cfg may change SimConfig().
 func Start(t testing.TB, cfg func(*sim.Config)) *Office {
 	t.Helper()
-	o := &Office{t: t, cfg: SimConfig(), users: users()}
+	o := &Office{t: t, cfg: SimConfig(), users: append(users(), carl())}
 	if cfg != nil {
 		cfg(&o.cfg)
 	}
@@ -92,6 +94,12 @@ func StartOn(t testing.TB, ex pbx.Exchange) *Office {
 	o.start()
 	t.Cleanup(o.Stop)
 	return o
+}
+
+// carl has two phones (desk phone and softphone), on the simulated
+// exchange only.
+func carl() auth.User {
+	return auth.User{Name: "carl", DisplayName: "Carl Cole", PasswordHash: passwordHash(), Devices: []string{"204", "205"}}
 }
 
 func users() []auth.User {
