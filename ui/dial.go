@@ -84,9 +84,6 @@ func (v *dialView) show(text string) {
 
 func (v *dialView) hide() { v.win.hide() }
 
-// shown reports whether the dial window is on screen.
-func (v *dialView) shown() bool { return v.win.shown() }
-
 // render keeps the preview and the Dial button in step with the
 // connection and the exchange's capabilities.
 func (v *dialView) render(s app.State) {

@@ -63,8 +63,6 @@ func (v *recentView) show() {
 	v.win.relayout()
 }
 
-func (v *recentView) hide() { v.win.hide() }
-
 // render refreshes the list: every journal change publishes a state.
 func (v *recentView) render(s app.State) {
 	if v.win.shown() {
