@@ -6,7 +6,7 @@
 # mode, then checks what a user would see:
 #   1. the app connects and shows itself (no tray host under Xvfb: the
 #      main window), and the demo rings extension 201 from a demo contact;
-#   2. a window "Deskline: incoming call" appears with the caller's name
+#   2. a window "Deskline: incoming call" (RINGING_TITLE) appears with the caller's name
 #      (from the app's trace), and the keyboard stays with the program the
 #      user types in (a window manager runs: Openbox focuses new windows
 #      unless asked not to) — screenshots go to $E2E_ARTIFACTS;
@@ -14,24 +14,36 @@
 #   4. `deskline tel:…` in a second process hands the link over and exits
 #      at once, and the first process dials it (the exchange shows the call);
 #   5. SIGTERM quits cleanly.
+# Then a second pass runs the same app WITH a real tray host
+# (status-notifier-watcher + gtk-sni-tray-standalone, scripts/e2e-tray.sh):
+# the tray item, its icons and menu, hundreds of calls, the figures of
+# memory and idle CPU, and a clean quit after all those calls.
 # It also measures start-up time and resident memory (report.txt).
 # Every wait has a timeout: a hung window fails the test, never CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ART=${E2E_ARTIFACTS:-$PWD/artifacts/e2e}
+# RINGING_TITLE is the window that shows a ringing call. The calls
+# console (one window for ringing and connected calls) will be titled
+# "Deskline: calls" too: then both names are the same and only this line
+# changes.
+RINGING_TITLE="Deskline: incoming call"
+CALLS_TITLE="Deskline: calls"
 
 if [ "${1:-}" != "--inner" ]; then
-  for tool in xvfb-run dbus-run-session xwininfo import openbox xdotool xmessage; do
+  for tool in xvfb-run dbus-run-session xwininfo import openbox xdotool xmessage \
+    status-notifier-watcher gtk-sni-tray-standalone; do
     command -v "$tool" >/dev/null || { echo "e2e: $tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
   done
   mkdir -p "$ART" bin
   echo "e2e: building the server and the tray app"
   go build -o bin/deskline-server ./cmd/deskline-server
   go build -o bin/deskline .
+  go build -o bin/trayprobe ./internal/trayprobe
   # A home of its own for everything the session starts (the keyring
   # daemon D-Bus activates writes there), removed by the inner run.
   tmp=$(mktemp -d)
-  HOME=$tmp/home E2E_TMP=$tmp exec timeout -k 10 300 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$0" --inner
+  HOME=$tmp/home E2E_TMP=$tmp exec timeout -k 10 600 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$0" --inner
 fi
 
 tmp=$E2E_TMP
@@ -93,7 +105,8 @@ LANG=C.UTF-8 xmessage -name typing "A program the user types in" &
 pids+=($!)
 
 bin/deskline-server serve -listen 127.0.0.1:0 -state "$tmp/state" >"$tmp/server.log" 2>&1 &
-pids+=($!)
+server=$!
+pids+=($server)
 wait_for 20 'listening' "$tmp/server.log" || fail "the server did not start"
 addr=$(grep -o 'addr=[0-9.:]*' "$tmp/server.log" | head -n1 | cut -d= -f2)
 export DESKLINE_SERVER=http://$addr
@@ -110,13 +123,13 @@ wait_mapped 10 "Deskline" yes || fail "no main window on screen (this desktop ha
 timeout 10 xdotool search --name '^typing$' windowactivate --sync >/dev/null 2>&1 || fail "cannot focus the other program's window"
 
 wait_for 30 ' popup .*Miriam Okafor' "$trace" || fail "no screen pop with the demo caller's name within 30 s"
-wait_mapped 10 "Deskline: incoming call" yes || fail "no window 'Deskline: incoming call' on screen"
+wait_mapped 10 "$RINGING_TITLE" yes || fail "no window '$RINGING_TITLE' on screen"
 step "screen pop: $(grep ' popup ' "$trace" | head -n1 | cut -d' ' -f3-)"
 keeps_focus "the screen pop"
 step "keyboard focus stayed with the other program"
 sleep 1 # let the window draw before the picture
 timeout 20 import -window root "$ART/screen.png" || fail "screenshot of the screen"
-timeout 20 import -window "Deskline: incoming call" "$ART/popup.png" || fail "screenshot of the screen pop"
+timeout 20 import -window "$RINGING_TITLE" "$ART/popup.png" || fail "screenshot of the screen pop"
 timeout 20 import -window "Deskline" "$ART/main.png" || fail "screenshot of the main window"
 rss_pop=$(ps -o rss= -p "$app" | tr -d ' ')
 
@@ -124,13 +137,13 @@ call=$(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | head -n1 | cut
 [ -n "$call" ] || fail "the exchange lists no call"
 # Answered on the handset: the call window opens by itself, quietly too.
 bin/deskline-server sim answer "$call" 201 >/dev/null
-wait_mapped 10 "Deskline: calls" yes || fail "the call window did not open when the call was answered"
+wait_mapped 10 "$CALLS_TITLE" yes || fail "the call window did not open when the call was answered"
 keeps_focus "the call window"
 step "answered on the handset: the call window opened without taking the keyboard"
 bin/deskline-server sim hangup "$call" >/dev/null
 wait_for 15 ' popup closed' "$trace" || fail "the screen pop did not close when the caller hung up"
-wait_mapped 10 "Deskline: incoming call" no || fail "the screen pop window is still on screen after the call ended"
-wait_mapped 10 "Deskline: calls" no || fail "the call window is still on screen after the last call ended"
+wait_mapped 10 "$RINGING_TITLE" no || fail "the screen pop window is still on screen after the call ended"
+wait_mapped 10 "$CALLS_TITLE" no || fail "the call window is still on screen after the last call ended"
 step "the caller hung up: screen pop and call window closed"
 
 sleep 5
@@ -171,6 +184,10 @@ resident memory, idle (5 s after):       $((rss_idle / 1024)) MB
 tel: hand-over, second process:          $handoff_ms ms
 screenshots: $ART/screen.png $ART/popup.png $ART/main.png
 TXT
+
+# The second pass, with a tray host: same server, helpers and report.
+source scripts/e2e-tray.sh
+
 cat "$report"
 ok=1
 step "PASS"
