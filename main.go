@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -85,7 +86,7 @@ func run(f flags, log *slog.Logger) error {
 	fy := fyneapp.NewWithID("io.deskline.tray")
 	fy.SetIcon(fyne.NewStaticResource("deskline.png", assets.Icon(assets.IconApp)))
 	tray, noTray := app.TrayHost()
-	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, Demo: demo,
+	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, TrayItemShown: app.TrayItemRegistered, Demo: demo,
 		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow,
 		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", app.NewKeyringStore(), log) }}
 	if f.trace != "" {
@@ -93,12 +94,20 @@ func run(f flags, log *slog.Logger) error {
 			return err
 		}
 	}
-	u := ui.New(fy, desk, opts)
-	defer func() {
+	var u *ui.UI
+	// finish ends the session: the link to the server closed with a
+	// goodbye, the journal written. Once, from whichever comes first: the
+	// end of Fyne's loop, or the quit watchdog (quitWatchdog).
+	finish := sync.OnceFunc(func() {
+		inst.Close() // first: a link handed over now would be lost, not dialled
+		u.Close()
 		if d := u.Desk(); d != nil { // the desk now: settings may have replaced the first
 			d.Close()
 		}
-	}()
+	})
+	opts.Quitting = func() { quitWatchdog(finish, log) }
+	u = ui.New(fy, desk, opts)
+	defer finish()
 	go func() {
 		for args := range handed {
 			if len(args) == 0 {
@@ -122,9 +131,8 @@ func run(f flags, log *slog.Logger) error {
 			go demoLogin(desk.Client, log)
 		}
 	})
-	quitOnSignal(u)
+	u.InstallTray() // before Run, or Fyne never registers the tray item
+	quitOnSignal(u, opts.Quitting)
 	fy.Run()
-	inst.Close() // first: a link handed over now would be lost, not dialled
-	u.Close()
-	return nil
+	return nil // finish (deferred) ends the session
 }

@@ -99,6 +99,10 @@ cycle() {
 step "pass 2: with a tray host (status-notifier-watcher + gtk-sni-tray-standalone)"
 trace=$tmp/trace-tray.txt
 : >"$trace"
+# The first pass leaves the call its tel: link dialled: the states below
+# start from none.
+for c in $(sim calls | grep -o '"call":"[^"]*"' | cut -d'"' -f4 | sort -u); do sim hangup "$c" >/dev/null; done
+sim calls | grep -q '"call"' && fail "calls left over from the first pass: $(sim calls)"
 status-notifier-watcher >"$tmp/watcher.log" 2>&1 &
 pids+=($!)
 bin/trayprobe watcher -timeout 10s || fail "status-notifier-watcher did not take its bus name"

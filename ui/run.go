@@ -33,6 +33,8 @@ func (u *UI) Start() {
 	u.tray.install() // also without a host: one may appear later (panel started after us)
 	if !u.opts.TrayHost {
 		u.main.show()
+	} else {
+		u.watchTrayItem()
 	}
 	d := u.Desk()
 	u.runDesk(d)

@@ -28,7 +28,16 @@ type trayView struct {
 
 func newTrayView(u *UI) *trayView { return &trayView{u: u} }
 
-// install puts the icon and the menu into the tray.
+// InstallTray puts the tray icon and menu in place. Call it before the
+// Fyne app runs: Fyne 2.8 starts its tray (and registers the item with
+// the desktop's tray host) only for a menu set before its loop starts; a
+// menu first set once it runs updates an item nobody was told about.
+// Start installs it too, for callers that did not.
+func (u *UI) InstallTray() { u.tray.install() }
+
+// install puts the icon and the menu into the tray, rendering the state
+// known so far; later renders keep both up to date. Installing again
+// renders again.
 func (v *trayView) install() {
 	d, ok := v.u.fy.(desktop.App)
 	if !ok {
@@ -210,6 +219,9 @@ func (u *UI) demoRing() {
 
 // quit ends the session with the server and the app.
 func (u *UI) quit() {
+	if u.opts.Quitting != nil {
+		u.opts.Quitting()
+	}
 	u.Close()
 	u.fy.Quit()
 }

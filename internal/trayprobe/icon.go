@@ -20,8 +20,12 @@ type pixmap struct {
 }
 
 // shapeAlpha is the coverage above which a pixel counts as part of the
-// icon's shape: anti-aliased edges do not decide whether two shapes differ.
-const shapeAlpha = 128
+// icon's shape, lightGlyph the brightness (0-255) above which it counts
+// as light: anti-aliased edges do not decide whether two shapes differ.
+const (
+	shapeAlpha = 128
+	lightGlyph = 186
+)
 
 // printIcon prints "status=… name=… size=WxH pixels=HASH shape=HASH":
 // pixels changes with any change, shape only when the outline does (what
@@ -51,7 +55,7 @@ func printIcon(ctx context.Context, conn *dbus.Conn, it item, pngPath string) er
 	}
 	b := img.Bounds()
 	fmt.Printf("status=%s name=%q size=%dx%d pixels=%s shape=%s\n", status, name, b.Dx(), b.Dy(),
-		digest(img.Pix), digest(alphaMask(img)))
+		digest(img.Pix), digest(shapeOf(img)))
 	return nil
 }
 
@@ -82,14 +86,21 @@ func largest(pms []pixmap) (*image.NRGBA, error) {
 	return img, nil
 }
 
-func alphaMask(img *image.NRGBA) []byte {
+// shapeOf is the icon without its hues: per pixel, whether it is covered
+// and whether it is light (a white glyph on a coloured disc). Icons with
+// the same shape differ in colour only.
+func shapeOf(img *image.NRGBA) []byte {
 	m := make([]byte, 0, len(img.Pix)/4)
-	for i := 3; i < len(img.Pix); i += 4 {
-		if img.Pix[i] >= shapeAlpha {
-			m = append(m, 1)
-		} else {
-			m = append(m, 0)
+	for i := 0; i < len(img.Pix); i += 4 {
+		var v byte
+		if img.Pix[i+3] >= shapeAlpha {
+			v = 1
+			// Rec. 709 weights on the sRGB bytes: light enough to be a glyph.
+			if 0.2126*float64(img.Pix[i])+0.7152*float64(img.Pix[i+1])+0.0722*float64(img.Pix[i+2]) >= lightGlyph {
+				v = 2
+			}
 		}
+		m = append(m, v)
 	}
 	return m
 }
