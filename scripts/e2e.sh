@@ -40,6 +40,7 @@ if [ "${1:-}" != "--inner" ]; then
   go build -o bin/deskline-server ./cmd/deskline-server
   go build -o bin/deskline .
   go build -o bin/trayprobe ./internal/trayprobe
+  go build -o bin/fyneidle ./internal/fyneidle
   # A home of its own for everything the session starts (the keyring
   # daemon D-Bus activates writes there), removed by the inner run.
   tmp=$(mktemp -d)

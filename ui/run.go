@@ -22,6 +22,10 @@ type runState struct {
 	// the calling goroutine).
 	closed atomic.Bool
 	clock  chan struct{} // closed to stop the clock; nil when it is not running (main goroutine)
+	// trim gives memory back after the last call (trim.go); hadCalls is
+	// whether the state before had calls (main goroutine).
+	trim     *time.Timer
+	hadCalls bool
 }
 
 // Start installs the tray icon, shows the main window when the desktop
@@ -187,6 +191,7 @@ func (u *UI) Render(s app.State) {
 	u.demoFirstRing(s)
 	u.trace(s)
 	u.clockFor(s)
+	u.trimWhenIdle(s)
 }
 
 // clockFor runs the one-second clock of the running durations ("ringing
