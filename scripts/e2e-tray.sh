@@ -31,6 +31,8 @@ caller="+49 40 32901142" # Miriam Okafor in the demo address book
 dial_title="Deskline: dial"
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# go_heap: the app's live Go heap after its last collection, in MB (gctrace).
+go_heap() { grep '^gc ' "$tmp/app.log" | tail -n1 | grep -o '[0-9]*->[0-9]*->[0-9]* MB' | sed 's/.*->//'; }
 # cpu_ticks PID: user + system time in clock ticks ("(deskline)" holds no
 # space, so the fields are where proc(5) says).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -116,7 +118,9 @@ wait_mapped 10 gtk-sni-tray-standalone yes || fail "gtk-sni-tray-standalone show
 # would measure that cache filling (about 70 MB), not a leak; a
 # receptionist takes a call a minute, not several a second. With 5 s it
 # measures what stays.
-FYNE_CACHE=5s bin/deskline -demo -server "ws://$addr/v1/ws" -trace "$trace" -demo-ring-after -1s >"$tmp/app.log" 2>&1 &
+# gctrace: the Go heap after each collection goes to the app's log, so the
+# report can tell Go's share of a growth from the C libraries' (GL, X).
+FYNE_CACHE=5s GODEBUG=gctrace=1 bin/deskline -demo -server "ws://$addr/v1/ws" -trace "$trace" -demo-ring-after -1s >"$tmp/app.log" 2>&1 &
 app=$!
 pids+=($app)
 wait_for 60 ' status connected' "$trace" || fail "the app did not connect within 60 s"
@@ -201,16 +205,16 @@ settle=8
 t0=$SECONDS
 for _ in $(seq "$tray_warm"); do cycle; done
 sleep "$settle"
-rss_warm=$(rss_kb "$app")
+rss_warm=$(rss_kb "$app") heap_warm=$(go_heap)
 for _ in $(seq $((tray_cycles - tray_warm))); do cycle; done
 sleep "$settle"
-rss_all=$(rss_kb "$app")
+rss_all=$(rss_kb "$app") heap_all=$(go_heap)
 cycles_s=$((SECONDS - t0 - 2 * settle))
 grow=$(((rss_all - rss_warm) / 1024))
 step "$tray_cycles ring/answer/hang-up cycles in $cycles_s s: $((rss_warm / 1024)) MB after $tray_warm, $((rss_all / 1024)) MB after $tray_cycles"
 read -r cpu_after wake_after < <(measure_idle "$app")
-report "resident memory after $tray_warm calls:          $((rss_warm / 1024)) MB"
-report "resident memory after $tray_cycles calls:         $((rss_all / 1024)) MB (growth $grow MB [<= $leak_mb MB]; $cycles_s s for the calls)"
+report "resident memory after $tray_warm calls:          $((rss_warm / 1024)) MB (Go heap in use: $heap_warm)"
+report "resident memory after $tray_cycles calls:         $((rss_all / 1024)) MB (Go heap in use: $heap_all; growth $grow MB [<= $leak_mb MB]; $cycles_s s for the calls)"
 report "idle CPU after the calls, over ${idle_s} s:    ${cpu_after} % of a core, ${wake_after} wake-ups/s"
 [ "$grow" -le "$leak_mb" ] || fail "resident memory grew by $grow MB from call $tray_warm to call $tray_cycles (allowed: $leak_mb MB)"
 

@@ -84,6 +84,7 @@ func (u *UI) Closing() { u.run.closed.Store(true) }
 // would start a desk nobody stops).
 func (u *UI) Close() {
 	u.Closing()
+	u.tray.close()
 	u.run.reopenMu.Lock()
 	defer u.run.reopenMu.Unlock()
 	u.Stop()
