@@ -17,22 +17,35 @@ const noTrayItem = "The desktop's tray did not show Deskline's icon"
 // watchTrayItem shows the main window if the tray host has not listed the
 // app's tray item within trayItemWait: with a tray host the app runs
 // without a window, and an icon that never appeared would leave the user
-// no way to dial, open the settings or quit.
+// no way to dial, open the settings or quit. Synchronous (tests): it
+// asks at once, on the caller's goroutine.
 func (u *UI) watchTrayItem() {
 	shown := u.opts.TrayItemShown
-	if shown == nil || u.opts.Synchronous {
+	if shown == nil {
+		return
+	}
+	check := func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), trayItemWait)
+		defer cancel()
+		return shown(ctx)
+	}
+	if u.opts.Synchronous {
+		if !check() {
+			u.trayItemMissing()
+		}
 		return
 	}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), trayItemWait)
-		defer cancel()
-		if shown(ctx) {
-			return
+		if !check() {
+			u.log.Warn("the tray host did not list the tray item: showing the main window", "waited", trayItemWait)
+			u.do(u.trayItemMissing)
 		}
-		u.log.Warn("the tray host did not list the tray item: showing the main window", "waited", trayItemWait)
-		u.do(func() {
-			u.opts.TrayHost, u.opts.NoTrayReason = false, noTrayItem
-			u.main.show()
-		})
 	}()
+}
+
+// trayItemMissing makes the app behave as on a desktop without a tray:
+// the main window shows, says why, and is where a second start leads.
+func (u *UI) trayItemMissing() {
+	u.opts.TrayHost, u.opts.NoTrayReason = false, noTrayItem
+	u.main.show()
 }
