@@ -16,7 +16,8 @@
 #   7. ring/answer/hang-up cycles: memory after the first few and after
 #      all of them (leak check);
 #   8. the server goes away (disconnected icon) and comes back;
-#   9. SIGTERM after all those calls quits cleanly within 10 s.
+#   9. SIGTERM after all those calls quits cleanly within 10 s;
+#  10. started again, Quit in the tray menu quits cleanly too.
 # The figures go to the report; the targets of issue 11 are printed next
 # to them, and asserted where this code meets them.
 
@@ -77,6 +78,11 @@ tray_icon() {
   icon_pixels[$name]=$px
   icon_shape[$name]=$(sed 's/.*shape=\([0-9a-f]*\).*/\1/' <<<"$line")
   step "tray icon $name: $line"
+}
+# quit_how: how the last quit ended, from the app's log: Fyne's loop
+# returned, or the quit watchdog ended the process (main_platform.go).
+quit_how() {
+  if grep -q "loop did not return after quit" "$tmp/app.log"; then echo "through the quit watchdog (Fyne's loop hung)"; else echo "Fyne's loop returned"; fi
 }
 click() { bin/trayprobe click -pid "$app" -timeout 5s "$1" || fail "cannot click '$1' in the tray menu"; }
 sim() { bin/deskline-server sim "$@"; }
@@ -254,8 +260,10 @@ convert "$ART"/tray-{ready,ringing,call,dnd,disconnected,missed,dnd-missed}.png 
 report "tray icons: $ART/tray-{ready,ringing,call,dnd,disconnected,missed,dnd-missed}.png, side by side in $ART/tray-states.png"
 report "            (all differ; the five states also in shape); the tray host showing it: $ART/tray-host-ringing.png"
 
+t0=$(date +%s%N)
 kill -TERM "$app"
-for _ in $(seq 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.2; done
+for _ in $(seq 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+quit_ms=$((($(date +%s%N) - t0) / 1000000))
 if kill -0 "$app" 2>/dev/null; then
   kill -QUIT "$app"
   sleep 1
@@ -265,4 +273,25 @@ fi
 wait "$app" || fail "the app exited with status $? after SIGTERM"
 grep -q 'session ended.*user=demo.*close=1000' "$tmp/server2.log" || fail "the app quit without closing its link normally (no close 1000 in the server log)"
 step "SIGTERM after $tray_cycles calls: clean exit"
-report "quit on SIGTERM after $tray_cycles calls:       clean, within 10 s"
+report "quit on SIGTERM after $tray_cycles calls:       clean, in about $quit_ms ms ($(quit_how))"
+
+# Quit from the tray menu: the path a user takes (the app's own tray item
+# and the window kept for Fyne must not stand in the way).
+n=$(count ' status connected')
+bin/deskline -demo -server "ws://$addr/v1/ws" -trace "$trace" -demo-ring-after -1s >"$tmp/app.log" 2>&1 &
+app=$!
+pids+=($app)
+wait_count 60 $((n + 1)) ' status connected' "$trace" || fail "the app did not connect again within 60 s"
+bin/trayprobe item -pid "$app" -timeout 15s >/dev/null || fail "no tray item registered on the second start"
+closes=$(grep -c 'session ended.*user=demo.*close=1000' "$tmp/server2.log" || true)
+# The app may be gone before it answers the click: the exit is the check.
+t0=$(date +%s%N)
+bin/trayprobe click -pid "$app" -timeout 5s "Quit" || true
+for _ in $(seq 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+quit_ms=$((($(date +%s%N) - t0) / 1000000))
+kill -0 "$app" 2>/dev/null && fail "the app did not quit within 10 s of Quit in the tray menu"
+wait "$app" || fail "the app exited with status $? after Quit in the tray menu"
+[ "$(grep -c 'session ended.*user=demo.*close=1000' "$tmp/server2.log")" -gt "$closes" ] ||
+  fail "Quit in the tray menu did not close the link normally (no new close 1000 in the server log)"
+step "Quit in the tray menu: clean exit"
+report "quit from the tray menu:                 clean, in about $quit_ms ms ($(quit_how))"
