@@ -131,7 +131,7 @@ func run(f flags, log *slog.Logger) error {
 			go demoLogin(desk.Client, log)
 		}
 	})
-	u.InstallTray() // before Run, or Fyne never registers the tray item
+	u.InstallTray() // before Run: a tray menu first set once the loop runs registers no item
 	quitOnSignal(u, opts.Quitting)
 	fy.Run()
 	return nil // finish (deferred) ends the session

@@ -232,6 +232,7 @@ report "resident memory after $tray_cycles calls:         $((rss_all / 1024)) MB
 report "idle CPU after the calls, over ${idle_s} s:    ${cpu_after} % of a core, ${wake_after} wake-ups/s"
 [ "$grow" -le "$leak_mb" ] || fail "resident memory grew by $grow MB from call $tray_warm to call $tray_cycles (allowed: $leak_mb MB)"
 
+n=$(count ' status connected') # before the server goes: the app is back within milliseconds of its return
 kill -TERM "$server"
 wait "$server" 2>/dev/null || true
 tray_icon disconnected
@@ -239,7 +240,6 @@ bin/deskline-server serve -listen "$addr" -state "$tmp/state" >"$tmp/server2.log
 server=$!
 pids+=($server)
 wait_for 20 'listening' "$tmp/server2.log" || fail "the server did not start again on $addr"
-n=$(count ' status connected')
 wait_count 40 $((n + 1)) ' status connected' "$trace" || fail "the app did not reconnect within 40 s of the server's return"
 tray_icon ready ready
 step "server gone: disconnected icon; back: connected"
