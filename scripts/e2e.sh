@@ -31,7 +31,7 @@ RINGING_TITLE="Deskline: incoming call"
 CALLS_TITLE="Deskline: calls"
 
 if [ "${1:-}" != "--inner" ]; then
-  for tool in xvfb-run dbus-run-session xwininfo import openbox xdotool xmessage \
+  for tool in xvfb-run dbus-run-session xwininfo import convert openbox xdotool xmessage \
     status-notifier-watcher gtk-sni-tray-standalone; do
     command -v "$tool" >/dev/null || { echo "e2e: $tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
   done
