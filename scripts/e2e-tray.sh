@@ -4,7 +4,9 @@
 #   1. status-notifier-watcher owns org.kde.StatusNotifierWatcher and
 #      gtk-sni-tray-standalone shows the items: a real StatusNotifierItem
 #      host, as on KDE, XFCE or GNOME with the AppIndicator extension;
-#   2. the app registers its tray item and shows no window (tray mode);
+#   2. with a stand-in host that lists no item (trayprobe deaf-watcher),
+#      the app shows its main window after all; with the real host it
+#      registers its tray item and shows no window (tray mode);
 #   3. idle in tray mode: resident memory, CPU and wake-ups over 10 s;
 #   4. the menu is exported (com.canonical.dbusmenu) with what a user
 #      needs, and "Do not disturb" from it sets DND;
@@ -111,6 +113,30 @@ trace=$tmp/trace-tray.txt
 # start from none.
 for c in $(sim calls | grep -o '"call":"[^"]*"' | cut -d'"' -f4 | sort -u); do sim hangup "$c" >/dev/null; done
 sim calls | grep -q '"call"' && fail "calls left over from the first pass: $(sim calls)"
+# A tray host that never shows the item (a broken or half-started panel):
+# the app hides its window for the tray it sees, and must show it when its
+# item has not appeared, or nobody could reach it.
+bin/trayprobe deaf-watcher -timeout 120s &
+deaf=$!
+pids+=($deaf)
+bin/trayprobe watcher -timeout 10s || fail "the stand-in tray host (trayprobe deaf-watcher) did not take its bus name"
+bin/deskline -demo -server "ws://$addr/v1/ws" -trace "$tmp/trace-deaf.txt" -demo-ring-after -1s >"$tmp/app.log" 2>&1 &
+app=$!
+pids+=($app)
+sleep 2
+mapped "Deskline" && fail "the main window showed at once although a tray host runs (tray mode shows no window)"
+wait_mapped 15 "Deskline" yes || fail "the tray host never showed the item and the app showed no window: nobody can reach it"
+sleep 1
+timeout 20 import -window "Deskline" "$ART/main-no-tray-item.png" || fail "screenshot of the main window shown for a tray that lists no item"
+kill -TERM "$app"
+for _ in $(seq 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$app" 2>/dev/null && fail "the app did not quit on SIGTERM within 10 s"
+wait "$app" || fail "the app exited with status $? after SIGTERM"
+kill "$deaf"
+wait "$deaf" 2>/dev/null || true
+bin/trayprobe no-watcher -timeout 10s || fail "the stand-in tray host's bus name stayed taken"
+step "a tray host that lists no item: the app showed its main window after all ($ART/main-no-tray-item.png)"
+
 status-notifier-watcher >"$tmp/watcher.log" 2>&1 &
 pids+=($!)
 bin/trayprobe watcher -timeout 10s || fail "status-notifier-watcher did not take its bus name"

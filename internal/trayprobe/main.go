@@ -4,6 +4,8 @@
 // shows and what its menu offers, and to click a menu entry.
 //
 //	trayprobe watcher                    wait until a StatusNotifierWatcher runs
+//	trayprobe no-watcher                 wait until none runs
+//	trayprobe deaf-watcher               be a watcher that lists no item, until -timeout
 //	trayprobe item -pid PID              wait until PID's item is registered; print it
 //	trayprobe icon -pid PID [-png FILE]  print the icon's status, name and hashes
 //	trayprobe menu -pid PID              print the menu's labels, one a line
@@ -39,7 +41,7 @@ const (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: trayprobe watcher|item|icon|menu|click [-pid PID] [-timeout D] [-png FILE] [LABEL]")
+		fmt.Fprintln(os.Stderr, "usage: trayprobe watcher|no-watcher|deaf-watcher|item|icon|menu|click [-pid PID] [-timeout D] [-png FILE] [LABEL]")
 		os.Exit(2)
 	}
 	cmd := os.Args[1]
@@ -62,8 +64,13 @@ func run(ctx context.Context, cmd string, pid int, pngPath string, args []string
 		return fmt.Errorf("session bus: %w", err)
 	}
 	defer conn.Close()
-	if cmd == "watcher" {
+	switch cmd {
+	case "watcher":
 		return waitWatcher(ctx, conn)
+	case "no-watcher":
+		return waitNoWatcher(ctx, conn)
+	case "deaf-watcher":
+		return runDeafWatcher(ctx, conn)
 	}
 	if pid <= 0 {
 		return errors.New("-pid is required")
