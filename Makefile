@@ -21,7 +21,8 @@ run: build
 	bash scripts/demo.sh
 
 # Every test: formatting, vet, the test suite with the race detector,
-# then the tray app end to end in a real window under Xvfb.
+# then the tray app end to end in a real window under Xvfb, without and
+# with a real tray host (scripts/e2e.sh; figures in artifacts/e2e/report.txt).
 test: deps
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)

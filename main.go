@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -89,7 +90,7 @@ func run(f flags, log *slog.Logger) error {
 	fy.SetIcon(fyne.NewStaticResource("deskline.png", assets.Icon(assets.IconApp)))
 	fy.Settings().SetTheme(ui.Theme())
 	tray, noTray := app.TrayHost()
-	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, Demo: demo,
+	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, TrayItemShown: app.TrayItemRegistered, Demo: demo,
 		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow, KeepOnTop: keepOnTop, ReleaseMemory: releaseMemory,
 		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", app.NewKeyringStore(), log) }}
 	if f.trace != "" {
@@ -97,12 +98,20 @@ func run(f flags, log *slog.Logger) error {
 			return err
 		}
 	}
-	u := ui.New(fy, desk, opts)
-	defer func() {
+	var u *ui.UI
+	// finish ends the session: the link to the server closed with a
+	// goodbye, the journal written. Once, from whichever comes first: the
+	// end of Fyne's loop, or the quit watchdog (quitWatchdog).
+	finish := sync.OnceFunc(func() {
+		inst.Close() // first: a link handed over now would be lost, not dialled
+		u.Close()
 		if d := u.Desk(); d != nil { // the desk now: settings may have replaced the first
 			d.Close()
 		}
-	}()
+	})
+	opts.Quitting = func() { quitWatchdog(finish, log) }
+	u = ui.New(fy, desk, opts)
+	defer finish()
 	go func() {
 		for args := range handed {
 			if len(args) == 0 {
@@ -125,9 +134,8 @@ func run(f flags, log *slog.Logger) error {
 			go demoLogin(desk.Client, log)
 		}
 	})
-	quitOnSignal(u)
+	u.InstallTray() // before Run: a tray menu first set once the loop runs registers no item
+	quitOnSignal(u, opts.Quitting)
 	fy.Run()
-	inst.Close() // first: a link handed over now would be lost, not dialled
-	u.Close()
-	return nil
+	return nil // finish (deferred) ends the session
 }

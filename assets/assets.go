@@ -17,11 +17,11 @@ import (
 // Icon names (files icons/<name>.png).
 const (
 	IconApp          = "app"               // 512x512 app icon
-	TrayDisconnected = "tray-disconnected" // grey: no link to the server
-	TrayConnected    = "tray-connected"    // green: ready
-	TrayRinging      = "tray-ringing"      // amber: a call rings
-	TrayCall         = "tray-call"         // blue: in a call
-	TrayDND          = "tray-dnd"          // red: do not disturb
+	TrayDisconnected = "tray-disconnected" // grey, hollow, slashed: no link to the server
+	TrayConnected    = "tray-connected"    // green, the handset alone: ready
+	TrayRinging      = "tray-ringing"      // amber, sound waves: a call rings
+	TrayCall         = "tray-call"         // blue, level bars: in a call
+	TrayDND          = "tray-dnd"          // red, a no-entry bar: do not disturb
 )
 
 //go:embed icons/*.png

@@ -19,7 +19,7 @@ func main() {
 		"tray-disconnected": trayDisconnected(64),
 		"tray-connected":    trayPlain(64, rgb(0x1E9E57)),
 		"tray-ringing":      trayRinging(64),
-		"tray-call":         trayPlain(64, rgb(0x2767E6)),
+		"tray-call":         trayCall(64),
 		"tray-dnd":          trayDND(64),
 	}
 	for name, img := range icons {
@@ -37,6 +37,7 @@ var (
 	amber = rgb(0xE8900C)
 	red   = rgb(0xD93030)
 	grey  = rgb(0x8A9099)
+	blue  = rgb(0x2767E6)
 )
 
 // The handset is designed on a 24-unit grid around a centre at the top
@@ -170,6 +171,25 @@ func trayRinging(px int) image.Image {
 		arcStroke(c, 15.5*s, 4.4*s, 102, 168),
 	}
 	paint(img, mask(px, px, append(waves, hs)...), uniform(white))
+	return img
+}
+
+// trayCall adds three level bars in the bend of the handset, a voice
+// talking: in a call differs from ready in shape, not only in colour, and
+// the bars do not read as the ringing call's waves.
+func trayCall(px int) image.Image {
+	s := float64(px) / 64
+	img := image.NewRGBA(image.Rect(0, 0, px, px))
+	paint(img, mask(px, px, circle(pt{32 * s, 32 * s}, 30.5*s)), uniform(blue))
+	hs := placeHandset(32*s, pt{28 * s, 36 * s})
+	shapes := []shape{hs}
+	const w = 3.8 // bar width; the gaps are as wide
+	bottom := 26.0
+	for i, h := range []float64{6, 11, 16} {
+		x := 34 + float64(i)*2*w + w/2
+		shapes = append(shapes, capsule(pt{x * s, (bottom - h + w/2) * s}, pt{x * s, (bottom - w/2) * s}, w*s))
+	}
+	paint(img, mask(px, px, shapes...), uniform(white))
 	return img
 }
 

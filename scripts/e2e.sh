@@ -6,32 +6,48 @@
 # mode, then checks what a user would see:
 #   1. the app connects and shows itself (no tray host under Xvfb: the
 #      main window), and the demo rings extension 201 from a demo contact;
-#   2. a window "Deskline: incoming call" appears with the caller's name
+#   2. the calls console "Deskline: calls" appears with the caller's name
 #      (from the app's trace), and the keyboard stays with the program the
 #      user types in (a window manager runs: Openbox focuses new windows
 #      unless asked not to) — screenshots go to $E2E_ARTIFACTS;
-#   3. the caller hangs up: the screen pop closes;
+#   3. a receptionist's switchboard: the call is answered on the handset,
+#      two more callers ring, Enter in the console answers the one who
+#      waited longest and the first goes on hold (one live, one held, one
+#      ringing, in one picture); then all hang up and the console closes;
 #   4. `deskline tel:…` in a second process hands the link over and exits
-#      at once, and the first process dials it (the exchange shows the call);
-#   5. SIGTERM quits cleanly.
+#      at once; the first process opens the dial window with the number,
+#      Enter dials it (the exchange shows exactly one call);
+#   5. a call to a busy line fails and says so in the console until
+#      dismissed;
+#   6. SIGTERM quits cleanly.
+# Then a second pass runs the same app WITH a real tray host
+# (status-notifier-watcher + gtk-sni-tray-standalone, scripts/e2e-tray.sh):
+# the tray item, its icons and menu, hundreds of calls, the figures of
+# memory and idle CPU, and a clean quit after all those calls.
 # It also measures start-up time and resident memory (report.txt).
 # Every wait has a timeout: a hung window fails the test, never CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ART=${E2E_ARTIFACTS:-$PWD/artifacts/e2e}
+# CONSOLE_TITLE is the calls console: ringing, live, held and failed calls
+# in one window.
+CONSOLE_TITLE="Deskline: calls"
 
 if [ "${1:-}" != "--inner" ]; then
-  for tool in xvfb-run dbus-run-session xwininfo import openbox xdotool xmessage; do
+  for tool in xvfb-run dbus-run-session xwininfo import convert openbox xdotool xmessage \
+    status-notifier-watcher gtk-sni-tray-standalone; do
     command -v "$tool" >/dev/null || { echo "e2e: $tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
   done
   mkdir -p "$ART" bin
   echo "e2e: building the server and the tray app"
   go build -o bin/deskline-server ./cmd/deskline-server
   go build -o bin/deskline .
+  go build -o bin/trayprobe ./internal/trayprobe
+  go build -o bin/fyneidle ./internal/fyneidle
   # A home of its own for everything the session starts (the keyring
   # daemon D-Bus activates writes there), removed by the inner run.
   tmp=$(mktemp -d)
-  HOME=$tmp/home E2E_TMP=$tmp exec timeout -k 10 300 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$0" --inner
+  HOME=$tmp/home E2E_TMP=$tmp exec timeout -k 10 600 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$0" --inner
 fi
 
 tmp=$E2E_TMP
@@ -93,7 +109,8 @@ LANG=C.UTF-8 xmessage -name typing "A program the user types in" &
 pids+=($!)
 
 bin/deskline-server serve -listen 127.0.0.1:0 -state "$tmp/state" >"$tmp/server.log" 2>&1 &
-pids+=($!)
+server=$!
+pids+=($server)
 wait_for 20 'listening' "$tmp/server.log" || fail "the server did not start"
 addr=$(grep -o 'addr=[0-9.:]*' "$tmp/server.log" | head -n1 | cut -d= -f2)
 export DESKLINE_SERVER=http://$addr
@@ -110,44 +127,96 @@ wait_mapped 10 "Deskline" yes || fail "no main window on screen (this desktop ha
 timeout 10 xdotool search --name '^typing$' windowactivate --sync >/dev/null 2>&1 || fail "cannot focus the other program's window"
 
 wait_for 30 ' popup .*Miriam Okafor' "$trace" || fail "no screen pop with the demo caller's name within 30 s"
-wait_mapped 10 "Deskline: incoming call" yes || fail "no window 'Deskline: incoming call' on screen"
+wait_mapped 10 "$CONSOLE_TITLE" yes || fail "no window '$CONSOLE_TITLE' on screen"
 step "screen pop: $(grep ' popup ' "$trace" | head -n1 | cut -d' ' -f3-)"
-keeps_focus "the screen pop"
+keeps_focus "the calls console"
 step "keyboard focus stayed with the other program"
 sleep 1 # let the window draw before the picture
 timeout 20 import -window root "$ART/screen.png" || fail "screenshot of the screen"
-timeout 20 import -window "Deskline: incoming call" "$ART/popup.png" || fail "screenshot of the screen pop"
+timeout 20 import -window "$CONSOLE_TITLE" "$ART/console-ringing.png" || fail "screenshot of the console"
 timeout 20 import -window "Deskline" "$ART/main.png" || fail "screenshot of the main window"
 rss_pop=$(ps -o rss= -p "$app" | tr -d ' ')
 
+# calls_at STATE: how many of 201's connections are in STATE.
+calls_at() { bin/deskline-server sim calls | grep -o '"device":"201","state":"'"$1"'"' | wc -l; }
+# wait_calls SECONDS STATE N: until 201 has N connections in STATE.
+wait_calls() {
+  local end=$((SECONDS + $1))
+  until [ "$(calls_at "$2")" = "$3" ]; do
+    [ $SECONDS -lt $end ] || return 1
+    sleep 0.2
+  done
+}
 call=$(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | head -n1 | cut -d'"' -f4)
 [ -n "$call" ] || fail "the exchange lists no call"
-# Answered on the handset: the call window opens by itself, quietly too.
+# Answered on the handset: the console shows it live, still quietly.
 bin/deskline-server sim answer "$call" 201 >/dev/null
-wait_mapped 10 "Deskline: calls" yes || fail "the call window did not open when the call was answered"
-keeps_focus "the call window"
-step "answered on the handset: the call window opened without taking the keyboard"
-bin/deskline-server sim hangup "$call" >/dev/null
-wait_for 15 ' popup closed' "$trace" || fail "the screen pop did not close when the caller hung up"
-wait_mapped 10 "Deskline: incoming call" no || fail "the screen pop window is still on screen after the call ended"
-wait_mapped 10 "Deskline: calls" no || fail "the call window is still on screen after the last call ended"
-step "the caller hung up: screen pop and call window closed"
+wait_calls 10 connected 1 || fail "the call was not answered"
+keeps_focus "the console after the answer"
+step "answered on the handset: the console shows the call, the keyboard stays where it was"
+
+# The receptionist: two more callers; Enter answers the one who waited
+# longest, and the live call goes on hold.
+bin/deskline-server sim ring 201 --from "+49 40 5550101" --name "Second Caller" >/dev/null
+sleep 0.3
+bin/deskline-server sim ring 201 --from "+49 40 5550102" --name "Third Caller" >/dev/null
+wait_for 10 ' popup Second Caller \| Third Caller' "$trace" || fail "the console does not list both callers waiting, longest first"
+timeout 10 xdotool search --name "^$CONSOLE_TITLE\$" windowactivate --sync key Return >/dev/null 2>&1 || fail "cannot press Enter in the console"
+wait_calls 10 held 1 || fail "answering the next caller did not hold the first: $(bin/deskline-server sim calls)"
+wait_calls 10 connected 1 || fail "Enter did not answer a caller: $(bin/deskline-server sim calls)"
+wait_for 10 ' popup Third Caller$' "$trace" || fail "Enter did not answer the caller who waited longest"
+sleep 1
+timeout 20 import -window "$CONSOLE_TITLE" "$ART/console-three.png" || fail "screenshot of the console with three calls"
+step "switchboard: Enter answered the caller who waited longest, the first call is on hold, one still rings"
+# Enter again takes the last caller (nobody is left missed for the next pass).
+timeout 10 xdotool search --name "^$CONSOLE_TITLE\$" windowactivate --sync key Return >/dev/null 2>&1 || fail "cannot press Enter in the console"
+wait_calls 10 held 2 || fail "answering the third caller did not hold the second: $(bin/deskline-server sim calls)"
+wait_for 10 ' popup closed' "$trace" || fail "the console still lists a caller waiting"
+for c in $(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | cut -d'"' -f4 | sort -u); do
+  bin/deskline-server sim hangup "$c" >/dev/null
+done
+wait_for 15 ' popup closed' "$trace" || fail "the console still lists callers after they hung up"
+wait_mapped 10 "$CONSOLE_TITLE" no || fail "the console is still on screen after the last call ended"
+step "all hung up: the console closed"
 
 sleep 5
 rss_idle=$(ps -o rss= -p "$app" | tr -d ' ')
 
-t0=$(date +%s%N)
-timeout 10 bin/deskline tel:+4930901820 >"$tmp/second.log" 2>&1 || fail "the second process did not hand over and exit: $(cat "$tmp/second.log")"
-handoff_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+# link NUMBER: hands tel:NUMBER over from a second process, which must
+# exit at once, then presses Enter in the dial window it opens.
+link() {
+  local t0
+  t0=$(date +%s%N)
+  timeout 10 bin/deskline "tel:$1" >"$tmp/second.log" 2>&1 || fail "the second process did not hand over and exit: $(cat "$tmp/second.log")"
+  handoff_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  wait_mapped 10 "Deskline: dial" yes || fail "the tel: link did not open the dial window"
+  [ "$(calls_at '[a-z]*')" = 0 ] || fail "the link was dialled before Enter: $(bin/deskline-server sim calls)"
+  timeout 10 xdotool search --name '^Deskline: dial$' windowactivate --sync key Return >/dev/null 2>&1 || fail "cannot press Enter in the dial window"
+}
+link +4930901820
 end=$((SECONDS + 15))
 until bin/deskline-server sim calls | grep -q '4930901820'; do
-  [ $SECONDS -lt $end ] || fail "the running app did not dial the tel: link"
+  [ $SECONDS -lt $end ] || fail "Enter in the dial window did not dial the tel: link"
   sleep 0.2
 done
 sleep 2 # a second dial of the same link would show by now
 n=$(bin/deskline-server sim calls | grep -o '"device":"201","state":"[a-z]*","direction":"outgoing"' | wc -l)
 [ "$n" = 1 ] || fail "201 has $n outgoing calls after one tel: link: $(bin/deskline-server sim calls)"
-step "tel: link handed over in $handoff_ms ms and dialled by the running app"
+step "tel: link handed over in $handoff_ms ms; the dial window showed it and Enter dialled it"
+for c in $(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | cut -d'"' -f4 | sort -u); do
+  bin/deskline-server sim hangup "$c" >/dev/null
+done
+wait_mapped 10 "$CONSOLE_TITLE" no || fail "the console is still on screen after the dialled call ended"
+
+# A busy line: the call fails, and the console says why until dismissed.
+link +4989123456
+wait_for 20 ' failed .*Line busy' "$trace" || fail "the console does not say the line was busy"
+wait_mapped 10 "$CONSOLE_TITLE" yes || fail "the console is not on screen for the failed call"
+sleep 1
+timeout 20 import -window "$CONSOLE_TITLE" "$ART/console-failed.png" || fail "screenshot of the failed call"
+sleep 3
+wait_mapped 1 "$CONSOLE_TITLE" yes || fail "the failed call vanished by itself"
+step "busy line: $(grep ' failed ' "$trace" | tail -n1 | cut -d' ' -f3-), kept until dismissed"
 
 kill -TERM "$app"
 for _ in $(seq 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.2; done
@@ -166,11 +235,15 @@ tray app end-to-end ($(date -u +%FT%TZ), $(nproc) cores, Xvfb + Mesa software GL
 shown (main window, no tray host) after: $(ms ' status ') ms from process start
 connected after:                         $(ms ' status connected') ms
 screen pop shown after:                  $(ms ' popup ') ms (the demo rings 2 s after connecting)
-resident memory, screen pop open:        $((rss_pop / 1024)) MB
+resident memory, console open:           $((rss_pop / 1024)) MB
 resident memory, idle (5 s after):       $((rss_idle / 1024)) MB
 tel: hand-over, second process:          $handoff_ms ms
-screenshots: $ART/screen.png $ART/popup.png $ART/main.png
+screenshots: $ART/screen.png $ART/console-ringing.png $ART/console-three.png $ART/console-failed.png $ART/main.png
 TXT
+
+# The second pass, with a tray host: same server, helpers and report.
+source scripts/e2e-tray.sh
+
 cat "$report"
 ok=1
 step "PASS"

@@ -8,7 +8,10 @@ set -euo pipefail
 # cgo) needs the X11/GL/Wayland headers; the end-to-end window checks
 # need Xvfb and friends (Openbox as a real window manager, xdotool to
 # ask which window has the keyboard); the keyring tests need gnome-keyring on a D-Bus
-# session (dbus-run-session). Never install dbus-x11: it leaves stray
+# session (dbus-run-session); the end-to-end tray pass needs a real
+# StatusNotifierItem host: status-notifier-watcher (from
+# haskell-status-notifier-item-utils) and gtk-sni-tray-standalone (from
+# haskell-gtk-sni-tray-utils). Never install dbus-x11: it leaves stray
 # dbus and keyring daemons behind every process.
 PKGS=(
   gcc pkg-config
@@ -17,6 +20,7 @@ PKGS=(
   libwayland-dev libxkbcommon-dev
   gnome-keyring dbus
   xvfb xauth x11-utils imagemagick openbox xdotool
+  haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils
 )
 
 missing=()

@@ -26,6 +26,14 @@ const (
 	consoleHeight = 640
 )
 
+// consoleKeep is how long the console keeps its native window after it
+// closed: a receptionist's next call comes within minutes, and it then
+// opens at once, where she left it, without making a window and its GL
+// context again (each make-and-destroy also leaves some memory behind in
+// the GL driver); an office worker's tray app is back to its floor two
+// minutes after a call.
+const consoleKeep = 2 * time.Minute
+
 // closeAfterAnswer is how long the console stays, once all it shows is
 // answered calls, when Settings.Popup.CloseAfterAnswer is on: long enough
 // to see the answer worked. "Calls (N)" in the tray brings it back.
@@ -72,7 +80,7 @@ type consoleView struct {
 func newConsoleView(u *UI) *consoleView {
 	v := &consoleView{u: u, cards: map[string]*callCard{}, seen: map[string]bool{}, states: map[string]cardKind{}}
 	v.win = appWindow{u: u, title: consoleTitle, size: fyne.NewSize(consoleWidth, consoleHeight),
-		build: v.build, keys: v.typedKey, onHide: v.hidden, onTop: true}
+		build: v.build, keys: v.typedKey, onHide: v.hidden, onTop: true, keep: consoleKeep}
 	return v
 }
 
@@ -453,4 +461,19 @@ func deviceText(s app.State, id string) string {
 		}
 	}
 	return id
+}
+
+// shownFailures are the failed calls the console shows, "Bavaria
+// Logistik Hotline: Line busy"; none while it is hidden.
+func (v *consoleView) shownFailures() []string {
+	if !v.win.shown() {
+		return nil
+	}
+	var out []string
+	for _, k := range v.order {
+		if c := v.cards[k]; c.kind == cardFailed {
+			out = append(out, c.name.Text+": "+c.timer.Text)
+		}
+	}
+	return out
 }

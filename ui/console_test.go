@@ -840,3 +840,28 @@ func TestConsoleClosesAfterAnswer(t *testing.T) {
 		t.Fatal("closed although the user opened it")
 	}
 }
+
+// Closed, the console keeps its native window for consoleKeep (the next
+// call opens it at once, where it was), then destroys it.
+func TestConsoleKeepsItsWindowForAWhile(t *testing.T) {
+	u, fy := newTestUI(t, popOfflineDesk(t))
+	u.opts.Synchronous = false // the desktop's way; nothing here acts
+	u.Render(popState(popJane("c1", 7)))
+	w := u.console.win.w
+	u.Render(popState())
+	if u.console.win.shown() || u.console.win.w != w || u.console.win.expiry == nil {
+		t.Fatal("the closed console did not keep its window for a while")
+	}
+	u.Render(popState(popJane("c2", 1)))
+	if !u.console.win.shown() || u.console.win.w != w || u.console.win.expiry != nil {
+		t.Fatal("the next call did not reuse the kept window")
+	}
+	u.Render(popState())
+	u.console.win.stopExpiry() // as if consoleKeep passed:
+	u.console.win.expire()
+	for _, have := range fy.Driver().AllWindows() {
+		if have.Title() == consoleTitle {
+			t.Fatal("the kept window outlived its time")
+		}
+	}
+}

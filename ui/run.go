@@ -31,6 +31,8 @@ func (u *UI) Start() {
 	u.tray.install() // also without a host: one may appear later (panel started after us)
 	if !u.opts.TrayHost {
 		u.main.show()
+	} else {
+		u.watchTrayItem()
 	}
 	d := u.Desk()
 	u.runDesk(d)
@@ -76,6 +78,7 @@ func (u *UI) Closing() { u.run.closed.Store(true) }
 // would start a desk nobody stops).
 func (u *UI) Close() {
 	u.Closing()
+	u.tray.close()
 	u.run.reopenMu.Lock()
 	defer u.run.reopenMu.Unlock()
 	u.Stop()

@@ -21,6 +21,11 @@ func (u *UI) trace(s app.State) {
 		u.traceLine("popup", "")
 		u.opts.Trace("popup closed")
 	}
+	if failed := u.console.shownFailures(); len(failed) > 0 {
+		u.traceLine("failed", "failed "+strings.Join(failed, " | "))
+	} else {
+		u.traceLine("failed", "")
+	}
 }
 
 // traceLine reports line unless it is what was last reported for kind.

@@ -20,7 +20,7 @@ const recentInTray = 10
 // tray host re-reads the whole menu anyway.
 type trayView struct {
 	u    *UI
-	desk desktop.App // nil: no tray (test driver, or no tray host)
+	sink traySink // nil: no tray (test driver)
 	menu *fyne.Menu
 	icon string // the icon shown, "" before the first render
 	sig  string // what the current menu shows, to skip identical rebuilds
@@ -28,20 +28,46 @@ type trayView struct {
 
 func newTrayView(u *UI) *trayView { return &trayView{u: u} }
 
-// install puts the icon and the menu into the tray.
+// InstallTray puts the tray icon and menu in place. Call it before the
+// Fyne app runs: Fyne 2.8 starts its own tray (used on Windows and macOS)
+// only for a menu set before its loop starts; a menu first set once it
+// runs updates an item no tray host was told about. On Linux the tray is
+// Deskline's own (systray_linux.go) and starts here. Start installs it
+// too, for callers that did not.
+func (u *UI) InstallTray() { u.tray.install() }
+
+// install puts the icon and the menu into the tray, rendering the state
+// known so far; later renders keep both up to date. Installing again
+// renders again.
 func (v *trayView) install() {
 	d, ok := v.u.fy.(desktop.App)
 	if !ok {
 		return
 	}
-	v.desk = d
+	if v.sink == nil {
+		v.sink = platformTray(v.u.fy, d)
+	}
 	v.render(v.u.state)
 }
 
+// traySink is where the tray icon and menu go: Fyne's desktop app, or the
+// platform's own tray (systray_*.go).
+type traySink interface {
+	SetSystemTrayIcon(icon fyne.Resource)
+	SetSystemTrayMenu(m *fyne.Menu)
+}
+
+// close takes the icon off the tray, where the sink can. Any goroutine.
+func (v *trayView) close() {
+	if c, ok := v.sink.(interface{ close() }); ok {
+		c.close()
+	}
+}
+
 func (v *trayView) render(s app.State) {
-	if icon := trayResource(trayIcon(s), s.MissedUnseen); v.desk != nil && icon.Name() != v.icon {
+	if icon := trayResource(trayIcon(s), s.MissedUnseen); v.sink != nil && icon.Name() != v.icon {
 		v.icon = icon.Name()
-		v.desk.SetSystemTrayIcon(icon)
+		v.sink.SetSystemTrayIcon(icon)
 	}
 	recent := v.recent()
 	sig := fmt.Sprint(statusLine(s), s.Status, canAct(s), s.MissedUnseen, dndOn(s), s.Can(ctiproto.TypeSetDND),
@@ -51,8 +77,8 @@ func (v *trayView) render(s app.State) {
 	}
 	v.sig = sig
 	v.menu = v.build(s, recent)
-	if v.desk != nil {
-		v.desk.SetSystemTrayMenu(v.menu)
+	if v.sink != nil {
+		v.sink.SetSystemTrayMenu(v.menu)
 	}
 }
 
@@ -245,6 +271,9 @@ func (u *UI) demoRing() {
 
 // quit ends the session with the server and the app.
 func (u *UI) quit() {
+	if u.opts.Quitting != nil {
+		u.opts.Quitting()
+	}
 	u.Close()
 	u.fy.Quit()
 }

@@ -35,6 +35,14 @@ type Options struct {
 	TrayHost bool
 	// NoTrayReason says why there is no tray, for the main window.
 	NoTrayReason string
+	// TrayItemShown, when set, waits until the tray host lists the app's
+	// tray item, and reports whether it did before ctx ended (main passes
+	// app.TrayItemRegistered). With a tray host the main window is
+	// hidden: when the item never appears, Start shows it after all.
+	TrayItemShown func(ctx context.Context) bool
+	// Quitting, when set, is called when the user quits (tray menu, the
+	// main window's close): main arms its quit watchdog.
+	Quitting func()
 	// Demo is set when the app runs as the demo (`make run`): the tray
 	// and main window offer "Ring me (demo)".
 	Demo *app.Demo

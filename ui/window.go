@@ -1,11 +1,17 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+)
 
 // appWindow is the life every window of the app shares, written once:
 //   - made when first shown and destroyed when hidden: a window that is
 //     not on screen holds no GL context (with software GL each costs tens
-//     of megabytes, and a tray app is mostly not on screen);
+//     of megabytes, and a tray app is mostly not on screen). A window
+//     shown again and again (the calls console) may keep its native
+//     window for a while after it is hidden (keep);
 //   - its content built once, on the first show, and kept across
 //     re-creation, so what the user typed survives a hide;
 //   - centred on the screen when it opens, never at a screen corner;
@@ -34,16 +40,27 @@ type appWindow struct {
 	// setup runs on each new native window, for what Fyne keeps per
 	// window rather than per content (file drops). May be nil.
 	setup func(fyne.Window)
+	// keep is how long a hidden window keeps its native window before it
+	// is destroyed; 0 destroys it at once. Tests (Options.Synchronous)
+	// always destroy at once.
+	keep time.Duration
 
-	w       fyne.Window // nil while not on screen
+	w       fyne.Window // the native window, nil when there is none
+	visible bool        // w is on screen
+	expiry  *time.Timer // destroys a hidden w after keep
 	content fyne.CanvasObject
 }
 
 // shown reports whether the window is on screen.
-func (a *appWindow) shown() bool { return a.w != nil }
+func (a *appWindow) shown() bool { return a.visible }
 
 // window is the Fyne window while shown, nil otherwise.
-func (a *appWindow) window() fyne.Window { return a.w }
+func (a *appWindow) window() fyne.Window {
+	if !a.visible {
+		return nil
+	}
+	return a.w
+}
 
 // built reports whether the content exists (it may be hidden).
 func (a *appWindow) built() bool { return a.content != nil }
@@ -60,9 +77,15 @@ func (a *appWindow) ensureContent() {
 // focus is asked for.
 func (a *appWindow) show(focus bool) {
 	a.ensureContent()
-	if a.w == nil {
+	switch {
+	case a.w == nil:
 		a.open(focus)
+	case !a.visible: // kept while hidden: its quiet ask is still on it
+		a.stopExpiry()
+		a.w.Show() // where the user left it
+		a.keepOnTop()
 	}
+	a.visible = true
 	if focus {
 		a.w.RequestFocus()
 	}
@@ -96,39 +119,69 @@ func (a *appWindow) open(focus bool) {
 		a.u.quiet(w, false)
 	}
 	w.Show()
+	a.keepOnTop()
+}
+
+func (a *appWindow) keepOnTop() {
 	if a.onTop && a.u.opts.KeepOnTop != nil {
-		a.u.opts.KeepOnTop(w)
+		a.u.opts.KeepOnTop(a.w)
 	}
 }
 
-// hide takes the window off screen and destroys it; the content stays.
-// Fyne quits when its last window is destroyed: the app lives on because
-// the tray menu, which ui always sets, keeps a hidden window of Fyne's
-// own (and without a tray the main window stays, closing it quits).
+// hide takes the window off screen; the native window goes now or after
+// keep, the content stays. Fyne quits when its last window is destroyed:
+// the app lives on because ui always keeps a window of its own that is
+// never shown (the tray's keeper), or the main window stays (closing it
+// quits).
 func (a *appWindow) hide() {
-	if a.w == nil {
+	if !a.visible {
 		return
 	}
-	w := a.w
-	a.w = nil
-	w.Close()
-	if a.u.opts.ReleaseMemory != nil {
-		a.u.opts.ReleaseMemory()
+	a.visible = false
+	if a.keep <= 0 || a.u.opts.Synchronous {
+		a.destroy()
+	} else {
+		a.w.Hide()
+		a.expiry = time.AfterFunc(a.keep, func() { a.u.do(a.expire) })
 	}
 	if a.onHide != nil {
 		a.onHide()
 	}
 }
 
+// expire destroys the native window if it is still hidden.
+func (a *appWindow) expire() {
+	if !a.visible && a.w != nil {
+		a.destroy()
+	}
+}
+
+func (a *appWindow) stopExpiry() {
+	if a.expiry != nil {
+		a.expiry.Stop()
+		a.expiry = nil
+	}
+}
+
+// destroy closes the native window and hands the memory it held back.
+func (a *appWindow) destroy() {
+	a.stopExpiry()
+	w := a.w
+	a.w = nil
+	w.Close()
+	if a.u.opts.ReleaseMemory != nil {
+		a.u.opts.ReleaseMemory()
+	}
+}
+
 // raise brings a shown window to the front without the keyboard: a new
 // call while the console is open, perhaps under other windows.
 func (a *appWindow) raise() {
-	if a.w == nil {
+	if !a.visible {
 		return
 	}
 	if a.onTop && a.u.opts.KeepOnTop != nil {
-		a.u.opts.KeepOnTop(a.w) // already above: nothing to do
-		return
+		return // already above the others
 	}
 	a.w.Hide()
 	a.w.Show()
@@ -136,7 +189,7 @@ func (a *appWindow) raise() {
 
 // focus gives o the window's keyboard focus while the window is shown.
 func (a *appWindow) focus(o fyne.Focusable) {
-	if a.w != nil {
+	if a.visible {
 		a.w.Canvas().Focus(o)
 	}
 }
@@ -155,7 +208,7 @@ func (a *appWindow) typedKey(ev *fyne.KeyEvent) {
 // The desktop driver notices changed sizes by itself; Fyne's test canvas
 // does not, and the masters should show what users see.
 func (a *appWindow) relayout() {
-	if c, ok := a.content.(*fyne.Container); ok && a.w != nil {
+	if c, ok := a.content.(*fyne.Container); ok && a.visible {
 		c.Refresh()
 	}
 }
