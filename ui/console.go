@@ -18,12 +18,13 @@ import (
 // the window by it).
 const consoleTitle = "Deskline: calls"
 
-// The console's size when it opens: room for three cards side by side in
-// height on a laptop screen; more scroll. It does not grow or move as
-// calls come and go: a receptionist's buttons stay where her hand is.
+// The console's size when it opens: room for three calls one under the
+// other (a caller waiting, a live call, one on hold) on a 768-pixel-high
+// screen; more scroll. It does not grow or move as calls come and go: a
+// receptionist's buttons stay where her hand is.
 const (
 	consoleWidth  = 500
-	consoleHeight = 640
+	consoleHeight = 700
 )
 
 // consoleKeep is how long the console keeps its native window after it
