@@ -144,6 +144,7 @@ func (a *appWindow) hide() {
 		a.w.Hide()
 		a.expiry = time.AfterFunc(a.keep, func() { a.u.do(a.expire) })
 	}
+	a.release() // what the window's content (a call's cards, photos) held is garbage now
 	if a.onHide != nil {
 		a.onHide()
 	}
@@ -169,6 +170,12 @@ func (a *appWindow) destroy() {
 	w := a.w
 	a.w = nil
 	w.Close()
+	a.release()
+}
+
+// release asks main to hand freed memory back to the system (it waits a
+// moment and does it once for a burst of asks).
+func (a *appWindow) release() {
 	if a.u.opts.ReleaseMemory != nil {
 		a.u.opts.ReleaseMemory()
 	}
