@@ -183,7 +183,8 @@ func tooLarge(n, limit int) *DecodeError {
 }
 
 // Encode encodes m as one compact JSON frame whose first member is "type".
-// It does not validate m; Decode(Encode(m)) does.
+// It does not validate m; Decode(Encode(m)) does. Times are written to
+// TimePrecision (times.go).
 //
 // Encode runs once per event however many clients receive it, so it avoids
 // work: for messages whose struct has no Type field it writes the type
@@ -193,6 +194,7 @@ func Encode(m Message) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	m = withWireTimes(m)
 	if w, ok := m.(*Welcome); ok {
 		m = w.withLists()
 	}

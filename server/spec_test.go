@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/deskline/deskline/ctiproto"
 )
@@ -67,3 +68,34 @@ func TestInvalidStateAsSpecified(t *testing.T) {
 		t.Fatalf("server sends invalid-state with %v, PROTOCOL.md shows %v", got, want)
 	}
 }
+
+// wireTime matches a time member's value in a raw frame.
+var wireTime = regexp.MustCompile(`"(time|since|token_expires|expires)":"([^"]*)"`)
+
+// Times on the wire are RFC 3339 with at most millisecond precision
+// (item 20): nine fractional digits break some clients' parsers.
+func TestTimesAtMostMilliseconds(t *testing.T) {
+	e := newEnv(t)
+	c := e.dial()
+	c.send(&ctiproto.Hello{ID: "h", User: "ann", Password: "secret"})
+	e.ring("201", "+4930777", "Max")
+	c.send(&ctiproto.Simple{Type: ctiproto.TypeSnapshot, ID: "s"})
+	c.send(&ctiproto.Simple{Type: ctiproto.TypeRefreshToken, ID: "r"})
+	times := 0
+	for times < 4 { // token_expires; since (welcome) or time (delivered); since (snapshot); expires
+		c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, data, err := c.conn.ReadMessage()
+		if err != nil {
+			t.Fatalf("read: %v (saw %d times)", err, times)
+		}
+		for _, m := range wireTime.FindAllSubmatch(data, -1) {
+			times++
+			v := string(m[2])
+			if _, err := time.Parse(time.RFC3339, v); err != nil || !msTime.MatchString(v) {
+				t.Errorf("%s %q: want RFC 3339 with at most 3 fractional digits", m[1], v)
+			}
+		}
+	}
+}
+
+var msTime = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?(Z|[+-]\d\d:\d\d)$`)
