@@ -229,6 +229,8 @@ func (c *Client) after(err error, cred credential, failures int) nextStep {
 				reason: "server closed the connection: " + closeText(ce), problem: linkError(c.opts.ServerURL, ce)}
 		}
 	}
+	// Every other close, 4005 (keep-alive timed out: our link stalled)
+	// included, and every lost connection: back off.
 	return nextStep{wait: c.backoff(failures), reason: reasonFor(err), problem: linkError(c.opts.ServerURL, err)}
 }
 

@@ -45,6 +45,10 @@ const (
 	CloseTokenRevoked  = 4002 // the connection's token was revoked
 	CloseSlowConsumer  = 4003 // the send queue overflowed: reconnect and resume
 	CloseRateLimited   = 4004 // too many bad frames
+	// CloseKeepAliveTimeout: no pong or other frame within the pong wait.
+	// Not 1001, which tells clients to come back at once: a client that
+	// stalled (a network outage, a suspended laptop) must back off.
+	CloseKeepAliveTimeout = 4005
 )
 
 // codes is every error code; Decode rejects an Error message with another.

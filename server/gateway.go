@@ -180,7 +180,7 @@ func (s *session) readFailed(err error) {
 		s.kick(ctiproto.CloseProtocolError, "no hello in time")
 	case errors.As(err, &ne) && ne.Timeout():
 		s.srv.log.Info("connection timed out (no pong)", "session", s.id, "addr", s.addr)
-		s.kick(websocket.CloseGoingAway, "keepalive timed out")
+		s.kick(ctiproto.CloseKeepAliveTimeout, "keepalive timed out")
 	}
 }
 

@@ -167,7 +167,8 @@ func TestIdleClientIsPingedAndKept(t *testing.T) {
 
 // A client that stops answering (it reads nothing, so it sends no pongs)
 // is dropped once the pong wait has passed since its last sign of life,
-// with "going away", although no writer runs while it is idle.
+// with 4005 (back off, not "going away": issue 12 item 15), although no
+// writer runs while it is idle.
 func TestSilentClientIsDroppedWithinPongWait(t *testing.T) {
 	const interval, pongWait = 50 * time.Millisecond, 300 * time.Millisecond
 	e := newEnv(t, withLimits(func(l *config.Limits) {
@@ -183,10 +184,10 @@ func TestSilentClientIsDroppedWithinPongWait(t *testing.T) {
 	s.out.mu.Lock()
 	code, text := s.closeCode, s.closeText
 	s.out.mu.Unlock()
-	if code != websocket.CloseGoingAway || text != "keepalive timed out" {
+	if code != ctiproto.CloseKeepAliveTimeout || text != "keepalive timed out" {
 		t.Fatalf("closed with %d %q", code, text)
 	}
-	ann.expectClose(websocket.CloseGoingAway)
+	ann.expectClose(ctiproto.CloseKeepAliveTimeout)
 	waitFor(t, 3*time.Second, "the server still counts the connection", func() bool { return e.srv.connections() == 0 })
 }
 
