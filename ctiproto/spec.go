@@ -17,14 +17,19 @@ type spec struct {
 	typ   string
 	kind  kind
 	new   func() Message
-	extra []string            // required members beyond the struct's own
-	text  map[string]textRule // rules for top-level members that differ from textRules
-	check func(Message) *DecodeError
+	extra []string // required members beyond the struct's own
+	// optional, if set, lists the only members beyond the required ones
+	// that this type may carry: the Event struct serves every event type,
+	// and each type defines only some of its members (schema.json).
+	optional []string
+	text     map[string]textRule // rules for top-level members that differ from textRules
+	check    func(Message) *DecodeError
 
 	// Derived from the struct at init.
 	goType   reflect.Type
 	info     *structInfo
 	required uint64 // bit i: info.fields[i] is required for this type
+	allowed  uint64 // bit i: info.fields[i] may appear in this type
 }
 
 // A field is required when its tag lacks omitempty: Encode always writes
@@ -50,27 +55,30 @@ var specList = []*spec{
 	{typ: TypeResult, kind: reply, new: func() Message { return new(Result) }, check: checkResult},
 	{typ: TypeError, kind: reply, new: func() Message { return new(Error) }},
 
-	callEvent(EventInitiated, "other"),
-	callEvent(EventDelivered, "other"),
-	callEvent(EventOriginated, "other"),
-	callEvent(EventEstablished, "answered_by"),
-	callEvent(EventHeld, "by"),
-	callEvent(EventRetrieved, "by"),
-	callEvent(EventTransferred, "new_call", "to"),
-	callEvent(EventDiverted, "to", "cause"),
-	callEvent(EventCleared, "cause"),
-	callEvent(EventFailed, "cause"),
+	callEvent(EventInitiated, []string{"other"}),
+	callEvent(EventDelivered, []string{"other"}),
+	callEvent(EventOriginated, []string{"other"}),
+	callEvent(EventEstablished, []string{"answered_by"}),
+	callEvent(EventHeld, []string{"by"}),
+	callEvent(EventRetrieved, []string{"by"}),
+	// No cause: the type says why the connection changed.
+	callEvent(EventTransferred, []string{"new_call", "to"}, "by"),
+	callEvent(EventDiverted, []string{"to", "cause"}),
+	callEvent(EventCleared, []string{"cause"}),
+	callEvent(EventFailed, []string{"cause"}),
 	{typ: EventDeviceState, kind: event, new: newEvent, check: checkEvent,
-		extra: []string{"device", "dnd", "forward_to", "registered"}},
+		extra: []string{"device", "dnd", "forward_to", "registered"}, optional: []string{}},
 	{typ: EventExchangeState, kind: event, new: newEvent, check: checkEvent,
-		extra: []string{"available"}},
+		extra: []string{"available"}, optional: []string{"reason"}},
 }
 
 // callEvent is the spec of an event about a connection: it names the call,
-// the device and the device's state, and what else the event needs.
-func callEvent(typ string, extra ...string) *spec {
+// the device and the device's state, and what else the event needs;
+// direction and other where known, and optional others.
+func callEvent(typ string, required []string, optional ...string) *spec {
 	return &spec{typ: typ, kind: event, new: newEvent, check: checkEvent,
-		extra: append([]string{"call", "device", "state"}, extra...)}
+		extra:    append([]string{"call", "device", "state"}, required...),
+		optional: append([]string{"direction", "other"}, optional...)}
 }
 
 func newCallCommand() Message { return new(CallCommand) }
@@ -85,16 +93,26 @@ func init() {
 	for _, s := range specList {
 		s.goType = reflect.TypeOf(s.new())
 		s.info = infoOf(s.goType.Elem())
-		s.required = s.info.required
-		for _, name := range s.extra {
-			i, ok := s.info.index[name]
-			if !ok {
-				panic("ctiproto: spec of " + s.typ + " requires unknown field " + name)
-			}
-			s.required |= 1 << i
+		s.required = s.info.required | s.bits(s.extra)
+		s.allowed = 1<<len(s.info.fields) - 1
+		if s.optional != nil {
+			s.allowed = s.required | s.bits(s.optional)
 		}
 		specs[s.typ] = s
 	}
+}
+
+// bits returns the mask of the named members of s's struct.
+func (s *spec) bits(names []string) uint64 {
+	var m uint64
+	for _, name := range names {
+		i, ok := s.info.index[name]
+		if !ok {
+			panic("ctiproto: spec of " + s.typ + " names unknown field " + name)
+		}
+		m |= 1 << i
+	}
+	return m
 }
 
 // IsRequest reports whether typ is a client → server message type.

@@ -78,6 +78,11 @@ func (d *decoder) object(raw []byte, v reflect.Value) *DecodeError {
 		if !known && top && string(name) == "type" {
 			continue // read and checked by decode
 		}
+		if known && top && d.spec.allowed&(1<<i) == 0 {
+			d.push(info.fields[i].name, 0)
+			return &DecodeError{Code: CodeInvalidField, Field: d.where(),
+				Msg: fmt.Sprintf("unknown field %q: %s has no such member", d.where(), d.spec.typ)}
+		}
 		var err *DecodeError
 		if seen, err = d.member(info, i, known, name, val, v, seen); err != nil {
 			return err

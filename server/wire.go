@@ -68,6 +68,7 @@ func wireEvent(ev pbx.Event) ctiproto.Event {
 		w.Available, w.Reason = &ev.Available, ev.Reason
 		w.Call, w.Device = "", ""
 	}
+	w.Trim() // e.g. a transferred event's cause: the type says it
 	return w
 }
 
