@@ -62,6 +62,7 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 	if !u.state.Changes(&ev) {
 		return nil
 	}
+	u.fillParty(&ev)
 	ev.Seq = u.seq + 1
 	frame, err := ctiproto.Encode(&ev)
 	if err != nil {
@@ -74,6 +75,20 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 		s.deliver(frame)
 	}
 	return nil
+}
+
+// fillParty gives a call event the server made itself (a clear for a call
+// picked up elsewhere or lost in an exchange restart), which knows no
+// party, the direction and other party the user was told before: a
+// journal written from the last event of a call keeps the caller.
+func (u *userLog) fillParty(ev *ctiproto.Event) {
+	if ev.Other != nil || ev.Call == "" {
+		return
+	}
+	if c, ok := u.state.Call(ev.Call, ev.Device); ok {
+		other := c.Other
+		ev.Direction, ev.Other = c.Direction, &other
+	}
 }
 
 func (u *userLog) append(e logEntry) {
