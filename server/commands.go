@@ -24,10 +24,15 @@ func (s *session) command(m ctiproto.Message) {
 		e := s.srv.errorReply(err)
 		e.ID = id
 		s.reply(e)
+		s.runAfterReply()
 		return
 	}
 	res.ID = id
 	s.reply(res)
+	s.runAfterReply()
+}
+
+func (s *session) runAfterReply() {
 	if s.afterReply != nil {
 		s.afterReply()
 		s.afterReply = nil
@@ -136,6 +141,9 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 // are closed.
 func (s *session) refresh() (*ctiproto.Result, error) {
 	g, err := s.srv.auth.Refresh(s.token)
+	if errors.Is(err, auth.ErrTokenExpired) { // as at a hello: token-expired closes with 4001
+		s.afterReply = func() { s.kick(ctiproto.CloseAuthFailed, "token expired") }
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -253,6 +253,7 @@ func (s *Server) bind(sess *session, g auth.Grant, token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sess.grant, sess.token = g, token
+	sess.expires.Store(g.Expires.UnixNano())
 	s.bindTokenLocked(sess)
 }
 
@@ -268,6 +269,7 @@ func (s *Server) rebind(sess *session, g auth.Grant) {
 	defer s.mu.Unlock()
 	s.unbindTokenLocked(sess)
 	sess.grant, sess.token = g, g.Token
+	sess.expires.Store(g.Expires.UnixNano())
 	s.bindTokenLocked(sess)
 }
 

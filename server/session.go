@@ -1,6 +1,7 @@
 package server
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -31,6 +32,9 @@ type session struct {
 	user  *userLog
 	grant auth.Grant
 	token string // the token this connection uses, for refresh and revoke
+	// expires is when that token's lifetime ends (unix ns; 0 before the
+	// hello), set with the grant and read by the ping wheel.
+	expires atomic.Int64
 
 	// Owned by the reader goroutine (and the goroutine it hands each
 	// frame to while it waits for it, see handle).
@@ -110,10 +114,16 @@ func (s *session) queueWelcome(frames [][]byte) {
 }
 
 // pingDue asks for a keep-alive ping; the ping wheel calls it once per
-// ping interval. Never blocks.
+// ping interval. Never blocks. A connection whose token's lifetime is
+// over is closed instead (4001, within a ping interval of the expiry):
+// a token's lifetime bounds the access it grants, a held connection too.
 func (s *session) pingDue() {
 	s.out.mu.Lock()
 	defer s.out.mu.Unlock()
+	if e := s.expires.Load(); e != 0 && time.Now().UnixNano() >= e {
+		s.kickLocked(ctiproto.CloseAuthFailed, "token expired")
+		return
+	}
 	if s.out.closing || s.out.ping {
 		return
 	}
