@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -93,34 +94,63 @@ func TestSubprotocolRequired(t *testing.T) {
 	}
 }
 
-func TestFloodIsRateLimitedThenCut(t *testing.T) {
+// A flood of valid commands is answered, each exactly once, with a result
+// or rate-limited and retry_after_ms; rate-limited requests are not bad
+// frames and do not close the connection (issue 12 item 14).
+func TestFloodIsRateLimitedEachAnsweredOnce(t *testing.T) {
 	e := newEnv(t, withLimits(func(l *config.Limits) { l.CommandsPerSecond = 5; l.CommandBurst = 5 }))
 	ann := e.login("ann")
-	for i := range maxBadFrames + 20 {
-		// The server may close before the last ones: write errors are expected.
-		b, _ := ctiproto.Encode(&ctiproto.Simple{Type: ctiproto.TypePing, ID: "p" + strings.Repeat("i", i%60+1)})
-		ann.conn.WriteMessage(websocket.TextMessage, b)
+	const n = maxBadFrames + 20
+	for i := range n {
+		ann.send(&ctiproto.Simple{Type: ctiproto.TypePing, ID: fmt.Sprint("p", i)})
 	}
-	limited := 0
-	for {
-		m, err := ann.read(5 * time.Second)
-		if err != nil {
-			var ce *websocket.CloseError
-			if !asCloseError(err, &ce) || ce.Code != ctiproto.CloseRateLimited {
-				t.Fatalf("want close 4004, got %v", err)
+	answered, limited := map[string]int{}, 0
+	for len(answered) < n {
+		switch m := ann.next().(type) {
+		case *ctiproto.Result:
+			answered[m.ID]++
+		case *ctiproto.Error:
+			if m.Code != ctiproto.CodeRateLimited || m.RetryAfterMS <= 0 {
+				t.Fatalf("want rate-limited with retry_after_ms, got %s", dump(m))
 			}
-			break
-		}
-		if er, ok := m.(*ctiproto.Error); ok && er.Code == ctiproto.CodeRateLimited {
+			answered[m.ID]++
 			limited++
-			if er.RetryAfterMS <= 0 {
-				t.Fatalf("retry_after_ms %d", er.RetryAfterMS)
-			}
+		default:
+			t.Fatalf("got %s", dump(m))
+		}
+	}
+	for id, k := range answered {
+		if k != 1 {
+			t.Errorf("request %s answered %d times", id, k)
 		}
 	}
 	if limited == 0 {
-		t.Fatal("no rate-limited error before the close")
+		t.Fatal("no rate-limited error")
 	}
+	time.Sleep(time.Second) // the bucket refills: 5 per second
+	ann.do(&ctiproto.Simple{Type: ctiproto.TypePing, ID: "after"})
+}
+
+// The exact rule of PROTOCOL.md section 9: the 101st frame that does not
+// decode within a minute is answered, then the connection closes with
+// 4004; requests before the welcome do not count.
+func TestBadFramesRule(t *testing.T) {
+	e := newEnv(t)
+	c := e.dial()
+	for i := range maxBadFrames + 10 {
+		c.send(&ctiproto.Simple{Type: ctiproto.TypePing, ID: fmt.Sprint("early", i)})
+		c.expectError(ctiproto.CodeNotAuthenticated)
+	}
+	c.send(&ctiproto.Hello{ID: "h", User: "ann", Password: "secret"})
+	c.expectWelcome()
+	for range maxBadFrames {
+		c.sendRaw([]byte(`{"type":"ping"`))
+		c.expectError(ctiproto.CodeBadFrame)
+	}
+	c.do(&ctiproto.Simple{Type: ctiproto.TypePing, ID: "still-open"})
+	c.sendRaw([]byte(`{"type":"hold","id":"x"}`))
+	c.expectError(ctiproto.CodeMissingField)
+	c.expectClose(ctiproto.CloseRateLimited)
 }
 
 func TestShutdownSaysGoingAway(t *testing.T) {

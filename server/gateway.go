@@ -204,20 +204,20 @@ func (s *session) handleFrame(data []byte) {
 	id := ctiproto.RequestID(m)
 	if s.user == nil {
 		s.reply(&ctiproto.Error{ID: id, Code: ctiproto.CodeNotAuthenticated, Message: "send hello first"})
-		s.badFrame()
-		return
+		return // decoded, and answered: not a bad frame (the hello deadline bounds these)
 	}
 	if wait := s.limiter.take(time.Now()); wait > 0 {
 		s.reply(&ctiproto.Error{ID: id, Code: ctiproto.CodeRateLimited,
 			Message: "too many commands", RetryAfterMS: int(wait.Milliseconds()) + 1})
-		s.badFrame()
-		return
+		return // decoded, and answered: not a bad frame
 	}
 	s.command(m)
 }
 
-// badFrame counts a frame that was refused; a client that keeps sending
-// them is cut off rather than allowed to spin the server.
+// badFrame counts a frame that did not decode (PROTOCOL.md section 9); a
+// client that keeps sending them is cut off rather than allowed to spin
+// the server. The frame's error is queued first, so the frame that
+// crosses the limit is answered too, and the close follows it.
 func (s *session) badFrame() {
 	if now := time.Now(); now.Sub(s.badSince) > badFrameWindow {
 		s.bad, s.badSince = 0, now
@@ -228,11 +228,12 @@ func (s *session) badFrame() {
 	}
 }
 
-// maxBadFrames is how many malformed, premature or rate-limited frames a
-// connection may send within badFrameWindow before it is closed. Enough
-// for a buggy client to log its errors, few enough that garbage cannot
-// keep a reader busy; a long-lived client with an occasional burst is
-// never cut off.
+// maxBadFrames is how many frames that do not decode a connection may
+// send within badFrameWindow (a fixed window from the first of them)
+// before the next one closes it. Enough for a buggy client to log its
+// errors, few enough that garbage cannot keep a reader busy; a long-lived
+// client with an occasional burst is never cut off. Requests that decode
+// (rate-limited or before the welcome) are answered and never counted.
 const (
 	maxBadFrames   = 100
 	badFrameWindow = time.Minute
