@@ -29,9 +29,12 @@ func (c *Client) trackLocked(ev *ctiproto.Event) []JournalEntry {
 	r := c.records[k]
 	ends := ev.Type == ctiproto.EventCleared || ev.Type == ctiproto.EventDiverted ||
 		(ev.Type == ctiproto.EventTransferred && ev.State == ctiproto.StateCleared)
-	if r == nil && ends {
+	if r == nil && ends && ev.Type != ctiproto.EventDiverted {
 		return nil // already recorded (a transfer ends the connection before its clear)
 	}
+	// A diverted for a connection never seen: the call reached the device
+	// without ringing there (forwarding, do-not-disturb); it is recorded,
+	// so the list of missed calls is complete.
 	if r == nil {
 		r = &callRecord{call: ev.Call, device: ev.Device, start: ev.Time, direction: ev.Direction}
 		if r.direction == "" {

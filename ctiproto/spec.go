@@ -63,7 +63,8 @@ var specList = []*spec{
 	callEvent(EventRetrieved, []string{"by"}),
 	// No cause: the type says why the connection changed.
 	callEvent(EventTransferred, []string{"new_call", "to"}, "by"),
-	callEvent(EventDiverted, []string{"to", "cause"}),
+	// No to when the call went nowhere: do-not-disturb refused it.
+	callEvent(EventDiverted, []string{"cause"}, "to"),
 	callEvent(EventCleared, []string{"cause"}),
 	callEvent(EventFailed, []string{"cause"}),
 	{typ: EventDeviceState, kind: event, new: newEvent, check: checkEvent,

@@ -40,7 +40,12 @@ func (cs *CallState) Changes(ev *Event) bool {
 	switch ev.Type {
 	case EventDeviceState, EventExchangeState:
 		return true
-	case EventCleared, EventDiverted, EventTransferred:
+	case EventDiverted:
+		// For an unknown connection too: a call that reached the device
+		// without ringing there (forwarded, do-not-disturb) is news for a
+		// calls list. Exchanges report a diversion once.
+		return true
+	case EventCleared, EventTransferred:
 		return known
 	case EventDelivered, EventInitiated, EventOriginated:
 		return !known || c.State != ev.State

@@ -29,7 +29,7 @@ func toWire(ev pbx.Event) ctiproto.Event {
 		ev.NewCall = orElse(ev.NewCall, ev.Call)
 		ev.To = orElse(ev.To, orElse(ev.Other.Number, "unknown"))
 	case pbx.EvDiverted:
-		if ev.To == "" { // gone, but nobody says where: that is a clear
+		if ev.To == "" && ev.Cause != pbx.CauseDoNotDisturb { // gone, but nobody says where: that is a clear
 			ev.Kind, ev.State = pbx.EvCleared, pbx.StateCleared
 		}
 		ev.Cause = orElse(ev.Cause, pbx.CauseForwarded)

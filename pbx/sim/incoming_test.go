@@ -119,32 +119,41 @@ func TestRefusedCalls(t *testing.T) {
 		name  string
 		setup func(r *rig)
 		cause pbx.Cause
+		told  bool // 201 is told of the call it refused (do-not-disturb)
 	}{
-		{"busy", func(r *rig) { r.ok(r.x.SetBehaviour("201", Behaviour{Busy: true})) }, pbx.CauseBusy},
-		{"reject", func(r *rig) { r.ok(r.x.SetBehaviour("201", Behaviour{Reject: true})) }, pbx.CauseRejected},
+		{"busy", func(r *rig) { r.ok(r.x.SetBehaviour("201", Behaviour{Busy: true})) }, pbx.CauseBusy, false},
+		{"reject", func(r *rig) { r.ok(r.x.SetBehaviour("201", Behaviour{Reject: true})) }, pbx.CauseRejected, false},
 		{"unregistered", func(r *rig) {
 			r.ok(r.x.SetRegistered(r.ctx, "201", false))
 			r.expect("", `device-state 201 dnd=false fwd="" reg=false`)
-		}, pbx.CauseUnreachable},
+		}, pbx.CauseUnreachable, false},
 		{"dnd", func(r *rig) {
 			r.ok(r.x.SetDND(r.ctx, "201", true))
 			r.expect("", `device-state 201 dnd=true fwd="" reg=true`)
-		}, pbx.CauseDoNotDisturb},
+		}, pbx.CauseDoNotDisturb, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t, nil)
 			tc.setup(r)
-			// From outside: no one to tell, 201 gets nothing.
+			// From outside: 201 gets nothing, unless it is told of a
+			// refusal by do-not-disturb (diverted, without a to).
 			id := r.ring("201")
-			r.expect(id)
+			c := " cause=" + string(tc.cause)
+			var told []string
+			if tc.told {
+				told = []string{"diverted 201 cleared in other=" + jane + c}
+			}
+			r.expect(id, told...)
 			r.expectCalls()
 			// From 202: failed, then cleared, with the cause.
 			id = r.call("202", "201")
-			c := " cause=" + string(tc.cause)
-			r.expect(id, "originated 202 connected out other=201(Alice)",
-				"failed 202 failed out other=201(Alice)"+c,
-				"cleared 202 cleared out other=201(Alice)"+c)
+			want := []string{"originated 202 connected out other=201(Alice)"}
+			if tc.told {
+				want = append(want, "diverted 201 cleared in other=202(Bob)"+c)
+			}
+			r.expect(id, append(want, "failed 202 failed out other=201(Alice)"+c,
+				"cleared 202 cleared out other=201(Alice)"+c)...)
 			r.expectCalls()
 		})
 	}

@@ -82,6 +82,12 @@ func (x *Exchange) ring(c *call, num string) {
 		x.emit(pbx.Event{Kind: pbx.EvDiverted, Call: c.id, Device: d.info.ID, State: pbx.StateCleared,
 			Direction: pbx.Incoming, Other: c.a.party, Cause: pbx.CauseForwarded, To: d.info.ForwardTo})
 	}
+	if r.cause == pbx.CauseDoNotDisturb && r.dev != nil {
+		// The call reached the device and was refused there: its user is
+		// told (a missed call), though nothing rang and nothing goes on.
+		x.emit(pbx.Event{Kind: pbx.EvDiverted, Call: c.id, Device: r.dev.info.ID, State: pbx.StateCleared,
+			Direction: pbx.Incoming, Other: c.a.party, Cause: pbx.CauseDoNotDisturb})
+	}
 	if r.cause == pbx.CauseNone {
 		r.cause = x.alert(c, r)
 	}

@@ -167,6 +167,7 @@ func TestDeflectToRefusing(t *testing.T) {
 		"originated 202 connected out other=201(Alice)",
 		"delivered 201 alerting in other=202(Bob)",
 		"diverted 201 cleared in other=202(Bob) cause=deflected to=203",
+		"diverted 203 cleared in other=202(Bob) cause=do-not-disturb", // 203's user is told
 		"failed 202 failed out other=201(Alice) cause=do-not-disturb",
 		"cleared 202 cleared out other=201(Alice) cause=do-not-disturb")
 }
@@ -177,6 +178,7 @@ func TestDND(t *testing.T) {
 	r.expect("", `device-state 201 dnd=true fwd="" reg=true`)
 	id := r.call("202", "201")
 	r.expect(id, "originated 202 connected out other=201(Alice)",
+		"diverted 201 cleared in other=202(Bob) cause=do-not-disturb", // 201's user is told
 		"failed 202 failed out other=201(Alice) cause=do-not-disturb",
 		"cleared 202 cleared out other=201(Alice) cause=do-not-disturb")
 	// Click-to-dial from a DND device still works.
