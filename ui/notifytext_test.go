@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -99,4 +101,30 @@ func TestLinkAndErrorNotificationsNeutralised(t *testing.T) {
 	test.AssertNotificationSent(t, fyne.NewNotification("Do not disturb", "No such number: '(calc)'"), func() {
 		u.notifyError("Do not disturb")(errors.New("no such number: \"$(calc)\""))
 	})
+}
+
+// u.notify stays the only caller of SendNotification in the package (and
+// nothing else imports Fyne to send one), so no notification skips
+// notifyText.
+func TestOnlyNotifySendsNotifications(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var callers []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := strings.Count(string(b), ".SendNotification("); n > 0; n-- {
+			callers = append(callers, f)
+		}
+	}
+	if len(callers) != 1 || callers[0] != "tray.go" {
+		t.Errorf("SendNotification called in %v, want only tray.go (u.notify)", callers)
+	}
 }
