@@ -119,7 +119,7 @@ func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) Journal
 	if cause == "" {
 		cause = r.cause
 	}
-	name := r.name
+	name := ctiproto.CleanText(r.name) // as in State (view.go): the journal is shown too
 	if m := c.lookup(r.number); m != nil {
 		name = m.Contact.DisplayName()
 	}
@@ -128,7 +128,7 @@ func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) Journal
 		// hands out the same call ids again.
 		ID:    fmt.Sprintf("%s/%s/%d", r.call, r.device, r.start.UnixNano()),
 		Start: r.start, End: end, Device: r.device, Direction: r.direction,
-		Number: r.number, Name: name, Cause: cause, Answered: r.answered,
+		Number: ctiproto.CleanText(r.number), Name: name, Cause: cause, Answered: r.answered,
 		Outcome: outcome(r, cause), To: r.to,
 	}
 }

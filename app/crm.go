@@ -43,7 +43,8 @@ func (v CRMValues) value(name string) (string, bool) {
 //   - in the path: url.PathEscape (space → "%20", "/" → "%2F"), since a
 //     "+" in a path is a plus, not a space.
 //
-// Placeholders in the scheme or host are refused: caller id comes from
+// A value that would make a path segment "." or ".." is refused (see
+// crmCheckSegments). Placeholders in the scheme or host are refused: caller id comes from
 // outside, and must not choose which server the browser talks to. An
 // unknown placeholder is an error naming it, and the result must be an
 // http or https URL with a host.
@@ -104,7 +105,26 @@ func expandCRM(template string, v CRMValues) (string, error) {
 		b.WriteString(val)
 		rest = rest[open+end+1:]
 	}
-	return b.String(), crmCheckHTTPURL(b.String())
+	if err := crmCheckHTTPURL(b.String()); err != nil {
+		return "", err
+	}
+	return b.String(), crmCheckSegments(b.String())
+}
+
+// crmCheckSegments refuses a URL whose path holds a "." or ".." segment.
+// Escaping cannot keep a value of "." or ".." in its place: browsers
+// (the WHATWG URL standard) take "%2e" for a dot and resolve the segment,
+// so "/contacts/{name}/edit" with the name ".." would open "/edit".
+// Values are path-escaped, so no value makes a "/" of its own; a segment
+// of dots can only be a whole value or values and dots side by side.
+func crmCheckSegments(raw string) error {
+	u, _ := url.Parse(raw) // crmCheckHTTPURL parsed it
+	for _, seg := range strings.Split(u.EscapedPath(), "/") {
+		if d, err := url.PathUnescape(seg); err == nil && (d == "." || d == "..") {
+			return fmt.Errorf("%q: the path segment %q would move up the path; a value must not be \".\" or \"..\"", raw, seg)
+		}
+	}
+	return nil
 }
 
 // crmHostEnd is the byte offset where the path, query or fragment

@@ -78,3 +78,33 @@ func TestCRMURLErrors(t *testing.T) {
 		}
 	}
 }
+
+// A value of "." or ".." in the path does not walk it: the URL is
+// refused, whatever escaping a browser would undo. The same values in the
+// query are plain text.
+func TestCRMURLDotValuesDoNotWalkThePath(t *testing.T) {
+	for _, c := range []struct {
+		template string
+		v        CRMValues
+	}{
+		{"https://crm.example/contacts/{name}/edit", CRMValues{Name: ".."}},
+		{"https://crm.example/contacts/{name}/edit", CRMValues{Name: "."}},
+		{"https://crm.example/contacts/{name}", CRMValues{Name: ".."}},
+		{"https://crm.example/contacts/{name}{company}/edit", CRMValues{Name: ".", Company: "."}},
+		{"https://crm.example/contacts/.{name}/edit", CRMValues{Name: "."}},
+	} {
+		got, err := CRMURL(c.template, c.v)
+		if err == nil || !strings.Contains(err.Error(), "would move up the path") {
+			t.Errorf("%s with %+v: %q, %v; want refused", c.template, c.v, got, err)
+		}
+	}
+	for tmpl, want := range map[string]string{
+		"https://crm.example/contacts/{name}.html": "https://crm.example/contacts/...html",
+		"https://crm.example/contacts/{name}x":     "https://crm.example/contacts/..x",
+		"https://crm.example/search?q={name}":      "https://crm.example/search?q=..",
+	} {
+		if got, err := CRMURL(tmpl, CRMValues{Name: ".."}); err != nil || got != want {
+			t.Errorf("%s: %q, %v; want %s", tmpl, got, err, want)
+		}
+	}
+}

@@ -2,21 +2,24 @@ package app
 
 import (
 	"github.com/deskline/deskline/contacts"
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // rebuildLocked derives the UI's view of devices and calls from the
-// protocol state, matching each caller to the address books.
+// protocol state, matching each caller to the address books. Names and
+// numbers lose control and direction characters here, the one way into
+// State: a server of another make may pass them on.
 func (c *Client) rebuildLocked() {
 	devices, calls := c.cs.Snapshot()
 	c.state.Devices = c.state.Devices[:0:0]
 	for _, d := range devices {
-		c.state.Devices = append(c.state.Devices, Device{ID: d.Device, Name: d.Name, DND: d.DND,
+		c.state.Devices = append(c.state.Devices, Device{ID: d.Device, Name: ctiproto.CleanText(d.Name), DND: d.DND,
 			ForwardTo: d.ForwardTo, Registered: d.Registered})
 	}
 	c.state.Calls = c.state.Calls[:0:0]
 	for _, wc := range calls {
 		call := Call{ID: wc.Call, Device: wc.Device, State: wc.State, Direction: wc.Direction,
-			Number: wc.Other.Number, Name: wc.Other.Name, Since: wc.Since, Answered: wc.Answered}
+			Number: ctiproto.CleanText(wc.Other.Number), Name: ctiproto.CleanText(wc.Other.Name), Since: wc.Since, Answered: wc.Answered}
 		if m := c.lookup(wc.Other.Number); m != nil {
 			phone := m.Phone
 			call.Contact, call.Phone = m.Contact, &phone

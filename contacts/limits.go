@@ -15,6 +15,14 @@ const (
 	// DefaultMaxPhotoSize is the largest decoded photo kept; a larger photo
 	// is dropped with a warning and the contact loads without it.
 	DefaultMaxPhotoSize = 512 << 10
+	// DefaultMaxPhotoPixels is the most pixels (width × height, read from
+	// the image's header) of a photo that is decoded; a larger photo is
+	// dropped with a warning. A compressed image can claim any size within
+	// MaxPhotoSize. 4096×4096 takes a 12-megapixel camera photo; decoding
+	// it holds 1 to 8 bytes a pixel (at most 128 MiB, for a 16-bit PNG)
+	// for a moment while the book loads, and only a thumbnail of at most
+	// PhotoThumbSide pixels a side is kept.
+	DefaultMaxPhotoPixels = 4096 * 4096
 	// DefaultMaxFiles is the most vCard files one Load reads from all its
 	// folders together.
 	DefaultMaxFiles = 10_000
@@ -31,6 +39,7 @@ type Limits struct {
 	MaxCardSize     int   // bytes per card, as written in the file
 	MaxCardsPerBook int   // cards per file
 	MaxPhotoSize    int   // bytes per decoded photo
+	MaxPhotoPixels  int   // width × height per photo
 	MaxFiles        int   // files per Load
 }
 
@@ -41,6 +50,7 @@ func DefaultLimits() Limits {
 		MaxCardSize:     DefaultMaxCardSize,
 		MaxCardsPerBook: DefaultMaxCardsPerBook,
 		MaxPhotoSize:    DefaultMaxPhotoSize,
+		MaxPhotoPixels:  DefaultMaxPhotoPixels,
 		MaxFiles:        DefaultMaxFiles,
 	}
 }
@@ -59,6 +69,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxPhotoSize <= 0 {
 		l.MaxPhotoSize = d.MaxPhotoSize
+	}
+	if l.MaxPhotoPixels <= 0 {
+		l.MaxPhotoPixels = d.MaxPhotoPixels
 	}
 	if l.MaxFiles <= 0 {
 		l.MaxFiles = d.MaxFiles

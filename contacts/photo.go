@@ -1,7 +1,6 @@
 package contacts
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"net/url"
@@ -27,14 +26,14 @@ func (p *cardParser) photo(card vcard.Card) (*Photo, error) {
 	case hasPrefixFold(v, "data:"):
 		return p.dataURIPhoto(v)
 	case enc == "b" || enc == "base64":
-		return p.inlinePhoto(v, mt)
+		return p.inlinePhoto(v)
 	case strings.EqualFold(f.Params.Get(vcard.ParamValue), "uri") || strings.Contains(v, "://"):
 		if len(v) > maxPhotoURI {
 			return nil, fmt.Errorf("PHOTO URI longer than %d bytes; ignored", maxPhotoURI)
 		}
 		return &Photo{URI: v, MediaType: mt}, nil
 	case len(v) > 64 && isBase64Line(strings.Join(strings.Fields(v), "")):
-		return p.inlinePhoto(v, mt) // vCard 2.1 tools that forget ENCODING
+		return p.inlinePhoto(v) // vCard 2.1 tools that forget ENCODING
 	}
 	return nil, fmt.Errorf("PHOTO is neither inline data nor a URI; ignored")
 }
@@ -44,8 +43,8 @@ func (p *cardParser) dataURIPhoto(v string) (*Photo, error) {
 	if !ok {
 		return nil, fmt.Errorf("PHOTO data: URI without data; ignored")
 	}
-	if mt, isB64 := strings.CutSuffix(strings.ToLower(meta), ";base64"); isB64 {
-		return p.inlinePhoto(data, mt)
+	if strings.HasSuffix(strings.ToLower(meta), ";base64") {
+		return p.inlinePhoto(data)
 	}
 	if len(data) > 3*p.lim.MaxPhotoSize {
 		return nil, p.photoTooBig()
@@ -54,10 +53,10 @@ func (p *cardParser) dataURIPhoto(v string) (*Photo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PHOTO data: URI is badly encoded; ignored")
 	}
-	return p.photoData([]byte(raw), strings.ToLower(meta))
+	return p.photoData([]byte(raw))
 }
 
-func (p *cardParser) inlinePhoto(b64, mt string) (*Photo, error) {
+func (p *cardParser) inlinePhoto(b64 string) (*Photo, error) {
 	b64 = strings.Join(strings.Fields(b64), "")
 	if base64.StdEncoding.DecodedLen(len(b64)) > p.lim.MaxPhotoSize+3 {
 		return nil, p.photoTooBig()
@@ -69,18 +68,22 @@ func (p *cardParser) inlinePhoto(b64, mt string) (*Photo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PHOTO is not valid base64; ignored")
 	}
-	return p.photoData(data, mt)
+	return p.photoData(data)
 }
 
-func (p *cardParser) photoData(data []byte, mt string) (*Photo, error) {
+// photoData checks a photo's bytes and keeps a thumbnail of them. The
+// media type is what the image's own header says, whatever the card's
+// label claimed.
+func (p *cardParser) photoData(data []byte) (*Photo, error) {
 	if len(data) > p.lim.MaxPhotoSize {
 		return nil, p.photoTooBig()
 	}
 	if len(data) == 0 {
 		return nil, fmt.Errorf("PHOTO is empty; ignored")
 	}
-	if sniffed := sniffImage(data); sniffed != "" {
-		mt = sniffed // the bytes know better than the label
+	data, mt, err := thumbnail(data, p.lim.MaxPhotoPixels)
+	if err != nil {
+		return nil, err
 	}
 	return &Photo{Data: data, MediaType: mt}, nil
 }
@@ -106,21 +109,4 @@ func photoMediaType(params vcard.Params) string {
 		return t
 	}
 	return "image/" + t
-}
-
-// sniffImage names the common image formats by their first bytes.
-func sniffImage(b []byte) string {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg"
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png"
-	case bytes.HasPrefix(b, []byte("GIF87a")), bytes.HasPrefix(b, []byte("GIF89a")):
-		return "image/gif"
-	case len(b) >= 12 && bytes.HasPrefix(b, []byte("RIFF")) && string(b[8:12]) == "WEBP":
-		return "image/webp"
-	case bytes.HasPrefix(b, []byte("BM")):
-		return "image/bmp"
-	}
-	return ""
 }

@@ -176,6 +176,12 @@ func (s *session) revoke(c *ctiproto.RevokeToken) (*ctiproto.Result, error) {
 	return &ctiproto.Result{}, nil
 }
 
+// noSuchCallText is the one answer to a command on a call the named
+// device is not in. The exchange's own words differ between "no such
+// call" and "the device is not in it"; passed on, they would tell any
+// user which call ids exist at other desks.
+const noSuchCallText = "no such call at this device"
+
 // errorReply turns a failure into the ctiproto error a client sees.
 func (srv *Server) errorReply(err error) *ctiproto.Error {
 	var e *ctiproto.Error
@@ -189,7 +195,7 @@ func (srv *Server) errorReply(err error) *ctiproto.Error {
 	case errors.Is(err, pbx.ErrUnavailable):
 		code = ctiproto.CodeExchangeUnavailable
 	case errors.Is(err, pbx.ErrNoSuchCall):
-		code, field = ctiproto.CodeNotFound, "call"
+		return &ctiproto.Error{Code: ctiproto.CodeNotFound, Field: "call", Message: noSuchCallText}
 	case errors.Is(err, pbx.ErrNoSuchDevice):
 		code, field = ctiproto.CodeNotFound, "device"
 	case errors.Is(err, pbx.ErrInvalidState):

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -73,7 +72,7 @@ func wireEvent(ev pbx.Event) ctiproto.Event {
 }
 
 func deviceToWire(d pbx.DeviceInfo) ctiproto.Device {
-	return ctiproto.Device{Device: d.ID, Name: clip(d.Name, ctiproto.MaxTextLength), DND: d.DND,
+	return ctiproto.Device{Device: d.ID, Name: cleanName(d.Name), DND: d.DND,
 		ForwardTo: cleanNumber(d.ForwardTo), Registered: d.Registered}
 }
 
@@ -86,20 +85,21 @@ func callToWire(c pbx.Call) ctiproto.Call {
 }
 
 // cleanParty cuts a party's number and name to what the protocol allows.
+// Every party of every connector passes here on its way to a client.
 func cleanParty(p pbx.Party) pbx.Party {
-	return pbx.Party{Number: cleanNumber(p.Number), Name: clip(p.Name, ctiproto.MaxTextLength)}
+	return pbx.Party{Number: cleanNumber(p.Number), Name: cleanName(p.Name)}
 }
 
-// cleanNumber drops control characters from a number and cuts it to the
-// protocol's length.
+// cleanName drops control and direction characters from a name and cuts
+// it to the protocol's length.
+func cleanName(s string) string {
+	return clip(ctiproto.CleanText(s), ctiproto.MaxTextLength)
+}
+
+// cleanNumber drops control and direction characters from a number and
+// cuts it to the protocol's length.
 func cleanNumber(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-	return clip(s, ctiproto.MaxNumberLength)
+	return clip(ctiproto.CleanText(s), ctiproto.MaxNumberLength)
 }
 
 // clip cuts s to at most n bytes without splitting a UTF-8 sequence, and

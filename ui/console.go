@@ -209,7 +209,7 @@ func (v *consoleView) notify(s app.State, c app.Call) {
 	if devs := alertingDevices(s, c.ID); len(devs) > 0 {
 		parts = append(parts, "on "+devicesText(s, devs))
 	}
-	v.u.fy.SendNotification(fyne.NewNotification("Call from "+c.Display, strings.Join(parts, " · ")))
+	v.u.notify("Call from "+c.Display, strings.Join(parts, " · "))
 }
 
 // tick advances the clocks while the console is shown.

@@ -35,7 +35,7 @@ func (b *bServer) ring(w http.ResponseWriter, r *http.Request) {
 	}
 	b.mu.Lock()
 	b.next++
-	id := fmt.Sprintf("c-%06d", b.next)
+	id := fmt.Sprintf("c-%026d", b.next) // as long as the sim's random ids: frames compare in size
 	b.calls[id] = bCall{device: body.Device, from: body.From, name: body.Name}
 	b.mu.Unlock()
 	b.user(body.Device).publish(&ctiproto.Event{Type: ctiproto.EventDelivered, Time: time.Now(), Call: id,

@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"crypto/rand"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/deskline/deskline/pbx"
@@ -46,12 +48,25 @@ func (l *leg) behaviour() Behaviour {
 	return l.beh
 }
 
-// newCall registers a call with the next id.
+// newCall registers a call with the next id: random unless the
+// configuration asks for sequential ones.
 func (x *Exchange) newCall() *call {
 	x.seq++
-	c := &call{id: callID(x.seq), seq: x.seq}
+	id := callID(x.seq)
+	if !x.seqIDs {
+		for id = callIDRandom(); x.calls[id] != nil; id = callIDRandom() {
+		}
+	}
+	c := &call{id: id, seq: x.seq}
 	x.calls[c.id] = c
 	return c
+}
+
+// callIDRandom makes a call id of 128 random bits ("c-" and 26 base32
+// characters): it cannot be guessed, and two ids say nothing about the
+// calls in between.
+func callIDRandom() pbx.CallID {
+	return pbx.CallID("c-" + strings.ToLower(rand.Text()))
 }
 
 // callID formats "c-000001" without fmt (it is on the hot path).

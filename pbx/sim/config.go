@@ -129,6 +129,11 @@ type Config struct {
 	// ManualClock so that timeouts and auto-answers happen exactly when
 	// they Advance it.
 	Clock Clock
+	// SequentialIDs numbers calls c-000001, c-000002, … for tests that
+	// name calls. Default false: each call id is random (callIDRandom),
+	// so an id tells nobody how many calls the exchange carried nor which
+	// ids other desks have.
+	SequentialIDs bool
 }
 
 // withDefaults returns cfg with its zero fields filled in.

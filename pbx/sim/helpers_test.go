@@ -17,9 +17,10 @@ var t0 = time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
 const jane = "+49301234567(Jane Doe)" // how Ring's default caller is shown
 
 // testConfig: four people, a marker device used to sync the event stream
-// (see quiet), and a ring group.
+// (see quiet), and a ring group. Calls are numbered, so tests name them.
 func testConfig() Config {
 	return Config{
+		SequentialIDs: true,
 		Devices: []DeviceConfig{
 			{ID: "201", Name: "Alice"}, {ID: "202", Name: "Bob"},
 			{ID: "203", Name: "Carol"}, {ID: "204", Name: "Dave"},

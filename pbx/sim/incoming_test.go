@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +157,22 @@ func TestRefusedCalls(t *testing.T) {
 				"cleared 202 cleared out other=201(Alice)"+c)...)
 			r.expectCalls()
 		})
+	}
+}
+
+// By default call ids are random: none repeats, and none says how many
+// calls came before it.
+func TestCallIDsAreRandomByDefault(t *testing.T) {
+	r := newRig(t, func(c *Config) { c.SequentialIDs = false })
+	seen := map[pbx.CallID]bool{}
+	for i := 1; i <= 5; i++ {
+		id, err := r.x.Ring(r.ctx, "201", pbx.Party{Number: "+49301234567"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[id] || id == callID(uint64(i)) || len(id) != len("c-")+26 || strings.ContainsAny(string(id), "0189") {
+			t.Fatalf("call %d has id %q (seen before: %v)", i, id, seen[id])
+		}
+		seen[id] = true
 	}
 }

@@ -30,6 +30,7 @@ var _ pbx.Exchange = (*Exchange)(nil)
 type Exchange struct {
 	clock    Clock
 	noAnswer time.Duration
+	seqIDs   bool // Config.SequentialIDs
 	events   *pbx.EventQueue
 
 	mu          sync.Mutex // owns every field below and all calls and legs
@@ -70,6 +71,7 @@ func New(cfg Config) (*Exchange, error) {
 	x := &Exchange{
 		clock:     cfg.Clock,
 		noAnswer:  cfg.NoAnswerTimeout,
+		seqIDs:    cfg.SequentialIDs,
 		devices:   make(map[string]*device, len(cfg.Devices)),
 		groups:    make(map[string]*group, len(cfg.Groups)),
 		externalB: cfg.External,

@@ -1,0 +1,61 @@
+package contacts
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/gif" // registers the decoder: vCard photos come as GIF too
+	_ "image/jpeg"
+	"image/png"
+
+	_ "golang.org/x/image/bmp"
+	xdraw "golang.org/x/image/draw"
+	_ "golang.org/x/image/webp"
+)
+
+// PhotoThumbSide is the longest side, in pixels, of the photo a Contact
+// keeps. The console shows photos at 72 px; twice that is sharp on a
+// 200 % display, and a 144×144 PNG is a few dozen KB where the card's
+// original may decode to hundreds of MB on every desk that shows it.
+const PhotoThumbSide = 144
+
+// thumbnail reads the image's size from its header, before any pixel is
+// decoded, and refuses more than maxPixels: a 165 KB PNG can say
+// 12000×12000 and decode to 137 MB. An image that fits in PhotoThumbSide
+// is kept as it is; a larger one is decoded once, here, and kept as a
+// PNG of at most PhotoThumbSide pixels a side. It returns the data and
+// its media type.
+func thumbnail(data []byte, maxPixels int) ([]byte, string, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", fmt.Errorf("PHOTO is not a JPEG, PNG, GIF, BMP or WebP image; ignored")
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
+		return nil, "", fmt.Errorf("PHOTO of %d×%d pixels, more than %d (the MaxPhotoPixels limit); ignored",
+			cfg.Width, cfg.Height, maxPixels)
+	}
+	if cfg.Width <= PhotoThumbSide && cfg.Height <= PhotoThumbSide {
+		return data, "image/" + format, nil
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", fmt.Errorf("PHOTO cannot be decoded (%v); ignored", err)
+	}
+	w, h := thumbSize(cfg.Width, cfg.Height)
+	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	xdraw.BiLinear.Scale(dst, dst.Bounds(), img, img.Bounds(), xdraw.Src, nil)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, dst); err != nil {
+		return nil, "", fmt.Errorf("PHOTO thumbnail: %v; ignored", err)
+	}
+	return buf.Bytes(), "image/png", nil
+}
+
+// thumbSize scales w×h to fit PhotoThumbSide, keeping the aspect ratio
+// and at least one pixel a side.
+func thumbSize(w, h int) (int, int) {
+	if w >= h {
+		return PhotoThumbSide, max(1, h*PhotoThumbSide/w)
+	}
+	return max(1, w*PhotoThumbSide/h), PhotoThumbSide
+}
