@@ -19,6 +19,7 @@ const (
 	CodeTokenInvalid     = "token-invalid"     // the device token is unknown or revoked
 	CodeThrottled        = "throttled"         // too many failed logins; wait RetryAfterMS
 	CodeProtocolError    = "protocol-error"    // a message out of order, e.g. a second hello
+	CodeTooManySessions  = "too-many-sessions" // the token or user has as many connections as allowed
 
 	// Command errors.
 	CodeForbidden           = "forbidden"            // the device is not assigned to the user
@@ -45,6 +46,9 @@ const (
 	CloseTokenRevoked  = 4002 // the connection's token was revoked
 	CloseSlowConsumer  = 4003 // the send queue overflowed: reconnect and resume
 	CloseRateLimited   = 4004 // too many bad frames
+	// CloseTooManySessions: the token or user has as many connections as
+	// allowed; reconnect with backoff (a stale one may yet time out).
+	CloseTooManySessions = 4005
 )
 
 // codes is every error code; Decode rejects an Error message with another.
@@ -53,7 +57,7 @@ var codes = set(CodeBadFrame, CodeUnknownType, CodeMissingField,
 	CodeTokenExpired, CodeTokenInvalid, CodeThrottled, CodeProtocolError,
 	CodeForbidden, CodeNotFound, CodeInvalidState, CodeNotSupported,
 	CodeInvalidNumber, CodeBusy, CodeExchangeUnavailable, CodeRateLimited,
-	CodeTimeout, CodeInternal)
+	CodeTimeout, CodeInternal, CodeTooManySessions)
 
 // DecodeError says why a frame was rejected. It carries what the receiver
 // needs to answer with an Error message: the request id when it could be

@@ -103,7 +103,7 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	}
 	srv, err := server.New(ctx, server.Options{
 		Exchange: ex, Sim: simEx, Auth: a, Users: cfg.AuthUsers(), Limits: cfg.Limits,
-		SimAPI: cfg.SimAPI, Log: log, Version: version,
+		SimAPI: cfg.SimAPI, AllowedOrigins: cfg.AllowedOrigins, Log: log, Version: version,
 	})
 	if err != nil {
 		return err
