@@ -126,7 +126,7 @@ func (s *session) refuse(h *ctiproto.Hello, err error) {
 	case !errors.Is(err, auth.ErrBadCredentials):
 		e.Message = err.Error()
 	}
-	s.srv.log.Warn("login refused", "session", s.id, "addr", s.addr, "user", h.User, "code", e.Code, "err", err)
+	s.srv.log.Warn("login refused", "session", s.id, "addr", s.addr, "user_hash", typedNameHash(h.User), "code", e.Code, "err", err)
 	s.reply(e)
 	s.kick(closeCode, e.Code)
 }
