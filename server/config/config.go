@@ -19,6 +19,8 @@ type Config struct {
 	// StateDir holds state that must survive a restart: the token hashes
 	// (tokens.json). Default "": memory only, every client logs in again
 	// after a restart. A relative path is relative to the config file.
+	// An existing directory that group or others may write to is refused
+	// (CheckStateDirMode).
 	StateDir string `toml:"state_dir"`
 	// AllowedOrigins lists the browser origins ("https://crm.example.com")
 	// whose web pages may open the WebSocket. Desktop apps send no Origin

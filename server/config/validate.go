@@ -59,6 +59,10 @@ func (c *Config) checkStateDir(ps *problems) {
 		ps.add("state_dir", "state_dir: %v", err)
 	case !fi.IsDir():
 		ps.add("state_dir", "state_dir %q is not a directory", c.StateDir)
+	default:
+		if err := CheckStateDirMode(c.StateDir); err != nil {
+			ps.add("state_dir", "%s", strings.TrimPrefix(err.Error(), "config: "))
+		}
 	}
 }
 
