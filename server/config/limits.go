@@ -32,7 +32,8 @@ type Limits struct {
 	// WriteWait is how long one write to a client may take (default 10s).
 	WriteWait time.Duration `toml:"write_wait"`
 	// HelloTimeout is how long a new connection has to send its hello
-	// (default 10s: idle sockets must not pile up).
+	// (default 10s: idle sockets must not pile up), and how long a plain
+	// HTTP request (sim API, /healthz) has to deliver its body.
 	HelloTimeout time.Duration `toml:"hello_timeout"`
 	// MaxConnections caps concurrent WebSocket connections (default 20000:
 	// a large site, within one server's file descriptors and memory).
