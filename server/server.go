@@ -252,7 +252,7 @@ func (s *Server) unregister(sess *session) {
 
 // bind records the grant and token a session logged in with, under mu
 // because revocations read every session's grant. It refuses a session
-// beyond the per-token or per-user cap (errTooManySessions).
+// beyond the per-token or per-user cap (*tooManySessionsError).
 func (s *Server) bind(sess *session, g auth.Grant, token string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
