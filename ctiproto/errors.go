@@ -19,6 +19,7 @@ const (
 	CodeTokenInvalid     = "token-invalid"     // the device token is unknown or revoked
 	CodeThrottled        = "throttled"         // too many failed logins; wait RetryAfterMS
 	CodeProtocolError    = "protocol-error"    // a message out of order, e.g. a second hello
+	CodeTooManySessions  = "too-many-sessions" // the token or user has as many connections as allowed
 
 	// Command errors.
 	CodeForbidden           = "forbidden"            // the device is not assigned to the user
@@ -49,6 +50,9 @@ const (
 	// Not 1001, which tells clients to come back at once: a client that
 	// stalled (a network outage, a suspended laptop) must back off.
 	CloseKeepAliveTimeout = 4005
+	// CloseTooManySessions: the token or user has as many connections as
+	// allowed; reconnect with backoff (a stale one may yet time out).
+	CloseTooManySessions = 4006
 )
 
 // codes is every error code; Decode rejects an Error message with another.
@@ -57,7 +61,7 @@ var codes = set(CodeBadFrame, CodeUnknownType, CodeMissingField,
 	CodeTokenExpired, CodeTokenInvalid, CodeThrottled, CodeProtocolError,
 	CodeForbidden, CodeNotFound, CodeInvalidState, CodeNotSupported,
 	CodeInvalidNumber, CodeBusy, CodeExchangeUnavailable, CodeRateLimited,
-	CodeTimeout, CodeInternal)
+	CodeTimeout, CodeInternal, CodeTooManySessions)
 
 // DecodeError says why a frame was rejected. It carries what the receiver
 // needs to answer with an Error message: the request id when it could be

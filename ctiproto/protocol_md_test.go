@@ -148,7 +148,8 @@ func TestProtocolNamesEveryCode(t *testing.T) {
 		}
 	}
 	for _, c := range []int{CloseNormal, CloseGoingAway, CloseMessageTooBig, CloseProtocolError,
-		CloseAuthFailed, CloseTokenRevoked, CloseSlowConsumer, CloseRateLimited, CloseKeepAliveTimeout} {
+		CloseAuthFailed, CloseTokenRevoked, CloseSlowConsumer, CloseRateLimited, CloseKeepAliveTimeout,
+		CloseTooManySessions} {
 		if !bytes.Contains(doc, []byte("| "+strconv.Itoa(c)+" |")) {
 			t.Errorf("PROTOCOL.md: close code %d has no row in the close code table", c)
 		}

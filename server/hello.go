@@ -26,7 +26,11 @@ func (s *session) hello(h *ctiproto.Hello) {
 	if grant.Token != "" {
 		token = grant.Token
 	}
-	s.srv.bind(s, grant, token)
+	if err := s.srv.bind(s, grant, token); err != nil {
+		s.dropUnusedToken(grant)
+		s.refuse(h, err)
+		return
+	}
 	// A revocation between the check above and the binding would have
 	// missed this session: check again now that it can no longer miss it.
 	if _, err := s.srv.auth.Verify(token); err != nil {
@@ -106,8 +110,12 @@ func (s *session) welcome(h *ctiproto.Hello, g auth.Grant, a attachment) *ctipro
 // refuse answers a failed hello and closes the connection.
 func (s *session) refuse(h *ctiproto.Hello, err error) {
 	e := &ctiproto.Error{ID: h.ID, Code: ctiproto.CodeAuthFailed, Message: "wrong user or password"}
+	closeCode := ctiproto.CloseAuthFailed
 	var thr *auth.ThrottledError
+	var many *tooManySessionsError
 	switch {
+	case errors.As(err, &many):
+		e.Code, e.Message, closeCode = ctiproto.CodeTooManySessions, err.Error(), ctiproto.CloseTooManySessions
 	case errors.As(err, &thr):
 		e.Code, e.Message = ctiproto.CodeThrottled, err.Error()
 		e.RetryAfterMS = int(max(thr.RetryAfter, time.Millisecond) / time.Millisecond)
@@ -118,7 +126,7 @@ func (s *session) refuse(h *ctiproto.Hello, err error) {
 	case !errors.Is(err, auth.ErrBadCredentials):
 		e.Message = err.Error()
 	}
-	s.srv.log.Warn("login refused", "session", s.id, "addr", s.addr, "user", h.User, "code", e.Code, "err", err)
+	s.srv.log.Warn("login refused", "session", s.id, "addr", s.addr, "user_hash", typedNameHash(h.User), "code", e.Code, "err", err)
 	s.reply(e)
-	s.kick(ctiproto.CloseAuthFailed, e.Code)
+	s.kick(closeCode, e.Code)
 }

@@ -29,6 +29,8 @@ type testEnv struct {
 	srv  *Server
 	http *httptest.Server
 	url  string
+
+	origins []string // Options.AllowedOrigins
 }
 
 // Office used by the server tests: ann owns 201 and 202 (desk phone and
@@ -55,10 +57,12 @@ type envConfig struct {
 	limits   config.Limits
 	authOpts auth.Options
 	simCfg   sim.Config
+	origins  []string // Options.AllowedOrigins
 }
 
 func withLimits(f func(*config.Limits)) envOption { return func(c *envConfig) { f(&c.limits) } }
 func withAuth(f func(*auth.Options)) envOption    { return func(c *envConfig) { f(&c.authOpts) } }
+func withOrigins(o ...string) envOption           { return func(c *envConfig) { c.origins = o } }
 
 func testSimConfig() sim.Config {
 	return sim.Config{
@@ -90,7 +94,7 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{t: t, sim: ex, auth: a}
+	e := &testEnv{t: t, sim: ex, auth: a, origins: cfg.origins}
 	e.start(users, cfg.limits)
 	return e
 }
@@ -103,7 +107,7 @@ func (e *testEnv) start(users []auth.User, limits config.Limits) {
 	}
 	srv, err := New(context.Background(), Options{
 		Exchange: e.sim, Sim: e.sim, Auth: e.auth, Users: users, Limits: limits,
-		SimAPI: config.SimAPI{Enabled: true}, Log: log, Version: "test",
+		SimAPI: config.SimAPI{Enabled: true}, AllowedOrigins: e.origins, Log: log, Version: "test",
 	})
 	if err != nil {
 		e.t.Fatal(err)

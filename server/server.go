@@ -36,7 +36,11 @@ type Options struct {
 	Users  []auth.User // who owns which devices
 	Limits config.Limits
 	SimAPI config.SimAPI
-	Log    *slog.Logger // default slog.Default()
+	// AllowedOrigins are the browser origins (e.g. "https://crm.example")
+	// whose pages may open the WebSocket; an upgrade with any other Origin
+	// is refused. Desktop apps send none. Empty: no browser may.
+	AllowedOrigins []string
+	Log            *slog.Logger // default slog.Default()
 	// Version is reported in the welcome and on /healthz.
 	Version string
 }
@@ -60,6 +64,7 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	byToken  map[string][]*session // by token id; most tokens have one session
+	perUser  map[string]int        // logged-in sessions by user name
 	pings    *pingWheel            // every registered session, for its keep-alive pings
 	closing  bool
 	conns    sync.WaitGroup
@@ -84,6 +89,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		epoch:      newEpoch(),
 		sessions:   make(map[*session]struct{}),
 		byToken:    make(map[string][]*session),
+		perUser:    make(map[string]int),
 		pings:      newPingWheel(opts.Limits.PingInterval),
 		routed:     make(chan struct{}),
 		stop:       make(chan struct{}),
@@ -94,10 +100,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		ReadBufferSize:  readBufferSize,
 		WriteBufferSize: writeBufferSize,
 		WriteBufferPool: &writeBuffers,
-		// Desktop apps are not browsers; a browser page on another origin
-		// must not ride on a user's cookies (we use none) — tokens travel
-		// inside the hello, so any origin may connect.
-		CheckOrigin: func(*http.Request) bool { return true },
+		CheckOrigin:     originChecker(opts.AllowedOrigins, opts.Log),
 	}
 	for _, svc := range pbx.AllServices {
 		if opts.Exchange.Capabilities()[svc] {
@@ -186,7 +189,7 @@ func (s *Server) buildUsers(ctx context.Context) error {
 }
 
 // Handler serves /v1/ws, /healthz and, for the simulated exchange, /v1/sim/.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.boundReads(s.mux) }
 
 // Epoch is this server run's event epoch.
 func (s *Server) Epoch() string { return s.epoch }
@@ -248,18 +251,25 @@ func (s *Server) unregister(sess *session) {
 }
 
 // bind records the grant and token a session logged in with, under mu
-// because revocations read every session's grant.
-func (s *Server) bind(sess *session, g auth.Grant, token string) {
+// because revocations read every session's grant. It refuses a session
+// beyond the per-token or per-user cap (*tooManySessionsError).
+func (s *Server) bind(sess *session, g auth.Grant, token string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.sessionCapLocked(g); err != nil {
+		return err
+	}
 	sess.grant, sess.token = g, token
 	sess.expires.Store(g.Expires.UnixNano())
 	s.bindTokenLocked(sess)
+	return nil
 }
 
-// bindTokenLocked indexes a session by its token, for revocation.
+// bindTokenLocked indexes a session by its token, for revocation, and
+// counts it for its user.
 func (s *Server) bindTokenLocked(sess *session) {
 	s.byToken[sess.grant.TokenID] = append(s.byToken[sess.grant.TokenID], sess)
+	s.perUser[sess.grant.User.Name]++
 }
 
 // rebind moves a session to its refreshed token. The grant is written
@@ -276,6 +286,9 @@ func (s *Server) rebind(sess *session, g auth.Grant) {
 func (s *Server) unbindTokenLocked(sess *session) {
 	list := s.byToken[sess.grant.TokenID]
 	i := slices.Index(list, sess)
+	if i >= 0 {
+		s.uncountUserLocked(sess.grant.User.Name)
+	}
 	switch {
 	case i < 0:
 	case len(list) == 1:
@@ -348,6 +361,8 @@ func withDefaults(l config.Limits) config.Limits {
 	set(&l.CommandBurst, d.CommandBurst)
 	set(&l.EventLog, d.EventLog)
 	set(&l.MaxConnections, d.MaxConnections)
+	set(&l.MaxSessionsPerToken, d.MaxSessionsPerToken)
+	set(&l.MaxSessionsPerUser, d.MaxSessionsPerUser)
 	setD(&l.PingInterval, d.PingInterval)
 	setD(&l.PongWait, d.PongWait)
 	setD(&l.WriteWait, d.WriteWait)

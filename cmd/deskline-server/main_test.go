@@ -21,7 +21,13 @@ import (
 // and returns its host:port; the server stops when the test ends.
 func startDemo(t *testing.T) string {
 	t.Helper()
-	cfg := config.Demo()
+	return startServe(t, config.Demo())
+}
+
+// startServe runs serve on cfg on a free loopback port and returns its
+// host:port; the server stops when the test ends.
+func startServe(t *testing.T, cfg *config.Config) string {
+	t.Helper()
 	cfg.Listen = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -38,7 +44,8 @@ func startDemo(t *testing.T) string {
 	})
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {
-		if addr, ok := strings.CutPrefix(sc.Text(), "Deskline CTI server on ws://"); ok {
+		line := strings.Replace(sc.Text(), "wss://", "ws://", 1)
+		if addr, ok := strings.CutPrefix(line, "Deskline CTI server on ws://"); ok {
 			go io.Copy(io.Discard, pr)
 			return strings.TrimSuffix(addr, "/v1/ws")
 		}

@@ -93,6 +93,9 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 		if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
 			return fmt.Errorf("state_dir: %w", err)
 		}
+		if err := config.CheckStateDirMode(cfg.StateDir); err != nil {
+			return err
+		}
 	}
 	a, err := auth.New(cfg.AuthUsers(), cfg.AuthOptions())
 	if err != nil {
@@ -103,7 +106,7 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	}
 	srv, err := server.New(ctx, server.Options{
 		Exchange: ex, Sim: simEx, Auth: a, Users: cfg.AuthUsers(), Limits: cfg.Limits,
-		SimAPI: cfg.SimAPI, Log: log, Version: version,
+		SimAPI: cfg.SimAPI, AllowedOrigins: cfg.AllowedOrigins, Log: log, Version: version,
 	})
 	if err != nil {
 		return err
@@ -116,7 +119,7 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+		TLSConfig: serverTLSConfig(), ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLS.Enabled() {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -39,6 +40,7 @@ func (e *corruptError) Error() string { return "auth: corrupt token store: " + e
 // load reads the store file into a.tokens. A missing file is an empty
 // store; an unreadable one is an error; an unparsable one a *corruptError.
 func (a *Auth) load() error {
+	a.removeStaleTemps()
 	data, err := os.ReadFile(a.opts.StorePath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -66,6 +68,30 @@ func (a *Auth) load() error {
 		slog.Info("auth: dropped tokens of users no longer configured", "count", dropped)
 	}
 	return nil
+}
+
+// removeStaleTemps deletes the temp files (writeFileAtomic's) that a
+// crash or power loss during a save left behind: each holds a copy of the
+// token hashes, and they would pile up one per crash. At start no save of
+// this server runs yet; the state directory is this server's alone.
+func (a *Auth) removeStaleTemps() {
+	dir, prefix := filepath.Dir(a.opts.StorePath), filepath.Base(a.opts.StorePath)+tempInfix
+	entries, _ := os.ReadDir(dir) // unreadable: load reports it
+	removed := 0
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		f := filepath.Join(dir, e.Name())
+		if err := os.Remove(f); err != nil {
+			a.warnings = append(a.warnings, fmt.Sprintf("auth: cannot remove stale token store temp file %s: %v", f, err))
+			continue
+		}
+		removed++
+	}
+	if removed > 0 {
+		slog.Info("auth: removed temp files an interrupted save of the token store left", "count", removed)
+	}
 }
 
 // decodeStore parses and checks a store file. token.user holds only the name.
@@ -187,12 +213,15 @@ func (a *Auth) encodeLocked() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// tempInfix follows the store file's name in its temp files' names.
+const tempInfix = ".tmp-"
+
 // writeFileAtomic replaces path with data so a reader (or a crash) sees the
 // old file or the new one, never half of one: write a temp file in the same
 // directory (os.CreateTemp makes it 0600), sync it, rename it over path.
 func writeFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, filepath.Base(path)+tempInfix+"*")
 	if err != nil {
 		return err
 	}

@@ -156,3 +156,30 @@ func TestConcurrentLoginsAllSaved(t *testing.T) {
 		t.Fatalf("%d grants", n)
 	}
 }
+
+// Temp files a crash left during a save are removed at start; other files
+// in the state directory stay.
+func TestStaleTempFilesRemovedAtStart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "tokens.json")
+	stale := []string{path + ".tmp-123456", path + ".tmp-987"}
+	keep := []string{filepath.Join(dir, "notes.txt"), path + ".corrupt-20260101T000000Z"}
+	for _, f := range append(stale, keep...) {
+		if err := os.WriteFile(f, []byte(`{"version": 1, "tokens": [`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := New(testUsers(t), Options{StorePath: path}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range stale {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("stale temp file %s not removed: %v", f, err)
+		}
+	}
+	for _, f := range keep {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

@@ -19,7 +19,15 @@ type Config struct {
 	// StateDir holds state that must survive a restart: the token hashes
 	// (tokens.json). Default "": memory only, every client logs in again
 	// after a restart. A relative path is relative to the config file.
+	// An existing directory that group or others may write to is refused
+	// (CheckStateDirMode).
 	StateDir string `toml:"state_dir"`
+	// AllowedOrigins lists the browser origins ("https://crm.example.com")
+	// whose web pages may open the WebSocket. Desktop apps send no Origin
+	// and are always let in; an upgrade whose Origin is not listed is
+	// refused (HTTP 403), so a page in an employee's browser cannot log in
+	// to the LAN server. Default empty: every browser origin is refused.
+	AllowedOrigins []string `toml:"allowed_origins"`
 
 	TLS      TLS      `toml:"tls"`
 	Exchange Exchange `toml:"exchange"`

@@ -9,7 +9,8 @@ import (
 // no users, the simulated exchange with no devices.
 func Default() Config {
 	return Config{
-		Listen: "127.0.0.1:8720",
+		Listen:         "127.0.0.1:8720",
+		AllowedOrigins: []string{},
 		Exchange: Exchange{
 			Type: ExchangeSim,
 			Sim:  Sim{NoAnswerTimeout: 30 * time.Second, ExternalAnswerAfter: 2 * time.Second},
@@ -28,6 +29,9 @@ func Default() Config {
 			WriteWait:         10 * time.Second,
 			HelloTimeout:      10 * time.Second,
 			MaxConnections:    20000,
+
+			MaxSessionsPerToken: 8,
+			MaxSessionsPerUser:  32,
 		},
 		SimAPI: SimAPI{Enabled: true},
 		Log:    Log{Level: "info", Format: "text"},

@@ -32,11 +32,23 @@ type Limits struct {
 	// WriteWait is how long one write to a client may take (default 10s).
 	WriteWait time.Duration `toml:"write_wait"`
 	// HelloTimeout is how long a new connection has to send its hello
-	// (default 10s: idle sockets must not pile up).
+	// (default 10s: idle sockets must not pile up), and how long a plain
+	// HTTP request (sim API, /healthz) has to deliver its body.
 	HelloTimeout time.Duration `toml:"hello_timeout"`
 	// MaxConnections caps concurrent WebSocket connections (default 20000:
 	// a large site, within one server's file descriptors and memory).
 	MaxConnections int `toml:"max_connections"`
+	// MaxSessionsPerToken caps the connections logged in with one device
+	// token (default 8: one desktop has one, plus a few old connections
+	// a network stall left waiting for their keep-alive to time out; a
+	// stolen or scripted token cannot open thousands, each costing memory
+	// and a copy of every event). 1 to 10000.
+	MaxSessionsPerToken int `toml:"max_sessions_per_token"`
+	// MaxSessionsPerUser caps a user's connections over all their tokens
+	// (default 32: a person's desk, laptop and phone apps with room for
+	// reconnects; a user's events are sent once per connection). 1 to
+	// 100000.
+	MaxSessionsPerUser int `toml:"max_sessions_per_user"`
 }
 
 // SimAPI is the HTTP control API of the simulated exchange (/v1/sim/…),

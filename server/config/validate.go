@@ -27,6 +27,7 @@ func (c *Config) problems() problems {
 	var ps problems
 	c.checkListen(&ps)
 	c.checkStateDir(&ps)
+	c.checkOrigins(&ps)
 	c.checkTLS(&ps)
 	devices := c.checkExchange(&ps)
 	c.checkUsers(&ps, devices)
@@ -58,6 +59,10 @@ func (c *Config) checkStateDir(ps *problems) {
 		ps.add("state_dir", "state_dir: %v", err)
 	case !fi.IsDir():
 		ps.add("state_dir", "state_dir %q is not a directory", c.StateDir)
+	default:
+		if err := CheckStateDirMode(c.StateDir); err != nil {
+			ps.add("state_dir", "%s", strings.TrimPrefix(err.Error(), "config: "))
+		}
 	}
 }
 
@@ -161,6 +166,8 @@ func (c *Config) checkRanges(ps *problems) {
 	durRange(ps, "limits.write_wait", l.WriteWait, time.Second, 5*time.Minute)
 	durRange(ps, "limits.hello_timeout", l.HelloTimeout, time.Second, 5*time.Minute)
 	intRange(ps, "limits.max_connections", l.MaxConnections, 1, 1_000_000)
+	intRange(ps, "limits.max_sessions_per_token", l.MaxSessionsPerToken, 1, 10_000)
+	intRange(ps, "limits.max_sessions_per_user", l.MaxSessionsPerUser, 1, 100_000)
 }
 
 // intRange reports v outside lo..hi and returns whether it is inside.
