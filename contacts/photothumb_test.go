@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -114,5 +115,19 @@ func TestPhotoBombRefusedAndPhotosThumbnailed(t *testing.T) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(w.Photo.Data))
 	if err != nil || format != "png" || cfg.Width != PhotoThumbSide || cfg.Height != PhotoThumbSide/2 {
 		t.Errorf("kept %s %d×%d (%v), want a %d×%d png", format, cfg.Width, cfg.Height, err, PhotoThumbSide, PhotoThumbSide/2)
+	}
+}
+
+// testdata/photobomb.vcf is what photoCard says it is: the fixture can be
+// made again, and the bomb in it is the one these tests describe.
+func TestPhotoBombFixtureIsWhatItSays(t *testing.T) {
+	want := photoCard("Bomb Photo", "030 3000001", bombPNG(t, 12000, 12000)) +
+		photoCard("Wide Photo", "030 3000003", widePNG(t))
+	have, err := os.ReadFile("testdata/photobomb.vcf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(have) != want {
+		t.Fatalf("testdata/photobomb.vcf (%d bytes) is not photoCard's output (%d bytes)", len(have), len(want))
 	}
 }
