@@ -11,8 +11,9 @@ set -euo pipefail
 # session (dbus-run-session); the end-to-end tray pass needs a real
 # StatusNotifierItem host: status-notifier-watcher (from
 # haskell-status-notifier-item-utils) and gtk-sni-tray-standalone (from
-# haskell-gtk-sni-tray-utils). Never install dbus-x11: it leaves stray
-# dbus and keyring daemons behind every process.
+# haskell-gtk-sni-tray-utils); the Windows build (make windows) needs the
+# mingw-w64 cross compiler. Never install dbus-x11: it leaves stray dbus
+# and keyring daemons behind every process.
 PKGS=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libgl1-mesa-dri
@@ -21,6 +22,7 @@ PKGS=(
   gnome-keyring dbus
   xvfb xauth x11-utils imagemagick openbox xdotool
   haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils
+  gcc-mingw-w64-x86-64
 )
 
 missing=()
