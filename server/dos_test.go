@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/server/config"
 	"github.com/gorilla/websocket"
 )
 
@@ -87,5 +88,81 @@ func TestAttackerCannotLockOutRealUser(t *testing.T) {
 			t.Fatalf("login %d while under attack: %s", i, dump(m))
 		}
 		c.conn.Close()
+	}
+}
+
+// waitPreLogin waits until n connections from ip wait for their hello:
+// the server registers a connection just after the upgrade's answer.
+func (e *testEnv) waitPreLogin(ip string, n int) {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for e.srv.preLoginFrom(ip) != n {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("%d connections from %s wait for hello, want %d", e.srv.preLoginFrom(ip), ip, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// holdSilent opens n connections from ip that never say hello.
+func (e *testEnv) holdSilent(ip string, n int) []*websocket.Conn {
+	e.t.Helper()
+	var conns []*websocket.Conn
+	for range n {
+		c, err := e.dialFromAddr(ip)
+		if err != nil {
+			e.t.Fatalf("dial from %s: %v", ip, err)
+		}
+		e.t.Cleanup(func() { c.Close() })
+		conns = append(conns, c)
+	}
+	return conns
+}
+
+// One address holding connections that never say hello, as many as the
+// whole connection cap, neither fills the server nor keeps a desk from
+// connecting and logging in: those connections get a share of the cap,
+// and a newcomer from elsewhere displaces the oldest of them.
+func TestSilentConnectionsLeaveRoomForDesks(t *testing.T) {
+	e := newEnv(t, withLimits(func(l *config.Limits) {
+		l.MaxConnections, l.PreLoginShare, l.MaxPreLoginPerAddress = 40, 25, 40
+	}))
+	held := e.holdSilent("127.0.0.77", 40)
+	e.waitPreLogin("127.0.0.77", 10) // the share is full
+	desks := []*client{e.login("ann"), e.login("bob"), e.login("carl")}
+	for _, c := range desks { // logged in and served
+		c.do(&ctiproto.Simple{Type: ctiproto.TypeSnapshot, ID: "s"})
+	}
+	if n := e.srv.preLoginFrom("127.0.0.77"); n > 10 {
+		t.Fatalf("%d silent connections wait for hello, want at most 10 (25%% of 40)", n)
+	}
+	// The oldest silent connection made room and was told to come back.
+	expectCloseCode(t, held[0], websocket.CloseTryAgainLater)
+}
+
+// One address may hold at most max_prelogin_per_address connections
+// waiting for hello; the next is closed with 1013 at once.
+func TestSilentConnectionsCappedPerAddress(t *testing.T) {
+	e := newEnv(t, withLimits(func(l *config.Limits) { l.MaxPreLoginPerAddress = 3 }))
+	e.holdSilent("127.0.0.77", 3)
+	e.waitPreLogin("127.0.0.77", 3)
+	expectCloseCode(t, e.holdSilent("127.0.0.77", 1)[0], websocket.CloseTryAgainLater)
+	e.login("ann")
+}
+
+// expectCloseCode reads from conn until it closes, which must be with code.
+func expectCloseCode(t *testing.T, conn *websocket.Conn, code int) {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := conn.ReadMessage()
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if !asCloseError(err, &ce) || ce.Code != code {
+			t.Fatalf("connection ended with %v, want close %d", err, code)
+		}
+		return
 	}
 }

@@ -61,6 +61,7 @@ type Server struct {
 	sessions map[*session]struct{}
 	byToken  map[string][]*session // by token id; most tokens have one session
 	pings    *pingWheel            // every registered session, for its keep-alive pings
+	pre      preLogin              // the sessions waiting for their hello
 	closing  bool
 	conns    sync.WaitGroup
 	// loginSlots bounds the password checks running at once.
@@ -229,6 +230,9 @@ func (s *Server) register(sess *session) error {
 	if len(s.sessions) >= s.limits.MaxConnections {
 		return fmt.Errorf("server is full (%d connections)", s.limits.MaxConnections)
 	}
+	if err := s.admitPreLocked(sess); err != nil {
+		return err
+	}
 	s.sessions[sess] = struct{}{}
 	s.pings.add(sess)
 	s.conns.Add(1)
@@ -242,6 +246,7 @@ func (s *Server) unregister(sess *session) {
 		return
 	}
 	delete(s.sessions, sess)
+	s.leavePreLocked(sess)
 	s.pings.remove(sess)
 	s.unbindTokenLocked(sess)
 	s.conns.Done()
@@ -254,6 +259,7 @@ func (s *Server) bind(sess *session, g auth.Grant, token string) {
 	defer s.mu.Unlock()
 	sess.grant, sess.token = g, token
 	s.bindTokenLocked(sess)
+	s.leavePreLocked(sess)
 }
 
 // bindTokenLocked indexes a session by its token, for revocation.
@@ -346,6 +352,8 @@ func withDefaults(l config.Limits) config.Limits {
 	set(&l.CommandBurst, d.CommandBurst)
 	set(&l.EventLog, d.EventLog)
 	set(&l.MaxConnections, d.MaxConnections)
+	set(&l.PreLoginShare, d.PreLoginShare)
+	set(&l.MaxPreLoginPerAddress, d.MaxPreLoginPerAddress)
 	setD(&l.PingInterval, d.PingInterval)
 	setD(&l.PongWait, d.PongWait)
 	setD(&l.WriteWait, d.WriteWait)

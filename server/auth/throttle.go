@@ -63,6 +63,10 @@ func loginKeys(user, remoteAddr string) attemptKeys {
 	return attemptKeys{pair: "p:" + a + "|" + user, addr: "a:" + a, user: "u:" + user}
 }
 
+// AddrKey is the key remoteAddr (host or host:port) counts under when
+// limits apply per address: the host, or its /64 for IPv6 (see addrKey).
+func AddrKey(remoteAddr string) string { return addrKey(remoteAddr) }
+
 // addrKey is the address without port. IPv6 addresses count per /64, the
 // block one end site usually gets: otherwise a single attacker could rotate
 // through 2^64 addresses.

@@ -161,6 +161,8 @@ func (c *Config) checkRanges(ps *problems) {
 	durRange(ps, "limits.write_wait", l.WriteWait, time.Second, 5*time.Minute)
 	durRange(ps, "limits.hello_timeout", l.HelloTimeout, time.Second, 5*time.Minute)
 	intRange(ps, "limits.max_connections", l.MaxConnections, 1, 1_000_000)
+	intRange(ps, "limits.prelogin_share", l.PreLoginShare, 1, 100)
+	intRange(ps, "limits.max_prelogin_per_address", l.MaxPreLoginPerAddress, 1, 1_000_000)
 }
 
 // intRange reports v outside lo..hi and returns whether it is inside.
