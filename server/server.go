@@ -64,10 +64,10 @@ type Server struct {
 	pre      preLogin              // the sessions waiting for their hello
 	closing  bool
 	conns    sync.WaitGroup
-	// loginSlots bounds the password checks running at once.
-	loginSlots chan struct{}
-	routed     chan struct{} // closed when routing has stopped
-	stop       chan struct{} // closed by Shutdown to stop routing
+	// logins bounds the password checks running at once.
+	logins *loginGate
+	routed chan struct{} // closed when routing has stopped
+	stop   chan struct{} // closed by Shutdown to stop routing
 }
 
 // New builds a server and starts routing the exchange's events.
@@ -82,13 +82,13 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{
 		opts: opts, log: opts.Log, limits: opts.Limits,
 		hub: newHub(opts.Log, opts.Exchange), ex: opts.Exchange, auth: opts.Auth,
-		epoch:      newEpoch(),
-		sessions:   make(map[*session]struct{}),
-		byToken:    make(map[string][]*session),
-		pings:      newPingWheel(opts.Limits.PingInterval),
-		routed:     make(chan struct{}),
-		stop:       make(chan struct{}),
-		loginSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		epoch:    newEpoch(),
+		sessions: make(map[*session]struct{}),
+		byToken:  make(map[string][]*session),
+		pings:    newPingWheel(opts.Limits.PingInterval),
+		routed:   make(chan struct{}),
+		stop:     make(chan struct{}),
+		logins:   newLoginGate(runtime.GOMAXPROCS(0)),
 	}
 	s.upgrader = websocket.Upgrader{
 		Subprotocols:    []string{ctiproto.Subprotocol},
