@@ -52,6 +52,8 @@ func explain(code, msg string) string {
 		return "wrong user or password"
 	case ctiproto.CodeThrottled:
 		return "too many failed logins: wait a little and try again"
+	case ctiproto.CodeServerBusy:
+		return "the server is busy: trying again shortly"
 	case ctiproto.CodeTimeout:
 		return "the telephone system did not answer in time; check the call list"
 	}

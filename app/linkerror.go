@@ -79,6 +79,8 @@ func linkProblem(err error) LinkProblem {
 	switch {
 	case errors.As(err, &ae) && ae.Code == ctiproto.CodeThrottled:
 		return LinkThrottled
+	case errors.As(err, &ae) && ae.Code == ctiproto.CodeServerBusy:
+		return LinkClosed // shed load: the server makes us wait, the password is fine
 	case errors.As(err, &dnsErr):
 		return LinkNameNotFound
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -203,7 +203,7 @@ func (c *Client) after(err error, cred credential, failures int) nextStep {
 		case ctiproto.CodeAuthFailed, ctiproto.CodeTokenExpired, ctiproto.CodeTokenInvalid:
 			c.refused(cred, ae)
 			return nextStep{again: true}
-		case ctiproto.CodeThrottled:
+		case ctiproto.CodeThrottled, ctiproto.CodeServerBusy: // keep the credentials, wait
 			wait := max(time.Duration(ae.RetryAfterMS)*time.Millisecond, c.opts.MinBackoff)
 			c.mu.Lock()
 			c.notBefore = time.Now().Add(wait)

@@ -18,6 +18,7 @@ const (
 	CodeTokenExpired     = "token-expired"     // the device token's lifetime is over
 	CodeTokenInvalid     = "token-invalid"     // the device token is unknown or revoked
 	CodeThrottled        = "throttled"         // too many failed logins; wait RetryAfterMS
+	CodeServerBusy       = "server-busy"       // the password was not checked: busy with other logins; wait RetryAfterMS
 	CodeProtocolError    = "protocol-error"    // a message out of order, e.g. a second hello
 	CodeTooManySessions  = "too-many-sessions" // the token or user has as many connections as allowed
 
@@ -58,7 +59,7 @@ const (
 // codes is every error code; Decode rejects an Error message with another.
 var codes = set(CodeBadFrame, CodeUnknownType, CodeMissingField,
 	CodeInvalidField, CodeTooLarge, CodeNotAuthenticated, CodeAuthFailed,
-	CodeTokenExpired, CodeTokenInvalid, CodeThrottled, CodeProtocolError,
+	CodeTokenExpired, CodeTokenInvalid, CodeThrottled, CodeServerBusy, CodeProtocolError,
 	CodeForbidden, CodeNotFound, CodeInvalidState, CodeNotSupported,
 	CodeInvalidNumber, CodeBusy, CodeExchangeUnavailable, CodeRateLimited,
 	CodeTimeout, CodeInternal, CodeTooManySessions)

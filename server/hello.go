@@ -53,29 +53,26 @@ func (s *session) hello(h *ctiproto.Hello) {
 }
 
 // authenticate checks the hello's token or password. Password checks are
-// slow on purpose (bcrypt), so at most one per core runs at a time: a
-// flood of logins from many addresses cannot take every CPU from the
-// connected clients. A login that waits longer than the hello deadline
-// for its turn is told to come back.
+// slow on purpose (bcrypt), so they pass the login gate: at most one per
+// core runs at a time, so a flood of logins from many addresses cannot
+// take every CPU from the connected clients, and known user names go
+// first. A login the gate turns away, or that waits longer than the hello
+// deadline for its turn, is told the server is busy.
 func (s *session) authenticate(h *ctiproto.Hello) (auth.Grant, error) {
 	if h.Token != "" {
-		return s.srv.auth.Verify(h.Token)
-	}
-	select {
-	case s.srv.loginSlots <- struct{}{}: // a free slot: no timer needed
-	default:
-		t := time.NewTimer(s.srv.limits.HelloTimeout)
-		defer t.Stop()
-		select {
-		case s.srv.loginSlots <- struct{}{}:
-		case <-t.C:
-			return auth.Grant{}, &auth.ThrottledError{RetryAfter: time.Second}
+		g, err := s.srv.auth.Verify(h.Token)
+		if err == nil { // this desk is then never locked out by others' guesses
+			s.srv.auth.Trust(g.User.Name, s.addr)
 		}
+		return g, err
 	}
-	g, err := func() (auth.Grant, error) {
-		defer func() { <-s.srv.loginSlots }()
-		return s.srv.auth.Authenticate(h.User, h.Password, s.addr)
-	}()
+	known := s.srv.auth.User(h.User) != nil
+	release, err := s.srv.logins.enter(auth.AddrKey(s.addr), known, s.srv.limits.HelloTimeout)
+	if err != nil {
+		return auth.Grant{}, err
+	}
+	g, err := s.srv.auth.Authenticate(h.User, h.Password, s.addr)
+	release(errors.Is(err, auth.ErrBadCredentials))
 	if err == nil {
 		// Outside the slot: logins that finish together share one write
 		// of the token store (and the client gets its token only once it
@@ -113,9 +110,14 @@ func (s *session) refuse(h *ctiproto.Hello, err error) {
 	closeCode := ctiproto.CloseAuthFailed
 	var thr *auth.ThrottledError
 	var many *tooManySessionsError
+	var busy *busyError
 	switch {
 	case errors.As(err, &many):
 		e.Code, e.Message, closeCode = ctiproto.CodeTooManySessions, err.Error(), ctiproto.CloseTooManySessions
+	case errors.As(err, &busy):
+		e.Code, e.Message = ctiproto.CodeServerBusy, busy.Error()
+		e.RetryAfterMS = int(max(busy.retryAfter, time.Millisecond) / time.Millisecond)
+		closeCode = websocket.CloseTryAgainLater
 	case errors.As(err, &thr):
 		e.Code, e.Message = ctiproto.CodeThrottled, err.Error()
 		e.RetryAfterMS = int(max(thr.RetryAfter, time.Millisecond) / time.Millisecond)

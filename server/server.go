@@ -66,12 +66,13 @@ type Server struct {
 	byToken  map[string][]*session // by token id; most tokens have one session
 	perUser  map[string]int        // logged-in sessions by user name
 	pings    *pingWheel            // every registered session, for its keep-alive pings
+	pre      preLogin              // the sessions waiting for their hello
 	closing  bool
 	conns    sync.WaitGroup
-	// loginSlots bounds the password checks running at once.
-	loginSlots chan struct{}
-	routed     chan struct{} // closed when routing has stopped
-	stop       chan struct{} // closed by Shutdown to stop routing
+	// logins bounds the password checks running at once.
+	logins *loginGate
+	routed chan struct{} // closed when routing has stopped
+	stop   chan struct{} // closed by Shutdown to stop routing
 }
 
 // New builds a server and starts routing the exchange's events.
@@ -86,14 +87,14 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{
 		opts: opts, log: opts.Log, limits: opts.Limits,
 		hub: newHub(opts.Log, opts.Exchange), ex: opts.Exchange, auth: opts.Auth,
-		epoch:      newEpoch(),
-		sessions:   make(map[*session]struct{}),
-		byToken:    make(map[string][]*session),
-		perUser:    make(map[string]int),
-		pings:      newPingWheel(opts.Limits.PingInterval),
-		routed:     make(chan struct{}),
-		stop:       make(chan struct{}),
-		loginSlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		epoch:    newEpoch(),
+		sessions: make(map[*session]struct{}),
+		byToken:  make(map[string][]*session),
+		perUser:  make(map[string]int),
+		pings:    newPingWheel(opts.Limits.PingInterval),
+		routed:   make(chan struct{}),
+		stop:     make(chan struct{}),
+		logins:   newLoginGate(runtime.GOMAXPROCS(0)),
 	}
 	s.upgrader = websocket.Upgrader{
 		Subprotocols:    []string{ctiproto.Subprotocol},
@@ -232,6 +233,9 @@ func (s *Server) register(sess *session) error {
 	if len(s.sessions) >= s.limits.MaxConnections {
 		return fmt.Errorf("server is full (%d connections)", s.limits.MaxConnections)
 	}
+	if err := s.admitPreLocked(sess); err != nil {
+		return err
+	}
 	s.sessions[sess] = struct{}{}
 	s.pings.add(sess)
 	s.conns.Add(1)
@@ -245,6 +249,7 @@ func (s *Server) unregister(sess *session) {
 		return
 	}
 	delete(s.sessions, sess)
+	s.leavePreLocked(sess)
 	s.pings.remove(sess)
 	s.unbindTokenLocked(sess)
 	s.conns.Done()
@@ -262,6 +267,7 @@ func (s *Server) bind(sess *session, g auth.Grant, token string) error {
 	sess.grant, sess.token = g, token
 	sess.expires.Store(g.Expires.UnixNano())
 	s.bindTokenLocked(sess)
+	s.leavePreLocked(sess)
 	return nil
 }
 
@@ -363,6 +369,8 @@ func withDefaults(l config.Limits) config.Limits {
 	set(&l.MaxConnections, d.MaxConnections)
 	set(&l.MaxSessionsPerToken, d.MaxSessionsPerToken)
 	set(&l.MaxSessionsPerUser, d.MaxSessionsPerUser)
+	set(&l.PreLoginShare, d.PreLoginShare)
+	set(&l.MaxPreLoginPerAddress, d.MaxPreLoginPerAddress)
 	setD(&l.PingInterval, d.PingInterval)
 	setD(&l.PongWait, d.PongWait)
 	setD(&l.WriteWait, d.WriteWait)

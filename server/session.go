@@ -43,6 +43,11 @@ type session struct {
 	badSince   time.Time // start of the current counting window
 	afterReply func()    // runs once the current command's reply is queued
 
+	// Whether the session waits for its hello, and its address key for
+	// that count (see preLogin); guarded by Server.mu.
+	waiting bool
+	preKey  string
+
 	// Where the session sits in the server's ping wheel; guarded by the
 	// wheel's mutex.
 	pingSlot, pingIndex int32

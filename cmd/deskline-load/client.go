@@ -167,7 +167,7 @@ func login(conn *websocket.Conn, h *ctiproto.Hello) (*ctiproto.Welcome, time.Dur
 	case *ctiproto.Welcome:
 		return m, 0, nil
 	case *ctiproto.Error:
-		if m.Code == ctiproto.CodeThrottled {
+		if m.Code == ctiproto.CodeThrottled || m.Code == ctiproto.CodeServerBusy {
 			return nil, time.Duration(m.RetryAfterMS) * time.Millisecond, m
 		}
 		return nil, 0, fmt.Errorf("login refused: %w", m)

@@ -55,7 +55,9 @@ func writeConfig(dir, addr string, o options) (string, error) {
 //     from 127.0.0.1; 100 is the largest allowed;
 //   - commands_per_second, command_burst: the maximum (the load sends no
 //     commands, but a later bench may);
-//   - max_connections: the clients plus room;
+//   - max_connections: the clients plus room; prelogin_share 100 and
+//     max_prelogin_per_address as many: every client comes from
+//     127.0.0.1, and in storm mode all of them say hello at once;
 //   - event_log, pong_wait (and ping_interval): the server's defaults
 //     unless -event-log, -pong-wait say otherwise;
 //   - state_dir: none (tokens in memory), but in restart mode, where the
@@ -75,6 +77,7 @@ func writeSettings(w *bufio.Writer, dir, addr string, o options) error {
 	fmt.Fprintf(w, "[exchange.sim]\nno_answer_timeout = \"10m\"\nexternal_answer_after = \"10m\"\n\n")
 	fmt.Fprintf(w, "[login]\nmax_failures = 100\nfailure_window = \"1m\"\n\n")
 	fmt.Fprintf(w, "[limits]\ncommands_per_second = 1000\ncommand_burst = 10000\nmax_connections = %d\n", n+100)
+	fmt.Fprintf(w, "prelogin_share = 100\nmax_prelogin_per_address = %d\n", n+100)
 	if o.EventLog > 0 {
 		fmt.Fprintf(w, "event_log = %d\n", o.EventLog)
 	}

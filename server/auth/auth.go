@@ -30,8 +30,11 @@ type Options struct {
 	// 30 days): long enough that a desk app asks for the password rarely,
 	// short enough that a token on a lost laptop dies on its own.
 	TokenLifetime time.Duration
-	// MaxFailures is how many failed logins per user name and per remote
-	// address within FailureWindow lock further attempts out (default 5).
+	// MaxFailures is how many failed logins for a user name at a remote
+	// address, or from an address, within FailureWindow lock further
+	// attempts from there out (default 5). As many for a user name from
+	// anywhere only slow attempts from addresses not trusted for that
+	// user (see throttle).
 	MaxFailures int
 	// FailureWindow is the window failures are counted in and the first
 	// lockout's length (default 1m). Failures soon after a lockout lock

@@ -1,9 +1,12 @@
 package auth
 
+import "time"
+
 // Login checks user and password and issues a device token. remoteAddr is
 // the client's address (host:port as in http.Request.RemoteAddr); failures
-// are counted per user name and per address, and while either is locked out
-// Login returns a *ThrottledError without looking at the password.
+// are counted per user name at that address, per address and per user name
+// (see throttle), and while the attempt must wait Login returns a
+// *ThrottledError without looking at the password.
 //
 // The bcrypt comparison runs outside the lock, so slow password checks do
 // not hold up Verify or other logins. Login returns once the token is in
@@ -23,7 +26,7 @@ func (a *Auth) Login(user, password, remoteAddr string) (Grant, error) {
 func (a *Auth) Authenticate(user, password, remoteAddr string) (Grant, error) {
 	keys := loginKeys(user, remoteAddr)
 	a.mu.Lock()
-	if wait := a.throttle.begin(keys, a.opts.Now()); wait > 0 {
+	if wait := a.throttle.begin(&keys, a.opts.Now()); wait > 0 {
 		a.mu.Unlock()
 		return Grant{}, &ThrottledError{RetryAfter: wait}
 	}
@@ -43,6 +46,28 @@ func (a *Auth) Authenticate(user, password, remoteAddr string) (Grant, error) {
 	a.mu.Unlock()
 	return g, nil
 }
+
+// Trust records that user connected from remoteAddr with a valid device
+// token: that address is then never locked out for user by failures from
+// elsewhere. Cheap when already trusted (a read lock), as it runs on
+// every token connect.
+func (a *Auth) Trust(user, remoteAddr string) {
+	keys := loginKeys(user, remoteAddr)
+	now := a.opts.Now()
+	a.mu.RLock()
+	at, ok := a.throttle.trusted[keys.pair]
+	a.mu.RUnlock()
+	if ok && now.Sub(at) < trustRefresh {
+		return
+	}
+	a.mu.Lock()
+	a.throttle.trust(keys, now)
+	a.mu.Unlock()
+}
+
+// trustRefresh is how old a pair's trust may be before a token connect
+// renews it: an hour keeps the write lock off nearly every connect.
+const trustRefresh = time.Hour
 
 // Save returns once the store file (if any) includes every change made
 // before the call.

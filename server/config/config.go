@@ -144,9 +144,13 @@ type Tokens struct {
 
 // Login configures password-guessing throttling.
 type Login struct {
-	// MaxFailures failed logins per user name and per remote address
-	// within FailureWindow lock further attempts out (default 5: enough
-	// for typos, few for guessing).
+	// MaxFailures failed logins for one user name from one address, or
+	// from one address for any names, within FailureWindow lock further
+	// attempts from there out (default 5: enough for typos, few for
+	// guessing). As many for one user name from anywhere only slow
+	// attempts from addresses the user has not logged in from (one per
+	// FailureWindow/MaxFailures): an attacker elsewhere cannot lock a
+	// person out of their own desk.
 	MaxFailures int `toml:"max_failures"`
 	// FailureWindow is the counting window and the first lockout's length
 	// (default 1m); repeated lockouts double, up to 15 minutes.

@@ -30,7 +30,7 @@ func TestDefault(t *testing.T) {
 	want := Limits{MaxMessageBytes: 65536, SendQueue: 256, CommandsPerSecond: 20, CommandBurst: 40,
 		EventLog: 1024, PingInterval: 30 * time.Second, PongWait: 60 * time.Second,
 		WriteWait: 10 * time.Second, HelloTimeout: 10 * time.Second, MaxConnections: 20000,
-		MaxSessionsPerToken: 8, MaxSessionsPerUser: 32}
+		MaxSessionsPerToken: 8, MaxSessionsPerUser: 32, PreLoginShare: 25, MaxPreLoginPerAddress: 256}
 	if c.Limits != want {
 		t.Errorf("limits = %+v", c.Limits)
 	}

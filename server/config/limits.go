@@ -49,6 +49,19 @@ type Limits struct {
 	// reconnects; a user's events are sent once per connection). 1 to
 	// 100000.
 	MaxSessionsPerUser int `toml:"max_sessions_per_user"`
+	// PreLoginShare is the percentage of MaxConnections that connections
+	// still waiting for their hello may hold (default 25: a whole site
+	// reconnecting after a restart says hello within moments, while
+	// sockets that never do cannot crowd out the desks; at least 3/4 of
+	// the cap is always left for logged-in desks). 1 to 100.
+	PreLoginShare int `toml:"prelogin_share"`
+	// MaxPreLoginPerAddress caps connections waiting for their hello from
+	// one address (IPv6: one /64) (default 256: an office behind one NAT
+	// address reconnecting at once has far fewer waiting at any moment,
+	// as a token hello takes milliseconds). When the pre-login share is
+	// full, a newcomer from a less busy address displaces the oldest
+	// waiting connection of the busiest one. 1 to 1000000.
+	MaxPreLoginPerAddress int `toml:"max_prelogin_per_address"`
 }
 
 // SimAPI is the HTTP control API of the simulated exchange (/v1/sim/…),

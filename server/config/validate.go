@@ -168,6 +168,8 @@ func (c *Config) checkRanges(ps *problems) {
 	intRange(ps, "limits.max_connections", l.MaxConnections, 1, 1_000_000)
 	intRange(ps, "limits.max_sessions_per_token", l.MaxSessionsPerToken, 1, 10_000)
 	intRange(ps, "limits.max_sessions_per_user", l.MaxSessionsPerUser, 1, 100_000)
+	intRange(ps, "limits.prelogin_share", l.PreLoginShare, 1, 100)
+	intRange(ps, "limits.max_prelogin_per_address", l.MaxPreLoginPerAddress, 1, 1_000_000)
 }
 
 // intRange reports v outside lo..hi and returns whether it is inside.
