@@ -166,7 +166,12 @@ func (s *session) writeLoop() {
 				return // closeAfterFlush
 			}
 			if err := s.write(b); err != nil {
-				s.srv.opts.Logf("amitest: session %d: write: %v", s.id, err)
+				// A connection this side closed (the server or the test
+				// shutting down) is no news, and the test may be over:
+				// logging then panics the test binary.
+				if !errors.Is(err, net.ErrClosed) {
+					s.srv.opts.Logf("amitest: session %d: write: %v", s.id, err)
+				}
 				return
 			}
 		}
