@@ -22,11 +22,15 @@ type DialTarget struct {
 
 // Prompt is what the UI tells the user before and while dialling.
 func (t DialTarget) Prompt() string {
-	who := t.Display
+	return "Your phone " + t.Device + " rings first — pick up to call " + t.Who()
+}
+
+// Who names the target: "Clara Weiss (+49 30 1234567)", or the number.
+func (t DialTarget) Who() string {
 	if t.Contact != nil {
-		who = t.Contact.DisplayName() + " (" + t.Display + ")"
+		return t.Contact.DisplayName() + " (" + t.Display + ")"
 	}
-	return "Your phone " + t.Device + " rings first — pick up to call " + who
+	return t.Display
 }
 
 // ErrNoNumber says a text holds no phone number.

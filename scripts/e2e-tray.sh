@@ -297,18 +297,7 @@ convert "$ART"/tray-{ready,ringing,call,dnd,disconnected,missed,dnd-missed}.png 
 report "tray icons: $ART/tray-{ready,ringing,call,dnd,disconnected,missed,dnd-missed}.png, side by side in $ART/tray-states.png"
 report "            (all differ; the five states also in shape); the tray host showing it: $ART/tray-host-ringing.png"
 
-t0=$(date +%s%N)
-kill -TERM "$app"
-for _ in $(seq 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
-quit_ms=$((($(date +%s%N) - t0) / 1000000))
-if kill -0 "$app" 2>/dev/null; then
-  kill -QUIT "$app"
-  sleep 1
-  cp "$tmp/app.log" "$ART/app-hung.log" 2>/dev/null || true
-  fail "after $tray_cycles calls the app did not quit on SIGTERM within 10 s (goroutine stacks in $ART/app-hung.log)"
-fi
-wait "$app" || fail "the app exited with status $? after SIGTERM"
-grep -q 'session ended.*user=demo.*close=1000' "$tmp/server2.log" || fail "the app quit without closing its link normally (no close 1000 in the server log)"
+sigterm_quits "after $tray_cycles calls:" "$tmp/server2.log"
 step "SIGTERM after $tray_cycles calls: clean exit"
 report "quit on SIGTERM after $tray_cycles calls:       clean, in about $quit_ms ms ($(quit_how))"
 

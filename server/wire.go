@@ -38,8 +38,10 @@ func toWire(ev pbx.Event) ctiproto.Event {
 
 func wireEvent(ev pbx.Event) ctiproto.Event {
 	w := ctiproto.Event{
-		Type:       string(ev.Kind),
-		Time:       ev.Time,
+		Type: string(ev.Kind),
+		// Cut to the wire's precision once here, not by Encode for every
+		// user the event fans out to (it copies an event with finer time).
+		Time:       ev.Time.Truncate(ctiproto.TimePrecision),
 		Call:       string(ev.Call),
 		Device:     ev.Device,
 		State:      string(ev.State),
@@ -80,7 +82,7 @@ func callToWire(c pbx.Call) ctiproto.Call {
 	o := cleanParty(c.Other)
 	return ctiproto.Call{
 		Call: string(c.Call), Device: c.Device, State: string(c.State), Direction: string(c.Direction),
-		Other: ctiproto.Party{Number: o.Number, Name: o.Name}, Since: c.Since, Answered: c.Answered,
+		Other: ctiproto.Party{Number: o.Number, Name: o.Name}, Since: c.Since.Truncate(ctiproto.TimePrecision), Answered: c.Answered,
 	}
 }
 

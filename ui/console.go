@@ -98,7 +98,7 @@ func (v *consoleView) build() fyne.CanvasObject {
 func (v *consoleView) show() {
 	v.asked = true
 	v.win.show(true)
-	v.sync()
+	v.sync(consoleItems(v.state))
 }
 
 // hidden: the console closed (the calls go on).
@@ -138,9 +138,10 @@ func (v *consoleView) popSettings() app.PopupSettings {
 func (v *consoleView) render(s app.State) {
 	v.state = s
 	v.forget(s)
-	open, focus := v.news(s)
+	items := consoleItems(s)
+	open, focus := v.news(s, items)
 	switch {
-	case len(v.items(s)) == 0:
+	case len(items) == 0:
 		v.win.hide()
 		return
 	case open && !v.win.shown():
@@ -152,13 +153,13 @@ func (v *consoleView) render(s app.State) {
 		}
 	}
 	if v.win.shown() {
-		v.sync()
+		v.sync(items)
 	}
 }
 
 // news notes what changed since the last render: open says the console
 // should show itself (quietly, unless focus).
-func (v *consoleView) news(s app.State) (open, focus bool) {
+func (v *consoleView) news(s app.State, items []consoleItem) (open, focus bool) {
 	set := v.popSettings()
 	for _, c := range s.Ringing() {
 		if v.seen[c.ID] {
@@ -173,7 +174,7 @@ func (v *consoleView) news(s app.State) (open, focus bool) {
 		}
 	}
 	next := make(map[string]cardKind)
-	for _, it := range v.items(s) {
+	for _, it := range items {
 		old, known := v.states[it.key]
 		next[it.key] = it.kind
 		switch {
@@ -221,14 +222,13 @@ func (v *consoleView) tick() {
 	for _, c := range v.cards {
 		c.tick(v.state, now)
 	}
-	v.closeIfAnswered(v.items(v.state), now)
+	v.closeIfAnswered(consoleItems(v.state), now)
 }
 
 // sync makes the cards match the state, in the console's order, keeping
 // the cards of calls that stay (and what the user typed into them).
-func (v *consoleView) sync() {
+func (v *consoleView) sync(items []consoleItem) {
 	s, now := v.state, v.u.now()
-	items := v.items(s)
 	order := make([]string, len(items))
 	for i, it := range items {
 		c := v.cards[it.key]
@@ -280,10 +280,10 @@ type consoleItem struct {
 	failure app.JournalEntry
 }
 
-// items are the console's cards for s, in order: callers waiting (the
+// consoleItems are the console's cards for s, in order: callers waiting (the
 // longest first), the live call, held calls, calls being dialled (each
 // oldest first), then failures (oldest first).
-func (v *consoleView) items(s app.State) []consoleItem {
+func consoleItems(s app.State) []consoleItem {
 	var out []consoleItem
 	ringing := s.Ringing()
 	slices.SortStableFunc(ringing, func(a, b app.Call) int { return a.Since.Compare(b.Since) })

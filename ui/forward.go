@@ -120,7 +120,7 @@ func (v *forwardView) changed(text string) {
 		v.preview.SetText(userText(err))
 	default:
 		v.target = &t
-		v.preview.SetText("Calls to your phone will ring at " + dialWho(t) + ".")
+		v.preview.SetText("Calls to your phone will ring at " + t.Who() + ".")
 	}
 	v.render(v.u.state)
 }
@@ -145,14 +145,6 @@ func (v *forwardView) resolve(text string) (app.DialTarget, error) {
 		}
 	}
 	return t, err
-}
-
-// dialWho names a target: "Clara Weiss (+49 30 1234567)", or the number.
-func dialWho(t app.DialTarget) string {
-	if t.Contact != nil {
-		return t.Contact.DisplayName() + " (" + t.Display + ")"
-	}
-	return t.Display
 }
 
 // render keeps the Forward button in step with the link.

@@ -294,6 +294,27 @@ format = "xml"              # format
 	)
 }
 
+// The options issue 12 added: origins as browsers send them, and the
+// session and pre-login limits in their ranges.
+func TestCheckOriginsAndSessionLimits(t *testing.T) {
+	text := `allowed_origins = ["https://crm.example.com", "crm.example.com", "https://crm.example.com/app"]   # origins
+` + base + `
+[limits]
+max_sessions_per_token = 0     # per token
+max_sessions_per_user = 200000 # per user
+prelogin_share = 101           # share
+max_prelogin_per_address = 0   # per address
+`
+	check(t, text,
+		want{"# origins", `allowed_origins[1] "crm.example.com" is not an origin: write scheme://host[:port], e.g. "https://crm.example.com"`},
+		want{"# origins", `allowed_origins[2] "https://crm.example.com/app" is not an origin: write scheme://host[:port], e.g. "https://crm.example.com"`},
+		want{"# per token", `limits.max_sessions_per_token = 0 is out of range (1 to 10000)`},
+		want{"# per user", `limits.max_sessions_per_user = 200000 is out of range (1 to 100000)`},
+		want{"# share", `limits.prelogin_share = 101 is out of range (1 to 100)`},
+		want{"# per address", `limits.max_prelogin_per_address = 0 is out of range (1 to 1000000)`},
+	)
+}
+
 func TestCheckTLS(t *testing.T) {
 	dir := t.TempDir()
 	cert, key := writeCert(t, dir, "a")
