@@ -76,3 +76,26 @@ func TestCallStateSinceAnswered(t *testing.T) {
 		t.Fatalf("after the answer: answered %v since %v, want true and the answer's time", c.Answered, c.Since)
 	}
 }
+
+// A device that stays in a transferred call (it took an announced
+// transfer) keeps its connection, its state and its talk time; its other
+// party becomes the one handed over, under the call's new id.
+func TestCallStateStayerOfATransfer(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	cs := NewCallState([]Device{{Device: "202"}}, nil)
+	alice, jane := &Party{Number: "201", Name: "Alice"}, &Party{Number: "+4930123", Name: "Jane"}
+	cs.Apply(&Event{Type: EventDelivered, Call: "c1", Device: "202", State: StateAlerting, Direction: DirectionIncoming, Other: alice, Time: t0})
+	cs.Apply(&Event{Type: EventEstablished, Call: "c1", Device: "202", State: StateConnected, AnsweredBy: "202", Time: t0.Add(time.Second)})
+	ev := Event{Type: EventTransferred, Call: "c1", Device: "202", State: StateConnected, By: "201", NewCall: "c2", To: jane.Number, Other: jane, Time: t0.Add(9 * time.Second)}
+	if !cs.Changes(&ev) {
+		t.Fatal("the transfer is no news to who stays")
+	}
+	cs.Apply(&ev)
+	if _, old := cs.Call("c1", "202"); old {
+		t.Error("the connection is still under the old call id")
+	}
+	c, ok := cs.Call("c2", "202")
+	if !ok || c.State != StateConnected || c.Other != *jane || !c.Answered || !c.Since.Equal(t0.Add(time.Second)) {
+		t.Fatalf("after the transfer: %+v (found %v); want connected to Jane since the answer", c, ok)
+	}
+}

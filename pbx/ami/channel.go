@@ -41,6 +41,10 @@ type intent struct {
 	kind intentKind
 	to   string // transfer/deflect destination
 	by   string // the device that asked
+	// handed is the party an attended transfer handed over (the one the
+	// transferer held), when known: by then the transferer's own channel
+	// is connected to the consulted party, not to whom it transferred.
+	handed pbx.Party
 }
 
 // channel is one Asterisk channel (one leg) as far as Deskline follows it.
@@ -53,6 +57,7 @@ type channel struct {
 
 	kind      legKind
 	conn      pbx.ConnState // what Deskline was last told; "" before the first event
+	heard     pbx.Party     // the other party Deskline was last told
 	since     time.Time
 	cid       pbx.Party // the channel's own caller id
 	connected pbx.Party // the party at the other end, as Asterisk presents it

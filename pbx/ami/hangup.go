@@ -37,10 +37,19 @@ func (m *mapper) hangup(msg Message, out *batch) {
 	cause := func(k pbx.Cause) func(*pbx.Event) { return func(e *pbx.Event) { e.Cause = k } }
 	switch {
 	case c.intent.kind == intentTransfer:
+		handed := func(e *pbx.Event) {
+			if c.intent.handed != (pbx.Party{}) {
+				e.Other = c.intent.handed
+			}
+		}
 		out.emit(m, c, pbx.EvTransferred, pbx.StateCleared, func(e *pbx.Event) {
 			e.Cause, e.By, e.To, e.NewCall = pbx.CauseTransferred, c.intent.by, c.intent.to, c.call()
+			handed(e)
 		})
-		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(pbx.CauseTransferred))
+		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, func(e *pbx.Event) {
+			e.Cause = pbx.CauseTransferred
+			handed(e)
+		})
 	case c.intent.kind == intentDeflect && c.conn == pbx.StateAlerting:
 		out.emit(m, c, pbx.EvDiverted, pbx.StateCleared, func(e *pbx.Event) {
 			e.Cause, e.To = pbx.CauseDeflected, c.intent.to

@@ -92,9 +92,7 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 	case "AttendedTransfer":
 		// A three-way "transfer" keeps the transferer in the call.
 		if msg.Get("Result") == "Success" && msg.Get("DestType") != "Threeway" {
-			to := msg.Get("SecondTransfererConnectedLineNum")
-			m.transferredBy(msg.Get("OrigTransfererUniqueid"), to)
-			m.transferredBy(msg.Get("SecondTransfererUniqueid"), to)
+			m.attendedTransfer(msg, &out)
 		}
 	case "Hangup":
 		m.hangup(msg, &out)
@@ -122,7 +120,7 @@ func (e *batch) emit(m *mapper, c *channel, kind pbx.EventKind, state pbx.ConnSt
 	if c.conn != state {
 		c.since = e.now
 	}
-	c.conn = state
+	c.conn, c.heard = state, ev.Other
 	e.list = append(e.list, ev)
 }
 
@@ -302,8 +300,15 @@ func (m *mapper) hold(msg Message, on bool, out *batch) {
 }
 
 func (m *mapper) transferredBy(uid, to string) {
+	m.handOver(uid, intent{kind: intentTransfer, to: to})
+}
+
+// handOver marks a transferer's channel: its Hangup, which follows, is
+// reported as the transfer in.
+func (m *mapper) handOver(uid string, in intent) {
 	if c := m.chans[uid]; c != nil && c.device != "" {
-		c.intent = intent{kind: intentTransfer, to: to, by: c.device}
+		in.by = c.device
+		c.intent = in
 	}
 }
 

@@ -203,3 +203,49 @@ func TestTransferOfAnEndedCallIsForgotten(t *testing.T) {
 		t.Errorf("after the call ended: %d channels, movedBy %v", len(m.chans), m.movedBy)
 	}
 }
+
+// An attended transfer done on the phone with two calls (SIP REFER with
+// Replaces): 201 called 202; 202 calls 203 on a second line, then
+// transfers 201 to 203. Both who stay are Deskline devices, each in its
+// own call: each is told whom it talks to now, and 202 leaves both calls
+// as transferred, naming 201 (whom it handed over), not 203.
+func TestAttendedTransferOfTwoCallsTellsBothWhoStay(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	edgeAnsweredInternal(m)
+	edgeFeed(m,
+		edgeMsg("Event", "Hold", "Channel", "PJSIP/202-00000002", "Uniqueid", "200.2"),
+		edgeMsg("Event", "Newchannel", "Channel", "PJSIP/202-00000003", "ChannelState", "4", "CallerIDNum", "202", "CallerIDName", "Bob Schulz", "Exten", "203", "Uniqueid", "300.1", "Linkedid", "300.1"),
+		edgeMsg("Event", "Newchannel", "Channel", "PJSIP/203-00000004", "ChannelState", "0", "CallerIDNum", "203", "CallerIDName", "Carol Weber", "ConnectedLineNum", "202", "ConnectedLineName", "Bob Schulz", "Uniqueid", "300.2", "Linkedid", "300.1"),
+		edgeMsg("Event", "DialBegin", "Channel", "PJSIP/202-00000003", "Uniqueid", "300.1", "Exten", "203", "DestChannel", "PJSIP/203-00000004", "DestUniqueid", "300.2"),
+		edgeMsg("Event", "Newstate", "Channel", "PJSIP/203-00000004", "ChannelState", "5", "Uniqueid", "300.2"),
+		edgeMsg("Event", "Newstate", "Channel", "PJSIP/203-00000004", "ChannelState", "6", "Uniqueid", "300.2"),
+		edgeMsg("Event", "DialEnd", "Channel", "PJSIP/202-00000003", "Uniqueid", "300.1", "DestUniqueid", "300.2", "DialStatus", "ANSWER", "ConnectedLineNum", "203", "ConnectedLineName", "Carol Weber"),
+		edgeMsg("Event", "BridgeEnter", "Channel", "PJSIP/202-00000003", "Uniqueid", "300.1", "BridgeUniqueid", "b3"),
+		edgeMsg("Event", "BridgeEnter", "Channel", "PJSIP/203-00000004", "Uniqueid", "300.2", "BridgeUniqueid", "b3"),
+	)
+	got := edgeFeed(m,
+		edgeMsg("Event", "AttendedTransfer", "Result", "Success", "DestType", "Bridge",
+			"OrigTransfererChannel", "PJSIP/202-00000002", "OrigTransfererUniqueid", "200.2",
+			"SecondTransfererChannel", "PJSIP/202-00000003", "SecondTransfererUniqueid", "300.1",
+			"TransfereeChannel", "PJSIP/201-00000001", "TransfereeUniqueid", "200.1", "TransfereeCallerIDNum", "201", "TransfereeCallerIDName", "Alice Meyer",
+			"TransferTargetChannel", "PJSIP/203-00000004", "TransferTargetUniqueid", "300.2", "TransferTargetCallerIDNum", "203", "TransferTargetCallerIDName", "Carol Weber"),
+		edgeMsg("Event", "Hangup", "Channel", "PJSIP/202-00000002", "Uniqueid", "200.2", "Cause", "16"),
+		edgeMsg("Event", "Hangup", "Channel", "PJSIP/202-00000003", "Uniqueid", "300.1", "Cause", "16"),
+	)
+	want := []string{
+		"transferred 203 connected in other=201(Alice Meyer) call=300.1 by=202 to=201",
+		"transferred 201 connected out other=203(Carol Weber) call=200.1 by=202 to=203",
+		"transferred 202 cleared in other=201(Alice Meyer) call=200.1 cause=transferred by=202 to=203",
+		"cleared 202 cleared in other=201(Alice Meyer) call=200.1 cause=transferred",
+		"transferred 202 cleared out other=201(Alice Meyer) call=300.1 cause=transferred by=202 to=203",
+		"cleared 202 cleared out other=201(Alice Meyer) call=300.1 cause=transferred",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("events:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	// 201's call goes on with 203: its hang-up names Carol.
+	got = edgeFeed(m, edgeMsg("Event", "Hangup", "Channel", "PJSIP/201-00000001", "Uniqueid", "200.1", "Cause", "16"))
+	if want := "cleared 201 cleared out other=203(Carol Weber) call=200.1 cause=normal"; len(got) != 1 || got[0] != want {
+		t.Errorf("201 hangs up: %q, want %q", got, want)
+	}
+}
