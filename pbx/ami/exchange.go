@@ -34,6 +34,9 @@ type Exchange struct {
 	reason string // why it is down, in words for the desktop
 	closed bool
 	seq    uint64
+	// version is Asterisk's own version (CoreSettings' AsteriskVersion,
+	// e.g. "22.10.1"), "" until read.
+	version string
 
 	stop chan struct{}
 	done chan struct{}
@@ -150,6 +153,7 @@ func (x *Exchange) connect() (*conn, error) {
 // synchronise asks Asterisk what is true now: the channels in progress,
 // the phones' registration and, with FreePBX features, DND and forwarding.
 func (x *Exchange) synchronise(ctx context.Context, c *conn) error {
+	x.readVersion(ctx, c)
 	chans, err := c.list(ctx, NewAction("CoreShowChannels"))
 	if err != nil {
 		return fmt.Errorf("CoreShowChannels: %w", err)
@@ -166,13 +170,39 @@ func (x *Exchange) synchronise(ctx context.Context, c *conn) error {
 	return nil
 }
 
+// readVersion asks CoreSettings for Asterisk's version (the banner only
+// names the manager protocol's). Not knowing it is no reason to stay down:
+// a manager account without the system or reporting class is refused.
+func (x *Exchange) readVersion(ctx context.Context, c *conn) {
+	v := "unknown"
+	resp, err := c.action(ctx, NewAction("CoreSettings"))
+	if err != nil {
+		x.cfg.Log.Warn("ami: CoreSettings failed; Asterisk's version unknown", "err", err)
+	} else if got := resp.Get("AsteriskVersion"); got != "" {
+		v = got
+	}
+	x.mu.Lock()
+	x.version = v
+	x.mu.Unlock()
+}
+
+// Version is Asterisk's own version as CoreSettings reported it at the
+// last (re)connect ("unknown" when it was refused), "" before the first.
+func (x *Exchange) Version() string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.version
+}
+
 // follow runs while c is up: it hands every event to the mapper and its
 // results to Events, then reports the link down.
 func (x *Exchange) follow(c *conn) {
 	x.mu.Lock()
 	x.c, x.reason = c, ""
+	version := x.version
 	x.mu.Unlock()
-	x.cfg.Log.Info("ami: connected to Asterisk", "addr", x.cfg.Addr, "calls", len(x.m.calls()))
+	x.cfg.Log.Info("ami: linked to Asterisk", "addr", x.cfg.Addr, "asterisk", version, "ami_protocol", c.version,
+		"calls", len(x.m.calls()))
 	x.events.Push([]pbx.Event{x.stateEvent(true, "")})
 	reason := ""
 	for reason == "" {
