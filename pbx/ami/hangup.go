@@ -24,6 +24,7 @@ func (m *mapper) hangup(msg Message, out *batch) {
 	case m.movedBy[c.linked] != "" && m.ended(c.linked):
 		delete(m.movedBy, c.linked)
 	}
+	lost := m.lostToShutdown(c.linked)
 	c.update(msg)
 	q := atoi(msg.Get("Cause"))
 	if d := m.chans[c.dialer]; d != nil && !d.answered {
@@ -36,6 +37,8 @@ func (m *mapper) hangup(msg Message, out *batch) {
 	}
 	cause := func(k pbx.Cause) func(*pbx.Event) { return func(e *pbx.Event) { e.Cause = k } }
 	switch {
+	case lost:
+		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(pbx.CauseExchangeRestarted))
 	case c.intent.kind == intentTransfer:
 		out.emit(m, c, pbx.EvTransferred, pbx.StateCleared, func(e *pbx.Event) {
 			e.Cause, e.By, e.To, e.NewCall = pbx.CauseTransferred, c.intent.by, c.intent.to, c.call()

@@ -31,6 +31,9 @@ type mapper struct {
 	// movedBy remembers, per call, the device that transferred it
 	// (its channel is gone by the time the moved party dials on).
 	movedBy map[string]string
+	// shutdown marks the calls Asterisk hangs up as it shuts down (see
+	// shutdown.go), by Linkedid.
+	shutdown map[string]bool
 }
 
 type originate struct {
@@ -41,7 +44,7 @@ type originate struct {
 func newMapper(devs []Device, now func() time.Time) *mapper {
 	m := &mapper{now: now, byEndpoint: map[string]string{}, devices: map[string]*pbx.DeviceInfo{},
 		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{},
-		movedBy: map[string]string{}}
+		movedBy: map[string]string{}, shutdown: map[string]bool{}}
 	for _, d := range devs {
 		m.byEndpoint[strings.ToLower(d.Endpoint)] = d.ID
 		m.devices[d.ID] = &pbx.DeviceInfo{ID: d.ID, Name: d.Name}
@@ -96,6 +99,8 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 			m.transferredBy(msg.Get("OrigTransfererUniqueid"), to)
 			m.transferredBy(msg.Get("SecondTransfererUniqueid"), to)
 		}
+	case "SoftHangupRequest":
+		m.softHangupRequest(msg)
 	case "Hangup":
 		m.hangup(msg, &out)
 	case "OriginateResponse":

@@ -178,4 +178,9 @@ func (m *mapper) dropStale() {
 			delete(m.movedBy, linked)
 		}
 	}
+	for linked := range m.shutdown {
+		if m.ended(linked) {
+			delete(m.shutdown, linked)
+		}
+	}
 }
