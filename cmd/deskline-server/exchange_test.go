@@ -59,14 +59,9 @@ devices = ["201"]
 	return path
 }
 
-// startServer runs serve on cfg and returns its host:port and the banner
-// up to the exchange line; the server stops when the test ends.
-func startServer(t *testing.T, cfg *config.Config) (addr, banner string) {
-	t.Helper()
-	return startServerLog(t, cfg, io.Discard)
-}
-
-// startServerLog is startServer with the server's log written to logw.
+// startServerLog runs serve on cfg, its log written to logw, and returns
+// its host:port and the banner up to the exchange line; the server stops
+// when the test ends.
 func startServerLog(t *testing.T, cfg *config.Config, logw io.Writer) (addr, banner string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -41,6 +41,9 @@ type intent struct {
 	kind intentKind
 	to   string // transfer/deflect destination
 	by   string // the device that asked
+	// moved names the channel a transfer or deflect redirects (see
+	// redirect.go); "" when Asterisk moved it on its own.
+	moved string
 }
 
 // channel is one Asterisk channel (one leg) as far as Deskline follows it.

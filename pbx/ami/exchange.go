@@ -28,6 +28,7 @@ type Exchange struct {
 	m      *mapper
 	events *pbx.EventQueue
 	ids    string // prefix of the channel ids this process gives Originate
+	dp     dpCache
 
 	mu     sync.Mutex
 	c      *conn  // the logged-in session; nil while down
@@ -167,6 +168,12 @@ func (x *Exchange) synchronise(ctx context.Context, c *conn) error {
 	if x.cfg.Features == FeaturesFreePBX {
 		x.readFeatures(ctx, c)
 	}
+	// The dialplan may have changed while the link was down.
+	x.dp.invalidate()
+	x.dp.mu.Lock()
+	gen := x.dp.gen
+	x.dp.mu.Unlock()
+	x.loadDialplan(ctx, c, gen)
 	return nil
 }
 
@@ -236,6 +243,11 @@ func (x *Exchange) apply(msg Message) string {
 			return "Asterisk is restarting"
 		}
 		return "Asterisk is shutting down"
+	}
+	if msg.Event() == "Reload" {
+		// A "dialplan reload" (or a whole "core reload", FreePBX's
+		// "fwconsole reload") may add or drop extensions.
+		x.refreshDialplan()
 	}
 	x.m.handle(msg) // its events go out through m.push
 	return ""

@@ -12,6 +12,7 @@ func (m *mapper) hangup(msg Message, out *batch) {
 		return
 	}
 	delete(m.chans, uid)
+	m.movedHungUp(uid, out)
 	if o := m.originates[uid]; o != nil {
 		m.forget(o)
 	}
@@ -40,13 +41,17 @@ func (m *mapper) hangup(msg Message, out *batch) {
 	case lost:
 		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(pbx.CauseExchangeRestarted))
 	case c.intent.kind == intentTransfer:
-		out.emit(m, c, pbx.EvTransferred, pbx.StateCleared, func(e *pbx.Event) {
-			e.Cause, e.By, e.To, e.NewCall = pbx.CauseTransferred, c.intent.by, c.intent.to, c.call()
+		m.settle(c, out, func(out *batch) {
+			out.emit(m, c, pbx.EvTransferred, pbx.StateCleared, func(e *pbx.Event) {
+				e.Cause, e.By, e.To, e.NewCall = pbx.CauseTransferred, c.intent.by, c.intent.to, c.call()
+			})
+			out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(pbx.CauseTransferred))
 		})
-		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(pbx.CauseTransferred))
 	case c.intent.kind == intentDeflect && c.conn == pbx.StateAlerting:
-		out.emit(m, c, pbx.EvDiverted, pbx.StateCleared, func(e *pbx.Event) {
-			e.Cause, e.To = pbx.CauseDeflected, c.intent.to
+		m.settle(c, out, func(out *batch) {
+			out.emit(m, c, pbx.EvDiverted, pbx.StateCleared, func(e *pbx.Event) {
+				e.Cause, e.To = pbx.CauseDeflected, c.intent.to
+			})
 		})
 	case c.conn == pbx.StateAlerting || c.conn == pbx.StateInitiated:
 		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(ringingCause(c, q)))

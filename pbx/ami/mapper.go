@@ -34,6 +34,12 @@ type mapper struct {
 	// shutdown marks the calls Asterisk hangs up as it shuts down (see
 	// shutdown.go), by Linkedid.
 	shutdown map[string]bool
+	// redirects are the channels the connector redirected that have not
+	// yet reached their target, by uid (see redirect.go); settleAfter
+	// (redirectSettle) and after (time.AfterFunc) are changed by tests.
+	redirects   map[string]*redirect
+	settleAfter time.Duration
+	after       func(time.Duration, func()) *time.Timer
 }
 
 type originate struct {
@@ -44,7 +50,8 @@ type originate struct {
 func newMapper(devs []Device, now func() time.Time) *mapper {
 	m := &mapper{now: now, byEndpoint: map[string]string{}, devices: map[string]*pbx.DeviceInfo{},
 		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{},
-		movedBy: map[string]string{}, shutdown: map[string]bool{}}
+		movedBy: map[string]string{}, shutdown: map[string]bool{},
+		redirects: map[string]*redirect{}, settleAfter: redirectSettle, after: time.AfterFunc}
 	for _, d := range devs {
 		m.byEndpoint[strings.ToLower(d.Endpoint)] = d.ID
 		m.devices[d.ID] = &pbx.DeviceInfo{ID: d.ID, Name: d.Name}
@@ -168,6 +175,9 @@ func (m *mapper) newState(msg Message, out *batch) {
 		return
 	}
 	c.update(msg)
+	if atoi(msg.Get("ChannelState")) == chanUp {
+		m.reached(c.uid, out) // a redirected caller answered by the target's dialplan
+	}
 	if c.device == "" {
 		return
 	}
@@ -225,6 +235,7 @@ func (m *mapper) up(c *channel, out *batch) {
 }
 
 func (m *mapper) dialBegin(msg Message, out *batch) {
+	m.reached(msg.Get("Uniqueid"), out) // a redirected channel dials its target
 	src := m.chans[msg.Get("Uniqueid")]
 	dest := m.chans[msg.Get("DestUniqueid")]
 	if src != nil {

@@ -178,6 +178,7 @@ func (m *mapper) dropStale() {
 			delete(m.movedBy, linked)
 		}
 	}
+	m.dropStaleRedirects()
 	for linked := range m.shutdown {
 		if m.ended(linked) {
 			delete(m.shutdown, linked)

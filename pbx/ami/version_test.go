@@ -36,7 +36,7 @@ func (s *syncBuffer) String() string {
 func TestLogsAsteriskVersion(t *testing.T) {
 	var log syncBuffer
 	o := newOffice(t, amitest.Options{Version: "22.10.1"}, func(c *ami.Config) {
-		c.Log = slog.New(slog.NewTextHandler(&log, nil))
+		c.Log = slogTo(&log)
 	})
 	o.available(true)
 	if v := o.x.Version(); v != "22.10.1" {
@@ -55,3 +55,5 @@ func TestLogsAsteriskVersion(t *testing.T) {
 		t.Errorf("the log still calls the manager protocol's version Asterisk's:\n%s", log.String())
 	}
 }
+
+func slogTo(w *syncBuffer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
