@@ -211,6 +211,10 @@ func (x *Exchange) follow(c *conn) {
 	x.cfg.Log.Info("ami: linked to Asterisk", "addr", x.cfg.Addr, "asterisk", version, "ami_protocol", c.version,
 		"calls", len(x.m.calls()))
 	x.events.Push([]pbx.Event{x.stateEvent(true, "")})
+	if x.cfg.Features == FeaturesFreePBX {
+		x.wg.Add(1)
+		go x.pollFeatures(c)
+	}
 	reason := ""
 	for reason == "" {
 		select {
@@ -244,6 +248,7 @@ func (x *Exchange) apply(msg Message) string {
 		}
 		return "Asterisk is shutting down"
 	}
+	x.followCustomState(msg)
 	if msg.Event() == "Reload" {
 		// A "dialplan reload" (or a whole "core reload", FreePBX's
 		// "fwconsole reload") may add or drop extensions.

@@ -40,6 +40,9 @@ type mapper struct {
 	redirects   map[string]*redirect
 	settleAfter time.Duration
 	after       func(time.Duration, func()) *time.Timer
+	// featGen counts each device's DND/forwarding changes (see
+	// features_watch.go), by device id.
+	featGen map[string]uint64
 }
 
 type originate struct {
@@ -51,7 +54,8 @@ func newMapper(devs []Device, now func() time.Time) *mapper {
 	m := &mapper{now: now, byEndpoint: map[string]string{}, devices: map[string]*pbx.DeviceInfo{},
 		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{},
 		movedBy: map[string]string{}, shutdown: map[string]bool{},
-		redirects: map[string]*redirect{}, settleAfter: redirectSettle, after: time.AfterFunc}
+		redirects: map[string]*redirect{}, settleAfter: redirectSettle, after: time.AfterFunc,
+		featGen: map[string]uint64{}}
 	for _, d := range devs {
 		m.byEndpoint[strings.ToLower(d.Endpoint)] = d.ID
 		m.devices[d.ID] = &pbx.DeviceInfo{ID: d.ID, Name: d.Name}
