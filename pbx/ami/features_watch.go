@@ -13,11 +13,11 @@ import (
 // reach the desk two ways.
 //
 // At once: FreePBX's feature codes set custom device states besides the
-// AstDB keys (its donotdisturb and callforward modules, when "Use Custom
-// Device States", USEDEVSTATE, is on, as it is by default): *76/*78/*79
-// set Custom:DND<ext> to BUSY (on) or NOT_INUSE (off), *72/*73 (and the
-// toggle *74) set Custom:CF<ext> the same way. Asterisk announces each as
-// a DeviceStateChange (call class). DND is read from the state itself;
+// AstDB keys (its donotdisturb and callforward modules, while the Advanced
+// Setting "Enable Custom Device States", USEDEVSTATE, is on): *76, *78
+// and *79 set Custom:DND<ext> to BUSY (on) or NOT_INUSE (off); *72, *73
+// and *74 set Custom:CF<ext> the same way. Asterisk announces each as a
+// DeviceStateChange (call class). DND is read from the state itself;
 // forwarding's target is only in AstDB, so CF/<ext> is read on the event.
 //
 // At an interval (FeaturesPoll): AstDB is read again for changes that send
