@@ -180,7 +180,7 @@ func (m *mapper) newState(msg Message, out *batch) {
 	}
 	c.update(msg)
 	if atoi(msg.Get("ChannelState")) == chanUp {
-		m.reached(c.uid, out) // a redirected caller answered by the target's dialplan
+		m.reached(c.uid, true, out) // a deflected caller answered by the target's dialplan
 	}
 	if c.device == "" {
 		return
@@ -239,7 +239,7 @@ func (m *mapper) up(c *channel, out *batch) {
 }
 
 func (m *mapper) dialBegin(msg Message, out *batch) {
-	m.reached(msg.Get("Uniqueid"), out) // a redirected channel dials its target
+	m.reached(msg.Get("Uniqueid"), false, out) // a redirected channel dials its target
 	src := m.chans[msg.Get("Uniqueid")]
 	dest := m.chans[msg.Get("DestUniqueid")]
 	if src != nil {

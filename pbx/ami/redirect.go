@@ -83,11 +83,17 @@ func (m *mapper) settle(c *channel, out *batch, report func(*batch)) {
 }
 
 // reached releases a redirect whose moved channel went on to its target
-// (it dials, or the target answered it): the device's held events go out
-// first. Called with m.mu held.
-func (m *mapper) reached(uid string, out *batch) {
+// (it dials, or, answered is true, the target answered it): the device's
+// held events go out first. Called with m.mu held.
+func (m *mapper) reached(uid string, answered bool, out *batch) {
 	r := m.redirects[uid]
 	if r == nil {
+		return
+	}
+	if answered && r.kind != intentDeflect {
+		// A transferred party was answered long before; its Up (late on
+		// a busy link) says nothing of the target. Only a deflected
+		// caller, still ringing, is answered by the new target.
 		return
 	}
 	delete(m.redirects, uid)
