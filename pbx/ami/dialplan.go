@@ -33,6 +33,12 @@ const (
 	maxIncludeDepth = 128
 )
 
+// invalidContexts only tell a caller that the number is wrong: FreePBX's
+// from-internal ends with "include => bad-number", whose catch-all _X.
+// plays "cannot complete as dialed" and hangs up. A number matched only
+// there is not reached (else nothing would ever be refused on FreePBX).
+var invalidContexts = map[string]bool{"bad-number": true}
+
 // dialplan is what ShowDialPlan reported for the context and the contexts
 // it includes.
 type dialplan struct {
@@ -60,7 +66,7 @@ func (d *dialplan) reaches(num string) (reach, sure bool) {
 	var walk func(name string, depth int) bool
 	walk = func(name string, depth int) bool {
 		dc := d.contexts[name]
-		if dc == nil || seen[name] || depth > maxIncludeDepth {
+		if dc == nil || seen[name] || depth > maxIncludeDepth || invalidContexts[name] {
 			return false
 		}
 		seen[name] = true
@@ -83,12 +89,20 @@ func (d *dialplan) reaches(num string) (reach, sure bool) {
 	return reach, sure || reach
 }
 
-// invalidHandler reports whether the context itself has an "i" extension:
-// a caller sent to a number it lacks hears that handler instead of being
-// hung up at once, but does not reach the number either.
+// invalidHandler reports whether the context has an "i" extension or
+// includes an invalid-number context: a caller sent to a number it lacks
+// hears that handler instead of being hung up at once, but does not reach
+// the number either.
 func (d *dialplan) invalidHandler() bool {
-	dc := d.contexts[d.context]
-	return dc != nil && dc.invalid
+	if dc := d.contexts[d.context]; dc != nil && dc.invalid {
+		return true
+	}
+	for name := range invalidContexts {
+		if d.contexts[name] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // readDialplan reads root and every context it includes.

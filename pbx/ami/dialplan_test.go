@@ -45,7 +45,8 @@ func dpItem(kv ...string) Message {
 }
 
 // Includes are followed (timed ones too), hints are not dialable, a
-// switch makes the answer unsure, an "i" handler is noted.
+// switch makes the answer unsure, an "i" handler is noted, FreePBX's
+// bad-number catch-all reaches nothing.
 func TestDialplanReaches(t *testing.T) {
 	d := &dialplan{context: "from-internal", contexts: map[string]*dpContext{
 		"from-internal": parseContext("from-internal", []Message{
@@ -53,6 +54,11 @@ func TestDialplanReaches(t *testing.T) {
 			dpItem("Context", "from-internal", "IncludeContext", "ext-local", "Registrar", "pbx_config"),
 			dpItem("Context", "from-internal", "IncludeContext", "outbound,08:00-18:00,mon-fri,*,*", "Registrar", "pbx_config"),
 			dpItem("Context", "from-internal", "Extension", "i", "Priority", "1", "Application", "Playback"),
+			dpItem("Context", "from-internal", "IncludeContext", "bad-number", "Registrar", "pbx_config"),
+		}),
+		// FreePBX's last include: anything else hears "cannot complete as dialed".
+		"bad-number": parseContext("bad-number", []Message{
+			dpItem("Context", "bad-number", "Extension", "_X.", "Priority", "1", "Application", "ResetCDR"),
 		}),
 		"ext-local": parseContext("ext-local", []Message{
 			dpItem("Context", "ext-local", "Extension", "_2XX", "Priority", "1", "Application", "Dial"),
