@@ -24,10 +24,11 @@ import (
 // Bounds of reading a dialplan.
 const (
 	// maxDialplanContexts bounds the contexts read along includes (one
-	// ShowDialPlan each). FreePBX's from-internal reaches a few dozen;
-	// past this the dialplan is treated as unknown rather than read for
-	// ever.
-	maxDialplanContexts = 200
+	// ShowDialPlan each, a millisecond or so, read in the background).
+	// FreePBX's from-internal reaches a few dozen, a large install with
+	// many IVRs and queues some hundreds; past this the dialplan is
+	// treated as unknown rather than read for ever.
+	maxDialplanContexts = 500
 	// maxIncludeDepth bounds the include chain followed when matching,
 	// as Asterisk's own AST_PBX_MAX_STACK does.
 	maxIncludeDepth = 128

@@ -16,6 +16,10 @@ type dpCache struct {
 	d      *dialplan // nil: to be read
 	gen    uint64    // counts invalidations: a read begun before one is not kept
 	warned bool      // the fallback was logged (once per process)
+	// reading is set while refreshDialplan reads; again asks it to read
+	// once more (reloads that come in a burst cost one more read, not one
+	// each).
+	reading, again bool
 }
 
 // invalidate forgets the dialplan: Asterisk reloaded, or the link is new.
@@ -89,21 +93,50 @@ func (x *Exchange) loadDialplan(ctx context.Context, c *conn, gen uint64) *dialp
 	return d
 }
 
-// refreshDialplan reads the dialplan again after Asterisk reloaded it, so
-// the next transfer does not wait for it.
+// refreshDialplan reads the dialplan again in the background, after a
+// (re)connect or a reload, so the next transfer does not wait for it.
 func (x *Exchange) refreshDialplan() {
 	x.dp.invalidate()
-	c, done, err := x.session()
-	if err != nil {
+	x.dp.mu.Lock()
+	if x.dp.reading {
+		x.dp.again = true
+		x.dp.mu.Unlock()
 		return
 	}
-	x.dp.mu.Lock()
-	gen := x.dp.gen
+	c, done, err := x.session()
+	if err != nil {
+		x.dp.mu.Unlock()
+		return
+	}
+	x.dp.reading = true
 	x.dp.mu.Unlock()
 	go func() {
-		defer done()
-		ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
-		defer cancel()
-		x.loadDialplan(ctx, c, gen)
+		defer done() // Close waits for this read
+		for {
+			x.dp.mu.Lock()
+			gen := x.dp.gen
+			x.dp.again = false
+			x.dp.mu.Unlock()
+			ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
+			x.loadDialplan(ctx, c, gen)
+			cancel()
+			x.dp.mu.Lock()
+			if !x.dp.again {
+				x.dp.reading = false
+				x.dp.mu.Unlock()
+				return
+			}
+			x.dp.mu.Unlock()
+			// Again, on the link as it is now (it may have been replaced).
+			next, nextDone, err := x.session()
+			if err != nil {
+				x.dp.mu.Lock()
+				x.dp.reading = false
+				x.dp.mu.Unlock()
+				return
+			}
+			c = next
+			nextDone() // this goroutine is counted once already
+		}
 	}()
 }

@@ -168,12 +168,9 @@ func (x *Exchange) synchronise(ctx context.Context, c *conn) error {
 	if x.cfg.Features == FeaturesFreePBX {
 		x.readFeatures(ctx, c)
 	}
-	// The dialplan may have changed while the link was down.
+	// The dialplan may have changed while the link was down; follow reads
+	// it again without holding up the link.
 	x.dp.invalidate()
-	x.dp.mu.Lock()
-	gen := x.dp.gen
-	x.dp.mu.Unlock()
-	x.loadDialplan(ctx, c, gen)
 	return nil
 }
 
@@ -211,6 +208,7 @@ func (x *Exchange) follow(c *conn) {
 	x.cfg.Log.Info("ami: linked to Asterisk", "addr", x.cfg.Addr, "asterisk", version, "ami_protocol", c.version,
 		"calls", len(x.m.calls()))
 	x.events.Push([]pbx.Event{x.stateEvent(true, "")})
+	x.refreshDialplan()
 	if x.cfg.Features == FeaturesFreePBX {
 		x.wg.Add(1)
 		go x.pollFeatures(c)
