@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,15 +59,16 @@ devices = ["201"]
 	return path
 }
 
-// startServer runs serve on cfg and returns its host:port and the banner
-// up to the exchange line; the server stops when the test ends.
-func startServer(t *testing.T, cfg *config.Config) (addr, banner string) {
+// startServerLog runs serve on cfg, its log written to logw, and returns
+// its host:port and the banner up to the exchange line; the server stops
+// when the test ends.
+func startServerLog(t *testing.T, cfg *config.Config, logw io.Writer) (addr, banner string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, cfg, false, slog.New(slog.NewTextHandler(io.Discard, nil)), pw)
+		done <- serve(ctx, cfg, false, slog.New(slog.NewTextHandler(logw, nil)), pw)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -82,7 +84,7 @@ func startServer(t *testing.T, cfg *config.Config) (addr, banner string) {
 		if a, ok := strings.CutPrefix(sc.Text(), "Deskline CTI server on ws://"); ok {
 			addr = strings.TrimSuffix(a, "/v1/ws")
 		}
-		if strings.HasPrefix(sc.Text(), "Linked to ") {
+		if strings.HasPrefix(sc.Text(), "Linked to ") || strings.HasPrefix(sc.Text(), "Connecting to ") {
 			go io.Copy(io.Discard, pr)
 			return addr, b.String()
 		}
@@ -139,14 +141,23 @@ func TestServeAMI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr, banner := startServer(t, cfg)
-	if want := "Linked to Asterisk at " + fake.Addr() + " (2 devices)\n"; !strings.HasSuffix(banner, want) {
+	var log syncBuffer
+	addr, banner := startServerLog(t, cfg, &log)
+	// The banner is printed before the link is up: it must not claim it.
+	if want := "Connecting to Asterisk at " + fake.Addr() + " (2 devices)\n"; !strings.HasSuffix(banner, want) {
 		t.Errorf("banner:\n%s\nwant it to end %q", banner, want)
+	}
+	if strings.Contains(banner, "Linked to") {
+		t.Errorf("the banner says linked before the link is up:\n%s", banner)
 	}
 	if strings.Contains(banner, "ctisecret") {
 		t.Fatal("the banner shows the secret")
 	}
 	waitHealth(t, addr, "ok")
+	// Once linked, the log says so, with Asterisk's own version.
+	if l := log.String(); !strings.Contains(l, "ami: linked to Asterisk") || !strings.Contains(l, "asterisk=22.10.1") {
+		t.Errorf("log has no link line with Asterisk's version:\n%s", l)
+	}
 	var errb bytes.Buffer
 	code := run([]string{"sim", "-server", "http://" + addr, "ring", "201"}, nil, io.Discard, &errb)
 	if code != 1 || !strings.Contains(errb.String(), "this server is not running the simulated exchange") {
@@ -167,8 +178,15 @@ func TestServeAMIWhileAsteriskIsDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr, _ := startServer(t, cfg)
+	var log syncBuffer
+	addr, banner := startServerLog(t, cfg, &log)
+	if !strings.Contains(banner, "Connecting to Asterisk at "+down) || strings.Contains(banner, "Linked to") {
+		t.Errorf("banner while Asterisk is down:\n%s", banner)
+	}
 	waitHealth(t, addr, "degraded")
+	if strings.Contains(log.String(), "linked to Asterisk") {
+		t.Errorf("the log says linked while Asterisk is down:\n%s", log.String())
+	}
 }
 
 func TestCheckConfigAMI(t *testing.T) {
@@ -208,4 +226,23 @@ func TestSimCallNotFound(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "simulated") {
 		t.Fatalf("no such call: %v", err)
 	}
+}
+
+// syncBuffer is a log sink the server's goroutines write while the test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

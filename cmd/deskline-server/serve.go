@@ -153,7 +153,13 @@ func printBanner(w io.Writer, cfg *config.Config, addr string, demo bool) {
 		scheme = "wss"
 	}
 	fmt.Fprintf(w, "\nDeskline CTI server on %s://%s%s\n", scheme, addr, ctiproto.Path)
-	fmt.Fprintf(w, "Linked to %s\n", exchangeLabel(cfg))
+	if cfg.Exchange.Type == config.ExchangeAMI {
+		// The connector links in the background (Asterisk may be down):
+		// it logs "ami: linked to Asterisk" once it is.
+		fmt.Fprintf(w, "Connecting to %s\n", exchangeLabel(cfg))
+	} else {
+		fmt.Fprintf(w, "Linked to %s\n", exchangeLabel(cfg))
+	}
 	if !demo {
 		fmt.Fprintln(w)
 		return

@@ -36,7 +36,7 @@ func TestAttendedTransferTellsWhoStays(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			addr, _ := startServer(t, cfg)
+			addr, _ := startServerLog(t, cfg, io.Discard)
 			waitHealth(t, addr, "ok")
 			ann, bob := desk(t, addr, "ann"), desk(t, addr, "bob")
 			// The capture's own client sent the transfer (Atxfer, or none

@@ -45,6 +45,9 @@ type intent struct {
 	// transferer held), when known: by then the transferer's own channel
 	// is connected to the consulted party, not to whom it transferred.
 	handed pbx.Party
+	// moved names the channel a transfer or deflect redirects (see
+	// redirect.go); "" when Asterisk moved it on its own.
+	moved string
 }
 
 // channel is one Asterisk channel (one leg) as far as Deskline follows it.

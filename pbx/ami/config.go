@@ -66,6 +66,12 @@ type Config struct {
 	// Features selects how do-not-disturb and forwarding are stored
 	// (default FeaturesNone: not offered).
 	Features string
+	// FeaturesPoll is how often, with FeaturesFreePBX, AstDB is read
+	// again for DND and forwarding changed without an event (AstDB
+	// written from the CLI, an API, another tool); changes by FreePBX's
+	// feature codes arrive at once as device states (features_watch.go).
+	// Default DefaultFeaturesPoll.
+	FeaturesPoll time.Duration
 
 	// Log receives connection changes and skipped messages (default: discard).
 	Log *slog.Logger
@@ -91,7 +97,19 @@ const (
 	DefaultPingInterval  = 20 * time.Second
 	DefaultReconnectMin  = 500 * time.Millisecond
 	DefaultReconnectMax  = 30 * time.Second
+	// DefaultFeaturesPoll: a change no event announces shows on the desk
+	// within 30 s, at a cost of two small DBGet actions per device each
+	// time (100 devices: about 7 a second, nothing to Asterisk).
+	DefaultFeaturesPoll = 30 * time.Second
+	// MinFeaturesPoll and MaxFeaturesPoll bound FeaturesPoll: faster would
+	// load a large office's manager link for changes the device states
+	// already bring at once; slower leaves a desk wrong for too long.
+	MinFeaturesPoll = 5 * time.Second
+	MaxFeaturesPoll = time.Hour
 )
+
+// minFeaturesPoll is MinFeaturesPoll; tests lower it (export_test.go).
+var minFeaturesPoll = MinFeaturesPoll
 
 // withDefaults returns a copy with every zero optional field set.
 func (c Config) withDefaults() Config {
@@ -106,6 +124,7 @@ func (c Config) withDefaults() Config {
 	set(&c.PingInterval, DefaultPingInterval)
 	set(&c.ReconnectMin, DefaultReconnectMin)
 	set(&c.ReconnectMax, DefaultReconnectMax)
+	set(&c.FeaturesPoll, DefaultFeaturesPoll)
 	if c.Context == "" {
 		c.Context = DefaultContext
 	}
@@ -139,6 +158,9 @@ func (c Config) Check() error {
 	}
 	if c.Features != FeaturesNone && c.Features != FeaturesFreePBX {
 		add("features %q is unknown (want %q or empty)", c.Features, FeaturesFreePBX)
+	}
+	if c.FeaturesPoll != 0 && (c.FeaturesPoll < minFeaturesPoll || c.FeaturesPoll > MaxFeaturesPoll) {
+		add("features_poll %s is out of range (%s to %s)", c.FeaturesPoll, minFeaturesPoll, MaxFeaturesPoll)
 	}
 	if c.ReconnectMax > 0 && c.ReconnectMin > c.ReconnectMax {
 		add("reconnect_min %s is above reconnect_max %s", c.ReconnectMin, c.ReconnectMax)

@@ -245,7 +245,9 @@ func dial(ctx context.Context, cfg *Config) (*conn, error) {
 	c.mu.Unlock()
 	c.wg.Add(1)
 	go c.keepAlive()
-	c.log.Info("ami: logged in", "addr", conf.Addr, "user", conf.Username, "version", version)
+	// The banner's version is the manager protocol's (11.0.0 on Asterisk
+	// 22), not Asterisk's: the Exchange logs that one from CoreSettings.
+	c.log.Info("ami: logged in", "addr", conf.Addr, "user", conf.Username, "ami_protocol", version)
 	return c, nil
 }
 

@@ -28,12 +28,16 @@ type Exchange struct {
 	m      *mapper
 	events *pbx.EventQueue
 	ids    string // prefix of the channel ids this process gives Originate
+	dp     dpCache
 
 	mu     sync.Mutex
 	c      *conn  // the logged-in session; nil while down
 	reason string // why it is down, in words for the desktop
 	closed bool
 	seq    uint64
+	// version is Asterisk's own version (CoreSettings' AsteriskVersion,
+	// e.g. "22.10.1"), "" until read.
+	version string
 
 	stop chan struct{}
 	done chan struct{}
@@ -150,6 +154,7 @@ func (x *Exchange) connect() (*conn, error) {
 // synchronise asks Asterisk what is true now: the channels in progress,
 // the phones' registration and, with FreePBX features, DND and forwarding.
 func (x *Exchange) synchronise(ctx context.Context, c *conn) error {
+	x.readVersion(ctx, c)
 	chans, err := c.list(ctx, NewAction("CoreShowChannels"))
 	if err != nil {
 		return fmt.Errorf("CoreShowChannels: %w", err)
@@ -163,7 +168,34 @@ func (x *Exchange) synchronise(ctx context.Context, c *conn) error {
 	if x.cfg.Features == FeaturesFreePBX {
 		x.readFeatures(ctx, c)
 	}
+	// The dialplan may have changed while the link was down; follow reads
+	// it again without holding up the link.
+	x.dp.invalidate()
 	return nil
+}
+
+// readVersion asks CoreSettings for Asterisk's version (the banner only
+// names the manager protocol's). Not knowing it is no reason to stay down:
+// a manager account without the system or reporting class is refused.
+func (x *Exchange) readVersion(ctx context.Context, c *conn) {
+	v := "unknown"
+	resp, err := c.action(ctx, NewAction("CoreSettings"))
+	if err != nil {
+		x.cfg.Log.Warn("ami: CoreSettings failed; Asterisk's version unknown", "err", err)
+	} else if got := resp.Get("AsteriskVersion"); got != "" {
+		v = got
+	}
+	x.mu.Lock()
+	x.version = v
+	x.mu.Unlock()
+}
+
+// Version is Asterisk's own version as CoreSettings reported it at the
+// last (re)connect ("unknown" when it was refused), "" before the first.
+func (x *Exchange) Version() string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.version
 }
 
 // follow runs while c is up: it hands every event to the mapper and its
@@ -171,9 +203,16 @@ func (x *Exchange) synchronise(ctx context.Context, c *conn) error {
 func (x *Exchange) follow(c *conn) {
 	x.mu.Lock()
 	x.c, x.reason = c, ""
+	version := x.version
 	x.mu.Unlock()
-	x.cfg.Log.Info("ami: connected to Asterisk", "addr", x.cfg.Addr, "calls", len(x.m.calls()))
+	x.cfg.Log.Info("ami: linked to Asterisk", "addr", x.cfg.Addr, "asterisk", version, "ami_protocol", c.version,
+		"calls", len(x.m.calls()))
 	x.events.Push([]pbx.Event{x.stateEvent(true, "")})
+	x.refreshDialplan()
+	if x.cfg.Features == FeaturesFreePBX {
+		x.wg.Add(1)
+		go x.pollFeatures(c)
+	}
 	reason := ""
 	for reason == "" {
 		select {
@@ -206,6 +245,12 @@ func (x *Exchange) apply(msg Message) string {
 			return "Asterisk is restarting"
 		}
 		return "Asterisk is shutting down"
+	}
+	x.followCustomState(msg)
+	if msg.Event() == "Reload" {
+		// A "dialplan reload" (or a whole "core reload", FreePBX's
+		// "fwconsole reload") may add or drop extensions.
+		x.refreshDialplan()
 	}
 	x.m.handle(msg) // its events go out through m.push
 	return ""

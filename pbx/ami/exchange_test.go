@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -232,11 +233,14 @@ func TestEveryCaptureOverTheWire(t *testing.T) {
 		t.Run(g.Name, func(t *testing.T) {
 			o := newOffice(t, amitest.Options{}, nil)
 			o.available(true)
-			o.ast.Play(sc)
+			tail := o.playUntilStep(sc, g)
 			ids := map[pbx.CallID]string{} // our call id → the capture's
 			for i := range g.Lines {
 				if s, ok := g.Step(i); ok {
 					o.drive(s, ids)
+					if tail != nil {
+						o.ast.Play(tail)
+					}
 					continue
 				}
 				ev := o.nextCall()
@@ -253,6 +257,30 @@ func TestEveryCaptureOverTheWire(t *testing.T) {
 			}
 		})
 	}
+}
+
+// playUntilStep plays the capture, or, when a step of the golden marks its
+// moment with after=EVENT:N (the capture lacks the connector's action),
+// only the part up to that message, and returns the rest to play once the
+// step is done.
+func (o *office) playUntilStep(sc *amitest.Script, g ami.Golden) *amitest.Script {
+	o.t.Helper()
+	for i := range g.Lines {
+		s, ok := g.Step(i)
+		ev, n, cut := strings.Cut(s.Args["after"], ":")
+		if !ok || !cut {
+			continue
+		}
+		nth, _ := strconv.Atoi(n)
+		head, tail, found := sc.Cut(ev, nth)
+		if !found {
+			o.t.Fatalf("%s: no %s #%d in the capture", g.Name, ev, nth)
+		}
+		o.ast.Play(head)
+		return tail
+	}
+	o.ast.Play(sc)
+	return nil
 }
 
 // driven reports whether every action of the capture is one the
@@ -284,6 +312,10 @@ func (o *office) drive(s ami.GoldenStep, ids map[pbx.CallID]string) {
 	case "transfer":
 		if err := o.x.Transfer(ctx, pbx.CallID(s.Args["call"]), s.Device, s.To); err != nil {
 			o.t.Fatalf("Transfer: %v", err)
+		}
+	case "deflect":
+		if err := o.x.Deflect(ctx, pbx.CallID(s.Args["call"]), s.Device, s.To); err != nil {
+			o.t.Fatalf("Deflect: %v", err)
 		}
 	default:
 		o.t.Fatalf("unknown step %q", s.Verb)

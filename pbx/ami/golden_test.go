@@ -16,8 +16,13 @@ import (
 //	> originate DEVICE TO uid=UID action=ACTIONID      (MakeCall; the capture's first leg is UID)
 //	> originate-refused DEVICE TO action=ACTIONID      (MakeCall that Asterisk refuses)
 //	> transfer DEVICE TO call=CALL action=ACTIONID      (Transfer)
+//	> transfer DEVICE TO call=CALL after=EVENT:N        (Transfer, the capture has no Redirect)
+//	> deflect DEVICE TO call=CALL after=EVENT:N         (Deflect, the same)
 //
-// ACTIONID is the capture's own action, whose answer marks the moment.
+// ACTIONID is the capture's own action, whose answer marks the moment;
+// where the capture lacks the action (a Deskline on another manager
+// session sent it), after=EVENT:N marks it: right after the N-th message
+// with that Event (amitest's Script.Cut cuts there too).
 // Exported (from a test file) for the over-the-wire tests in ami_test.
 type Golden struct {
 	Name  string

@@ -12,6 +12,7 @@ func (m *mapper) hangup(msg Message, out *batch) {
 		return
 	}
 	delete(m.chans, uid)
+	m.movedHungUp(uid, out)
 	if o := m.originates[uid]; o != nil {
 		m.forget(o)
 	}
@@ -24,6 +25,7 @@ func (m *mapper) hangup(msg Message, out *batch) {
 	case m.movedBy[c.linked] != "" && m.ended(c.linked):
 		delete(m.movedBy, c.linked)
 	}
+	lost := m.lostToShutdown(c.linked)
 	c.update(msg)
 	q := atoi(msg.Get("Cause"))
 	if d := m.chans[c.dialer]; d != nil && !d.answered {
@@ -36,23 +38,29 @@ func (m *mapper) hangup(msg Message, out *batch) {
 	}
 	cause := func(k pbx.Cause) func(*pbx.Event) { return func(e *pbx.Event) { e.Cause = k } }
 	switch {
+	case lost:
+		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(pbx.CauseExchangeRestarted))
 	case c.intent.kind == intentTransfer:
 		handed := func(e *pbx.Event) {
 			if c.intent.handed != (pbx.Party{}) {
 				e.Other = c.intent.handed
 			}
 		}
-		out.emit(m, c, pbx.EvTransferred, pbx.StateCleared, func(e *pbx.Event) {
-			e.Cause, e.By, e.To, e.NewCall = pbx.CauseTransferred, c.intent.by, c.intent.to, c.call()
-			handed(e)
-		})
-		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, func(e *pbx.Event) {
-			e.Cause = pbx.CauseTransferred
-			handed(e)
+		m.settle(c, out, func(out *batch) {
+			out.emit(m, c, pbx.EvTransferred, pbx.StateCleared, func(e *pbx.Event) {
+				e.Cause, e.By, e.To, e.NewCall = pbx.CauseTransferred, c.intent.by, c.intent.to, c.call()
+				handed(e)
+			})
+			out.emit(m, c, pbx.EvCleared, pbx.StateCleared, func(e *pbx.Event) {
+				e.Cause = pbx.CauseTransferred
+				handed(e)
+			})
 		})
 	case c.intent.kind == intentDeflect && c.conn == pbx.StateAlerting:
-		out.emit(m, c, pbx.EvDiverted, pbx.StateCleared, func(e *pbx.Event) {
-			e.Cause, e.To = pbx.CauseDeflected, c.intent.to
+		m.settle(c, out, func(out *batch) {
+			out.emit(m, c, pbx.EvDiverted, pbx.StateCleared, func(e *pbx.Event) {
+				e.Cause, e.To = pbx.CauseDeflected, c.intent.to
+			})
 		})
 	case c.conn == pbx.StateAlerting || c.conn == pbx.StateInitiated:
 		out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(ringingCause(c, q)))

@@ -139,6 +139,7 @@ func (m *mapper) intend(uid string, in intent) {
 	defer m.mu.Unlock()
 	if c := m.chans[uid]; c != nil {
 		c.intent = in
+		m.expectRedirect(uid, in)
 	}
 }
 

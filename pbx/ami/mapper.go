@@ -31,6 +31,18 @@ type mapper struct {
 	// movedBy remembers, per call, the device that transferred it
 	// (its channel is gone by the time the moved party dials on).
 	movedBy map[string]string
+	// shutdown marks the calls Asterisk hangs up as it shuts down (see
+	// shutdown.go), by Linkedid.
+	shutdown map[string]bool
+	// redirects are the channels the connector redirected that have not
+	// yet reached their target, by uid (see redirect.go); settleAfter
+	// (redirectSettle) and after (time.AfterFunc) are changed by tests.
+	redirects   map[string]*redirect
+	settleAfter time.Duration
+	after       func(time.Duration, func()) *time.Timer
+	// featGen counts each device's DND/forwarding changes (see
+	// features_watch.go), by device id.
+	featGen map[string]uint64
 }
 
 type originate struct {
@@ -41,7 +53,9 @@ type originate struct {
 func newMapper(devs []Device, now func() time.Time) *mapper {
 	m := &mapper{now: now, byEndpoint: map[string]string{}, devices: map[string]*pbx.DeviceInfo{},
 		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{},
-		movedBy: map[string]string{}}
+		movedBy: map[string]string{}, shutdown: map[string]bool{},
+		redirects: map[string]*redirect{}, settleAfter: redirectSettle, after: time.AfterFunc,
+		featGen: map[string]uint64{}}
 	for _, d := range devs {
 		m.byEndpoint[strings.ToLower(d.Endpoint)] = d.ID
 		m.devices[d.ID] = &pbx.DeviceInfo{ID: d.ID, Name: d.Name}
@@ -94,6 +108,8 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 		if msg.Get("Result") == "Success" && msg.Get("DestType") != "Threeway" {
 			m.attendedTransfer(msg, &out)
 		}
+	case "SoftHangupRequest":
+		m.softHangupRequest(msg)
 	case "Hangup":
 		m.hangup(msg, &out)
 	case "OriginateResponse":
@@ -161,6 +177,9 @@ func (m *mapper) newState(msg Message, out *batch) {
 		return
 	}
 	c.update(msg)
+	if atoi(msg.Get("ChannelState")) == chanUp {
+		m.reached(c.uid, true, out) // a deflected caller answered by the target's dialplan
+	}
 	if c.device == "" {
 		return
 	}
@@ -218,6 +237,7 @@ func (m *mapper) up(c *channel, out *batch) {
 }
 
 func (m *mapper) dialBegin(msg Message, out *batch) {
+	m.reached(msg.Get("Uniqueid"), false, out) // a redirected channel dials its target
 	src := m.chans[msg.Get("Uniqueid")]
 	dest := m.chans[msg.Get("DestUniqueid")]
 	if src != nil {

@@ -1,6 +1,7 @@
 package ami
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -26,24 +27,37 @@ func registeredLab(m *mapper) {
 func replayGolden(t *testing.T, g Golden, times int) []string {
 	m := newMapper(labDevices, fixedClock)
 	registeredLab(m)
-	intents := map[string]func(){}
+	intents := map[string]func(){} // by ActionID, or by "EVENT:N" (after=)
 	for i := range g.Lines {
 		s, ok := g.Step(i)
+		key := s.Args["action"]
+		if a := s.Args["after"]; a != "" {
+			key = a
+		}
 		switch {
 		case !ok:
 		case s.Verb == "originate":
 			m.expect(&originate{uid: s.Args["uid"], actionID: s.Args["action"], device: s.Device, to: s.To})
 		case s.Verb == "transfer":
-			intents[s.Args["action"]] = func() {
-				leg, _, err := m.farParty(pbx.CallID(s.Args["call"]), s.Device)
+			intents[key] = func() {
+				leg, far, err := m.farParty(pbx.CallID(s.Args["call"]), s.Device)
 				if err != nil {
 					t.Fatal(err)
 				}
-				m.intend(leg.uid, intent{kind: intentTransfer, to: s.To, by: s.Device})
+				m.intend(leg.uid, intent{kind: intentTransfer, to: s.To, by: s.Device, moved: far})
+			}
+		case s.Verb == "deflect":
+			intents[key] = func() {
+				leg, caller, err := m.callerOf(pbx.CallID(s.Args["call"]), s.Device)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.intend(leg.uid, intent{kind: intentDeflect, to: s.To, by: s.Device, moved: caller})
 			}
 		}
 	}
 	var got []string
+	seen := map[string]int{}
 	for _, msg := range readCapture(t, g.Name+".txt") {
 		if f := intents[msg.ActionID()]; f != nil && msg.Response() != "" {
 			f()
@@ -51,6 +65,12 @@ func replayGolden(t *testing.T, g Golden, times int) []string {
 		for range times {
 			for _, e := range m.handle(msg) {
 				got = append(got, line(e))
+			}
+		}
+		if ev := msg.Event(); ev != "" {
+			seen[ev]++
+			if f := intents[fmt.Sprintf("%s:%d", ev, seen[ev])]; f != nil {
+				f()
 			}
 		}
 	}

@@ -141,7 +141,10 @@ func (x *Exchange) Transfer(ctx context.Context, call pbx.CallID, device, to str
 	if err != nil {
 		return err
 	}
-	return x.act(ctx, "transfer to "+num, leg.uid, intent{kind: intentTransfer, to: num, by: device},
+	if err := x.reachable(ctx, num); err != nil {
+		return err
+	}
+	return x.act(ctx, "transfer to "+num, leg.uid, intent{kind: intentTransfer, to: num, by: device, moved: far},
 		NewAction("Redirect", "Channel", far, "Context", x.cfg.Context, "Exten", num, "Priority", "1"))
 }
 
@@ -156,7 +159,10 @@ func (x *Exchange) Deflect(ctx context.Context, call pbx.CallID, device, to stri
 	if err != nil {
 		return err
 	}
-	return x.act(ctx, "deflect to "+num, leg.uid, intent{kind: intentDeflect, to: num, by: device},
+	if err := x.reachable(ctx, num); err != nil {
+		return err
+	}
+	return x.act(ctx, "deflect to "+num, leg.uid, intent{kind: intentDeflect, to: num, by: device, moved: caller},
 		NewAction("Redirect", "Channel", caller, "Context", x.cfg.Context, "Exten", num, "Priority", "1"))
 }
 

@@ -130,6 +130,7 @@ func (m *mapper) setDevice(id string, change func(*pbx.DeviceInfo), announce boo
 		return
 	}
 	change(d)
+	m.featGen[id]++ // a poll that read AstDB before this must not undo it
 	info := *d
 	if announce && m.push != nil {
 		m.push([]pbx.Event{{Kind: pbx.EvDeviceState, Time: m.now(), Device: id, DeviceState: &info}})
@@ -176,6 +177,12 @@ func (m *mapper) dropStale() {
 	for linked := range m.movedBy {
 		if m.ended(linked) {
 			delete(m.movedBy, linked)
+		}
+	}
+	m.dropStaleRedirects()
+	for linked := range m.shutdown {
+		if m.ended(linked) {
+			delete(m.shutdown, linked)
 		}
 	}
 }

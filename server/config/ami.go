@@ -66,6 +66,11 @@ type AMI struct {
 	// (default: not offered, Asterisk alone has no standard for them) or
 	// "freepbx" (FreePBX's AstDB keys, shared with the phones' *76/*72 codes).
 	Features string `toml:"features"`
+	// FeaturesPoll is how often, with features = "freepbx", AstDB is read
+	// again for DND and forwarding changed without an event (default 30s:
+	// such a change shows within that; FreePBX's feature codes are seen at
+	// once through their device states). 5s to 1h.
+	FeaturesPoll time.Duration `toml:"features_poll"`
 
 	Devices []AMIDevice `toml:"devices"`
 }
@@ -91,6 +96,7 @@ func defaultAMI() AMI {
 		PingInterval:  ami.DefaultPingInterval,
 		ReconnectMin:  ami.DefaultReconnectMin,
 		ReconnectMax:  ami.DefaultReconnectMax,
+		FeaturesPoll:  ami.DefaultFeaturesPoll,
 	}
 }
 
@@ -114,7 +120,7 @@ func (c *Config) AMIConfig(log *slog.Logger) (ami.Config, error) {
 		Addr: a.Addr(), Username: a.Username, Secret: a.Secret, Auth: a.Auth,
 		Context: a.Context, RingTimeout: a.RingTimeout, ActionTimeout: a.ActionTimeout,
 		PingInterval: a.PingInterval, ReconnectMin: a.ReconnectMin, ReconnectMax: a.ReconnectMax,
-		Features: a.Features, Log: log,
+		Features: a.Features, FeaturesPoll: a.FeaturesPoll, Log: log,
 	}
 	if a.SecretFile != "" {
 		s, err := readSecret(a.SecretFile)

@@ -167,7 +167,8 @@ action_timeout = "soon"     # words
 ping_interval = "1h"        # long ping
 reconnect_min = "45s"       # min above max
 reconnect_max = "10s"
-features = "3cx"            # features`)
+features = "3cx"            # features
+features_poll = "1s"        # fast poll`)
 	check(t, text,
 		want{"# context", `exchange.ami.context "from internal" is not a dialplan context name (letters, digits, _ and -)`},
 		want{"# short ring", `exchange.ami.ring_timeout = "1s" is out of range (5s to 5m)`},
@@ -175,6 +176,7 @@ features = "3cx"            # features`)
 		want{"# long ping", `exchange.ami.ping_interval = "1h" is out of range (1s to 10m)`},
 		want{"# min above max", `exchange.ami.reconnect_min (45s) must not exceed reconnect_max (10s)`},
 		want{"# features", `exchange.ami.features "3cx" is unknown (want "freepbx", or "" for none)`},
+		want{"# fast poll", `exchange.ami.features_poll = "1s" is out of range (5s to 1h)`},
 	)
 }
 
@@ -278,7 +280,7 @@ exten = "2007"
 		},
 		Context: "internal", RingTimeout: 20 * time.Second, ActionTimeout: 10 * time.Second,
 		PingInterval: 20 * time.Second, ReconnectMin: 500 * time.Millisecond, ReconnectMax: time.Minute,
-		Features: "freepbx",
+		Features: "freepbx", FeaturesPoll: 30 * time.Second,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("AMIConfig =\n %+v\nwant\n %+v", got, want)

@@ -32,6 +32,7 @@ type fileAMI struct {
 	PingInterval  duration `toml:"ping_interval"`
 	ReconnectMin  duration `toml:"reconnect_min"`
 	ReconnectMax  duration `toml:"reconnect_max"`
+	FeaturesPoll  duration `toml:"features_poll"`
 }
 
 type fileSim struct {
@@ -166,5 +167,6 @@ func (cv *converter) ami(f *fileAMI) AMI {
 	cv.dur(&a.PingInterval, f.PingInterval, "exchange.ami.ping_interval")
 	cv.dur(&a.ReconnectMin, f.ReconnectMin, "exchange.ami.reconnect_min")
 	cv.dur(&a.ReconnectMax, f.ReconnectMax, "exchange.ami.reconnect_max")
+	cv.dur(&a.FeaturesPoll, f.FeaturesPoll, "exchange.ami.features_poll")
 	return a
 }

@@ -57,6 +57,7 @@ func checkAMISection(ps *problems, a AMI) map[string]int {
 	if a.Features != ami.FeaturesNone && a.Features != ami.FeaturesFreePBX {
 		ps.add("exchange.ami.features", "exchange.ami.features %q is unknown (want %q, or \"\" for none)", a.Features, ami.FeaturesFreePBX)
 	}
+	durRange(ps, "exchange.ami.features_poll", a.FeaturesPoll, ami.MinFeaturesPoll, ami.MaxFeaturesPoll)
 	return checkAMIDevices(ps, a.Devices)
 }
 

@@ -46,6 +46,10 @@ type Options struct {
 	LoginFailDelay   time.Duration // Asterisk waits ~1 s before "Authentication failed"; default 0 in tests
 	ByteWrites       bool          // write every message one byte per Write call (tests split frames at every byte)
 	Version          string        // AsteriskVersion in CoreSettings, default "22.10.1"
+	// Dialplan is the extensions.conf ShowDialPlan answers from (see
+	// LabDialplan); "" answers it "Permission denied", as Asterisk does a
+	// manager account without the reporting or config write class.
+	Dialplan string
 	// Logf, when set, receives what the server notices about clients
 	// (malformed frames, closed sessions). Pass t.Logf; nil logs nothing.
 	Logf func(format string, args ...any)

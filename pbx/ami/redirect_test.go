@@ -1,0 +1,104 @@
+package ami
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/deskline/deskline/pbx"
+)
+
+// A redirected caller that neither dials on nor hangs up (the target is
+// an announcement, or voicemail already answered) does not keep the
+// transfer unreported: after redirectSettle the transferer hears it was
+// transferred. Capture e3 up to 201's hang-up, before the caller dials 202.
+func TestRedirectReportedWhenTargetGivesNoSign(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	registeredLab(m)
+	m.settleAfter = 10 * time.Millisecond // the bound itself is not what is tested
+	var mu sync.Mutex
+	var pushed []string
+	got := make(chan struct{}, 1)
+	m.push = func(evs []pbx.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range evs {
+			pushed = append(pushed, line(e))
+		}
+		select {
+		case got <- struct{}{}:
+		default:
+		}
+	}
+	for _, msg := range readCapture(t, "e3-transfer-by-ami-redirect.txt") {
+		if msg.ActionID() == "redir-0001" && msg.Response() != "" {
+			leg, far, err := m.farParty("1795687073.23", "201")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.intend(leg.uid, intent{kind: intentTransfer, to: "202", by: "201", moved: far})
+		}
+		if msg.Event() == "DialBegin" && msg.Get("DestChannel") == "PJSIP/202-00000019" {
+			break // the caller never dials on
+		}
+		m.handle(msg)
+	}
+	mu.Lock()
+	if len(pushed) != 2 { // delivered and established of 201; nothing of the transfer yet
+		t.Fatalf("before the caller gave a sign: %v", pushed)
+	}
+	pushed = nil
+	select {
+	case <-got: // the token of those two
+	default:
+	}
+	mu.Unlock()
+	select {
+	case <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held transfer was never reported")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	same(t, pushed, []string{
+		"transferred 201 cleared in other=+49301234567(Jane Doe) call=1795687073.23 cause=transferred by=201 to=202",
+		"cleared 201 cleared in other=+49301234567(Jane Doe) call=1795687073.23 cause=transferred",
+	})
+	if len(m.redirects) != 0 {
+		t.Errorf("redirects left: %v", m.redirects)
+	}
+}
+
+// A deflect that works: the ringing device hears diverted only when the
+// caller dials the new target, not at its own hang-up. Capture d7 up to
+// 201's hang-up, then the caller's DialBegin to 202 as Asterisk sends it
+// for a Dial (capture e3's second DialBegin, on d7's channels).
+func TestDeflectDivertedOnceTheCallerDialsOn(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	registeredLab(m)
+	var got []string
+	for _, msg := range readCapture(t, "d7-deflect-to-nonexistent-ext.txt") {
+		if msg.Event() == "Hangup" && msg.Get("Uniqueid") == "1796518491.24" {
+			break // the caller's hang-up: this deflect works instead
+		}
+		for _, e := range m.handle(msg) {
+			got = append(got, line(e))
+		}
+		if msg.Event() == "DialState" {
+			leg, caller, err := m.callerOf("1796518491.24", "201")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.intend(leg.uid, intent{kind: intentDeflect, to: "202", by: "201", moved: caller})
+		}
+	}
+	same(t, got, []string{"delivered 201 alerting in other=+49301234567(Jane Doe) call=1796518491.24"})
+	dial := Message{Fields: []Field{{"Event", "DialBegin"}, {"Channel", "PJSIP/carrier-00000016"},
+		{"ChannelState", "4"}, {"Uniqueid", "1796518491.24"}, {"Linkedid", "1796518491.24"},
+		{"DestChannel", "PJSIP/202-00000018"}, {"DestUniqueid", "1796518493.26"}, {"Exten", "202"}}}
+	got = nil
+	for _, e := range m.handle(dial) {
+		got = append(got, line(e))
+	}
+	same(t, got, []string{"diverted 201 cleared in other=+49301234567(Jane Doe) call=1796518491.24 cause=deflected to=202"})
+}
