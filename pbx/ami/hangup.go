@@ -12,6 +12,7 @@ func (m *mapper) hangup(msg Message, out *batch) {
 		return
 	}
 	delete(m.chans, uid)
+	m.forgetQueue(uid)
 	if o := m.originates[uid]; o != nil {
 		m.forget(o)
 	}

@@ -31,6 +31,7 @@ type mapper struct {
 	// movedBy remembers, per call, the device that transferred it
 	// (its channel is gone by the time the moved party dials on).
 	movedBy map[string]string
+	queues  queueBook // callers in queues and ring groups (queue.go)
 }
 
 type originate struct {
@@ -41,7 +42,7 @@ type originate struct {
 func newMapper(devs []Device, now func() time.Time) *mapper {
 	m := &mapper{now: now, byEndpoint: map[string]string{}, devices: map[string]*pbx.DeviceInfo{},
 		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{},
-		movedBy: map[string]string{}}
+		movedBy: map[string]string{}, queues: newQueueBook(nil, nil)}
 	for _, d := range devs {
 		m.byEndpoint[strings.ToLower(d.Endpoint)] = d.ID
 		m.devices[d.ID] = &pbx.DeviceInfo{ID: d.ID, Name: d.Name}
@@ -102,6 +103,12 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 		m.originateResponse(msg, &out)
 	case "DeviceStateChange":
 		m.deviceState(msg, &out)
+	case "QueueCallerJoin":
+		m.callerJoin(msg, &out)
+	case "AgentCalled":
+		m.agentCalled(msg, &out)
+	case "QueueCallerLeave":
+		m.callerLeave(msg)
 	}
 	return out.list
 }
@@ -115,7 +122,7 @@ type batch struct {
 // emit tells Deskline about c's connection and records what it was told.
 func (e *batch) emit(m *mapper, c *channel, kind pbx.EventKind, state pbx.ConnState, set func(*pbx.Event)) {
 	ev := pbx.Event{Kind: kind, Time: e.now, Call: c.call(), Device: c.device, State: state,
-		Direction: c.direction(), Other: c.other(m.chans[c.dialer])}
+		Direction: c.direction(), Other: c.other(m.chans[c.dialer]), Queue: c.queue}
 	if set != nil {
 		set(&ev)
 	}
@@ -179,6 +186,7 @@ func (m *mapper) newState(msg Message, out *batch) {
 			c.kind = legIn
 		}
 		if c.kind == legIn && c.conn == "" {
+			c.queue = m.queueOf(c)
 			out.emit(m, c, pbx.EvDelivered, pbx.StateAlerting, nil)
 		}
 	case chanRing:
@@ -220,6 +228,7 @@ func (m *mapper) up(c *channel, out *batch) {
 }
 
 func (m *mapper) dialBegin(msg Message, out *batch) {
+	m.ringGroupDial(msg, out)
 	src := m.chans[msg.Get("Uniqueid")]
 	dest := m.chans[msg.Get("DestUniqueid")]
 	if src != nil {
