@@ -18,11 +18,19 @@ type DialTarget struct {
 	Display string            // what the user sees: "+49 30 1234567"
 	Contact *contacts.Contact // who it is, when the books know
 	Device  string            // the user's phone that will ring first
+	// Instead is the phone the user chose to ring first when it is not
+	// registered and Device rings in its place; "" when it is the chosen
+	// one (or the user chose none).
+	Instead string
 }
 
 // Prompt is what the UI tells the user before and while dialling.
 func (t DialTarget) Prompt() string {
-	return "Your phone " + t.Device + " rings first — pick up to call " + t.Who()
+	p := "Your phone " + t.Device + " rings first — pick up to call " + t.Who()
+	if t.Instead != "" {
+		p = "Your phone " + t.Instead + " is not registered. " + p
+	}
+	return p
 }
 
 // Who names the target: "Clara Weiss (+49 30 1234567)", or the number.
@@ -61,7 +69,8 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 		}
 		num = found[0].Number
 	}
-	t := DialTarget{Number: num, Dial: n.Dialable(num), Display: num.Display, Device: c.dialDevice()}
+	t := DialTarget{Number: num, Dial: n.Dialable(num), Display: num.Display}
+	t.Device, t.Instead = c.dialDevice()
 	if m := c.lookup(num.Key); m != nil {
 		t.Contact = m.Contact
 	}
@@ -72,7 +81,7 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 // exchange calls the target. It returns the new call's id.
 func (c *Client) Dial(ctx context.Context, t DialTarget) (string, error) {
 	if t.Device == "" {
-		t.Device = c.dialDevice()
+		t.Device, t.Instead = c.dialDevice()
 	}
 	if err := c.can(ctiproto.TypeMakeCall); err != nil {
 		return "", err
@@ -298,20 +307,6 @@ func (c *Client) deviceIn(call string, prefer []string) (string, error) {
 	return "", fmt.Errorf("%w: %s", ErrNoSuchCall, call)
 }
 
-// dialDevice is the phone click-to-dial rings: the configured one, else
-// the user's first.
-func (c *Client) dialDevice() string {
-	if c.opts.Device != "" {
-		return c.opts.Device
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	devices, _ := c.cs.Snapshot()
-	if len(devices) > 0 {
-		return devices[0].Device
-	}
-	return ""
-}
 
 // CallBack dials the number of a journal entry.
 func (c *Client) CallBack(ctx context.Context, e JournalEntry) (DialTarget, string, error) {
