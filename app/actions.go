@@ -307,7 +307,6 @@ func (c *Client) deviceIn(call string, prefer []string) (string, error) {
 	return "", fmt.Errorf("%w: %s", ErrNoSuchCall, call)
 }
 
-
 // CallBack dials the number of a journal entry.
 func (c *Client) CallBack(ctx context.Context, e JournalEntry) (DialTarget, string, error) {
 	if !e.CanCallBack() {
