@@ -283,14 +283,24 @@ func (c *callCard) whereText(s app.State) string {
 	case cardRinging:
 		return "Ringing on " + devicesText(s, alertingDevices(s, c.call.ID))
 	case cardHeld:
-		return "On hold on " + c.call.Device + " — the caller hears music"
+		return "On hold on " + myPhone(s, c.call.Device) + " — the caller hears music"
 	case cardDialling:
 		if c.call.State == ctiproto.StateConnected {
 			return "Ringing at the other end"
 		}
-		return "Your phone " + c.call.Device + " rings — pick up to call"
+		return "Your phone " + myPhone(s, c.call.Device) + " rings — pick up to call"
 	}
-	return "Talking on " + c.call.Device
+	return "Talking on " + myPhone(s, c.call.Device)
+}
+
+// myPhone names one of the user's phones on a card: with several (desk
+// phone and softphone) by number and name, "205 (Softphone)", so the
+// user knows which to pick up; with one, its number.
+func myPhone(s app.State, id string) string {
+	if len(s.Devices) > 1 {
+		return deviceText(s, id)
+	}
+	return id
 }
 
 // failureWords says why a call of the user's did not connect.
