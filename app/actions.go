@@ -287,22 +287,32 @@ func (c *Client) devicesIn(call string, states ...string) []string {
 	return out
 }
 
-// deviceIn finds which of the user's phones is in call.
+// deviceIn finds which of the user's phones is in call, in one of the
+// prefer states if it can. A call ringing at several of them (desk phone
+// and softphone) is answered at the one the user chose to dial from,
+// where they work, when it rings there.
 func (c *Client) deviceIn(call string, prefer []string) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var any string
+	var any, match string
 	for _, conn := range c.cs.Conns() {
 		if conn.Call != call || conn.State == ctiproto.StateCleared {
 			continue
 		}
-		if len(prefer) == 0 || slices.Contains(prefer, conn.State) {
+		switch {
+		case len(prefer) > 0 && !slices.Contains(prefer, conn.State):
+			any = conn.Device
+		case conn.Device == c.dialPref:
 			return conn.Device, nil
+		case match == "":
+			match = conn.Device
 		}
-		any = conn.Device
 	}
-	if any != "" {
-		return any, nil
+	if match == "" {
+		match = any
+	}
+	if match != "" {
+		return match, nil
 	}
 	return "", fmt.Errorf("%w: %s", ErrNoSuchCall, call)
 }

@@ -137,3 +137,30 @@ func TestCallAtTwoPhonesIsOneCall(t *testing.T) {
 		t.Errorf("%d missed calls unseen, want 1", n)
 	}
 }
+
+// A call ringing at both phones is answered from the screen at the phone
+// the user chose to work on, when it rings there; with no choice, at one
+// that rings.
+func TestAnswerAtTheChosenPhone(t *testing.T) {
+	o := newOffice(t)
+	carl := o.desk("carl")
+	carl.login()
+	carl.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	ctx := context.Background()
+	for _, tc := range []struct{ choice, want string }{{"205", "205"}, {"", "204"}} {
+		carl.SetDialDevice(tc.choice)
+		call := string(o.ring("700", "+4930111", ""))
+		carl.waitFor("ringing at both", func(s State) bool { return len(alertingAt(s, call)) == 2 })
+		if err := carl.Answer(ctx, call); err != nil {
+			t.Fatal(err)
+		}
+		carl.waitFor("answered at "+tc.want, func(s State) bool {
+			c, ok := callIn(s, call)
+			return ok && c.Device == tc.want && c.State == ctiproto.StateConnected && len(alertingAt(s, call)) == 0
+		})
+		if err := carl.HangUp(ctx, call); err != nil {
+			t.Fatal(err)
+		}
+		carl.waitFor("over", func(s State) bool { _, ok := callIn(s, call); return !ok })
+	}
+}
