@@ -71,10 +71,10 @@ type Config struct {
 	// name in queues.conf, for the pop ("Sales · waited 0:42"). Default:
 	// none, each queue shows its own name (on FreePBX its number).
 	QueueNames map[string]string
-	// RingGroups are the extensions of ring groups (FreePBX ringgroups,
-	// which ring their members through Local channels and send no queue
-	// events) with their display names ("" = the extension). A call rung
-	// from one of them says so on the pop. Default: none.
+	// RingGroups are the extensions of ring groups (a Dial of several
+	// phones; they send no queue events) with their display names ("" =
+	// the extension). A call whose caller Asterisk reports at one of them
+	// says so on the pop. Default: none.
 	RingGroups map[string]string
 
 	// Log receives connection changes and skipped messages (default: discard).

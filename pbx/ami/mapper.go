@@ -110,6 +110,7 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 	case "QueueCallerLeave":
 		m.callerLeave(msg)
 	}
+	m.ringGroupSeen(msg, &out)
 	return out.list
 }
 
@@ -228,7 +229,6 @@ func (m *mapper) up(c *channel, out *batch) {
 }
 
 func (m *mapper) dialBegin(msg Message, out *batch) {
-	m.ringGroupDial(msg, out)
 	src := m.chans[msg.Get("Uniqueid")]
 	dest := m.chans[msg.Get("DestUniqueid")]
 	if src != nil {

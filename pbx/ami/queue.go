@@ -76,13 +76,19 @@ func (m *mapper) callerLeave(msg Message) {
 	delete(m.queues.joined, msg.Get("Uniqueid"))
 }
 
-// ringGroupDial notes a caller's channel dialling from a configured ring
-// group extension (DialBegin's Exten): it has joined the group, at its
-// first such Dial.
-func (m *mapper) ringGroupDial(msg Message, out *batch) {
+// ringGroupSeen notes a channel Asterisk reports at a configured ring
+// group extension (the Exten of any of its events: the DialBegin of a
+// Dial run in the extension itself, or the Newchannel of a phone that
+// dialled it): it has joined the group, at the first such event. A ring
+// group that Dials from a subroutine (FreePBX's, at extension "s") is
+// seen only if an earlier event showed the caller at its extension.
+func (m *mapper) ringGroupSeen(msg Message, out *batch) {
+	if len(m.queues.groups) == 0 {
+		return
+	}
 	uid, exten := msg.Get("Uniqueid"), msg.Get("Exten")
 	name, ok := m.queues.groups[exten]
-	if !ok || uid == "" || m.queues.joined[uid] != nil {
+	if !ok || uid == "" || m.chans[uid] == nil || m.queues.joined[uid] != nil {
 		return
 	}
 	if name == "" {

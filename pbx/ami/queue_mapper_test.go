@@ -115,3 +115,33 @@ func TestQueueDefaultNameDirectAndRingGroup(t *testing.T) {
 		t.Fatalf("direct call: %+v, want 202's delivered without a queue", evs[1])
 	}
 }
+
+// A colleague's phone dialling the ring group: its own channel is
+// reported at the group's extension when it starts (Newchannel, Exten
+// 600), so a Dial from a subroutine (extension "s", as FreePBX's ring
+// groups do) still names the group at the member it rings.
+func TestRingGroupFromAPhoneThroughASubroutine(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	m.queues = newQueueBook(nil, map[string]string{"600": "Front desk"})
+	var evs []pbx.Event
+	for _, msg := range []Message{
+		edgeMsg("Event", "Newchannel", "Channel", "PJSIP/202-00000001", "ChannelState", "4", "CallerIDNum", "202", "Exten", "600", "Uniqueid", "800.1", "Linkedid", "800.1"),
+		edgeMsg("Event", "Newchannel", "Channel", "PJSIP/201-00000002", "ChannelState", "0", "CallerIDNum", "201", "Exten", "s", "Uniqueid", "800.2", "Linkedid", "800.1"),
+		edgeMsg("Event", "DialBegin", "Channel", "PJSIP/202-00000001", "Uniqueid", "800.1", "Context", "macro-dial", "Exten", "s", "DestChannel", "PJSIP/201-00000002", "DestUniqueid", "800.2"),
+		edgeMsg("Event", "Newstate", "Channel", "PJSIP/201-00000002", "ChannelState", "5", "Uniqueid", "800.2"),
+	} {
+		evs = append(evs, m.handle(msg)...)
+	}
+	var delivered *pbx.Event
+	for i := range evs {
+		if evs[i].Kind == pbx.EvDelivered {
+			delivered = &evs[i]
+		}
+		if evs[i].Device == "202" && evs[i].Queue != nil {
+			t.Errorf("the caller's own connection %s carries the group", line(evs[i]))
+		}
+	}
+	if delivered == nil || delivered.Device != "201" || delivered.Queue == nil || delivered.Queue.Name != "Front desk" {
+		t.Fatalf("events %+v, want 201's delivered naming Front desk", evs)
+	}
+}

@@ -50,19 +50,20 @@ func beforeDialBegin(text string, blocks ...string) string {
 
 // The queue events as Asterisk 22's manager documentation gives them
 // (docs.asterisk.org, API Documentation, AMI Events: QueueCallerJoin,
-// AgentCalled; no capture holds them): the carrier's caller (Uniqueid
-// 1795686940.0) joins queue 600, which rings 201's channel
-// (1795686940.1) directly, as a queue whose member is PJSIP/201 does.
+// AgentCalled; no capture holds them), for the lab's queue "sales" at
+// extension 500 (amitest/captures/config: extensions.conf, queues.conf,
+// members PJSIP/201 and PJSIP/202): the carrier's caller (Uniqueid
+// 1795686940.0) joins it, and it rings 201's channel (1795686940.1).
 const (
 	docCallerJoin = "Event: QueueCallerJoin\nPrivilege: agent,all\nChannel: PJSIP/carrier-00000000\nChannelState: 4\nChannelStateDesc: Ring\n" +
 		"CallerIDNum: +49301234567\nCallerIDName: Jane Doe\nConnectedLineNum: <unknown>\nConnectedLineName: <unknown>\nLanguage: en\nAccountCode: \n" +
-		"Context: ext-queues\nExten: 600\nPriority: 40\nUniqueid: 1795686940.0\nLinkedid: 1795686940.0\nQueue: 600\nPosition: 1\nCount: 1\n"
+		"Context: office\nExten: 500\nPriority: 3\nUniqueid: 1795686940.0\nLinkedid: 1795686940.0\nQueue: sales\nPosition: 1\nCount: 1\n"
 	docAgentCalled = "Event: AgentCalled\nPrivilege: agent,all\nChannel: PJSIP/carrier-00000000\nChannelState: 4\nChannelStateDesc: Ring\n" +
 		"CallerIDNum: +49301234567\nCallerIDName: Jane Doe\nConnectedLineNum: <unknown>\nConnectedLineName: <unknown>\nLanguage: en\nAccountCode: \n" +
-		"Context: ext-queues\nExten: 600\nPriority: 40\nUniqueid: 1795686940.0\nLinkedid: 1795686940.0\n" +
+		"Context: office\nExten: 500\nPriority: 3\nUniqueid: 1795686940.0\nLinkedid: 1795686940.0\n" +
 		"DestChannel: PJSIP/201-00000001\nDestChannelState: 0\nDestChannelStateDesc: Down\nDestCallerIDNum: 201\nDestCallerIDName: Alice Meyer\n" +
 		"DestConnectedLineNum: +49301234567\nDestConnectedLineName: Jane Doe\nDestLanguage: en\nDestAccountCode: \nDestContext: office\nDestExten: 201\n" +
-		"DestPriority: 1\nDestUniqueid: 1795686940.1\nDestLinkedid: 1795686940.0\nQueue: 600\nMemberName: Alice Meyer\nInterface: PJSIP/201\n"
+		"DestPriority: 1\nDestUniqueid: 1795686940.1\nDestLinkedid: 1795686940.0\nQueue: sales\nMemberName: Alice Meyer\nInterface: PJSIP/201\n"
 )
 
 // queueEvents reads the events of the capture's call up to 201's clear and
@@ -94,24 +95,25 @@ func queueEvents(t *testing.T, o *office, want pbx.Queue) {
 
 // A call through an Asterisk queue: the real incoming call, varied with
 // the queue events of the documentation; the pop says "Sales" (the
-// configured display name of queue 600) from the ring to the hang-up.
+// configured display name of queue "sales") from the ring to the hang-up.
 func TestQueueCallOverTheWire(t *testing.T) {
-	o := newOffice(t, amitest.Options{}, func(c *ami.Config) { c.QueueNames = map[string]string{"600": "Sales"} })
+	o := newOffice(t, amitest.Options{}, func(c *ami.Config) { c.QueueNames = map[string]string{"sales": "Sales"} })
 	o.available(true)
 	o.ast.Play(varied(t, func(s string) string { return beforeDialBegin(s, docCallerJoin, docAgentCalled) }))
-	queueEvents(t, o, pbx.Queue{Name: "Sales", Number: "600"})
+	queueEvents(t, o, pbx.Queue{Name: "Sales", Number: "sales"})
 }
 
-// A FreePBX ring group sends no queue events: the real call varied so
-// that the carrier's channel dials 201 from extension 700, configured as
-// the ring group "Support".
+// A ring group sends no queue events: the real call varied so that the
+// carrier's channel dials 201 from extension 600, the lab's ring group
+// (extensions.conf: Dial(PJSIP/201&PJSIP/202) in 600 itself), configured
+// as "Front desk".
 func TestRingGroupCallOverTheWire(t *testing.T) {
-	o := newOffice(t, amitest.Options{}, func(c *ami.Config) { c.RingGroups = map[string]string{"700": "Support"} })
+	o := newOffice(t, amitest.Options{}, func(c *ami.Config) { c.RingGroups = map[string]string{"600": "Front desk"} })
 	o.available(true)
 	o.ast.Play(varied(t, func(s string) string {
 		i := strings.Index(s, dialBeginHeader)
 		j := i + strings.Index(s[i:], "\nExten: 201\n")
-		return s[:j] + "\nExten: 700\n" + s[j+len("\nExten: 201\n"):]
+		return s[:j] + "\nExten: 600\n" + s[j+len("\nExten: 201\n"):]
 	}))
-	queueEvents(t, o, pbx.Queue{Name: "Support", Number: "700"})
+	queueEvents(t, o, pbx.Queue{Name: "Front desk", Number: "600"})
 }
