@@ -18,11 +18,19 @@ type DialTarget struct {
 	Display string            // what the user sees: "+49 30 1234567"
 	Contact *contacts.Contact // who it is, when the books know
 	Device  string            // the user's phone that will ring first
+	// Instead is the phone the user chose to ring first when it is not
+	// registered and Device rings in its place; "" when it is the chosen
+	// one (or the user chose none).
+	Instead string
 }
 
 // Prompt is what the UI tells the user before and while dialling.
 func (t DialTarget) Prompt() string {
-	return "Your phone " + t.Device + " rings first — pick up to call " + t.Who()
+	p := "Your phone " + t.Device + " rings first — pick up to call " + t.Who()
+	if t.Instead != "" {
+		p = "Your phone " + t.Instead + " is not registered. " + p
+	}
+	return p
 }
 
 // Who names the target: "Clara Weiss (+49 30 1234567)", or the number.
@@ -61,7 +69,8 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 		}
 		num = found[0].Number
 	}
-	t := DialTarget{Number: num, Dial: n.Dialable(num), Display: num.Display, Device: c.dialDevice()}
+	t := DialTarget{Number: num, Dial: n.Dialable(num), Display: num.Display}
+	t.Device, t.Instead = c.dialDevice()
 	if m := c.lookup(num.Key); m != nil {
 		t.Contact = m.Contact
 	}
@@ -72,7 +81,7 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 // exchange calls the target. It returns the new call's id.
 func (c *Client) Dial(ctx context.Context, t DialTarget) (string, error) {
 	if t.Device == "" {
-		t.Device = c.dialDevice()
+		t.Device, t.Instead = c.dialDevice()
 	}
 	if err := c.can(ctiproto.TypeMakeCall); err != nil {
 		return "", err
@@ -278,39 +287,34 @@ func (c *Client) devicesIn(call string, states ...string) []string {
 	return out
 }
 
-// deviceIn finds which of the user's phones is in call.
+// deviceIn finds which of the user's phones is in call, in one of the
+// prefer states if it can. A call ringing at several of them (desk phone
+// and softphone) is answered at the one the user chose to dial from,
+// where they work, when it rings there.
 func (c *Client) deviceIn(call string, prefer []string) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var any string
+	var any, match string
 	for _, conn := range c.cs.Conns() {
 		if conn.Call != call || conn.State == ctiproto.StateCleared {
 			continue
 		}
-		if len(prefer) == 0 || slices.Contains(prefer, conn.State) {
+		switch {
+		case len(prefer) > 0 && !slices.Contains(prefer, conn.State):
+			any = conn.Device
+		case conn.Device == c.dialPref:
 			return conn.Device, nil
+		case match == "":
+			match = conn.Device
 		}
-		any = conn.Device
 	}
-	if any != "" {
-		return any, nil
+	if match == "" {
+		match = any
+	}
+	if match != "" {
+		return match, nil
 	}
 	return "", fmt.Errorf("%w: %s", ErrNoSuchCall, call)
-}
-
-// dialDevice is the phone click-to-dial rings: the configured one, else
-// the user's first.
-func (c *Client) dialDevice() string {
-	if c.opts.Device != "" {
-		return c.opts.Device
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	devices, _ := c.cs.Snapshot()
-	if len(devices) > 0 {
-		return devices[0].Device
-	}
-	return ""
 }
 
 // CallBack dials the number of a journal entry.

@@ -17,6 +17,10 @@ type callRecord struct {
 	number, name string
 	cause        string
 	to           string // where it was transferred or deflected to
+	// twin is how the call ended at another of the user's phones where it
+	// rang too (deflected, declined there), when that ring was folded
+	// into this record (see foldLocked).
+	twin *callRecord
 }
 
 // trackLocked updates the record of ev's connection and returns the
@@ -68,9 +72,34 @@ func (c *Client) trackLocked(ev *ctiproto.Event) []JournalEntry {
 			r.to = ev.To
 		}
 		delete(c.records, k)
+		if c.foldLocked(r, ev.Cause) {
+			return nil
+		}
 		return []JournalEntry{c.entryLocked(r, ev.Time, ev.Cause)}
 	}
 	return nil
+}
+
+// foldLocked folds the ended ring r of an incoming call into the record
+// of another of the user's phones still in the same call, and reports
+// whether it did: a call that rang at the desk phone and the softphone is
+// one call in the journal (one missed call, not two), told by the phone
+// where it went on or ended last. What happened at r (declined,
+// deflected) is kept for it.
+func (c *Client) foldLocked(r *callRecord, cause string) bool {
+	if r.direction != ctiproto.DirectionIncoming || !r.answered.IsZero() {
+		return false
+	}
+	for _, o := range c.records {
+		if o.call == r.call && o.device != r.device {
+			if cause != "" && cause != ctiproto.CausePickedUpElsewhere && o.twin == nil {
+				r.cause = cause
+				o.twin = r
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // syncRecordsLocked lines the records up with a snapshot: connections the
@@ -118,6 +147,12 @@ func (c *Client) syncRecordsLocked(calls []ctiproto.Call) []JournalEntry {
 func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) JournalEntry {
 	if cause == "" {
 		cause = r.cause
+	}
+	if t := r.twin; t != nil && r.answered.IsZero() && cause == ctiproto.CausePickedUpElsewhere {
+		// Dealt with at the user's other phone (declined, deflected):
+		// that is what happened to the call, not "answered elsewhere".
+		cause, r = t.cause, &callRecord{call: r.call, device: t.device, start: r.start, direction: r.direction,
+			number: r.number, name: r.name, to: t.to}
 	}
 	name := ctiproto.CleanText(r.name) // as in State (view.go): the journal is shown too
 	if m := c.lookup(r.number); m != nil {

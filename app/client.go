@@ -39,7 +39,9 @@ type Options struct {
 	Directory *contacts.Directory
 	// Journal records every call (optional).
 	Journal *Journal
-	// Device is the phone to dial from; default the user's first device.
+	// Device is the phone click-to-dial rings first (Settings.DialDevice;
+	// SetDialDevice changes it). Default: the user's first registered
+	// phone.
 	Device string
 	// ClientName is sent in the hello (shown in server logs).
 	ClientName string
@@ -108,6 +110,7 @@ type Client struct {
 	resync      *resync               // a snapshot is on its way (a gap in seq was seen)
 	onEvent     func(*ctiproto.Event) // tests: sees every event applied
 	onStatus    func(Status, string)  // tests: sees every status change
+	dialPref    string                // the phone click-to-dial rings first, "" = automatic (dialdevice.go)
 
 	// missed is the journal's unseen missed calls, kept outside mu: the
 	// journal writes to disk under its own lock, and a slow disk must not
@@ -144,7 +147,7 @@ func New(opts Options) (*Client, error) {
 		opts.Memory = NewMemoryStore()
 	}
 	c := &Client{
-		opts: opts, log: opts.Log, tokens: opts.Tokens, memory: opts.Memory,
+		opts: opts, log: opts.Log, tokens: opts.Tokens, memory: opts.Memory, dialPref: opts.Device,
 		wake:    make(chan struct{}, 1),
 		cs:      ctiproto.NewCallState(nil, nil),
 		subs:    make(map[chan State]struct{}),

@@ -107,7 +107,8 @@ func OpenDesk(dir string, tokens TokenStore, log *slog.Logger) (*Desk, error) {
 		return d, nil
 	}
 	d.Client, err = New(Options{ServerURL: s.ServerURL, User: s.User, CAFile: s.CAFile, Tokens: tokens, Memory: runMemory,
-		Numbers: d.Numbers, Directory: d.Books, Journal: j, ClientName: "Deskline tray", Log: log})
+		Numbers: d.Numbers, Directory: d.Books, Journal: j, ClientName: "Deskline tray", Log: log,
+		Device: s.DialDevice})
 	if err != nil {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("cannot connect with these settings: %v", err))
 		d.Client = nil

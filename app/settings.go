@@ -44,6 +44,11 @@ type Settings struct {
 	// program without showing the dial window first. Default false: the
 	// user sees the number and presses Enter.
 	DialLinksAtOnce bool `json:"dial_links_at_once"`
+	// DialDevice is the phone click-to-dial rings first, for a user with
+	// several (desk phone and softphone). Default "": the first of the
+	// user's phones that is registered. A phone that is not registered
+	// then is passed over for a registered one, and the user is told.
+	DialDevice string `json:"dial_device"`
 }
 
 // DefaultServerURL is the demo server started by `make run`.

@@ -19,6 +19,7 @@ func settingsFields(s *Settings) map[string]settingDecoder {
 		"crm_url":             settingValue(&s.CRMURL, "a string"),
 		"start_at_login":      settingValue(&s.StartAtLogin, "true or false"),
 		"dial_links_at_once":  settingValue(&s.DialLinksAtOnce, "true or false"),
+		"dial_device":         settingValue(&s.DialDevice, "a string"),
 	}
 }
 

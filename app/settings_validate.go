@@ -62,6 +62,21 @@ var settingsChecks = []settingCheck{
 	{check: addressBooksProblems, reset: dropBadAddressBooks, note: "left out of the list"},
 	{check: settingField("crm_url", func(s Settings) string { return crmTemplateProblem(s.CRMURL) }),
 		reset: func(s *Settings, d Settings, _ []error) { s.CRMURL = d.CRMURL }},
+	{check: settingField("dial_device", func(s Settings) string { return dialDeviceProblem(s.DialDevice) }),
+		reset: func(s *Settings, d Settings, _ []error) { s.DialDevice = d.DialDevice }},
+}
+
+// dialDeviceProblem: a device id as the protocol carries it. Whether the
+// user has that phone is known only once connected (a phone taken away
+// is passed over then).
+func dialDeviceProblem(id string) string {
+	switch {
+	case len(id) > ctiproto.MaxFieldLength:
+		return fmt.Sprintf("longer than %d characters: not a phone of yours", ctiproto.MaxFieldLength)
+	case ctiproto.CleanText(id) != id || strings.TrimSpace(id) != id:
+		return "has spaces or control characters: not a phone of yours"
+	}
+	return ""
 }
 
 // field adapts a check of one value to settingCheck.check.

@@ -83,6 +83,11 @@ type Call struct {
 	Display  string
 	Since    time.Time // when the connection entered State
 	Answered bool
+	// Queue names the queue or ring group the call came through ("Sales",
+	// else its number), "" when it came directly; QueueJoined is when the
+	// caller entered it, for the waiting time.
+	Queue       string
+	QueueJoined time.Time
 }
 
 // Can reports whether the exchange offers a service.

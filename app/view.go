@@ -24,6 +24,10 @@ func (c *Client) rebuildLocked() {
 			phone := m.Phone
 			call.Contact, call.Phone = m.Contact, &phone
 		}
+		if q := wc.Queue; q != nil {
+			call.Queue = orElse(ctiproto.CleanText(q.Name), ctiproto.CleanText(q.Number))
+			call.QueueJoined = q.Joined
+		}
 		call.Display = display(call)
 		c.state.Calls = append(c.state.Calls, call)
 	}
@@ -58,4 +62,12 @@ func (c *Client) lookup(number string) *contacts.Match {
 		return nil
 	}
 	return &ms[0]
+}
+
+// orElse is s, or def when s is empty.
+func orElse(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -133,6 +133,14 @@ type Party struct {
 	Name   string `json:"name,omitempty"`
 }
 
+// Queue is the queue or ring group through which a call reached the
+// device: the desk shows "Sales · waited 0:42", counting from Joined.
+type Queue struct {
+	Name   string    `json:"name,omitempty"`
+	Number string    `json:"number"`
+	Joined time.Time `json:"joined"`
+}
+
 // Device is one of the user's devices and its state.
 type Device struct {
 	Device     string `json:"device"`
@@ -151,6 +159,7 @@ type Call struct {
 	Other     Party     `json:"other"`
 	Since     time.Time `json:"since"`
 	Answered  bool      `json:"answered"`
+	Queue     *Queue    `json:"queue,omitempty"`
 }
 
 // ExchangeStatus says whether the exchange behind the server can be used.
@@ -231,6 +240,7 @@ type Event struct {
 	Registered *bool     `json:"registered,omitempty"`
 	Available  *bool     `json:"available,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
+	Queue      *Queue    `json:"queue,omitempty"`
 }
 
 func (*Hello) MessageType() string         { return TypeHello }

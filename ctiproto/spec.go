@@ -75,11 +75,11 @@ var specList = []*spec{
 
 // callEvent is the spec of an event about a connection: it names the call,
 // the device and the device's state, and what else the event needs;
-// direction and other where known, and optional others.
+// direction, other and queue where known, and optional others.
 func callEvent(typ string, required []string, optional ...string) *spec {
 	return &spec{typ: typ, kind: event, new: newEvent, check: checkEvent,
 		extra:    append([]string{"call", "device", "state"}, required...),
-		optional: append([]string{"direction", "other"}, optional...)}
+		optional: append([]string{"direction", "other", "queue"}, optional...)}
 }
 
 func newCallCommand() Message { return new(CallCommand) }

@@ -103,6 +103,10 @@ func (cs *CallState) applyCall(ev *Event) {
 	if ev.Other != nil {
 		c.Other = *ev.Other
 	}
+	if ev.Queue != nil { // the queue stays with the connection: events after delivered may omit it
+		q := *ev.Queue
+		c.Queue = &q
+	}
 	if ev.Type == EventEstablished && !c.Answered {
 		// Answered at the far end of a call this device placed: its state
 		// stays connected, but the talk starts now.

@@ -99,3 +99,35 @@ func TestCallStateStayerOfATransfer(t *testing.T) {
 		t.Fatalf("after the transfer: %+v (found %v); want connected to Jane since the answer", c, ok)
 	}
 }
+
+// A connection keeps the queue it came through (issue 13 item 8): the
+// delivered event names it, the answer does not, and the snapshot a
+// resuming desk gets still says "Sales" and since when the caller waited;
+// Encode writes its time to the millisecond.
+func TestCallStateKeepsQueue(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	joined := t0.Add(-42*time.Second + 123456789)
+	cs := NewCallState([]Device{{Device: "201", Registered: true}}, nil)
+	sales := &Queue{Name: "Sales", Number: "600", Joined: joined}
+	cs.Apply(&Event{Type: EventDelivered, Call: "c1", Device: "201", State: StateAlerting, Queue: sales, Time: t0})
+	sales.Name = "changed by the sender" // the state holds its own copy
+	cs.Apply(&Event{Type: EventEstablished, Call: "c1", Device: "201", State: StateConnected, AnsweredBy: "201", Time: t0.Add(time.Second)})
+	_, calls := cs.Snapshot()
+	if len(calls) != 1 || calls[0].Queue == nil || calls[0].Queue.Name != "Sales" || !calls[0].Queue.Joined.Equal(joined) {
+		t.Fatalf("snapshot calls %+v, want the Sales queue joined at %v", calls, joined)
+	}
+	b, err := Encode(&Result{ID: "1", Epoch: "e", Seq: new(uint64), Calls: calls})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Decode(b)
+	if err != nil {
+		t.Fatalf("Decode(%s): %v", b, err)
+	}
+	if q := m.(*Result).Calls[0].Queue; q == nil || !q.Joined.Equal(joined.Truncate(TimePrecision)) {
+		t.Fatalf("round trip of %s: queue %+v", b, q)
+	}
+	if _, err := Decode([]byte(`{"type":"device-state","seq":1,"time":"2026-03-02T09:00:00Z","device":"201","dnd":false,"forward_to":"","registered":true,"queue":{"number":"600","joined":"2026-03-02T09:00:00Z"}}`)); err == nil {
+		t.Errorf("a device-state with a queue decoded; only call events carry one")
+	}
+}

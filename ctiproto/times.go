@@ -20,9 +20,9 @@ func fine(t time.Time) bool { return t.Nanosecond()%int(TimePrecision) != 0 }
 func withWireTimes(m Message) Message {
 	switch v := m.(type) {
 	case *Event:
-		if fine(v.Time) {
+		if fine(v.Time) || v.Queue.fine() {
 			c := *v
-			c.Time = wireTime(c.Time)
+			c.Time, c.Queue = wireTime(c.Time), v.Queue.wire()
 			return &c
 		}
 	case *Welcome:
@@ -47,10 +47,10 @@ func withWireTimes(m Message) Message {
 // copied.
 func wireCalls(calls []Call) ([]Call, bool) {
 	for i := range calls {
-		if fine(calls[i].Since) {
+		if fine(calls[i].Since) || calls[i].Queue.fine() {
 			c := make([]Call, len(calls))
 			for j, call := range calls {
-				call.Since = wireTime(call.Since)
+				call.Since, call.Queue = wireTime(call.Since), call.Queue.wire()
 				c[j] = call
 			}
 			return c, true
@@ -65,4 +65,17 @@ func wireTimePtr(t *time.Time) *time.Time {
 	}
 	w := wireTime(*t)
 	return &w
+}
+
+// fine reports whether q's time has digits below TimePrecision.
+func (q *Queue) fine() bool { return q != nil && fine(q.Joined) }
+
+// wire returns q, or a copy with its time cut to TimePrecision.
+func (q *Queue) wire() *Queue {
+	if !q.fine() {
+		return q
+	}
+	c := *q
+	c.Joined = wireTime(c.Joined)
+	return &c
 }

@@ -88,6 +88,14 @@ type Party struct {
 	Name   string // caller-id name, if known
 }
 
+// Queue is the queue or ring group through which a call reached a device:
+// the desk says "Sales · waited 0:42".
+type Queue struct {
+	Name   string    // display name, e.g. "Sales"; "" when it has none
+	Number string    // what callers dial, or the exchange's name of the queue
+	Joined time.Time // when the caller entered it: the desk counts the wait from here
+}
+
 // DeviceInfo is the configuration and state of one device.
 type DeviceInfo struct {
 	ID         string // the extension, e.g. "201"
@@ -116,6 +124,10 @@ type Event struct {
 
 	DeviceState *DeviceInfo // EvDeviceState: the device's new state
 
+	// Queue is the queue or ring group the call came through to Device,
+	// nil when it came directly; set at least on EvDelivered.
+	Queue *Queue
+
 	Available bool   // EvExchangeState: the exchange can be used
 	Reason    string // EvExchangeState: why not, in words
 }
@@ -130,6 +142,7 @@ type Call struct {
 	Other     Party
 	Since     time.Time // when the connection entered State
 	Answered  bool      // the call has been answered (established)
+	Queue     *Queue    // the queue or ring group it came through; nil if none
 }
 
 // Service names a service an exchange may offer. The names are the ctiproto

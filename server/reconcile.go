@@ -84,7 +84,7 @@ func (u *userLog) diff(live map[ctiproto.ConnKey]pbx.Call, devs []pbx.DeviceInfo
 // about into their state.
 func announce(c pbx.Call) ctiproto.Event {
 	ev := pbx.Event{Time: c.Since, Call: c.Call, Device: c.Device, State: c.State,
-		Direction: c.Direction, Other: c.Other}
+		Direction: c.Direction, Other: c.Other, Queue: c.Queue}
 	switch {
 	case c.State == pbx.StateAlerting:
 		ev.Kind = pbx.EvDelivered

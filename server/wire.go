@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -59,6 +60,7 @@ func wireEvent(ev pbx.Event) ctiproto.Event {
 	case pbx.EvDeviceState, pbx.EvExchangeState:
 	default: // every call event names the other party, if only as withheld
 		w.Other = &ctiproto.Party{Number: ev.Other.Number, Name: ev.Other.Name}
+		w.Queue = queueToWire(ev.Queue, ev.Time)
 	}
 	switch ev.Kind {
 	case pbx.EvDeviceState:
@@ -83,7 +85,25 @@ func callToWire(c pbx.Call) ctiproto.Call {
 	return ctiproto.Call{
 		Call: string(c.Call), Device: c.Device, State: string(c.State), Direction: string(c.Direction),
 		Other: ctiproto.Party{Number: o.Number, Name: o.Name}, Since: c.Since.Truncate(ctiproto.TimePrecision), Answered: c.Answered,
+		Queue: queueToWire(c.Queue, c.Since),
 	}
+}
+
+// queueToWire is the queue a call came through as the protocol carries
+// it, nil for none. Its name comes from the exchange's configuration or
+// a caller's route, so it is cleaned like a party; a connector that does
+// not know when the caller joined gives at, the event's own time: the
+// protocol requires a time, and the wait then counts from the ring.
+func queueToWire(q *pbx.Queue, at time.Time) *ctiproto.Queue {
+	if q == nil {
+		return nil
+	}
+	joined := q.Joined
+	if joined.IsZero() {
+		joined = at
+	}
+	return &ctiproto.Queue{Name: cleanName(q.Name), Number: cleanNumber(q.Number),
+		Joined: joined.Truncate(ctiproto.TimePrecision)}
 }
 
 // cleanParty cuts a party's number and name to what the protocol allows.

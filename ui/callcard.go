@@ -54,15 +54,17 @@ var kindWords = map[cardKind]string{
 // is away the clock stands still (stopped) rather than count a call that
 // may be gone.
 type callCard struct {
-	v       *consoleView
-	key     string
-	kind    cardKind
-	call    app.Call         // the connection shown (calls)
-	failure app.JournalEntry // the call that failed (cardFailed)
-	number  string           // as shown and copied: numberText
-	busy    bool
-	err     string
-	stopped time.Time
+	v        *consoleView
+	key      string
+	kind     cardKind
+	call     app.Call         // the connection shown (calls)
+	failure  app.JournalEntry // the call that failed (cardFailed)
+	number   string           // as shown and copied: numberText
+	busy     bool
+	err      string
+	stopped  time.Time
+	waited   time.Duration // how long the caller waited in the call's queue, once known
+	waitDone bool          // waited is final: taken at the answer
 
 	box                        fyne.CanvasObject
 	inner                      *fyne.Container
@@ -70,6 +72,7 @@ type callCard struct {
 	photo                      *canvas.Image
 	marker, timer              *widget.Label
 	name, numberLine, company  *widget.Label
+	queue                      *widget.Label // "Sales · waited 0:42"
 	note, where, warn, errLine *widget.Label
 	buttons, more              *fyne.Container
 	picker                     *targetPicker // transfer or forward, when open
@@ -94,7 +97,7 @@ func newCallCard(v *consoleView, key string) *callCard {
 	c.name.Truncation = fyne.TextTruncateEllipsis
 	c.numberLine = newLine()
 	c.numberLine.SizeName = SizeNameCallerNumber
-	c.company, c.where = newLine(), newLine()
+	c.company, c.where, c.queue = newLine(), newLine(), newLine()
 	c.note = wrapped(widget.MediumImportance)
 	c.warn = wrapped(widget.WarningImportance)
 	c.errLine = wrapped(widget.DangerImportance)
@@ -128,7 +131,7 @@ func (c *callCard) makeButtons() {
 func (c *callCard) layout() fyne.CanvasObject {
 	right := container.NewVBox(c.timer, c.marker)
 	details := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()),
-		c.name, c.numberLine, c.company, c.where)
+		c.name, c.numberLine, c.queue, c.company, c.where)
 	top := container.NewBorder(nil, nil, container.NewVBox(c.photo), right, details)
 	c.buttons = container.NewGridWithColumns(3)
 	c.more = container.NewGridWithColumns(2, c.crm, c.copyNumber)
@@ -174,6 +177,7 @@ func (c *callCard) showFailure(f app.JournalEntry, s app.State) {
 	setLine(c.name, name)
 	setLine(c.numberLine, c.number)
 	setLine(c.company, "")
+	setLine(c.queue, "")
 	setLine(c.note, "")
 	setHint(c.timer, widget.DangerImportance, failureWords(f.Cause))
 	setLine(c.where, "Called at "+f.Start.In(c.v.u.now().Location()).Format("15:04"))
@@ -247,6 +251,29 @@ func (c *callCard) showClock(s app.State, now time.Time) {
 	}
 	setHint(c.timer, imp, since(d))
 	setLine(c.where, c.whereText(s))
+	setLine(c.queue, c.queueText(now))
+}
+
+// queueText is "Sales · waited 0:42" for a call that came through a queue
+// or ring group: while it rings the wait goes on, counted from when the
+// caller joined; once answered it stands at the answer (unknown for a
+// call first seen on hold: then the name alone).
+func (c *callCard) queueText(now time.Time) string {
+	if c.call.Queue == "" {
+		return ""
+	}
+	switch {
+	case c.kind == cardRinging:
+		c.waited, c.waitDone = now.Sub(c.call.QueueJoined), false
+	case !c.waitDone && c.kind == cardLive && c.call.Answered:
+		// The answer ended the wait; a live call's since is the answer
+		// until a hold and retrieve move it, hence only the first time.
+		c.waited, c.waitDone = c.call.Since.Sub(c.call.QueueJoined), true
+	}
+	if c.waited <= 0 {
+		return c.call.Queue
+	}
+	return c.call.Queue + " · waited " + since(c.waited)
 }
 
 // whereText is the line under the caller: where it rings, or what state
@@ -256,14 +283,24 @@ func (c *callCard) whereText(s app.State) string {
 	case cardRinging:
 		return "Ringing on " + devicesText(s, alertingDevices(s, c.call.ID))
 	case cardHeld:
-		return "On hold on " + c.call.Device + " — the caller hears music"
+		return "On hold on " + myPhone(s, c.call.Device) + " — the caller hears music"
 	case cardDialling:
 		if c.call.State == ctiproto.StateConnected {
 			return "Ringing at the other end"
 		}
-		return "Your phone " + c.call.Device + " rings — pick up to call"
+		return "Your phone " + myPhone(s, c.call.Device) + " rings — pick up to call"
 	}
-	return "Talking on " + c.call.Device
+	return "Talking on " + myPhone(s, c.call.Device)
+}
+
+// myPhone names one of the user's phones on a card: with several (desk
+// phone and softphone) by number and name, "205 (Softphone)", so the
+// user knows which to pick up; with one, its number.
+func myPhone(s app.State, id string) string {
+	if len(s.Devices) > 1 {
+		return deviceText(s, id)
+	}
+	return id
 }
 
 // failureWords says why a call of the user's did not connect.

@@ -210,6 +210,9 @@ func (v *consoleView) notify(s app.State, c app.Call) {
 	if devs := alertingDevices(s, c.ID); len(devs) > 0 {
 		parts = append(parts, "on "+devicesText(s, devs))
 	}
+	if c.Queue != "" {
+		parts = append(parts, "via "+c.Queue)
+	}
 	v.u.notify("Call from "+c.Display, strings.Join(parts, " · "))
 }
 

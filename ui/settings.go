@@ -45,6 +45,7 @@ var settingsLabels = map[string]string{
 	"home_region":         "Home region",
 	"max_internal_digits": "Longest extension",
 	"crm_url":             "CRM link",
+	"dial_device":         "Dial from",
 }
 
 // settingsCRMSample fills the CRM template for the live example.
@@ -61,6 +62,8 @@ type settingsView struct {
 	popEnabled, popFocus           *widget.Check
 	popNotify, popClose, autostart *widget.Check
 	dialLinks                      *widget.Check // dial_links_at_once
+	dialDevice                     *widget.Select
+	dialIDs                        []string      // dial_device of each of dialDevice's options
 	autostartWhy                   *widget.Label // why the box is off (demo, unsupported)
 	autostartShown                 bool          // what the box showed when filled: the entry then
 	books                          []string
@@ -122,6 +125,9 @@ func (v *settingsView) render(s app.State) {
 		setHint(v.keyring, widget.WarningImportance, keyringText(s.KeyringProblem)) // what is missing, what it means
 	}
 	setEnabled(v.logoutBtn, c != nil && s.Status == app.StatusConnected)
+	if i := v.dialDevice.SelectedIndex(); i >= 0 {
+		v.fillDialDevice(s, v.dialIDs[i]) // the phones came, went or (un)registered
+	}
 }
 
 // settingsStatus words the connection for the Account section.
@@ -272,7 +278,9 @@ func (v *settingsView) callsCard() fyne.CanvasObject {
 	v.crm.OnChanged = func(string) { v.checkCRM() }
 	v.crmHint = widget.NewLabel("")
 	v.crmHint.Wrapping = fyne.TextWrapWord
-	f := v.form(v.item("crm_url", v.crm, "Placeholders: {number} {e164} {name} {company}"))
+	v.dialDevice = widget.NewSelect(nil, nil)
+	f := v.form(v.item("crm_url", v.crm, "Placeholders: {number} {e164} {name} {company}"),
+		v.item("dial_device", v.dialDevice, "Click-to-dial rings this phone first; one not registered is passed over"))
 	v.dialLinks = widget.NewCheck(dialLinksLabel, nil)
 	return widget.NewCard("Calls", "", container.NewVBox(v.popEnabled, v.popFocus, v.popNotify, v.popClose, f, v.crmHint, v.dialLinks))
 }
@@ -353,6 +361,7 @@ func (v *settingsView) fill(s app.Settings) {
 	v.crm.SetText(s.CRMURL)
 	v.checkCRM()
 	v.dialLinks.SetChecked(s.DialLinksAtOnce)
+	v.fillDialDevice(v.u.state, s.DialDevice)
 	v.fillAutostart()
 	v.sayAccount(widget.MediumImportance, "")
 	v.showProblems(nil)
@@ -378,6 +387,9 @@ func (v *settingsView) collect(base app.Settings) (s app.Settings, errs []error)
 		Notify: v.popNotify.Checked, CloseAfterAnswer: v.popClose.Checked}
 	s.CRMURL = strings.TrimSpace(v.crm.Text)
 	s.DialLinksAtOnce = v.dialLinks.Checked
+	if i := v.dialDevice.SelectedIndex(); i >= 0 {
+		s.DialDevice = v.dialIDs[i]
+	}
 	if !v.autostart.Disabled() {
 		s.StartAtLogin = v.autostart.Checked // else the wish in the file stays
 	}
@@ -455,6 +467,9 @@ func (v *settingsView) save(then func()) {
 	switch {
 	case d != nil && !settingsNeedReopen(d.Settings, s):
 		d.Settings = s // the popup and CRM options apply from the next call
+		if d.Client != nil {
+			d.Client.SetDialDevice(s.DialDevice)
+		}
 	case v.u.opts.Reopen == nil:
 		d.Settings = s
 		notes = append(notes, "Restart Deskline to use the new connection and address books.")
@@ -765,4 +780,31 @@ func (v *settingsView) dropped(_ fyne.Position, uris []fyne.URI) {
 	for _, u := range uris {
 		v.addPicked(u)
 	}
+}
+
+// dialAutomatic is the dial_device option "" in the settings.
+const dialAutomatic = "Automatic: the first registered phone"
+
+// fillDialDevice lists the user's phones to dial from, chosen selected. A
+// choice that is not among them (not connected yet, or a phone taken
+// away) stays listed by its number, so that Save keeps it.
+func (v *settingsView) fillDialDevice(s app.State, chosen string) {
+	labels, ids := []string{dialAutomatic}, []string{""}
+	known := chosen == ""
+	for _, d := range s.Devices {
+		l := deviceText(s, d.ID)
+		if !d.Registered {
+			l += " — not registered"
+		}
+		labels, ids = append(labels, l), append(ids, d.ID)
+		known = known || d.ID == chosen
+	}
+	if !known {
+		labels, ids = append(labels, chosen), append(ids, chosen)
+	}
+	if slices.Equal(labels, v.dialDevice.Options) && v.dialIDs[max(v.dialDevice.SelectedIndex(), 0)] == chosen {
+		return
+	}
+	v.dialDevice.Options, v.dialIDs = labels, ids
+	v.dialDevice.SetSelectedIndex(slices.Index(ids, chosen))
 }

@@ -74,6 +74,7 @@ type channel struct {
 	moved     bool      // answered, then sent on to a new party (transfer): dialling again
 	failCause pbx.Cause // out/originate: why the far end was not reached, when known
 	intent    intent
+	queue     *pbx.Queue // legIn: the queue or ring group it was rung through (queue.go)
 }
 
 // call is the Deskline id of the channel's call: its Linkedid, shared by

@@ -73,6 +73,16 @@ type Config struct {
 	// Default DefaultFeaturesPoll.
 	FeaturesPoll time.Duration
 
+	// QueueNames are the display names of Asterisk queues, by the queue's
+	// name in queues.conf, for the pop ("Sales · waited 0:42"). Default:
+	// none, each queue shows its own name (on FreePBX its number).
+	QueueNames map[string]string
+	// RingGroups are the extensions of ring groups (a Dial of several
+	// phones; they send no queue events) with their display names ("" =
+	// the extension). A call whose caller Asterisk reports at one of them
+	// says so on the pop. Default: none.
+	RingGroups map[string]string
+
 	// Log receives connection changes and skipped messages (default: discard).
 	Log *slog.Logger
 }

@@ -46,10 +46,11 @@ const (
 	// shutdown when the link is dead.
 	logoffWait = time.Second
 	// eventMask are the event classes Deskline asks for: call (channel,
-	// dial, bridge, hold and device state events) and system
-	// (FullyBooted, Shutdown). Everything else, VarSet and Newexten above
-	// all, would only cost bandwidth and parsing.
-	eventMask = "call,system"
+	// dial, bridge, hold and device state events), system (FullyBooted,
+	// Shutdown) and agent (QueueCallerJoin, AgentCalled: which queue a
+	// call came through, for the pop). Everything else, VarSet and
+	// Newexten above all, would only cost bandwidth and parsing.
+	eventMask = "call,system,agent"
 )
 
 var (

@@ -194,8 +194,8 @@ func (pc *peerConn) login(secret string) bool {
 	if a, err = pc.read(); err != nil {
 		return false
 	}
-	if a.Get(KeyAction) != "Events" || a.Get("EventMask") != "call,system" {
-		t.Errorf("after login got %v, want Events with EventMask call,system", a)
+	if a.Get(KeyAction) != "Events" || a.Get("EventMask") != "call,system,agent" {
+		t.Errorf("after login got %v, want Events with EventMask call,system,agent", a)
 	}
 	pc.respond(a, "Success", "Events", "On")
 	return true

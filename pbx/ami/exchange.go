@@ -59,6 +59,7 @@ func New(cfg Config) (*Exchange, error) {
 		done:   make(chan struct{}),
 	}
 	x.m = newMapper(cfg.Devices, time.Now)
+	x.m.queues = newQueueBook(cfg.QueueNames, cfg.RingGroups)
 	x.m.push = x.events.Push
 	x.events.Push([]pbx.Event{x.stateEvent(false, x.reason)})
 	go x.run()

@@ -13,6 +13,7 @@ func (m *mapper) hangup(msg Message, out *batch) {
 	}
 	delete(m.chans, uid)
 	m.movedHungUp(uid, out)
+	m.forgetQueue(uid)
 	if o := m.originates[uid]; o != nil {
 		m.forget(o)
 	}

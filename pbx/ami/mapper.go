@@ -43,6 +43,7 @@ type mapper struct {
 	// featGen counts each device's DND/forwarding changes (see
 	// features_watch.go), by device id.
 	featGen map[string]uint64
+	queues  queueBook // callers in queues and ring groups (queue.go)
 }
 
 type originate struct {
@@ -55,7 +56,7 @@ func newMapper(devs []Device, now func() time.Time) *mapper {
 		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{},
 		movedBy: map[string]string{}, shutdown: map[string]bool{},
 		redirects: map[string]*redirect{}, settleAfter: redirectSettle, after: time.AfterFunc,
-		featGen: map[string]uint64{}}
+		featGen: map[string]uint64{}, queues: newQueueBook(nil, nil)}
 	for _, d := range devs {
 		m.byEndpoint[strings.ToLower(d.Endpoint)] = d.ID
 		m.devices[d.ID] = &pbx.DeviceInfo{ID: d.ID, Name: d.Name}
@@ -116,7 +117,14 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 		m.originateResponse(msg, &out)
 	case "DeviceStateChange":
 		m.deviceState(msg, &out)
+	case "QueueCallerJoin":
+		m.callerJoin(msg, &out)
+	case "AgentCalled":
+		m.agentCalled(msg, &out)
+	case "QueueCallerLeave":
+		m.callerLeave(msg)
 	}
+	m.ringGroupSeen(msg, &out)
 	return out.list
 }
 
@@ -129,7 +137,7 @@ type batch struct {
 // emit tells Deskline about c's connection and records what it was told.
 func (e *batch) emit(m *mapper, c *channel, kind pbx.EventKind, state pbx.ConnState, set func(*pbx.Event)) {
 	ev := pbx.Event{Kind: kind, Time: e.now, Call: c.call(), Device: c.device, State: state,
-		Direction: c.direction(), Other: c.other(m.chans[c.dialer])}
+		Direction: c.direction(), Other: c.other(m.chans[c.dialer]), Queue: c.queue}
 	if set != nil {
 		set(&ev)
 	}
@@ -196,6 +204,7 @@ func (m *mapper) newState(msg Message, out *batch) {
 			c.kind = legIn
 		}
 		if c.kind == legIn && c.conn == "" {
+			c.queue = m.queueOf(c)
 			out.emit(m, c, pbx.EvDelivered, pbx.StateAlerting, nil)
 		}
 	case chanRing:

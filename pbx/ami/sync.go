@@ -18,6 +18,7 @@ func (m *mapper) rebuild(items []Message) {
 	old := m.chans
 	m.chans = make(map[string]*channel, len(items))
 	defer m.dropStale()
+	defer m.pruneQueues()
 	for _, it := range items {
 		c := &channel{uid: it.Get("Uniqueid"), linked: it.Get("Linkedid"), name: it.Get("Channel")}
 		if c.uid == "" {
@@ -33,6 +34,7 @@ func (m *mapper) rebuild(items []Message) {
 			// Known from before the drop: keep what was learnt (kind,
 			// dialled number, intent); Asterisk's state wins.
 			c.kind, c.to, c.dialer, c.dialee, c.intent, c.dialing = prev.kind, prev.to, prev.dialer, prev.dialee, prev.intent, prev.dialing
+			c.queue = prev.queue
 		}
 		c.since = now.Add(-parseDuration(it.Get("Duration")))
 		m.chans[c.uid] = c
@@ -104,7 +106,7 @@ func (m *mapper) calls() []pbx.Call {
 			continue
 		}
 		out = append(out, pbx.Call{Call: c.call(), Device: c.device, State: c.conn, Direction: c.direction(),
-			Other: c.other(m.chans[c.dialer]), Since: c.since, Answered: c.answered})
+			Other: c.other(m.chans[c.dialer]), Since: c.since, Answered: c.answered, Queue: c.queue})
 	}
 	return out
 }

@@ -38,6 +38,7 @@ type leg struct {
 	dir   pbx.Direction
 	other pbx.Party // the other party as seen from here
 	since time.Time
+	queue *pbx.Queue // the ring group that rang this leg; nil if rung directly (shared, never changed)
 }
 
 // behaviour is how the person behind l reacts to calls.

@@ -12,6 +12,7 @@ func legEvent(kind pbx.EventKind, c *call, l *leg) pbx.Event {
 		State:     l.state,
 		Direction: l.dir,
 		Other:     l.other,
+		Queue:     l.queue,
 	}
 }
 

@@ -3,6 +3,8 @@ package sim
 import (
 	"testing"
 	"time"
+
+	"github.com/deskline/deskline/pbx"
 )
 
 func TestGroupPickedUpElsewhere(t *testing.T) {
@@ -113,4 +115,36 @@ func TestGroupNobodyAvailable(t *testing.T) {
 		"originated 201 connected out other=600(Sales)",
 		"failed 201 failed out other=600(Sales) cause=unreachable",
 		"cleared 201 cleared out other=600(Sales) cause=unreachable")
+}
+
+// Every member a ring group rings is told which group the call came
+// through and since when the caller waits (issue 13 item 8), and so is a
+// snapshot; a call to a member's own number is not.
+func TestGroupNamesItselfOnTheCall(t *testing.T) {
+	r := newRig(t, nil)
+	r.clk.Advance(5 * time.Second)
+	id := r.ring("600")
+	want := pbx.Queue{Name: "Sales", Number: "600", Joined: t0.Add(5 * time.Second)}
+	for range 3 {
+		ev := r.next()
+		if ev.Kind != pbx.EvDelivered || ev.Queue == nil || *ev.Queue != want {
+			r.t.Fatalf("%s: queue %+v, want %+v", format(ev), ev.Queue, want)
+		}
+	}
+	r.clk.Advance(7 * time.Second)
+	r.ok(r.x.Answer(r.ctx, id, "203"))
+	calls, err := r.x.Calls(r.ctx)
+	if err != nil || len(calls) != 1 || calls[0].Queue == nil || *calls[0].Queue != want {
+		t.Fatalf("Calls = %+v, %v; want 203's answered connection with the Sales queue", calls, err)
+	}
+	direct := r.call("201", "202")
+	for {
+		ev := r.next()
+		if ev.Call == direct && ev.Queue != nil {
+			t.Fatalf("%s: a direct call carries queue %+v", format(ev), ev.Queue)
+		}
+		if ev.Call == direct && ev.Kind == pbx.EvDelivered {
+			break
+		}
+	}
 }

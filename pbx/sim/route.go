@@ -107,9 +107,13 @@ func (x *Exchange) ring(c *call, num string) {
 // (unreachable when none is registered, else busy).
 func (x *Exchange) alert(c *call, r route) pbx.Cause {
 	now := x.clock.Now()
+	var queue *pbx.Queue
+	if r.grp != nil { // the caller joins the group now; every member's pop says so
+		queue = &pbx.Queue{Name: r.grp.name, Number: r.grp.number, Joined: now}
+	}
 	add := func(p pbx.Party, d *device, b Behaviour) {
 		l := c.newLeg()
-		*l = leg{party: p, dev: d, beh: b, state: pbx.StateAlerting, dir: pbx.Incoming, other: c.a.party, since: now}
+		*l = leg{party: p, dev: d, beh: b, state: pbx.StateAlerting, dir: pbx.Incoming, other: c.a.party, since: now, queue: queue}
 		c.b = append(c.b, l)
 		x.tell(l, legEvent(pbx.EvDelivered, c, l))
 	}

@@ -174,7 +174,7 @@ func (x *Exchange) Calls(ctx context.Context) ([]pbx.Call, error) {
 		for _, l := range c.legs() {
 			if l.dev != nil {
 				out = append(out, pbx.Call{Call: c.id, Device: l.party.Number, State: l.state,
-					Direction: l.dir, Other: l.other, Since: l.since, Answered: c.answered})
+					Direction: l.dir, Other: l.other, Since: l.since, Answered: c.answered, Queue: l.queue})
 			}
 		}
 	}

@@ -73,6 +73,15 @@ type AMI struct {
 	FeaturesPoll time.Duration `toml:"features_poll"`
 
 	Devices []AMIDevice `toml:"devices"`
+
+	// QueueNames are the names the pop shows for Asterisk queues, by the
+	// queue's name in queues.conf ("Sales · waited 0:42"). Default: none,
+	// a queue shows its own name (on FreePBX, its number).
+	QueueNames map[string]string `toml:"queue_names"`
+	// RingGroups are the extensions of FreePBX ring groups with the name
+	// the pop shows ("" = the extension): they ring their members without
+	// queue events, so Deskline knows them only from here. Default: none.
+	RingGroups map[string]string `toml:"ring_groups"`
 }
 
 // AMIDevice is a Deskline device and the Asterisk endpoint behind it.
@@ -121,6 +130,7 @@ func (c *Config) AMIConfig(log *slog.Logger) (ami.Config, error) {
 		Context: a.Context, RingTimeout: a.RingTimeout, ActionTimeout: a.ActionTimeout,
 		PingInterval: a.PingInterval, ReconnectMin: a.ReconnectMin, ReconnectMax: a.ReconnectMax,
 		Features: a.Features, FeaturesPoll: a.FeaturesPoll, Log: log,
+		QueueNames: a.QueueNames, RingGroups: a.RingGroups,
 	}
 	if a.SecretFile != "" {
 		s, err := readSecret(a.SecretFile)

@@ -352,3 +352,32 @@ func TestExampleAMIShowsTheDefaults(t *testing.T) {
 		t.Error("the ami example must stay commented out: the default is sim")
 	}
 }
+
+// Queue and ring group names (issue 13 item 8): a queue name Asterisk
+// cannot have, a ring group that is a dialplan pattern, and a name with a
+// line break are each named; good ones reach the connector.
+func TestCheckAMIQueueNames(t *testing.T) {
+	text := amiBase + `
+[exchange.ami.queue_names]
+"600" = "Sales"
+"Support" = "Support team"  # queue names are case-sensitive: not a setting
+"sales line" = "Sales"      # space
+"700" = "Sup\nport"         # control
+[exchange.ami.ring_groups]
+"800" = "Front desk"
+"_8XX" = "All"              # pattern
+`
+	check(t, text,
+		want{"# space", `exchange.ami.queue_names["sales line"]: "sales line" is not a queue name of queues.conf (no spaces, "," or "|")`},
+		want{"# control", `exchange.ami.queue_names["700"]: the name has a line break or control character in it`},
+		want{"# pattern", `exchange.ami.ring_groups["_8XX"]: "_8XX" is not an extension (letters, digits, * # +; no dialplan patterns)`},
+	)
+	c, err := Parse([]byte(amiBase+"\n[exchange.ami.queue_names]\n\"600\" = \"Sales\"\n[exchange.ami.ring_groups]\n\"800\" = \"\"\n"), "office.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := c.AMIConfig(nil)
+	if err != nil || cfg.QueueNames["600"] != "Sales" || len(cfg.RingGroups) != 1 {
+		t.Fatalf("AMIConfig: queues %v, ring groups %v, %v", cfg.QueueNames, cfg.RingGroups, err)
+	}
+}

@@ -81,6 +81,11 @@ func parse(data []byte, name, dir string) (*Config, Errors) {
 	return &c, nil
 }
 
+// dataTables are tables whose keys are names from elsewhere, not
+// settings: an Asterisk queue may be called "Sales", and queue names are
+// case-sensitive.
+var dataTables = []string{"exchange.ami.queue_names", "exchange.ami.ring_groups"}
+
 // undecoded reports keys that match no setting (below an unknown table,
 // only the table), and keys not in lower case: the decoder matches those
 // case-insensitively, so "Listen" and "listen" would silently fight.
@@ -104,7 +109,7 @@ func (cv *converter) undecoded(md toml.MetaData, ix *lineIndex) {
 		case unknown[plain]:
 			reported = append(reported, plain)
 			cv.ps.add(at.path, "unknown key %s%s", at.path, hint(plain, last))
-		case last != strings.ToLower(last):
+		case last != strings.ToLower(last) && !under(plain, dataTables):
 			reported = append(reported, plain)
 			cv.ps.add(at.path, "key %s must be written in lower case: %s", at.path, strings.ToLower(last))
 		}

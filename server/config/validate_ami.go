@@ -3,9 +3,11 @@ package config
 import (
 	"crypto/x509"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +60,30 @@ func checkAMISection(ps *problems, a AMI) map[string]int {
 		ps.add("exchange.ami.features", "exchange.ami.features %q is unknown (want %q, or \"\" for none)", a.Features, ami.FeaturesFreePBX)
 	}
 	durRange(ps, "exchange.ami.features_poll", a.FeaturesPoll, ami.MinFeaturesPoll, ami.MaxFeaturesPoll)
+	checkAMIQueues(ps, a)
 	return checkAMIDevices(ps, a.Devices)
+}
+
+// checkAMIQueues checks the display names of queues and ring groups.
+func checkAMIQueues(ps *problems, a AMI) {
+	for _, q := range slices.Sorted(maps.Keys(a.QueueNames)) {
+		key, l := "exchange.ami.queue_names."+q, fmt.Sprintf("exchange.ami.queue_names[%q]", q)
+		switch {
+		case q == "" || hasControl(q) || strings.ContainsAny(q, " ,|"):
+			ps.add(key, "%s: %q is not a queue name of queues.conf (no spaces, \",\" or \"|\")", l, q)
+		case hasControl(a.QueueNames[q]):
+			ps.add(key, "%s: the name has a line break or control character in it", l)
+		}
+	}
+	for _, g := range slices.Sorted(maps.Keys(a.RingGroups)) {
+		key, l := "exchange.ami.ring_groups."+g, fmt.Sprintf("exchange.ami.ring_groups[%q]", g)
+		switch {
+		case !extenRe.MatchString(g):
+			ps.add(key, "%s: %q is not an extension (letters, digits, * # +; no dialplan patterns)", l, g)
+		case hasControl(a.RingGroups[g]):
+			ps.add(key, "%s: the name has a line break or control character in it", l)
+		}
+	}
 }
 
 // written reports whether the file sets key or something inside it (true
