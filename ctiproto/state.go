@@ -13,6 +13,11 @@ type ConnKey struct{ Call, Device string }
 type CallState struct {
 	devices map[string]*Device
 	calls   map[ConnKey]*Call
+	// arrived numbers the connections in the order they became known:
+	// calls that start within one millisecond (the wire's precision) keep
+	// that order, where call ids, being random, would shuffle them.
+	arrived map[ConnKey]uint64
+	next    uint64
 }
 
 // NewCallState starts a state from a snapshot (devices and calls).
@@ -20,12 +25,13 @@ func NewCallState(devices []Device, calls []Call) *CallState {
 	cs := &CallState{
 		devices: make(map[string]*Device, len(devices)),
 		calls:   make(map[ConnKey]*Call, len(calls)),
+		arrived: make(map[ConnKey]uint64, len(calls)),
 	}
 	for _, d := range devices {
 		cs.devices[d.Device] = &d
 	}
 	for _, c := range calls {
-		cs.calls[ConnKey{c.Call, c.Device}] = &c
+		cs.add(&c)
 	}
 	return cs
 }
@@ -62,7 +68,7 @@ func (cs *CallState) Apply(ev *Event) {
 		cs.applyDevice(ev)
 	case EventExchangeState:
 	case EventCleared, EventDiverted:
-		delete(cs.calls, ConnKey{ev.Call, ev.Device})
+		cs.remove(ConnKey{ev.Call, ev.Device})
 	case EventTransferred:
 		cs.applyTransfer(ev)
 	default:
@@ -91,7 +97,7 @@ func (cs *CallState) applyCall(ev *Event) {
 	c, ok := cs.calls[k]
 	if !ok {
 		c = &Call{Call: ev.Call, Device: ev.Device, Since: ev.Time}
-		cs.calls[k] = c
+		cs.add(c)
 	}
 	if c.State != ev.State {
 		c.Since = ev.Time
@@ -127,14 +133,29 @@ func (cs *CallState) applyTransfer(ev *Event) {
 		c.State, c.Since = ev.State, ev.Time
 		return
 	}
-	delete(cs.calls, k)
+	n := cs.arrived[k]
+	cs.remove(k)
 	if ev.NewCall != "" {
 		c.Call = ev.NewCall
 	}
 	if ev.Other != nil {
 		c.Other = *ev.Other
 	}
-	cs.calls[ConnKey{c.Call, c.Device}] = c
+	cs.add(c)
+	cs.arrived[ConnKey{c.Call, c.Device}] = n // it keeps its place
+}
+
+// add stores a connection that became known, in arrival order.
+func (cs *CallState) add(c *Call) {
+	k := ConnKey{c.Call, c.Device}
+	cs.calls[k] = c
+	cs.arrived[k] = cs.next
+	cs.next++
+}
+
+func (cs *CallState) remove(k ConnKey) {
+	delete(cs.calls, k)
+	delete(cs.arrived, k)
 }
 
 // Call returns one connection, including one that has just been
@@ -158,7 +179,7 @@ func (cs *CallState) Device(id string) (Device, bool) {
 
 // Remove forgets a connection without an event (reconciliation).
 func (cs *CallState) Remove(call, device string) {
-	delete(cs.calls, ConnKey{call, device})
+	cs.remove(ConnKey{call, device})
 }
 
 // Conns lists every connection, including those transferred away.
@@ -167,7 +188,7 @@ func (cs *CallState) Conns() []Call {
 	for _, c := range cs.calls {
 		out = append(out, *c)
 	}
-	sortCalls(out)
+	cs.sortCalls(out)
 	return out
 }
 
@@ -185,16 +206,20 @@ func (cs *CallState) Snapshot() ([]Device, []Call) {
 			calls = append(calls, *c)
 		}
 	}
-	sortCalls(calls)
+	cs.sortCalls(calls)
 	return devices, calls
 }
 
-// sortCalls orders calls oldest first, then by id and device: stable
-// output for people and tests.
-func sortCalls(calls []Call) {
+// sortCalls orders calls oldest first, then in the order they became
+// known, then by id and device: stable output for people and tests.
+func (cs *CallState) sortCalls(calls []Call) {
 	sort.Slice(calls, func(i, j int) bool {
 		if !calls[i].Since.Equal(calls[j].Since) {
 			return calls[i].Since.Before(calls[j].Since)
+		}
+		ai, aj := cs.arrived[ConnKey{calls[i].Call, calls[i].Device}], cs.arrived[ConnKey{calls[j].Call, calls[j].Device}]
+		if ai != aj {
+			return ai < aj
 		}
 		if calls[i].Call != calls[j].Call {
 			return calls[i].Call < calls[j].Call

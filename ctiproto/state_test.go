@@ -131,3 +131,20 @@ func TestCallStateKeepsQueue(t *testing.T) {
 		t.Errorf("a device-state with a queue decoded; only call events carry one")
 	}
 }
+
+// Calls that ring within one millisecond (the wire's precision) keep the
+// order they arrived in: their ids are random and must not reorder them.
+func TestCallStateOrderWithinAMillisecond(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	cs := NewCallState([]Device{{Device: "201"}}, nil)
+	ids := []string{"c-f0", "c-0a", "c-77", "c-01"}
+	for _, id := range ids {
+		cs.Apply(&Event{Type: EventDelivered, Call: id, Device: "201", State: StateAlerting, Time: t0})
+	}
+	_, calls := cs.Snapshot()
+	for i, c := range calls {
+		if c.Call != ids[i] {
+			t.Fatalf("call %d is %s; want the arrival order %v", i, c.Call, ids)
+		}
+	}
+}
