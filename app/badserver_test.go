@@ -16,7 +16,13 @@ import (
 // answer), then hands the connection to script. It returns the URL.
 func scriptedServer(t *testing.T, script func(conn *websocket.Conn, welcome []byte)) string {
 	t.Helper()
-	up := websocket.Upgrader{Subprotocols: []string{ctiproto.Subprotocol}}
+	return scriptedServerSpeaking(t, ctiproto.Subprotocol, script)
+}
+
+// scriptedServerSpeaking is scriptedServer speaking one protocol version.
+func scriptedServerSpeaking(t *testing.T, proto string, script func(conn *websocket.Conn, welcome []byte)) string {
+	t.Helper()
+	up := websocket.Upgrader{Subprotocols: []string{proto}}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, err := up.Upgrade(w, r, nil)
 		if err != nil {
@@ -94,5 +100,28 @@ func TestClientStopSendsNormalClose(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the server never saw the client go")
+	}
+}
+
+// A server of an earlier release speaks only deskline.v1: the desk agrees
+// to it, logs in and pops calls as before (v2's members are optional).
+func TestDeskSpeaksV1WithAnOlderServer(t *testing.T) {
+	url := scriptedServerSpeaking(t, ctiproto.SubprotocolV1, func(conn *websocket.Conn, welcome []byte) {
+		ring, _ := ctiproto.EncodeFor(ctiproto.SubprotocolV1, &ctiproto.Event{Type: ctiproto.EventDelivered, Seq: 1, Time: time.Now(),
+			Call: "c-1", Device: "201", State: "alerting", Direction: "incoming", Other: &ctiproto.Party{Number: "+4930123"}})
+		conn.WriteMessage(websocket.TextMessage, welcome)
+		conn.WriteMessage(websocket.TextMessage, ring)
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	})
+	o := newOffice(t)
+	d := o.desk("ann", func(op *Options) { op.ServerURL = url })
+	d.login()
+	s := d.waitFor("the ring from a v1 server", func(s State) bool { return len(s.Ringing()) == 1 })
+	if s.Status != StatusConnected || s.Calls[0].Queue != "" {
+		t.Fatalf("state %s %+v", s.Status, s.Calls)
 	}
 }

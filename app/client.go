@@ -154,7 +154,7 @@ func New(opts Options) (*Client, error) {
 		records: make(map[ctiproto.ConnKey]*callRecord),
 		state:   State{Status: StatusConnecting, User: opts.User, Capabilities: map[string]bool{}},
 		dialer: websocket.Dialer{
-			Subprotocols:     []string{ctiproto.Subprotocol},
+			Subprotocols:     ctiproto.Subprotocols,
 			HandshakeTimeout: dialTimeout,
 			TLSClientConfig:  tlsConf,
 			Proxy:            websocket.DefaultDialer.Proxy,

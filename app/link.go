@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,10 +62,10 @@ const keepalivePrefix = "keepalive-"
 
 // errRefusedProtocol is a server that answered the WebSocket upgrade with
 // 400: too old, or not a Deskline server.
-var errRefusedProtocol = errors.New("app: the server refused the protocol " + ctiproto.Subprotocol + " (too old or not a Deskline server)")
+var errRefusedProtocol = errors.New("app: the server refused the protocols " + strings.Join(ctiproto.Subprotocols, ", ") + " (too old or not a Deskline server)")
 
-// errProtocol is a server that does not speak ctiproto v1 as agreed.
-var errProtocol = errors.New("app: the server does not speak " + ctiproto.Subprotocol)
+// errProtocol is a server that did not agree to a version we speak.
+var errProtocol = errors.New("app: the server does not speak " + strings.Join(ctiproto.Subprotocols, " or "))
 
 // connect runs one connection: dial, hello, welcome, then events until the
 // link ends. welcomed says whether the server let us in.
@@ -78,7 +79,9 @@ func (c *Client) connect(ctx context.Context, cred credential) (welcomed bool, e
 		}
 		return false, err
 	}
-	if conn.Subprotocol() != ctiproto.Subprotocol {
+	// v1 (a server of an earlier release) works too: it sends no member
+	// v2 added, and the desk does without what they tell.
+	if !ctiproto.Speaks(conn.Subprotocol()) {
 		// Never send a password to a peer that did not agree to the protocol.
 		conn.Close()
 		return false, errProtocol

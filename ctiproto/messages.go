@@ -1,5 +1,5 @@
-// Package ctiproto is Deskline's wire protocol, version 1: JSON text frames
-// on one WebSocket at /v1/ws. PROTOCOL.md beside this file is the normative
+// Package ctiproto is Deskline's wire protocol, versions 1 and 2: JSON
+// text frames on one WebSocket at /v1/ws. PROTOCOL.md beside this file is the normative
 // spec; this package holds the message types, the codec, validation, limits
 // and the error and close codes. It imports nothing of Deskline's.
 package ctiproto
@@ -8,8 +8,12 @@ import "time"
 
 // Version and transport names.
 const (
-	// Subprotocol is the WebSocket subprotocol a v1 client must offer.
-	Subprotocol = "deskline.v1"
+	// SubprotocolV1 and SubprotocolV2 name the versions as WebSocket
+	// subprotocols. v2 is v1 plus optional members (V2Members).
+	SubprotocolV1 = "deskline.v1"
+	SubprotocolV2 = "deskline.v2"
+	// Subprotocol is the version this package speaks in full.
+	Subprotocol = SubprotocolV2
 	// Path is where the server accepts WebSocket connections.
 	Path = "/v1/ws"
 )

@@ -37,6 +37,7 @@ type schemaMember struct {
 	Items    string   `json:"items,omitempty"` // the element type of an array
 	Required bool     `json:"required"`
 	Values   []string `json:"values,omitempty"`
+	Since    string   `json:"since,omitempty"` // the version that added it; absent: v1
 }
 
 // objectNames names the nested struct types in schema.json.
@@ -49,14 +50,23 @@ var objectNames = map[reflect.Type]string{
 	reflect.TypeFor[Limits]():         "limits",
 }
 
+// since marks a member deskline.v2 added.
+func since(m schemaMember, name string) schemaMember {
+	if slices.Contains(V2Members, name) {
+		m.Since = SubprotocolV2
+	}
+	return m
+}
+
 var directionNames = map[kind]string{request: "client → server", reply: "server → client", event: "server → client"}
 
 // Schema returns schema.json: the members of every message type.
 func Schema() ([]byte, error) {
 	doc := schemaDoc{
 		Protocol: Subprotocol,
-		About: "Members of every deskline.v1 message type, generated from the Go types " +
+		About: "Members of every deskline.v2 message type, generated from the Go types " +
 			"(ctiproto.Schema). A member not listed for a type is an error (PROTOCOL.md section 13). " +
+			"Members with since deskline.v2 are not sent on a deskline.v1 connection. " +
 			"Lengths and the other rules are in PROTOCOL.md.",
 		Messages: map[string]schemaMessage{},
 		Objects:  map[string]schemaObject{},
@@ -65,7 +75,7 @@ func Schema() ([]byte, error) {
 		members := map[string]schemaMember{"type": {Type: "string", Required: true, Values: []string{s.typ}}}
 		for i, f := range s.info.fields {
 			if s.allowed&(1<<i) != 0 && f.name != "type" {
-				members[f.name] = memberOf(s.goType.Elem().Field(f.index).Type, f.name, s.required&(1<<i) != 0, s.text)
+				members[f.name] = since(memberOf(s.goType.Elem().Field(f.index).Type, f.name, s.required&(1<<i) != 0, s.text), f.name)
 			}
 		}
 		doc.Messages[s.typ] = schemaMessage{Direction: directionNames[s.kind], Members: members}
@@ -73,7 +83,7 @@ func Schema() ([]byte, error) {
 	for t, name := range objectNames {
 		members := map[string]schemaMember{}
 		for _, f := range infos[t].fields {
-			members[f.name] = memberOf(t.Field(f.index).Type, f.name, f.required, nil)
+			members[f.name] = since(memberOf(t.Field(f.index).Type, f.name, f.required, nil), f.name)
 		}
 		doc.Objects[name] = schemaObject{Members: members}
 	}

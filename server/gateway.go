@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -20,8 +21,8 @@ import (
 // a fresh, small stack instead of the HTTP server's deep one. The writer
 // is started when there is something to write (session.wakeLocked).
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
-	if !slices.Contains(websocket.Subprotocols(r), ctiproto.Subprotocol) {
-		http.Error(w, "deskline: WebSocket subprotocol "+ctiproto.Subprotocol+" required", http.StatusBadRequest)
+	if !slices.ContainsFunc(websocket.Subprotocols(r), ctiproto.Speaks) {
+		http.Error(w, "deskline: WebSocket subprotocol "+strings.Join(ctiproto.Subprotocols, " or ")+" required", http.StatusBadRequest)
 		return
 	}
 	conn, err := s.upgrader.Upgrade(w, r, nil)

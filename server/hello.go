@@ -40,7 +40,7 @@ func (s *session) hello(h *ctiproto.Hello) {
 	a := u.attach(s, h.Resume)
 	s.user = u // from here the deferred cleanup detaches
 	w := s.welcome(h, grant, a)
-	frame, err := ctiproto.Encode(w)
+	frame, err := ctiproto.EncodeFor(s.protocol(), w)
 	if err != nil {
 		s.srv.log.Error("encode welcome", "err", err)
 		s.kick(websocket.CloseInternalServerErr, "internal error")

@@ -97,7 +97,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		logins:   newLoginGate(runtime.GOMAXPROCS(0)),
 	}
 	s.upgrader = websocket.Upgrader{
-		Subprotocols:    []string{ctiproto.Subprotocol},
+		Subprotocols: ctiproto.Subprotocols, // the newest a client offers
+
 		ReadBufferSize:  readBufferSize,
 		WriteBufferSize: writeBufferSize,
 		WriteBufferPool: &writeBuffers,

@@ -69,6 +69,9 @@ func newSession(srv *Server, conn *websocket.Conn, addr string) *session {
 	}
 }
 
+// protocol is the subprotocol the client and the upgrader agreed on.
+func (s *session) protocol() string { return s.conn.Subprotocol() }
+
 // deliver queues an event frame; on a full queue the client is too slow
 // and is dropped (it reconnects and resumes). Never blocks.
 func (s *session) deliver(frame []byte) {
@@ -87,7 +90,7 @@ func (s *session) deliver(frame []byte) {
 // until the welcome has been queued, behind the events after it. Only
 // the reader goroutine calls it.
 func (s *session) reply(m ctiproto.Message) {
-	frame, err := ctiproto.Encode(m)
+	frame, err := ctiproto.EncodeFor(s.protocol(), m)
 	if err != nil {
 		s.srv.log.Error("encode reply", "session", s.id, "err", err)
 		return

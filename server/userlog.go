@@ -13,13 +13,27 @@ import (
 // client is cut off and resumes; it never stalls others).
 type subscriber interface {
 	deliver(frame []byte)
+	// protocol is the subprotocol the subscriber speaks
+	// (ctiproto.SubprotocolV1 or V2): it gets the frames of its version.
+	protocol() string
 }
 
 // logEntry is one event in a user's log, kept encoded: it is encoded once
-// and written as is to every session and every replay.
+// per protocol version and written as is to every session and every
+// replay. v1 is the same slice as frame unless the event carries members
+// deskline.v1 lacks (ctiproto.V2Members), so most events are encoded once.
 type logEntry struct {
 	seq   uint64
-	frame []byte
+	frame []byte // as deskline.v2 speaks it
+	v1    []byte // as deskline.v1 speaks it
+}
+
+// frameFor is the entry's frame for a subscriber speaking protocol.
+func (e logEntry) frameFor(protocol string) []byte {
+	if protocol == ctiproto.SubprotocolV1 {
+		return e.v1
+	}
+	return e.frame
 }
 
 // userLog owns everything about one user that sessions share: the event
@@ -64,17 +78,32 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 	}
 	u.fillParty(&ev)
 	ev.Seq = u.seq + 1
-	frame, err := ctiproto.Encode(&ev)
+	e, err := encodeEntry(&ev)
 	if err != nil {
 		return err
 	}
 	u.seq = ev.Seq
-	u.append(logEntry{seq: ev.Seq, frame: frame})
+	u.append(e)
 	u.state.Apply(&ev)
 	for _, s := range u.subs {
-		s.deliver(frame)
+		s.deliver(e.frameFor(s.protocol()))
 	}
 	return nil
+}
+
+// encodeEntry encodes ev for each protocol version (once when they agree).
+func encodeEntry(ev *ctiproto.Event) (logEntry, error) {
+	frame, err := ctiproto.Encode(ev)
+	if err != nil {
+		return logEntry{}, err
+	}
+	e := logEntry{seq: ev.Seq, frame: frame, v1: frame}
+	if ctiproto.HasV2Members(ev) {
+		if e.v1, err = ctiproto.EncodeFor(ctiproto.SubprotocolV1, ev); err != nil {
+			return logEntry{}, err
+		}
+	}
+	return e, nil
 }
 
 // fillParty gives a call event the server made itself (a clear for a call
@@ -111,13 +140,13 @@ func (u *userLog) oldest() uint64 {
 
 // since returns the frames of the events after seq, in order. The caller
 // has checked that they are all still in the log.
-func (u *userLog) since(seq uint64) [][]byte {
+func (u *userLog) since(seq uint64, protocol string) [][]byte {
 	n := int(u.seq - seq)
 	out := make([][]byte, 0, n)
 	l := len(u.ring)
 	start := u.next + l - n // the newest n entries end just before next
 	for i := range n {
-		out = append(out, u.ring[(start+i)%l].frame)
+		out = append(out, u.ring[(start+i)%l].frameFor(protocol))
 	}
 	return out
 }
@@ -152,7 +181,7 @@ func (u *userLog) attach(s subscriber, resume *ctiproto.Resume) attachment {
 			a.resync = ctiproto.ResyncGapTooOld
 		default:
 			a.resumed = true
-			a.replay = u.since(resume.Seq)
+			a.replay = u.since(resume.Seq, s.protocol())
 			return a
 		}
 	}

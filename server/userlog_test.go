@@ -13,9 +13,14 @@ import (
 
 // recorder is a subscriber without a socket: the hub and log logic are
 // tested through it.
-type recorder struct{ frames [][]byte }
+type recorder struct {
+	frames [][]byte
+	proto  string // "" speaks the newest version
+}
 
 func (r *recorder) deliver(f []byte) { r.frames = append(r.frames, f) }
+
+func (r *recorder) protocol() string { return r.proto }
 
 func seqOf(t *testing.T, frame []byte) uint64 {
 	t.Helper()
