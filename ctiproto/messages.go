@@ -140,6 +140,11 @@ type Device struct {
 	DND        bool   `json:"dnd"`
 	ForwardTo  string `json:"forward_to,omitempty"`
 	Registered bool   `json:"registered"`
+	// Capabilities, when present, are the command types this device
+	// supports, a subset of the welcome's; absent: the welcome's apply.
+	Capabilities []string `json:"capabilities,omitempty"`
+	// AutoAnswer: the phone answers click-to-dial's first leg by itself.
+	AutoAnswer bool `json:"auto_answer,omitempty"`
 }
 
 // Call is one of the user's devices' connections in a call in progress.
@@ -231,6 +236,8 @@ type Event struct {
 	Registered *bool     `json:"registered,omitempty"`
 	Available  *bool     `json:"available,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
+	// device-state: the device's own capabilities (Device.Capabilities).
+	Capabilities []string `json:"capabilities,omitempty"`
 }
 
 func (*Hello) MessageType() string         { return TypeHello }

@@ -61,6 +61,8 @@ func (s *session) builtin(m ami.Message) {
 		s.originate(m)
 	case "dbget", "dbput", "dbdel":
 		s.db(m)
+	case "pjsipnotify":
+		s.notify(m)
 	default:
 		s.replyError(m, "Invalid/unknown command: "+action+". Use Action: ListCommands to show available commands.")
 		now := time.Now()

@@ -46,6 +46,9 @@ type Options struct {
 	LoginFailDelay   time.Duration // Asterisk waits ~1 s before "Authentication failed"; default 0 in tests
 	ByteWrites       bool          // write every message one byte per Write call (tests split frames at every byte)
 	Version          string        // AsteriskVersion in CoreSettings, default "22.10.1"
+	// Endpoints are the PJSIP endpoints PJSIPNotify may name (default:
+	// any); another is refused as Asterisk refuses an unknown one.
+	Endpoints []string
 	// Logf, when set, receives what the server notices about clients
 	// (malformed frames, closed sessions). Pass t.Logf; nil logs nothing.
 	Logf func(format string, args ...any)
