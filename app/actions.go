@@ -18,10 +18,15 @@ type DialTarget struct {
 	Display string            // what the user sees: "+49 30 1234567"
 	Contact *contacts.Contact // who it is, when the books know
 	Device  string            // the user's phone that will ring first
+	// AutoAnswer: Device answers by itself (the user need not pick up).
+	AutoAnswer bool
 }
 
 // Prompt is what the UI tells the user before and while dialling.
 func (t DialTarget) Prompt() string {
+	if t.AutoAnswer {
+		return "Your phone " + t.Device + " answers by itself, then calls " + t.Who()
+	}
 	return "Your phone " + t.Device + " rings first — pick up to call " + t.Who()
 }
 
@@ -62,6 +67,7 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 		num = found[0].Number
 	}
 	t := DialTarget{Number: num, Dial: n.Dialable(num), Display: num.Display, Device: c.dialDevice()}
+	t.AutoAnswer = c.State().AutoAnswers(t.Device)
 	if m := c.lookup(num.Key); m != nil {
 		t.Contact = m.Contact
 	}
@@ -112,7 +118,9 @@ func (c *Client) switchTo(ctx context.Context, call string, take func() error) e
 	var held []string
 	if c.can(ctiproto.TypeHold) == nil {
 		for _, id := range c.talking(call) {
-			if err := c.Hold(ctx, id); err != nil {
+			if err := c.Hold(ctx, id); notSupported(err) {
+				continue // that phone cannot hold from the desk: as where no phone can
+			} else if err != nil {
 				c.retrieveAll(ctx, held)
 				return err
 			}
@@ -229,6 +237,9 @@ func (c *Client) callCommand(ctx context.Context, typ, call string, prefer ...st
 	}
 	dev, err := c.deviceIn(call, prefer)
 	if err != nil {
+		return err
+	}
+	if err := c.canOn(dev, typ); err != nil {
 		return err
 	}
 	_, err = c.request(ctx, &ctiproto.CallCommand{Type: typ, Call: call, Device: dev})

@@ -197,11 +197,17 @@ func autoAnswerVariable(d Device) string {
 // describePhones tells each device's services and auto-answer in its
 // pbx.DeviceInfo (Devices and device-state events copy it): the desk
 // greys out what this phone cannot do, and does not ask the user to pick
-// up a phone that answers by itself. Called before the mapper runs.
+// up a phone that answers by itself. A device that can do all the
+// exchange can keeps nil services: the protocol then sends nothing new,
+// so an office whose phones are all alike looks to a desk exactly as
+// before phone families existed. Called before the mapper runs.
 func (x *Exchange) describePhones() {
+	caps := x.Capabilities()
 	for _, d := range x.cfg.Devices {
 		info := x.m.devices[d.ID]
-		info.Services = x.deviceServices(d)
+		if svcs := x.deviceServices(d); len(svcs) < len(caps) {
+			info.Services = svcs
+		}
 		info.AutoAnswer = autoAnswerVariable(d) != ""
 	}
 }

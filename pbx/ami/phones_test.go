@@ -77,8 +77,9 @@ func TestAnswerHoldRetrieveByNotify(t *testing.T) {
 
 // A device without a phone family is refused answer, hold and retrieve
 // with the reason, and nothing is sent; its DeviceInfo lists what it can
-// do, while the Yealink next to it can do more; the exchange's
-// capabilities are the union.
+// do, while the Yealink next to it can do all the exchange can (nil); the
+// exchange's capabilities are the union. With every phone alike, no
+// device has services of its own.
 func TestPhoneFamilyCapabilities(t *testing.T) {
 	o := newOffice(t, amitest.Options{}, func(c *ami.Config) { c.Devices[0].Phone = ami.PhoneYealink })
 	o.available(true)
@@ -99,12 +100,23 @@ func TestPhoneFamilyCapabilities(t *testing.T) {
 	}
 	base := []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect}
 	yealink := append(slices.Clone(base), pbx.SvcAnswer, pbx.SvcHold, pbx.SvcRetrieve)
-	if !slices.Equal(devs[0].Services, yealink) || !slices.Equal(devs[1].Services, base) {
-		t.Errorf("services: 201 %v, 202 %v; want %v, %v", devs[0].Services, devs[1].Services, yealink, base)
+	if devs[0].Services != nil || !slices.Equal(devs[1].Services, base) {
+		t.Errorf("services: 201 %v, 202 %v; want nil (all the exchange's: %v), %v", devs[0].Services, devs[1].Services, yealink, base)
 	}
 	caps := o.x.Capabilities()
 	if !caps[pbx.SvcAnswer] || !caps[pbx.SvcHold] || !caps[pbx.SvcRetrieve] || caps[pbx.SvcDoNotDisturb] {
 		t.Errorf("capabilities = %v, want the union with answer, hold, retrieve", caps)
+	}
+
+	alike := newOffice(t, amitest.Options{}, nil)
+	devs, err = alike.x.Devices(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range devs {
+		if d.Services != nil || d.AutoAnswer {
+			t.Errorf("%s: services %v, auto-answer %v with no phone family anywhere", d.ID, d.Services, d.AutoAnswer)
+		}
 	}
 }
 
