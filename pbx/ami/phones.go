@@ -149,7 +149,9 @@ func (x *Exchange) Retrieve(ctx context.Context, call pbx.CallID, device string)
 // remote asks the device's phone, by a NOTIFY to its endpoint, to perform
 // svc on its connection in call, which must be in one of the states. The
 // phone acts on its own call; its channel events then tell the result
-// (answered, held) as if the user had pressed the key.
+// (answered, held) as if the user had pressed the key. Asterisk's
+// "NOTIFY sent" means queued for every contact of the endpoint, not
+// obeyed (res_pjsip_notify.c pushes the sending to a task).
 func (x *Exchange) remote(ctx context.Context, call pbx.CallID, device string, svc pbx.Service, states ...pbx.ConnState) error {
 	d, err := x.device(device)
 	if err != nil {
