@@ -106,20 +106,6 @@ type DeviceInfo struct {
 	AutoAnswer bool
 }
 
-// Can reports whether the exchange, whose capabilities are caps, can
-// perform svc for the device.
-func (d DeviceInfo) Can(caps Capabilities, svc Service) bool {
-	if d.Services == nil {
-		return caps[svc]
-	}
-	for _, s := range d.Services {
-		if s == svc {
-			return caps[svc]
-		}
-	}
-	return false
-}
-
 // Event is one thing that happened at one device (or, for EvExchangeState,
 // at the exchange). Exchanges stamp Time when they emit the event.
 type Event struct {
