@@ -35,10 +35,11 @@ var PhoneFamilies = []string{PhoneNone, PhoneYealink, PhoneSnom, PhoneGrandstrea
 // The auto-answer header goes into the INVITE that rings the phone for
 // click-to-dial: a phone that sees it answers at once on its speaker or
 // headset. Yealink documents Alert-Info with info=alert-autoanswer
-// (support.yealink.com FAQ "Intercom Auto Answer"); Snom's own form is
-// the Alert-Info with a dummy URL and delay=0; Grandstream and Fanvil
-// answer Call-Info with answer-after=0 (RFC 5373's predecessor, the form
-// FreePBX's paging sends them).
+// (support.yealink.com FAQ "Intercom Auto Answer"); for Snom the
+// Alert-Info with a dummy URL and delay=0, for Grandstream and Fanvil
+// Call-Info with answer-after=0 (the intercom forms PBXs send these
+// phones; other vendors' manuals list the same forms). None was tried on
+// a phone here: docs/asterisk.md says so.
 type family struct {
 	answer, hold, retrieve string    // the NOTIFY's Event; "" = the phone cannot
 	autoAnswer             [2]string // header name and value
@@ -183,11 +184,17 @@ func (x *Exchange) remote(ctx context.Context, call pbx.CallID, device string, s
 
 // autoAnswerVariable is the Originate Variable that makes the device's
 // phone answer click-to-dial's first leg by itself, "" when it should
-// not. Originate sets its variables on the channel it creates before that
-// channel is called, and a variable named like a function is written
-// through the function; PJSIP_HEADER(add,…) on an outgoing PJSIP channel
-// adds the header to its INVITE (Asterisk 22 PJSIP_HEADER: "to operate on
-// the callee's (outgoing) channel" — the originated channel is one).
+// not. Asterisk 22's manager splits a Variable header at commas outside
+// parentheses and at its first "=" (main/manager.c,
+// man_do_variable_value), so PJSIP_HEADER(add,Call-Info) stays one name;
+// a variable named like a function is written through that function, and
+// PJSIP_HEADER "add" on an outgoing PJSIP channel puts the header into
+// its INVITE (Asterisk 22 PJSIP_HEADER documentation, which names a
+// pre-dial handler as the way to reach a Dial's callee channel; the
+// originated channel is itself the outgoing one). That Originate sets its
+// variables on that channel before it is called (main/pbx_outgoing.c) is
+// from the source's structure, not re-read here, and not tried on a live
+// exchange: docs/asterisk.md says how to check with "pjsip set logger on".
 func autoAnswerVariable(d Device) string {
 	f, ok := families[d.Phone]
 	if !d.AutoAnswer || !ok {
