@@ -22,11 +22,16 @@ type DialTarget struct {
 	// registered and Device rings in its place; "" when it is the chosen
 	// one (or the user chose none).
 	Instead string
+	// AutoAnswer: Device answers by itself (the user need not pick up).
+	AutoAnswer bool
 }
 
 // Prompt is what the UI tells the user before and while dialling.
 func (t DialTarget) Prompt() string {
 	p := "Your phone " + t.Device + " rings first — pick up to call " + t.Who()
+	if t.AutoAnswer {
+		p = "Your phone " + t.Device + " answers by itself, then calls " + t.Who()
+	}
 	if t.Instead != "" {
 		p = "Your phone " + t.Instead + " is not registered. " + p
 	}
@@ -71,6 +76,7 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 	}
 	t := DialTarget{Number: num, Dial: n.Dialable(num), Display: num.Display}
 	t.Device, t.Instead = c.dialDevice()
+	t.AutoAnswer = c.State().AutoAnswers(t.Device)
 	if m := c.lookup(num.Key); m != nil {
 		t.Contact = m.Contact
 	}
@@ -121,7 +127,9 @@ func (c *Client) switchTo(ctx context.Context, call string, take func() error) e
 	var held []string
 	if c.can(ctiproto.TypeHold) == nil {
 		for _, id := range c.talking(call) {
-			if err := c.Hold(ctx, id); err != nil {
+			if err := c.Hold(ctx, id); notSupported(err) {
+				continue // that phone cannot hold from the desk: as where no phone can
+			} else if err != nil {
 				c.retrieveAll(ctx, held)
 				return err
 			}
@@ -238,6 +246,9 @@ func (c *Client) callCommand(ctx context.Context, typ, call string, prefer ...st
 	}
 	dev, err := c.deviceIn(call, prefer)
 	if err != nil {
+		return err
+	}
+	if err := c.canOn(dev, typ); err != nil {
 		return err
 	}
 	_, err = c.request(ctx, &ctiproto.CallCommand{Type: typ, Call: call, Device: dev})

@@ -64,6 +64,11 @@ type Device struct {
 	DND        bool
 	ForwardTo  string
 	Registered bool
+	// Capabilities are the services this phone supports where it has its
+	// own list (nil: the exchange's Capabilities apply); see CanOn.
+	Capabilities []string
+	// AutoAnswer: the phone answers click-to-dial by itself.
+	AutoAnswer bool
 }
 
 // Call is one of the user's devices in a call in progress.

@@ -14,7 +14,7 @@ func (c *Client) rebuildLocked() {
 	c.state.Devices = c.state.Devices[:0:0]
 	for _, d := range devices {
 		c.state.Devices = append(c.state.Devices, Device{ID: d.Device, Name: ctiproto.CleanText(d.Name), DND: d.DND,
-			ForwardTo: d.ForwardTo, Registered: d.Registered})
+			ForwardTo: d.ForwardTo, Registered: d.Registered, Capabilities: d.Capabilities, AutoAnswer: d.AutoAnswer})
 	}
 	c.state.Calls = c.state.Calls[:0:0]
 	for _, wc := range calls {

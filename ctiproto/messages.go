@@ -152,6 +152,11 @@ type Device struct {
 	DND        bool   `json:"dnd"`
 	ForwardTo  string `json:"forward_to,omitempty"`
 	Registered bool   `json:"registered"`
+	// Capabilities, when present, are the command types this device
+	// supports, a subset of the welcome's; absent: the welcome's apply.
+	Capabilities []string `json:"capabilities,omitempty"`
+	// AutoAnswer: the phone answers click-to-dial's first leg by itself.
+	AutoAnswer bool `json:"auto_answer,omitempty"`
 }
 
 // Call is one of the user's devices' connections in a call in progress.
@@ -245,6 +250,8 @@ type Event struct {
 	Available  *bool     `json:"available,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
 	Queue      *Queue    `json:"queue,omitempty"`
+	// device-state: the device's own capabilities (Device.Capabilities).
+	Capabilities []string `json:"capabilities,omitempty"`
 }
 
 func (*Hello) MessageType() string         { return TypeHello }

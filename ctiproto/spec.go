@@ -68,7 +68,7 @@ var specList = []*spec{
 	callEvent(EventCleared, []string{"cause"}),
 	callEvent(EventFailed, []string{"cause"}),
 	{typ: EventDeviceState, kind: event, new: newEvent, check: checkEvent,
-		extra: []string{"device", "dnd", "forward_to", "registered"}, optional: []string{}},
+		extra: []string{"device", "dnd", "forward_to", "registered"}, optional: []string{"capabilities"}},
 	{typ: EventExchangeState, kind: event, new: newEvent, check: checkEvent,
 		extra: []string{"available"}, optional: []string{"reason"}},
 }

@@ -90,6 +90,9 @@ func (cs *CallState) applyDevice(ev *Event) {
 	if ev.Registered != nil {
 		d.Registered = *ev.Registered
 	}
+	// A device-state tells the device's whole state: absent capabilities
+	// mean the welcome's apply again.
+	d.Capabilities = ev.Capabilities
 }
 
 func (cs *CallState) applyCall(ev *Event) {

@@ -14,7 +14,7 @@ func Speaks(subprotocol string) bool { return slices.Contains(Subprotocols, subp
 // optional (PROTOCOL.md §13). A v1 decoder is strict — an unknown member
 // is an error — so a connection that speaks v1 gets its messages without
 // them (EncodeFor).
-var V2Members = []string{"queue"}
+var V2Members = []string{"queue", "capabilities", "auto_answer"}
 
 // EncodeFor encodes m as the version subprotocol speaks it: for v1,
 // without the members v2 added. m itself is not changed.
@@ -34,30 +34,44 @@ func HasV2Members(m Message) bool { return v1Form(m) != m }
 func v1Form(m Message) Message {
 	switch m := m.(type) {
 	case *Event:
-		if m.Queue == nil {
+		if m.Queue == nil && m.Capabilities == nil {
 			return m
 		}
 		c := *m
-		c.Queue = nil
+		c.Queue, c.Capabilities = nil, nil
 		return &c
 	case *Welcome:
-		calls, changed := v1Calls(m.Calls)
-		if !changed {
+		devices, d := v1Devices(m.Devices)
+		calls, k := v1Calls(m.Calls)
+		if !d && !k {
 			return m
 		}
 		c := *m
-		c.Calls = calls
+		c.Devices, c.Calls = devices, calls
 		return &c
 	case *Result:
-		calls, changed := v1Calls(m.Calls)
-		if !changed {
+		devices, d := v1Devices(m.Devices)
+		calls, k := v1Calls(m.Calls)
+		if !d && !k {
 			return m
 		}
 		c := *m
-		c.Calls = calls
+		c.Devices, c.Calls = devices, calls
 		return &c
 	}
 	return m
+}
+
+// v1Devices is devices without v2 members, and whether any had one.
+func v1Devices(devices []Device) ([]Device, bool) {
+	if !slices.ContainsFunc(devices, func(d Device) bool { return d.Capabilities != nil || d.AutoAnswer }) {
+		return devices, false
+	}
+	out := slices.Clone(devices)
+	for i := range out {
+		out[i].Capabilities, out[i].AutoAnswer = nil, false
+	}
+	return out, true
 }
 
 // v1Calls is calls without v2 members, and whether any had one.

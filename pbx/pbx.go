@@ -103,6 +103,15 @@ type DeviceInfo struct {
 	DND        bool   // do-not-disturb is on
 	ForwardTo  string // unconditional forwarding target; empty when off
 	Registered bool   // a phone is registered for the device
+	// Services are what the exchange can do for this device, where that
+	// is less than for every device (a SIP phone that cannot be answered
+	// remotely). Nil means the exchange's Capabilities: connectors that
+	// do not tell devices apart leave it nil. Never modified once set,
+	// so copies may share it.
+	Services []Service
+	// AutoAnswer says the phone answers click-to-dial's first leg by
+	// itself (the exchange asks it to): the user need not pick up.
+	AutoAnswer bool
 }
 
 // Event is one thing that happened at one device (or, for EvExchangeState,

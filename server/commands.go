@@ -117,6 +117,9 @@ func (s *session) allowed(device string, svc pbx.Service) error {
 	if !slices.Contains(s.srv.caps, string(svc)) {
 		return &ctiproto.Error{Code: ctiproto.CodeNotSupported, Message: string(svc) + " is not supported by this exchange"}
 	}
+	if err := s.deviceLacks(device, svc); err != nil {
+		return err
+	}
 	if st := s.srv.hub.exchangeStatus(); !st.Available {
 		return &ctiproto.Error{Code: ctiproto.CodeExchangeUnavailable, Message: "exchange unavailable: " + st.Reason}
 	}

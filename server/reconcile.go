@@ -73,7 +73,7 @@ func (u *userLog) diff(live map[ctiproto.ConnKey]pbx.Call, devs []pbx.DeviceInfo
 		}
 	}
 	for _, d := range devs {
-		if have, ok := u.state.Device(d.ID); ok && have != deviceToWire(d) {
+		if have, ok := u.state.Device(d.ID); ok && !sameDevice(have, deviceToWire(d)) {
 			evs = append(evs, toWire(pbx.Event{Kind: pbx.EvDeviceState, Time: now, Device: d.ID, DeviceState: &d}))
 		}
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -66,6 +67,7 @@ func wireEvent(ev pbx.Event) ctiproto.Event {
 	case pbx.EvDeviceState:
 		if d := ev.DeviceState; d != nil {
 			w.DND, w.ForwardTo, w.Registered = &d.DND, &d.ForwardTo, &d.Registered
+			w.Capabilities = serviceNames(d.Services)
 		}
 	case pbx.EvExchangeState:
 		w.Available, w.Reason = &ev.Available, ev.Reason
@@ -77,7 +79,31 @@ func wireEvent(ev pbx.Event) ctiproto.Event {
 
 func deviceToWire(d pbx.DeviceInfo) ctiproto.Device {
 	return ctiproto.Device{Device: d.ID, Name: cleanName(d.Name), DND: d.DND,
-		ForwardTo: cleanNumber(d.ForwardTo), Registered: d.Registered}
+		ForwardTo: cleanNumber(d.ForwardTo), Registered: d.Registered,
+		Capabilities: serviceNames(d.Services), AutoAnswer: d.AutoAnswer}
+}
+
+// serviceNames lists a device's own services as the protocol names them,
+// in the order of pbx.AllServices; nil (the exchange's apply) stays nil,
+// and an empty list stays empty (the device can do nothing).
+func serviceNames(svcs []pbx.Service) []string {
+	if svcs == nil {
+		return nil
+	}
+	out := make([]string, 0, len(svcs))
+	for _, s := range pbx.AllServices {
+		if slices.Contains(svcs, s) {
+			out = append(out, string(s))
+		}
+	}
+	return out
+}
+
+// sameDevice reports whether two device states say the same.
+func sameDevice(a, b ctiproto.Device) bool {
+	return a.Device == b.Device && a.Name == b.Name && a.DND == b.DND && a.ForwardTo == b.ForwardTo &&
+		a.Registered == b.Registered && a.AutoAnswer == b.AutoAnswer &&
+		(a.Capabilities == nil) == (b.Capabilities == nil) && slices.Equal(a.Capabilities, b.Capabilities)
 }
 
 func callToWire(c pbx.Call) ctiproto.Call {

@@ -288,6 +288,9 @@ func (c *callCard) whereText(s app.State) string {
 		if c.call.State == ctiproto.StateConnected {
 			return "Ringing at the other end"
 		}
+		if s.AutoAnswers(c.call.Device) {
+			return "Your phone " + myPhone(s, c.call.Device) + " answers by itself, then calls"
+		}
 		return "Your phone " + myPhone(s, c.call.Device) + " rings — pick up to call"
 	}
 	return "Talking on " + myPhone(s, c.call.Device)
@@ -328,11 +331,12 @@ func failureWords(cause string) string {
 // shows why nothing can be done and the last action's error.
 func (c *callCard) sync(s app.State) {
 	live := canAct(s) && !c.busy
-	setEnabled(c.answer, live && s.Can(ctiproto.TypeAnswer))
-	setEnabled(c.decline, live && s.Can(ctiproto.TypeClear))
-	setEnabled(c.forward, live && s.Can(ctiproto.TypeDeflect))
-	setEnabled(c.hangUp, live && s.Can(ctiproto.TypeClear))
-	setEnabled(c.transfer, live && s.Can(ctiproto.TypeTransfer))
+	dev := c.call.Device // what this call's phone can do, not only the exchange
+	setEnabled(c.answer, live && s.CanOn(dev, ctiproto.TypeAnswer))
+	setEnabled(c.decline, live && s.CanOn(dev, ctiproto.TypeClear))
+	setEnabled(c.forward, live && s.CanOn(dev, ctiproto.TypeDeflect))
+	setEnabled(c.hangUp, live && s.CanOn(dev, ctiproto.TypeClear))
+	setEnabled(c.transfer, live && s.CanOn(dev, ctiproto.TypeTransfer))
 	setEnabled(c.retry, live && s.Can(ctiproto.TypeMakeCall) && c.failure.CanCallBack())
 	c.syncHold(s, live)
 	c.syncPicker(live)
@@ -351,13 +355,13 @@ func (c *callCard) sync(s app.State) {
 // this one comes back); Retrieve otherwise.
 func (c *callCard) syncHold(s app.State, live bool) {
 	text, icon, imp := "Hold", theme.MediaPauseIcon(), widget.MediumImportance
-	ok := live && s.Can(ctiproto.TypeHold) && c.call.Answered
+	ok := live && s.CanOn(c.call.Device, ctiproto.TypeHold) && c.call.Answered
 	if c.kind == cardHeld {
 		text, icon, imp = "Retrieve", theme.MediaPlayIcon(), widget.HighImportance
 		if c.v.liveCall() != "" {
 			text = "Swap"
 		}
-		ok = live && s.Can(ctiproto.TypeRetrieve)
+		ok = live && s.CanOn(c.call.Device, ctiproto.TypeRetrieve)
 	}
 	if c.hold.Text != text || c.hold.Importance != imp {
 		c.hold.Text, c.hold.Icon, c.hold.Importance = text, icon, imp

@@ -95,6 +95,21 @@ type Device struct {
 	// Exten is the extension that rings the device and is stored in AstDB
 	// (default: the part of Endpoint after the "/").
 	Exten string
+	// Phone is the phone family (PhoneYealink, …; default PhoneNone).
+	// Asterisk cannot take a SIP phone off-hook or put it on hold by
+	// itself, but many desk phones do so when told by a SIP NOTIFY
+	// (Event: talk / hold): the family says which NOTIFY the phone
+	// understands. None (the default) offers no answer, hold or retrieve
+	// from the desk, because a phone that ignores the NOTIFY would leave
+	// the user believing the call was answered.
+	Phone string
+	// AutoAnswer makes the phone answer click-to-dial's first leg by
+	// itself, with the auto-answer header its family understands, so the
+	// far number is dialled without the user picking up (default false:
+	// a phone that answers by itself opens its speaker unasked, which
+	// needs the phone configured to accept it, and the user's consent).
+	// Needs a Phone family.
+	AutoAnswer bool
 }
 
 // Defaults named in Config (server/config writes them out in its own
@@ -191,6 +206,9 @@ func (c Config) Check() error {
 			add("devices[%d] (%s): endpoint %q is used twice", i, d.ID, d.Endpoint)
 		}
 		ids[d.ID], eps[strings.ToLower(d.Endpoint)] = true, true
+		for _, p := range d.phoneProblems() {
+			add("devices[%d] (%s): %s", i, d.ID, p)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -61,6 +61,7 @@ func New(cfg Config) (*Exchange, error) {
 	x.m = newMapper(cfg.Devices, time.Now)
 	x.m.queues = newQueueBook(cfg.QueueNames, cfg.RingGroups)
 	x.m.push = x.events.Push
+	x.describePhones()
 	x.events.Push([]pbx.Event{x.stateEvent(false, x.reason)})
 	go x.run()
 	return x, nil

@@ -52,9 +52,14 @@ func (m *mapper) findIn(call pbx.CallID, device string, prefer pbx.ConnState) (*
 
 // leg is the device's channel for hanging up: a ringing one first (reject).
 func (m *mapper) leg(call pbx.CallID, device string) (legInfo, error) {
+	return m.legIn(call, device, pbx.StateAlerting)
+}
+
+// legIn is the device's channel in call, one in state prefer first.
+func (m *mapper) legIn(call pbx.CallID, device string, prefer pbx.ConnState) (legInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c, err := m.findIn(call, device, pbx.StateAlerting)
+	c, err := m.findIn(call, device, prefer)
 	if err != nil {
 		return legInfo{}, err
 	}

@@ -9,18 +9,6 @@ import (
 	"github.com/deskline/deskline/pbx"
 )
 
-// Capabilities: what Asterisk can do for any SIP phone through AMI.
-// Answer, hold and retrieve need the phone itself to act (AMI has no
-// generic way to take a SIP phone off-hook or put it on hold), so they
-// are not offered; DND and forwarding only where their storage is known.
-func (x *Exchange) Capabilities() pbx.Capabilities {
-	caps := pbx.Capabilities{pbx.SvcMakeCall: true, pbx.SvcClear: true, pbx.SvcTransfer: true, pbx.SvcDeflect: true}
-	if x.cfg.Features == FeaturesFreePBX {
-		caps[pbx.SvcDoNotDisturb], caps[pbx.SvcForwarding] = true, true
-	}
-	return caps
-}
-
 // dialable cleans a number the way a person writes it ("+49 (30) 555-0100")
 // into what the dialplan gets ("+49305550100"): digits, and * # + only.
 func dialable(to string) (string, error) {
@@ -82,6 +70,9 @@ func (x *Exchange) MakeCall(ctx context.Context, device, to string) (pbx.CallID,
 		"Async", "true",
 		"ChannelId", id,
 		"Variable", "DESKLINE_DEVICE="+device)
+	if v := autoAnswerVariable(d); v != "" {
+		a.Add("Variable", v)
+	}
 	if _, err := c.action(ctx, a); err != nil {
 		x.m.unexpect(o)
 		return "", actionError("click-to-dial "+device+" → "+num, err)
@@ -97,21 +88,6 @@ func callerID(d Device) string {
 		return "<" + d.Exten + ">"
 	}
 	return `"` + name + `" <` + d.Exten + ">"
-}
-
-// Answer is not offered: see Capabilities.
-func (x *Exchange) Answer(context.Context, pbx.CallID, string) error {
-	return fmt.Errorf("%w: answer on the phone (Asterisk cannot take a SIP phone off-hook)", pbx.ErrNotSupported)
-}
-
-// Hold is not offered: see Capabilities.
-func (x *Exchange) Hold(context.Context, pbx.CallID, string) error {
-	return fmt.Errorf("%w: hold on the phone", pbx.ErrNotSupported)
-}
-
-// Retrieve is not offered: see Capabilities.
-func (x *Exchange) Retrieve(context.Context, pbx.CallID, string) error {
-	return fmt.Errorf("%w: retrieve on the phone", pbx.ErrNotSupported)
 }
 
 // Clear hangs up the device's channel; while it rings, that rejects the

@@ -89,6 +89,11 @@ type DeviceConfig struct {
 	// Behaviour (answers only via Answer). Change it live with
 	// Exchange.SetBehaviour.
 	Behaviour Behaviour
+	// Services, if set, are the only services the device's phone can do
+	// (pbx.DeviceInfo.Services: a phone that cannot be answered from the
+	// desk, as on Asterisk); the exchange refuses the others with
+	// pbx.ErrNotSupported. Default: nil, every service.
+	Services []pbx.Service
 }
 
 // Group is a ring group: a call to Number alerts every member that can

@@ -32,6 +32,9 @@ func invalidState(l *leg, want string) error {
 // device without a registered phone pbx.ErrInvalidState, a number that
 // leads nowhere pbx.ErrInvalidNumber.
 func (x *Exchange) MakeCall(ctx context.Context, device, to string) (pbx.CallID, error) {
+	if err := x.refuses(device, pbx.SvcMakeCall); err != nil {
+		return "", err
+	}
 	if err := x.lock(ctx); err != nil {
 		return "", fmt.Errorf("sim: make call from %s to %s: %w", device, to, err)
 	}
@@ -75,6 +78,9 @@ func (x *Exchange) caller(device, to string) (*device, string, error) {
 // click-to-dial, the caller's own ringing phone (initiated). device may
 // also be an external party of the call, to play the far end.
 func (x *Exchange) Answer(ctx context.Context, id pbx.CallID, device string) error {
+	if err := x.refuses(device, pbx.SvcAnswer); err != nil {
+		return err
+	}
 	c, l, err := x.begin(ctx, id, device)
 	if err != nil {
 		return fmt.Errorf("sim: answer %s at %s: %w", id, device, err)
@@ -99,6 +105,9 @@ func (x *Exchange) Answer(ctx context.Context, id pbx.CallID, device string) err
 // while the destination rings (the destination then sees cleared/normal
 // while still alerting: a missed call).
 func (x *Exchange) Clear(ctx context.Context, id pbx.CallID, device string) error {
+	if err := x.refuses(device, pbx.SvcClear); err != nil {
+		return err
+	}
 	c, l, err := x.begin(ctx, id, device)
 	if err != nil {
 		return fmt.Errorf("sim: clear %s at %s: %w", id, device, err)
@@ -116,6 +125,9 @@ func (x *Exchange) Clear(ctx context.Context, id pbx.CallID, device string) erro
 // held); the other party, if an extension, gets held too with its own
 // state (connected) and By = device.
 func (x *Exchange) Hold(ctx context.Context, id pbx.CallID, device string) error {
+	if err := x.refuses(device, pbx.SvcHold); err != nil {
+		return err
+	}
 	c, l, err := x.begin(ctx, id, device)
 	if err != nil {
 		return fmt.Errorf("sim: hold %s at %s: %w", id, device, err)
@@ -131,6 +143,9 @@ func (x *Exchange) Hold(ctx context.Context, id pbx.CallID, device string) error
 // Retrieve takes a call device put on hold back; events mirror Hold with
 // retrieved.
 func (x *Exchange) Retrieve(ctx context.Context, id pbx.CallID, device string) error {
+	if err := x.refuses(device, pbx.SvcRetrieve); err != nil {
+		return err
+	}
 	c, l, err := x.begin(ctx, id, device)
 	if err != nil {
 		return fmt.Errorf("sim: retrieve %s at %s: %w", id, device, err)
@@ -166,6 +181,9 @@ func (x *Exchange) holdOrRetrieve(c *call, l *leg, state pbx.ConnState, kind pbx
 // gets transferred with Other = the new destination; to is then rung with
 // the remaining party as caller, in the normal answer flow.
 func (x *Exchange) Transfer(ctx context.Context, id pbx.CallID, device, to string) error {
+	if err := x.refuses(device, pbx.SvcTransfer); err != nil {
+		return err
+	}
 	c, l, err := x.begin(ctx, id, device)
 	if err != nil {
 		return fmt.Errorf("sim: transfer %s at %s to %s: %w", id, device, to, err)
@@ -207,6 +225,9 @@ func transferred(c *call, l *leg, by, to string) pbx.Event {
 // other members are cleared with cause picked-up-elsewhere: the call was
 // handled. Only while alerting.
 func (x *Exchange) Deflect(ctx context.Context, id pbx.CallID, device, to string) error {
+	if err := x.refuses(device, pbx.SvcDeflect); err != nil {
+		return err
+	}
 	c, l, err := x.begin(ctx, id, device)
 	if err != nil {
 		return fmt.Errorf("sim: deflect %s at %s to %s: %w", id, device, to, err)
@@ -240,6 +261,9 @@ func (x *Exchange) Deflect(ctx context.Context, id pbx.CallID, device, to string
 // calls to device fail with cause do-not-disturb (unless it forwards) and
 // ring groups skip it; click-to-dial from it still works.
 func (x *Exchange) SetDND(ctx context.Context, device string, on bool) error {
+	if err := x.refuses(device, pbx.SvcDoNotDisturb); err != nil {
+		return err
+	}
 	if err := x.lock(ctx); err != nil {
 		return fmt.Errorf("sim: set dnd of %s: %w", device, err)
 	}
@@ -259,6 +283,9 @@ func (x *Exchange) SetDND(ctx context.Context, device string, on bool) error {
 // allowed here and fails calls with cause failed; forwarding a device to
 // itself is pbx.ErrInvalidNumber at once.
 func (x *Exchange) SetForwarding(ctx context.Context, device, to string) error {
+	if err := x.refuses(device, pbx.SvcForwarding); err != nil {
+		return err
+	}
 	if err := x.lock(ctx); err != nil {
 		return fmt.Errorf("sim: set forwarding of %s to %q: %w", device, to, err)
 	}

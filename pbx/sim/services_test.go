@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -188,7 +189,7 @@ func TestDND(t *testing.T) {
 	r.expect("", `device-state 201 dnd=false fwd="" reg=true`)
 	devs, err := r.x.Devices(r.ctx)
 	r.ok(err)
-	if devs[0] != (pbx.DeviceInfo{ID: "201", Name: "Alice", Registered: true}) {
+	if !reflect.DeepEqual(devs[0], pbx.DeviceInfo{ID: "201", Name: "Alice", Registered: true}) {
 		t.Fatalf("Devices()[0] = %+v", devs[0])
 	}
 }

@@ -79,7 +79,8 @@ func New(cfg Config) (*Exchange, error) {
 		calls:     make(map[pbx.CallID]*call),
 	}
 	for _, dc := range cfg.Devices {
-		d := &device{info: pbx.DeviceInfo{ID: dc.ID, Name: dc.Name, Registered: true}, beh: dc.Behaviour}
+		d := &device{info: pbx.DeviceInfo{ID: dc.ID, Name: dc.Name, Registered: true,
+			Services: slices.Clone(dc.Services)}, beh: dc.Behaviour}
 		x.devices[dc.ID] = d
 		x.order = append(x.order, d)
 		x.maxInternal = max(x.maxInternal, len(dc.ID))

@@ -92,6 +92,20 @@ type AMIDevice struct {
 	// Exten is the extension that rings the device (default: the part of
 	// Endpoint after the "/", which is the extension on FreePBX).
 	Exten string `toml:"exten"`
+	// Phone is the phone's family: "yealink", "snom", "grandstream",
+	// "fanvil" or "none" (default "" = "none"). Asterisk cannot take a SIP
+	// phone off-hook or put it on hold; these phones do it when Asterisk
+	// sends them a SIP NOTIFY (Event: talk / hold), so the desk can
+	// answer, hold and retrieve. Default none: a phone that ignores the
+	// NOTIFY (or is not set to accept it) would leave the user believing
+	// the call was answered. Needs a PJSIP endpoint; docs/asterisk.md says
+	// what to switch on in each phone.
+	Phone string `toml:"phone"`
+	// AutoAnswer makes the phone answer click-to-dial by itself (speaker or
+	// headset), so the far number is dialled at once (default false: the
+	// phone must be set to accept it, and a phone that opens its speaker
+	// unasked surprises people who did not choose it). Needs phone.
+	AutoAnswer bool `toml:"auto_answer"`
 }
 
 // defaultAMI is the [exchange.ami] of Default: pbx/ami's own defaults,
@@ -147,7 +161,8 @@ func (c *Config) AMIConfig(log *slog.Logger) (ami.Config, error) {
 		cfg.TLS = t
 	}
 	for _, d := range a.Devices {
-		cfg.Devices = append(cfg.Devices, ami.Device{ID: d.ID, Name: d.Name, Endpoint: d.Endpoint, Exten: d.Exten})
+		cfg.Devices = append(cfg.Devices, ami.Device{ID: d.ID, Name: d.Name, Endpoint: d.Endpoint, Exten: d.Exten,
+			Phone: d.Phone, AutoAnswer: d.AutoAnswer})
 	}
 	return cfg, cfg.Check()
 }

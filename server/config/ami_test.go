@@ -344,7 +344,7 @@ func TestExampleAMIShowsTheDefaults(t *testing.T) {
 	}
 	want := defaultAMI()
 	want.Host, want.Username, want.Secret = "pbx.example.com", "deskline", "x"
-	want.Devices = []AMIDevice{{ID: "201", Name: "Reception", Endpoint: "PJSIP/201"}}
+	want.Devices = []AMIDevice{{ID: "201", Name: "Reception", Endpoint: "PJSIP/201", Phone: "none"}}
 	if !reflect.DeepEqual(c.Exchange.AMI, want) {
 		t.Errorf("example ami =\n %+v\nwant\n %+v", c.Exchange.AMI, want)
 	}

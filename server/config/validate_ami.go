@@ -201,6 +201,21 @@ func checkAMIDevices(ps *problems, devs []AMIDevice) map[string]int {
 		if d.Exten != "" && !extenRe.MatchString(d.Exten) {
 			ps.add(key+".exten", "%s: exten %q is not an extension (letters, digits, * # +; no dialplan patterns)", l, d.Exten)
 		}
+		checkAMIPhone(ps, key, l, d)
 	}
 	return devices
+}
+
+// checkAMIPhone checks a device's phone family and auto_answer.
+func checkAMIPhone(ps *problems, key, l string, d AMIDevice) {
+	known := slices.Contains(ami.PhoneFamilies, d.Phone) && d.Phone != ami.PhoneNone
+	switch {
+	case d.Phone != "" && d.Phone != ami.PhoneNone && !known:
+		ps.add(key+".phone", "%s: phone %q is unknown (want one of %s)", l, d.Phone, strings.Join(ami.PhoneFamilies, ", "))
+	case known && !strings.HasPrefix(strings.ToUpper(d.Endpoint), "PJSIP/"):
+		ps.add(key+".phone", "%s: phone %q needs a PJSIP endpoint (Asterisk sends the NOTIFY and the auto-answer header only there), not %q", l, d.Phone, d.Endpoint)
+	}
+	if d.AutoAnswer && !known {
+		ps.add(key+".auto_answer", "%s: auto_answer needs phone set to the phone's family: the header that makes it answer depends on it", l)
+	}
 }

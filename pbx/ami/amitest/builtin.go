@@ -63,6 +63,8 @@ func (s *session) builtin(m ami.Message) {
 		s.db(m)
 	case "showdialplan":
 		s.showDialPlan(m)
+	case "pjsipnotify":
+		s.notify(m)
 	default:
 		s.replyError(m, "Invalid/unknown command: "+action+". Use Action: ListCommands to show available commands.")
 		now := time.Now()

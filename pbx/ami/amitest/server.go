@@ -50,6 +50,9 @@ type Options struct {
 	// LabDialplan); "" answers it "Permission denied", as Asterisk does a
 	// manager account without the reporting or config write class.
 	Dialplan string
+	// Endpoints are the PJSIP endpoints PJSIPNotify may name (default:
+	// any); another is refused as Asterisk refuses an unknown one.
+	Endpoints []string
 	// Logf, when set, receives what the server notices about clients
 	// (malformed frames, closed sessions). Pass t.Logf; nil logs nothing.
 	Logf func(format string, args ...any)
