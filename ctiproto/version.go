@@ -41,25 +41,26 @@ func v1Form(m Message) Message {
 		c.Queue, c.Capabilities = nil, nil
 		return &c
 	case *Welcome:
-		devices, d := v1Devices(m.Devices)
-		calls, k := v1Calls(m.Calls)
-		if !d && !k {
-			return m
+		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed {
+			c := *m
+			c.Devices, c.Calls = devices, calls
+			return &c
 		}
-		c := *m
-		c.Devices, c.Calls = devices, calls
-		return &c
 	case *Result:
-		devices, d := v1Devices(m.Devices)
-		calls, k := v1Calls(m.Calls)
-		if !d && !k {
-			return m
+		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed {
+			c := *m
+			c.Devices, c.Calls = devices, calls
+			return &c
 		}
-		c := *m
-		c.Devices, c.Calls = devices, calls
-		return &c
 	}
 	return m
+}
+
+// v1Lists are a snapshot's lists without v2 members, and whether any had one.
+func v1Lists(devices []Device, calls []Call) ([]Device, []Call, bool) {
+	devices, d := v1Devices(devices)
+	calls, k := v1Calls(calls)
+	return devices, calls, d || k
 }
 
 // v1Devices is devices without v2 members, and whether any had one.

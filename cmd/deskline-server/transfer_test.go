@@ -1,10 +1,8 @@
 package main
 
 import (
-	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -63,32 +61,23 @@ func TestAttendedTransferTellsWhoStays(t *testing.T) {
 	}
 }
 
-// captureEvents are the events of a raw capture, without the answers to
-// its client's actions.
+// captureEvents are the events of a capture, without the answers to its
+// client's actions.
 func captureEvents(t *testing.T, name string) []ami.Message {
 	t.Helper()
-	f, err := os.Open(filepath.Join(amitest.CaptureDir(), name+".txt"))
+	sc, err := amitest.LoadCapture(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	d := ami.NewDecoder(f)
-	if _, err := d.Banner(); err != nil {
-		t.Fatal(err)
-	}
 	var evs []ami.Message
-	for {
-		m, err := d.Decode()
-		if errors.Is(err, io.EOF) {
-			return evs
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if m.Event() != "" && m.ActionID() == "" {
-			evs = append(evs, m)
+	for _, st := range sc.Steps() {
+		for _, m := range st.Messages {
+			if m.Event() != "" && m.ActionID() == "" {
+				evs = append(evs, m)
+			}
 		}
 	}
+	return evs
 }
 
 // addUser appends a user with the password "demo" on one device.
