@@ -244,7 +244,7 @@ func (c *Client) callCommand(ctx context.Context, typ, call string, prefer ...st
 	if err := c.can(typ); err != nil {
 		return err
 	}
-	dev, err := c.deviceIn(call, prefer)
+	dev, err := c.deviceIn(call, typ, prefer)
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func (c *Client) redirect(ctx context.Context, typ, call, text string, prefer ..
 	if err != nil {
 		return err
 	}
-	dev, err := c.deviceIn(call, prefer)
+	dev, err := c.deviceIn(call, typ, prefer)
 	if err != nil {
 		return err
 	}
@@ -298,34 +298,37 @@ func (c *Client) devicesIn(call string, states ...string) []string {
 	return out
 }
 
-// deviceIn finds which of the user's phones is in call, in one of the
-// prefer states if it can. A call ringing at several of them (desk phone
-// and softphone) is answered at the one the user chose to dial from,
-// where they work, when it rings there.
-func (c *Client) deviceIn(call string, prefer []string) (string, error) {
+// deviceIn finds which of the user's phones in call a command of type
+// service acts on. A call can reach several of them (desk phone and
+// softphone): the one in a prefer state comes first (ringing, to answer),
+// then one that can do service from the desk (a softphone may not answer
+// remotely), then the one the user chose to dial from, then the first.
+func (c *Client) deviceIn(call, service string, prefer []string) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var any, match string
+	best, rank := "", -1
 	for _, conn := range c.cs.Conns() {
 		if conn.Call != call || conn.State == ctiproto.StateCleared {
 			continue
 		}
-		switch {
-		case len(prefer) > 0 && !slices.Contains(prefer, conn.State):
-			any = conn.Device
-		case conn.Device == c.dialPref:
-			return conn.Device, nil
-		case match == "":
-			match = conn.Device
+		r := 0
+		if len(prefer) == 0 || slices.Contains(prefer, conn.State) {
+			r += 4
+		}
+		if c.state.CanOn(conn.Device, service) {
+			r += 2
+		}
+		if conn.Device == c.dialPref {
+			r++
+		}
+		if r > rank {
+			best, rank = conn.Device, r
 		}
 	}
-	if match == "" {
-		match = any
+	if best == "" {
+		return "", fmt.Errorf("%w: %s", ErrNoSuchCall, call)
 	}
-	if match != "" {
-		return match, nil
-	}
-	return "", fmt.Errorf("%w: %s", ErrNoSuchCall, call)
+	return best, nil
 }
 
 // CallBack dials the number of a journal entry.

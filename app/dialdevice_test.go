@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/pbx/sim"
 )
 
 // registeredAs waits until the desk sees device's registration as on.
@@ -163,4 +165,30 @@ func TestAnswerAtTheChosenPhone(t *testing.T) {
 		}
 		carl.waitFor("over", func(s State) bool { _, ok := callIn(s, call); return !ok })
 	}
+}
+
+// A call ringing at both of carl's phones, with the softphone chosen to
+// dial from but unable to answer from the desk (an Asterisk softphone
+// without a phone family): Answer goes to the desk phone, which can.
+func TestAnswerAtAPhoneThatCan(t *testing.T) {
+	o := testOfficeWith(t, func(c *sim.Config) {
+		for i := range c.Devices {
+			if c.Devices[i].ID == "205" {
+				c.Devices[i].Services = []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect}
+			}
+		}
+	})
+	carl := o.desk("carl")
+	carl.login()
+	carl.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	carl.SetDialDevice("205")
+	call := string(o.ring("700", "+4930111", ""))
+	carl.waitFor("ringing at both", func(s State) bool { return len(alertingAt(s, call)) == 2 })
+	if err := carl.Answer(context.Background(), call); err != nil {
+		t.Fatalf("answer: %v (want it sent to 204, which can answer)", err)
+	}
+	carl.waitFor("answered at 204", func(s State) bool {
+		c, ok := callIn(s, call)
+		return ok && c.Device == "204" && c.State == ctiproto.StateConnected
+	})
 }
