@@ -23,6 +23,18 @@ func (s State) CanOn(device, service string) bool {
 	return true
 }
 
+// CanOnCall reports whether one of the user's phones in call can do
+// service from the desk: a call that rings at a desk phone and a
+// softphone can be answered when either can (Client.Answer picks it).
+func (s State) CanOnCall(call, service string) bool {
+	for _, c := range s.Calls {
+		if c.ID == call && s.CanOn(c.Device, service) {
+			return true
+		}
+	}
+	return false
+}
+
 // AutoAnswers reports whether the user's phone device answers
 // click-to-dial by itself (the user need not pick up).
 func (s State) AutoAnswers(device string) bool {

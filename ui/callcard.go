@@ -331,12 +331,14 @@ func failureWords(cause string) string {
 // shows why nothing can be done and the last action's error.
 func (c *callCard) sync(s app.State) {
 	live := canAct(s) && !c.busy
-	dev := c.call.Device // what this call's phone can do, not only the exchange
-	setEnabled(c.answer, live && s.CanOn(dev, ctiproto.TypeAnswer))
-	setEnabled(c.decline, live && s.CanOn(dev, ctiproto.TypeClear))
-	setEnabled(c.forward, live && s.CanOn(dev, ctiproto.TypeDeflect))
-	setEnabled(c.hangUp, live && s.CanOn(dev, ctiproto.TypeClear))
-	setEnabled(c.transfer, live && s.CanOn(dev, ctiproto.TypeTransfer))
+	// What this call's phones can do, not only the exchange: one card
+	// stands for a call that rings at several of the user's phones.
+	can := func(service string) bool { return live && s.CanOnCall(c.call.ID, service) }
+	setEnabled(c.answer, can(ctiproto.TypeAnswer))
+	setEnabled(c.decline, can(ctiproto.TypeClear))
+	setEnabled(c.forward, can(ctiproto.TypeDeflect))
+	setEnabled(c.hangUp, can(ctiproto.TypeClear))
+	setEnabled(c.transfer, can(ctiproto.TypeTransfer))
 	setEnabled(c.retry, live && s.Can(ctiproto.TypeMakeCall) && c.failure.CanCallBack())
 	c.syncHold(s, live)
 	c.syncPicker(live)

@@ -20,17 +20,7 @@ import (
 // on a real server with the simulated exchange, each card greys out
 // exactly what its own call's phone cannot do.
 func TestConsoleButtonsFollowTheDevice(t *testing.T) {
-	o := testoffice.Start(t, func(c *sim.Config) {
-		for i := range c.Devices {
-			if c.Devices[i].ID == "205" {
-				c.Devices[i].Services = []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect,
-					pbx.SvcDoNotDisturb, pbx.SvcForwarding}
-				c.Devices[i].Behaviour.PickUpAfter = time.Millisecond // the user picks the softphone up
-			}
-		}
-	})
-	d := testdesk.Open(t, o, "carl")
-	u, _ := newTestUI(t, d)
+	o, d, u := carlWithSoftphone(t)
 
 	soft := o.Ring("205", "+4930555000", "Jane")
 	waitRender(t, u, "ringing on 205", ringing(soft))
@@ -114,4 +104,45 @@ func TestConsoleDiallingOnAutoAnswerPhone(t *testing.T) {
 	if c := card(t, u, "c1"); c.where.Text != "Your phone 201 rings — pick up to call" {
 		t.Errorf("dialling card says %q", c.where.Text)
 	}
+}
+
+// carlWithSoftphone is carl's desk on a real server: his softphone 205
+// cannot answer, hold or retrieve from the desk; his desk phone 204 can.
+func carlWithSoftphone(t *testing.T) (*testoffice.Office, *app.Desk, *UI) {
+	t.Helper()
+	o := testoffice.Start(t, func(c *sim.Config) {
+		for i := range c.Devices {
+			if c.Devices[i].ID == "205" {
+				c.Devices[i].Services = []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect,
+					pbx.SvcDoNotDisturb, pbx.SvcForwarding}
+				c.Devices[i].Behaviour.PickUpAfter = time.Millisecond // the user picks the softphone up
+			}
+		}
+	})
+	d := testdesk.Open(t, o, "carl")
+	u, _ := newTestUI(t, d)
+	return o, d, u
+}
+
+// A call that rings at both of carl's phones is one card; it can be
+// answered because the desk phone can, and Answer takes it there.
+func TestConsoleAnswersAtThePhoneThatCan(t *testing.T) {
+	o, d, u := carlWithSoftphone(t)
+	d.Client.SetDialDevice("205")
+	call := o.Ring("700", "+4930555000", "Jane")
+	waitRender(t, u, "ringing at both", func(s app.State) bool {
+		n := 0
+		for _, c := range s.Calls {
+			if c.ID == call && c.State == ctiproto.StateAlerting {
+				n++
+			}
+		}
+		return n == 2
+	})
+	c := card(t, u, call)
+	if c.answer.Disabled() {
+		t.Fatal("Answer greyed out on a call the desk phone 204 can answer")
+	}
+	test.Tap(c.answer)
+	waitRender(t, u, "answered on 204", popConnectedOn(call, "204"))
 }
