@@ -12,7 +12,8 @@ func (m *mapper) hangup(msg Message, out *batch) {
 		return
 	}
 	delete(m.chans, uid)
-	m.movedHungUp(uid, out)
+	m.movedHungUp(uid, msg, out)
+	defer m.forgetRedirects(uid) // after settle has taken what it needs
 	m.forgetQueue(uid)
 	if o := m.originates[uid]; o != nil {
 		m.forget(o)

@@ -96,6 +96,7 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 			c.bridge = ""
 			if msg.Event() == "BridgeEnter" {
 				c.bridge = msg.Get("BridgeUniqueid")
+				m.callerServed(c.uid)
 			}
 		}
 	case "Hold", "Unhold":

@@ -27,10 +27,16 @@ type queueBook struct {
 	// channel's uid. Both go with their channel's hang-up.
 	joined map[string]*pbx.Queue
 	called map[string]*pbx.Queue
+	// served are the callers a member answered (their channel entered a
+	// bridge): their wait is over, and a later transfer to a colleague
+	// must not pop as "Support · waited 5:30" counting the conversation,
+	// even though their events still show them at the group's extension.
+	served map[string]bool
 }
 
 func newQueueBook(names, groups map[string]string) queueBook {
-	return queueBook{names: names, groups: groups, joined: map[string]*pbx.Queue{}, called: map[string]*pbx.Queue{}}
+	return queueBook{names: names, groups: groups, joined: map[string]*pbx.Queue{}, called: map[string]*pbx.Queue{},
+		served: map[string]bool{}}
 }
 
 // queue is the queue named name, joined at the given time, as the desk
@@ -76,6 +82,15 @@ func (m *mapper) callerLeave(msg Message) {
 	delete(m.queues.joined, msg.Get("Uniqueid"))
 }
 
+// callerServed: a channel entered a bridge (BridgeEnter). If it waited in
+// a queue or ring group, a member has answered it: its wait is over.
+func (m *mapper) callerServed(uid string) {
+	if m.queues.joined[uid] != nil {
+		delete(m.queues.joined, uid)
+		m.queues.served[uid] = true
+	}
+}
+
 // ringGroupSeen notes a channel Asterisk reports at a configured ring
 // group extension (the Exten of any of its events: the DialBegin of a
 // Dial run in the extension itself, or the Newchannel of a phone that
@@ -88,7 +103,7 @@ func (m *mapper) ringGroupSeen(msg Message, out *batch) {
 	}
 	uid, exten := msg.Get("Uniqueid"), msg.Get("Exten")
 	name, ok := m.queues.groups[exten]
-	if !ok || uid == "" || m.chans[uid] == nil || m.queues.joined[uid] != nil {
+	if !ok || uid == "" || m.chans[uid] == nil || m.queues.joined[uid] != nil || m.queues.served[uid] {
 		return
 	}
 	if name == "" {
@@ -125,6 +140,7 @@ func (m *mapper) queueOf(c *channel) *pbx.Queue {
 func (m *mapper) forgetQueue(uid string) {
 	delete(m.queues.joined, uid)
 	delete(m.queues.called, uid)
+	delete(m.queues.served, uid)
 }
 
 // pruneQueues drops what the book holds about channels that are gone
@@ -135,6 +151,11 @@ func (m *mapper) pruneQueues() {
 			if m.chans[uid] == nil {
 				delete(set, uid)
 			}
+		}
+	}
+	for uid := range m.queues.served {
+		if m.chans[uid] == nil {
+			delete(m.queues.served, uid)
 		}
 	}
 }

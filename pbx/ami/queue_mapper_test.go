@@ -145,3 +145,43 @@ func TestRingGroupFromAPhoneThroughASubroutine(t *testing.T) {
 		t.Fatalf("events %+v, want 201's delivered naming Front desk", evs)
 	}
 }
+
+// A ring-group caller answered by a member and later transferred to a
+// colleague: the colleague's pop does not say "Support · waited …" (the
+// wait ended at the answer), even though the caller's events still show
+// it at the group's extension.
+func TestRingGroupWaitEndsAtTheAnswer(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	m.queues = newQueueBook(nil, map[string]string{"700": "Support"})
+	var evs []pbx.Event
+	for _, msg := range []Message{
+		edgeMsg("Event", "Newchannel", "Channel", "PJSIP/carrier-00000001", "ChannelState", "4", "CallerIDNum", "+49301234567", "Exten", "700", "Uniqueid", "600.1", "Linkedid", "600.1"),
+		edgeMsg("Event", "Newchannel", "Channel", "PJSIP/201-00000002", "ChannelState", "0", "CallerIDNum", "201", "Uniqueid", "600.2", "Linkedid", "600.1"),
+		edgeMsg("Event", "DialBegin", "Channel", "PJSIP/carrier-00000001", "Uniqueid", "600.1", "Exten", "700", "DestChannel", "PJSIP/201-00000002", "DestUniqueid", "600.2"),
+		edgeMsg("Event", "Newstate", "Channel", "PJSIP/201-00000002", "ChannelState", "5", "Uniqueid", "600.2"),
+		edgeMsg("Event", "Newstate", "Channel", "PJSIP/201-00000002", "ChannelState", "6", "Uniqueid", "600.2"),
+		edgeMsg("Event", "DialEnd", "Channel", "PJSIP/carrier-00000001", "Uniqueid", "600.1", "Exten", "700", "DestUniqueid", "600.2", "DialStatus", "ANSWER"),
+		edgeMsg("Event", "BridgeEnter", "Channel", "PJSIP/carrier-00000001", "Uniqueid", "600.1", "Exten", "700", "BridgeUniqueid", "b1"),
+		edgeMsg("Event", "BridgeEnter", "Channel", "PJSIP/201-00000002", "Uniqueid", "600.2", "BridgeUniqueid", "b1"),
+		// 201 transfers the caller to 202 (a blind transfer on the phone).
+		edgeMsg("Event", "Hangup", "Channel", "PJSIP/201-00000002", "Uniqueid", "600.2", "Cause", "16"),
+		edgeMsg("Event", "BridgeLeave", "Channel", "PJSIP/carrier-00000001", "Uniqueid", "600.1", "Exten", "700", "BridgeUniqueid", "b1"),
+		edgeMsg("Event", "Newchannel", "Channel", "PJSIP/202-00000003", "ChannelState", "0", "CallerIDNum", "202", "Uniqueid", "600.3", "Linkedid", "600.1"),
+		edgeMsg("Event", "DialBegin", "Channel", "PJSIP/carrier-00000001", "Uniqueid", "600.1", "Exten", "202", "DestChannel", "PJSIP/202-00000003", "DestUniqueid", "600.3"),
+		edgeMsg("Event", "Newstate", "Channel", "PJSIP/202-00000003", "ChannelState", "5", "Uniqueid", "600.3"),
+	} {
+		evs = append(evs, m.handle(msg)...)
+	}
+	var rang []pbx.Event
+	for _, e := range evs {
+		if e.Kind == pbx.EvDelivered {
+			rang = append(rang, e)
+		}
+	}
+	if len(rang) != 2 || rang[0].Device != "201" || rang[0].Queue == nil || rang[1].Device != "202" {
+		t.Fatalf("delivered: %+v, want 201 through Support, then 202", rang)
+	}
+	if rang[1].Queue != nil {
+		t.Errorf("202's pop after the transfer says %+v; the wait ended at 201's answer", *rang[1].Queue)
+	}
+}

@@ -24,10 +24,20 @@ import (
 // transfer is reported done.
 const redirectSettle = 3 * time.Second
 
+// invalidWithin bounds when a moved channel's hang-up still means "no such
+// extension": Asterisk hangs it up within milliseconds of the Redirect
+// (2 ms in both captures), still at the target, priority 1, having run
+// nothing. A caller who hangs up on a valid target (an announcement, a
+// voicemail greeting) needs far longer to react, so a later hang-up, or
+// one elsewhere in the dialplan, is the transfer done, not failed.
+const invalidWithin = 500 * time.Millisecond
+
 // redirect follows one channel the connector redirected.
 type redirect struct {
 	kind   intentKind // intentTransfer or intentDeflect
 	via    string     // uid of the device's channel that carries the intent
+	to     string     // the extension the channel was sent to
+	at     time.Time  // when the connector asked for it
 	failed bool       // the moved channel hung up before reaching the target
 	// leg and held are the device's channel and the events it would
 	// have been told, while they wait for the outcome.
@@ -48,7 +58,7 @@ func (m *mapper) expectRedirect(uid string, in intent) {
 		return
 	}
 	if p := m.byName(in.moved); p.uid != "" {
-		m.redirects[p.uid] = &redirect{kind: in.kind, via: uid}
+		m.redirects[p.uid] = &redirect{kind: in.kind, via: uid, to: in.to, at: m.now()}
 	}
 }
 
@@ -104,12 +114,18 @@ func (m *mapper) reached(uid string, answered bool, out *batch) {
 }
 
 // movedHungUp notes the hang-up of a redirected channel that never
-// reached its target: the redirect failed. The device hears it now if
-// its own channel is already gone, else at its own hang-up (settle).
+// reached its target. Right after the Redirect, at the target's first
+// priority, it means the target does not exist: the redirect failed, and
+// the device hears it now if its own channel is already gone, else at its
+// own hang-up (settle). Any other hang-up ends a transfer that was done.
 // Called with m.mu held.
-func (m *mapper) movedHungUp(uid string, out *batch) {
+func (m *mapper) movedHungUp(uid string, msg Message, out *batch) {
 	r := m.redirects[uid]
 	if r == nil {
+		return
+	}
+	if !r.invalid(msg, m.now()) {
+		m.reached(uid, false, out)
 		return
 	}
 	if r.leg == nil {
@@ -119,6 +135,24 @@ func (m *mapper) movedHungUp(uid string, out *batch) {
 	delete(m.redirects, uid)
 	r.timer.Stop()
 	m.failRedirect(r.leg, out)
+}
+
+// invalid reports whether the moved channel's Hangup (msg, seen at now)
+// is Asterisk refusing the target (see invalidWithin).
+func (r *redirect) invalid(msg Message, now time.Time) bool {
+	return msg.Get("Exten") == r.to && msg.Get("Priority") == "1" && now.Sub(r.at) < invalidWithin
+}
+
+// forgetRedirects drops what a device channel that is gone left pending
+// without settling it (a hang-up reported otherwise: lost in a restart,
+// no longer ringing): nothing would remove it before the next reconnect.
+// Called with m.mu held.
+func (m *mapper) forgetRedirects(uid string) {
+	for k, r := range m.redirects {
+		if r.via == uid && r.leg == nil {
+			delete(m.redirects, k)
+		}
+	}
 }
 
 // failRedirect tells the device whose transfer or deflect lost the call.

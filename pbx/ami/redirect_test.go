@@ -102,3 +102,52 @@ func TestDeflectDivertedOnceTheCallerDialsOn(t *testing.T) {
 	}
 	same(t, got, []string{"diverted 201 cleared in other=+49301234567(Jane Doe) call=1796518491.24 cause=deflected to=202"})
 }
+
+// A moved caller that hangs up on a target that exists (an announcement
+// they do not wait for) is not reported as a failed transfer: capture e6
+// with the caller's hang-up late (past invalidWithin) or further along the
+// target's dialplan (priority 3) ends as transferred.
+func TestLateHangUpOfAMovedCallerIsATransfer(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		late     time.Duration
+		priority string
+	}{{"late", 2 * invalidWithin, "1"}, {"further on", 0, "3"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			now := fixedClock()
+			m := newMapper(labDevices, func() time.Time { return now })
+			registeredLab(m)
+			var got []string
+			bridged := 0
+			for _, msg := range readCapture(t, "e6-transfer-by-deskline-to-nonexistent-ext.txt") {
+				if msg.Event() == "Hangup" && msg.Get("Channel") == "PJSIP/carrier-00000011" {
+					now = now.Add(tc.late)
+					msg = edgeMsg("Event", "Hangup", "Channel", msg.Get("Channel"), "Uniqueid", msg.Get("Uniqueid"),
+						"Linkedid", msg.Get("Linkedid"), "Context", "office", "Exten", "777", "Priority", tc.priority, "Cause", "16")
+				}
+				for _, e := range m.handle(msg) {
+					got = append(got, line(e))
+				}
+				if msg.Event() == "BridgeEnter" {
+					if bridged++; bridged == 2 {
+						leg, far, err := m.farParty("1796518263.17", "201")
+						if err != nil {
+							t.Fatal(err)
+						}
+						m.intend(leg.uid, intent{kind: intentTransfer, to: "777", by: "201", moved: far})
+					}
+				}
+			}
+			want := []string{
+				"delivered 201 alerting in other=+49301234567(Jane Doe) call=1796518263.17",
+				"established 201 connected in other=+49301234567(Jane Doe) call=1796518263.17 answeredBy=201",
+				"transferred 201 cleared in other=+49301234567(Jane Doe) call=1796518263.17 cause=transferred by=201 to=777",
+				"cleared 201 cleared in other=+49301234567(Jane Doe) call=1796518263.17 cause=transferred",
+			}
+			same(t, got, want)
+			if len(m.redirects) != 0 {
+				t.Errorf("%d redirects still pending", len(m.redirects))
+			}
+		})
+	}
+}
