@@ -21,6 +21,9 @@ import (
 // cannot be known (a switch, too many contexts), nothing is refused in
 // advance and redirect.go reports the hang-up that follows.
 
+// errTooManyContexts: the dialplan reaches more than maxDialplanContexts.
+var errTooManyContexts = errors.New("ami: ShowDialPlan: too many contexts")
+
 // Bounds of reading a dialplan.
 const (
 	// maxDialplanContexts bounds the contexts read along includes (one
@@ -117,7 +120,7 @@ func readDialplan(ctx context.Context, c *conn, root string) (*dialplan, error) 
 			continue
 		}
 		if len(d.contexts) >= maxDialplanContexts {
-			return nil, fmt.Errorf("ami: ShowDialPlan: more than %d contexts reachable from %q", maxDialplanContexts, root)
+			return nil, fmt.Errorf("%w: more than %d reachable from %q", errTooManyContexts, maxDialplanContexts, root)
 		}
 		items, err := c.list(ctx, NewAction("ShowDialPlan", "Context", name))
 		var ae *ActionError

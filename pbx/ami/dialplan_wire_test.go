@@ -142,3 +142,18 @@ func TestDialplanUnreadableFallsBack(t *testing.T) {
 		t.Errorf("the fallback was logged %d times, want once:\n%s", n, log.String())
 	}
 }
+
+// A dialplan read that fails for the moment (here the context is missing,
+// as halfway through a reload) is not kept: the next transfer reads it
+// again and refuses what the context lacks, without waiting for a Reload.
+func TestDialplanTransientFailureIsNotKept(t *testing.T) {
+	o := newOffice(t, amitest.Options{Dialplan: "[elsewhere]\nexten => 1,1,NoOp()\n"}, nil)
+	o.available(true)
+	if err := o.x.Reachable(t.Context(), "777"); err != nil {
+		t.Fatalf("with the context missing: %v, want nothing refused", err)
+	}
+	o.ast.SetDialplan(labDialplan(t))
+	if err := o.x.Reachable(t.Context(), "777"); !errors.Is(err, pbx.ErrInvalidNumber) {
+		t.Fatalf("once the context is there: %v, want invalid-number", err)
+	}
+}

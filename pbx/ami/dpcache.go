@@ -68,9 +68,11 @@ func (x *Exchange) dialplan(ctx context.Context) *dialplan {
 }
 
 // loadDialplan reads the dialplan over c and keeps it unless it was
-// invalidated meanwhile (gen). A dialplan that cannot be read is kept as
-// unknown (asking again at every transfer would not make it readable),
-// and logged once.
+// invalidated meanwhile (gen). A dialplan that cannot be read for good
+// (the manager account may not, or it is too large) is kept as unknown
+// (asking again at every transfer would not make it readable) and logged
+// once; one that failed for the moment (a timeout, a context missing
+// halfway through a reload) is unknown for this transfer only.
 func (x *Exchange) loadDialplan(ctx context.Context, c *conn, gen uint64) *dialplan {
 	d, err := readDialplan(ctx, c, x.cfg.Context)
 	if errors.Is(err, ErrClosed) || ctx.Err() != nil {
@@ -78,6 +80,10 @@ func (x *Exchange) loadDialplan(ctx context.Context, c *conn, gen uint64) *dialp
 	}
 	if err != nil {
 		d = &dialplan{context: x.cfg.Context, unknown: err.Error()}
+		if !unreadable(err) {
+			x.cfg.Log.Info("ami: reading the dialplan failed; read again at the next transfer", "context", x.cfg.Context, "err", err)
+			return d
+		}
 	}
 	x.dp.mu.Lock()
 	defer x.dp.mu.Unlock()
@@ -91,6 +97,14 @@ func (x *Exchange) loadDialplan(ctx context.Context, c *conn, gen uint64) *dialp
 		x.dp.d = d
 	}
 	return d
+}
+
+// unreadable reports whether a failed dialplan read will fail again until
+// Asterisk's configuration changes: the manager account lacks the write
+// class, or the dialplan is larger than Deskline reads.
+func unreadable(err error) bool {
+	var ae *ActionError
+	return errors.As(err, &ae) && ae.Message == "Permission denied" || errors.Is(err, errTooManyContexts)
 }
 
 // refreshDialplan reads the dialplan again in the background, after a

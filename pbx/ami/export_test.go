@@ -1,6 +1,7 @@
 package ami
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -12,3 +13,6 @@ func LowerFeaturesPollMin(t testing.TB, d time.Duration) {
 	minFeaturesPoll = d
 	t.Cleanup(func() { minFeaturesPoll = old })
 }
+
+// Reachable is the transfer check alone (for tests of what it caches).
+func (x *Exchange) Reachable(ctx context.Context, num string) error { return x.reachable(ctx, num) }
