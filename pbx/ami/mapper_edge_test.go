@@ -243,9 +243,17 @@ func TestAttendedTransferOfTwoCallsTellsBothWhoStay(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("events:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
-	// 201's call goes on with 203: its hang-up names Carol.
-	got = edgeFeed(m, edgeMsg("Event", "Hangup", "Channel", "PJSIP/201-00000001", "Uniqueid", "200.1", "Cause", "16"))
-	if want := "cleared 201 cleared out other=203(Carol Weber) call=200.1 cause=normal"; len(got) != 1 || got[0] != want {
-		t.Errorf("201 hangs up: %q, want %q", got, want)
+	// 203 joined 201's call: both are one call now, on every desk.
+	if calls := m.calls(); len(calls) != 2 || calls[0].Call != "200.1" || calls[1].Call != "200.1" {
+		t.Errorf("after the transfer: %+v, want 201 and 203 in call 200.1", calls)
+	}
+	got = edgeFeed(m, edgeMsg("Event", "Hangup", "Channel", "PJSIP/201-00000001", "Uniqueid", "200.1", "Cause", "16"),
+		edgeMsg("Event", "Hangup", "Channel", "PJSIP/203-00000004", "Uniqueid", "300.2", "Cause", "16"))
+	want = []string{
+		"cleared 201 cleared out other=203(Carol Weber) call=200.1 cause=normal",
+		"cleared 203 cleared in other=201(Alice Meyer) call=200.1 cause=normal",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("hang-ups:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }

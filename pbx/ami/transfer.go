@@ -18,7 +18,8 @@ func (m *mapper) attendedTransfer(msg Message, out *batch) {
 	transferee := party(msg.Get("TransfereeCallerIDNum"), msg.Get("TransfereeCallerIDName"))
 	target := party(msg.Get("TransferTargetCallerIDNum"), msg.Get("TransferTargetCallerIDName"))
 	kept := m.stayer(m.chans[msg.Get("TransferTargetUniqueid")])
-	held := m.stayer(m.chans[msg.Get("TransfereeUniqueid")])
+	transfereeCh := m.chans[msg.Get("TransfereeUniqueid")]
+	held := m.stayer(transfereeCh)
 	to := target.Number
 	if kept != nil {
 		to = kept.device
@@ -27,8 +28,15 @@ func (m *mapper) attendedTransfer(msg Message, out *batch) {
 	m.handOver(msg.Get("OrigTransfererUniqueid"), in)
 	m.handOver(msg.Get("SecondTransfererUniqueid"), in)
 	by := m.transfererOf(msg)
-	m.nowTalksTo(kept, transferee, by, out)
-	m.nowTalksTo(held, target, by, out)
+	// The target joins the caller's call: with two calls (a REFER with
+	// Replaces) its connection moves to the transferee's call id, so the
+	// caller and the colleague are one call on every desk.
+	call := ""
+	if transfereeCh != nil {
+		call = transfereeCh.linked
+	}
+	m.nowTalksTo(kept, transferee, call, by, out)
+	m.nowTalksTo(held, target, "", by, out)
 }
 
 // transfererOf is the device that transferred; "" when it is not one of
@@ -43,10 +51,11 @@ func (m *mapper) transfererOf(msg Message) string {
 }
 
 // nowTalksTo tells a device that stays in a transferred call that its
-// other party is now p: a transferred event in its own state (PROTOCOL.md
-// §7: "a device that stays in the call keeps its state, and its other
-// party is now to").
-func (m *mapper) nowTalksTo(c *channel, p pbx.Party, by string, out *batch) {
+// other party is now p, and, when call names another call, that it
+// belongs to that one from now on: a transferred event in its own state
+// (PROTOCOL.md §7: "a device that stays in the call keeps its state, and
+// its other party is now to. Later events use new_call").
+func (m *mapper) nowTalksTo(c *channel, p pbx.Party, call, by string, out *batch) {
 	if c == nil || c.conn == "" || c.conn == pbx.StateCleared || c.conn == pbx.StateFailed || p.Number == "" || c.heard == p {
 		return
 	}
@@ -54,8 +63,12 @@ func (m *mapper) nowTalksTo(c *channel, p pbx.Party, by string, out *batch) {
 	if c.kind != legIn {
 		c.to = p
 	}
+	was := c.call()
+	if call != "" {
+		c.linked = call
+	}
 	out.emit(m, c, pbx.EvTransferred, c.conn, func(e *pbx.Event) {
-		e.By, e.To, e.NewCall, e.Other = by, p.Number, c.call(), p
+		e.Call, e.By, e.To, e.NewCall, e.Other = was, by, p.Number, c.call(), p
 	})
 }
 
