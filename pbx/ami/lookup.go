@@ -2,6 +2,7 @@ package ami
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/deskline/deskline/pbx"
@@ -161,4 +162,17 @@ func (m *mapper) unexpect(o *originate) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.forget(o)
+}
+
+// rival reports a channel of device other than uid in one of the states,
+// and its state.
+func (m *mapper) rival(device, uid string, states []pbx.ConnState) (pbx.ConnState, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.chans {
+		if c.device == device && c.uid != uid && slices.Contains(states, c.conn) {
+			return c.conn, true
+		}
+	}
+	return "", false
 }

@@ -257,3 +257,34 @@ func TestAttendedTransferOfTwoCallsTellsBothWhoStay(t *testing.T) {
 		t.Errorf("hang-ups:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
+
+// A NOTIFY names no call: with a second call ringing while 201 talks, a
+// "talk" could answer either, and "hold" could hit the one the phone
+// deems current. The connector finds such a rival call and refuses.
+func TestRivalCallMakesANotifyAmbiguous(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	edgeAnsweredIncoming(m)
+	if _, ok := m.rival("201", "100.2", rivals[pbx.SvcHold]); ok {
+		t.Fatal("one call: a rival found")
+	}
+	edgeFeed(m,
+		edgeMsg("Event", "Newchannel", "Channel", "PJSIP/carrier-00000003", "ChannelState", "4", "CallerIDNum", "+4989111", "Uniqueid", "400.1", "Linkedid", "400.1"),
+		edgeMsg("Event", "Newchannel", "Channel", "PJSIP/201-00000004", "ChannelState", "0", "CallerIDNum", "201", "ConnectedLineNum", "+4989111", "Uniqueid", "400.2", "Linkedid", "400.1"),
+		edgeMsg("Event", "DialBegin", "Channel", "PJSIP/carrier-00000003", "Uniqueid", "400.1", "DestChannel", "PJSIP/201-00000004", "DestUniqueid", "400.2"),
+		edgeMsg("Event", "Newstate", "Channel", "PJSIP/201-00000004", "ChannelState", "5", "Uniqueid", "400.2"),
+	)
+	if st, ok := m.rival("201", "400.2", rivals[pbx.SvcAnswer]); ok {
+		t.Errorf("answer the waiting call: rival %s found, but the other call is live, not ringing", st)
+	}
+	if st, ok := m.rival("201", "100.2", rivals[pbx.SvcHold]); ok {
+		t.Errorf("hold the live call: rival %s found, but the other call only rings", st)
+	}
+	if _, ok := m.rival("202", "", rivals[pbx.SvcAnswer]); ok {
+		t.Error("202's calls are not 201's")
+	}
+	edgeFeed(m, edgeMsg("Event", "Newchannel", "Channel", "PJSIP/201-00000005", "ChannelState", "0", "CallerIDNum", "201", "ConnectedLineNum", "+4940222", "Uniqueid", "500.2", "Linkedid", "500.1"),
+		edgeMsg("Event", "Newstate", "Channel", "PJSIP/201-00000005", "ChannelState", "5", "Uniqueid", "500.2"))
+	if st, ok := m.rival("201", "400.2", rivals[pbx.SvcAnswer]); !ok || st != pbx.StateAlerting {
+		t.Errorf("two calls ringing: rival %q %v, want the other ringing one", st, ok)
+	}
+}

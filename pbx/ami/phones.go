@@ -170,6 +170,10 @@ func (x *Exchange) remote(ctx context.Context, call pbx.CallID, device string, s
 	if !slices.Contains(states, leg.conn) {
 		return fmt.Errorf("ami: %s %s at %s: connection is %s, needs %s: %w", svc, call, device, leg.conn, states[0], pbx.ErrInvalidState)
 	}
+	if other, ok := x.m.rival(device, leg.uid, rivals[svc]); ok {
+		return fmt.Errorf("ami: %s %s at %s: the phone has another call %s and would choose itself which to act on; do it on the phone: %w",
+			svc, call, device, other, pbx.ErrInvalidState)
+	}
 	c, done, err := x.session()
 	if err != nil {
 		return err
@@ -180,6 +184,18 @@ func (x *Exchange) remote(ctx context.Context, call pbx.CallID, device string, s
 		return actionError(string(svc)+" on "+device+"'s phone", err)
 	}
 	return nil
+}
+
+// rivals are, per service, the states of the device's other calls that
+// make a NOTIFY ambiguous: it names no call, and the phone applies it to
+// the call it deems current (another ringing call for talk, another live
+// one for hold, another held one for retrieve). A live call does not make
+// a retrieve ambiguous: the desk's swap holds it just before, and the
+// phone takes the NOTIFYs in order, before its hold shows here.
+var rivals = map[pbx.Service][]pbx.ConnState{
+	pbx.SvcAnswer:   {pbx.StateAlerting},
+	pbx.SvcHold:     {pbx.StateConnected},
+	pbx.SvcRetrieve: {pbx.StateHeld},
 }
 
 // autoAnswerVariable is the Originate Variable that makes the device's
