@@ -179,6 +179,12 @@ func (cfg Config) validate() error {
 		if err := d.Behaviour.check(what); err != nil {
 			errs = append(errs, err)
 		}
+		if d.Services != nil && len(d.Services) == 0 {
+			// The protocol cannot say "nothing": an absent list means
+			// "what the exchange can do", so an empty one would differ
+			// between the desk and the server.
+			add("%s: Services is empty; leave it nil for all the exchange's services", what)
+		}
 	}
 	for i, g := range cfg.Groups {
 		errs = append(errs, checkGroup(i, g, numbers, devices)...)

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"github.com/deskline/deskline/pbx"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ func TestConfigErrors(t *testing.T) {
 		{"negative answer", func(c *Config) { c.Devices[0].Behaviour.AnswerAfter = -1 }, `sim: device 1 ("201"): negative AnswerAfter or PickUpAfter`},
 		{"external key format", func(c *Config) { c.Externals = map[string]Behaviour{"+49 30 1": {}} }, `sim: Externals["+49 30 1"]: key must be an external number`},
 		{"external key internal", func(c *Config) { c.Externals = map[string]Behaviour{"202": {}} }, `sim: Externals["202"]: key must be an external number`},
+		{"no services", func(c *Config) { c.Devices[0].Services = []pbx.Service{} }, `sim: device 1 ("201"): Services is empty`},
 		{"external key unallocated", func(c *Config) { c.Externals = map[string]Behaviour{"999": {}} }, `sim: Externals["999"]: in the internal range`},
 	}
 	for _, tc := range cases {
