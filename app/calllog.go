@@ -91,7 +91,10 @@ func (c *Client) foldLocked(r *callRecord, cause string) bool {
 		return false
 	}
 	for _, o := range c.records {
-		if o.call == r.call && o.device != r.device {
+		// Only into another ring of the same call: a call from the user's
+		// desk phone to their own softphone is two entries, the call
+		// placed and the ring, and the ring must not vanish into the other.
+		if o.call == r.call && o.device != r.device && o.direction == ctiproto.DirectionIncoming {
 			if cause != "" && cause != ctiproto.CausePickedUpElsewhere && o.twin == nil {
 				r.cause = cause
 				o.twin = r

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -191,4 +192,42 @@ func TestAnswerAtAPhoneThatCan(t *testing.T) {
 		c, ok := callIn(s, call)
 		return ok && c.Device == "204" && c.State == ctiproto.StateConnected
 	})
+}
+
+// Carl calls his own softphone from his desk phone and declines it there: two entries, the call placed and the ring at the softphone
+// (a ring folds only into another ring of the same call, never into the
+// user's own outgoing call).
+func TestCallToOwnOtherPhoneKeepsTheRing(t *testing.T) {
+	o := newOffice(t)
+	carl := o.desk("carl")
+	carl.login()
+	carl.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	ctx := context.Background()
+	target, err := carl.PrepareDial("205")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target.Device = "204"
+	call, err := carl.Dial(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	carl.waitFor("204 rings first", func(s State) bool { c, ok := callIn(s, call); return ok && c.State == ctiproto.StateInitiated })
+	if err := o.Sim.Answer(ctx, c2id(call), "204"); err != nil {
+		t.Fatal(err)
+	}
+	carl.waitFor("205 rings", func(s State) bool { return len(alertingAt(s, call)) == 1 })
+	if err := carl.Decline(ctx, call); err != nil { // at 205, while 204 still calls
+		t.Fatal(err)
+	}
+	carl.waitFor("declined", func(s State) bool { return len(alertingAt(s, call)) == 0 })
+	carl.waitFor("over", func(s State) bool { return len(s.Calls) == 0 }) // the callee refused: the call ends
+	var devices []string
+	for _, e := range carl.journal.Entries() {
+		devices = append(devices, e.Device+" "+e.Direction)
+	}
+	slices.Sort(devices)
+	if want := []string{"204 outgoing", "205 incoming"}; !slices.Equal(devices, want) {
+		t.Errorf("journal %v, want %v", devices, want)
+	}
 }
