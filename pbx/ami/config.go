@@ -206,8 +206,8 @@ func (c Config) Check() error {
 			add("devices[%d] (%s): endpoint %q is used twice", i, d.ID, d.Endpoint)
 		}
 		ids[d.ID], eps[strings.ToLower(d.Endpoint)] = true, true
-		for _, p := range d.phoneProblems() {
-			add("devices[%d] (%s): %s", i, d.ID, p)
+		for _, p := range d.PhoneProblems() {
+			add("devices[%d] (%s): %s", i, d.ID, p.Reason)
 		}
 	}
 	return errors.Join(errs...)

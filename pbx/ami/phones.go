@@ -69,19 +69,27 @@ func (f family) event(svc pbx.Service) string {
 	return ""
 }
 
-// phoneProblems lists what is wrong with the device's phone settings, in
-// the words of the configuration file (phone, auto_answer).
-func (d Device) phoneProblems() []string {
-	var out []string
+// PhoneProblem is one thing wrong with a device's phone settings: the
+// setting at fault, as the configuration file names it ("phone",
+// "auto_answer"), and why, in words.
+type PhoneProblem struct {
+	Field, Reason string
+}
+
+// PhoneProblems lists what is wrong with the device's phone settings.
+// Config.Check reports them, and so does the server's check-config, under
+// its own names for the device.
+func (d Device) PhoneProblems() []PhoneProblem {
+	var out []PhoneProblem
 	_, known := families[d.Phone]
 	switch {
 	case d.Phone != "" && d.Phone != PhoneNone && !known:
-		out = append(out, fmt.Sprintf("phone %q is unknown (want one of %s)", d.Phone, strings.Join(PhoneFamilies, ", ")))
+		out = append(out, PhoneProblem{"phone", fmt.Sprintf("phone %q is unknown (want one of %s)", d.Phone, strings.Join(PhoneFamilies, ", "))})
 	case known && !strings.EqualFold(tech(d.Endpoint), "PJSIP"):
-		out = append(out, fmt.Sprintf("phone %q needs a PJSIP endpoint (Asterisk sends NOTIFY and headers only there), not %q", d.Phone, d.Endpoint))
+		out = append(out, PhoneProblem{"phone", fmt.Sprintf("phone %q needs a PJSIP endpoint (Asterisk sends the NOTIFY and the auto-answer header only there), not %q", d.Phone, d.Endpoint)})
 	}
 	if d.AutoAnswer && !known {
-		out = append(out, "auto_answer needs a phone family: the header that makes a phone answer depends on it")
+		out = append(out, PhoneProblem{"auto_answer", "auto_answer needs phone set to the phone's family: the header that makes it answer depends on it"})
 	}
 	return out
 }

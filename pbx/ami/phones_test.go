@@ -204,7 +204,7 @@ func TestPhoneConfigChecked(t *testing.T) {
 	for _, want := range []string{
 		`devices[0] (201): phone "polycom" is unknown (want one of none, yealink, snom, grandstream, fanvil)`,
 		`devices[1] (202): phone "snom" needs a PJSIP endpoint`,
-		`devices[2] (203): auto_answer needs a phone family`,
+		`devices[2] (203): auto_answer needs phone set to the phone's family`,
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Check() = %v, want %q", err, want)

@@ -206,16 +206,10 @@ func checkAMIDevices(ps *problems, devs []AMIDevice) map[string]int {
 	return devices
 }
 
-// checkAMIPhone checks a device's phone family and auto_answer.
+// checkAMIPhone checks a device's phone family and auto_answer, by the
+// connector's own rule.
 func checkAMIPhone(ps *problems, key, l string, d AMIDevice) {
-	known := slices.Contains(ami.PhoneFamilies, d.Phone) && d.Phone != ami.PhoneNone
-	switch {
-	case d.Phone != "" && d.Phone != ami.PhoneNone && !known:
-		ps.add(key+".phone", "%s: phone %q is unknown (want one of %s)", l, d.Phone, strings.Join(ami.PhoneFamilies, ", "))
-	case known && !strings.HasPrefix(strings.ToUpper(d.Endpoint), "PJSIP/"):
-		ps.add(key+".phone", "%s: phone %q needs a PJSIP endpoint (Asterisk sends the NOTIFY and the auto-answer header only there), not %q", l, d.Phone, d.Endpoint)
-	}
-	if d.AutoAnswer && !known {
-		ps.add(key+".auto_answer", "%s: auto_answer needs phone set to the phone's family: the header that makes it answer depends on it", l)
+	for _, p := range (ami.Device{Endpoint: d.Endpoint, Phone: d.Phone, AutoAnswer: d.AutoAnswer}).PhoneProblems() {
+		ps.add(key+"."+p.Field, "%s: %s", l, p.Reason)
 	}
 }
