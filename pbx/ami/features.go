@@ -20,13 +20,19 @@ const (
 // readFeatures reads every device's DND and forwarding at (re)connect.
 func (x *Exchange) readFeatures(ctx context.Context, c *conn) {
 	for _, d := range x.cfg.Devices {
-		dnd, err1 := dbGet(ctx, c, familyDND, d.Exten)
-		fwd, err2 := dbGet(ctx, c, familyForward, d.Exten)
-		if err := errors.Join(err1, err2); err != nil {
+		dnd, fwd, err := readDeviceFeatures(ctx, c, d)
+		if err != nil {
 			x.cfg.Log.Warn("ami: reading DND/forwarding from AstDB", "device", d.ID, "err", err)
 		}
-		x.m.setDevice(d.ID, func(i *pbx.DeviceInfo) { i.DND, i.ForwardTo = dnd == dndOn, fwd }, false)
+		x.m.setDevice(d.ID, func(i *pbx.DeviceInfo) { i.DND, i.ForwardTo = dnd, fwd }, false)
 	}
+}
+
+// readDeviceFeatures reads one device's DND and forwarding from AstDB.
+func readDeviceFeatures(ctx context.Context, c *conn, d Device) (dnd bool, fwd string, err error) {
+	on, err1 := dbGet(ctx, c, familyDND, d.Exten)
+	fwd, err2 := dbGet(ctx, c, familyForward, d.Exten)
+	return on == dndOn, fwd, errors.Join(err1, err2)
 }
 
 // dbGet reads one AstDB key; "" when it is not set.

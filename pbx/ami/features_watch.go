@@ -124,21 +124,22 @@ func (x *Exchange) pollFeatures(c *conn) {
 
 // pollOnce reads the keys of every device and announces what changed. A
 // device whose state changed meanwhile (an event, a desk's command) keeps
-// that newer state.
+// that newer state; one whose keys cannot be read keeps its state until
+// the next poll, and the others are read all the same (as at connect).
 func (x *Exchange) pollOnce(c *conn) {
 	ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
 	defer cancel()
 	for _, d := range x.cfg.Devices {
 		gen := x.m.featureGen(d.ID)
-		dnd, err1 := dbGet(ctx, c, familyDND, d.Exten)
-		fwd, err2 := dbGet(ctx, c, familyForward, d.Exten)
-		if err := errors.Join(err1, err2); err != nil {
-			if !errors.Is(err, ErrClosed) {
-				x.cfg.Log.Warn("ami: polling DND/forwarding in AstDB", "device", d.ID, "err", err)
-			}
-			return // the next poll tries again
+		dnd, fwd, err := readDeviceFeatures(ctx, c, d)
+		switch {
+		case errors.Is(err, ErrClosed) || ctx.Err() != nil:
+			return // the link went: the next one reads everything again
+		case err != nil:
+			x.cfg.Log.Warn("ami: polling DND/forwarding in AstDB", "device", d.ID, "err", err)
+			continue
 		}
-		x.m.changeDevice(d.ID, gen, func(i *pbx.DeviceInfo) { i.DND, i.ForwardTo = dnd == dndOn, fwd })
+		x.m.changeDevice(d.ID, gen, func(i *pbx.DeviceInfo) { i.DND, i.ForwardTo = dnd, fwd })
 	}
 }
 
