@@ -251,24 +251,31 @@ func (c *callCard) showClock(s app.State, now time.Time) {
 	}
 	setHint(c.timer, imp, since(d))
 	setLine(c.where, c.whereText(s))
-	setLine(c.queue, c.queueText(now))
+	c.trackWait(now)
+	setLine(c.queue, c.queueText())
+}
+
+// trackWait follows how long the caller waited in a queue or ring group:
+// while it rings the wait goes on, counted from when the caller joined;
+// once answered it stands at the answer. A card that never saw the call
+// ring (first seen live or on hold: the tray started later) does not
+// know the answer time (a live call's since moves with hold and
+// retrieve), so it shows no wait rather than a wrong one.
+func (c *callCard) trackWait(now time.Time) {
+	switch {
+	case c.call.Queue == "":
+	case c.kind == cardRinging:
+		c.waited, c.waitDone = now.Sub(c.call.QueueJoined), false
+	case !c.waitDone && c.waited > 0 && c.kind == cardLive && c.call.Answered:
+		c.waited, c.waitDone = c.call.Since.Sub(c.call.QueueJoined), true
+	}
 }
 
 // queueText is "Sales · waited 0:42" for a call that came through a queue
-// or ring group: while it rings the wait goes on, counted from when the
-// caller joined; once answered it stands at the answer (unknown for a
-// call first seen on hold: then the name alone).
-func (c *callCard) queueText(now time.Time) string {
+// or ring group, the name alone while the wait is unknown.
+func (c *callCard) queueText() string {
 	if c.call.Queue == "" {
 		return ""
-	}
-	switch {
-	case c.kind == cardRinging:
-		c.waited, c.waitDone = now.Sub(c.call.QueueJoined), false
-	case !c.waitDone && c.kind == cardLive && c.call.Answered:
-		// The answer ended the wait; a live call's since is the answer
-		// until a hold and retrieve move it, hence only the first time.
-		c.waited, c.waitDone = c.call.Since.Sub(c.call.QueueJoined), true
 	}
 	if c.waited <= 0 {
 		return c.call.Queue

@@ -51,3 +51,17 @@ func TestConsoleShowsQueueAndWait(t *testing.T) {
 		t.Fatalf("a direct call shows queue line %q", dc.queue.Text)
 	}
 }
+
+// A card first seen on a live call (the tray started mid-call) does not
+// know when the call was answered: it names the queue without a wait,
+// rather than count talk time as waiting.
+func TestQueueWaitUnknownOnACallFirstSeenLive(t *testing.T) {
+	u, _ := newTestUI(t, popOfflineDesk(t))
+	u.Render(popState(popJane("c0", 7))) // the console opens on a ringing call
+	live := cwTalking("c1", 90)
+	live.Queue, live.QueueJoined = "Sales", time.Now().Add(-10*time.Minute)
+	u.Render(popState(popJane("c0", 7), live))
+	if got := card(t, u, "c1").queue.Text; got != "Sales" {
+		t.Errorf("queue line %q, want the name alone", got)
+	}
+}
