@@ -116,3 +116,25 @@ func BenchmarkRoute(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEncodeEntry is the cost of logging one event for both protocol
+// versions: an event without v2 members is encoded once, one with a queue
+// twice (its v1 frame leaves the queue out).
+func BenchmarkEncodeEntry(b *testing.B) {
+	plain := ringEvent("c-1")
+	queued := ringEvent("c-2")
+	queued.Queue = &ctiproto.Queue{Name: "Sales", Number: "600", Joined: queued.Time}
+	for _, bc := range []struct {
+		name string
+		ev   ctiproto.Event
+	}{{"plain", plain}, {"queue", queued}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := encodeEntry(&bc.ev); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
