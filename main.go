@@ -23,6 +23,8 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/assets"
 	"github.com/deskline/deskline/ui"
 )
@@ -42,7 +44,7 @@ type flags struct {
 func parseFlags() flags {
 	var f flags
 	flag.BoolVar(&f.demo, "demo", false, "run as the demo: log in as the demo user of the demo server (make run) with the bundled address book")
-	flag.StringVar(&f.server, "server", "", "with -demo: the demo server's WebSocket URL (default "+app.DefaultServerURL+")")
+	flag.StringVar(&f.server, "server", "", "with -demo: the demo server's WebSocket URL (default "+settings.DefaultServerURL+")")
 	flag.StringVar(&f.trace, "trace", "", "append a line per visible change (status, screen pop) to this file; for tests")
 	flag.DurationVar(&f.demoRingAfter, "demo-ring-after", 0, "with -demo: ring the phone this long after connecting (0: a few seconds, <0: never)")
 	flag.BoolVar(&f.version, "version", false, "print the version and exit")
@@ -92,7 +94,7 @@ func run(f flags, log *slog.Logger) error {
 	tray, noTray := app.TrayHost()
 	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, TrayItemShown: app.TrayItemRegistered, Demo: demo,
 		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow, KeepOnTop: keepOnTop, ReleaseMemory: releaseMemory,
-		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", app.NewKeyringStore(), log) }}
+		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", tokens.NewKeyring(), log) }}
 	if f.trace != "" {
 		if opts.Trace, err = traceFile(f.trace, started); err != nil {
 			return err

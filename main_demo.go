@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/assets"
 )
 
@@ -22,24 +24,24 @@ const (
 // DESKLINE_CONFIG_DIR names a folder already (make run uses .demo/), the
 // demo's settings, journal and instance socket live in <config>/demo.
 func useDemoConfig() error {
-	if os.Getenv(app.ConfigDirEnv) != "" {
+	if os.Getenv(settings.DirEnv) != "" {
 		return nil
 	}
-	dir, err := app.ConfigDir()
+	dir, err := settings.Dir()
 	if err != nil {
 		return err
 	}
-	return os.Setenv(app.ConfigDirEnv, filepath.Join(dir, "demo"))
+	return os.Setenv(settings.DirEnv, filepath.Join(dir, "demo"))
 }
 
 // openDesk opens the user's desk; with -demo it first sets up the demo
 // configuration (demo user, bundled address book) when there is none.
 func openDesk(f flags, log *slog.Logger) (*app.Desk, *app.Demo, error) {
 	if !f.demo {
-		d, err := app.OpenDesk("", app.NewKeyringStore(), log)
+		d, err := app.OpenDesk("", tokens.NewKeyring(), log)
 		return d, nil, err
 	}
-	dir, err := app.ConfigDir()
+	dir, err := settings.Dir()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -51,7 +53,7 @@ func openDesk(f flags, log *slog.Logger) (*app.Desk, *app.Demo, error) {
 			return nil, nil, err
 		}
 	}
-	d, err := app.OpenDesk(dir, app.NewKeyringStore(), log)
+	d, err := app.OpenDesk(dir, tokens.NewKeyring(), log)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,13 +66,13 @@ func openDesk(f flags, log *slog.Logger) (*app.Desk, *app.Demo, error) {
 
 // setServer points the demo settings at another server.
 func setServer(dir, url string) error {
-	path := filepath.Join(dir, app.SettingsFileName)
-	s, _, err := app.LoadSettings(path)
+	path := filepath.Join(dir, settings.FileName)
+	s, _, err := settings.Load(path)
 	if err != nil {
 		return err
 	}
 	s.ServerURL = url
-	return app.SaveSettings(path, s)
+	return settings.Save(path, s)
 }
 
 // demoLogin logs the demo user in with the demo password whenever the

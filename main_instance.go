@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/instance"
 )
 
 // handOffQueue is how many handed-over link lists wait for the UI while it
@@ -27,26 +27,26 @@ func oneLink(links []string, log *slog.Logger) []string {
 // links to the one already running. It returns a nil instance when the
 // links were handed over (this process should exit). The channel carries
 // what later processes hand over.
-func claimOrHandOff(links []string, log *slog.Logger) (*app.Instance, <-chan []string, error) {
-	path, err := app.InstanceSocketPath()
+func claimOrHandOff(links []string, log *slog.Logger) (*instance.Instance, <-chan []string, error) {
+	path, err := instance.SocketPath()
 	if err != nil {
 		return nil, nil, err
 	}
 	handed := make(chan []string, handOffQueue)
 	for attempt := 0; attempt < 2; attempt++ {
-		inst, err := app.ClaimInstance(path, func(args []string) { handed <- args })
+		inst, err := instance.Claim(path, func(args []string) { handed <- args })
 		if err == nil {
 			return inst, handed, nil
 		}
-		if !errors.Is(err, app.ErrRunning) {
+		if !errors.Is(err, instance.ErrRunning) {
 			return nil, nil, fmt.Errorf("cannot make sure Deskline runs only once: %w", err)
 		}
-		err = app.HandOff(path, links)
+		err = instance.HandOff(path, links)
 		if err == nil {
 			log.Info("handed over to the running Deskline", "links", links)
 			return nil, nil, nil
 		}
-		if !errors.Is(err, app.ErrNotRunning) {
+		if !errors.Is(err, instance.ErrNotRunning) {
 			return nil, nil, err
 		}
 		// The running one quit in between: claim again.

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/deskline/deskline/app/internal/cut"
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 )
@@ -58,7 +60,7 @@ const MaxDialText = 4 << 10
 
 // DialText is the part of text looked at for a number to dial: its first
 // MaxDialText bytes, never cut inside a character.
-func DialText(text string) string { return cutRunes(text, MaxDialText) }
+func DialText(text string) string { return cut.Runes(text, MaxDialText) }
 
 // PrepareDial finds the number to call in text (typed, pasted, a tel:
 // link, a mail signature), normalises it and says who it is, without
@@ -70,7 +72,7 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 	if err != nil {
 		found := n.Extract(text)
 		if len(found) == 0 {
-			return DialTarget{}, fmt.Errorf("%w in %q", ErrNoNumber, shorten(text, 60))
+			return DialTarget{}, fmt.Errorf("%w in %q", ErrNoNumber, cut.Shorten(text, 60))
 		}
 		num = found[0].Number
 	}
@@ -332,7 +334,7 @@ func (c *Client) deviceIn(call, service string, prefer []string) (string, error)
 }
 
 // CallBack dials the number of a journal entry.
-func (c *Client) CallBack(ctx context.Context, e JournalEntry) (DialTarget, string, error) {
+func (c *Client) CallBack(ctx context.Context, e journal.Entry) (DialTarget, string, error) {
 	if !e.CanCallBack() {
 		return DialTarget{}, "", fmt.Errorf("%w: the caller withheld their number", ErrNoNumber)
 	}

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/deskline/deskline/ctiproto"
 	"unicode/utf8"
+
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // Click-to-dial from a mail signature: the user sees the normalised
@@ -53,7 +55,7 @@ func TestDialFromText(t *testing.T) {
 		t.Fatal(err)
 	}
 	ann.waitFor("transferred away", func(s State) bool { return len(s.Calls) == 0 })
-	if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != OutcomeOutgoing || e[0].Name != "Jane Doe" || e[0].To != "203" {
+	if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != journal.OutcomeOutgoing || e[0].Name != "Jane Doe" || e[0].To != "203" {
 		t.Fatalf("journal %+v (want transferred to 203)", e)
 	}
 }
@@ -71,7 +73,7 @@ func TestDeflectAndDND(t *testing.T) {
 	}
 	ann.waitFor("gone", func(s State) bool { return len(s.Calls) == 0 })
 	bob.waitFor("at bob", func(s State) bool { return len(s.Ringing()) == 1 })
-	if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != OutcomeRejected || e[0].To != "203" {
+	if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != journal.OutcomeRejected || e[0].To != "203" {
 		t.Fatalf("journal %+v (want forwarded to 203)", e)
 	}
 	if err := ann.SetDND(context.Background(), true); err != nil {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/deskline/deskline/app/internal/configfile"
 )
 
 // ErrAutostartUnsupported: starting at login is not implemented on this
@@ -56,7 +58,7 @@ func SetAutostart(enabled bool, execPath string, args ...string) error {
 	if err != nil {
 		return err
 	}
-	return writeConfigFile(path, []byte(entry))
+	return configfile.Write(path, []byte(entry))
 }
 
 // AutostartEnabled reports whether our autostart entry exists and is not

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/deskline/deskline/ctiproto"
 	"github.com/gorilla/websocket"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // scriptedServer is a ctiproto server of a few lines: it upgrades, reads

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -25,7 +26,7 @@ type callRecord struct {
 
 // trackLocked updates the record of ev's connection and returns the
 // journal entry when the connection ends. Called before ev is applied.
-func (c *Client) trackLocked(ev *ctiproto.Event) []JournalEntry {
+func (c *Client) trackLocked(ev *ctiproto.Event) []journal.Entry {
 	if ev.Call == "" {
 		return nil
 	}
@@ -60,7 +61,7 @@ func (c *Client) trackLocked(ev *ctiproto.Event) []JournalEntry {
 		if ev.State == ctiproto.StateCleared {
 			r.to = ev.To
 			delete(c.records, k) // transferred away: done here
-			return []JournalEntry{c.entryLocked(r, ev.Time, ctiproto.CauseTransferred)}
+			return []journal.Entry{c.entryLocked(r, ev.Time, ctiproto.CauseTransferred)}
 		}
 		if ev.NewCall != "" && ev.NewCall != ev.Call {
 			delete(c.records, k) // the call goes on under its new id
@@ -75,7 +76,7 @@ func (c *Client) trackLocked(ev *ctiproto.Event) []JournalEntry {
 		if c.foldLocked(r, ev.Cause) {
 			return nil
 		}
-		return []JournalEntry{c.entryLocked(r, ev.Time, ev.Cause)}
+		return []journal.Entry{c.entryLocked(r, ev.Time, ev.Cause)}
 	}
 	return nil
 }
@@ -108,12 +109,12 @@ func (c *Client) foldLocked(r *callRecord, cause string) bool {
 // syncRecordsLocked lines the records up with a snapshot: connections the
 // snapshot lacks ended while the client could not see it, connections it
 // has that the client never saw are followed from now on.
-func (c *Client) syncRecordsLocked(calls []ctiproto.Call) []JournalEntry {
+func (c *Client) syncRecordsLocked(calls []ctiproto.Call) []journal.Entry {
 	live := make(map[ctiproto.ConnKey]ctiproto.Call, len(calls))
 	for _, call := range calls {
 		live[ctiproto.ConnKey{Call: call.Call, Device: call.Device}] = call
 	}
-	var out []JournalEntry
+	var out []journal.Entry
 	// They ended while the client could not see: not before the link was
 	// lost. That time is the end the journal shows, not the reconnect.
 	lost := c.lostAt
@@ -147,7 +148,7 @@ func (c *Client) syncRecordsLocked(calls []ctiproto.Call) []JournalEntry {
 }
 
 // entryLocked turns an ended connection into a journal entry.
-func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) JournalEntry {
+func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) journal.Entry {
 	if cause == "" {
 		cause = r.cause
 	}
@@ -161,7 +162,7 @@ func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) Journal
 	if m := c.lookup(r.number); m != nil {
 		name = m.Contact.DisplayName()
 	}
-	return JournalEntry{
+	return journal.Entry{
 		// The start time keeps ids unique when a restarted exchange
 		// hands out the same call ids again.
 		ID:    fmt.Sprintf("%s/%s/%d", r.call, r.device, r.start.UnixNano()),
@@ -172,28 +173,28 @@ func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) Journal
 }
 
 // outcome classifies an ended connection for the journal.
-func outcome(r *callRecord, cause string) Outcome {
+func outcome(r *callRecord, cause string) journal.Outcome {
 	if r.direction == ctiproto.DirectionOutgoing {
 		if r.answered.IsZero() {
-			return OutcomeOutgoingFailed
+			return journal.OutcomeOutgoingFailed
 		}
-		return OutcomeOutgoing
+		return journal.OutcomeOutgoing
 	}
 	switch {
 	case !r.answered.IsZero():
-		return OutcomeAnswered
+		return journal.OutcomeAnswered
 	case cause == ctiproto.CausePickedUpElsewhere, cause == ctiproto.CauseForwarded:
-		return OutcomeAnsweredElsewhere
+		return journal.OutcomeAnsweredElsewhere
 	case cause == ctiproto.CauseRejected, cause == ctiproto.CauseDeflected:
-		return OutcomeRejected // the user dealt with it: not missed
+		return journal.OutcomeRejected // the user dealt with it: not missed
 	}
-	return OutcomeMissed
+	return journal.OutcomeMissed
 }
 
 // settle publishes a change, called with c.mu held, and releases it. The
 // calls that ended go to the journal first, so a UI never sees a call
 // vanish before its journal entry exists.
-func (c *Client) settle(entries []JournalEntry) {
+func (c *Client) settle(entries []journal.Entry) {
 	c.noteFailedLocked(entries)
 	if c.opts.Journal == nil || len(entries) == 0 {
 		c.publishLocked()
@@ -206,7 +207,7 @@ func (c *Client) settle(entries []JournalEntry) {
 
 // record writes entries to the journal and publishes; called without
 // c.mu, since the journal tells its own subscribers (the UI) at once.
-func (c *Client) record(entries []JournalEntry) {
+func (c *Client) record(entries []journal.Entry) {
 	for _, e := range entries {
 		if err := c.opts.Journal.Add(e); err != nil {
 			c.log.Error("journal", "err", err)

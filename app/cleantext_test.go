@@ -4,8 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/deskline/deskline/ctiproto"
 	"github.com/gorilla/websocket"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // A server of another make that passes on control and direction

@@ -13,9 +13,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
+
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
-	"github.com/gorilla/websocket"
 )
 
 // Options configure a Client. ServerURL, User and Numbers are required.
@@ -27,18 +30,18 @@ type Options struct {
 	CAFile string
 	// Tokens keeps the device token. Default: the OS keyring; where there
 	// is none, tokens live for this run only and State.Keyring says why.
-	Tokens TokenStore
+	Tokens tokens.Store
 	// Memory keeps the token when the keyring cannot, for this run only.
 	// Default: the client's own. A desk rebuilt after new settings passes
 	// the process's (see OpenDesk), so saving a setting does not cost the
 	// user another login.
-	Memory *MemoryStore
+	Memory *tokens.Memory
 	// Numbers normalises every number the user dials or sees (required).
 	Numbers *contacts.Normalizer
 	// Directory matches callers to contacts (optional).
 	Directory *contacts.Directory
 	// Journal records every call (optional).
-	Journal *Journal
+	Journal *journal.Journal
 	// Device is the phone click-to-dial rings first (Settings.DialDevice;
 	// SetDialDevice changes it). Default: the user's first registered
 	// phone.
@@ -84,8 +87,8 @@ type Client struct {
 	opts   Options
 	log    *slog.Logger
 	dialer websocket.Dialer
-	tokens TokenStore
-	memory *MemoryStore // the fallback when the keyring fails
+	tokens tokens.Store
+	memory *tokens.Memory // the fallback when the keyring fails
 	wake   chan struct{}
 
 	mu       sync.Mutex // owns every field below
@@ -106,7 +109,7 @@ type Client struct {
 	lostAt      time.Time // when the last link ended
 	subs        map[chan State]struct{}
 	records     map[ctiproto.ConnKey]*callRecord
-	failed      []JournalEntry        // State.Failed: the user's calls that never connected, oldest first
+	failed      []journal.Entry       // State.Failed: the user's calls that never connected, oldest first
 	resync      *resync               // a snapshot is on its way (a gap in seq was seen)
 	onEvent     func(*ctiproto.Event) // tests: sees every event applied
 	onStatus    func(Status, string)  // tests: sees every status change
@@ -144,7 +147,7 @@ func New(opts Options) (*Client, error) {
 		opts.MaxBackoff = defaultMaxBackoff
 	}
 	if opts.Memory == nil {
-		opts.Memory = NewMemoryStore()
+		opts.Memory = tokens.NewMemory()
 	}
 	c := &Client{
 		opts: opts, log: opts.Log, tokens: opts.Tokens, memory: opts.Memory, dialPref: opts.Device,
@@ -161,7 +164,7 @@ func New(opts Options) (*Client, error) {
 		},
 	}
 	if c.tokens == nil {
-		c.tokens = NewKeyringStore()
+		c.tokens = tokens.NewKeyring()
 	}
 	if j := opts.Journal; j != nil {
 		c.missed.Store(int64(j.UnseenMissed()))

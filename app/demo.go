@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/deskline/deskline/app/internal/configfile"
+	"github.com/deskline/deskline/app/settings"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -190,9 +192,9 @@ func SetUpDemo(dir string, books fs.FS, booksDir string) (created bool, err erro
 	if dir, err = filepath.Abs(dir); err != nil {
 		return false, fmt.Errorf("app: demo: config folder: %w", err)
 	}
-	file := filepath.Join(dir, SettingsFileName)
+	file := filepath.Join(dir, settings.FileName)
 	// Read as the app will, so "configured" means what OpenDesk sees.
-	s, _, err := LoadSettings(file)
+	s, _, err := settings.Load(file)
 	if err != nil {
 		return false, err
 	}
@@ -203,11 +205,11 @@ func SetUpDemo(dir string, books fs.FS, booksDir string) (created bool, err erro
 	if err := copyVCards(books, booksDir, target); err != nil {
 		return false, err
 	}
-	s.ServerURL, s.User, s.HomeRegion = DefaultServerURL, DemoUser, demoHomeRegion
+	s.ServerURL, s.User, s.HomeRegion = settings.DefaultServerURL, DemoUser, demoHomeRegion
 	if !slices.Contains(s.AddressBooks, target) {
 		s.AddressBooks = append(s.AddressBooks, target)
 	}
-	if err := SaveSettings(file, s); err != nil {
+	if err := settings.Save(file, s); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -239,7 +241,7 @@ func copyVCards(src fs.FS, dir, target string) error {
 			rel = p
 		}
 		n++
-		return writeConfigFile(filepath.Join(target, filepath.FromSlash(rel)), data)
+		return configfile.Write(filepath.Join(target, filepath.FromSlash(rel)), data)
 	})
 	if err != nil {
 		return fmt.Errorf("app: demo: copy the demo address book from %s: %w", dir, err)

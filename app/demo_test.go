@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
 	"github.com/deskline/deskline/pbx"
@@ -264,9 +266,9 @@ func TestDemoRingServerDown(t *testing.T) {
 }
 
 // settingsFor reads dir's settings as the app does.
-func settingsFor(t *testing.T, dir string) app.Settings {
+func settingsFor(t *testing.T, dir string) settings.Settings {
 	t.Helper()
-	s, warn, err := app.LoadSettings(filepath.Join(dir, app.SettingsFileName))
+	s, warn, err := settings.Load(filepath.Join(dir, settings.FileName))
 	if err != nil || len(warn) > 0 {
 		t.Fatalf("settings: %v %v", err, warn)
 	}
@@ -282,7 +284,7 @@ func TestSetUpDemoCreates(t *testing.T) {
 	}
 	books := filepath.Join(dir, "demo-contacts")
 	s := settingsFor(t, dir)
-	if s.ServerURL != app.DefaultServerURL || s.User != "demo" || s.HomeRegion != "DE" || !reflect.DeepEqual(s.AddressBooks, []string{books}) {
+	if s.ServerURL != settings.DefaultServerURL || s.User != "demo" || s.HomeRegion != "DE" || !reflect.DeepEqual(s.AddressBooks, []string{books}) {
 		t.Fatalf("settings %+v", s)
 	}
 	var copied []string
@@ -298,7 +300,7 @@ func TestSetUpDemoCreates(t *testing.T) {
 		t.Fatalf("copied %q, want %q", copied, want)
 	}
 	// Every demo caller is found in the copied book, however it is written.
-	desk, err := app.OpenDesk(dir, app.NewMemoryStore(), nil)
+	desk, err := app.OpenDesk(dir, tokens.NewMemory(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,10 +314,10 @@ func TestSetUpDemoCreates(t *testing.T) {
 
 func TestSetUpDemoLeavesConfiguredAlone(t *testing.T) {
 	dir := t.TempDir()
-	file := filepath.Join(dir, app.SettingsFileName)
-	s := app.DefaultSettings()
+	file := filepath.Join(dir, settings.FileName)
+	s := settings.Default()
 	s.ServerURL, s.User, s.HomeRegion = "wss://cti.example.com/v1/ws", "anna", "AT"
-	if err := app.SaveSettings(file, s); err != nil {
+	if err := settings.Save(file, s); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(file)
@@ -344,10 +346,10 @@ func TestSetUpDemoLeavesConfiguredAlone(t *testing.T) {
 // up) are not configured: the demo fills them in and keeps the rest.
 func TestSetUpDemoCompletesUnconfigured(t *testing.T) {
 	dir := t.TempDir()
-	file := filepath.Join(dir, app.SettingsFileName)
-	s := app.DefaultSettings()
+	file := filepath.Join(dir, settings.FileName)
+	s := settings.Default()
 	s.Popup.TakeFocus = true
-	if err := app.SaveSettings(file, s); err != nil {
+	if err := settings.Save(file, s); err != nil {
 		t.Fatal(err)
 	}
 	if created, err := app.SetUpDemo(dir, demoBooks(), "demo/contacts"); err != nil || !created {
@@ -370,7 +372,7 @@ func TestSetUpDemoWithoutBooks(t *testing.T) {
 			t.Errorf("%s: %v, %v; want %q", c.booksDir, created, err, c.want)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, app.SettingsFileName)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(dir, settings.FileName)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("settings saved although the set-up failed: %v", err)
 	}
 }

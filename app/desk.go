@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/contacts"
 )
 
@@ -15,10 +18,10 @@ import (
 // the number normaliser, the address books, the journal and the client.
 type Desk struct {
 	Dir      string // the config folder
-	Settings Settings
+	Settings settings.Settings
 	Numbers  *contacts.Normalizer
 	Books    *contacts.Directory
-	Journal  *Journal
+	Journal  *journal.Journal
 	// Client is nil until the settings name a server and a user: the UI
 	// then opens the settings first.
 	Client *Client
@@ -70,14 +73,14 @@ func (d *Desk) Problems() []string {
 // runMemory keeps device tokens where the keyring cannot, for this
 // process: a desk reopened after new settings finds the token the last
 // one earned, and the user is not asked for the password again.
-var runMemory = NewMemoryStore()
+var runMemory = tokens.NewMemory()
 
-// OpenDesk reads the settings in dir (ConfigDir() when dir is "") and
+// OpenDesk reads the settings in dir (settings.Dir() when dir is "") and
 // builds the desk. Only what makes the app unusable is an error.
-func OpenDesk(dir string, tokens TokenStore, log *slog.Logger) (*Desk, error) {
+func OpenDesk(dir string, tokens tokens.Store, log *slog.Logger) (*Desk, error) {
 	if dir == "" {
 		var err error
-		if dir, err = ConfigDir(); err != nil {
+		if dir, err = settings.Dir(); err != nil {
 			return nil, err
 		}
 	}
@@ -85,7 +88,7 @@ func OpenDesk(dir string, tokens TokenStore, log *slog.Logger) (*Desk, error) {
 		log = slog.Default()
 	}
 	d := &Desk{Dir: dir}
-	s, warn, err := LoadSettings(filepath.Join(dir, SettingsFileName))
+	s, warn, err := settings.Load(filepath.Join(dir, settings.FileName))
 	if err != nil {
 		d.Warnings = append(d.Warnings, err.Error()) // the defaults are in s
 	}
@@ -98,7 +101,7 @@ func OpenDesk(dir string, tokens TokenStore, log *slog.Logger) (*Desk, error) {
 		d.bookWarnings = append(d.bookWarnings, w.String())
 	}
 	d.Warnings = append(d.Warnings, d.bookWarnings...)
-	j, warn, err := OpenJournal(filepath.Join(dir, JournalFileName), DefaultJournalLimit)
+	j, warn, err := journal.Open(filepath.Join(dir, journal.FileName), journal.DefaultLimit)
 	if err != nil {
 		return nil, err
 	}

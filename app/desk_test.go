@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/contacts"
 )
 
@@ -18,12 +21,12 @@ func TestOpenDeskFromSettings(t *testing.T) {
 	o := newOffice(t)
 	dir := t.TempDir()
 	book, _ := filepath.Abs("testdata/office.vcf")
-	s := DefaultSettings()
+	s := settings.Default()
 	s.ServerURL, s.User, s.HomeRegion, s.AddressBooks = o.url(), "ann", "DE", []string{book}
-	if err := SaveSettings(filepath.Join(dir, SettingsFileName), s); err != nil {
+	if err := settings.Save(filepath.Join(dir, settings.FileName), s); err != nil {
 		t.Fatal(err)
 	}
-	d, err := OpenDesk(dir, NewMemoryStore(), nil)
+	d, err := OpenDesk(dir, tokens.NewMemory(), nil)
 	if err != nil || d.Client == nil || d.Books.Len() != 2 || len(d.Warnings) != 0 {
 		t.Fatalf("desk %+v, %v", d, err)
 	}
@@ -41,7 +44,7 @@ func TestOpenDeskFromSettings(t *testing.T) {
 	await(t, states, "the screen pop", func(s State) bool { r := s.Ringing(); return len(r) == 1 && r[0].Display == "Jane Doe" })
 	o.Sim.HangupRemote(context.Background(), call)
 	await(t, states, "the missed call", func(s State) bool { return s.MissedUnseen == 1 })
-	if _, err := os.Stat(filepath.Join(dir, JournalFileName)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, journal.FileName)); err != nil {
 		t.Fatalf("journal file: %v", err)
 	}
 }
@@ -50,8 +53,8 @@ func TestOpenDeskFromSettings(t *testing.T) {
 // broken settings only warn.
 func TestOpenDeskWithoutUser(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, SettingsFileName), []byte(`{"version":1,"home_region":"XX","user":""}`), 0o600)
-	d, err := OpenDesk(dir, NewMemoryStore(), nil)
+	os.WriteFile(filepath.Join(dir, settings.FileName), []byte(`{"version":1,"home_region":"XX","user":""}`), 0o600)
+	d, err := OpenDesk(dir, tokens.NewMemory(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,12 +96,12 @@ func TestDeskRunReportsBooksReloaded(t *testing.T) {
 	}
 	write("good.vcf", good)
 	write("old.vcf", broken) // broken before the desk opens: one of its Warnings
-	s := DefaultSettings()
+	s := settings.Default()
 	s.HomeRegion, s.AddressBooks = "DE", []string{books}
-	if err := SaveSettings(filepath.Join(dir, SettingsFileName), s); err != nil {
+	if err := settings.Save(filepath.Join(dir, settings.FileName), s); err != nil {
 		t.Fatal(err)
 	}
-	d, err := OpenDesk(dir, NewMemoryStore(), nil)
+	d, err := OpenDesk(dir, tokens.NewMemory(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,9 +174,9 @@ func TestDeskRunReportsBooksReloaded(t *testing.T) {
 func TestReopenedDeskKeepsTokenWithoutKeyring(t *testing.T) {
 	o := newOffice(t)
 	dir := t.TempDir()
-	s := DefaultSettings()
+	s := settings.Default()
 	s.ServerURL, s.User, s.HomeRegion = o.url(), "ann", "DE"
-	if err := SaveSettings(filepath.Join(dir, SettingsFileName), s); err != nil {
+	if err := settings.Save(filepath.Join(dir, settings.FileName), s); err != nil {
 		t.Fatal(err)
 	}
 	run := func() (*Desk, func()) {
@@ -217,10 +220,10 @@ func TestOpenDeskOddSettingsFiles(t *testing.T) {
 		"\xff\xfe{}",
 	} {
 		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, SettingsFileName), []byte(content), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, settings.FileName), []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		d, err := OpenDesk(dir, NewMemoryStore(), nil)
+		d, err := OpenDesk(dir, tokens.NewMemory(), nil)
 		if err != nil {
 			t.Errorf("%q: %v", content, err)
 			continue

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/pbx/sim"
@@ -123,17 +124,17 @@ func TestCallAtTwoPhonesIsOneCall(t *testing.T) {
 	if len(es) != 3 {
 		t.Fatalf("journal %+v: want one entry per call", es)
 	}
-	byNumber := map[string]JournalEntry{}
+	byNumber := map[string]journal.Entry{}
 	for _, e := range es {
 		byNumber[e.Number] = e
 	}
-	if e := byNumber["+4930111"]; e.Outcome != OutcomeAnswered || e.Device != "205" {
+	if e := byNumber["+4930111"]; e.Outcome != journal.OutcomeAnswered || e.Device != "205" {
 		t.Errorf("answered call: %+v, want answered on 205", e)
 	}
-	if e := byNumber["+4930222"]; e.Outcome != OutcomeMissed {
+	if e := byNumber["+4930222"]; e.Outcome != journal.OutcomeMissed {
 		t.Errorf("unanswered call: %+v, want missed", e)
 	}
-	if e := byNumber["+4930333"]; e.Outcome != OutcomeRejected || e.Cause != ctiproto.CauseDeflected || e.To != "201" {
+	if e := byNumber["+4930333"]; e.Outcome != journal.OutcomeRejected || e.Cause != ctiproto.CauseDeflected || e.To != "201" {
 		t.Errorf("call sent on from one phone: %+v, want deflected to 201 (not answered elsewhere)", e)
 	}
 	if n := carl.State().MissedUnseen; n != 1 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -21,7 +22,7 @@ func (c *Client) welcomed(l *link, w *ctiproto.Welcome, cred credential) {
 	if w.Token != "" {
 		c.storeToken(w.Token)
 	}
-	var entries []JournalEntry
+	var entries []journal.Entry
 	c.mu.Lock()
 	switch {
 	case cred.token != "" && cred.token == c.rejected:
@@ -81,7 +82,7 @@ func (c *Client) refreshToken() {
 
 // resetLocked replaces the state with a snapshot. Calls that vanished
 // while we could not see them ended then: they go to the journal.
-func (c *Client) resetLocked(devices []ctiproto.Device, calls []ctiproto.Call, epoch string, seq uint64) []JournalEntry {
+func (c *Client) resetLocked(devices []ctiproto.Device, calls []ctiproto.Call, epoch string, seq uint64) []journal.Entry {
 	c.cs = ctiproto.NewCallState(devices, calls)
 	c.epoch, c.seq = epoch, seq
 	return c.syncRecordsLocked(calls)
@@ -140,7 +141,7 @@ func (c *Client) event(l *link, ev *ctiproto.Event) {
 }
 
 // applyLocked folds one in-order event into the state.
-func (c *Client) applyLocked(ev *ctiproto.Event) []JournalEntry {
+func (c *Client) applyLocked(ev *ctiproto.Event) []journal.Entry {
 	c.seq = ev.Seq
 	if c.onEvent != nil {
 		c.onEvent(ev)
@@ -171,7 +172,7 @@ func (c *Client) fetchSnapshot(l *link) {
 	}
 	// Events the snapshot already contains still tell the journal how calls
 	// ended, and the exchange's state, which a snapshot does not carry.
-	var entries []JournalEntry
+	var entries []journal.Entry
 	for _, ev := range pending {
 		if ev.Seq > c.seq && ev.Seq <= *res.Seq {
 			entries = append(entries, c.trackLocked(ev)...)

@@ -1,6 +1,9 @@
 package app
 
-import "github.com/deskline/deskline/ctiproto"
+import (
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/ctiproto"
+)
 
 // maxFailed bounds the failed calls kept on screen: a failure stays until
 // the user dismisses it, and past this many nobody is reading them; the
@@ -10,9 +13,9 @@ const maxFailed = 20
 // noteFailedLocked keeps the user's own calls that never connected
 // (busy, no answer, unreachable…) for State.Failed, so the UI can say why
 // until the user dismisses them. Called with c.mu held.
-func (c *Client) noteFailedLocked(entries []JournalEntry) {
+func (c *Client) noteFailedLocked(entries []journal.Entry) {
 	for _, e := range entries {
-		if e.Outcome != OutcomeOutgoingFailed || e.Cause == "" || e.Cause == ctiproto.CauseNormal {
+		if e.Outcome != journal.OutcomeOutgoingFailed || e.Cause == "" || e.Cause == ctiproto.CauseNormal {
 			continue // abandoned by the user: nothing to explain
 		}
 		c.failed = append(c.failed, e)

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/tokens"
 )
 
 // brokenKeyring is a token store on a desktop without a secret service:
@@ -15,7 +18,7 @@ func (brokenKeyring) Get(string, string) (string, error) { return "", brokenErr 
 func (brokenKeyring) Set(string, string, string) error   { return brokenErr }
 func (brokenKeyring) Delete(string, string) error        { return brokenErr }
 
-var brokenErr = &NoKeyringError{Err: errors.New("org.freedesktop.secrets was not provided")}
+var brokenErr = &tokens.NoKeyringError{Err: errors.New("org.freedesktop.secrets was not provided")}
 
 // Without a keyring the desk says so, logs in with the password, keeps
 // the token for this run only (a reconnect needs no password) and never
@@ -26,7 +29,7 @@ func TestNoKeyringFallback(t *testing.T) {
 	s := ann.waitFor("login asked, keyring problem shown", func(s State) bool {
 		return s.Status == StatusLoginRequired && s.Keyring != ""
 	})
-	if !strings.Contains(s.Keyring, "ask for the password at every start") || s.KeyringProblem != KeyringNoService {
+	if !strings.Contains(s.Keyring, "ask for the password at every start") || s.KeyringProblem != tokens.KeyringNoService {
 		t.Fatalf("keyring message %q, problem %q", s.Keyring, s.KeyringProblem)
 	}
 	ann.login()
@@ -50,7 +53,7 @@ func TestCallBackFromJournal(t *testing.T) {
 		t.Fatalf("call back: %+v %q %v", target, id, err)
 	}
 	ann.waitFor("dialling back", func(s State) bool { c, ok := callIn(s, id); return ok && c.State == "initiated" })
-	if _, _, err := ann.CallBack(context.Background(), JournalEntry{}); !errors.Is(err, ErrNoNumber) {
+	if _, _, err := ann.CallBack(context.Background(), journal.Entry{}); !errors.Is(err, ErrNoNumber) {
 		t.Fatalf("withheld: %v", err)
 	}
 }

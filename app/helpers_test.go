@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/pbx"
@@ -74,7 +76,7 @@ type desk struct {
 	seen     map[Status]int // how often each status was entered
 	*Client
 	t       *testing.T
-	journal *Journal
+	journal *journal.Journal
 	states  <-chan State
 	cancel  context.CancelFunc
 	done    chan struct{}
@@ -85,11 +87,11 @@ type deskOption func(*Options)
 func (o *office) desk(user string, opts ...deskOption) *desk {
 	o.t.Helper()
 	n := numbers(o.t)
-	j, _, err := OpenJournal(filepath.Join(o.t.TempDir(), "journal.json"), 100)
+	j, _, err := journal.Open(filepath.Join(o.t.TempDir(), "journal.json"), 100)
 	if err != nil {
 		o.t.Fatal(err)
 	}
-	op := Options{ServerURL: o.url(), User: user, Tokens: NewMemoryStore(), Numbers: n,
+	op := Options{ServerURL: o.url(), User: user, Tokens: tokens.NewMemory(), Numbers: n,
 		Directory: books(o.t, n), Journal: j, MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, f := range opts {

@@ -11,8 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/deskline/deskline/ctiproto"
 	"github.com/gorilla/websocket"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // errDeadLink ends a connection on which nothing arrived for two ping

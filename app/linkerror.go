@@ -9,8 +9,9 @@ import (
 	"net/url"
 	"syscall"
 
-	"github.com/deskline/deskline/ctiproto"
 	"github.com/gorilla/websocket"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // LinkProblem is the kind of trouble with the link to the server: the UI

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -135,7 +136,7 @@ func TestDefaultBackoffReconnectsSoon(t *testing.T) {
 
 // The default waits grow but never past the cap, jitter included.
 func TestDefaultBackoffCapped(t *testing.T) {
-	c, err := New(Options{ServerURL: "ws://127.0.0.1:1/v1/ws", User: "ann", Numbers: numbers(t), Tokens: NewMemoryStore()})
+	c, err := New(Options{ServerURL: "ws://127.0.0.1:1/v1/ws", User: "ann", Numbers: numbers(t), Tokens: tokens.NewMemory()})
 	if err != nil {
 		t.Fatal(err)
 	}

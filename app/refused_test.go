@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"testing"
+
+	"github.com/deskline/deskline/app/journal"
 )
 
 // A call refused by do-not-disturb never rang, but it reached ann's phone:
@@ -19,7 +21,7 @@ func TestDoNotDisturbCallIsInJournal(t *testing.T) {
 	o.ring("201", "0301234567", "ACME RECEPTION")
 	ann.waitFor("missed call", func(s State) bool { return s.MissedUnseen == 1 })
 	e := ann.journal.Entries()[0]
-	if e.Outcome != OutcomeMissed || e.Cause != "do-not-disturb" || e.Name != "Jane Doe" || e.Direction != "incoming" {
+	if e.Outcome != journal.OutcomeMissed || e.Cause != "do-not-disturb" || e.Name != "Jane Doe" || e.Direction != "incoming" {
 		t.Fatalf("journal entry %+v", e)
 	}
 }

@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/deskline/deskline/ctiproto"
 	"github.com/gorilla/websocket"
+
+	"github.com/deskline/deskline/app/tokens"
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // A peer that upgrades without agreeing to deskline.v1 never sees the
@@ -82,7 +84,7 @@ func TestLoginAfterStop(t *testing.T) {
 // desk in use never meets the token's expiry.
 func TestTokenRefreshedAtStart(t *testing.T) {
 	o := newOffice(t)
-	store := NewMemoryStore()
+	store := tokens.NewMemory()
 	first := o.desk("ann", func(op *Options) { op.Tokens = store })
 	first.login()
 	first.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
@@ -109,7 +111,7 @@ func TestTokenRefreshedAtStart(t *testing.T) {
 // Logout revokes the token: it cannot log in again.
 func TestLogout(t *testing.T) {
 	o := newOffice(t)
-	store := NewMemoryStore()
+	store := tokens.NewMemory()
 	ann := o.desk("ann", func(op *Options) { op.Tokens = store })
 	ann.login()
 	ann.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
@@ -118,7 +120,7 @@ func TestLogout(t *testing.T) {
 		t.Fatal(err)
 	}
 	ann.waitFor("logged out", func(s State) bool { return s.Status == StatusLoginRequired })
-	if _, err := store.Get(o.url(), "ann"); !errors.Is(err, ErrNoToken) {
+	if _, err := store.Get(o.url(), "ann"); !errors.Is(err, tokens.ErrNotFound) {
 		t.Fatalf("token still stored: %v", err)
 	}
 	if _, err := o.Auth.Verify(tok); err == nil {

@@ -7,8 +7,9 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/deskline/deskline/ctiproto"
 	"github.com/gorilla/websocket"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // ErrStopped says the client is not running (Run has returned; a Login

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -31,7 +33,7 @@ func TestRingingCallShowsContactThenMissed(t *testing.T) {
 	}
 	s = ann.waitFor("missed call", func(s State) bool { return len(s.Calls) == 0 && s.MissedUnseen == 1 })
 	e := ann.journal.Entries()[0]
-	if e.Outcome != OutcomeMissed || e.Name != "Jane Doe" || e.Direction != "incoming" {
+	if e.Outcome != journal.OutcomeMissed || e.Name != "Jane Doe" || e.Direction != "incoming" {
 		t.Fatalf("journal entry %+v", e)
 	}
 	if err := ann.MarkMissedSeen(); err != nil {
@@ -57,7 +59,7 @@ func TestAnsweredElsewhereClears(t *testing.T) {
 	if s := bob.waitFor("bob talking", func(s State) bool { return len(s.Calls) == 1 && s.Calls[0].Answered }); s.Calls[0].Contact == nil {
 		t.Fatalf("bob's call has no contact: %+v", s.Calls[0])
 	}
-	if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != OutcomeAnsweredElsewhere || ann.State().MissedUnseen != 0 {
+	if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != journal.OutcomeAnsweredElsewhere || ann.State().MissedUnseen != 0 {
 		t.Fatalf("ann's journal %+v", e)
 	}
 }
@@ -79,7 +81,7 @@ func TestServerRestartMidCall(t *testing.T) {
 			s := ann.waitFor("reconnected", func(s State) bool { return s.Status == StatusConnected })
 			if lose {
 				ann.waitFor("ghost gone", func(s State) bool { return len(s.Calls) == 0 })
-				if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != OutcomeMissed {
+				if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != journal.OutcomeMissed {
 					t.Fatalf("journal %+v", e)
 				}
 				return
@@ -91,7 +93,7 @@ func TestServerRestartMidCall(t *testing.T) {
 				t.Fatal(err)
 			}
 			ann.waitFor("hang-up seen", func(s State) bool { return len(s.Calls) == 0 })
-			if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != OutcomeMissed || e[0].Cause != "normal" {
+			if e := ann.journal.Entries(); len(e) != 1 || e[0].Outcome != journal.OutcomeMissed || e[0].Cause != "normal" {
 				t.Fatalf("journal %+v", e)
 			}
 		})
@@ -148,7 +150,7 @@ func TestLoginErrors(t *testing.T) {
 		return s.Status == StatusLoginRequired && s.Reason == "wrong user or password"
 	})
 	// Remote plain-text servers never get the password.
-	remote, _ := New(Options{ServerURL: "ws://192.0.2.1:8720/v1/ws", User: "ann", Numbers: numbers(t), Tokens: NewMemoryStore()})
+	remote, _ := New(Options{ServerURL: "ws://192.0.2.1:8720/v1/ws", User: "ann", Numbers: numbers(t), Tokens: tokens.NewMemory()})
 	if err := remote.Login(ctx, "secret"); err == nil {
 		t.Fatal("password sent unencrypted to a remote host")
 	}

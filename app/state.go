@@ -3,6 +3,8 @@ package app
 import (
 	"time"
 
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/contacts"
 )
 
@@ -34,7 +36,7 @@ type State struct {
 	Keyring string
 	// KeyringProblem is the kind of Keyring's trouble, for the UI to word;
 	// "" when the keyring works.
-	KeyringProblem KeyringProblem
+	KeyringProblem tokens.KeyringProblem
 
 	User        string
 	DisplayName string
@@ -47,7 +49,7 @@ type State struct {
 	Calls   []Call // oldest first
 	// Failed are the user's own calls that never connected (busy, no
 	// answer, unreachable, …), oldest first, until Client.DismissFailed.
-	Failed       []JournalEntry
+	Failed       []journal.Entry
 	MissedUnseen int // missed calls in the journal not yet marked seen
 }
 
@@ -121,6 +123,6 @@ func (s State) clone() State {
 	}
 	c.Devices = append([]Device(nil), s.Devices...)
 	c.Calls = append([]Call(nil), s.Calls...)
-	c.Failed = append([]JournalEntry(nil), s.Failed...)
+	c.Failed = append([]journal.Entry(nil), s.Failed...)
 	return c
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx/sim"
 )
@@ -88,7 +89,7 @@ func TestFailedCallsStayUntilDismissed(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := ann.waitFor("failed and kept", func(s State) bool { return len(s.Calls) == 0 && len(s.Failed) == 1 })
-	if f := s.Failed[0]; f.Cause != ctiproto.CauseBusy || f.Number != "+4930999" || f.Outcome != OutcomeOutgoingFailed {
+	if f := s.Failed[0]; f.Cause != ctiproto.CauseBusy || f.Number != "+4930999" || f.Outcome != journal.OutcomeOutgoingFailed {
 		t.Fatalf("failed call %+v", f)
 	}
 	// Abandoned before pick-up: the user knows why, nothing to explain.
@@ -116,7 +117,7 @@ func TestFailedCallsStayUntilDismissed(t *testing.T) {
 func TestFailedCallsBounded(t *testing.T) {
 	c := &Client{}
 	for i := range maxFailed + 5 {
-		c.noteFailedLocked([]JournalEntry{{ID: string(rune('a' + i)), Outcome: OutcomeOutgoingFailed, Cause: ctiproto.CauseBusy}})
+		c.noteFailedLocked([]journal.Entry{{ID: string(rune('a' + i)), Outcome: journal.OutcomeOutgoingFailed, Cause: ctiproto.CauseBusy}})
 	}
 	if len(c.failed) != maxFailed || c.failed[0].ID != string(rune('a'+5)) {
 		t.Fatalf("kept %d, first %q", len(c.failed), c.failed[0].ID)

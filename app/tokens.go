@@ -1,6 +1,10 @@
 package app
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/deskline/deskline/app/tokens"
+)
 
 // token returns the stored device token, "" when there is none. A keyring
 // that cannot be used is reported in the state and the run's memory is
@@ -54,18 +58,18 @@ func (c *Client) forgetToken() {
 	c.memory.Delete(c.opts.ServerURL, c.opts.User)
 }
 
-// keyringFailed records why the keyring is not used; ErrNoToken is no
+// keyringFailed records why the keyring is not used; tokens.ErrNotFound is no
 // failure.
 func (c *Client) keyringFailed(err error) {
-	if errors.Is(err, ErrNoToken) {
+	if errors.Is(err, tokens.ErrNotFound) {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.state.Keyring != err.Error() {
 		c.log.Warn("keyring unavailable", "err", err)
-		c.state.Keyring, c.state.KeyringProblem = err.Error(), KeyringOther
-		var nk *NoKeyringError
+		c.state.Keyring, c.state.KeyringProblem = err.Error(), tokens.KeyringOther
+		var nk *tokens.NoKeyringError
 		if errors.As(err, &nk) {
 			c.state.KeyringProblem = nk.Problem()
 		}

@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/crm"
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -57,9 +59,9 @@ type callCard struct {
 	v        *consoleView
 	key      string
 	kind     cardKind
-	call     app.Call         // the connection shown (calls)
-	failure  app.JournalEntry // the call that failed (cardFailed)
-	number   string           // as shown and copied: numberText
+	call     app.Call      // the connection shown (calls)
+	failure  journal.Entry // the call that failed (cardFailed)
+	number   string        // as shown and copied: numberText
 	busy     bool
 	err      string
 	stopped  time.Time
@@ -165,7 +167,7 @@ func (c *callCard) showCall(k cardKind, call app.Call, s app.State, now time.Tim
 }
 
 // showFailure shows a call of the user's that never connected.
-func (c *callCard) showFailure(f app.JournalEntry, s app.State) {
+func (c *callCard) showFailure(f journal.Entry, s app.State) {
 	c.failure = f
 	c.setKind(cardFailed)
 	c.number = numberText(c.v.u.numbers(), f.Number)
@@ -489,7 +491,7 @@ func (c *callCard) crmURL() string {
 	if d == nil || d.Settings.CRMURL == "" || c.kind == cardFailed {
 		return ""
 	}
-	v := app.CRMValues{Number: c.call.Number, Name: c.call.Display}
+	v := crm.Values{Number: c.call.Number, Name: c.call.Display}
 	if d.Numbers != nil && c.call.Number != "" {
 		if n, err := d.Numbers.Normalize(c.call.Number); err == nil && !n.Internal {
 			v.E164 = n.Key
@@ -498,7 +500,7 @@ func (c *callCard) crmURL() string {
 	if c.call.Contact != nil {
 		v.Company = c.call.Contact.Organization
 	}
-	u, err := app.CRMURL(d.Settings.CRMURL, v)
+	u, err := crm.URL(d.Settings.CRMURL, v)
 	if err != nil {
 		return ""
 	}

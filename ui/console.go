@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/settings"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -126,11 +128,11 @@ func (v *consoleView) closeIfAnswered(items []consoleItem, now time.Time) {
 
 // popSettings are the desk's screen-pop settings, the defaults before a
 // desk exists.
-func (v *consoleView) popSettings() app.PopupSettings {
+func (v *consoleView) popSettings() settings.Popup {
 	if d := v.u.Desk(); d != nil {
 		return d.Settings.Popup
 	}
-	return app.PopupSettings{Enabled: true, Notify: true, CloseAfterAnswer: true}
+	return settings.Popup{Enabled: true, Notify: true, CloseAfterAnswer: true}
 }
 
 // render follows the calls: notifies and opens for new ones, updates the
@@ -269,7 +271,7 @@ func (v *consoleView) sync(items []consoleItem) {
 // drop takes a card away at once (a dismissed failure), before the state
 // the client publishes without it arrives (and replaces this copy).
 func (v *consoleView) drop(key string) {
-	v.state.Failed = slices.DeleteFunc(slices.Clone(v.state.Failed), func(e app.JournalEntry) bool {
+	v.state.Failed = slices.DeleteFunc(slices.Clone(v.state.Failed), func(e journal.Entry) bool {
 		return "failed/"+e.ID == key
 	})
 	v.render(v.state)
@@ -280,7 +282,7 @@ type consoleItem struct {
 	key     string
 	kind    cardKind
 	call    app.Call
-	failure app.JournalEntry
+	failure journal.Entry
 }
 
 // consoleItems are the console's cards for s, in order: callers waiting (the

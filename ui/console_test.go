@@ -14,6 +14,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
@@ -138,7 +141,7 @@ func TestConsoleDecline(t *testing.T) {
 	for {
 		for _, e := range d.Journal.Entries() {
 			if strings.HasPrefix(e.ID, id+"/201/") {
-				if e.Outcome != app.OutcomeRejected {
+				if e.Outcome != journal.OutcomeRejected {
 					t.Fatalf("journal outcome %q, want rejected", e.Outcome)
 				}
 				return
@@ -559,7 +562,7 @@ func TestConsoleFailureWords(t *testing.T) {
 	}
 	u, _ := newTestUI(t, popOfflineDesk(t))
 	s := popState()
-	s.Failed = []app.JournalEntry{{ID: "f1", Number: "+4930999", Outcome: app.OutcomeOutgoingFailed, Cause: ctiproto.CauseNoAnswer, Start: testNow}}
+	s.Failed = []journal.Entry{{ID: "f1", Number: "+4930999", Outcome: journal.OutcomeOutgoingFailed, Cause: ctiproto.CauseNoAnswer, Start: testNow}}
 	u.Render(s)
 	c := card(t, u, "failed/f1")
 	test.Tap(c.dismiss)
@@ -716,17 +719,17 @@ func popConnectedOn(id, device string) func(app.State) bool {
 func popOfflineDesk(t *testing.T) *app.Desk {
 	t.Helper()
 	dir := t.TempDir()
-	s := app.DefaultSettings()
+	s := settings.Default()
 	s.HomeRegion, s.User, s.ServerURL = "DE", "ann", "ws://127.0.0.1:9/v1/ws"
 	book, err := filepath.Abs(popBook)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.AddressBooks = []string{book}
-	if err := app.SaveSettings(filepath.Join(dir, app.SettingsFileName), s); err != nil {
+	if err := settings.Save(filepath.Join(dir, settings.FileName), s); err != nil {
 		t.Fatal(err)
 	}
-	d, err := app.OpenDesk(dir, app.NewMemoryStore(), nil)
+	d, err := app.OpenDesk(dir, tokens.NewMemory(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -806,7 +809,7 @@ func consoleSample() app.State {
 	held := popCaller("c3", "+498912345678", "Max Muster", 0)
 	held.State, held.Answered, held.Since = ctiproto.StateHeld, true, testNow.Add(-45*time.Second)
 	s := popState(popCaller("c2", "", "", 18), cwTalking("c1", 83), held)
-	s.Failed = []app.JournalEntry{{ID: "f1", Number: "+4930999", Name: "Bavaria Trading", Outcome: app.OutcomeOutgoingFailed,
+	s.Failed = []journal.Entry{{ID: "f1", Number: "+4930999", Name: "Bavaria Trading", Outcome: journal.OutcomeOutgoingFailed,
 		Cause: ctiproto.CauseBusy, Start: testNow.Add(-time.Minute)}}
 	return s
 }

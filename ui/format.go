@@ -7,7 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/contacts"
 )
 
@@ -65,18 +65,18 @@ func dayTitle(t, now time.Time) string {
 }
 
 // outcomeWords says how a journal call ended.
-var outcomeWords = map[app.Outcome]string{
-	app.OutcomeAnswered:          "answered",
-	app.OutcomeMissed:            "missed",
-	app.OutcomeOutgoing:          "outgoing",
-	app.OutcomeOutgoingFailed:    "not reached",
-	app.OutcomeAnsweredElsewhere: "answered by a colleague",
-	app.OutcomeRejected:          "declined",
+var outcomeWords = map[journal.Outcome]string{
+	journal.OutcomeAnswered:          "answered",
+	journal.OutcomeMissed:            "missed",
+	journal.OutcomeOutgoing:          "outgoing",
+	journal.OutcomeOutgoingFailed:    "not reached",
+	journal.OutcomeAnsweredElsewhere: "answered by a colleague",
+	journal.OutcomeRejected:          "declined",
 }
 
 // journalLine is one journal entry in a line: "Miriam Okafor · 14:05 ·
 // missed"; a caller without a name by number ("+49 30 1234567 · …").
-func journalLine(e app.JournalEntry, n *contacts.Normalizer, now time.Time) string {
+func journalLine(e journal.Entry, n *contacts.Normalizer, now time.Time) string {
 	who := e.Name
 	if who == "" {
 		who = numberText(n, e.Number)

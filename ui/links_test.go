@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/settings"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
@@ -286,7 +287,7 @@ func TestDialLinksSettingBox(t *testing.T) {
 		t.Fatalf("box %q checked %v, want it off by default", v.dialLinks.Text, v.dialLinks.Checked)
 	}
 	test.Tap(v.dialLinks)
-	if s, _ := v.collect(app.DefaultSettings()); !s.DialLinksAtOnce {
+	if s, _ := v.collect(settings.Default()); !s.DialLinksAtOnce {
 		t.Error("a ticked box is not saved")
 	}
 }

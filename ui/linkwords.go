@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/tokens"
 )
 
 // problemText words why the server cannot be reached, by the problem's
@@ -62,18 +63,18 @@ func offlineText(s app.State) string {
 
 // keyringText words why the login is not kept in the system keyring, ""
 // when it is: what is missing, what it means, what helps.
-func keyringText(p app.KeyringProblem) string {
+func keyringText(p tokens.KeyringProblem) string {
 	const every = "Deskline asks for your password at every start"
 	switch p {
 	case "":
 		return ""
-	case app.KeyringNoSession:
+	case tokens.KeyringNoSession:
 		return "No keyring: this desktop session has no D-Bus session bus. " + every + "."
-	case app.KeyringNoService:
+	case tokens.KeyringNoService:
 		return "No keyring is installed (GNOME Keyring or KWallet). " + every + "."
-	case app.KeyringLocked:
+	case tokens.KeyringLocked:
 		return "The keyring stayed locked. " + every + " until it is unlocked."
-	case app.KeyringTimedOut:
+	case tokens.KeyringTimedOut:
 		return "The keyring did not answer. " + every + "."
 	}
 	return "The system keyring cannot be used. " + every + "."

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/settings"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
 	"github.com/deskline/deskline/pbx"
@@ -82,7 +83,7 @@ func TestSettingsDialDevice(t *testing.T) {
 	}
 	v.dialDevice.SetSelectedIndex(2)
 	test.Tap(v.saveBtn)
-	s, _, err := app.LoadSettings(filepath.Join(d.Dir, app.SettingsFileName))
+	s, _, err := settings.Load(filepath.Join(d.Dir, settings.FileName))
 	if err != nil || s.DialDevice != "205" || d.Settings.DialDevice != "205" {
 		t.Fatalf("saved dial_device %q (desk %q), %v", s.DialDevice, d.Settings.DialDevice, err)
 	}

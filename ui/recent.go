@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 )
@@ -94,7 +95,7 @@ func (v *recentView) build() fyne.CanvasObject {
 // refresh reads the journal again and says what can be done now.
 func (v *recentView) refresh(s app.State) {
 	d := v.u.Desk()
-	var entries []app.JournalEntry
+	var entries []journal.Entry
 	unseen := 0
 	if d != nil {
 		entries = d.Journal.Recent(recentLimit)
@@ -155,13 +156,13 @@ func (v *recentView) say(text string) {
 
 // recentItem is one row of the list: a day's heading or a call.
 type recentItem struct {
-	day   string           // "Today", "Yesterday", "Monday 30 Nov": a heading
-	entry app.JournalEntry // the call, when day is ""
+	day   string        // "Today", "Yesterday", "Monday 30 Nov": a heading
+	entry journal.Entry // the call, when day is ""
 }
 
 // byDay puts a heading before the first call of each day; entries are
 // newest first.
-func byDay(entries []app.JournalEntry, now time.Time) []recentItem {
+func byDay(entries []journal.Entry, now time.Time) []recentItem {
 	items := make([]recentItem, 0, len(entries))
 	last := ""
 	for _, e := range entries {
@@ -175,10 +176,10 @@ func byDay(entries []app.JournalEntry, now time.Time) []recentItem {
 }
 
 // onlyMissed is the newest limit missed calls of entries.
-func onlyMissed(entries []app.JournalEntry, limit int) []app.JournalEntry {
-	var out []app.JournalEntry
+func onlyMissed(entries []journal.Entry, limit int) []journal.Entry {
+	var out []journal.Entry
 	for _, e := range entries {
-		if e.Outcome == app.OutcomeMissed && len(out) < limit {
+		if e.Outcome == journal.OutcomeMissed && len(out) < limit {
 			out = append(out, e)
 		}
 	}
@@ -230,7 +231,7 @@ func (r *recentRow) set(it recentItem) {
 	r.box.Show()
 	e := it.entry
 	r.icon.SetResource(recentIcon(e.Outcome))
-	alert := e.Outcome == app.OutcomeMissed && !e.Seen
+	alert := e.Outcome == journal.OutcomeMissed && !e.Seen
 	name, detail := recentTexts(e, r.v.u.Desk())
 	r.who.Segments = recentLines(name, detail, alert)
 	r.who.Refresh()
@@ -255,7 +256,7 @@ func recentLines(name, detail string, alert bool) []widget.RichTextSegment {
 // recentTexts words an entry: who, then "number · outcome · where it
 // went · duration". A caller the journal knew only by number may be in
 // the books by now.
-func recentTexts(e app.JournalEntry, d *app.Desk) (name, detail string) {
+func recentTexts(e journal.Entry, d *app.Desk) (name, detail string) {
 	number := numberText(deskNumbers(d), e.Number)
 	name = e.Name
 	if name == "" {
@@ -281,12 +282,12 @@ func recentTexts(e app.JournalEntry, d *app.Desk) (name, detail string) {
 // call failed ("Not reached (busy)"), and where it went when it left the
 // user's phone ("Answered · transferred to Clara Weiss", "Forwarded to
 // 204").
-func recentOutcome(e app.JournalEntry, d *app.Desk) string {
+func recentOutcome(e journal.Entry, d *app.Desk) string {
 	words := outcomeWords[e.Outcome]
 	if words == "" {
 		words = string(e.Outcome)
 	}
-	if e.Outcome == app.OutcomeOutgoingFailed && e.Cause != "" && e.Cause != ctiproto.CauseNormal {
+	if e.Outcome == journal.OutcomeOutgoingFailed && e.Cause != "" && e.Cause != ctiproto.CauseNormal {
 		words += " (" + strings.ReplaceAll(e.Cause, "-", " ") + ")"
 	}
 	if e.To != "" {
@@ -325,19 +326,19 @@ func deskNumbers(d *app.Desk) *contacts.Normalizer {
 
 // recentIcon shows the direction and outcome at a glance: arrows in and
 // out, red for missed, amber for calls that did not get through.
-func recentIcon(o app.Outcome) fyne.Resource {
+func recentIcon(o journal.Outcome) fyne.Resource {
 	switch o {
-	case app.OutcomeAnswered:
+	case journal.OutcomeAnswered:
 		return theme.NewSuccessThemedResource(theme.MoveDownIcon())
-	case app.OutcomeMissed:
+	case journal.OutcomeMissed:
 		return theme.NewErrorThemedResource(theme.MoveDownIcon())
-	case app.OutcomeOutgoing:
+	case journal.OutcomeOutgoing:
 		return theme.MoveUpIcon()
-	case app.OutcomeOutgoingFailed:
+	case journal.OutcomeOutgoingFailed:
 		return theme.NewWarningThemedResource(theme.MoveUpIcon())
-	case app.OutcomeAnsweredElsewhere:
+	case journal.OutcomeAnsweredElsewhere:
 		return theme.MailForwardIcon()
-	case app.OutcomeRejected:
+	case journal.OutcomeRejected:
 		return theme.CancelIcon()
 	}
 	return theme.HistoryIcon()

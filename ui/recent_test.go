@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
@@ -23,31 +24,31 @@ import (
 // one transferred to a colleague; on Monday one forwarded while it rang.
 // Times are fixed relative to testNow (Thursday 26 Nov, 10:00), so the
 // master does not move.
-func recentJournal() []app.JournalEntry {
+func recentJournal() []journal.Entry {
 	at := func(d time.Duration) time.Time { return testNow.Add(-d) }
-	return []app.JournalEntry{
+	return []journal.Entry{
 		{ID: "c1/201", Start: at(10 * time.Minute), End: at(9 * time.Minute), Device: "201", Direction: ctiproto.DirectionIncoming,
-			Number: "+49 30 901820", Name: "Lena Hoffmann", Outcome: app.OutcomeMissed, Cause: ctiproto.CauseNoAnswer},
+			Number: "+49 30 901820", Name: "Lena Hoffmann", Outcome: journal.OutcomeMissed, Cause: ctiproto.CauseNoAnswer},
 		{ID: "c2/201", Start: at(40 * time.Minute), End: at(39 * time.Minute), Device: "201", Direction: ctiproto.DirectionIncoming,
-			Outcome: app.OutcomeMissed, Seen: true},
+			Outcome: journal.OutcomeMissed, Seen: true},
 		{ID: "c3/201", Start: at(70 * time.Minute), End: at(68 * time.Minute), Device: "201", Direction: ctiproto.DirectionOutgoing,
-			Number: "030 1234567", Outcome: app.OutcomeOutgoingFailed, Cause: ctiproto.CauseBusy},
+			Number: "030 1234567", Outcome: journal.OutcomeOutgoingFailed, Cause: ctiproto.CauseBusy},
 		{ID: "c4/201", Start: at(90 * time.Minute), End: at(89 * time.Minute), Device: "201", Direction: ctiproto.DirectionIncoming,
-			Number: "204", Name: "Carl", Outcome: app.OutcomeAnsweredElsewhere, Cause: ctiproto.CausePickedUpElsewhere},
+			Number: "204", Name: "Carl", Outcome: journal.OutcomeAnsweredElsewhere, Cause: ctiproto.CausePickedUpElsewhere},
 		{ID: "c5/201", Start: at(100 * time.Minute), End: at(100 * time.Minute), Device: "201", Direction: ctiproto.DirectionIncoming,
-			Number: "+49 40 3344556", Outcome: app.OutcomeRejected, Cause: ctiproto.CauseRejected},
+			Number: "+49 40 3344556", Outcome: journal.OutcomeRejected, Cause: ctiproto.CauseRejected},
 		{ID: "c6/201", Start: at(26 * time.Hour), Answered: at(26*time.Hour - 5*time.Second), End: at(26*time.Hour - 192*time.Second),
-			Device: "201", Direction: ctiproto.DirectionIncoming, Number: "+49 171 5550123", Name: "Lena Hoffmann", Outcome: app.OutcomeAnswered},
+			Device: "201", Direction: ctiproto.DirectionIncoming, Number: "+49 171 5550123", Name: "Lena Hoffmann", Outcome: journal.OutcomeAnswered},
 		{ID: "c7/201", Start: at(28 * time.Hour), Answered: at(28*time.Hour - 4*time.Second), End: at(28*time.Hour - 64*time.Second),
-			Device: "201", Direction: ctiproto.DirectionIncoming, Number: "030 7654321", Outcome: app.OutcomeAnswered,
+			Device: "201", Direction: ctiproto.DirectionIncoming, Number: "030 7654321", Outcome: journal.OutcomeAnswered,
 			Cause: ctiproto.CauseTransferred, To: "204"},
 		{ID: "c8/201", Start: at(74 * time.Hour), End: at(74*time.Hour - 9*time.Second), Device: "201",
-			Direction: ctiproto.DirectionIncoming, Number: "+49 89 7654321", Outcome: app.OutcomeRejected,
+			Direction: ctiproto.DirectionIncoming, Number: "+49 89 7654321", Outcome: journal.OutcomeRejected,
 			Cause: ctiproto.CauseDeflected, To: "+49 40 3344556"},
 	}
 }
 
-func recentFill(t *testing.T, d *app.Desk, entries []app.JournalEntry) {
+func recentFill(t *testing.T, d *app.Desk, entries []journal.Entry) {
 	t.Helper()
 	for _, e := range entries {
 		if err := d.Journal.Add(e); err != nil {

@@ -19,6 +19,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/crm"
+	"github.com/deskline/deskline/app/settings"
 )
 
 // settingsTitle is the settings window's title (an end-to-end test
@@ -49,9 +51,9 @@ var settingsLabels = map[string]string{
 }
 
 // settingsCRMSample fills the CRM template for the live example.
-var settingsCRMSample = app.CRMValues{Number: "030 1234567", E164: "+49301234567", Name: "Lena Hoffmann", Company: "Hoffmann Logistik"}
+var settingsCRMSample = crm.Values{Number: "030 1234567", E164: "+49301234567", Name: "Lena Hoffmann", Company: "Hoffmann Logistik"}
 
-// settingsView edits app.Settings and the login. Fields are filled from
+// settingsView edits settings.Settings and the login. Fields are filled from
 // the desk when the window opens; nothing changes until Save.
 type settingsView struct {
 	u   *UI
@@ -228,9 +230,9 @@ func (v *settingsView) accountCard() fyne.CanvasObject {
 // numbers are read. The home region's hint says where its default comes
 // from.
 func (v *settingsView) connectionCard() fyne.CanvasObject {
-	v.server = v.entry(app.DefaultServerURL)
+	v.server = v.entry(settings.DefaultServerURL)
 	v.caFile = v.entry("optional, /path/to/company-ca.pem")
-	origin := app.DefaultHomeRegion()
+	origin := settings.DefaultHomeRegion()
 	v.region, v.digits = v.entry(origin.Region), v.entry("")
 	return widget.NewCard("Connection", "Set once for the office, usually by your administrator", v.form(
 		v.item("server_url", v.server, "The CTI server, ws:// or wss://…/v1/ws"),
@@ -242,7 +244,7 @@ func (v *settingsView) connectionCard() fyne.CanvasObject {
 
 // regionHint says which home region a fresh install takes, and why:
 // the user sees whether the locale was read or the fallback applies.
-func regionHint(o app.RegionOrigin) string {
+func regionHint(o settings.RegionOrigin) string {
 	switch {
 	case !o.Fallback:
 		return fmt.Sprintf("Default: %s, from your locale %s — how 030 1234567 is read", o.Region, o.Locale)
@@ -336,14 +338,14 @@ func (v *settingsView) applyAutostart(want bool) string {
 
 // current is what the fields start from: the desk's settings, or the
 // defaults before there is a desk.
-func (v *settingsView) current() app.Settings {
+func (v *settingsView) current() settings.Settings {
 	if d := v.u.Desk(); d != nil {
 		return d.Settings
 	}
-	return app.DefaultSettings()
+	return settings.Default()
 }
 
-func (v *settingsView) fill(s app.Settings) {
+func (v *settingsView) fill(s settings.Settings) {
 	v.server.SetText(s.ServerURL)
 	v.user.SetText(s.User)
 	v.password.SetText("")
@@ -371,7 +373,7 @@ func (v *settingsView) fill(s app.Settings) {
 // collect builds the settings from the fields, over base so that what
 // the window does not show is kept. errs are fields that do not even
 // parse (a word where a number belongs).
-func (v *settingsView) collect(base app.Settings) (s app.Settings, errs []error) {
+func (v *settingsView) collect(base settings.Settings) (s settings.Settings, errs []error) {
 	s = base
 	s.ServerURL = strings.TrimSpace(v.server.Text)
 	s.User = strings.TrimSpace(v.user.Text)
@@ -380,10 +382,10 @@ func (v *settingsView) collect(base app.Settings) (s app.Settings, errs []error)
 	if n, err := strconv.Atoi(strings.TrimSpace(v.digits.Text)); err == nil {
 		s.MaxInternalDigits = n
 	} else {
-		errs = append(errs, &app.SettingsError{Field: "max_internal_digits", Reason: fmt.Sprintf("%q is not a whole number", v.digits.Text)})
+		errs = append(errs, &settings.Error{Field: "max_internal_digits", Reason: fmt.Sprintf("%q is not a whole number", v.digits.Text)})
 	}
 	s.AddressBooks = slices.Clone(v.books)
-	s.Popup = app.PopupSettings{Enabled: v.popEnabled.Checked, TakeFocus: v.popFocus.Checked,
+	s.Popup = settings.Popup{Enabled: v.popEnabled.Checked, TakeFocus: v.popFocus.Checked,
 		Notify: v.popNotify.Checked, CloseAfterAnswer: v.popClose.Checked}
 	s.CRMURL = strings.TrimSpace(v.crm.Text)
 	s.DialLinksAtOnce = v.dialLinks.Checked
@@ -410,7 +412,7 @@ func (v *settingsView) checkCRM() {
 		setHint(v.crmHint, widget.LowImportance, "Off: no CRM page is opened for calls.")
 		return
 	}
-	u, err := app.CRMURL(t, settingsCRMSample)
+	u, err := crm.URL(t, settingsCRMSample)
 	if err != nil {
 		setHint(v.crmHint, widget.DangerImportance, strings.TrimPrefix(err.Error(), "app: crm: "))
 		return
@@ -421,7 +423,7 @@ func (v *settingsView) checkCRM() {
 // settingsNeedReopen reports changes that need a new desk: another
 // server, user or certificate (a new client), region or extension length
 // (a new normaliser), other address books.
-func settingsNeedReopen(old, s app.Settings) bool {
+func settingsNeedReopen(old, s settings.Settings) bool {
 	return old.ServerURL != s.ServerURL || old.User != s.User || old.CAFile != s.CAFile ||
 		old.HomeRegion != s.HomeRegion || old.MaxInternalDigits != s.MaxInternalDigits ||
 		!slices.Equal(old.AddressBooks, s.AddressBooks)
@@ -450,13 +452,13 @@ func (v *settingsView) save(then func()) {
 	dir := ""
 	if d != nil {
 		dir = d.Dir
-	} else if cd, err := app.ConfigDir(); err == nil {
+	} else if cd, err := settings.Dir(); err == nil {
 		dir = cd
 	} else {
 		v.say(widget.DangerImportance, "Not saved: "+userText(err))
 		return
 	}
-	if err := app.SaveSettings(filepath.Join(dir, app.SettingsFileName), s); err != nil {
+	if err := settings.Save(filepath.Join(dir, settings.FileName), s); err != nil {
 		v.say(widget.DangerImportance, "Not saved: "+userText(err))
 		return
 	}
@@ -532,7 +534,7 @@ func (v *settingsView) showProblems(errs []error) {
 	for _, err := range errs {
 		label, reason := settingsProblem(err)
 		lines = append(lines, label+": "+reason)
-		var se *app.SettingsError
+		var se *settings.Error
 		if errors.As(err, &se) {
 			byKey[se.Field] = reason
 		}
@@ -554,7 +556,7 @@ func (v *settingsView) showProblems(errs []error) {
 // settingsProblem names the field of a validation error the way the form
 // labels it: "address_books[1]" is "Address book 2".
 func settingsProblem(err error) (label, reason string) {
-	var se *app.SettingsError
+	var se *settings.Error
 	if !errors.As(err, &se) {
 		return "Settings", userText(err)
 	}

@@ -20,6 +20,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
@@ -30,12 +32,12 @@ import (
 func settingsDesk(t *testing.T, o *testoffice.Office, user string) *app.Desk {
 	t.Helper()
 	dir := t.TempDir()
-	s := app.DefaultSettings()
+	s := settings.Default()
 	s.ServerURL, s.User, s.HomeRegion = o.URL(), user, "DE"
-	if err := app.SaveSettings(filepath.Join(dir, app.SettingsFileName), s); err != nil {
+	if err := settings.Save(filepath.Join(dir, settings.FileName), s); err != nil {
 		t.Fatal(err)
 	}
-	d, err := app.OpenDesk(dir, app.NewMemoryStore(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d, err := app.OpenDesk(dir, tokens.NewMemory(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +47,7 @@ func settingsDesk(t *testing.T, o *testoffice.Office, user string) *app.Desk {
 
 func settingsFile(t *testing.T, d *app.Desk) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(d.Dir, app.SettingsFileName))
+	data, err := os.ReadFile(filepath.Join(d.Dir, settings.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 	if v.logoutBtn.Disabled() {
 		t.Error("Log out is off while connected")
 	}
-	nk := &app.NoKeyringError{Err: errors.New("org.freedesktop.secrets was not provided")}
+	nk := &tokens.NoKeyringError{Err: errors.New("org.freedesktop.secrets was not provided")}
 	u.Render(app.State{Status: app.StatusLoginRequired, Reason: "logged out", Keyring: nk.Error(), KeyringProblem: nk.Problem()})
 	if v.status.Text != "Log in needed: logged out" || !strings.HasPrefix(v.keyring.Text, "No keyring is installed") ||
 		!strings.Contains(v.keyring.Text, "password at every start") || strings.Contains(v.keyring.Text, "freedesktop") {
@@ -135,11 +137,11 @@ func TestSettingsSaveWritesAndReopens(t *testing.T) {
 	t.Cleanup(u.Stop)
 	var reopened []*app.Desk
 	u.opts.Reopen = func() (*app.Desk, error) {
-		nd, err := app.OpenDesk(d.Dir, app.NewMemoryStore(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		nd, err := app.OpenDesk(d.Dir, tokens.NewMemory(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 		reopened = append(reopened, nd)
 		return nd, err
 	}
-	path := filepath.Join(d.Dir, app.SettingsFileName)
+	path := filepath.Join(d.Dir, settings.FileName)
 	u.settings.show()
 	v := u.settings
 
@@ -150,7 +152,7 @@ func TestSettingsSaveWritesAndReopens(t *testing.T) {
 		t.Errorf("CRM example %q", v.crmHint.Text)
 	}
 	test.Tap(v.saveBtn)
-	s, warnings, err := app.LoadSettings(path)
+	s, warnings, err := settings.Load(path)
 	if err != nil || len(warnings) > 0 || s.Popup.Notify || s.CRMURL != "https://crm.example/find?phone={e164}&who={name}" {
 		t.Fatalf("file after save: %+v, %v, %v", s, warnings, err)
 	}
@@ -161,7 +163,7 @@ func TestSettingsSaveWritesAndReopens(t *testing.T) {
 	// The region changes how numbers read: a new desk.
 	v.region.SetText("at")
 	test.Tap(v.saveBtn)
-	if s, _, _ = app.LoadSettings(path); s.HomeRegion != "AT" {
+	if s, _, _ = settings.Load(path); s.HomeRegion != "AT" {
 		t.Fatalf("home region in the file %q, want AT", s.HomeRegion)
 	}
 	if len(reopened) != 1 || u.Desk() != reopened[0] || u.Desk().Numbers.Region() != "AT" {
@@ -253,19 +255,19 @@ func TestSettingsLoginWrongPassword(t *testing.T) {
 func TestSettingsLoginSavesNewServerFirst(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	dir := t.TempDir()
-	s := app.DefaultSettings()
+	s := settings.Default()
 	s.ServerURL = o.URL()
-	if err := app.SaveSettings(filepath.Join(dir, app.SettingsFileName), s); err != nil {
+	if err := settings.Save(filepath.Join(dir, settings.FileName), s); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	d, err := app.OpenDesk(dir, app.NewMemoryStore(), log)
+	d, err := app.OpenDesk(dir, tokens.NewMemory(), log)
 	if err != nil || d.Client != nil {
 		t.Fatalf("desk without user: client %v, %v", d.Client, err)
 	}
 	u, _ := newTestUI(t, d)
 	t.Cleanup(func() { u.Stop(); u.Desk().Close() })
-	u.opts.Reopen = func() (*app.Desk, error) { return app.OpenDesk(dir, app.NewMemoryStore(), log) }
+	u.opts.Reopen = func() (*app.Desk, error) { return app.OpenDesk(dir, tokens.NewMemory(), log) }
 	u.settings.show()
 	v := u.settings
 	v.user.SetText("bob")
@@ -274,7 +276,7 @@ func TestSettingsLoginSavesNewServerFirst(t *testing.T) {
 	if v.account.Text != "Logged in as Bob Baker" {
 		t.Fatalf("login after saving the user: %q (result %q)", v.account.Text, v.result.Text)
 	}
-	if got, _, _ := app.LoadSettings(filepath.Join(dir, app.SettingsFileName)); got.User != "bob" {
+	if got, _, _ := settings.Load(filepath.Join(dir, settings.FileName)); got.User != "bob" {
 		t.Errorf("user in the file %q", got.User)
 	}
 }
@@ -310,17 +312,17 @@ func TestSettingsAddressBooks(t *testing.T) {
 	reopened := 0
 	u.opts.Reopen = func() (*app.Desk, error) {
 		reopened++
-		return app.OpenDesk(d.Dir, app.NewMemoryStore(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		return app.OpenDesk(d.Dir, tokens.NewMemory(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}
 	u.settings.show()
 	v := u.settings
 	book, _ := filepath.Abs(dialBook)
 
 	for text, want := range map[string]string{
-		"":                  "Type the path of a .vcf file or a folder first.",
-		"testdata/dial.vcf": "is not a full path",
-		filepath.Join(d.Dir, app.SettingsFileName): "is not a vCard file",
-		"/no/such/folder":                          "Cannot open /no/such/folder",
+		"":                                      "Type the path of a .vcf file or a folder first.",
+		"testdata/dial.vcf":                     "is not a full path",
+		filepath.Join(d.Dir, settings.FileName): "is not a vCard file",
+		"/no/such/folder":                       "Cannot open /no/such/folder",
 	} {
 		v.bookPath.SetText(text)
 		v.bookPath.OnSubmitted(text)
@@ -345,7 +347,7 @@ func TestSettingsAddressBooks(t *testing.T) {
 	}
 	test.Tap(removes[1]) // the folder
 	test.Tap(v.saveBtn)
-	s, _, _ := app.LoadSettings(filepath.Join(d.Dir, app.SettingsFileName))
+	s, _, _ := settings.Load(filepath.Join(d.Dir, settings.FileName))
 	if !slices.Equal(s.AddressBooks, []string{book}) || reopened != 1 {
 		t.Fatalf("saved books %q, reopened %d times; want [%s] and a new desk", s.AddressBooks, reopened, book)
 	}
@@ -369,10 +371,10 @@ func TestSettingsShowWarnings(t *testing.T) {
 	dir := t.TempDir()
 	book := brokenBook(t)
 	file := `{"version": 1, "server_url": "ws://127.0.0.1:9/v1/ws", "user": "ann", "home_region": "Germany", "address_books": ["` + book + `"]}`
-	if err := os.WriteFile(filepath.Join(dir, app.SettingsFileName), []byte(file), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, settings.FileName), []byte(file), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d, err := app.OpenDesk(dir, app.NewMemoryStore(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d, err := app.OpenDesk(dir, tokens.NewMemory(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +420,7 @@ func TestSettingsReopenBlocksASecondOne(t *testing.T) {
 			close(entered)
 			<-release
 		}
-		return app.OpenDesk(d.Dir, app.NewMemoryStore(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		return app.OpenDesk(d.Dir, tokens.NewMemory(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}
 	book := brokenBook(t)
 	v.addBook(book)
@@ -504,7 +506,7 @@ func autostartHome(t *testing.T) string {
 // startAtLoginInFile reads start_at_login from the desk's settings.json.
 func startAtLoginInFile(t *testing.T, d *app.Desk) bool {
 	t.Helper()
-	s, _, err := app.LoadSettings(filepath.Join(d.Dir, app.SettingsFileName))
+	s, _, err := settings.Load(filepath.Join(d.Dir, settings.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
@@ -70,7 +71,7 @@ func TestKeyringWords(t *testing.T) {
 		errors.New("something odd"),
 	}
 	for _, c := range causes {
-		nk := &app.NoKeyringError{Err: c}
+		nk := &tokens.NoKeyringError{Err: c}
 		text := keyringText(nk.Problem())
 		if text == "" || strings.Contains(text, "/org/") || strings.Contains(text, "freedesktop") ||
 			!strings.Contains(text, "password at every start") {
@@ -80,7 +81,7 @@ func TestKeyringWords(t *testing.T) {
 	if keyringText("") != "" {
 		t.Error("a working keyring has something to say")
 	}
-	if got := keyringText(app.KeyringLocked); !strings.Contains(got, "locked") {
+	if got := keyringText(tokens.KeyringLocked); !strings.Contains(got, "locked") {
 		t.Errorf("locked: %q", got)
 	}
 }
@@ -180,7 +181,7 @@ func TestLoginWindow(t *testing.T) {
 		t.Errorf("user %q, where %q, focus on the password %v", v.user.Text, v.where.Text, v.win.window().Canvas().Focused() == v.password)
 	}
 	menuItem(t, u.tray.menu, "Log in…")
-	s.KeyringProblem = app.KeyringNoService // what a desk without a keyring adds
+	s.KeyringProblem = tokens.KeyringNoService // what a desk without a keyring adds
 	u.Render(s)
 	if !strings.HasPrefix(v.why.Text, "Logged out.\n") || !strings.Contains(v.why.Text, "No keyring is installed") {
 		t.Errorf("why %q lacks the keyring's trouble", v.why.Text)

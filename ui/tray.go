@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -83,7 +84,7 @@ func (v *trayView) render(s app.State) {
 }
 
 // recent is the journal's newest entries (nil before set-up).
-func (v *trayView) recent() []app.JournalEntry {
+func (v *trayView) recent() []journal.Entry {
 	if d := v.u.Desk(); d != nil && d.Journal != nil {
 		return d.Journal.Recent(recentInTray)
 	}
@@ -92,7 +93,7 @@ func (v *trayView) recent() []app.JournalEntry {
 
 // build makes the menu for s. What cannot work without the link is
 // greyed out, with the reason under the status line.
-func (v *trayView) build(s app.State, recent []app.JournalEntry) *fyne.Menu {
+func (v *trayView) build(s app.State, recent []journal.Entry) *fyne.Menu {
 	u := v.u
 	live := canAct(s)
 	dial := fyne.NewMenuItem("Dial…", func() { u.dial.show("") })
@@ -138,7 +139,7 @@ func (v *trayView) linkItems(s app.State) []*fyne.MenuItem {
 
 // recentItem is "Recent calls (2 missed)" with the last calls below it: a
 // click calls back.
-func (v *trayView) recentItem(s app.State, recent []app.JournalEntry) *fyne.MenuItem {
+func (v *trayView) recentItem(s app.State, recent []journal.Entry) *fyne.MenuItem {
 	u := v.u
 	label := "Recent calls"
 	if s.MissedUnseen > 0 {
@@ -210,7 +211,7 @@ func (u *UI) toggleDND(on bool) {
 // callBack dials a journal entry's number and shows the call: the tray's
 // Recent calls menu and the recent calls window both call back here.
 // Calling back a missed call is seeing it.
-func (u *UI) callBack(e app.JournalEntry) {
+func (u *UI) callBack(e journal.Entry) {
 	u.act("call back", func(ctx context.Context, c *app.Client) error {
 		_, _, err := c.CallBack(ctx, e)
 		return err
@@ -220,7 +221,7 @@ func (u *UI) callBack(e app.JournalEntry) {
 			return
 		}
 		u.recent.say("")
-		if d := u.Desk(); d != nil && e.ID != "" && e.Outcome == app.OutcomeMissed && !e.Seen {
+		if d := u.Desk(); d != nil && e.ID != "" && e.Outcome == journal.OutcomeMissed && !e.Seen {
 			if err := d.Journal.MarkSeen(e.ID); err != nil { // it stays red; the call goes on
 				u.log.Info("marking a missed call seen failed", "err", err)
 			}

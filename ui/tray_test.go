@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/assets"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
@@ -144,9 +145,9 @@ func TestTrayRecentCallsBack(t *testing.T) {
 	o := testoffice.Start(t, nil)
 	d := testdesk.Open(t, o, "ann")
 	start := time.Now().Add(-time.Hour)
-	err := d.Journal.Add(app.JournalEntry{ID: "old-1", Start: start, End: start.Add(20 * time.Second),
+	err := d.Journal.Add(journal.Entry{ID: "old-1", Start: start, End: start.Add(20 * time.Second),
 		Device: "201", Direction: ctiproto.DirectionIncoming, Number: "+49 30 901820", Name: "Lena Hoffmann",
-		Outcome: app.OutcomeMissed})
+		Outcome: journal.OutcomeMissed})
 	if err != nil {
 		t.Fatal(err)
 	}

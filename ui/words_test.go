@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 )
@@ -68,7 +69,7 @@ func TestCapitalizeAndClip(t *testing.T) {
 			t.Errorf("clip(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
 		}
 	}
-	if got := recentOutcome(app.JournalEntry{Outcome: "überhört"}, nil); got != "Überhört" {
+	if got := recentOutcome(journal.Entry{Outcome: "überhört"}, nil); got != "Überhört" {
 		t.Errorf("an unknown outcome reads %q", got)
 	}
 }
@@ -114,7 +115,7 @@ func TestNumberText(t *testing.T) {
 			t.Errorf("numberText(%q) = %q, want %q", tc.raw, got, tc.want)
 		}
 	}
-	e := app.JournalEntry{Start: testNow, Number: "030 1234567", Outcome: app.OutcomeMissed}
+	e := journal.Entry{Start: testNow, Number: "030 1234567", Outcome: journal.OutcomeMissed}
 	if got := journalLine(e, n, testNow); got != "+49 30 1234567 · "+when(testNow, testNow)+" · missed" {
 		t.Errorf("journal line by number: %q", got)
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/internal/testoffice"
 )
 
@@ -22,7 +24,7 @@ import (
 func Open(t testing.TB, o *testoffice.Office, user string, books ...string) *app.Desk {
 	t.Helper()
 	dir := t.TempDir()
-	s := app.DefaultSettings()
+	s := settings.Default()
 	s.ServerURL, s.User, s.HomeRegion = o.URL(), user, "DE"
 	for _, b := range books {
 		abs, err := filepath.Abs(b)
@@ -31,10 +33,10 @@ func Open(t testing.TB, o *testoffice.Office, user string, books ...string) *app
 		}
 		s.AddressBooks = append(s.AddressBooks, abs)
 	}
-	if err := app.SaveSettings(filepath.Join(dir, app.SettingsFileName), s); err != nil {
+	if err := settings.Save(filepath.Join(dir, settings.FileName), s); err != nil {
 		t.Fatal(err)
 	}
-	d, err := app.OpenDesk(dir, app.NewMemoryStore(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	d, err := app.OpenDesk(dir, tokens.NewMemory(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,116 @@
+package journal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/deskline/deskline/app/internal/configfile"
+)
+
+// journalVersion is the file format: {"version":1,"entries":[…]}.
+const journalVersion = 1
+
+// Open loads the journal at path, keeping at most limit entries
+// (DefaultLimit if limit <= 0). A missing file is an empty journal.
+// A corrupt file — not JSON, truncated, another version — is renamed to
+// path.corrupt-<timestamp> and a fresh journal started; single bad entries
+// are dropped. Either way a warning says what happened. A file that cannot
+// be read at all (permissions, a folder in its place) is an error: it is
+// not corrupt, and starting afresh would overwrite it.
+func Open(path string, limit int) (*Journal, []string, error) {
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	j := &Journal{path: path, limit: limit}
+	data, found, err := configfile.Read(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !found {
+		return j, nil, nil
+	}
+	entries, warnings, err := decodeJournal(data)
+	if err != nil {
+		aside, merr := configfile.MoveAside(path)
+		if merr != nil {
+			return nil, nil, fmt.Errorf("app: journal %s is corrupt (%v) and cannot be moved aside: %w", path, err, merr)
+		}
+		w := fmt.Sprintf("journal %s was corrupt (%v); moved it to %s and started a fresh journal", path, err, aside)
+		return j, []string{w}, nil
+	}
+	for i := range warnings {
+		warnings[i] = fmt.Sprintf("journal %s: %s", path, warnings[i])
+	}
+	if len(entries) > limit {
+		entries = entries[:limit]
+	}
+	j.entries = entries
+	return j, warnings, nil
+}
+
+// journalFile is the document on disk. Entries stay raw so one bad entry
+// costs that entry, not the whole journal.
+type journalFile struct {
+	Version *int              `json:"version"`
+	Entries []json.RawMessage `json:"entries"`
+}
+
+// decodeJournal parses a journal file: an error means the file as a whole
+// is unusable; warnings name entries that were dropped.
+func decodeJournal(data []byte) ([]Entry, []string, error) {
+	var f journalFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, nil, fmt.Errorf("not a journal: %w", err)
+	}
+	switch {
+	case f.Version == nil:
+		return nil, nil, errors.New("no version")
+	case *f.Version != journalVersion:
+		return nil, nil, fmt.Errorf("version %d, this app reads version %d", *f.Version, journalVersion)
+	}
+	var entries []Entry
+	var warnings []string
+	seen := make(map[string]bool, len(f.Entries))
+	for i, raw := range f.Entries {
+		var e Entry
+		err := json.Unmarshal(raw, &e)
+		if err == nil {
+			err = e.validate()
+		}
+		if err == nil && seen[e.ID] {
+			err = fmt.Errorf("duplicate id %q", e.ID)
+		}
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("entry %d dropped: %v", i+1, err))
+			continue
+		}
+		seen[e.ID] = true
+		entries = append(entries, e)
+	}
+	// The app writes them in order; a hand-edited file may not be.
+	sort.SliceStable(entries, func(a, b int) bool { return entries[a].Start.After(entries[b].Start) })
+	return entries, warnings, nil
+}
+
+// encodeJournal writes one entry per line: still one JSON document, but
+// readable and greppable when a user sends it in with a bug report.
+func encodeJournal(entries []Entry) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "{\"version\":%d,\"entries\":[", journalVersion)
+	for i, e := range entries {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return nil, fmt.Errorf("app: encode journal entry %q: %w", e.ID, err)
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n")
+		b.Write(line)
+	}
+	b.WriteString("\n]}\n")
+	return b.Bytes(), nil
+}

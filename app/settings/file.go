@@ -1,0 +1,157 @@
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/deskline/deskline/app/internal/configfile"
+)
+
+// settingsVersion is the file format version, written as "version".
+const settingsVersion = 1
+
+// Load reads the settings at path. The app must start whatever
+// the file holds, so problems become warnings, not errors:
+//   - a missing file gives Default;
+//   - unknown keys are ignored, each with a warning (a typo, or a newer
+//     app's setting);
+//   - a value of the wrong type or failing Validate is replaced by its
+//     default (a bad address book is left out of the list), with a
+//     warning naming the field and the reason;
+//   - a file that is not a JSON object or has another version is moved
+//     aside to path.corrupt-<timestamp>, and the defaults are used.
+//
+// Only a file that cannot be read (permissions, a folder in its place) is
+// an error; the defaults are returned with it, so the caller can still
+// start and show the error.
+func Load(path string) (Settings, []string, error) {
+	def := Default()
+	data, found, err := configfile.Read(path)
+	if err != nil || !found {
+		return def, nil, err
+	}
+	s, warnings, err := decodeSettings(data, def)
+	if err != nil {
+		aside, merr := configfile.MoveAside(path)
+		if merr != nil {
+			return def, nil, fmt.Errorf("app: settings %s are corrupt (%v) and cannot be moved aside: %w", path, err, merr)
+		}
+		w := fmt.Sprintf("settings %s were corrupt (%v); moved them to %s and started from the defaults", path, err, aside)
+		return def, []string{w}, nil
+	}
+	warnings = append(warnings, resetInvalid(&s, def)...)
+	for i := range warnings {
+		warnings[i] = fmt.Sprintf("settings %s: %s", path, warnings[i])
+	}
+	return s, warnings, nil
+}
+
+// Save validates s and writes it to path atomically (mode 0600).
+// Invalid settings are refused with every reason (see Validate); nothing
+// is written then.
+func Save(path string, s Settings) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	if s.AddressBooks == nil {
+		s.AddressBooks = []string{} // [] reads better than null in the file
+	}
+	doc := struct {
+		Version int `json:"version"`
+		Settings
+	}{settingsVersion, s}
+	data, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return fmt.Errorf("app: encode settings: %w", err)
+	}
+	return configfile.Write(path, append(data, '\n'))
+}
+
+// decodeSettings overlays the file on def key by key, so one bad value
+// costs that value only. An error means the file as a whole is unusable.
+func decodeSettings(data []byte, def Settings) (Settings, []string, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return def, nil, fmt.Errorf("not a settings file: %w", err)
+	}
+	if doc == nil {
+		return def, nil, errors.New("not a settings file: null")
+	}
+	var warnings []string
+	if raw, ok := doc["version"]; !ok {
+		warnings = append(warnings, fmt.Sprintf("no version; read as version %d", settingsVersion))
+	} else {
+		var v int
+		if err := json.Unmarshal(raw, &v); err != nil || v != settingsVersion {
+			return def, nil, fmt.Errorf("version %s, this app reads version %d", raw, settingsVersion)
+		}
+	}
+	delete(doc, "version")
+	s := def
+	warnings = append(warnings, decodeSettingsObject(doc, settingsFields(&s), "")...)
+	return s, warnings, nil
+}
+
+// resetInvalid replaces each invalid field by its default.
+func resetInvalid(s *Settings, def Settings) []string {
+	var warnings []string
+	for _, c := range settingsChecks {
+		errs := c.check(*s)
+		if len(errs) == 0 {
+			continue
+		}
+		for _, err := range errs {
+			var se *Error
+			if errors.As(err, &se) {
+				warnings = append(warnings, fmt.Sprintf("%s: %s; %s", se.Field, se.Reason, c.resetNote()))
+			}
+		}
+		c.reset(s, def, errs)
+	}
+	return warnings
+}
+
+func (c settingCheck) resetNote() string {
+	if c.note != "" {
+		return c.note
+	}
+	return "using the default"
+}
+
+// settingDecoder decodes one key's value; it returns warnings.
+type settingDecoder func(raw json.RawMessage, key string) []string
+
+// decodeSettingsObject runs the decoder of each key in sorted order (stable
+// warnings) and warns about keys nobody knows.
+func decodeSettingsObject(doc map[string]json.RawMessage, fields map[string]settingDecoder, prefix string) []string {
+	keys := make([]string, 0, len(doc))
+	for k := range doc {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var warnings []string
+	for _, k := range keys {
+		dec, ok := fields[k]
+		if !ok {
+			warnings = append(warnings, fmt.Sprintf("unknown setting %q ignored", prefix+k))
+			continue
+		}
+		warnings = append(warnings, dec(doc[k], prefix+k)...)
+	}
+	return warnings
+}
+
+// Update loads the settings at path as Load does, lets change edit them
+// and saves the result (see Save): one setting changed from outside the
+// settings window, such as the demo's server. Load's warnings are
+// dropped: the values they name were reset and are saved as reset.
+func Update(path string, change func(*Settings)) error {
+	s, _, err := Load(path)
+	if err != nil {
+		return err
+	}
+	change(&s)
+	return Save(path, s)
+}
