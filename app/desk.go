@@ -77,7 +77,7 @@ var runMemory = tokens.NewMemory()
 
 // OpenDesk reads the settings in dir (settings.Dir() when dir is "") and
 // builds the desk. Only what makes the app unusable is an error.
-func OpenDesk(dir string, tokens tokens.Store, log *slog.Logger) (*Desk, error) {
+func OpenDesk(dir string, store tokens.Store, log *slog.Logger) (*Desk, error) {
 	if dir == "" {
 		var err error
 		if dir, err = settings.Dir(); err != nil {
@@ -109,7 +109,7 @@ func OpenDesk(dir string, tokens tokens.Store, log *slog.Logger) (*Desk, error) 
 	if s.ServerURL == "" || s.User == "" {
 		return d, nil
 	}
-	d.Client, err = New(Options{ServerURL: s.ServerURL, User: s.User, CAFile: s.CAFile, Tokens: tokens, Memory: runMemory,
+	d.Client, err = New(Options{ServerURL: s.ServerURL, User: s.User, CAFile: s.CAFile, Tokens: store, Memory: runMemory,
 		Numbers: d.Numbers, Directory: d.Books, Journal: j, ClientName: "Deskline tray", Log: log,
 		Device: s.DialDevice})
 	if err != nil {
