@@ -70,6 +70,15 @@ func main() {
 	}
 }
 
+// openDesk opens the user's desk, or with -demo the demo's (demo.go).
+func openDesk(f flags, log *slog.Logger) (*app.Desk, *app.Demo, error) {
+	if f.demo {
+		return openDemoDesk(f.server, log)
+	}
+	d, err := app.OpenDesk("", tokens.NewKeyring(), log)
+	return d, nil, err
+}
+
 func run(f flags, log *slog.Logger) error {
 	if f.demo {
 		if err := useDemoConfig(); err != nil {

@@ -92,7 +92,7 @@ tray_icon() {
   step "tray icon $name: $line"
 }
 # quit_how: how the last quit ended, from the app's log: Fyne's loop
-# returned, or the quit watchdog ended the process (main_platform.go).
+# returned, or the quit watchdog ended the process (quit.go).
 quit_how() {
   if grep -q "loop did not return after quit" "$tmp/app.log"; then echo "through the quit watchdog (Fyne's loop hung)"; else echo "Fyne's loop returned"; fi
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 
 	"github.com/deskline/deskline/app/instance"
@@ -24,32 +22,22 @@ func oneLink(links []string, log *slog.Logger) []string {
 }
 
 // claimOrHandOff makes this process the user's one Deskline, or hands the
-// links to the one already running. It returns a nil instance when the
-// links were handed over (this process should exit). The channel carries
-// what later processes hand over.
+// links to the one already running (instance.ClaimOrHandOff). It returns
+// a nil instance when the links were handed over (this process should
+// exit). The channel carries what later processes hand over.
 func claimOrHandOff(links []string, log *slog.Logger) (*instance.Instance, <-chan []string, error) {
 	path, err := instance.SocketPath()
 	if err != nil {
 		return nil, nil, err
 	}
 	handed := make(chan []string, handOffQueue)
-	for attempt := 0; attempt < 2; attempt++ {
-		inst, err := instance.Claim(path, func(args []string) { handed <- args })
-		if err == nil {
-			return inst, handed, nil
-		}
-		if !errors.Is(err, instance.ErrRunning) {
-			return nil, nil, fmt.Errorf("cannot make sure Deskline runs only once: %w", err)
-		}
-		err = instance.HandOff(path, links)
-		if err == nil {
-			log.Info("handed over to the running Deskline", "links", links)
-			return nil, nil, nil
-		}
-		if !errors.Is(err, instance.ErrNotRunning) {
-			return nil, nil, err
-		}
-		// The running one quit in between: claim again.
+	inst, err := instance.ClaimOrHandOff(path, links, func(args []string) { handed <- args })
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil, nil, errors.New("another Deskline keeps starting and stopping; try again")
+	if inst == nil {
+		log.Info("handed over to the running Deskline", "links", links)
+		return nil, nil, nil
+	}
+	return inst, handed, nil
 }

@@ -34,13 +34,10 @@ func useDemoConfig() error {
 	return os.Setenv(settings.DirEnv, filepath.Join(dir, "demo"))
 }
 
-// openDesk opens the user's desk; with -demo it first sets up the demo
-// configuration (demo user, bundled address book) when there is none.
-func openDesk(f flags, log *slog.Logger) (*app.Desk, *app.Demo, error) {
-	if !f.demo {
-		d, err := app.OpenDesk("", tokens.NewKeyring(), log)
-		return d, nil, err
-	}
+// openDemoDesk opens the demo's desk, first setting up the demo
+// configuration (demo user, bundled address book) when there is none;
+// server, when given, replaces the demo server's URL.
+func openDemoDesk(server string, log *slog.Logger) (*app.Desk, *app.Demo, error) {
 	dir, err := settings.Dir()
 	if err != nil {
 		return nil, nil, err
@@ -48,8 +45,9 @@ func openDesk(f flags, log *slog.Logger) (*app.Desk, *app.Demo, error) {
 	if _, err := app.SetUpDemo(dir, assets.DemoContacts, assets.DemoContactsDir); err != nil {
 		return nil, nil, err
 	}
-	if f.server != "" {
-		if err := setServer(dir, f.server); err != nil {
+	if server != "" {
+		err := settings.Update(filepath.Join(dir, settings.FileName), func(s *settings.Settings) { s.ServerURL = server })
+		if err != nil {
 			return nil, nil, err
 		}
 	}
@@ -62,17 +60,6 @@ func openDesk(f flags, log *slog.Logger) (*app.Desk, *app.Demo, error) {
 		return nil, nil, err
 	}
 	return d, demo, nil
-}
-
-// setServer points the demo settings at another server.
-func setServer(dir, url string) error {
-	path := filepath.Join(dir, settings.FileName)
-	s, _, err := settings.Load(path)
-	if err != nil {
-		return err
-	}
-	s.ServerURL = url
-	return settings.Save(path, s)
 }
 
 // demoLogin logs the demo user in with the demo password whenever the
