@@ -31,15 +31,15 @@ func Claim(path string, handle func(args []string)) (*Instance, error) {
 		return nil, err
 	}
 	defer unlock()
-	ln, err := listenInstance(path)
+	ln, err := listen(path)
 	if err != nil {
 		ln, err = claimStale(path, err)
 	}
 	if err != nil {
 		return nil, err
 	}
-	i := &Instance{ln: ln, handle: handle, queue: make(chan []string, instanceQueue),
-		closing: make(chan struct{}), slots: make(chan struct{}, maxInstanceConns),
+	i := &Instance{ln: ln, handle: handle, queue: make(chan []string, queueSize),
+		closing: make(chan struct{}), slots: make(chan struct{}, maxConns),
 		handled: make(chan struct{}), stopped: make(chan struct{}), open: make(map[net.Conn]bool)}
 	go i.deliver()
 	go i.accept()
@@ -56,8 +56,8 @@ func checkSocketPath(path string) error {
 	return nil
 }
 
-// listenInstance binds path, which fails when any file is there.
-func listenInstance(path string) (net.Listener, error) {
+// listen binds path, which fails when any file is there.
+func listen(path string) (net.Listener, error) {
 	ln, err := net.Listen("unix", path)
 	if err != nil {
 		return nil, err
@@ -82,23 +82,23 @@ func claimStale(path string, bindErr error) (net.Listener, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("app: instance socket %s is a folder; remove it", path)
 	}
-	if err := probeInstance(path); err != nil {
+	if err := probe(path); err != nil {
 		return nil, err
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("app: remove stale instance socket %s: %w", path, err)
 	}
-	ln, err := listenInstance(path)
+	ln, err := listen(path)
 	if err != nil {
 		return nil, fmt.Errorf("app: listen on %s: %w", path, err)
 	}
 	return ln, nil
 }
 
-// probeInstance returns ErrRunning when an instance answers on path and
+// probe returns ErrRunning when an instance answers on path and
 // nil when the file there is dead.
-func probeInstance(path string) error {
-	c, err := net.DialTimeout("unix", path, instanceIODeadline)
+func probe(path string) error {
+	c, err := net.DialTimeout("unix", path, ioDeadline)
 	switch {
 	case err == nil:
 		c.Close() // the instance sees a connection without a message

@@ -18,20 +18,20 @@ func HandOff(path string, args []string) error {
 	if args == nil {
 		args = []string{} // no arguments: the instance shows itself
 	}
-	if len(args) > maxInstanceArgs {
-		return fmt.Errorf("app: hand off: %d arguments, at most %d", len(args), maxInstanceArgs)
+	if len(args) > maxArgs {
+		return fmt.Errorf("app: hand off: %d arguments, at most %d", len(args), maxArgs)
 	}
 	msg, err := json.Marshal(handoff{Args: args})
 	if err != nil {
 		return fmt.Errorf("app: hand off: %w", err)
 	}
-	if len(msg) > maxInstanceMessage {
-		return fmt.Errorf("app: hand off: arguments are %d bytes as JSON, at most %d", len(msg), maxInstanceMessage)
+	if len(msg) > maxMessage {
+		return fmt.Errorf("app: hand off: arguments are %d bytes as JSON, at most %d", len(msg), maxMessage)
 	}
 	if err := checkSocketPath(path); err != nil {
 		return err
 	}
-	c, err := net.DialTimeout("unix", path, instanceIODeadline)
+	c, err := net.DialTimeout("unix", path, ioDeadline)
 	if err != nil && swamped(err) {
 		return fmt.Errorf("app: the running Deskline at %s does not answer: %w", path, err)
 	}
@@ -39,19 +39,19 @@ func HandOff(path string, args []string) error {
 		return fmt.Errorf("%w (%s: %v)", ErrNotRunning, path, err)
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(instanceIODeadline))
+	c.SetDeadline(time.Now().Add(ioDeadline))
 	if _, err := c.Write(append(msg, '\n')); err != nil {
 		return fmt.Errorf("app: hand off to the running Deskline at %s: %w", path, err)
 	}
 	return readHandoffReply(c, path)
 }
 
-// maxInstanceReply bounds the answer line: "ok" or a short error.
-const maxInstanceReply = 1 << 10
+// maxReply bounds the answer line: "ok" or a short error.
+const maxReply = 1 << 10
 
 // readHandoffReply reads "ok" or "error <text>".
 func readHandoffReply(c net.Conn, path string) error {
-	line, err := bufio.NewReaderSize(io.LimitReader(c, maxInstanceReply), maxInstanceReply).ReadString('\n')
+	line, err := bufio.NewReaderSize(io.LimitReader(c, maxReply), maxReply).ReadString('\n')
 	if err != nil {
 		return fmt.Errorf("app: hand off to the running Deskline at %s: no answer: %w", path, err)
 	}

@@ -28,26 +28,26 @@ import (
 // Limits of the instance socket. A handoff carries a command line, so
 // they are generous for that and small for anything else.
 const (
-	// maxInstanceMessage bounds one handoff line (without its newline):
+	// maxMessage bounds one handoff line (without its newline):
 	// a tel: link is a few dozen bytes; a file path a few hundred.
-	maxInstanceMessage = 16 << 10
-	// maxInstanceArgs bounds the arguments of one handoff.
-	maxInstanceArgs = 16
-	// instanceIODeadline bounds each connection, both ways, so a silent
+	maxMessage = 16 << 10
+	// maxArgs bounds the arguments of one handoff.
+	maxArgs = 16
+	// ioDeadline bounds each connection, both ways, so a silent
 	// or garbage peer never holds the listener or a starting process.
-	instanceIODeadline = 2 * time.Second
-	// maxInstanceConns bounds the connections served at once; more wait
+	ioDeadline = 2 * time.Second
+	// maxConns bounds the connections served at once; more wait
 	// in the listen backlog.
-	maxInstanceConns = 16
-	// instanceQueue is how many accepted handoffs may wait for handle.
-	instanceQueue = 32
+	maxConns = 16
+	// queueSize is how many accepted handoffs may wait for handle.
+	queueSize = 32
 	// maxSocketPathLen is the longest socket path every system takes:
 	// macOS's sun_path holds 104 bytes with the closing NUL (Linux and
 	// Windows 108).
 	maxSocketPathLen = 103
 	// claimLockWait is how long a starting process waits for another
 	// one's claim: a bind and at most one probe of a live instance.
-	claimLockWait = instanceIODeadline + time.Second
+	claimLockWait = ioDeadline + time.Second
 	// claimLockPoll is how often a waiting process looks at the lock.
 	claimLockPoll = 5 * time.Millisecond
 	// staleClaimLock is the age past which a claim lock is taken to be

@@ -216,9 +216,9 @@ func rawExchange(t *testing.T, path, data string) string {
 func TestInstanceRejectsBadPeers(t *testing.T) {
 	path := instancePath(t)
 	_, got := claimForTest(t, path)
-	tooMany := fmt.Sprintf(`{"args":[%s"x"]}`+"\n", strings.Repeat(`"x",`, maxInstanceArgs))
+	tooMany := fmt.Sprintf(`{"args":[%s"x"]}`+"\n", strings.Repeat(`"x",`, maxArgs))
 	for _, c := range []struct{ name, send, want string }{
-		{"oversized", `{"args":["` + strings.Repeat("a", maxInstanceMessage) + `"]}` + "\n", "error message longer than 16384 bytes\n"},
+		{"oversized", `{"args":["` + strings.Repeat("a", maxMessage) + `"]}` + "\n", "error message longer than 16384 bytes\n"},
 		{"garbage", "GET / HTTP/1.1\r\n", "error not a handoff message"},
 		{"binary", "\x00\xff\xfe\n", "error not a handoff message"},
 		{"unknown field", `{"args":[],"cmd":"rm"}` + "\n", `error not a handoff message: json: unknown field "cmd"`},
@@ -274,7 +274,7 @@ func TestInstanceSilentPeer(t *testing.T) {
 		t.Fatal(err)
 	}
 	receive(t, got, []string{"meanwhile"})
-	silent.SetReadDeadline(time.Now().Add(instanceIODeadline + 3*time.Second))
+	silent.SetReadDeadline(time.Now().Add(ioDeadline + 3*time.Second))
 	start := time.Now()
 	n, err := silent.Read(make([]byte, 64))
 	if err == nil || n != 0 {
@@ -284,7 +284,7 @@ func TestInstanceSilentPeer(t *testing.T) {
 	if errors.As(err, &ne) && ne.Timeout() {
 		t.Fatalf("the instance never hung up on a silent peer")
 	}
-	if d := time.Since(start); d > instanceIODeadline+time.Second {
+	if d := time.Since(start); d > ioDeadline+time.Second {
 		t.Fatalf("hung up after %v", d)
 	}
 	if err := HandOff(path, []string{"after"}); err != nil {
@@ -296,15 +296,15 @@ func TestInstanceSilentPeer(t *testing.T) {
 func TestHandOffRefusesTooMuch(t *testing.T) {
 	path := instancePath(t)
 	_, got := claimForTest(t, path)
-	if err := HandOff(path, make([]string, maxInstanceArgs+1)); err == nil || !strings.Contains(err.Error(), "17 arguments, at most 16") {
+	if err := HandOff(path, make([]string, maxArgs+1)); err == nil || !strings.Contains(err.Error(), "17 arguments, at most 16") {
 		t.Errorf("too many arguments: %v", err)
 	}
-	if err := HandOff(path, []string{strings.Repeat("a", maxInstanceMessage)}); err == nil || !strings.Contains(err.Error(), "at most 16384") {
+	if err := HandOff(path, []string{strings.Repeat("a", maxMessage)}); err == nil || !strings.Contains(err.Error(), "at most 16384") {
 		t.Errorf("too long: %v", err)
 	}
-	full := make([]string, maxInstanceArgs) // the most that goes through
+	full := make([]string, maxArgs) // the most that goes through
 	for i := range full {
-		full[i] = strings.Repeat("b", maxInstanceMessage/maxInstanceArgs-10)
+		full[i] = strings.Repeat("b", maxMessage/maxArgs-10)
 	}
 	if err := HandOff(path, full); err != nil {
 		t.Fatal(err)
@@ -370,7 +370,7 @@ func TestInstanceConcurrentHandOffs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 3 * maxInstanceConns
+	const n = 3 * maxConns
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := range n {

@@ -19,7 +19,7 @@ type Instance struct {
 	handle  func(args []string)
 	queue   chan []string
 	closing chan struct{}
-	slots   chan struct{} // maxInstanceConns tokens
+	slots   chan struct{} // maxConns tokens
 	conns   sync.WaitGroup
 	handled chan struct{} // closed when the queue is drained
 	stopped chan struct{} // closed when accept returns
@@ -110,11 +110,11 @@ func (i *Instance) serve(c net.Conn) {
 		i.conns.Done()
 		<-i.slots
 	}()
-	deadline := time.Now().Add(instanceIODeadline)
+	deadline := time.Now().Add(ioDeadline)
 	c.SetDeadline(deadline)
-	line, err := readInstanceLine(bufio.NewReaderSize(c, maxInstanceMessage+1))
+	line, err := readLine(bufio.NewReaderSize(c, maxMessage+1))
 	if errors.Is(err, io.EOF) && len(line) == 0 {
-		return // a probe (probeInstance) or a peer that gave up
+		return // a probe (probe) or a peer that gave up
 	}
 	var args []string
 	if err == nil {
@@ -145,13 +145,13 @@ func (i *Instance) enqueue(args []string, deadline time.Time) error {
 	}
 }
 
-// readInstanceLine reads one line of at most maxInstanceMessage bytes
+// readLine reads one line of at most maxMessage bytes
 // from a reader sized to hold it.
-func readInstanceLine(r *bufio.Reader) ([]byte, error) {
+func readLine(r *bufio.Reader) ([]byte, error) {
 	line, err := r.ReadSlice('\n')
 	switch {
-	case errors.Is(err, bufio.ErrBufferFull) || len(line) > maxInstanceMessage+1:
-		return nil, fmt.Errorf("message longer than %d bytes", maxInstanceMessage)
+	case errors.Is(err, bufio.ErrBufferFull) || len(line) > maxMessage+1:
+		return nil, fmt.Errorf("message longer than %d bytes", maxMessage)
 	case err != nil && len(line) == 0:
 		return nil, err
 	case err != nil:
@@ -180,8 +180,8 @@ func decodeHandoff(line []byte) ([]string, error) {
 	if h.Args == nil {
 		return nil, errors.New(`not a handoff message: no "args" list`)
 	}
-	if len(h.Args) > maxInstanceArgs {
-		return nil, fmt.Errorf("%d arguments, at most %d", len(h.Args), maxInstanceArgs)
+	if len(h.Args) > maxArgs {
+		return nil, fmt.Errorf("%d arguments, at most %d", len(h.Args), maxArgs)
 	}
 	return h.Args, nil
 }

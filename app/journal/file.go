@@ -10,8 +10,8 @@ import (
 	"github.com/deskline/deskline/app/internal/configfile"
 )
 
-// journalVersion is the file format: {"version":1,"entries":[…]}.
-const journalVersion = 1
+// fileVersion is the file format: {"version":1,"entries":[…]}.
+const fileVersion = 1
 
 // Open loads the journal at path, keeping at most limit entries
 // (DefaultLimit if limit <= 0). A missing file is an empty journal.
@@ -32,7 +32,7 @@ func Open(path string, limit int) (*Journal, []string, error) {
 	if !found {
 		return j, nil, nil
 	}
-	entries, warnings, err := decodeJournal(data)
+	entries, warnings, err := decode(data)
 	if err != nil {
 		aside, merr := configfile.MoveAside(path)
 		if merr != nil {
@@ -51,25 +51,25 @@ func Open(path string, limit int) (*Journal, []string, error) {
 	return j, warnings, nil
 }
 
-// journalFile is the document on disk. Entries stay raw so one bad entry
+// fileDoc is the document on disk. Entries stay raw so one bad entry
 // costs that entry, not the whole journal.
-type journalFile struct {
+type fileDoc struct {
 	Version *int              `json:"version"`
 	Entries []json.RawMessage `json:"entries"`
 }
 
-// decodeJournal parses a journal file: an error means the file as a whole
+// decode parses a journal file: an error means the file as a whole
 // is unusable; warnings name entries that were dropped.
-func decodeJournal(data []byte) ([]Entry, []string, error) {
-	var f journalFile
+func decode(data []byte) ([]Entry, []string, error) {
+	var f fileDoc
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, nil, fmt.Errorf("not a journal: %w", err)
 	}
 	switch {
 	case f.Version == nil:
 		return nil, nil, errors.New("no version")
-	case *f.Version != journalVersion:
-		return nil, nil, fmt.Errorf("version %d, this app reads version %d", *f.Version, journalVersion)
+	case *f.Version != fileVersion:
+		return nil, nil, fmt.Errorf("version %d, this app reads version %d", *f.Version, fileVersion)
 	}
 	var entries []Entry
 	var warnings []string
@@ -95,11 +95,11 @@ func decodeJournal(data []byte) ([]Entry, []string, error) {
 	return entries, warnings, nil
 }
 
-// encodeJournal writes one entry per line: still one JSON document, but
+// encode writes one entry per line: still one JSON document, but
 // readable and greppable when a user sends it in with a bug report.
-func encodeJournal(entries []Entry) ([]byte, error) {
+func encode(entries []Entry) ([]byte, error) {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "{\"version\":%d,\"entries\":[", journalVersion)
+	fmt.Fprintf(&b, "{\"version\":%d,\"entries\":[", fileVersion)
 	for i, e := range entries {
 		line, err := json.Marshal(e)
 		if err != nil {

@@ -126,7 +126,7 @@ func (j *Journal) change(mutate func() bool) error {
 }
 
 func (j *Journal) persistLocked() error {
-	data, err := encodeJournal(j.entries)
+	data, err := encode(j.entries)
 	if err == nil {
 		err = configfile.Write(j.path, data)
 	}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 )
 
-// settingsFields maps each key of settings.json to the field it fills.
-func settingsFields(s *Settings) map[string]settingDecoder {
+// topFields maps each key of settings.json to the field it fills.
+func topFields(s *Settings) map[string]settingDecoder {
 	return map[string]settingDecoder{
 		"server_url":          settingValue(&s.ServerURL, "a string"),
 		"user":                settingValue(&s.User, "a string"),
@@ -54,7 +54,7 @@ func settingObject(fields map[string]settingDecoder) settingDecoder {
 		if err := json.Unmarshal(raw, &doc); err != nil {
 			return []string{fmt.Sprintf("%s: want an object {…}, got %s; using the defaults", key, settingJSONKind(err, raw))}
 		}
-		return decodeSettingsObject(doc, fields, key+".")
+		return decodeObject(doc, fields, key+".")
 	}
 }
 

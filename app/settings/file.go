@@ -9,8 +9,8 @@ import (
 	"github.com/deskline/deskline/app/internal/configfile"
 )
 
-// settingsVersion is the file format version, written as "version".
-const settingsVersion = 1
+// fileVersion is the file format version, written as "version".
+const fileVersion = 1
 
 // Load reads the settings at path. The app must start whatever
 // the file holds, so problems become warnings, not errors:
@@ -32,7 +32,7 @@ func Load(path string) (Settings, []string, error) {
 	if err != nil || !found {
 		return def, nil, err
 	}
-	s, warnings, err := decodeSettings(data, def)
+	s, warnings, err := decode(data, def)
 	if err != nil {
 		aside, merr := configfile.MoveAside(path)
 		if merr != nil {
@@ -61,7 +61,7 @@ func Save(path string, s Settings) error {
 	doc := struct {
 		Version int `json:"version"`
 		Settings
-	}{settingsVersion, s}
+	}{fileVersion, s}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return fmt.Errorf("app: encode settings: %w", err)
@@ -69,9 +69,9 @@ func Save(path string, s Settings) error {
 	return configfile.Write(path, append(data, '\n'))
 }
 
-// decodeSettings overlays the file on def key by key, so one bad value
+// decode overlays the file on def key by key, so one bad value
 // costs that value only. An error means the file as a whole is unusable.
-func decodeSettings(data []byte, def Settings) (Settings, []string, error) {
+func decode(data []byte, def Settings) (Settings, []string, error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return def, nil, fmt.Errorf("not a settings file: %w", err)
@@ -81,23 +81,23 @@ func decodeSettings(data []byte, def Settings) (Settings, []string, error) {
 	}
 	var warnings []string
 	if raw, ok := doc["version"]; !ok {
-		warnings = append(warnings, fmt.Sprintf("no version; read as version %d", settingsVersion))
+		warnings = append(warnings, fmt.Sprintf("no version; read as version %d", fileVersion))
 	} else {
 		var v int
-		if err := json.Unmarshal(raw, &v); err != nil || v != settingsVersion {
-			return def, nil, fmt.Errorf("version %s, this app reads version %d", raw, settingsVersion)
+		if err := json.Unmarshal(raw, &v); err != nil || v != fileVersion {
+			return def, nil, fmt.Errorf("version %s, this app reads version %d", raw, fileVersion)
 		}
 	}
 	delete(doc, "version")
 	s := def
-	warnings = append(warnings, decodeSettingsObject(doc, settingsFields(&s), "")...)
+	warnings = append(warnings, decodeObject(doc, topFields(&s), "")...)
 	return s, warnings, nil
 }
 
 // resetInvalid replaces each invalid field by its default.
 func resetInvalid(s *Settings, def Settings) []string {
 	var warnings []string
-	for _, c := range settingsChecks {
+	for _, c := range checks {
 		errs := c.check(*s)
 		if len(errs) == 0 {
 			continue
@@ -123,9 +123,9 @@ func (c settingCheck) resetNote() string {
 // settingDecoder decodes one key's value; it returns warnings.
 type settingDecoder func(raw json.RawMessage, key string) []string
 
-// decodeSettingsObject runs the decoder of each key in sorted order (stable
+// decodeObject runs the decoder of each key in sorted order (stable
 // warnings) and warns about keys nobody knows.
-func decodeSettingsObject(doc map[string]json.RawMessage, fields map[string]settingDecoder, prefix string) []string {
+func decodeObject(doc map[string]json.RawMessage, fields map[string]settingDecoder, prefix string) []string {
 	keys := make([]string, 0, len(doc))
 	for k := range doc {
 		keys = append(keys, k)

@@ -35,7 +35,7 @@ func (e *Error) Error() string {
 // environment too: the CA file and the address books must exist now.
 func (s Settings) Validate() error {
 	var errs []error
-	for _, c := range settingsChecks {
+	for _, c := range checks {
 		errs = append(errs, c.check(s)...)
 	}
 	return errors.Join(errs...)
@@ -49,7 +49,7 @@ type settingCheck struct {
 	note  string // what Load did about it, if not "using the default"
 }
 
-var settingsChecks = []settingCheck{
+var checks = []settingCheck{
 	{check: settingField("server_url", func(s Settings) string { return serverURLProblem(s.ServerURL) }),
 		reset: func(s *Settings, d Settings, _ []error) { s.ServerURL = d.ServerURL }},
 	{check: settingField("user", func(s Settings) string { return userProblem(s.User) }),
