@@ -108,7 +108,7 @@ func (c *Client) Dial(ctx context.Context, t DialTarget) (string, error) {
 // work. The error says why.
 func (c *Client) Answer(ctx context.Context, call string) error {
 	return c.switchTo(ctx, call, func() error {
-		return c.callCommand(ctx, ctiproto.TypeAnswer, call, "alerting", "initiated")
+		return c.callCommand(ctx, ctiproto.TypeAnswer, call, ctiproto.StateAlerting, ctiproto.StateInitiated)
 	})
 }
 
@@ -170,7 +170,7 @@ func (c *Client) talking(except string) []string {
 // HangUp ends the user's part in a call in progress (or one being
 // dialled).
 func (c *Client) HangUp(ctx context.Context, call string) error {
-	return c.callCommand(ctx, ctiproto.TypeClear, call, "connected", "held", "initiated")
+	return c.callCommand(ctx, ctiproto.TypeClear, call, slices.Concat(inCallStates, []string{ctiproto.StateInitiated})...)
 }
 
 // Decline refuses a call ringing at the user's phones: at every one of
@@ -179,7 +179,7 @@ func (c *Client) Decline(ctx context.Context, call string) error {
 	if err := c.can(ctiproto.TypeClear); err != nil {
 		return err
 	}
-	devs := c.devicesIn(call, ctiproto.StateAlerting, ctiproto.StateQueued)
+	devs := c.devicesIn(call, ringingStates...)
 	if len(devs) == 0 {
 		return fmt.Errorf("%w: %s", ErrNoSuchCall, call)
 	}
@@ -193,22 +193,22 @@ func (c *Client) Decline(ctx context.Context, call string) error {
 
 // Hold puts a call on hold.
 func (c *Client) Hold(ctx context.Context, call string) error {
-	return c.callCommand(ctx, ctiproto.TypeHold, call, "connected")
+	return c.callCommand(ctx, ctiproto.TypeHold, call, ctiproto.StateConnected)
 }
 
 // Retrieve takes a call off hold.
 func (c *Client) Retrieve(ctx context.Context, call string) error {
-	return c.callCommand(ctx, ctiproto.TypeRetrieve, call, "held")
+	return c.callCommand(ctx, ctiproto.TypeRetrieve, call, ctiproto.StateHeld)
 }
 
 // Transfer hands the other party of a call to the number in text.
 func (c *Client) Transfer(ctx context.Context, call, text string) error {
-	return c.redirect(ctx, ctiproto.TypeTransfer, call, text, "connected", "held")
+	return c.redirect(ctx, ctiproto.TypeTransfer, call, text, inCallStates...)
 }
 
 // Deflect sends a ringing call on to the number in text.
 func (c *Client) Deflect(ctx context.Context, call, text string) error {
-	return c.redirect(ctx, ctiproto.TypeDeflect, call, text, "alerting")
+	return c.redirect(ctx, ctiproto.TypeDeflect, call, text, ctiproto.StateAlerting)
 }
 
 // SetDND turns do-not-disturb on or off on every phone of the user.
