@@ -9,6 +9,7 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // The wording every view shares: one way to name a number, a phone type,
@@ -28,17 +29,10 @@ func capitalize(s string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
-// clip shortens s to at most n runes, ending it with "…" when cut.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	if n < 1 {
-		return "…"
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
+// clip shortens s to at most n runes, ending it with "…" when cut. It
+// stays for ui/settings.go until that file, being moved onto the settings
+// package, calls cut.Runes itself.
+func clip(s string, n int) string { return cut.Runes(s, n) }
 
 // packagePrefixes are the prefixes errors and warnings carry for logs.
 var packagePrefixes = []string{"app: ", "contacts: ", "ctiproto: "}

@@ -48,24 +48,10 @@ func TestUserText(t *testing.T) {
 	}
 }
 
-func TestCapitalizeAndClip(t *testing.T) {
+func TestCapitalize(t *testing.T) {
 	for in, want := range map[string]string{"": "", "a": "A", "über": "Über", "élan vital": "Élan vital", "9 lives": "9 lives", "Ok": "Ok"} {
 		if got := capitalize(in); got != want {
 			t.Errorf("capitalize(%q) = %q, want %q", in, got, want)
-		}
-	}
-	for _, tc := range []struct {
-		s    string
-		n    int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"exactly", 7, "exactly"},
-		{"Grüße aus Köln", 6, "Grüße…"},
-		{"one two three", 5, "one…"}, // no space before the dots
-	} {
-		if got := clip(tc.s, tc.n); got != tc.want {
-			t.Errorf("clip(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
 		}
 	}
 	if got := recentOutcome(app.JournalEntry{Outcome: "überhört"}, nil); got != "Überhört" {
