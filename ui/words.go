@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"strings"
 	"time"
 	"unicode"
@@ -49,6 +50,21 @@ func plainText(s string) string {
 		}
 	}
 	return capitalize(s)
+}
+
+// refusalText words a refused action from its fields, the action as the
+// button names it: "Dial: the line is busy".
+func refusalText(e *app.ActionError) string {
+	return capitalize(actionName(e.Action) + ": " + e.Reason())
+}
+
+// actionName is the button's word for an exchange service or the login
+// ("make-call" is "Dial"); any other action as the app named it.
+func actionName(action string) string {
+	if w, ok := actionWords[action]; ok {
+		return w
+	}
+	return cmp.Or(action, "request")
 }
 
 // actionWords name the exchange's services the way the buttons do:
