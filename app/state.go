@@ -123,9 +123,10 @@ var (
 	inCallStates  = []string{ctiproto.StateConnected, ctiproto.StateHeld}
 )
 
-// Ringing reports whether the call rings at this phone of the user's, in
-// either direction (an outgoing call rings here while a colleague's own
-// phone is called).
+// Ringing reports whether the call rings at this phone of the user's
+// (alerting or queued), whatever its direction: State.Ringing keeps the
+// incoming ones for the screen pop; the views show an outgoing one as
+// being dialled.
 func (c Call) Ringing() bool { return slices.Contains(ringingStates, c.State) }
 
 // InCall reports whether this phone of the user's is in the call:
