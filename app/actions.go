@@ -7,10 +7,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/deskline/deskline/app/internal/cut"
 	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // DialTarget is a number ready to dial, as the user should see it first.
@@ -60,7 +60,7 @@ const MaxDialText = 4 << 10
 
 // DialText is the part of text looked at for a number to dial: its first
 // MaxDialText bytes, never cut inside a character.
-func DialText(text string) string { return cut.Runes(text, MaxDialText) }
+func DialText(text string) string { return cut.Prefix(text, MaxDialText) }
 
 // PrepareDial finds the number to call in text (typed, pasted, a tel:
 // link, a mail signature), normalises it and says who it is, without
@@ -72,7 +72,7 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 	if err != nil {
 		found := n.Extract(text)
 		if len(found) == 0 {
-			return DialTarget{}, fmt.Errorf("%w in %q", ErrNoNumber, cut.Shorten(text, 60))
+			return DialTarget{}, fmt.Errorf("%w in %q", ErrNoNumber, cut.Bytes(text, 60))
 		}
 		num = found[0].Number
 	}
@@ -110,7 +110,7 @@ func (c *Client) Dial(ctx context.Context, t DialTarget) (string, error) {
 // work. The error says why.
 func (c *Client) Answer(ctx context.Context, call string) error {
 	return c.switchTo(ctx, call, func() error {
-		return c.callCommand(ctx, ctiproto.TypeAnswer, call, "alerting", "initiated")
+		return c.callCommand(ctx, ctiproto.TypeAnswer, call, ctiproto.StateAlerting, ctiproto.StateInitiated)
 	})
 }
 
@@ -172,7 +172,7 @@ func (c *Client) talking(except string) []string {
 // HangUp ends the user's part in a call in progress (or one being
 // dialled).
 func (c *Client) HangUp(ctx context.Context, call string) error {
-	return c.callCommand(ctx, ctiproto.TypeClear, call, "connected", "held", "initiated")
+	return c.callCommand(ctx, ctiproto.TypeClear, call, slices.Concat(inCallStates, []string{ctiproto.StateInitiated})...)
 }
 
 // Decline refuses a call ringing at the user's phones: at every one of
@@ -181,7 +181,7 @@ func (c *Client) Decline(ctx context.Context, call string) error {
 	if err := c.can(ctiproto.TypeClear); err != nil {
 		return err
 	}
-	devs := c.devicesIn(call, ctiproto.StateAlerting, ctiproto.StateQueued)
+	devs := c.devicesIn(call, ringingStates...)
 	if len(devs) == 0 {
 		return fmt.Errorf("%w: %s", ErrNoSuchCall, call)
 	}
@@ -195,22 +195,22 @@ func (c *Client) Decline(ctx context.Context, call string) error {
 
 // Hold puts a call on hold.
 func (c *Client) Hold(ctx context.Context, call string) error {
-	return c.callCommand(ctx, ctiproto.TypeHold, call, "connected")
+	return c.callCommand(ctx, ctiproto.TypeHold, call, ctiproto.StateConnected)
 }
 
 // Retrieve takes a call off hold.
 func (c *Client) Retrieve(ctx context.Context, call string) error {
-	return c.callCommand(ctx, ctiproto.TypeRetrieve, call, "held")
+	return c.callCommand(ctx, ctiproto.TypeRetrieve, call, ctiproto.StateHeld)
 }
 
 // Transfer hands the other party of a call to the number in text.
 func (c *Client) Transfer(ctx context.Context, call, text string) error {
-	return c.redirect(ctx, ctiproto.TypeTransfer, call, text, "connected", "held")
+	return c.redirect(ctx, ctiproto.TypeTransfer, call, text, inCallStates...)
 }
 
 // Deflect sends a ringing call on to the number in text.
 func (c *Client) Deflect(ctx context.Context, call, text string) error {
-	return c.redirect(ctx, ctiproto.TypeDeflect, call, text, "alerting")
+	return c.redirect(ctx, ctiproto.TypeDeflect, call, text, ctiproto.StateAlerting)
 }
 
 // SetDND turns do-not-disturb on or off on every phone of the user.

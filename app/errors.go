@@ -22,14 +22,19 @@ type ActionError struct {
 	RetryAfterMS int
 }
 
-// Error words the refusal for the user.
+// Error is the refusal for a log: "app: make-call: the line is busy".
 func (e *ActionError) Error() string {
 	what := e.Action
 	if what == "" {
 		what = "request"
 	}
-	return fmt.Sprintf("app: %s: %s", what, explain(e.Code, e.Message))
+	return fmt.Sprintf("app: %s: %s", what, e.Reason())
 }
+
+// Reason says why the action was refused, in words for the user ("the
+// line is busy"), from Code (and Message where the code needs it); a UI
+// names the action in its own words beside it.
+func (e *ActionError) Reason() string { return explain(e.Code, e.Message) }
 
 // explain says what a code means to a person.
 func explain(code, msg string) string {

@@ -1,11 +1,13 @@
 package app
 
 import (
+	"slices"
 	"time"
 
 	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/app/tokens"
 	"github.com/deskline/deskline/contacts"
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // Status is the state of the link to the server.
@@ -106,13 +108,35 @@ func (s State) Ringing() []Call {
 	var out []Call
 	seen := make(map[string]bool)
 	for _, c := range s.Calls {
-		if (c.State == "alerting" || c.State == "queued") && c.Direction != "outgoing" && !seen[c.ID] {
+		if c.Ringing() && !c.Outgoing() && !seen[c.ID] {
 			seen[c.ID] = true
 			out = append(out, c)
 		}
 	}
 	return out
 }
+
+// The connection states that mean one thing to a person: a phone rings
+// (alerting, or a queue offers it the call), or it is in the call (talking
+// or holding). One list each, for the predicates on Call and for choosing
+// which of the user's connections a command acts on.
+var (
+	ringingStates = []string{ctiproto.StateAlerting, ctiproto.StateQueued}
+	inCallStates  = []string{ctiproto.StateConnected, ctiproto.StateHeld}
+)
+
+// Ringing reports whether the call rings at this phone of the user's
+// (alerting or queued), whatever its direction: State.Ringing keeps the
+// incoming ones for the screen pop; the views show an outgoing one as
+// being dialled.
+func (c Call) Ringing() bool { return slices.Contains(ringingStates, c.State) }
+
+// InCall reports whether this phone of the user's is in the call:
+// talking or holding.
+func (c Call) InCall() bool { return slices.Contains(inCallStates, c.State) }
+
+// Outgoing reports whether the user's side started the call.
+func (c Call) Outgoing() bool { return c.Direction == ctiproto.DirectionOutgoing }
 
 // clone copies s deeply enough that the copy shares nothing mutable.
 func (s State) clone() State {

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"cmp"
+
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 )
@@ -25,7 +27,7 @@ func (c *Client) rebuildLocked() {
 			call.Contact, call.Phone = m.Contact, &phone
 		}
 		if q := wc.Queue; q != nil {
-			call.Queue = orElse(ctiproto.CleanText(q.Name), ctiproto.CleanText(q.Number))
+			call.Queue = cmp.Or(ctiproto.CleanText(q.Name), ctiproto.CleanText(q.Number))
 			call.QueueJoined = q.Joined
 		}
 		call.Display = display(call)
@@ -62,12 +64,4 @@ func (c *Client) lookup(number string) *contacts.Match {
 		return nil
 	}
 	return &ms[0]
-}
-
-// orElse is s, or def when s is empty.
-func orElse(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -2,7 +2,8 @@ package contacts
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // The first pass over a card's lines. go-vcard parses clean vCard 3.0/4.0
@@ -293,14 +294,8 @@ func cleanControls(s string, qp bool) string {
 	return b.String()
 }
 
-// shorten quotes at most 40 bytes of a line for a warning.
-func shorten(s string) string {
-	if len(s) > 40 {
-		s = s[:40]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-		s += "…"
-	}
-	return strings.ToValidUTF8(s, "?")
+// excerpt quotes at most 40 bytes of bad input for a warning or an
+// error, with invalid UTF-8 shown as "?" (a warning names a card by it).
+func excerpt(s string) string {
+	return strings.ToValidUTF8(cut.Bytes(s, 40), "?")
 }

@@ -34,7 +34,7 @@ func (p *cardParser) contact(card vcard.Card, file string, index int) (c *Contac
 	for _, f := range card[vcard.FieldTelephone] {
 		ph, err := p.phone(f, labels[f.Group])
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("TEL %q: %v; ignored", shorten(f.Value), err))
+			problems = append(problems, fmt.Sprintf("TEL %q: %v; ignored", excerpt(f.Value), err))
 			continue
 		}
 		c.Phones = append(c.Phones, ph)

@@ -57,7 +57,7 @@ func (p *cardParser) parse(file, text string, rc rawCard) (res cardResult) {
 			warn("%d more line(s) ignored", len(faults)-maxLineFaults)
 			break
 		}
-		warn("line %d: %s; ignored: %q", f.line, f.why, shorten(f.text))
+		warn("line %d: %s; ignored: %q", f.line, f.why, excerpt(f.text))
 	}
 	if guessed {
 		warn("text is not UTF-8 and names no charset; read as Windows-1252 (Latin-1)")
@@ -121,7 +121,7 @@ func findFN(text string) string {
 	for pos := 0; pos < len(text); {
 		line, next := nextLine(text, pos)
 		if len(line) > 3 && strings.EqualFold(line[:3], "FN:") {
-			return shorten(strings.TrimSpace(line[3:]))
+			return excerpt(strings.TrimSpace(line[3:]))
 		}
 		pos = next
 	}

@@ -44,5 +44,6 @@
 //	go test -run '^$' -bench 100k -benchmem ./contacts
 //	go test -run '^$' -bench Load100k -benchtime 5x ./contacts
 //
-// The package imports nothing of Deskline and no GUI toolkit.
+// The package imports nothing of Deskline but internal/cut, and no GUI
+// toolkit.
 package contacts

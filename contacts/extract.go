@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // Found is a phone number found in free text. Start and End are byte
@@ -51,9 +53,7 @@ var (
 // ("030 …" in Germany). Internal extensions and vanity numbers are not
 // taken from free text; there they are too easily something else.
 func (n *Normalizer) Extract(text string) []Found {
-	if len(text) > maxExtractText {
-		text = text[:maxExtractText]
-	}
+	text = cut.Prefix(text, maxExtractText)
 	var found []Found
 	masked := []byte(text)
 	for _, loc := range uriPattern.FindAllStringIndex(text, -1) {

@@ -134,7 +134,7 @@ func assembleBook(b *bookFile, contacts []*Contact) ([]*Contact, []Warning) {
 		case dup:
 			c.ID = b.path + "#" + strconv.Itoa(index)
 			warns = append(warns, Warning{File: b.path, Card: index, Name: c.DisplayName(),
-				Err: fmt.Errorf("UID %q is also card %d's; ID %q uses the card index", shorten(r.uid), first, c.ID)})
+				Err: fmt.Errorf("UID %q is also card %d's; ID %q uses the card index", excerpt(r.uid), first, c.ID)})
 		default:
 			uids[r.uid] = index
 			c.ID = b.path + "#" + r.uid

@@ -201,7 +201,7 @@ func withExt(s, ext string) string {
 }
 
 func notANumber(raw, why string) error {
-	raw = shorten(raw)
+	raw = excerpt(raw)
 	if why != "" {
 		return fmt.Errorf("%w: %q (%s)", ErrNotANumber, raw, why)
 	}

@@ -78,6 +78,25 @@ var keypad = [26]byte{
 	'6', '6', '7', '7', '7', '7', '8', '8', '8', '9', '9', '9', '9',
 }
 
+// LooksLikeNumber reports whether text is written as a phone number
+// rather than a name: ASCII digits, "+" and the separators people write
+// between digits (spaces, dashes, dots, slashes, brackets), at least one
+// digit and no letters. Search reads such a query as a number; a dial
+// field sends it as typed instead of picking a contact.
+func LooksLikeNumber(text string) bool {
+	digits := false
+	for _, r := range text {
+		switch {
+		case r >= '0' && r <= '9':
+			digits = true
+		case r == '+' || isVisualSeparator(r):
+		default:
+			return false
+		}
+	}
+	return digits
+}
+
 // isVisualSeparator reports characters people put between digit groups.
 func isVisualSeparator(r rune) bool {
 	switch r {

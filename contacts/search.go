@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // Search limits: a query is typed by a person.
@@ -49,11 +51,9 @@ type numPrefix struct {
 }
 
 func parseQuery(norm *Normalizer, raw string) query {
-	if len(raw) > maxQueryLen {
-		raw = raw[:maxQueryLen]
-	}
+	raw = cut.Prefix(raw, maxQueryLen)
 	var q query
-	if isNumberish(raw) {
+	if LooksLikeNumber(raw) {
 		if sc := scanNumber(raw); sc.digits != "" && !sc.tooLong {
 			q.nums = append(q.nums, numQueryFor(norm, sc.digits, sc.plus))
 		}
@@ -71,21 +71,6 @@ func parseQuery(norm *Normalizer, raw string) query {
 	}
 	q.phrase = strings.Join(q.text, " ")
 	return q
-}
-
-// isNumberish reports a query of digits and the signs written in numbers.
-func isNumberish(s string) bool {
-	digits := false
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits = true
-		case r == '+' || isVisualSeparator(r):
-		default:
-			return false
-		}
-	}
-	return digits
 }
 
 // numQueryFor lists what typed digits may be the start of: the key as

@@ -134,7 +134,7 @@ func (n *Normalizer) parseSIP(s, uri string) (Number, error) {
 }
 
 func notAPhoneURI(uri, why string) error {
-	uri = shorten(uri)
+	uri = excerpt(uri)
 	if why != "" {
 		return fmt.Errorf("%w: %q (%s)", ErrNotANumber, uri, why)
 	}

@@ -1,7 +1,7 @@
 // Package ctiproto is Deskline's wire protocol, versions 1 and 2: JSON
 // text frames on one WebSocket at /v1/ws. PROTOCOL.md beside this file is the normative
 // spec; this package holds the message types, the codec, validation, limits
-// and the error and close codes. It imports nothing of Deskline's.
+// and the error and close codes. Of Deskline it imports only internal/cut.
 package ctiproto
 
 import "time"

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode"
+
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // textRule bounds the value of a string member.
@@ -83,8 +85,8 @@ func (r textRule) problem(s string) string {
 // quoteShort quotes s for an error message, cut to a readable length.
 func quoteShort(s string) string {
 	const max = 40
-	if len(s) > max {
-		return strconv.Quote(s[:max]) + "…"
+	if len(s) > max { // the mark outside the quotes: it is not part of s
+		return strconv.Quote(cut.Prefix(s, max)) + cut.Mark
 	}
 	return strconv.Quote(s)
 }

@@ -6,7 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // decoder fills a message struct from a frame, member by member, guided by
@@ -99,25 +100,11 @@ func (d *decoder) object(raw []byte, v reflect.Value) *DecodeError {
 	return nil
 }
 
-// shorten cuts an unknown member's name, which the error echoes, to a
-// length that fits an Error's field.
-func shorten(name []byte) string {
-	const max = MaxIDLength
-	if len(name) <= max {
-		return string(name)
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(name[cut]) {
-		cut--
-	}
-	return string(name[:cut]) + "…"
-}
-
 // member decodes the value of the i-th member of info into v's field; seen
 // marks the members decoded so far.
 func (d *decoder) member(info *structInfo, i int, known bool, name, val []byte, v reflect.Value, seen uint64) (uint64, *DecodeError) {
 	if !known {
-		d.push(shorten(name), 0)
+		d.push(cut.Bytes(string(name), MaxIDLength), 0) // the error echoes it in a Field
 		return seen, &DecodeError{Code: CodeInvalidField, Field: d.where(),
 			Msg: "unknown field " + quoteShort(d.where())}
 	}

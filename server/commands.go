@@ -217,5 +217,5 @@ func (srv *Server) errorReply(err error) *ctiproto.Error {
 		srv.log.Error("command failed", "err", err)
 		return &ctiproto.Error{Code: code, Message: "internal error"}
 	}
-	return &ctiproto.Error{Code: code, Field: field, Message: clip(err.Error(), ctiproto.MaxTextLength)}
+	return &ctiproto.Error{Code: code, Field: field, Message: fit(err.Error(), ctiproto.MaxTextLength)}
 }

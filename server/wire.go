@@ -1,13 +1,14 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/cut"
 	"github.com/deskline/deskline/pbx"
 )
 
@@ -19,21 +20,21 @@ import (
 // receptionist her screen pop or her login.
 func toWire(ev pbx.Event) ctiproto.Event {
 	ev.Other = cleanParty(ev.Other)
-	ev.Reason = clip(ev.Reason, ctiproto.MaxTextLength)
+	ev.Reason = fit(ev.Reason, ctiproto.MaxTextLength)
 	ev.To = cleanNumber(ev.To)
 	switch ev.Kind {
 	case pbx.EvEstablished:
-		ev.AnsweredBy = orElse(cleanNumber(ev.AnsweredBy), ev.Device)
+		ev.AnsweredBy = cmp.Or(cleanNumber(ev.AnsweredBy), ev.Device)
 	case pbx.EvHeld, pbx.EvRetrieved:
-		ev.By = orElse(cleanNumber(ev.By), ev.Device)
+		ev.By = cmp.Or(cleanNumber(ev.By), ev.Device)
 	case pbx.EvTransferred:
-		ev.NewCall = orElse(ev.NewCall, ev.Call)
-		ev.To = orElse(ev.To, orElse(ev.Other.Number, "unknown"))
+		ev.NewCall = cmp.Or(ev.NewCall, ev.Call)
+		ev.To = cmp.Or(ev.To, ev.Other.Number, "unknown")
 	case pbx.EvDiverted:
 		if ev.To == "" && ev.Cause != pbx.CauseDoNotDisturb { // gone, but nobody says where: that is a clear
 			ev.Kind, ev.State = pbx.EvCleared, pbx.StateCleared
 		}
-		ev.Cause = orElse(ev.Cause, pbx.CauseForwarded)
+		ev.Cause = cmp.Or(ev.Cause, pbx.CauseForwarded)
 	}
 	return wireEvent(ev)
 }
@@ -141,33 +142,20 @@ func cleanParty(p pbx.Party) pbx.Party {
 // cleanName drops control and direction characters from a name and cuts
 // it to the protocol's length.
 func cleanName(s string) string {
-	return clip(ctiproto.CleanText(s), ctiproto.MaxTextLength)
+	return fit(ctiproto.CleanText(s), ctiproto.MaxTextLength)
 }
 
 // cleanNumber drops control and direction characters from a number and
 // cuts it to the protocol's length.
 func cleanNumber(s string) string {
-	return clip(ctiproto.CleanText(s), ctiproto.MaxNumberLength)
+	return fit(ctiproto.CleanText(s), ctiproto.MaxNumberLength)
 }
 
-// clip cuts s to at most n bytes without splitting a UTF-8 sequence, and
-// replaces invalid UTF-8.
-func clip(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func orElse[T ~string](v, def T) T {
-	if v == "" {
-		return def
-	}
-	return v
+// fit makes s valid UTF-8 and cuts it to at most n bytes without
+// splitting a character: what the protocol's limits allow of a text from
+// outside. No mark is added; the limit is the field's.
+func fit(s string, n int) string {
+	return cut.Prefix(strings.ToValidUTF8(s, "\uFFFD"), n)
 }
 
 // errorFor turns a decoding failure into the error reply for the client.

@@ -17,6 +17,7 @@ import (
 	"github.com/deskline/deskline/app/crm"
 	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // A caller who waits this long is shown in the warning colour, and past
@@ -594,5 +595,5 @@ func popNoteText(note string) string {
 	if len(lines) > popNoteLines {
 		s += "…"
 	}
-	return clip(s, popNoteMax)
+	return cut.Runes(s, popNoteMax)
 }

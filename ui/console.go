@@ -336,19 +336,18 @@ func callsOfKind(s app.State, k cardKind) []app.Call {
 // for incoming calls still ringing (they show once, as callers waiting)
 // and connections that are over.
 func callKind(c app.Call) (cardKind, bool) {
-	out := c.Direction == ctiproto.DirectionOutgoing
-	switch c.State {
-	case ctiproto.StateHeld:
+	switch {
+	case c.State == ctiproto.StateHeld:
 		return cardHeld, true
-	case ctiproto.StateConnected:
-		if out && !c.Answered {
+	case c.State == ctiproto.StateConnected:
+		if c.Outgoing() && !c.Answered {
 			return cardDialling, true
 		}
 		return cardLive, true
-	case ctiproto.StateInitiated:
+	case c.State == ctiproto.StateInitiated:
 		return cardDialling, true
-	case ctiproto.StateAlerting, ctiproto.StateQueued:
-		return cardDialling, out
+	case c.Ringing():
+		return cardDialling, c.Outgoing()
 	}
 	return 0, false
 }
@@ -442,7 +441,7 @@ func (v *consoleView) shownNames() []string {
 func alertingDevices(s app.State, id string) []string {
 	var out []string
 	for _, c := range s.Calls {
-		if c.ID == id && (c.State == ctiproto.StateAlerting || c.State == ctiproto.StateQueued) {
+		if c.ID == id && c.Ringing() {
 			out = append(out, c.Device)
 		}
 	}

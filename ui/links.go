@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // linkPatience is how long a link waits for the connection. After that
@@ -66,7 +67,7 @@ func (u *UI) dialLink(text string) {
 	}
 	if u.state.Status != app.StatusConnected {
 		u.links = append(u.links, pendingLink{text: text, at: u.now()})
-		u.notify("Deskline is connecting", "It dials "+clip(text, linkShown)+" once connected.")
+		u.notify("Deskline is connecting", "It dials "+cut.Runes(text, linkShown)+" once connected.")
 		time.AfterFunc(linkPatience, func() { u.do(u.expireLinks) })
 		return
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/settings"
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/cut"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
 	"github.com/deskline/deskline/pbx"
@@ -211,7 +212,7 @@ func TestLinkQuotedShort(t *testing.T) {
 	u.Render(linkConnecting)
 	long := "tel:+49301234567;" + strings.Repeat("x", 5000)
 	test.AssertNotificationSent(t, fyne.NewNotification("Deskline is connecting",
-		"It dials "+clip(long, linkShown)+" once connected."), func() { u.HandleLink(long) })
+		"It dials "+cut.Runes(long, linkShown)+" once connected."), func() { u.HandleLink(long) })
 	if len(u.links) != 1 || u.links[0].text != long {
 		t.Fatalf("pending links: %d, want the whole link", len(u.links))
 	}

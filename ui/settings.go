@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/deskline/deskline/internal/cut"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -542,7 +544,7 @@ func (v *settingsView) showProblems(errs []error) {
 	for key, it := range v.items {
 		it.HintText = v.hints[key]
 		if r, ok := byKey[key]; ok {
-			it.HintText = "⚠ " + clip(r, settingsHintMax)
+			it.HintText = "⚠ " + cut.Runes(r, settingsHintMax)
 		}
 	}
 	for _, f := range v.forms {

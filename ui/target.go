@@ -76,7 +76,7 @@ func (p *targetPicker) onTyped(text string) {
 // onSubmit (Enter): a name picks the first suggestion, a number (or a
 // picked suggestion) is sent.
 func (p *targetPicker) onSubmit(text string) {
-	if p.picked == "" && !callNumberish(text) && len(p.suggestions.Objects) > 0 {
+	if p.picked == "" && !contacts.LooksLikeNumber(text) && len(p.suggestions.Objects) > 0 {
 		p.suggestions.Objects[0].(*widget.Button).OnTapped()
 		return
 	}
@@ -123,20 +123,4 @@ func (p *targetPicker) pick(m contacts.Match) {
 // callMatchText is "Bob Baker · 203 · work".
 func callMatchText(m contacts.Match) string {
 	return joinParts(" · ", m.Contact.DisplayName(), m.Phone.Number.Display, phoneKind(&m.Phone))
-}
-
-// callNumberish reports text written as a phone number: digits and the
-// signs people put between them, no letters.
-func callNumberish(text string) bool {
-	digits := false
-	for _, r := range text {
-		switch {
-		case r >= '0' && r <= '9':
-			digits = true
-		case strings.ContainsRune("+-()/. ", r):
-		default:
-			return false
-		}
-	}
-	return digits
 }

@@ -200,12 +200,20 @@ func userText(err error) string {
 	if errors.As(err, &le) {
 		return problemText(le)
 	}
-	s := err.Error()
 	var ae *app.ActionError
 	if errors.As(err, &ae) {
-		if w, ok := actionWords[ae.Action]; ok {
-			s = strings.Replace(s, "app: "+ae.Action+": ", w+": ", 1)
-		}
+		return wrappedText(err, ae.Error(), refusalText(ae))
 	}
-	return plainText(s)
+	return plainText(err.Error())
+}
+
+// wrappedText words err whose cause (with the log text inner) has its own
+// words: the context wrapped around the cause ("call back: ") is kept,
+// worded as any text is, and the cause reads as its words say.
+func wrappedText(err error, inner, words string) string {
+	outer, ok := strings.CutSuffix(err.Error(), inner)
+	if !ok { // a wrapper that words its cause itself: its text as it is
+		return plainText(err.Error())
+	}
+	return plainText(outer) + words
 }

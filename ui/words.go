@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"strings"
 	"time"
 	"unicode"
@@ -28,18 +29,6 @@ func capitalize(s string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
-// clip shortens s to at most n runes, ending it with "…" when cut.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	if n < 1 {
-		return "…"
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
-
 // packagePrefixes are the prefixes errors and warnings carry for logs.
 var packagePrefixes = []string{"app: ", "contacts: ", "ctiproto: "}
 
@@ -55,6 +44,21 @@ func plainText(s string) string {
 		}
 	}
 	return capitalize(s)
+}
+
+// refusalText words a refused action from its fields, the action as the
+// button names it: "Dial: the line is busy".
+func refusalText(e *app.ActionError) string {
+	return capitalize(actionName(e.Action) + ": " + e.Reason())
+}
+
+// actionName is the button's word for an exchange service or the login
+// ("make-call" is "Dial"); any other action as the app named it.
+func actionName(action string) string {
+	if w, ok := actionWords[action]; ok {
+		return w
+	}
+	return cmp.Or(action, "request")
 }
 
 // actionWords name the exchange's services the way the buttons do:

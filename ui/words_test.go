@@ -49,24 +49,51 @@ func TestUserText(t *testing.T) {
 	}
 }
 
-func TestCapitalizeAndClip(t *testing.T) {
+// TestRefusalText: a refused action is worded from its fields, the
+// action as the buttons name it, never by editing its log text.
+func TestRefusalText(t *testing.T) {
+	for _, tc := range []struct {
+		e    app.ActionError
+		want string
+	}{
+		{app.ActionError{Action: ctiproto.TypeMakeCall, Code: ctiproto.CodeBusy}, "Dial: the line is busy"},
+		{app.ActionError{Action: "login", Code: ctiproto.CodeThrottled}, "Log in: too many failed logins: wait a little and try again"},
+		{app.ActionError{Action: ctiproto.TypeHold, Code: ctiproto.CodeExchangeUnavailable, Message: "link down"},
+			"Hold: the telephone system is unreachable right now (link down)"},
+		{app.ActionError{Action: "park", Code: "odd-code", Message: "no slot free"}, "Park: no slot free"}, // the server's words
+		{app.ActionError{Code: ctiproto.CodeNotFound}, "Request: that call has ended"},
+		{app.ActionError{Action: "über", Code: ctiproto.CodeBusy}, "Über: the line is busy"},
+	} {
+		if got := refusalText(&tc.e); got != tc.want {
+			t.Errorf("refusalText(%+v) = %q, want %q", tc.e, got, tc.want)
+		}
+		if got := userText(&tc.e); got != tc.want {
+			t.Errorf("userText(%+v) = %q, want %q", tc.e, got, tc.want)
+		}
+	}
+}
+
+func TestWrappedText(t *testing.T) {
+	inner := errors.New("app: make-call: the line is busy")
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{inner, "Dial: busy"},
+		{fmt.Errorf("call back: %w", inner), "Call back: Dial: busy"},
+		{fmt.Errorf("app: call back: %w", inner), "Call back: Dial: busy"},
+		{fmt.Errorf("%w (twice)", inner), "Dial: the line is busy (twice)"}, // not a suffix: the text as it is
+	} {
+		if got := wrappedText(tc.err, inner.Error(), "Dial: busy"); got != tc.want {
+			t.Errorf("wrappedText(%q) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestCapitalize(t *testing.T) {
 	for in, want := range map[string]string{"": "", "a": "A", "über": "Über", "élan vital": "Élan vital", "9 lives": "9 lives", "Ok": "Ok"} {
 		if got := capitalize(in); got != want {
 			t.Errorf("capitalize(%q) = %q, want %q", in, got, want)
-		}
-	}
-	for _, tc := range []struct {
-		s    string
-		n    int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"exactly", 7, "exactly"},
-		{"Grüße aus Köln", 6, "Grüße…"},
-		{"one two three", 5, "one…"}, // no space before the dots
-	} {
-		if got := clip(tc.s, tc.n); got != tc.want {
-			t.Errorf("clip(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
 		}
 	}
 	if got := recentOutcome(journal.Entry{Outcome: "überhört"}, nil); got != "Überhört" {

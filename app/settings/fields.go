@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // topFields maps each key of settings.json to the field it fills.
@@ -64,8 +66,5 @@ func settingJSONKind(err error, raw json.RawMessage) string {
 	if errors.As(err, &te) {
 		return te.Value
 	}
-	if len(raw) > 40 {
-		return string(raw[:40]) + "…"
-	}
-	return string(raw)
+	return cut.Bytes(string(raw), 40)
 }

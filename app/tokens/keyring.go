@@ -12,7 +12,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"github.com/deskline/deskline/app/internal/cut"
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // DefaultKeyringTimeout bounds one keyring operation. A keyring may show
@@ -59,7 +59,8 @@ const (
 	KeyringOther     KeyringProblem = "other"             // none of these; the cause says what
 )
 
-// maxReasonLength bounds the cause text in NoKeyringError.Error.
+// maxReasonLength bounds the cause text in NoKeyringError.Error (the
+// mark of a cut comes on top).
 const maxReasonLength = 300
 
 // keyringKind classifies the cause of a NoKeyringError. go-keyring gives
@@ -105,9 +106,9 @@ func keyringReason(err error) string {
 	case KeyringNoService:
 		what = "no Secret Service on the session bus: install gnome-keyring or KWallet"
 	default: // the message says it all, or there is nothing better to say
-		return cut.Shorten(msg, maxReasonLength)
+		return cut.Bytes(msg, maxReasonLength)
 	}
-	return what + ": " + cut.Shorten(msg, maxReasonLength-len(what)-2)
+	return what + ": " + cut.Bytes(msg, maxReasonLength-len(what)-2)
 }
 
 // keyringTimeoutError is the cause of a NoKeyringError when the keyring did

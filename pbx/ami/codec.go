@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // Limits on what the decoder accepts. Real Asterisk messages stay far
@@ -63,7 +65,7 @@ func (d *Decoder) Banner() (string, error) {
 		return "", fmt.Errorf("ami: reading banner: %w", err)
 	}
 	if tooLong || len(line) > maxBannerLength || !strings.HasPrefix(line, BannerPrefix) {
-		return "", fmt.Errorf("%w: %q", ErrBanner, clip(line, 60))
+		return "", fmt.Errorf("%w: %q", ErrBanner, cut.Bytes(line, 60))
 	}
 	return strings.TrimPrefix(line, BannerPrefix), nil
 }
@@ -103,7 +105,7 @@ func (d *Decoder) Decode() (Message, error) {
 		case tooLong:
 			bad = d.errorf("line longer than %d bytes", maxLineLength)
 		case !ok || strings.TrimSpace(key) == "":
-			bad = d.errorf("not a \"Key: Value\" line: %q", clip(line, 60))
+			bad = d.errorf("not a \"Key: Value\" line: %q", cut.Bytes(line, 60))
 		case len(m.Fields) >= maxFields:
 			bad = d.errorf("more than %d fields in one message", maxFields)
 		default:
@@ -182,22 +184,11 @@ func Check(m Message) error {
 	}
 	for _, f := range m.Fields {
 		if f.Key == "" || strings.ContainsAny(f.Key, ":\r\n \t") {
-			return fmt.Errorf("ami: field name %q is not allowed", clip(f.Key, 40))
+			return fmt.Errorf("ami: field name %q is not allowed", cut.Bytes(f.Key, 40))
 		}
 		if strings.ContainsAny(f.Value, "\r\n") {
 			return fmt.Errorf("ami: field %s: value contains a line break", f.Key)
 		}
 	}
 	return nil
-}
-
-// clip shortens s for an error message, never inside a UTF-8 sequence.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
 }
