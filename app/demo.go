@@ -1,14 +1,10 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -21,6 +17,7 @@ import (
 	"github.com/deskline/deskline/app/internal/configfile"
 	"github.com/deskline/deskline/app/settings"
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/server/simapi"
 )
 
 // DemoCaller is a caller from the bundled demo address book.
@@ -48,24 +45,15 @@ const (
 	DemoPassword = "demo"
 )
 
-// Limits of the demo's calls to the sim API, which answers at once.
-const (
-	// demoTimeout bounds one request, connecting included.
-	demoTimeout = 5 * time.Second
-	// maxDemoResponse bounds the body read: the answer is a call id.
-	maxDemoResponse = 64 << 10
-)
-
-// simAPIPath is where the CTI server serves its simulated exchange's
-// control surface (server/simapi.go).
-const simAPIPath = "/v1/sim"
+// demoTimeout bounds one call to the sim API, which answers at once,
+// connecting included.
+const demoTimeout = 5 * time.Second
 
 // Demo drives the demo server's simulated exchange (its sim API, loopback
 // only) so a new user sees a screen pop within a minute of `make run`.
 type Demo struct {
-	base   string // e.g. http://127.0.0.1:8720/v1/sim
-	client *http.Client
-	next   atomic.Uint64 // index into DemoCallers of the next ring
+	sim  *simapi.Client
+	next atomic.Uint64 // index into DemoCallers of the next ring
 }
 
 // NewDemo takes the server's WebSocket URL (ws://host:port/v1/ws) and
@@ -87,12 +75,8 @@ func NewDemo(serverURL string) (*Demo, error) {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = nil // loopback: never through a proxy
-	return &Demo{
-		base: scheme + "://" + u.Host + simAPIPath,
-		client: &http.Client{Transport: tr, Timeout: demoTimeout,
-			// The sim API never redirects; following one could leave loopback.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-	}, nil
+	hc := &http.Client{Transport: tr, Timeout: demoTimeout}
+	return &Demo{sim: simapi.NewClient(scheme+"://"+u.Host, hc, "")}, nil
 }
 
 // Ring rings device from the next demo caller (cycling through
@@ -102,77 +86,23 @@ func (d *Demo) Ring(ctx context.Context, device string) (DemoCaller, error) {
 		return DemoCaller{}, errors.New("app: demo: ring: no device (is the demo user logged in?)")
 	}
 	c := DemoCallers[(d.next.Add(1)-1)%uint64(len(DemoCallers))]
-	endpoint := d.base + "/ring"
-	body, _ := json.Marshal(map[string]string{"device": device, "from": c.Number, "name": c.Name})
-	var res struct {
-		Call string `json:"call"`
-	}
-	if err := d.post(ctx, endpoint, body, &res); err != nil {
-		return DemoCaller{}, fmt.Errorf("app: demo: ring %s at %s: %w", device, endpoint, err)
-	}
-	if res.Call == "" {
-		return DemoCaller{}, fmt.Errorf("app: demo: ring %s at %s: the answer holds no call id", device, endpoint)
+	if _, err := d.sim.Ring(ctx, device, c.Number, c.Name); err != nil {
+		return DemoCaller{}, fmt.Errorf("app: demo: ring %s at %s: %w", device, d.sim.URL(simapi.Ring), demoHint(ctx, err))
 	}
 	return c, nil
 }
 
-// post sends body as JSON and decodes a 200 answer into out.
-func (d *Demo) post(ctx context.Context, endpoint string, body []byte, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	resp, err := d.client.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the URL is in our message already
-		}
-		if ctx.Err() != nil {
-			return err // given up by the caller: no hint
-		}
+// demoHint adds what to do to a sim API error a person reads.
+func demoHint(ctx context.Context, err error) error {
+	var se *simapi.StatusError
+	var ue *simapi.UnreachableError
+	switch {
+	case errors.As(err, &se) && se.NoSimAPI():
+		return fmt.Errorf("%w: it has no sim API; run the demo server (make run, or enable [sim_api] in its configuration)", err)
+	case errors.As(err, &ue) && ctx.Err() == nil: // not given up by the caller
 		return fmt.Errorf("is the demo server running (make run)? %w", err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDemoResponse+1))
-	if err != nil {
-		return fmt.Errorf("reading the answer: %w", err)
-	}
-	if len(data) > maxDemoResponse {
-		return fmt.Errorf("the answer is longer than %d bytes", maxDemoResponse)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return simAPIRefusal(resp, data)
-	}
-	if !isJSON(resp) {
-		return fmt.Errorf("the server answered %q, not JSON", resp.Header.Get("Content-Type"))
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("the answer is not the sim API's: %v", err)
-	}
-	return nil
-}
-
-// simAPIRefusal words a non-200 answer: the sim API's own {"error": …}
-// when it sent one, else a hint what kind of server this is.
-func simAPIRefusal(resp *http.Response, data []byte) error {
-	var e struct {
-		Error string `json:"error"`
-	}
-	if isJSON(resp) && json.Unmarshal(data, &e) == nil && e.Error != "" {
-		return fmt.Errorf("the server answered %s: %s", resp.Status, e.Error)
-	}
-	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
-		return fmt.Errorf("the server answered %s: it has no sim API; run the demo server (make run, or enable [sim_api] in its configuration)", resp.Status)
-	}
-	return fmt.Errorf("the server answered %s", resp.Status)
-}
-
-func isJSON(resp *http.Response) bool {
-	mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	return err == nil && mt == "application/json"
+	return err
 }
 
 // demoBooksFolder is the folder in the config folder that SetUpDemo

@@ -14,7 +14,7 @@ ADDR=${DESKLINE_DEMO_ADDR:-127.0.0.1:8720}
 export DESKLINE_CONFIG_DIR=${DESKLINE_CONFIG_DIR:-$PWD/.demo}
 export LANG=${LANG:-en_US.UTF-8}
 
-healthy() { "$BIN/deskline-server" sim -server "http://$ADDR" devices >/dev/null 2>&1; }
+healthy() { "$BIN/deskline-server" sim -server "ws://$ADDR/v1/ws" devices >/dev/null 2>&1; }
 
 server_pid=""
 if healthy; then

@@ -113,7 +113,7 @@ server=$!
 pids+=($server)
 wait_for 20 'listening' "$tmp/server.log" || fail "the server did not start"
 addr=$(grep -o 'addr=[0-9.:]*' "$tmp/server.log" | head -n1 | cut -d= -f2)
-export DESKLINE_SERVER=http://$addr
+export DESKLINE_SERVER=ws://$addr/v1/ws
 step "server on $addr"
 
 bin/deskline -demo -server "ws://$addr/v1/ws" -trace "$trace" -demo-ring-after 2s >"$tmp/app.log" 2>&1 &

@@ -2,7 +2,41 @@
 # Installs what a fresh Debian/Ubuntu machine lacks to build, run and test
 # Deskline. Idempotent: installs only missing packages; quiet when all are there.
 # Used by `make run`, `make test` (through .ci/run) and by hand.
+# With -lint it installs only the Go tools of `make lint` (staticcheck).
 set -euo pipefail
+
+# staticcheck for `make lint`; its checks are in staticcheck.conf.
+# v0.8.2 is staticcheck 2026.2.2, the first with Go 1.26 support here.
+STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+need_go() {
+  if ! command -v go >/dev/null; then
+    echo "install-deps: Go is missing: install Go 1.26 (https://go.dev/doc/install) and run again" >&2
+    exit 1
+  fi
+}
+
+# install_lint installs staticcheck into $(go env GOPATH)/bin (make adds
+# it to PATH) unless one is on PATH or there already. A failure fails
+# `make lint` (-lint) but only warns for the rest: the tests do not need it.
+install_lint() {
+  need_go
+  local bin
+  bin="$(go env GOPATH)/bin"
+  if command -v staticcheck >/dev/null || [ -x "$bin/staticcheck" ]; then
+    return
+  fi
+  echo "install-deps: installing $STATICCHECK"
+  if ! go install "$STATICCHECK"; then
+    echo "install-deps: could not install staticcheck; make lint needs it (go install $STATICCHECK)" >&2
+    [ "${1:-}" = "-lint" ] && exit 1
+  fi
+}
+
+if [ "${1:-}" = "-lint" ]; then
+  install_lint -lint
+  exit 0
+fi
 
 # Debian packages. The server needs none beyond Go; the tray app (Fyne,
 # cgo) needs the X11/GL/Wayland headers; the end-to-end window checks
@@ -37,7 +71,5 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! command -v go >/dev/null; then
-  echo "install-deps: Go is missing: install Go 1.26 (https://go.dev/doc/install) and run again" >&2
-  exit 1
-fi
+need_go
+install_lint

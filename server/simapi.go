@@ -12,25 +12,18 @@ import (
 
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/server/simapi"
 )
 
 // maxSimRequestBytes bounds a sim API request body; they are a few fields.
 const maxSimRequestBytes = 4 << 10
 
-// simRequest is the body of every sim API call; each uses some fields.
-type simRequest struct {
-	Device string `json:"device"`
-	From   string `json:"from"`
-	Name   string `json:"name"`
-	Call   string `json:"call"`
-	To     string `json:"to"`
-}
-
 // routeSimAPI serves the simulated exchange's control surface, used by
 // the demo, the tests and the load tool to play the outside world
-// (callers ringing in, far ends hanging up).
+// (callers ringing in, far ends hanging up). The request and answer
+// types and the client are in package simapi.
 func (s *Server) routeSimAPI() {
-	s.mux.HandleFunc("POST /v1/sim/ring", s.simHandler(func(ctx context.Context, r simRequest) (any, error) {
+	s.mux.HandleFunc(simapi.Ring.Pattern(), s.simHandler(func(ctx context.Context, r simapi.Request) (any, error) {
 		if r.Device == "" {
 			return nil, errBadSim("device is required")
 		}
@@ -38,36 +31,36 @@ func (s *Server) routeSimAPI() {
 			r.From = "+4930123456"
 		}
 		id, err := s.opts.Sim.Ring(ctx, r.Device, pbx.Party{Number: r.From, Name: r.Name})
-		return map[string]string{"call": string(id)}, err
+		return simapi.CallID{Call: string(id)}, err
 	}))
-	s.mux.HandleFunc("POST /v1/sim/answer", s.simHandler(func(ctx context.Context, r simRequest) (any, error) {
+	s.mux.HandleFunc(simapi.Answer.Pattern(), s.simHandler(func(ctx context.Context, r simapi.Request) (any, error) {
 		return struct{}{}, s.opts.Sim.Answer(ctx, pbx.CallID(r.Call), r.Device)
 	}))
-	s.mux.HandleFunc("POST /v1/sim/hangup", s.simHandler(func(ctx context.Context, r simRequest) (any, error) {
+	s.mux.HandleFunc(simapi.Hangup.Pattern(), s.simHandler(func(ctx context.Context, r simapi.Request) (any, error) {
 		if r.Device != "" {
 			return struct{}{}, s.opts.Sim.Clear(ctx, pbx.CallID(r.Call), r.Device)
 		}
 		return struct{}{}, s.opts.Sim.HangupRemote(ctx, pbx.CallID(r.Call))
 	}))
-	s.mux.HandleFunc("POST /v1/sim/call", s.simHandler(func(ctx context.Context, r simRequest) (any, error) {
+	s.mux.HandleFunc(simapi.Call.Pattern(), s.simHandler(func(ctx context.Context, r simapi.Request) (any, error) {
 		id, err := s.opts.Sim.Call(ctx, r.Device, r.To)
-		return map[string]string{"call": string(id)}, err
+		return simapi.CallID{Call: string(id)}, err
 	}))
-	s.mux.HandleFunc("GET /v1/sim/calls", s.simHandler(func(ctx context.Context, _ simRequest) (any, error) {
+	s.mux.HandleFunc(simapi.Calls.Pattern(), s.simHandler(func(ctx context.Context, _ simapi.Request) (any, error) {
 		calls, err := s.opts.Sim.Calls(ctx)
 		out := make([]ctiproto.Call, len(calls))
 		for i, c := range calls {
 			out[i] = callToWire(c)
 		}
-		return map[string]any{"calls": out}, err
+		return simapi.CallList{Calls: out}, err
 	}))
-	s.mux.HandleFunc("GET /v1/sim/devices", s.simHandler(func(ctx context.Context, _ simRequest) (any, error) {
+	s.mux.HandleFunc(simapi.Devices.Pattern(), s.simHandler(func(ctx context.Context, _ simapi.Request) (any, error) {
 		devs, err := s.opts.Sim.Devices(ctx)
 		out := make([]ctiproto.Device, len(devs))
 		for i, d := range devs {
 			out[i] = deviceToWire(d)
 		}
-		return map[string]any{"devices": out}, err
+		return simapi.DeviceList{Devices: out}, err
 	}))
 }
 
@@ -77,30 +70,30 @@ func (e errBadSim) Error() string { return string(e) }
 
 // simHandler wraps one sim API operation: access check, body decoding,
 // JSON answer, and errors as HTTP 4xx with {"error": …}.
-func (s *Server) simHandler(op func(context.Context, simRequest) (any, error)) http.HandlerFunc {
+func (s *Server) simHandler(op func(context.Context, simapi.Request) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.simAllowed(r) {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "sim API: loopback clients or an admin token only"})
+			writeJSON(w, http.StatusForbidden, simapi.Refusal{Error: "sim API: loopback clients or an admin token only"})
 			return
 		}
-		var req simRequest
+		var req simapi.Request
 		if r.Method == http.MethodPost {
 			// A web page can POST text/plain to loopback without a
 			// preflight; requiring JSON makes the browser ask first.
 			if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-				writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "sim API: Content-Type must be application/json"})
+				writeJSON(w, http.StatusUnsupportedMediaType, simapi.Refusal{Error: "sim API: Content-Type must be application/json"})
 				return
 			}
 			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxSimRequestBytes))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&req); err != nil {
-				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "sim API: bad request body: " + err.Error()})
+				writeJSON(w, http.StatusBadRequest, simapi.Refusal{Error: "sim API: bad request body: " + err.Error()})
 				return
 			}
 		}
 		res, err := op(r.Context(), req)
 		if err != nil {
-			writeJSON(w, simStatus(err), map[string]string{"error": err.Error()})
+			writeJSON(w, simStatus(err), simapi.Refusal{Error: err.Error()})
 			return
 		}
 		writeJSON(w, http.StatusOK, res)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/server/simapi"
 	"github.com/gorilla/websocket"
 )
 
@@ -91,9 +92,9 @@ func (b *bServer) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{"status": "ok", "connections": b.conns.Load()})
 	})
-	mux.HandleFunc("POST /v1/sim/ring", b.ring)
-	mux.HandleFunc("POST /v1/sim/hangup", b.hangup)
-	mux.HandleFunc("GET /v1/sim/calls", b.listCalls)
+	mux.HandleFunc(simapi.Ring.Pattern(), b.ring)
+	mux.HandleFunc(simapi.Hangup.Pattern(), b.hangup)
+	mux.HandleFunc(simapi.Calls.Pattern(), b.listCalls)
 	return mux
 }
 

@@ -7,18 +7,12 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/server/simapi"
 )
 
-// simBody is the body of the baseline's ring and hangup, as the sim API's.
-type simBody struct {
-	Device string `json:"device"`
-	From   string `json:"from"`
-	Name   string `json:"name"`
-	Call   string `json:"call"`
-}
-
-func readBody(w http.ResponseWriter, r *http.Request) (simBody, bool) {
-	var body simBody
+// readBody reads a sim API request.
+func readBody(w http.ResponseWriter, r *http.Request) (simapi.Request, bool) {
+	var body simapi.Request
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10)).Decode(&body); err != nil {
 		http.Error(w, `{"error":"bad body"}`, http.StatusBadRequest)
 		return body, false
@@ -41,7 +35,7 @@ func (b *bServer) ring(w http.ResponseWriter, r *http.Request) {
 	b.user(body.Device).publish(&ctiproto.Event{Type: ctiproto.EventDelivered, Time: time.Now(), Call: id,
 		Device: body.Device, State: ctiproto.StateAlerting, Direction: ctiproto.DirectionIncoming,
 		Other: &ctiproto.Party{Number: body.From, Name: body.Name}})
-	writeJSON(w, map[string]string{"call": id})
+	writeJSON(w, simapi.CallID{Call: id})
 }
 
 // hangup sends the call's device's user a cleared event.
@@ -67,10 +61,10 @@ func (b *bServer) hangup(w http.ResponseWriter, r *http.Request) {
 // listCalls lists the calls ringing, for the end-of-run check.
 func (b *bServer) listCalls(w http.ResponseWriter, _ *http.Request) {
 	b.mu.Lock()
-	out := make([]wireCall, 0, len(b.calls))
+	out := make([]ctiproto.Call, 0, len(b.calls))
 	for id, c := range b.calls {
-		out = append(out, wireCall{Call: id, Device: c.device, State: ctiproto.StateAlerting})
+		out = append(out, ctiproto.Call{Call: id, Device: c.device, State: ctiproto.StateAlerting})
 	}
 	b.mu.Unlock()
-	writeJSON(w, map[string]any{"calls": out})
+	writeJSON(w, simapi.CallList{Calls: out})
 }

@@ -2,43 +2,20 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/server/simapi"
 )
 
-// wireCall is the part of a /v1/sim/calls entry the check reads.
-type wireCall struct {
-	Call   string `json:"call"`
-	Device string `json:"device"`
-	State  string `json:"state"`
-}
-
 // exchangeCalls asks the exchange which calls it has now.
-func exchangeCalls(ctx context.Context, base string) ([]wireCall, error) {
+func exchangeCalls(ctx context.Context, base string) ([]ctiproto.Call, error) {
 	ctx, cancel := context.WithTimeout(ctx, simRequestTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/sim/calls", nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("GET /v1/sim/calls: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET /v1/sim/calls: %s", resp.Status)
-	}
-	var out struct {
-		Calls []wireCall `json:"calls"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return nil, fmt.Errorf("GET /v1/sim/calls: %w", err)
-	}
-	return out.Calls, nil
+	calls, err := simapi.NewClient(base, nil, "").Calls(ctx)
+	return calls, simErr(simapi.Calls, err)
 }
 
 // maxExamples is how many stuck or unseen calls the report names.
@@ -49,7 +26,7 @@ const maxExamples = 5
 // client shows that the exchange no longer has is stuck on its screen; a
 // call the exchange has at the client's device that it does not show is
 // unseen. The readers must have ended.
-func (r *Report) checkCalls(f *fleet, calls []wireCall) {
+func (r *Report) checkCalls(f *fleet, calls []ctiproto.Call) {
 	if calls == nil {
 		return // the run was cut short before the exchange was asked
 	}

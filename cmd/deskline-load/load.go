@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/deskline/deskline/server/simapi"
 )
 
 // loadResult is what the load phase did.
@@ -39,8 +41,8 @@ type loadCounters struct {
 // reading, and the load is the same before and during the stall.
 func driveLoad(ctx context.Context, base string, f *fleet, o options, slow []int, stop <-chan struct{}) loadResult {
 	floodWorkers := min(len(slow), maxFloodWorkers)
-	api := newSimAPI(base, o.Workers+floodWorkers)
-	defer api.close()
+	api := newSimClient(base, o.Workers+floodWorkers)
+	defer api.CloseIdleConnections()
 	var cnt loadCounters
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -109,17 +111,18 @@ func pace(ctx context.Context, rate float64, start time.Time, stop <-chan struct
 // call is call number k: ring client i's device, then hang up. In
 // restart mode only calls made once every client was back on the new
 // server are followed, one by one; a failure of another is the restart's.
-func (cnt *loadCounters) call(ctx context.Context, api *simAPI, f *fleet, i int, k int64, name string) {
+func (cnt *loadCounters) call(ctx context.Context, api *simapi.Client, f *fleet, i int, k int64, name string) {
 	c := f.clients[i]
 	follow := !f.trackCalls || f.allBack.Load()
 	cnt.attempted.Add(1)
-	id, err := api.ring(ctx, deviceID(i), callerNumber(k), name)
+	id, err := api.Ring(ctx, deviceID(i), callerNumber(k), name)
 	if err != nil {
+		err = simErr(simapi.Ring, err)
 		cnt.fail(&cnt.ringErrs, err, follow)
 		return
 	}
 	cnt.expect(f, c, id, follow)
-	if err := api.hangup(ctx, id); err != nil {
+	if err := simErr(simapi.Hangup, api.Hangup(ctx, id, "")); err != nil {
 		cnt.fail(&cnt.hangupErrs, err, follow)
 		return
 	}

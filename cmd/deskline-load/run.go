@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime"
 	"time"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // run is one whole measurement: server up, clients connected, memory
@@ -56,7 +58,7 @@ func measure(ctx context.Context, srv *serverProc, o options, rep *Report, progr
 	if err != nil {
 		return err
 	}
-	var calls []wireCall
+	var calls []ctiproto.Call
 	defer func() {
 		rep.finish(f.close())
 		rep.checkCalls(f, calls)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/deskline/deskline/pbx/ami/amitest"
 	"github.com/deskline/deskline/server/config"
+	"github.com/deskline/deskline/server/simapi"
 )
 
 // amiConfig is an office on Asterisk at addr, with the secret in a file
@@ -222,7 +223,7 @@ func TestExchangeLabel(t *testing.T) {
 // Only a server without the sim API at all gets the "not simulated" text;
 // the sim API's own 404s (no such call) keep their message.
 func TestSimCallNotFound(t *testing.T) {
-	_, err := simCall("http://"+startDemo(t), "POST", "/v1/sim/answer", map[string]string{"call": "c-404", "device": "201"})
+	_, err := simCall("http://"+startDemo(t), simapi.Answer, &simapi.Request{Call: "c-404", Device: "201"})
 	if err == nil || strings.Contains(err.Error(), "simulated") {
 		t.Fatalf("no such call: %v", err)
 	}

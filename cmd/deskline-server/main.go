@@ -26,9 +26,14 @@ Commands:
   check-config FILE   report every error in FILE with its line
   hash-password       read a password on stdin, print the hash for [[users]]
   example-config      print the annotated example configuration
-  sim COMMAND …       play the outside world on the simulated exchange
+  sim [-server URL] COMMAND …
+                      play the outside world on the simulated exchange
                       (deskline-server sim -h for its commands)
-  watch [-user U] [-password P] [-url URL] [-n N]
+
+sim and watch take the server as the tray app does: -server
+ws://HOST:PORT/v1/ws (the default is the demo server on 127.0.0.1:8720;
+$DESKLINE_SERVER overrides it).
+  watch [-user U] [-password P] [-server URL] [-n N]
                       log in as a user and print what the server sends
   version             print the version
 `

@@ -62,7 +62,7 @@ func TestDemoRingReachesWatcher(t *testing.T) {
 	watchOut := &lineWriter{first: make(chan struct{})}
 	watched := make(chan int)
 	go func() {
-		watched <- run([]string{"watch", "-url", "ws://" + addr + "/v1/ws", "-user", "demo", "-password", "demo", "-n", "2"},
+		watched <- run([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-user", "demo", "-password", "demo", "-n", "2"},
 			nil, watchOut, &watchErr)
 	}()
 	select { // the welcome is printed: the watcher is logged in
@@ -72,7 +72,7 @@ func TestDemoRingReachesWatcher(t *testing.T) {
 	}
 
 	var out, errb bytes.Buffer
-	if code := run([]string{"sim", "-server", "http://" + addr, "ring", "201", "--from", "+49 30 1234567", "--name", "Jane Doe"}, nil, &out, &errb); code != 0 {
+	if code := run([]string{"sim", "-server", "ws://" + addr + "/v1/ws", "ring", "201", "--from", "+49 30 1234567", "--name", "Jane Doe"}, nil, &out, &errb); code != 0 {
 		t.Fatalf("sim ring: %d %s", code, errb.String())
 	}
 	var rung struct{ Call string }
@@ -191,10 +191,32 @@ func TestUnknownCommand(t *testing.T) {
 }
 
 func TestWatchRefusesPlainTextToRemote(t *testing.T) {
-	var errb bytes.Buffer
-	code := run([]string{"watch", "-url", "ws://192.0.2.1:8720/v1/ws"}, nil, io.Discard, &errb)
-	if code != 2 || !strings.Contains(errb.String(), "use wss://") {
-		t.Fatalf("exit %d %q", code, errb.String())
+	for _, flag := range []string{"-server", "-url"} { // -url: the deprecated name
+		var errb bytes.Buffer
+		code := run([]string{"watch", flag, "ws://192.0.2.1:8720/v1/ws"}, nil, io.Discard, &errb)
+		if code != 2 || !strings.Contains(errb.String(), "use wss://") {
+			t.Fatalf("%s: exit %d %q", flag, code, errb.String())
+		}
+	}
+}
+
+// sim and watch take the server in the tray app's form; sim's older
+// http:// base still works.
+func TestServerURLs(t *testing.T) {
+	for _, c := range []struct{ in, ws, base, err string }{
+		{"ws://127.0.0.1:8720/v1/ws", "ws://127.0.0.1:8720/v1/ws", "http://127.0.0.1:8720", ""},
+		{"wss://cti.example.com/v1/ws/", "wss://cti.example.com/v1/ws", "https://cti.example.com", ""},
+		{"wss://example.com/deskline/v1/ws", "wss://example.com/deskline/v1/ws", "https://example.com/deskline", ""},
+		{"http://127.0.0.1:8720", "ws://127.0.0.1:8720/v1/ws", "http://127.0.0.1:8720", ""},
+		{"https://example.com/deskline/", "wss://example.com/deskline/v1/ws", "https://example.com/deskline", ""},
+		{"127.0.0.1:8720", "", "", "want ws://HOST:PORT/v1/ws"},
+		{"ftp://example.com", "", "", "want ws://HOST:PORT/v1/ws"},
+		{"ws:///v1/ws", "", "", "has no host"},
+	} {
+		ws, base, err := serverURLs(c.in)
+		if ws != c.ws || base != c.base || (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("serverURLs(%q) = %q, %q, %v; want %q, %q, %q", c.in, ws, base, err, c.ws, c.base, c.err)
+		}
 	}
 }
 

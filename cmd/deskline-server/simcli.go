@@ -1,8 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/deskline/deskline/server/simapi"
 )
 
 const simUsage = `usage: deskline-server sim [-server URL] COMMAND [ARGS]
@@ -24,16 +25,20 @@ Plays the outside world on a server running the simulated exchange.
   calls                                        list calls in progress
   devices                                      list devices
 
-The server defaults to http://127.0.0.1:8720 ($DESKLINE_SERVER overrides).
+The server defaults to ws://127.0.0.1:8720/v1/ws ($DESKLINE_SERVER overrides),
+written as the tray app takes it; an http://HOST:PORT base still works.
 A remote server needs its admin token in $DESKLINE_ADMIN_TOKEN.
 `
+
+// simTimeout bounds one sim command, connecting included.
+const simTimeout = 10 * time.Second
 
 // runSim is the sim subcommand: a thin client of the server's sim API.
 func runSim(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, simUsage) }
-	server := fs.String("server", envOr("DESKLINE_SERVER", "http://127.0.0.1:8720"), "server base URL")
+	server := serverFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -41,12 +46,17 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	method, path, body, err := simRequestFor(fs.Arg(0), fs.Args()[1:])
+	_, base, err := serverURLs(*server)
+	if err != nil {
+		fmt.Fprintf(stderr, "deskline-server sim: %v\n", err)
+		return 2
+	}
+	e, req, err := simRequestFor(fs.Arg(0), fs.Args()[1:])
 	if err != nil {
 		fmt.Fprintf(stderr, "deskline-server sim: %v\n\n%s", err, simUsage)
 		return 2
 	}
-	out, err := simCall(*server, method, path, body)
+	out, err := simCall(base, e, req)
 	if err != nil {
 		fmt.Fprintf(stderr, "deskline-server sim %s: %v\n", fs.Arg(0), err)
 		return 1
@@ -55,8 +65,8 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// simRequestFor maps a sim command line to its API request.
-func simRequestFor(cmd string, args []string) (method, path string, body map[string]string, err error) {
+// simRequestFor maps a sim command line to its API request (nil for a GET).
+func simRequestFor(cmd string, args []string) (simapi.Endpoint, *simapi.Request, error) {
 	need := func(n int, names string) error {
 		if len(args) < n {
 			return fmt.Errorf("%s needs %s", cmd, names)
@@ -75,80 +85,62 @@ func simRequestFor(cmd string, args []string) (method, path string, body map[str
 			device, args = args[0], args[1:]
 		}
 		if err := fs.Parse(args); err != nil {
-			return "", "", nil, err
+			return simapi.Endpoint{}, nil, err
 		}
 		if device == "" && fs.NArg() > 0 {
 			device = fs.Arg(0)
 		}
 		if device == "" {
-			return "", "", nil, fmt.Errorf("ring needs DEVICE")
+			return simapi.Endpoint{}, nil, fmt.Errorf("ring needs DEVICE")
 		}
-		return "POST", "/v1/sim/ring", map[string]string{"device": device, "from": *from, "name": *name}, nil
+		return simapi.Ring, &simapi.Request{Device: device, From: *from, Name: *name}, nil
 	case "answer":
 		if err := need(2, "CALL DEVICE"); err != nil {
-			return "", "", nil, err
+			return simapi.Endpoint{}, nil, err
 		}
-		return "POST", "/v1/sim/answer", map[string]string{"call": args[0], "device": args[1]}, nil
+		return simapi.Answer, &simapi.Request{Call: args[0], Device: args[1]}, nil
 	case "hangup":
 		if err := need(1, "CALL"); err != nil {
-			return "", "", nil, err
+			return simapi.Endpoint{}, nil, err
 		}
-		b := map[string]string{"call": args[0]}
+		req := &simapi.Request{Call: args[0]}
 		if len(args) > 1 {
-			b["device"] = args[1]
+			req.Device = args[1]
 		}
-		return "POST", "/v1/sim/hangup", b, nil
+		return simapi.Hangup, req, nil
 	case "call":
 		if err := need(2, "DEVICE TO"); err != nil {
-			return "", "", nil, err
+			return simapi.Endpoint{}, nil, err
 		}
-		return "POST", "/v1/sim/call", map[string]string{"device": args[0], "to": args[1]}, nil
-	case "calls", "devices":
-		return "GET", "/v1/sim/" + cmd, nil, nil
+		return simapi.Call, &simapi.Request{Device: args[0], To: args[1]}, nil
+	case "calls":
+		return simapi.Calls, nil, nil
+	case "devices":
+		return simapi.Devices, nil, nil
 	}
-	return "", "", nil, fmt.Errorf("unknown command %q", cmd)
+	return simapi.Endpoint{}, nil, fmt.Errorf("unknown command %q", cmd)
 }
 
 // errNoSimAPI is a server without /v1/sim/: linked to a real PBX, where
 // calls come from real phones, or with the sim API switched off.
 var errNoSimAPI = errors.New("this server is not running the simulated exchange (or its [sim_api] is disabled): ring its phones for real")
 
-func simCall(base, method, path string, body map[string]string) ([]byte, error) {
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, strings.TrimRight(base, "/")+path, rd)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if tok := os.Getenv("DESKLINE_ADMIN_TOKEN"); tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
+// simCall sends one request and returns the API's answer as it came,
+// with errors worded for the command line.
+func simCall(base string, e simapi.Endpoint, req *simapi.Request) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), simTimeout)
+	defer cancel()
+	c := simapi.NewClient(base, &http.Client{Timeout: simTimeout}, os.Getenv("DESKLINE_ADMIN_TOKEN"))
+	out, err := c.Do(ctx, e, req)
+	var se *simapi.StatusError
+	var ue *simapi.UnreachableError
+	switch {
+	case errors.As(err, &se) && se.NoSimAPI():
+		return nil, errNoSimAPI
+	case errors.As(err, &se) && se.Message != "":
+		return nil, errors.New(se.Message) // the API's own words say it all
+	case errors.As(err, &ue):
 		return nil, fmt.Errorf("server not reachable (is it running? start it with make run): %w", err)
 	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode != http.StatusOK {
-		var e struct{ Error string }
-		if json.Unmarshal(out, &e) == nil && e.Error != "" {
-			return nil, fmt.Errorf("%s", e.Error)
-		}
-		if resp.StatusCode == http.StatusNotFound { // the sim API answers in JSON; no route at all is plain text
-			return nil, errNoSimAPI
-		}
-		return nil, fmt.Errorf("HTTP %s: %s", resp.Status, out)
-	}
-	return out, nil
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
+	return out, err
 }

@@ -19,21 +19,30 @@ const watchTimeout = 10 * time.Second
 func runWatch(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	wsURL := fs.String("url", "ws://127.0.0.1:8720"+ctiproto.Path, "server WebSocket URL")
+	server := serverFlag(fs)
+	oldURL := fs.String("url", "", "deprecated: the same as -server")
 	user := fs.String("user", "demo", "user name")
 	password := fs.String("password", "demo", "password")
 	count := fs.Int("n", 0, "exit after this many events (0: never)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if err := ctiproto.CheckPasswordURL(*wsURL); err != nil {
+	if *oldURL != "" {
+		*server = *oldURL
+	}
+	wsURL, _, err := serverURLs(*server)
+	if err != nil {
+		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
+		return 2
+	}
+	if err := ctiproto.CheckPasswordURL(wsURL); err != nil {
 		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
 		return 2
 	}
 	d := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}, HandshakeTimeout: watchTimeout}
-	conn, _, err := d.Dial(*wsURL, nil)
+	conn, _, err := d.Dial(wsURL, nil)
 	if err != nil {
-		fmt.Fprintf(stderr, "deskline-server watch: connect %s: %v\n", *wsURL, err)
+		fmt.Fprintf(stderr, "deskline-server watch: connect %s: %v\n", wsURL, err)
 		return 1
 	}
 	defer conn.Close()
