@@ -207,7 +207,7 @@ func walkFolder(root string, add func(string) bool, lim Limits) []Warning {
 		switch {
 		case d.IsDir() && hidden:
 			return filepath.SkipDir
-		case d.IsDir(), hidden, !isVCardName(path):
+		case d.IsDir(), hidden, !IsVCardName(path):
 			return nil
 		case d.Type()&fs.ModeSymlink != 0:
 			if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
@@ -229,7 +229,10 @@ func tooManyFiles(root string, lim Limits) Warning {
 	return Warning{File: root, Err: fmt.Errorf("more than %d vCard files (the MaxFiles limit); the rest are skipped", lim.MaxFiles)}
 }
 
-func isVCardName(path string) bool {
+// IsVCardName reports whether a file's name says it holds vCards
+// (.vcf or .vcard, in any case): what a folder book loads, and what a
+// settings window accepts as a one-file book.
+func IsVCardName(path string) bool {
 	ext := strings.ToLower(filepath.Ext(path))
 	return ext == ".vcf" || ext == ".vcard"
 }

@@ -203,7 +203,7 @@ func (w *watcher) relevant(ev fsnotify.Event) bool {
 	}
 	for _, root := range w.folders {
 		if name == root || strings.HasPrefix(name, root+string(filepath.Separator)) {
-			return isVCardName(name) || w.dirs[name] || ev.Has(fsnotify.Create) && isDir(name)
+			return IsVCardName(name) || w.dirs[name] || ev.Has(fsnotify.Create) && isDir(name)
 		}
 	}
 	return false

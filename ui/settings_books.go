@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/deskline/deskline/app/settings"
 )
 
 // The settings window's address books: the list, adding by dialog, by
@@ -66,28 +66,12 @@ func (v *settingsView) addTypedBook() {
 			path = filepath.Join(home, path[2:])
 		}
 	}
-	if why := settingsBookProblem(path); why != "" {
-		setHint(v.bookHint, widget.DangerImportance, why)
+	if err := settings.CheckAddressBook(path); err != nil {
+		setHint(v.bookHint, widget.DangerImportance, bookProblemText(err))
 		return
 	}
 	v.bookPath.SetText("")
 	v.addBook(path)
-}
-
-// settingsBookProblem says what is wrong with an address book path, ""
-// if it can be added.
-func settingsBookProblem(path string) string {
-	if !filepath.IsAbs(path) {
-		return path + " is not a full path: start it with " + string(filepath.Separator) + " (or ~" + string(filepath.Separator) + ")"
-	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return "Cannot open " + path + ": " + userText(errors.Unwrap(err))
-	}
-	if ext := strings.ToLower(filepath.Ext(path)); !info.IsDir() && ext != ".vcf" && ext != ".vcard" {
-		return path + " is not a vCard file (.vcf)"
-	}
-	return ""
 }
 
 // pickFile adds a .vcf file chosen in a file dialog.
@@ -118,8 +102,8 @@ func (v *settingsView) addPicked(u fyne.URI) {
 		setHint(v.bookHint, widget.DangerImportance, u.String()+" is not a local file")
 		return
 	}
-	if why := settingsBookProblem(u.Path()); why != "" {
-		setHint(v.bookHint, widget.DangerImportance, why)
+	if err := settings.CheckAddressBook(u.Path()); err != nil {
+		setHint(v.bookHint, widget.DangerImportance, bookProblemText(err))
 		return
 	}
 	v.addBook(u.Path())

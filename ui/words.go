@@ -2,12 +2,15 @@ package ui
 
 import (
 	"cmp"
+	"errors"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/settings"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 )
@@ -212,4 +215,22 @@ func callAtRiskText(s app.State) string {
 		return "Telephone system unavailable — this call may have ended"
 	}
 	return "Connection lost — this call may have ended"
+}
+
+// bookProblemText words why a path cannot be an address book, from the
+// fields of settings.CheckAddressBook's error.
+func bookProblemText(err error) string {
+	var be *settings.BookError
+	if !errors.As(err, &be) {
+		return userText(err)
+	}
+	switch be.Problem {
+	case settings.BookNotAbsolute:
+		return be.Path + " is not a full path: start it with " + string(filepath.Separator) + " (or ~" + string(filepath.Separator) + ")"
+	case settings.BookUnreadable:
+		return "Cannot open " + be.Path + ": " + userText(be.Err)
+	case settings.BookNotVCard:
+		return be.Path + " is not a vCard file (.vcf)"
+	}
+	return userText(err)
 }

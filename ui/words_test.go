@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/settings"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 )
@@ -238,6 +241,26 @@ func TestCallsInProgress(t *testing.T) {
 	} {
 		if got := callsInProgress(app.State{Calls: tc.calls}); got != tc.want {
 			t.Errorf("%s: %d calls in progress, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Why a path cannot be an address book, worded from the error's fields.
+func TestBookProblemText(t *testing.T) {
+	sep := string(filepath.Separator)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&settings.BookError{Path: "team.vcf", Problem: settings.BookNotAbsolute},
+			"team.vcf is not a full path: start it with " + sep + " (or ~" + sep + ")"},
+		{&settings.BookError{Path: "/srv/gone.vcf", Problem: settings.BookUnreadable, Err: syscall.ENOENT},
+			"Cannot open /srv/gone.vcf: " + userText(syscall.ENOENT)},
+		{&settings.BookError{Path: "/srv/notes.txt", Problem: settings.BookNotVCard},
+			"/srv/notes.txt is not a vCard file (.vcf)"},
+	} {
+		if got := bookProblemText(tc.err); got != tc.want {
+			t.Errorf("bookProblemText(%v) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
 }
