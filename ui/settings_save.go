@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/deskline/deskline/internal/cut"
@@ -16,15 +15,6 @@ import (
 
 // Saving the settings window: validate, write, rebuild the desk when the
 // connection or the numbers changed, and show what went wrong where.
-
-// settingsNeedReopen reports changes that need a new desk: another
-// server, user or certificate (a new client), region or extension length
-// (a new normaliser), other address books.
-func settingsNeedReopen(old, s settings.Settings) bool {
-	return old.ServerURL != s.ServerURL || old.User != s.User || old.CAFile != s.CAFile ||
-		old.HomeRegion != s.HomeRegion || old.MaxInternalDigits != s.MaxInternalDigits ||
-		!slices.Equal(old.AddressBooks, s.AddressBooks)
-}
 
 // save validates, writes settings.json, applies start at login and, when
 // the connection or the numbers changed, rebuilds the desk. then runs
@@ -64,7 +54,7 @@ func (v *settingsView) save(then func()) {
 		notes = append(notes, note)
 	}
 	switch {
-	case d != nil && !settingsNeedReopen(d.Settings, s):
+	case d != nil && !settings.NeedsNewDesk(d.Settings, s):
 		d.Settings = s // the popup and CRM options apply from the next call
 		if d.Client != nil {
 			d.Client.SetDialDevice(s.DialDevice)

@@ -5,6 +5,7 @@ package settings
 
 import (
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -117,4 +118,14 @@ func regionOrigin(getenv func(string) string) RegionOrigin {
 	}
 	o.Region = territory
 	return o
+}
+
+// NeedsNewDesk reports changes a running desk cannot take in place:
+// another server, user or certificate (a new client), region or extension
+// length (a new normaliser), other address books. The rest (the popup,
+// the CRM link, the phone to dial from) applies from the next call.
+func NeedsNewDesk(old, s Settings) bool {
+	return old.ServerURL != s.ServerURL || old.User != s.User || old.CAFile != s.CAFile ||
+		old.HomeRegion != s.HomeRegion || old.MaxInternalDigits != s.MaxInternalDigits ||
+		!slices.Equal(old.AddressBooks, s.AddressBooks)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -257,5 +258,34 @@ func TestSettingsUnreadableIsError(t *testing.T) {
 	var se *Error
 	if errors.As(err, &se) {
 		t.Fatal("a read error posed as a field error")
+	}
+}
+
+// What a running desk takes in place, and what needs a new one.
+func TestNeedsNewDesk(t *testing.T) {
+	base := Default()
+	base.ServerURL, base.User, base.AddressBooks = "wss://cti.example/v1/ws", "ann", []string{"/srv/team.vcf"}
+	for _, tc := range []struct {
+		name string
+		edit func(*Settings)
+		want bool
+	}{
+		{"nothing", func(*Settings) {}, false},
+		{"popup", func(s *Settings) { s.Popup.Enabled = !s.Popup.Enabled }, false},
+		{"crm", func(s *Settings) { s.CRMURL = "https://crm.example/{e164}" }, false},
+		{"dial device", func(s *Settings) { s.DialDevice = "205" }, false},
+		{"server", func(s *Settings) { s.ServerURL = "wss://other.example/v1/ws" }, true},
+		{"user", func(s *Settings) { s.User = "bob" }, true},
+		{"certificate", func(s *Settings) { s.CAFile = "/etc/ca.pem" }, true},
+		{"region", func(s *Settings) { s.HomeRegion = "AT" }, true},
+		{"digits", func(s *Settings) { s.MaxInternalDigits++ }, true},
+		{"books", func(s *Settings) { s.AddressBooks = append(s.AddressBooks, "/srv/more") }, true},
+	} {
+		s := base
+		s.AddressBooks = slices.Clone(base.AddressBooks)
+		tc.edit(&s)
+		if got := NeedsNewDesk(base, s); got != tc.want {
+			t.Errorf("%s: NeedsNewDesk = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
