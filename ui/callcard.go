@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
-	"github.com/deskline/deskline/app/crm"
 	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/cut"
@@ -485,27 +484,13 @@ func (c *callCard) onCopy() {
 	c.copyNumber.SetIcon(theme.ConfirmIcon())
 }
 
-// crmURL is the CRM page for the call, "" when no template is set or it
-// cannot be filled (the settings view reports bad templates).
+// crmURL is the CRM page for the call (app.Desk.CRMLink); none for a
+// call that never connected.
 func (c *callCard) crmURL() string {
-	d := c.v.u.Desk()
-	if d == nil || d.Settings.CRMURL == "" || c.kind == cardFailed {
+	if c.kind == cardFailed {
 		return ""
 	}
-	v := crm.Values{Number: c.call.Number, Name: c.call.Display}
-	if d.Numbers != nil && c.call.Number != "" {
-		if n, err := d.Numbers.Normalize(c.call.Number); err == nil && !n.Internal {
-			v.E164 = n.Key
-		}
-	}
-	if c.call.Contact != nil {
-		v.Company = c.call.Contact.Organization
-	}
-	u, err := crm.URL(d.Settings.CRMURL, v)
-	if err != nil {
-		return ""
-	}
-	return u
+	return c.v.u.Desk().CRMLink(c.call)
 }
 
 // openPicker opens the target entry under the buttons, for a transfer
