@@ -148,9 +148,8 @@ func settingsProblem(err error) (label, reason string) {
 		return "Settings", userText(err)
 	}
 	label = settingsLabels[se.Field]
-	var i int
-	if _, scanErr := fmt.Sscanf(se.Field, "address_books[%d]", &i); scanErr == nil {
-		label = fmt.Sprintf("Address book %d", i+1)
+	if se.Book > 0 {
+		label = fmt.Sprintf("Address book %d", se.Book)
 	}
 	if label == "" {
 		label = se.Field

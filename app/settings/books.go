@@ -25,7 +25,7 @@ func addressBooksProblems(s Settings) []error {
 			p = absPathProblem(path)
 		}
 		if p != "" {
-			errs = append(errs, &Error{Field: fmt.Sprintf("address_books[%d]", i), Reason: p})
+			errs = append(errs, &Error{Field: fmt.Sprintf("address_books[%d]", i), Reason: p, Book: i + 1})
 		}
 		seen[path] = true
 	}
@@ -35,16 +35,16 @@ func addressBooksProblems(s Settings) []error {
 // dropBadAddressBooks keeps the good entries: one book on an unmounted
 // share must not cost the user the others.
 func dropBadAddressBooks(s *Settings, _ Settings, errs []error) {
-	bad := make(map[string]bool)
+	bad := make(map[int]bool)
 	for _, err := range errs {
 		var se *Error
-		if errors.As(err, &se) {
-			bad[se.Field] = true
+		if errors.As(err, &se) && se.Book > 0 {
+			bad[se.Book-1] = true
 		}
 	}
 	var keep []string
 	for i, path := range s.AddressBooks {
-		if !bad[fmt.Sprintf("address_books[%d]", i)] {
+		if !bad[i] {
 			keep = append(keep, path)
 		}
 	}

@@ -24,6 +24,10 @@ import (
 type Error struct {
 	Field  string
 	Reason string
+	// Book is the address_books entry at fault, counted from 1 as the
+	// settings window lists them (Field is then "address_books[Book-1]");
+	// 0 for every other field.
+	Book int
 }
 
 func (e *Error) Error() string {

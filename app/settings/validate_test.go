@@ -2,6 +2,7 @@ package settings
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,6 +92,15 @@ func TestSettingsValidateRejects(t *testing.T) {
 		}
 		if !strings.HasPrefix(err.Error(), "app: settings: "+c.field+": ") {
 			t.Errorf("error %q does not start with app: settings: %s:", err, c.field)
+		}
+		// The entry at fault, for the window to name without parsing Field.
+		want := 0
+		fmt.Sscanf(c.field, "address_books[%d]", &want)
+		if strings.HasPrefix(c.field, "address_books[") {
+			want++
+		}
+		if se.Book != want {
+			t.Errorf("%s: Book %d, want %d", c.field, se.Book, want)
 		}
 	}
 }
