@@ -1,39 +1,20 @@
 package server
 
 import (
-	"bytes"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/deskline/deskline/internal/testlog"
 
 	"github.com/deskline/deskline/ctiproto"
 )
-
-// lockedBuffer is a log destination the test reads while sessions write.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // A refused login logs a short hash of the typed user name, not the name:
 // it is often a password typed into the wrong field.
 func TestRefusedLoginLogsNoTypedName(t *testing.T) {
 	e := newEnv(t)
-	var logged lockedBuffer
-	e.srv.log = slog.New(slog.NewTextHandler(&logged, nil)) // before any connection
+	var logged testlog.Buffer
+	e.srv.log = logged.Logger() // before any connection
 	const typed = "Sommer2026!pw"
 	for range 2 {
 		c := e.dial()

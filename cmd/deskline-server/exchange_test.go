@@ -12,9 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/deskline/deskline/internal/testlog"
 
 	"github.com/deskline/deskline/pbx/ami/amitest"
 	"github.com/deskline/deskline/server/config"
@@ -142,7 +143,7 @@ func TestServeAMI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log syncBuffer
+	var log testlog.Buffer
 	addr, banner := startServerLog(t, cfg, &log)
 	// The banner is printed before the link is up: it must not claim it.
 	if want := "Connecting to Asterisk at " + fake.Addr() + " (2 devices)\n"; !strings.HasSuffix(banner, want) {
@@ -179,7 +180,7 @@ func TestServeAMIWhileAsteriskIsDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log syncBuffer
+	var log testlog.Buffer
 	addr, banner := startServerLog(t, cfg, &log)
 	if !strings.Contains(banner, "Connecting to Asterisk at "+down) || strings.Contains(banner, "Linked to") {
 		t.Errorf("banner while Asterisk is down:\n%s", banner)
@@ -227,23 +228,4 @@ func TestSimCallNotFound(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "simulated") {
 		t.Fatalf("no such call: %v", err)
 	}
-}
-
-// syncBuffer is a log sink the server's goroutines write while the test
-// reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/deskline/deskline/internal/testlog"
 )
 
 // The tests run the conn against a scripted Asterisk on 127.0.0.1 (a
@@ -238,25 +240,7 @@ func loginAndServe(hook func(pc *peerConn, a Message) bool) func(pc *peerConn) {
 	}
 }
 
-// syncBuffer is a log destination safe for the conn's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func connConfig(addr string, log *syncBuffer) *Config {
+func connConfig(addr string, log *testlog.Buffer) *Config {
 	cfg := &Config{Addr: addr, Username: "cti", Secret: "ctisecret"}
 	if log != nil {
 		cfg.Log = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -760,7 +744,7 @@ func TestConnQueueCap(t *testing.T) {
 		pc.write(string(connFloodBytes(limit + 10)))
 		return true
 	}))
-	var log syncBuffer
+	var log testlog.Buffer
 	c := dialT(t, connConfig(p.addr(), &log))
 	c.mu.Lock()
 	c.maxQueue = limit // maxQueuedEvents is 100_000; the logic is the same
@@ -798,7 +782,7 @@ func TestConnGarbageSkipped(t *testing.T) {
 			"Event: After\r\nCause: 16\r\n\r\n")
 		return true
 	}))
-	var log syncBuffer
+	var log testlog.Buffer
 	c := dialT(t, connConfig(p.addr(), &log))
 	if _, err := c.action(t.Context(), NewAction("Command")); err != nil {
 		t.Fatal(err)

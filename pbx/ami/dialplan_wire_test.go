@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deskline/deskline/internal/testlog"
 	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/pbx/ami"
 	"github.com/deskline/deskline/pbx/ami/amitest"
@@ -127,8 +128,8 @@ func TestDialplanReadAgainAfterReload(t *testing.T) {
 // the fake's default) refuses nothing in advance; the connector says so
 // in the log once, not at every (re)connect or transfer.
 func TestDialplanUnreadableFallsBack(t *testing.T) {
-	var log syncBuffer
-	o := newOffice(t, amitest.Options{}, func(c *ami.Config) { c.Log = slogTo(&log) })
+	var log testlog.Buffer
+	o := newOffice(t, amitest.Options{}, func(c *ami.Config) { c.Log = log.Logger() })
 	o.available(true)
 	o.play("e3-transfer-by-ami-redirect")
 	o.until("established 201")
