@@ -1,6 +1,9 @@
 package ami
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Asterisk's extension patterns (docs: "Pattern Matching"; main/pbx.c).
 func TestExtenMatch(t *testing.T) {
@@ -80,4 +83,33 @@ func TestDialplanReaches(t *testing.T) {
 	if _, sure := d.reaches("777"); sure {
 		t.Error("a context with a switch still says for sure")
 	}
+}
+
+// FuzzExtenMatch feeds the matcher any extension name Asterisk could list
+// and any number: it never panics, a name without "_" matches exactly
+// itself (dashes aside), and "_" followed by the number's own digits
+// matches it.
+func FuzzExtenMatch(f *testing.F) {
+	for _, s := range [][2]string{{"_20X", "202"}, {"_[15-7]XX", "601"}, {"_[", "["}, {"_[]", "1"},
+		{"_0X.", "0891234567"}, {"_!", ""}, {"555-1212", "5551212"}, {"_", ""}, {"_[9-", "9"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, pattern, num string) {
+		got := extenMatch(pattern, num)
+		if !strings.HasPrefix(pattern, "_") {
+			want := strings.ReplaceAll(pattern, "-", "") == strings.ReplaceAll(num, "-", "")
+			if got != want {
+				t.Fatalf("extenMatch(%q, %q) = %v for a plain name", pattern, num, got)
+			}
+		}
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, num)
+		if !extenMatch("_"+digits, digits) {
+			t.Fatalf("_%s does not match %s", digits, digits)
+		}
+	})
 }
