@@ -66,11 +66,18 @@ cleanup() {
     echo "--- server log"; tail -n 30 "$tmp/server.log" 2>/dev/null || true
     echo "--- app log"; tail -n 60 "$tmp/app.log" 2>/dev/null || true
     echo "--- trace"; cat "$trace" 2>/dev/null || true
+    echo "${failed:-e2e: FAIL: a step exited with an error (see above)}"
   fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "e2e: FAIL: $*" >&2; exit 1; }
+# fail says why on stderr at once and again last on stdout (after the
+# logs cleanup prints), where a CI excerpt of the output's tail shows it.
+fail() {
+  failed="e2e: FAIL: $*"
+  echo "$failed" >&2
+  exit 1
+}
 step() { echo "e2e: $*"; }
 # wait_for SECONDS PATTERN FILE: until a line of FILE matches PATTERN.
 wait_for() {

@@ -65,11 +65,19 @@ func (v *trayView) close() {
 	}
 }
 
+// render shows s in the menu first, then in the icon: the menu is
+// rebuilt item by item (a tray host reading it meanwhile sees part of
+// it), so a new icon tells whoever sees it that the menu is whole.
 func (v *trayView) render(s app.State) {
+	v.renderMenu(s)
 	if icon := trayResource(trayIcon(s), s.MissedUnseen); v.sink != nil && icon.Name() != v.icon {
 		v.icon = icon.Name()
 		v.sink.SetSystemTrayIcon(icon)
 	}
+}
+
+// renderMenu rebuilds the menu when what it shows has changed.
+func (v *trayView) renderMenu(s app.State) {
 	recent := v.recent()
 	sig := fmt.Sprint(statusLine(s), s.Status, canAct(s), s.MissedUnseen, dndOn(s), s.Can(ctiproto.TypeSetDND),
 		forwardTarget(s), s.Can(ctiproto.TypeSetForwarding), callsCount(s), recent)

@@ -195,3 +195,28 @@ func TestMainWindowDND(t *testing.T) {
 		t.Errorf("icon %s with DND on", trayIcon(u.state))
 	}
 }
+
+// recordingSink notes what the tray was given, in order.
+type recordingSink struct{ calls []string }
+
+func (r *recordingSink) SetSystemTrayIcon(icon fyne.Resource) {
+	r.calls = append(r.calls, "icon "+icon.Name())
+}
+func (r *recordingSink) SetSystemTrayMenu(m *fyne.Menu) { r.calls = append(r.calls, "menu") }
+
+// A tray host that sees the new icon reads the whole new menu: the menu
+// is rebuilt item by item, so it goes first (CI once clicked "Do not
+// disturb" in a menu caught half rebuilt after a missed call).
+func TestTrayMenuIsWholeBeforeTheIconChanges(t *testing.T) {
+	u, _ := newTestUI(t, nil)
+	sink := &recordingSink{}
+	u.tray.sink = sink
+	u.tray.render(connected())
+	missed := connected()
+	missed.MissedUnseen = 1
+	sink.calls = nil
+	u.tray.render(missed)
+	if len(sink.calls) != 2 || sink.calls[0] != "menu" || !strings.HasPrefix(sink.calls[1], "icon ") {
+		t.Fatalf("a missed call gave the tray %q, want the menu, then the icon", sink.calls)
+	}
+}

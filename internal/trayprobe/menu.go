@@ -89,17 +89,29 @@ func printMenu(ctx context.Context, conn *dbus.Conn, it item) error {
 
 // click sends the "clicked" event a tray host sends when the user picks
 // the entry labelled label.
+// A menu is rebuilt item by item and a layout read meanwhile holds part
+// of it, as a person may open a menu a moment before it is whole: the
+// entry is looked for again until it is there and enabled, or ctx ends.
 func click(ctx context.Context, conn *dbus.Conn, it item, label string) error {
-	menu, root, err := layout(ctx, conn, it)
+	var menu dbus.BusObject
+	var e entry
+	err := poll(ctx, fmt.Sprintf("no enabled menu entry %q", label), func() (bool, error) {
+		m, root, err := layout(ctx, conn, it)
+		if err != nil {
+			return false, err
+		}
+		found, ok := find(root, label)
+		switch {
+		case !ok:
+			return false, fmt.Errorf("no menu entry %q", label)
+		case !found.enabled:
+			return false, fmt.Errorf("menu entry %q is disabled", label)
+		}
+		menu, e = m, found
+		return true, nil
+	})
 	if err != nil {
 		return err
-	}
-	e, ok := find(root, label)
-	if !ok {
-		return fmt.Errorf("no menu entry %q", label)
-	}
-	if !e.enabled {
-		return fmt.Errorf("menu entry %q is disabled", label)
 	}
 	call := menu.CallWithContext(ctx, menuIface+".Event", 0, e.id, "clicked", dbus.MakeVariant(""), uint32(time.Now().Unix()))
 	if call.Err != nil {
