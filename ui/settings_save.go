@@ -3,22 +3,22 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/deskline/deskline/internal/cut"
 
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/settings"
 )
 
-// Saving the settings window: validate, write, rebuild the desk when the
-// connection or the numbers changed, and show what went wrong where.
+// Saving the settings window: validate, apply, rebuild the desk when it
+// cannot take the settings in place, and show what went wrong where.
 
-// save validates, writes settings.json, applies start at login and, when
-// the connection or the numbers changed, rebuilds the desk. then runs
-// once the new settings are in force.
+// save validates, has the desk apply the settings (Desk.ApplySettings),
+// applies start at login and, when the desk cannot take them in place,
+// rebuilds it. then runs once the new settings are in force.
 func (v *settingsView) save(then func()) {
 	if v.reopening {
 		return // the last Save is still being put in force
@@ -36,16 +36,8 @@ func (v *settingsView) save(then func()) {
 		v.say(widget.DangerImportance, "Nothing to save into: Deskline started without a configuration folder. Restart it.")
 		return
 	}
-	dir := ""
-	if d != nil {
-		dir = d.Dir
-	} else if cd, err := settings.Dir(); err == nil {
-		dir = cd
-	} else {
-		v.say(widget.DangerImportance, "Not saved: "+userText(err))
-		return
-	}
-	if err := settings.Save(filepath.Join(dir, settings.FileName), s); err != nil {
+	applied, err := d.ApplySettings(s)
+	if err != nil {
 		v.say(widget.DangerImportance, "Not saved: "+userText(err))
 		return
 	}
@@ -54,13 +46,8 @@ func (v *settingsView) save(then func()) {
 		notes = append(notes, note)
 	}
 	switch {
-	case d != nil && !settings.NeedsNewDesk(d.Settings, s):
-		d.Settings = s // the popup and CRM options apply from the next call
-		if d.Client != nil {
-			d.Client.SetDialDevice(s.DialDevice)
-		}
+	case applied == app.AppliedNow:
 	case v.u.opts.Reopen == nil:
-		d.Settings = s
 		notes = append(notes, "Restart Deskline to use the new connection and address books.")
 	default:
 		v.reopen(notes, then)
