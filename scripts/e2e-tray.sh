@@ -241,7 +241,7 @@ click "Dial…"
 wait_mapped 10 "$dial_title" yes || fail "\"Dial…\" from the tray menu opened no window '$dial_title'"
 sleep 1
 timeout 20 import -window "$dial_title" "$ART/dial-from-tray.png" || fail "screenshot of the dial window"
-timeout 10 xdotool search --name "^$dial_title\$" windowactivate --sync key Escape >/dev/null 2>&1 || fail "cannot press Escape in the dial window"
+out=$(press "$dial_title" Escape) || fail "cannot press Escape in the dial window: $out"
 wait_mapped 10 "$dial_title" no || fail "the dial window did not close on Escape"
 step "\"Dial…\" from the tray menu opened the dial window"
 

@@ -110,6 +110,26 @@ keeps_focus() {
   done
 }
 
+# press TITLE [KEY]: gives the keyboard to the window titled TITLE that is
+# on screen (Fyne keeps a window's name while it is hidden or not yet
+# shown, so a search by name alone can pick one that cannot take the
+# keyboard), then presses KEY in it. It tries again for up to 10 s until
+# the window manager hands the keyboard over; a key is pressed once
+# only. On failure it prints what xdotool said and which windows carry
+# that name.
+press() {
+  local title=$1 key=${2:-} out end=$((SECONDS + 10))
+  until out=$(timeout 5 xdotool search --onlyvisible --name "^$title\$" windowactivate --sync 2>&1); do
+    if [ $SECONDS -ge $end ]; then
+      echo "xdotool: ${out:-no window on screen}; windows named '$title': $(timeout 5 xdotool search --name "^$title\$" 2>&1 | tr '\n' ' ')"
+      return 1
+    fi
+    echo "e2e: window '$title' cannot take the keyboard yet: ${out:-not on screen}" >&2
+    sleep 0.2
+  done
+  [ -z "$key" ] || out=$(timeout 5 xdotool key "$key" 2>&1) || { echo "xdotool key $key: $out"; return 1; }
+}
+
 LANG=C.UTF-8 openbox >"$tmp/openbox.log" 2>&1 &
 pids+=($!)
 LANG=C.UTF-8 xmessage -name typing "A program the user types in" &
@@ -131,7 +151,7 @@ wait_for 60 ' status connected' "$trace" || fail "the app did not connect within
 step "app shown after $(ms ' status ') ms, connected after $(ms ' status connected') ms"
 wait_mapped 10 "Deskline" yes || fail "no main window on screen (this desktop has no tray host, so it must show one)"
 # The user goes back to typing in another program before the call comes.
-timeout 10 xdotool search --name '^typing$' windowactivate --sync >/dev/null 2>&1 || fail "cannot focus the other program's window"
+out=$(press typing) || fail "cannot focus the other program's window: $out"
 
 wait_for 30 ' popup .*Miriam Okafor' "$trace" || fail "no screen pop with the demo caller's name within 30 s"
 wait_mapped 10 "$CONSOLE_TITLE" yes || fail "no window '$CONSOLE_TITLE' on screen"
@@ -168,7 +188,7 @@ bin/deskline-server sim ring 201 --from "+49 40 5550101" --name "Second Caller" 
 sleep 0.3
 bin/deskline-server sim ring 201 --from "+49 40 5550102" --name "Third Caller" >/dev/null
 wait_for 10 ' popup Second Caller \| Third Caller' "$trace" || fail "the console does not list both callers waiting, longest first"
-timeout 10 xdotool search --name "^$CONSOLE_TITLE\$" windowactivate --sync key Return >/dev/null 2>&1 || fail "cannot press Enter in the console"
+out=$(press "$CONSOLE_TITLE" Return) || fail "cannot press Enter in the console: $out"
 wait_calls 10 held 1 || fail "answering the next caller did not hold the first: $(bin/deskline-server sim calls)"
 wait_calls 10 connected 1 || fail "Enter did not answer a caller: $(bin/deskline-server sim calls)"
 wait_for 10 ' popup Third Caller$' "$trace" || fail "Enter did not answer the caller who waited longest"
@@ -176,7 +196,7 @@ sleep 1
 timeout 20 import -window "$CONSOLE_TITLE" "$ART/console-three.png" || fail "screenshot of the console with three calls"
 step "switchboard: Enter answered the caller who waited longest, the first call is on hold, one still rings"
 # Enter again takes the last caller (nobody is left missed for the next pass).
-timeout 10 xdotool search --name "^$CONSOLE_TITLE\$" windowactivate --sync key Return >/dev/null 2>&1 || fail "cannot press Enter in the console"
+out=$(press "$CONSOLE_TITLE" Return) || fail "cannot press Enter in the console: $out"
 wait_calls 10 held 2 || fail "answering the third caller did not hold the second: $(bin/deskline-server sim calls)"
 wait_for 10 ' popup closed' "$trace" || fail "the console still lists a caller waiting"
 for c in $(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | cut -d'"' -f4 | sort -u); do
@@ -198,7 +218,7 @@ link() {
   handoff_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   wait_mapped 10 "Deskline: dial" yes || fail "the tel: link did not open the dial window"
   [ "$(calls_at '[a-z]*')" = 0 ] || fail "the link was dialled before Enter: $(bin/deskline-server sim calls)"
-  timeout 10 xdotool search --name '^Deskline: dial$' windowactivate --sync key Return >/dev/null 2>&1 || fail "cannot press Enter in the dial window"
+  out=$(press "Deskline: dial" Return) || fail "cannot press Enter in the dial window: $out"
 }
 link +4930901820
 end=$((SECONDS + 15))
