@@ -103,7 +103,7 @@ func (c *callCard) onCopy() {
 		return
 	}
 	c.v.u.fy.Clipboard().SetContent(c.number)
-	c.copyNumber.SetText("Copied")
+	c.copyNumber.SetText(copyLabel(true))
 	c.copyNumber.SetIcon(theme.ConfirmIcon())
 }
 
@@ -129,10 +129,7 @@ func (c *callCard) openPicker(placeholder string) {
 		container.NewBorder(nil, nil, nil, c.send, c.picker.entry), c.picker.box}
 	c.pickerBox.Refresh()
 	c.refresh()
-	if w := c.v.win.window(); w != nil {
-		w.RequestFocus()
-		w.Canvas().Focus(c.picker.entry)
-	}
+	c.v.win.takeKeyboard(c.picker.entry)
 }
 
 // closePicker removes the target entry (the call went, or changed kind).

@@ -95,22 +95,22 @@ func newCallCard(v *consoleView, key string) *callCard {
 }
 
 func (c *callCard) makeButtons() {
-	c.answer = widget.NewButtonWithIcon("Answer", theme.ConfirmIcon(), c.onAnswer)
+	c.answer = widget.NewButtonWithIcon(wordAnswer, theme.ConfirmIcon(), c.onAnswer)
 	c.answer.Importance = widget.HighImportance
-	c.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), c.onDecline)
+	c.decline = widget.NewButtonWithIcon(wordDecline, theme.CancelIcon(), c.onDecline)
 	c.decline.Importance = widget.DangerImportance
-	c.forward = widget.NewButtonWithIcon("Forward…", theme.MailForwardIcon(), func() { c.openPicker("Forward to: number or name") })
-	c.hangUp = widget.NewButtonWithIcon("Hang up", theme.CancelIcon(), c.onHangUp)
+	c.forward = widget.NewButtonWithIcon(wordForward, theme.MailForwardIcon(), func() { c.openPicker(pickerPrompt(true)) })
+	c.hangUp = widget.NewButtonWithIcon(wordHangUp, theme.CancelIcon(), c.onHangUp)
 	c.hangUp.Importance = widget.DangerImportance
-	c.hold = widget.NewButtonWithIcon("Hold", theme.MediaPauseIcon(), c.onHold)
-	c.transfer = widget.NewButtonWithIcon("Transfer…", theme.MailForwardIcon(), func() { c.openPicker("Transfer to: number or name") })
-	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.onSend)
+	c.hold = widget.NewButtonWithIcon(holdLabel(false, false), theme.MediaPauseIcon(), c.onHold)
+	c.transfer = widget.NewButtonWithIcon(wordTransfer, theme.MailForwardIcon(), func() { c.openPicker(pickerPrompt(false)) })
+	c.send = widget.NewButtonWithIcon(wordSend, theme.MailSendIcon(), c.onSend)
 	c.send.Importance = widget.HighImportance
-	c.crm = widget.NewButtonWithIcon("Open in CRM", theme.DocumentIcon(), c.onCRM)
-	c.copyNumber = widget.NewButtonWithIcon("Copy number", theme.ContentCopyIcon(), c.onCopy)
-	c.retry = widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), c.onRetry)
+	c.crm = widget.NewButtonWithIcon(crmLabel(true), theme.DocumentIcon(), c.onCRM)
+	c.copyNumber = widget.NewButtonWithIcon(copyLabel(false), theme.ContentCopyIcon(), c.onCopy)
+	c.retry = widget.NewButtonWithIcon(wordTryAgain, theme.ViewRefreshIcon(), c.onRetry)
 	c.retry.Importance = widget.HighImportance
-	c.dismiss = widget.NewButtonWithIcon("Dismiss", theme.WindowCloseIcon(), c.onDismiss)
+	c.dismiss = widget.NewButtonWithIcon(wordDismiss, theme.WindowCloseIcon(), c.onDismiss)
 }
 
 // layout: the marker stripe left; photo, who calls and the big clock at
@@ -168,7 +168,7 @@ func (c *callCard) showFailure(f journal.Entry, s app.State) {
 	setLine(c.queue, "")
 	setLine(c.note, "")
 	setHint(c.timer, widget.DangerImportance, failureWords(f.Cause))
-	setLine(c.where, "Called at "+f.Start.In(c.v.u.now().Location()).Format("15:04"))
+	setLine(c.where, calledAtText(f.Start, c.v.u.now().Location()))
 	c.sync(s)
 }
 
@@ -288,13 +288,12 @@ func (c *callCard) sync(s app.State) {
 // Swap to a held one while another is live (one click: that one holds,
 // this one comes back); Retrieve otherwise.
 func (c *callCard) syncHold(s app.State, live bool) {
-	text, icon, imp := "Hold", theme.MediaPauseIcon(), widget.MediumImportance
+	held := c.kind == cardHeld
+	text := holdLabel(held, held && c.v.liveCall() != "")
+	icon, imp := theme.MediaPauseIcon(), widget.MediumImportance
 	ok := live && s.CanOn(c.call.Device, ctiproto.TypeHold) && c.call.Answered
-	if c.kind == cardHeld {
-		text, icon, imp = "Retrieve", theme.MediaPlayIcon(), widget.HighImportance
-		if c.v.liveCall() != "" {
-			text = "Swap"
-		}
+	if held {
+		icon, imp = theme.MediaPlayIcon(), widget.HighImportance
 		ok = live && s.CanOn(c.call.Device, ctiproto.TypeRetrieve)
 	}
 	if c.hold.Text != text || c.hold.Importance != imp {
@@ -306,10 +305,8 @@ func (c *callCard) syncHold(s app.State, live bool) {
 
 // syncCRM greys out "Open in CRM" where there is none, and says why.
 func (c *callCard) syncCRM() {
-	text := "Open in CRM"
-	if d := c.v.u.Desk(); d == nil || d.Settings.CRMURL == "" {
-		text = "CRM: none set (Settings)"
-	}
+	d := c.v.u.Desk()
+	text := crmLabel(d != nil && d.Settings.CRMURL != "")
 	if c.crm.Text != text {
 		c.crm.SetText(text)
 	}

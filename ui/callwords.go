@@ -164,3 +164,76 @@ func deviceText(s app.State, id string) string {
 	}
 	return id
 }
+
+// The card's buttons that always say the same.
+const (
+	wordAnswer   = "Answer"
+	wordDecline  = "Decline"
+	wordForward  = "Forward…"
+	wordHangUp   = "Hang up"
+	wordTransfer = "Transfer…"
+	wordSend     = "Send"
+	wordTryAgain = "Try again"
+	wordDismiss  = "Dismiss"
+)
+
+// holdLabel is what the hold button does: Hold a live call; on a held
+// one (held) Retrieve it, or Swap to it while another is live (swap).
+func holdLabel(held, swap bool) string {
+	switch {
+	case swap:
+		return "Swap"
+	case held:
+		return "Retrieve"
+	}
+	return "Hold"
+}
+
+// crmLabel is the CRM button: it opens the caller in the CRM, or says
+// where to set one up (set: the settings name a CRM).
+func crmLabel(set bool) string {
+	if set {
+		return "Open in CRM"
+	}
+	return "CRM: none set (Settings)"
+}
+
+// copyLabel is the copy button, "Copied" once it did.
+func copyLabel(copied bool) string {
+	if copied {
+		return "Copied"
+	}
+	return "Copy number"
+}
+
+// pickerPrompt asks where to send a call: a ringing one is forwarded, a
+// call in progress transferred.
+func pickerPrompt(ringing bool) string {
+	if ringing {
+		return "Forward to: number or name"
+	}
+	return "Transfer to: number or name"
+}
+
+// calledAtText is when a failed call was placed, in the clock of loc:
+// "Called at 14:05".
+func calledAtText(start time.Time, loc *time.Location) string {
+	return "Called at " + start.In(loc).Format("15:04")
+}
+
+// ringNotice is the desktop notification for a new ringing call c
+// (number: c's number as shown): "Call from Lena Hoffmann", "+49 30
+// 901820 · Acme GmbH · on 201 (Reception) · via Sales".
+func ringNotice(s app.State, c app.Call, number string) (title, text string) {
+	parts := []string{number}
+	if org := companyText(c.Contact, false); org != "" {
+		parts = append(parts, org)
+	}
+	if devs := alertingDevices(s, c.ID); len(devs) > 0 {
+		parts = append(parts, "on "+devicesText(s, devs))
+	}
+	if c.Queue != "" {
+		parts = append(parts, "via "+c.Queue)
+	}
+	return "Call from " + c.Display, strings.Join(parts, " · ")
+}

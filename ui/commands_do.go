@@ -30,7 +30,7 @@ func (u *UI) reconnect() {
 
 // toggleDND sets do-not-disturb on the user's phones.
 func (u *UI) toggleDND(on bool) {
-	u.act("dnd", func(ctx context.Context, c *app.Client) error { return c.SetDND(ctx, on) }, u.notifyError("Do not disturb"))
+	u.act("dnd", func(ctx context.Context, c *app.Client) error { return c.SetDND(ctx, on) }, u.notifyError(dndProblem))
 }
 
 // callBack dials a journal entry's number and shows the call: the tray's
@@ -42,7 +42,7 @@ func (u *UI) callBack(e journal.Entry) {
 		return err
 	}, func(err error) {
 		if err != nil {
-			u.journalProblem("Cannot call back", err)
+			u.journalProblem(callBackProblem, err)
 			return
 		}
 		u.recent.say("")
@@ -66,7 +66,7 @@ func (u *UI) markAllSeen() {
 		err = d.Journal.MarkSeen()
 	}
 	if err != nil {
-		u.journalProblem("Cannot mark calls seen", err)
+		u.journalProblem(markSeenProblem, err)
 	}
 	u.recent.render(u.state)
 }
@@ -92,7 +92,7 @@ func (u *UI) demoRing() {
 	u.act("demo ring", func(ctx context.Context, _ *app.Client) error {
 		_, err := demo.Ring(ctx, dev)
 		return err
-	}, u.notifyError("Demo"))
+	}, u.notifyError(demoProblem))
 }
 
 // quit ends the session with the server and the app.

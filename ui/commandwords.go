@@ -63,3 +63,11 @@ const (
 	showAllCalls     = "Show all…"
 	markAllCallsSeen = "Mark all seen"
 )
+
+// What a failed command's message is titled.
+const (
+	dndProblem      = "Do not disturb"
+	callBackProblem = "Cannot call back"
+	markSeenProblem = "Cannot mark calls seen"
+	demoProblem     = "Demo"
+)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -203,17 +202,7 @@ func (v *consoleView) forget(s app.State) {
 
 // notify sends the desktop notification for a new ringing call.
 func (v *consoleView) notify(s app.State, c app.Call) {
-	parts := []string{numberText(v.u.numbers(), c.Number)}
-	if org := companyText(c.Contact, false); org != "" {
-		parts = append(parts, org)
-	}
-	if devs := alertingDevices(s, c.ID); len(devs) > 0 {
-		parts = append(parts, "on "+devicesText(s, devs))
-	}
-	if c.Queue != "" {
-		parts = append(parts, "via "+c.Queue)
-	}
-	v.u.notify("Call from "+c.Display, strings.Join(parts, " · "))
+	v.u.notify(ringNotice(s, c, numberText(v.u.numbers(), c.Number)))
 }
 
 // tick advances the clocks while the console is shown.

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
-	"github.com/deskline/deskline/ctiproto"
 )
 
 // dialTitle is the dial window's title (an end-to-end test finds it).
@@ -79,7 +78,7 @@ func (v *dialView) render(s app.State) {
 
 func (v *dialView) build() fyne.CanvasObject {
 	v.entry = newDialEntry(v.key)
-	v.entry.SetPlaceHolder("Name, company or number")
+	v.entry.SetPlaceHolder(dialPlaceholder)
 	v.entry.OnChanged = v.changed
 	v.list = widget.NewList(func() int { return len(v.rows) },
 		func() fyne.CanvasObject { return newDialRowWidget(v) },
@@ -91,10 +90,10 @@ func (v *dialView) build() fyne.CanvasObject {
 	v.preview = widget.NewLabel("")
 	v.preview.Wrapping = fyne.TextWrapWord
 	v.problem = wrapped(widget.WarningImportance)
-	v.dialBtn = widget.NewButton("Dial", v.dial)
+	v.dialBtn = widget.NewButton(dialButton, v.dial)
 	v.dialBtn.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", v.hide)
-	hint := widget.NewLabel("Up/Down choose · Enter dials · Esc closes")
+	cancel := widget.NewButton(dialCancel, v.hide)
+	hint := widget.NewLabel(dialKeysHint)
 	hint.Importance = widget.LowImportance
 	hint.SizeName = theme.SizeNameCaptionText
 	top := container.NewVBox(v.entry, hint)
@@ -159,7 +158,7 @@ func (v *dialView) update(s app.State) {
 	c := v.u.client()
 	switch {
 	case text == "":
-		v.setPreview("Type a name, a company or a number.")
+		v.setPreview(dialEmptyPrompt)
 	case c == nil:
 		v.setPreview("")
 	default:
@@ -198,17 +197,6 @@ func (v *dialView) updateButton(s app.State) {
 		v.win.relayout() // no empty gap above the buttons
 	}
 	setEnabled(v.dialBtn, why == "" && v.target != nil && !v.dialing)
-}
-
-// dialBlocker says why nothing can be dialled now, "" when it can.
-func dialBlocker(setUp bool, s app.State) string {
-	if why := linkProblem(setUp, s); why != "" {
-		return why
-	}
-	if !s.Can(ctiproto.TypeMakeCall) {
-		return "Your telephone system does not let Deskline place calls"
-	}
-	return ""
 }
 
 // dial calls the target; on success the window gives way to the call

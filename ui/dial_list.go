@@ -123,18 +123,6 @@ func dialTwoLines(first, second string, align fyne.TextAlign, bold bool) []widge
 	return []widget.RichTextSegment{&widget.TextSegment{Text: first, Style: top}, &widget.TextSegment{Text: second, Style: low}}
 }
 
-// dialRowTexts words a row: name, company line, number, number type.
-func dialRowTexts(row dialRow) (name, company, number, kind string) {
-	if row.typed {
-		name, company = row.display, "Number you typed"
-		if row.contact != nil {
-			name, company = row.contact.DisplayName(), companyText(row.contact, true)
-		}
-		return name, company, row.display, "typed"
-	}
-	return row.contact.DisplayName(), companyText(row.contact, true), row.phone.Number.Display, phoneKind(&row.phone)
-}
-
 // thumb is the contact's photo, kept per contact: rows are rebound on
 // every keystroke, the image should not be decoded again each time.
 func (v *dialView) thumb(c *contacts.Contact) fyne.Resource {
