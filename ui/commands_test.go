@@ -262,3 +262,21 @@ func TestMainWindowRendersTheTable(t *testing.T) {
 		t.Error("Dial… did not open the dial window")
 	}
 }
+
+// The main window as the table renders it: the master was recorded from
+// the window as it was built by hand before the table, so the table
+// changed nothing users see.
+func TestMainWindowMaster(t *testing.T) {
+	u, _ := newTestUI(t, setUpDesk(t))
+	u.opts.TrayHost, u.opts.Demo = false, &app.Demo{}
+	u.main.show()
+	s := connected()
+	s.MissedUnseen = 2
+	s.Capabilities[ctiproto.TypeSetForwarding] = true
+	s.Devices[0].DND, s.Devices[0].ForwardTo = true, "+49301234"
+	u.Render(s)
+	test.AssertRendersToMarkup(t, "main_window.xml", u.main.win.window().Canvas())
+	snapshot(t, "main_window.xml", u.main.win.window().Canvas())
+	u.Render(app.State{Status: app.StatusDisconnected, Reason: "down"})
+	test.AssertRendersToMarkup(t, "main_window_offline.xml", u.main.win.window().Canvas())
+}
