@@ -1,9 +1,6 @@
 package ui
 
 import (
-	"context"
-	"net/url"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,7 +13,6 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/ctiproto"
-	"github.com/deskline/deskline/internal/cut"
 )
 
 // A caller who waits this long is shown in the warning colour, and past
@@ -38,16 +34,6 @@ const (
 	cardDialling                 // the user's own call, not answered yet
 	cardFailed                   // the user's own call that never connected
 )
-
-// kindWords are the marker's words: the state never rests on colour
-// alone (colour-blind users).
-var kindWords = map[cardKind]string{
-	cardRinging:  "WAITING",
-	cardLive:     "LIVE",
-	cardHeld:     "ON HOLD",
-	cardDialling: "CALLING",
-	cardFailed:   "NOT CONNECTED",
-}
 
 // callCard is one call in the calls console, through its whole life:
 // ringing, live, held, dialling, or failed until dismissed. It is the one
@@ -109,22 +95,22 @@ func newCallCard(v *consoleView, key string) *callCard {
 }
 
 func (c *callCard) makeButtons() {
-	c.answer = widget.NewButtonWithIcon("Answer", theme.ConfirmIcon(), c.onAnswer)
+	c.answer = widget.NewButtonWithIcon(wordAnswer, theme.ConfirmIcon(), c.onAnswer)
 	c.answer.Importance = widget.HighImportance
-	c.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), c.onDecline)
+	c.decline = widget.NewButtonWithIcon(wordDecline, theme.CancelIcon(), c.onDecline)
 	c.decline.Importance = widget.DangerImportance
-	c.forward = widget.NewButtonWithIcon("Forward…", theme.MailForwardIcon(), func() { c.openPicker("Forward to: number or name") })
-	c.hangUp = widget.NewButtonWithIcon("Hang up", theme.CancelIcon(), c.onHangUp)
+	c.forward = widget.NewButtonWithIcon(wordForward, theme.MailForwardIcon(), func() { c.openPicker(pickerPrompt(true)) })
+	c.hangUp = widget.NewButtonWithIcon(wordHangUp, theme.CancelIcon(), c.onHangUp)
 	c.hangUp.Importance = widget.DangerImportance
-	c.hold = widget.NewButtonWithIcon("Hold", theme.MediaPauseIcon(), c.onHold)
-	c.transfer = widget.NewButtonWithIcon("Transfer…", theme.MailForwardIcon(), func() { c.openPicker("Transfer to: number or name") })
-	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.onSend)
+	c.hold = widget.NewButtonWithIcon(holdLabel(false, false), theme.MediaPauseIcon(), c.onHold)
+	c.transfer = widget.NewButtonWithIcon(wordTransfer, theme.MailForwardIcon(), func() { c.openPicker(pickerPrompt(false)) })
+	c.send = widget.NewButtonWithIcon(wordSend, theme.MailSendIcon(), c.onSend)
 	c.send.Importance = widget.HighImportance
-	c.crm = widget.NewButtonWithIcon("Open in CRM", theme.DocumentIcon(), c.onCRM)
-	c.copyNumber = widget.NewButtonWithIcon("Copy number", theme.ContentCopyIcon(), c.onCopy)
-	c.retry = widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), c.onRetry)
+	c.crm = widget.NewButtonWithIcon(crmLabel(true), theme.DocumentIcon(), c.onCRM)
+	c.copyNumber = widget.NewButtonWithIcon(copyLabel(false), theme.ContentCopyIcon(), c.onCopy)
+	c.retry = widget.NewButtonWithIcon(wordTryAgain, theme.ViewRefreshIcon(), c.onRetry)
 	c.retry.Importance = widget.HighImportance
-	c.dismiss = widget.NewButtonWithIcon("Dismiss", theme.WindowCloseIcon(), c.onDismiss)
+	c.dismiss = widget.NewButtonWithIcon(wordDismiss, theme.WindowCloseIcon(), c.onDismiss)
 }
 
 // layout: the marker stripe left; photo, who calls and the big clock at
@@ -182,7 +168,7 @@ func (c *callCard) showFailure(f journal.Entry, s app.State) {
 	setLine(c.queue, "")
 	setLine(c.note, "")
 	setHint(c.timer, widget.DangerImportance, failureWords(f.Cause))
-	setLine(c.where, "Called at "+f.Start.In(c.v.u.now().Location()).Format("15:04"))
+	setLine(c.where, calledAtText(f.Start, c.v.u.now().Location()))
 	c.sync(s)
 }
 
@@ -252,9 +238,9 @@ func (c *callCard) showClock(s app.State, now time.Time) {
 		imp = widget.WarningImportance
 	}
 	setHint(c.timer, imp, since(d))
-	setLine(c.where, c.whereText(s))
+	setLine(c.where, whereText(c.kind, c.call, s))
 	c.trackWait(now)
-	setLine(c.queue, c.queueText())
+	setLine(c.queue, queueText(c.call.Queue, c.waited))
 }
 
 // trackWait follows how long the caller waited in a queue or ring group:
@@ -271,69 +257,6 @@ func (c *callCard) trackWait(now time.Time) {
 	case !c.waitDone && c.waited > 0 && c.kind == cardLive && c.call.Answered:
 		c.waited, c.waitDone = c.call.Since.Sub(c.call.QueueJoined), true
 	}
-}
-
-// queueText is "Sales · waited 0:42" for a call that came through a queue
-// or ring group, the name alone while the wait is unknown.
-func (c *callCard) queueText() string {
-	if c.call.Queue == "" {
-		return ""
-	}
-	if c.waited <= 0 {
-		return c.call.Queue
-	}
-	return c.call.Queue + " · waited " + since(c.waited)
-}
-
-// whereText is the line under the caller: where it rings, or what state
-// the call is in.
-func (c *callCard) whereText(s app.State) string {
-	switch c.kind {
-	case cardRinging:
-		return "Ringing on " + devicesText(s, alertingDevices(s, c.call.ID))
-	case cardHeld:
-		return "On hold on " + myPhone(s, c.call.Device) + " — the caller hears music"
-	case cardDialling:
-		if c.call.State == ctiproto.StateConnected {
-			return "Ringing at the other end"
-		}
-		if s.AutoAnswers(c.call.Device) {
-			return "Your phone " + myPhone(s, c.call.Device) + " answers by itself, then calls"
-		}
-		return "Your phone " + myPhone(s, c.call.Device) + " rings — pick up to call"
-	}
-	return "Talking on " + myPhone(s, c.call.Device)
-}
-
-// myPhone names one of the user's phones on a card: with several (desk
-// phone and softphone) by number and name, "205 (Softphone)", so the
-// user knows which to pick up; with one, its number.
-func myPhone(s app.State, id string) string {
-	if len(s.Devices) > 1 {
-		return deviceText(s, id)
-	}
-	return id
-}
-
-// failureWords says why a call of the user's did not connect.
-func failureWords(cause string) string {
-	switch cause {
-	case ctiproto.CauseBusy:
-		return "Line busy"
-	case ctiproto.CauseNoAnswer:
-		return "No answer"
-	case ctiproto.CauseRejected:
-		return "Call declined"
-	case ctiproto.CauseDoNotDisturb:
-		return "Do not disturb"
-	case ctiproto.CauseUnreachable:
-		return "Number not reachable"
-	case ctiproto.CauseInvalidNumber:
-		return "Number does not exist"
-	case ctiproto.CauseExchangeRestarted:
-		return "The telephone system restarted"
-	}
-	return "Call failed"
 }
 
 // sync enables what the exchange, the link and the call allow now, and
@@ -365,13 +288,12 @@ func (c *callCard) sync(s app.State) {
 // Swap to a held one while another is live (one click: that one holds,
 // this one comes back); Retrieve otherwise.
 func (c *callCard) syncHold(s app.State, live bool) {
-	text, icon, imp := "Hold", theme.MediaPauseIcon(), widget.MediumImportance
+	held := c.kind == cardHeld
+	text := holdLabel(held, held && c.v.liveCall() != "")
+	icon, imp := theme.MediaPauseIcon(), widget.MediumImportance
 	ok := live && s.CanOn(c.call.Device, ctiproto.TypeHold) && c.call.Answered
-	if c.kind == cardHeld {
-		text, icon, imp = "Retrieve", theme.MediaPlayIcon(), widget.HighImportance
-		if c.v.liveCall() != "" {
-			text = "Swap"
-		}
+	if held {
+		icon, imp = theme.MediaPlayIcon(), widget.HighImportance
 		ok = live && s.CanOn(c.call.Device, ctiproto.TypeRetrieve)
 	}
 	if c.hold.Text != text || c.hold.Importance != imp {
@@ -383,202 +305,10 @@ func (c *callCard) syncHold(s app.State, live bool) {
 
 // syncCRM greys out "Open in CRM" where there is none, and says why.
 func (c *callCard) syncCRM() {
-	text := "Open in CRM"
-	if d := c.v.u.Desk(); d == nil || d.Settings.CRMURL == "" {
-		text = "CRM: none set (Settings)"
-	}
+	d := c.v.u.Desk()
+	text := crmLabel(d != nil && d.Settings.CRMURL != "")
 	if c.crm.Text != text {
 		c.crm.SetText(text)
 	}
 	setEnabled(c.crm, c.crmURL() != "")
-}
-
-func (c *callCard) onAnswer() {
-	id := c.call.ID
-	c.run("answer", func(ctx context.Context, cl *app.Client) error { return cl.Answer(ctx, id) }, nil)
-}
-
-// onDecline refuses a ringing call at every phone where it rings (the
-// exchange records a rejection).
-func (c *callCard) onDecline() {
-	id := c.call.ID
-	c.run("decline", func(ctx context.Context, cl *app.Client) error { return cl.Decline(ctx, id) }, nil)
-}
-
-// onHangUp ends a call in progress or being dialled.
-func (c *callCard) onHangUp() {
-	id := c.call.ID
-	c.run("hang up", func(ctx context.Context, cl *app.Client) error { return cl.HangUp(ctx, id) }, nil)
-}
-
-// onHold holds a live call; on a held one it goes back to it, holding
-// the call the user talks on now, if any (Swap).
-func (c *callCard) onHold() {
-	id := c.call.ID
-	if c.kind == cardHeld {
-		c.run("swap", func(ctx context.Context, cl *app.Client) error { return cl.Swap(ctx, id) }, nil)
-		return
-	}
-	c.run("hold", func(ctx context.Context, cl *app.Client) error { return cl.Hold(ctx, id) }, nil)
-}
-
-// onRetry dials a failed call's number again; the failure goes.
-func (c *callCard) onRetry() {
-	f := c.failure
-	c.run("call back", func(ctx context.Context, cl *app.Client) error {
-		if _, _, err := cl.CallBack(ctx, f); err != nil {
-			return err
-		}
-		cl.DismissFailed(f.ID)
-		return nil
-	}, nil)
-}
-
-func (c *callCard) onDismiss() {
-	if cl := c.v.u.client(); cl != nil {
-		cl.DismissFailed(c.failure.ID)
-	}
-	c.v.drop(c.key)
-}
-
-// run sends an action; the card's buttons wait for its answer, and its
-// error shows on the card. ok runs after a success.
-func (c *callCard) run(what string, f func(context.Context, *app.Client) error, ok func()) {
-	c.busy, c.err = true, ""
-	c.refresh()
-	c.v.u.act(what, f, func(err error) {
-		c.busy, c.err = false, userText(err)
-		if err == nil && ok != nil {
-			ok()
-		}
-		c.refresh()
-	})
-}
-
-// refresh syncs the card with the console's last state and lays it out.
-func (c *callCard) refresh() {
-	c.sync(c.v.state)
-	c.inner.Refresh()
-	c.v.win.relayout()
-}
-
-func (c *callCard) onCRM() {
-	raw := c.crmURL()
-	if raw == "" {
-		return
-	}
-	u, err := url.Parse(raw)
-	if err == nil {
-		err = c.v.u.fy.OpenURL(u)
-	}
-	c.err = userText(err)
-	c.refresh()
-}
-
-func (c *callCard) onCopy() {
-	if c.call.Number == "" {
-		return
-	}
-	c.v.u.fy.Clipboard().SetContent(c.number)
-	c.copyNumber.SetText("Copied")
-	c.copyNumber.SetIcon(theme.ConfirmIcon())
-}
-
-// crmURL is the CRM page for the call (app.Desk.CRMLink); none for a
-// call that never connected.
-func (c *callCard) crmURL() string {
-	if c.kind == cardFailed {
-		return ""
-	}
-	return c.v.u.Desk().CRMLink(c.call)
-}
-
-// openPicker opens the target entry under the buttons, for a transfer
-// (live or held call) or a forward (ringing call), with the keyboard in
-// it: the user asked for it.
-func (c *callCard) openPicker(placeholder string) {
-	c.v.asked = true // the user works in the console: it stays until closed
-	if c.picker == nil {
-		c.picker = newTargetPicker(c.v.u, placeholder, c.sendTo, c.refresh)
-	}
-	c.picker.entry.SetPlaceHolder(placeholder)
-	c.pickerBox.Objects = []fyne.CanvasObject{
-		container.NewBorder(nil, nil, nil, c.send, c.picker.entry), c.picker.box}
-	c.pickerBox.Refresh()
-	c.refresh()
-	if w := c.v.win.window(); w != nil {
-		w.RequestFocus()
-		w.Canvas().Focus(c.picker.entry)
-	}
-}
-
-// closePicker removes the target entry (the call went, or changed kind).
-func (c *callCard) closePicker() {
-	if len(c.pickerBox.Objects) == 0 {
-		return
-	}
-	c.pickerBox.Objects = nil
-	c.pickerBox.Refresh()
-	if c.picker != nil {
-		c.picker.clear()
-	}
-}
-
-// syncPicker enables Send while there is somewhere to send the call.
-func (c *callCard) syncPicker(live bool) {
-	if c.picker == nil {
-		setEnabled(c.send, false)
-		return
-	}
-	setEnabled(c.send, live && c.picker.target() != "")
-}
-
-func (c *callCard) onSend() {
-	if c.picker != nil && !c.send.Disabled() {
-		c.sendTo(c.picker.target())
-	}
-}
-
-// sendTo transfers a call in progress, or forwards (deflects) a ringing
-// one, to the number in to.
-func (c *callCard) sendTo(to string) {
-	id := c.call.ID
-	if c.kind == cardRinging {
-		c.run("forward", func(ctx context.Context, cl *app.Client) error { return cl.Deflect(ctx, id, to) }, c.closePicker)
-		return
-	}
-	c.run("transfer", func(ctx context.Context, cl *app.Client) error { return cl.Transfer(ctx, id, to) }, c.closePicker)
-}
-
-// popContactLines are the contact's company ("Acme GmbH, Purchasing"),
-// title and note (at most popNoteLines short lines), empty without a
-// contact.
-func popContactLines(call app.Call) (org, title, note string) {
-	ct := call.Contact
-	if ct == nil {
-		return "", "", ""
-	}
-	return companyText(ct, false), strings.TrimSpace(ct.Title), popNoteText(ct.Note)
-}
-
-// The note shows at most popNoteLines of its lines, run together, and
-// at most popNoteMax characters: about three lines of the card.
-const (
-	popNoteLines = 3
-	popNoteMax   = 160
-)
-
-// popNoteText keeps the start of a note, "…" when cut.
-func popNoteText(note string) string {
-	var lines []string
-	for _, l := range strings.Split(strings.TrimSpace(note), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			lines = append(lines, l)
-		}
-	}
-	s := strings.Join(lines[:min(popNoteLines, len(lines))], " ")
-	if len(lines) > popNoteLines {
-		s += "…"
-	}
-	return cut.Runes(s, popNoteMax)
 }

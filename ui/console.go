@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,7 +11,6 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/app/settings"
-	"github.com/deskline/deskline/ctiproto"
 )
 
 // consoleTitle is the calls console's title (an end-to-end test finds
@@ -205,17 +202,7 @@ func (v *consoleView) forget(s app.State) {
 
 // notify sends the desktop notification for a new ringing call.
 func (v *consoleView) notify(s app.State, c app.Call) {
-	parts := []string{numberText(v.u.numbers(), c.Number)}
-	if org := companyText(c.Contact, false); org != "" {
-		parts = append(parts, org)
-	}
-	if devs := alertingDevices(s, c.ID); len(devs) > 0 {
-		parts = append(parts, "on "+devicesText(s, devs))
-	}
-	if c.Queue != "" {
-		parts = append(parts, "via "+c.Queue)
-	}
-	v.u.notify("Call from "+c.Display, strings.Join(parts, " · "))
+	v.u.notify(ringNotice(s, c, numberText(v.u.numbers(), c.Number)))
 }
 
 // tick advances the clocks while the console is shown.
@@ -277,129 +264,12 @@ func (v *consoleView) drop(key string) {
 	v.render(v.state)
 }
 
-// consoleItem is one card's worth of the state.
-type consoleItem struct {
-	key     string
-	kind    cardKind
-	call    app.Call
-	failure journal.Entry
-}
-
-// consoleItems are the console's cards for s, in order: callers waiting (the
-// longest first), the live call, held calls, calls being dialled (each
-// oldest first), then failures (oldest first).
-func consoleItems(s app.State) []consoleItem {
-	var out []consoleItem
-	ringing := s.Ringing()
-	slices.SortStableFunc(ringing, func(a, b app.Call) int { return a.Since.Compare(b.Since) })
-	waiting := make(map[string]bool, len(ringing))
-	for _, c := range ringing {
-		waiting[c.ID] = true
-		out = append(out, consoleItem{key: c.ID, kind: cardRinging, call: c})
-	}
-	for _, k := range []cardKind{cardLive, cardHeld, cardDialling} {
-		for _, c := range callsOfKind(s, k) {
-			if !waiting[c.ID] { // a call between two of my phones: it waits to be answered
-				out = append(out, consoleItem{key: c.ID, kind: k, call: c})
-			}
-		}
-	}
-	for _, f := range s.Failed {
-		out = append(out, consoleItem{key: "failed/" + f.ID, kind: cardFailed, failure: f})
-	}
-	return out
-}
-
-// callsOfKind lists the user's calls in progress that show as kind k, one
-// per call even when it is at two of the user's phones (an internal call
-// between them shows as its liveliest connection: live, held, dialling).
-func callsOfKind(s app.State, k cardKind) []app.Call {
-	best := map[string]cardKind{}
-	for _, c := range s.Calls {
-		if kind, ok := callKind(c); ok {
-			if have, seen := best[c.ID]; !seen || kind < have {
-				best[c.ID] = kind
-			}
-		}
-	}
-	var out []app.Call
-	for _, c := range s.Calls {
-		if kind, ok := callKind(c); ok && kind == k && best[c.ID] == k {
-			best[c.ID] = -1 // once
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// callKind is how a connection of the user's shows in the console; false
-// for incoming calls still ringing (they show once, as callers waiting)
-// and connections that are over.
-func callKind(c app.Call) (cardKind, bool) {
-	switch {
-	case c.State == ctiproto.StateHeld:
-		return cardHeld, true
-	case c.State == ctiproto.StateConnected:
-		if c.Outgoing() && !c.Answered {
-			return cardDialling, true
-		}
-		return cardLive, true
-	case c.State == ctiproto.StateInitiated:
-		return cardDialling, true
-	case c.Ringing():
-		return cardDialling, c.Outgoing()
-	}
-	return 0, false
-}
-
 // liveCall is the call the user talks on now, "" when none.
 func (v *consoleView) liveCall() string {
 	if live := callsOfKind(v.state, cardLive); len(live) > 0 {
 		return live[0].ID
 	}
 	return ""
-}
-
-// callsInProgress counts the calls in progress besides callers waiting,
-// one per call.
-func callsInProgress(s app.State) int {
-	n := 0
-	for _, k := range []cardKind{cardLive, cardHeld, cardDialling} {
-		n += len(callsOfKind(s, k))
-	}
-	return n
-}
-
-// headerText counts what the console shows: "2 callers waiting · 1 call
-// on hold".
-func headerText(items []consoleItem) string {
-	var n [cardFailed + 1]int
-	for _, it := range items {
-		n[it.kind]++
-	}
-	return joinParts(" · ",
-		plural(n[cardRinging], "caller waiting", "callers waiting"),
-		plural(n[cardLive], "live call", "live calls"),
-		plural(n[cardHeld], "on hold", "on hold"),
-		plural(n[cardDialling], "calling", "calling"),
-		plural(n[cardFailed], "not connected", "not connected"))
-}
-
-// plural is "1 caller waiting", "2 callers waiting", "" for none.
-func plural(n int, one, many string) string {
-	switch n {
-	case 0:
-		return ""
-	case 1:
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// callsCount counts everything the console shows: what "Calls (N)" says
-// in the tray and the main window, which open it.
-func callsCount(s app.State) int {
-	return len(s.Ringing()) + callsInProgress(s) + len(s.Failed)
 }
 
 // typedKey: Enter answers the caller who has waited longest, and only
@@ -435,37 +305,6 @@ func (v *consoleView) shownNames() []string {
 		}
 	}
 	return names
-}
-
-// alertingDevices lists the user's devices at which call id rings.
-func alertingDevices(s app.State, id string) []string {
-	var out []string
-	for _, c := range s.Calls {
-		if c.ID == id && c.Ringing() {
-			out = append(out, c.Device)
-		}
-	}
-	return out
-}
-
-// devicesText names devices for people: "201 (Ann), 202 (Mobile)".
-func devicesText(s app.State, ids []string) string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = deviceText(s, id)
-	}
-	return strings.Join(out, ", ")
-}
-
-// deviceText is "201 (Desk phone)", or "201" when the device has no name
-// of its own.
-func deviceText(s app.State, id string) string {
-	for _, d := range s.Devices {
-		if d.ID == id && d.Name != "" && d.Name != id {
-			return id + " (" + d.Name + ")"
-		}
-	}
-	return id
 }
 
 // shownFailures are the failed calls the console shows, "Bavaria

@@ -5,15 +5,12 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
-	"github.com/deskline/deskline/contacts"
-	"github.com/deskline/deskline/ctiproto"
 )
 
 // dialTitle is the dial window's title (an end-to-end test finds it).
@@ -24,20 +21,6 @@ const (
 	dialWidth  = 520
 	dialHeight = 460
 )
-
-// dialSearchLimit is how many numbers the list shows: enough to pick
-// from, few enough to scan with the eyes while typing.
-const dialSearchLimit = 12
-
-// dialRow is one line of the dial window: one number of a contact, or
-// the number found in the typed text (contact may be nil then).
-type dialRow struct {
-	contact *contacts.Contact
-	phone   contacts.Phone // the contact's number; zero for a typed row
-	typed   bool           // the number read from the text itself
-	text    string         // what PrepareDial reads for this row
-	display string         // typed rows: the normalised number
-}
 
 // dialView is the keyboard-first dial window: type a name, company or
 // number, pick a row with the arrows, Enter dials after the user has seen
@@ -95,7 +78,7 @@ func (v *dialView) render(s app.State) {
 
 func (v *dialView) build() fyne.CanvasObject {
 	v.entry = newDialEntry(v.key)
-	v.entry.SetPlaceHolder("Name, company or number")
+	v.entry.SetPlaceHolder(dialPlaceholder)
 	v.entry.OnChanged = v.changed
 	v.list = widget.NewList(func() int { return len(v.rows) },
 		func() fyne.CanvasObject { return newDialRowWidget(v) },
@@ -107,10 +90,10 @@ func (v *dialView) build() fyne.CanvasObject {
 	v.preview = widget.NewLabel("")
 	v.preview.Wrapping = fyne.TextWrapWord
 	v.problem = wrapped(widget.WarningImportance)
-	v.dialBtn = widget.NewButton("Dial", v.dial)
+	v.dialBtn = widget.NewButton(dialButton, v.dial)
 	v.dialBtn.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", v.hide)
-	hint := widget.NewLabel("Up/Down choose · Enter dials · Esc closes")
+	cancel := widget.NewButton(dialCancel, v.hide)
+	hint := widget.NewLabel(dialKeysHint)
 	hint.Importance = widget.LowImportance
 	hint.SizeName = theme.SizeNameCaptionText
 	top := container.NewVBox(v.entry, hint)
@@ -131,36 +114,6 @@ func (v *dialView) changed(text string) {
 		return
 	}
 	v.update(v.u.state)
-}
-
-// search lists the contacts' numbers matching text. A number in the text
-// itself comes first, unless a contact row already has it: what the user
-// typed is what Enter dials, the arrows reach the contacts.
-func (v *dialView) search(text string) []dialRow {
-	text = strings.TrimSpace(text)
-	d := v.u.Desk()
-	if text == "" || d == nil {
-		return nil
-	}
-	var rows []dialRow
-	for _, m := range d.Books.Search(text, dialSearchLimit) {
-		rows = append(rows, dialRow{contact: m.Contact, phone: m.Phone, text: m.Phone.Raw})
-	}
-	c := v.u.client()
-	if c == nil {
-		return rows
-	}
-	t, err := c.PrepareDial(text)
-	if err != nil {
-		return rows
-	}
-	for _, r := range rows {
-		if r.phone.Number.Key == t.Number.Key {
-			return rows
-		}
-	}
-	typed := dialRow{contact: t.Contact, typed: true, text: text, display: t.Display}
-	return append([]dialRow{typed}, rows...)
 }
 
 func (v *dialView) selectRow(i int) {
@@ -205,7 +158,7 @@ func (v *dialView) update(s app.State) {
 	c := v.u.client()
 	switch {
 	case text == "":
-		v.setPreview("Type a name, a company or a number.")
+		v.setPreview(dialEmptyPrompt)
 	case c == nil:
 		v.setPreview("")
 	default:
@@ -234,19 +187,6 @@ func (v *dialView) setPreview(text string) {
 	}
 }
 
-// dialPrepare is PrepareDial for a row, keeping the row's contact: two
-// cards may share a number, and the user picked this one.
-func dialPrepare(c *app.Client, row *dialRow, text string) (app.DialTarget, error) {
-	t, err := c.PrepareDial(text)
-	if err != nil && row != nil && !row.typed {
-		t, err = c.PrepareDial(row.phone.Number.Key)
-	}
-	if err == nil && row != nil && row.contact != nil {
-		t.Contact = row.contact
-	}
-	return t, err
-}
-
 func (v *dialView) updateButton(s app.State) {
 	why := dialBlocker(v.u.client() != nil, s)
 	imp, text := widget.WarningImportance, why
@@ -257,17 +197,6 @@ func (v *dialView) updateButton(s app.State) {
 		v.win.relayout() // no empty gap above the buttons
 	}
 	setEnabled(v.dialBtn, why == "" && v.target != nil && !v.dialing)
-}
-
-// dialBlocker says why nothing can be dialled now, "" when it can.
-func dialBlocker(setUp bool, s app.State) string {
-	if why := linkProblem(setUp, s); why != "" {
-		return why
-	}
-	if !s.Can(ctiproto.TypeMakeCall) {
-		return "Your telephone system does not let Deskline place calls"
-	}
-	return ""
 }
 
 // dial calls the target; on success the window gives way to the call
@@ -316,94 +245,4 @@ func (e *dialEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
-}
-
-// dialRowWidget shows one row: photo, name (bold) over company, number
-// over its type. A tap selects, a double tap dials.
-type dialRowWidget struct {
-	widget.BaseWidget
-	v     *dialView
-	id    widget.ListItemID
-	thumb *canvas.Image
-	who   *widget.RichText // name, company
-	num   *widget.RichText // number, type
-	box   *fyne.Container
-}
-
-func newDialRowWidget(v *dialView) *dialRowWidget {
-	r := &dialRowWidget{v: v, thumb: canvas.NewImageFromResource(theme.AccountIcon()),
-		who: widget.NewRichText(), num: widget.NewRichText()}
-	r.thumb.FillMode = canvas.ImageFillContain
-	r.thumb.SetMinSize(fyne.NewSquareSize(thumbSize))
-	r.who.Truncation = fyne.TextTruncateEllipsis
-	// The list sizes every row like this template: two lines.
-	r.who.Segments = dialTwoLines("Name", "Company", fyne.TextAlignLeading, true)
-	r.num.Segments = dialTwoLines("Number", "type", fyne.TextAlignTrailing, false)
-	r.box = container.NewBorder(nil, nil, container.NewCenter(r.thumb), r.num, r.who)
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-func (r *dialRowWidget) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(r.box)
-}
-
-func (r *dialRowWidget) set(id widget.ListItemID, row dialRow) {
-	r.id = id
-	name, company, number, kind := dialRowTexts(row)
-	r.who.Segments = dialTwoLines(name, company, fyne.TextAlignLeading, true)
-	r.num.Segments = dialTwoLines(number, kind, fyne.TextAlignTrailing, false)
-	r.who.Refresh()
-	r.num.Refresh()
-	setPhoto(r.thumb, r.v.thumb(row.contact))
-	r.box.Refresh() // lay out again: the number column's width follows its text
-}
-
-// dialTwoLines is a line of text over a smaller, dimmer one: one text
-// widget instead of two labels keeps the rows compact.
-func dialTwoLines(first, second string, align fyne.TextAlign, bold bool) []widget.RichTextSegment {
-	top := widget.RichTextStyleParagraph
-	top.Alignment, top.TextStyle.Bold = align, bold
-	low := widget.RichTextStyleParagraph
-	low.Alignment, low.ColorName, low.SizeName = align, theme.ColorNameDisabled, theme.SizeNameCaptionText
-	return []widget.RichTextSegment{&widget.TextSegment{Text: first, Style: top}, &widget.TextSegment{Text: second, Style: low}}
-}
-
-// dialRowTexts words a row: name, company line, number, number type.
-func dialRowTexts(row dialRow) (name, company, number, kind string) {
-	if row.typed {
-		name, company = row.display, "Number you typed"
-		if row.contact != nil {
-			name, company = row.contact.DisplayName(), companyText(row.contact, true)
-		}
-		return name, company, row.display, "typed"
-	}
-	return row.contact.DisplayName(), companyText(row.contact, true), row.phone.Number.Display, phoneKind(&row.phone)
-}
-
-// thumb is the contact's photo, kept per contact: rows are rebound on
-// every keystroke, the image should not be decoded again each time.
-func (v *dialView) thumb(c *contacts.Contact) fyne.Resource {
-	if c == nil {
-		return nil
-	}
-	if res, ok := v.thumbs[c.ID]; ok {
-		return res
-	}
-	res := photoResource(c)
-	if v.thumbs == nil {
-		v.thumbs = make(map[string]fyne.Resource)
-	}
-	v.thumbs[c.ID] = res
-	return res
-}
-
-func (r *dialRowWidget) Tapped(*fyne.PointEvent) {
-	r.v.selectRow(r.id)
-	r.v.win.focus(r.v.entry) // the arrows keep working
-}
-
-func (r *dialRowWidget) DoubleTapped(*fyne.PointEvent) {
-	r.v.selectRow(r.id)
-	r.v.dial()
 }

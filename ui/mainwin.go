@@ -1,16 +1,12 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
-	"github.com/deskline/deskline/ctiproto"
 )
 
 // mainTitle is the main window's title.
@@ -20,27 +16,27 @@ const mainTitle = "Deskline"
 const mainWidth = 460
 
 // mainView is the small window shown when the desktop has no tray host
-// (GNOME without an extension, a bare X session): the tray menu as
-// buttons, so the app is never running where nobody can see it. Closing
-// it quits, since nothing else would be left to reach the app.
+// (GNOME without an extension, a bare X session): the tray menu's
+// commands (commands.go) as buttons and check boxes, so the app is never
+// running where nobody can see it. Closing it quits, since nothing else
+// would be left to reach the app.
 type mainView struct {
-	u      *UI
-	win    appWindow
-	icon   *canvas.Image
-	status *widget.Label
-	why    *widget.Label
-	recent *widget.Button
-	calls  *widget.Button
-	dnd    *widget.Check
-	fwd    *widget.Check  // forwarding: on shows where to; ticking it asks where
-	dial   *widget.Button // Dial… and Dial clipboard…: off while offline
-	clip   *widget.Button
-	// reconnect and login appear when they can help; offline says what
-	// is greyed out and why.
-	reconnect, login *widget.Button
-	offline          *widget.Label
-	// setting is true while render sets the DND and forwarding boxes, so
-	// their change handlers do not send the state back to the server.
+	u    *UI
+	win  appWindow
+	icon *canvas.Image
+	why  *widget.Label
+	// cmds is the table last rendered: the widgets act on what it says.
+	cmds    []command
+	buttons map[commandID]*widget.Button
+	checks  map[commandID]*widget.Check
+	// The widgets tests and the layout name: status and offline are the
+	// table's words; the rest are the buttons and boxes of their command.
+	status, offline           *widget.Label
+	dial, clip, recent, calls *widget.Button
+	reconnect, login          *widget.Button
+	dnd, fwd                  *widget.Check
+	// setting is true while render sets the boxes, so their change
+	// handlers do not send the state back to the server.
 	setting bool
 }
 
@@ -58,6 +54,8 @@ func (v *mainView) show() {
 	v.win.show(true) // shown on purpose (start, or started again)
 }
 
+// build makes one widget per command of the table, placed where the
+// command says, and the icon and the line that explains the window.
 func (v *mainView) build() fyne.CanvasObject {
 	u := v.u
 	v.icon = canvas.NewImageFromResource(trayResource(trayIcon(u.state), 0))
@@ -68,31 +66,50 @@ func (v *mainView) build() fyne.CanvasObject {
 	v.why = widget.NewLabel("")
 	v.why.Wrapping = fyne.TextWrapWord
 	v.why.Importance = widget.LowImportance
-	v.dial = widget.NewButtonWithIcon("Dial…", theme.MailForwardIcon(), func() { u.dial.show("") })
-	v.dial.Importance = widget.HighImportance
-	v.clip = widget.NewButtonWithIcon("Dial clipboard…", theme.ContentPasteIcon(), u.dialClipboard)
-	v.recent = widget.NewButtonWithIcon("Recent calls", theme.HistoryIcon(), u.recent.show)
-	v.calls = widget.NewButtonWithIcon("Calls", theme.ListIcon(), u.console.show)
-	v.dnd = widget.NewCheck("Do not disturb", func(on bool) {
-		if !v.setting {
-			u.toggleDND(on)
-		}
-	})
-	v.fwd = widget.NewCheck("Forward calls…", v.forwardTicked)
-	v.reconnect = widget.NewButtonWithIcon("Reconnect now", theme.ViewRefreshIcon(), u.reconnect)
-	v.login = widget.NewButtonWithIcon("Log in…", theme.LoginIcon(), func() { u.login.show(true) })
 	v.offline = widget.NewLabel("")
 	v.offline.Wrapping = fyne.TextWrapWord
-	buttons := []fyne.CanvasObject{v.dial, v.clip, v.recent, v.calls}
-	if u.opts.Demo != nil {
-		buttons = append(buttons, widget.NewButtonWithIcon("Ring me (demo)", theme.MediaPlayIcon(), u.demoRing))
+	v.buttons, v.checks = map[commandID]*widget.Button{}, map[commandID]*widget.Check{}
+	placed := map[place][]fyne.CanvasObject{}
+	for _, c := range commands(u, u.state) {
+		if w := v.widget(c); w != nil {
+			placed[c.place] = append(placed[c.place], w)
+		}
 	}
-	buttons = append(buttons, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), u.settings.show))
-	quit := widget.NewButtonWithIcon("Quit", theme.LogoutIcon(), u.quit)
+	v.dial, v.clip, v.recent, v.calls = v.buttons[cmdDial], v.buttons[cmdDialClipboard], v.buttons[cmdRecent], v.buttons[cmdCalls]
+	v.reconnect, v.login = v.buttons[cmdReconnect], v.buttons[cmdLogin]
+	v.dnd, v.fwd = v.checks[cmdDND], v.checks[cmdForward]
 	head := container.NewBorder(nil, nil, v.icon, nil, container.NewVBox(v.status, v.why))
-	fix := container.NewHBox(v.reconnect, v.login)
-	return container.NewPadded(container.NewVBox(head, fix, widget.NewSeparator(), v.offline,
-		container.NewGridWithColumns(2, buttons...), v.fwd, container.NewBorder(nil, nil, v.dnd, quit)))
+	fix := container.NewHBox(placed[placeFix]...)
+	foot := placed[placeFoot] // the DND box left, Quit right
+	rows := []fyne.CanvasObject{head, fix, widget.NewSeparator(), v.offline,
+		container.NewGridWithColumns(2, placed[placeGrid]...)}
+	rows = append(rows, placed[placeSwitch]...)
+	rows = append(rows, container.NewBorder(nil, nil, foot[0], foot[1]))
+	return container.NewPadded(container.NewVBox(rows...))
+}
+
+// widget makes c's button or check box, nil for words and for what the
+// window does without. Its handlers run the table last rendered.
+func (v *mainView) widget(c command) fyne.CanvasObject {
+	id := c.id
+	switch {
+	case c.place == placeHead || c.place == placeNote || c.place == placeNone:
+		return nil
+	case c.toggle:
+		box := widget.NewCheck(c.label, func(on bool) { v.ticked(id, on) })
+		v.checks[id] = box
+		return box
+	}
+	b := widget.NewButtonWithIcon(c.label, c.icon, func() {
+		if a := commandByID(v.cmds, id).action; a != nil {
+			a()
+		}
+	})
+	if c.primary {
+		b.Importance = widget.HighImportance
+	}
+	v.buttons[id] = b
+	return b
 }
 
 func (v *mainView) render(s app.State) {
@@ -103,47 +120,60 @@ func (v *mainView) render(s app.State) {
 		v.icon.Resource = icon
 		v.icon.Refresh()
 	}
-	v.status.SetText(statusLine(s))
-	v.why.SetText(v.explain(s))
-	v.recent.SetText("Recent calls")
-	if s.MissedUnseen > 0 {
-		v.recent.SetText(fmt.Sprintf("Recent calls (%d missed)", s.MissedUnseen))
+	v.why.SetText(mainWhyText(v.u.opts.NoTrayReason, keyringText(s.KeyringProblem)))
+	v.cmds = commands(v.u, s)
+	moved := false
+	for _, c := range v.cmds {
+		moved = v.renderCommand(c) || moved
 	}
-	n := callsCount(s)
-	v.calls.SetText(fmt.Sprintf("Calls (%d)", n))
-	setEnabled(v.calls, n > 0)
-	live := canAct(s)
-	setEnabled(v.dial, live)
-	setEnabled(v.clip, live)
-	moved := showIf(v.reconnect, canReconnect(s))
-	moved = showIf(v.login, v.u.loginWanted(s)) || moved
-	if setHint(v.offline, widget.WarningImportance, offlineText(s)) || moved {
+	if moved {
 		v.win.relayout()
 	}
-	v.setting = true
-	v.dnd.SetChecked(dndOn(s))
-	v.fwd.SetChecked(forwardTarget(s) != "")
-	v.setting = false
-	v.fwd.SetText(v.u.forwardLabel(s))
-	setEnabled(v.dnd, live && s.Can(ctiproto.TypeSetDND))
-	setEnabled(v.fwd, canForward(s))
 }
 
-// forwardTicked asks where to forward (ticked), or stops forwarding.
-// The box shows what the exchange reports, not the click: it is set back
-// until the device's new state arrives.
-func (v *mainView) forwardTicked(on bool) {
+// renderCommand makes c's widget say what the table says, and reports
+// whether it appeared or vanished.
+func (v *mainView) renderCommand(c command) (moved bool) {
+	switch c.place {
+	case placeHead:
+		v.status.SetText(c.label)
+		return false
+	case placeNote:
+		return setHint(v.offline, widget.WarningImportance, c.label)
+	}
+	if b := v.buttons[c.id]; b != nil {
+		if b.Text != c.label {
+			b.SetText(c.label)
+		}
+		setEnabled(b, c.enabled)
+		return showIf(b, c.shown)
+	}
+	if box := v.checks[c.id]; box != nil {
+		v.setting = true
+		box.SetChecked(c.checked)
+		v.setting = false
+		box.SetText(c.label)
+		setEnabled(box, c.enabled)
+	}
+	return false
+}
+
+// ticked runs a switch's command for a click on its box. A box that asks
+// first (forwarding) shows what the exchange reports, not the click: it
+// is set back until the device's new state arrives.
+func (v *mainView) ticked(id commandID, on bool) {
 	if v.setting {
 		return
 	}
-	v.setting = true
-	v.fwd.SetChecked(!on)
-	v.setting = false
-	if on {
-		v.u.forward.show()
-		return
+	c := commandByID(v.cmds, id)
+	if c.asks {
+		v.setting = true
+		v.checks[id].SetChecked(!on)
+		v.setting = false
 	}
-	v.u.stopForwarding()
+	if c.set != nil {
+		c.set(on)
+	}
 }
 
 // showIf shows w when on, hides it otherwise, and reports whether that
@@ -158,18 +188,4 @@ func showIf(w fyne.CanvasObject, on bool) (moved bool) {
 		w.Hide()
 	}
 	return true
-}
-
-// explain says why this window is here, and what else the user should
-// know (no keyring).
-func (v *mainView) explain(s app.State) string {
-	why := v.u.opts.NoTrayReason
-	if why == "" {
-		why = "This desktop shows no tray icons"
-	}
-	text := why + ", so Deskline runs in this window. Closing it quits Deskline."
-	if k := keyringText(s.KeyringProblem); k != "" {
-		text += "\n" + k
-	}
-	return text
 }

@@ -1,15 +1,14 @@
 package ui
 
 import (
-	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/journal"
-	"github.com/deskline/deskline/ctiproto"
 )
 
 // recentInTray is how many journal entries the tray's Recent calls menu
@@ -78,17 +77,27 @@ func (v *trayView) render(s app.State) {
 
 // renderMenu rebuilds the menu when what it shows has changed.
 func (v *trayView) renderMenu(s app.State) {
+	cmds := commands(v.u, s)
 	recent := v.recent()
-	sig := fmt.Sprint(statusLine(s), s.Status, canAct(s), s.MissedUnseen, dndOn(s), s.Can(ctiproto.TypeSetDND),
-		forwardTarget(s), s.Can(ctiproto.TypeSetForwarding), callsCount(s), recent)
+	sig := menuSig(cmds, recent)
 	if sig == v.sig && v.menu != nil {
 		return
 	}
 	v.sig = sig
-	v.menu = v.build(s, recent)
+	v.menu = v.build(s, cmds, recent)
 	if v.sink != nil {
 		v.sink.SetSystemTrayMenu(v.menu)
 	}
+}
+
+// menuSig is what a menu built from cmds and recent shows.
+func menuSig(cmds []command, recent []journal.Entry) string {
+	var b strings.Builder
+	for _, c := range cmds {
+		fmt.Fprintf(&b, "%q %v %v %v|", c.label, c.enabled, c.checked, c.inMenu)
+	}
+	fmt.Fprint(&b, recent)
+	return b.String()
 }
 
 // recent is the journal's newest entries (nil before set-up).
@@ -99,60 +108,33 @@ func (v *trayView) recent() []journal.Entry {
 	return nil
 }
 
-// build makes the menu for s. What cannot work without the link is
-// greyed out, with the reason under the status line.
-func (v *trayView) build(s app.State, recent []journal.Entry) *fyne.Menu {
-	u := v.u
-	live := canAct(s)
-	dial := fyne.NewMenuItem("Dial…", func() { u.dial.show("") })
-	clip := fyne.NewMenuItem("Dial clipboard…", u.dialClipboard)
-	dial.Disabled, clip.Disabled = !live, !live
-	n := callsCount(s)
-	calls := fyne.NewMenuItem(fmt.Sprintf("Calls (%d)", n), u.console.show)
-	calls.Disabled = n == 0
-	dnd := fyne.NewMenuItem("Do not disturb", func() { u.toggleDND(!dndOn(s)) })
-	dnd.Checked, dnd.Disabled = dndOn(s), !live || !s.Can(ctiproto.TypeSetDND)
-	settings := fyne.NewMenuItem("Settings…", u.settings.show)
-	quit := fyne.NewMenuItem("Quit", u.quit)
-	quit.IsQuit = true
-	items := append(v.linkItems(s), fyne.NewMenuItemSeparator(), dial, clip,
-		v.recentItem(s, recent), calls, dnd)
-	items = append(items, forwardItems(u, s)...)
-	if u.opts.Demo != nil {
-		items = append(items, fyne.NewMenuItem("Ring me (demo)", u.demoRing))
+// build makes the menu of the commands the menu lists; Recent calls
+// opens the last calls of s.
+func (v *trayView) build(s app.State, cmds []command, recent []journal.Entry) *fyne.Menu {
+	var items []*fyne.MenuItem
+	for _, c := range cmds {
+		if !c.inMenu {
+			continue
+		}
+		if c.rule {
+			items = append(items, fyne.NewMenuItemSeparator())
+		}
+		item := fyne.NewMenuItem(c.label, c.action)
+		item.Disabled, item.Checked = !c.enabled, c.checked
+		switch c.id {
+		case cmdRecent:
+			item.Action, item.ChildMenu = nil, v.recentMenu(s, recent)
+		case cmdQuit:
+			item.IsQuit = true
+		}
+		items = append(items, item)
 	}
-	items = append(items, fyne.NewMenuItemSeparator(), settings, quit)
-	return fyne.NewMenu("Deskline", items...)
+	return fyne.NewMenu(menuTitle, items...)
 }
 
-// linkItems are the status line, what to do about the link (Reconnect
-// now, Log in…) and what waits for it.
-func (v *trayView) linkItems(s app.State) []*fyne.MenuItem {
-	status := fyne.NewMenuItem(statusLine(s), nil)
-	status.Disabled = true
-	items := []*fyne.MenuItem{status}
-	if canReconnect(s) {
-		items = append(items, fyne.NewMenuItem("Reconnect now", v.u.reconnect))
-	}
-	if v.u.loginWanted(s) {
-		items = append(items, fyne.NewMenuItem("Log in…", func() { v.u.login.show(true) }))
-	}
-	if note := offlineText(s); note != "" && v.u.client() != nil {
-		off := fyne.NewMenuItem(note, nil)
-		off.Disabled = true
-		items = append(items, off)
-	}
-	return items
-}
-
-// recentItem is "Recent calls (2 missed)" with the last calls below it: a
-// click calls back.
-func (v *trayView) recentItem(s app.State, recent []journal.Entry) *fyne.MenuItem {
+// recentMenu is the last calls below Recent calls: a click calls back.
+func (v *trayView) recentMenu(s app.State, recent []journal.Entry) *fyne.Menu {
 	u := v.u
-	label := "Recent calls"
-	if s.MissedUnseen > 0 {
-		label = fmt.Sprintf("Recent calls (%d missed)", s.MissedUnseen)
-	}
 	var sub []*fyne.MenuItem
 	for _, e := range recent {
 		item := fyne.NewMenuItem(journalLine(e, u.numbers(), u.now()), func() { u.callBack(e) })
@@ -160,131 +142,14 @@ func (v *trayView) recentItem(s app.State, recent []journal.Entry) *fyne.MenuIte
 		sub = append(sub, item)
 	}
 	if len(sub) == 0 {
-		none := fyne.NewMenuItem("No calls yet", nil)
+		none := fyne.NewMenuItem(noRecentCalls, nil)
 		none.Disabled = true
 		sub = append(sub, none)
 	}
 	sub = append(sub, fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Show all…", u.recent.show),
-		fyne.NewMenuItem("Mark all seen", u.markAllSeen))
-	item := fyne.NewMenuItem(label, nil)
-	item.ChildMenu = fyne.NewMenu("", sub...)
-	return item
-}
-
-// statusLine is the state in one line, with what the user can do: who
-// is connected with which phones, else linkProblem's sentence.
-func statusLine(s app.State) string {
-	if !canAct(s) {
-		return linkProblem(true, s)
-	}
-	who := s.DisplayName
-	if who == "" {
-		who = s.User
-	}
-	line := "Connected as " + who
-	for i, d := range s.Devices {
-		sep := " · "
-		if i > 0 {
-			sep = ", "
-		}
-		line += sep + d.ID
-	}
-	return line
-}
-
-// dialClipboard opens the dial window with the clipboard's text: it shows
-// the number it found and waits for Enter before dialling.
-func (u *UI) dialClipboard() {
-	u.dial.show(u.fy.Clipboard().Content())
-}
-
-// canReconnect reports whether "Reconnect now" can do something: the
-// client waits to try again.
-func canReconnect(s app.State) bool { return s.Status == app.StatusDisconnected }
-
-// reconnect skips the wait before the next attempt (tray menu, main
-// window).
-func (u *UI) reconnect() {
-	if c := u.client(); c != nil {
-		c.Reconnect()
-	}
-}
-
-// toggleDND sets do-not-disturb on the user's phones.
-func (u *UI) toggleDND(on bool) {
-	u.act("dnd", func(ctx context.Context, c *app.Client) error { return c.SetDND(ctx, on) }, u.notifyError("Do not disturb"))
-}
-
-// callBack dials a journal entry's number and shows the call: the tray's
-// Recent calls menu and the recent calls window both call back here.
-// Calling back a missed call is seeing it.
-func (u *UI) callBack(e journal.Entry) {
-	u.act("call back", func(ctx context.Context, c *app.Client) error {
-		_, _, err := c.CallBack(ctx, e)
-		return err
-	}, func(err error) {
-		if err != nil {
-			u.journalProblem("Cannot call back", err)
-			return
-		}
-		u.recent.say("")
-		if d := u.Desk(); d != nil && e.ID != "" && e.Outcome == journal.OutcomeMissed && !e.Seen {
-			if err := d.Journal.MarkSeen(e.ID); err != nil { // it stays red; the call goes on
-				u.log.Info("marking a missed call seen failed", "err", err)
-			}
-			u.recent.render(u.state)
-		}
-		u.console.show()
-	})
-}
-
-// markAllSeen marks every missed call seen (tray menu, recent calls
-// window).
-func (u *UI) markAllSeen() {
-	var err error
-	if c := u.client(); c != nil {
-		err = c.MarkMissedSeen() // publishes the new count
-	} else if d := u.Desk(); d != nil {
-		err = d.Journal.MarkSeen()
-	}
-	if err != nil {
-		u.journalProblem("Cannot mark calls seen", err)
-	}
-	u.recent.render(u.state)
-}
-
-// journalProblem reports a failed call back or mark-seen the same way
-// from wherever it was asked: in the recent calls window while it is
-// open, else as a notification.
-func (u *UI) journalProblem(title string, err error) {
-	if u.recent.win.shown() {
-		u.recent.say(title + ": " + userText(err))
-		return
-	}
-	u.notify(title, userText(err))
-}
-
-// demoRing makes the demo exchange ring the user's first phone.
-func (u *UI) demoRing() {
-	dev := ""
-	if len(u.state.Devices) > 0 {
-		dev = u.state.Devices[0].ID
-	}
-	demo := u.opts.Demo
-	u.act("demo ring", func(ctx context.Context, _ *app.Client) error {
-		_, err := demo.Ring(ctx, dev)
-		return err
-	}, u.notifyError("Demo"))
-}
-
-// quit ends the session with the server and the app.
-func (u *UI) quit() {
-	if u.opts.Quitting != nil {
-		u.opts.Quitting()
-	}
-	u.Close()
-	u.fy.Quit()
+		fyne.NewMenuItem(showAllCalls, u.recent.show),
+		fyne.NewMenuItem(markAllCallsSeen, u.markAllSeen))
+	return fyne.NewMenu("", sub...)
 }
 
 // notify sends a desktop notification. It is the only way to one: both

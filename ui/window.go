@@ -201,6 +201,16 @@ func (a *appWindow) focus(o fyne.Focusable) {
 	}
 }
 
+// takeKeyboard gives a shown window the keyboard and puts it in o: the
+// user asked to type into a window that opened quietly (the console's
+// transfer entry).
+func (a *appWindow) takeKeyboard(o fyne.Focusable) {
+	if a.visible {
+		a.w.RequestFocus()
+		a.w.Canvas().Focus(o)
+	}
+}
+
 // typedKey: the view's keys first, then Escape hides.
 func (a *appWindow) typedKey(ev *fyne.KeyEvent) {
 	if a.keys != nil && a.keys(ev) {

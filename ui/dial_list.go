@@ -1,0 +1,151 @@
+// The dial window's list: what a search finds, and how a row shows it.
+
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/contacts"
+)
+
+// dialSearchLimit is how many numbers the list shows: enough to pick
+// from, few enough to scan with the eyes while typing.
+const dialSearchLimit = 12
+
+// dialRow is one line of the dial window: one number of a contact, or
+// the number found in the typed text (contact may be nil then).
+type dialRow struct {
+	contact *contacts.Contact
+	phone   contacts.Phone // the contact's number; zero for a typed row
+	typed   bool           // the number read from the text itself
+	text    string         // what PrepareDial reads for this row
+	display string         // typed rows: the normalised number
+}
+
+// search lists the contacts' numbers matching text. A number in the text
+// itself comes first, unless a contact row already has it: what the user
+// typed is what Enter dials, the arrows reach the contacts.
+func (v *dialView) search(text string) []dialRow {
+	text = strings.TrimSpace(text)
+	d := v.u.Desk()
+	if text == "" || d == nil {
+		return nil
+	}
+	var rows []dialRow
+	for _, m := range d.Books.Search(text, dialSearchLimit) {
+		rows = append(rows, dialRow{contact: m.Contact, phone: m.Phone, text: m.Phone.Raw})
+	}
+	c := v.u.client()
+	if c == nil {
+		return rows
+	}
+	t, err := c.PrepareDial(text)
+	if err != nil {
+		return rows
+	}
+	for _, r := range rows {
+		if r.phone.Number.Key == t.Number.Key {
+			return rows
+		}
+	}
+	typed := dialRow{contact: t.Contact, typed: true, text: text, display: t.Display}
+	return append([]dialRow{typed}, rows...)
+}
+
+// dialPrepare is PrepareDial for a row, keeping the row's contact: two
+// cards may share a number, and the user picked this one.
+func dialPrepare(c *app.Client, row *dialRow, text string) (app.DialTarget, error) {
+	t, err := c.PrepareDial(text)
+	if err != nil && row != nil && !row.typed {
+		t, err = c.PrepareDial(row.phone.Number.Key)
+	}
+	if err == nil && row != nil && row.contact != nil {
+		t.Contact = row.contact
+	}
+	return t, err
+}
+
+// dialRowWidget shows one row: photo, name (bold) over company, number
+// over its type. A tap selects, a double tap dials.
+type dialRowWidget struct {
+	widget.BaseWidget
+	v     *dialView
+	id    widget.ListItemID
+	thumb *canvas.Image
+	who   *widget.RichText // name, company
+	num   *widget.RichText // number, type
+	box   *fyne.Container
+}
+
+func newDialRowWidget(v *dialView) *dialRowWidget {
+	r := &dialRowWidget{v: v, thumb: canvas.NewImageFromResource(theme.AccountIcon()),
+		who: widget.NewRichText(), num: widget.NewRichText()}
+	r.thumb.FillMode = canvas.ImageFillContain
+	r.thumb.SetMinSize(fyne.NewSquareSize(thumbSize))
+	r.who.Truncation = fyne.TextTruncateEllipsis
+	// The list sizes every row like this template: two lines.
+	r.who.Segments = dialTwoLines("Name", "Company", fyne.TextAlignLeading, true)
+	r.num.Segments = dialTwoLines("Number", "type", fyne.TextAlignTrailing, false)
+	r.box = container.NewBorder(nil, nil, container.NewCenter(r.thumb), r.num, r.who)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *dialRowWidget) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(r.box)
+}
+
+func (r *dialRowWidget) set(id widget.ListItemID, row dialRow) {
+	r.id = id
+	name, company, number, kind := dialRowTexts(row)
+	r.who.Segments = dialTwoLines(name, company, fyne.TextAlignLeading, true)
+	r.num.Segments = dialTwoLines(number, kind, fyne.TextAlignTrailing, false)
+	r.who.Refresh()
+	r.num.Refresh()
+	setPhoto(r.thumb, r.v.thumb(row.contact))
+	r.box.Refresh() // lay out again: the number column's width follows its text
+}
+
+// dialTwoLines is a line of text over a smaller, dimmer one: one text
+// widget instead of two labels keeps the rows compact.
+func dialTwoLines(first, second string, align fyne.TextAlign, bold bool) []widget.RichTextSegment {
+	top := widget.RichTextStyleParagraph
+	top.Alignment, top.TextStyle.Bold = align, bold
+	low := widget.RichTextStyleParagraph
+	low.Alignment, low.ColorName, low.SizeName = align, theme.ColorNameDisabled, theme.SizeNameCaptionText
+	return []widget.RichTextSegment{&widget.TextSegment{Text: first, Style: top}, &widget.TextSegment{Text: second, Style: low}}
+}
+
+// thumb is the contact's photo, kept per contact: rows are rebound on
+// every keystroke, the image should not be decoded again each time.
+func (v *dialView) thumb(c *contacts.Contact) fyne.Resource {
+	if c == nil {
+		return nil
+	}
+	if res, ok := v.thumbs[c.ID]; ok {
+		return res
+	}
+	res := photoResource(c)
+	if v.thumbs == nil {
+		v.thumbs = make(map[string]fyne.Resource)
+	}
+	v.thumbs[c.ID] = res
+	return res
+}
+
+func (r *dialRowWidget) Tapped(*fyne.PointEvent) {
+	r.v.selectRow(r.id)
+	r.v.win.focus(r.v.entry) // the arrows keep working
+}
+
+func (r *dialRowWidget) DoubleTapped(*fyne.PointEvent) {
+	r.v.selectRow(r.id)
+	r.v.dial()
+}

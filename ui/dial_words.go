@@ -1,0 +1,44 @@
+// The dial window's words: what it asks, says and calls its rows, as
+// constants and pure functions tested with tables.
+
+package ui
+
+import (
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// dialBlocker says why nothing can be dialled now, "" when it can.
+func dialBlocker(setUp bool, s app.State) string {
+	if why := linkProblem(setUp, s); why != "" {
+		return why
+	}
+	if !s.Can(ctiproto.TypeMakeCall) {
+		return dialNotAllowed
+	}
+	return ""
+}
+
+// dialRowTexts words a row: name, company line, number, number type.
+func dialRowTexts(row dialRow) (name, company, number, kind string) {
+	if row.typed {
+		name, company = row.display, dialTypedRow
+		if row.contact != nil {
+			name, company = row.contact.DisplayName(), companyText(row.contact, true)
+		}
+		return name, company, row.display, dialTypedKind
+	}
+	return row.contact.DisplayName(), companyText(row.contact, true), row.phone.Number.Display, phoneKind(&row.phone)
+}
+
+// The dial window's fixed words.
+const (
+	dialPlaceholder = "Name, company or number"
+	dialKeysHint    = "Up/Down choose · Enter dials · Esc closes"
+	dialEmptyPrompt = "Type a name, a company or a number."
+	dialButton      = "Dial"
+	dialCancel      = "Cancel"
+	dialNotAllowed  = "Your telephone system does not let Deskline place calls"
+	dialTypedRow    = "Number you typed" // the row of the number in the text, no contact
+	dialTypedKind   = "typed"            // its number's type
+)
