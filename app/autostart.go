@@ -58,7 +58,10 @@ func SetAutostart(enabled bool, execPath string, args ...string) error {
 	if err != nil {
 		return err
 	}
-	return configfile.Write(path, []byte(entry))
+	if err := configfile.Write(path, []byte(entry)); err != nil {
+		return fmt.Errorf("app: start at login: %w", err)
+	}
+	return nil
 }
 
 // AutostartEnabled reports whether our autostart entry exists and is not

@@ -54,7 +54,7 @@ func (v Values) value(name string) (string, bool) {
 func URL(template string, v Values) (string, error) {
 	u, err := expand(template, v)
 	if err != nil {
-		return "", fmt.Errorf("app: crm: %w", err)
+		return "", fmt.Errorf("crm: %w", err)
 	}
 	return u, nil
 }

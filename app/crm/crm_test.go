@@ -73,7 +73,7 @@ func TestURLErrors(t *testing.T) {
 		{"https://crm example/?q={number}", "is not a URL"},
 	} {
 		_, err := URL(c.template, Values{Number: "201"})
-		if err == nil || !strings.HasPrefix(err.Error(), "app: crm: ") || !strings.Contains(err.Error(), c.want) {
+		if err == nil || !strings.HasPrefix(err.Error(), "crm: ") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.template, err, c.want)
 		}
 	}

@@ -27,7 +27,7 @@ func Open(path string, limit int) (*Journal, []string, error) {
 	j := &Journal{path: path, limit: limit}
 	data, found, err := configfile.Read(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
 	if !found {
 		return j, nil, nil
@@ -36,7 +36,7 @@ func Open(path string, limit int) (*Journal, []string, error) {
 	if err != nil {
 		aside, merr := configfile.MoveAside(path)
 		if merr != nil {
-			return nil, nil, fmt.Errorf("app: journal %s is corrupt (%v) and cannot be moved aside: %w", path, err, merr)
+			return nil, nil, fmt.Errorf("journal: %s is corrupt (%v) and cannot be moved aside: %w", path, err, merr)
 		}
 		w := fmt.Sprintf("journal %s was corrupt (%v); moved it to %s and started a fresh journal", path, err, aside)
 		return j, []string{w}, nil
@@ -103,7 +103,7 @@ func encode(entries []Entry) ([]byte, error) {
 	for i, e := range entries {
 		line, err := json.Marshal(e)
 		if err != nil {
-			return nil, fmt.Errorf("app: encode journal entry %q: %w", e.ID, err)
+			return nil, fmt.Errorf("journal: encode entry %q: %w", e.ID, err)
 		}
 		if i > 0 {
 			b.WriteByte(',')

@@ -102,7 +102,7 @@ func TestJournalUnreadableIsError(t *testing.T) {
 	// A folder where the file should be: unreadable for root too.
 	path := filepath.Join(dir, "journal.json")
 	os.Mkdir(path, 0o700)
-	if _, _, err := Open(path, 10); err == nil || !strings.HasPrefix(err.Error(), "app: ") {
+	if _, _, err := Open(path, 10); err == nil || !strings.HasPrefix(err.Error(), "journal: ") {
 		t.Fatalf("journal path is a folder: error %v", err)
 	}
 	if aside, _ := filepath.Glob(path + ".corrupt-*"); len(aside) != 0 {
@@ -221,7 +221,7 @@ func TestJournalWriteFailureKeptForClose(t *testing.T) {
 	path := filepath.Join(dir, "journal.json")
 	j := openForTest(t, path, 10)
 	os.WriteFile(dir, []byte("a file where the folder should be"), 0o600)
-	if err := j.Add(journalCall("a", 1)); err == nil || !strings.HasPrefix(err.Error(), "app: ") {
+	if err := j.Add(journalCall("a", 1)); err == nil || !strings.HasPrefix(err.Error(), "journal: ") {
 		t.Fatalf("Add with an unwritable folder: error %v", err)
 	}
 	if n := len(j.Entries()); n != 1 {

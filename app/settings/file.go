@@ -29,14 +29,17 @@ const fileVersion = 1
 func Load(path string) (Settings, []string, error) {
 	def := Default()
 	data, found, err := configfile.Read(path)
-	if err != nil || !found {
-		return def, nil, err
+	if err != nil {
+		return def, nil, fmt.Errorf("settings: %w", err)
+	}
+	if !found {
+		return def, nil, nil
 	}
 	s, warnings, err := decode(data, def)
 	if err != nil {
 		aside, merr := configfile.MoveAside(path)
 		if merr != nil {
-			return def, nil, fmt.Errorf("app: settings %s are corrupt (%v) and cannot be moved aside: %w", path, err, merr)
+			return def, nil, fmt.Errorf("settings: %s is corrupt (%v) and cannot be moved aside: %w", path, err, merr)
 		}
 		w := fmt.Sprintf("settings %s were corrupt (%v); moved them to %s and started from the defaults", path, err, aside)
 		return def, []string{w}, nil
@@ -64,9 +67,12 @@ func Save(path string, s Settings) error {
 	}{fileVersion, s}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		return fmt.Errorf("app: encode settings: %w", err)
+		return fmt.Errorf("settings: encode: %w", err)
 	}
-	return configfile.Write(path, append(data, '\n'))
+	if err := configfile.Write(path, append(data, '\n')); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
+	return nil
 }
 
 // decode overlays the file on def key by key, so one bad value

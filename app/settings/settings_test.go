@@ -249,7 +249,7 @@ func TestSettingsUnreadableIsError(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "settings.json")
 	os.Mkdir(path, 0o700)
 	s, _, err := Load(path)
-	if err == nil || !strings.HasPrefix(err.Error(), "app: ") {
+	if err == nil || !strings.HasPrefix(err.Error(), "settings: ") {
 		t.Fatalf("settings path is a folder: error %v", err)
 	}
 	if !reflect.DeepEqual(s, Default()) {

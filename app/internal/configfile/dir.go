@@ -25,17 +25,17 @@ func Dir() (string, error) {
 		// A tray app started at login has no meaningful working
 		// directory, so a relative path would land somewhere surprising.
 		if !filepath.IsAbs(dir) {
-			return "", fmt.Errorf("app: %s must be an absolute path, got %q", DirEnv, dir)
+			return "", fmt.Errorf("configfile: %s must be an absolute path, got %q", DirEnv, dir)
 		}
 	} else {
 		base, err := os.UserConfigDir()
 		if err != nil {
-			return "", fmt.Errorf("app: no configuration folder (set %s): %w", DirEnv, err)
+			return "", fmt.Errorf("configfile: no configuration folder (set %s): %w", DirEnv, err)
 		}
 		dir = filepath.Join(base, "deskline")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("app: create configuration folder: %w", err)
+		return "", fmt.Errorf("configfile: create configuration folder: %w", err)
 	}
 	return dir, nil
 }

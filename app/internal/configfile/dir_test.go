@@ -38,7 +38,7 @@ func TestDirDefault(t *testing.T) {
 
 func TestDirRelativeEnvRefused(t *testing.T) {
 	t.Setenv(DirEnv, "relative/profile")
-	if _, err := Dir(); err == nil || !strings.Contains(err.Error(), "app: "+DirEnv+" must be an absolute path") {
+	if _, err := Dir(); err == nil || !strings.Contains(err.Error(), "configfile: "+DirEnv+" must be an absolute path") {
 		t.Fatalf("relative %s: error %v", DirEnv, err)
 	}
 }
