@@ -253,10 +253,10 @@ func (c *Client) setStatus(st Status, reason string, retryAt time.Time) {
 // starts. It returns when the server has accepted or refused it.
 func (c *Client) Login(ctx context.Context, password string) error {
 	if password == "" {
-		return errors.New("app: empty password")
+		return ErrEmptyPassword
 	}
 	if err := ctiproto.CheckPasswordURL(c.opts.ServerURL); err != nil {
-		return fmt.Errorf("app: %w", err)
+		return &PasswordURLError{URL: c.opts.ServerURL, Err: err}
 	}
 	done := make(chan error, 1)
 	c.mu.Lock()
@@ -329,7 +329,7 @@ func (c *Client) Logout(ctx context.Context) error {
 	c.publishLocked()
 	c.mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("app: logged out here, but the server was not told (%w): the login stays valid there until it expires", err)
+		return &LogoutError{Err: err}
 	}
 	return nil
 }

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -231,18 +229,6 @@ func (v *settingsView) connectionCard() fyne.CanvasObject {
 		v.item("home_region", v.region, regionHint(origin)),
 		v.item("max_internal_digits", v.digits, "Numbers up to this many digits are extensions (2–8)"),
 	))
-}
-
-// regionHint says which home region a fresh install takes, and why:
-// the user sees whether the locale was read or the fallback applies.
-func regionHint(o settings.RegionOrigin) string {
-	switch {
-	case !o.Fallback:
-		return fmt.Sprintf("Default: %s, from your locale %s — how 030 1234567 is read", o.Region, o.Locale)
-	case o.Locale != "":
-		return fmt.Sprintf("Default: %s, as your locale %s names no country", o.Region, o.Locale)
-	}
-	return fmt.Sprintf("Default: %s, as no locale is set (LANG)", o.Region)
 }
 
 // booksCard lists the address books. New ones are picked with a file or

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
-	"github.com/deskline/deskline/app/crm"
 	"github.com/deskline/deskline/app/settings"
 )
 
@@ -87,17 +86,8 @@ func (v *settingsView) syncPopup() {
 
 // checkCRM tries the template as it is typed, on sample values.
 func (v *settingsView) checkCRM() {
-	t := strings.TrimSpace(v.crm.Text)
-	if t == "" {
-		setHint(v.crmHint, widget.LowImportance, "Off: no CRM page is opened for calls.")
-		return
-	}
-	u, err := crm.URL(t, settingsCRMSample)
-	if err != nil {
-		setHint(v.crmHint, widget.DangerImportance, strings.TrimPrefix(err.Error(), "app: crm: "))
-		return
-	}
-	setHint(v.crmHint, widget.LowImportance, "For Lena Hoffmann calling from 030 1234567: "+u)
+	text, imp := crmHint(strings.TrimSpace(v.crm.Text))
+	setHint(v.crmHint, imp, text)
 }
 
 // dialAutomatic is the dial_device option "" in the settings.

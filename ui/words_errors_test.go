@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"syscall"
+	"testing"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/app/crm"
+	"github.com/deskline/deskline/app/journal"
+	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/app/tokens"
+	"github.com/deskline/deskline/contacts"
+)
+
+// TestErrorWords: every error a person meets is worded from its type's
+// fields or from the sentinel it is, however it was wrapped for logs.
+func TestErrorWords(t *testing.T) {
+	denied := &fs.PathError{Op: "write", Path: "/cfg/settings.json", Err: syscall.EACCES}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{errNoClient, "Not set up yet: open Settings and log in"},
+		{fmt.Errorf("answer: %w", app.ErrNoSuchCall), "No such call on your phones"},
+		{app.ErrConnectionLost, "The connection was lost before the server answered; check the call list"},
+		{app.ErrStopped, "Deskline is not connected: it is stopping or restarting"},
+		{app.ErrEmptyPassword, "Enter your password"},
+		{app.ErrAutostartUnsupported, "Start at login is not supported on this system yet"},
+		{fmt.Errorf("%w: %q", contacts.ErrNotANumber, "abc"), "Not a phone number"},
+		{journal.ErrClosed, "The call list is closed: Deskline is restarting"},
+		{tokens.ErrNotFound, "No login stored on this computer: log in"},
+		{&app.NoNumberError{Text: "call me"}, `No phone number found in "call me"`},
+		{&app.NoNumberError{Withheld: true}, "No number to call: the caller withheld it"},
+		{app.ErrNoNumber, "No phone number found"},
+		{&app.PasswordURLError{URL: "ws://pbx.example:8080/v1/ws", Err: errors.New("ctiproto: refusing …")},
+			"Log in: the password would travel unencrypted to pbx.example:8080; use a wss:// server address"},
+		{&app.LogoutError{Err: app.ErrNotConnected},
+			"Logged out here, but the server was not told (Not connected to the server): the login stays valid there until it expires"},
+		{&app.AutostartError{Reason: `"bin/deskline" is not an absolute path`}, `"bin/deskline" is not an absolute path`},
+		{&app.AutostartError{Reason: "no home folder", Err: errors.New("$HOME is not defined")}, "No home folder: $HOME is not defined"},
+		{&app.AutostartError{Err: denied}, "Cannot save /cfg/settings.json: permission denied"},
+		{&crm.Error{URL: "https://crm/{x}", Reason: "unknown placeholder {x}"}, "Unknown placeholder {x}"},
+		{&settings.Error{Field: "home_region", Reason: `"XX" is not a region`}, `Home region: "XX" is not a region`},
+		{&settings.Error{Field: "popup.enabled", Reason: "not a boolean"}, "Popup.enabled: not a boolean"},
+		{&settings.BookError{Path: "/b", Problem: settings.BookNotVCard}, "/b is not a vCard file (.vcf)"},
+		{&tokens.NoKeyringError{Err: errors.New("timed out")}, keyringText((&tokens.NoKeyringError{Err: errors.New("timed out")}).Problem())},
+		{contacts.Warning{File: "über.vcf", Err: errors.New("no END:VCARD")}, "Über.vcf: no END:VCARD"},
+		{contacts.Warning{File: "a.vcf", Card: 7, Name: "Jane Doe", Err: errors.New("PHOTO is empty; ignored")},
+			"A.vcf: card 7 (Jane Doe): PHOTO is empty; ignored"},
+		{errors.Join(&settings.Error{Field: "user", Reason: "empty"}, &settings.Error{Field: "crm_url", Reason: "no host"}),
+			"User: empty\nCRM link: no host"},
+		{fmt.Errorf("settings: %w", denied), "Cannot save /cfg/settings.json: permission denied"},
+		{fmt.Errorf("journal: %w", &fs.PathError{Op: "read", Path: "/cfg/journal.json", Err: errors.New("not a regular file")}),
+			"Cannot read /cfg/journal.json: not a regular file"},
+		{&os.LinkError{Op: "rename", Old: "/cfg/.tmp", New: "/cfg/journal.json", Err: syscall.EROFS},
+			"Cannot save /cfg/journal.json: read-only file system"},
+		{&fs.PathError{Op: "chmod", Path: "/x", Err: syscall.EPERM}, "Cannot use /x: operation not permitted"},
+	} {
+		if got := userText(tc.err); got != tc.want {
+			t.Errorf("userText(%v)\n got %q\nwant %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+// TestCRMHint: the settings window's CRM hint is worded from the
+// template check's fields, or shows the sample link.
+func TestCRMHint(t *testing.T) {
+	for _, tc := range []struct{ template, want string }{
+		{"", "Off: no CRM page is opened for calls."},
+		{"https://crm.example/?p={phone}", "Unknown placeholder {phone} (known: {number}, {e164}, {name}, {company})"},
+		{"ftp://crm.example/{number}", "Not an http:// or https:// URL"},
+		{"https://crm.example/?q={e164}", "For Lena Hoffmann calling from 030 1234567: https://crm.example/?q=%2B49301234567"},
+	} {
+		if got, _ := crmHint(tc.template); got != tc.want {
+			t.Errorf("crmHint(%q) = %q, want %q", tc.template, got, tc.want)
+		}
+	}
+}
