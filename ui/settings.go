@@ -121,27 +121,6 @@ func (v *settingsView) render(s app.State) {
 	}
 }
 
-// settingsStatus words the connection for the Account section.
-func settingsStatus(setUp bool, s app.State) (string, widget.Importance) {
-	if !setUp {
-		return "Not set up: enter the server and your user, Save, then log in.", widget.WarningImportance
-	}
-	switch s.Status {
-	case app.StatusConnected:
-		t := "Connected"
-		if s.DisplayName != "" {
-			t += " as " + s.DisplayName + " (" + s.User + ")"
-		}
-		if why := linkText(s); why != "" {
-			return t + ". " + why, widget.WarningImportance
-		}
-		return t, widget.SuccessImportance
-	case app.StatusConnecting:
-		return linkText(s), widget.MediumImportance
-	}
-	return linkText(s), widget.WarningImportance
-}
-
 func (v *settingsView) build() fyne.CanvasObject {
 	v.items, v.hints = map[string]*widget.FormItem{}, map[string]string{}
 	// What a user changes comes first; the connection, set once (often by

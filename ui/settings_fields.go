@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,7 +60,7 @@ func (v *settingsView) collect(base settings.Settings) (s settings.Settings, err
 	if n, err := strconv.Atoi(strings.TrimSpace(v.digits.Text)); err == nil {
 		s.MaxInternalDigits = n
 	} else {
-		errs = append(errs, &settings.Error{Field: "max_internal_digits", Reason: fmt.Sprintf("%q is not a whole number", v.digits.Text)})
+		errs = append(errs, &settings.Error{Field: "max_internal_digits", Reason: notWholeNumber(v.digits.Text)})
 	}
 	s.AddressBooks = slices.Clone(v.books)
 	s.Popup = settings.Popup{Enabled: v.popEnabled.Checked, TakeFocus: v.popFocus.Checked,

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/crm"
 	"github.com/deskline/deskline/app/settings"
 )
@@ -41,3 +42,36 @@ func regionHint(o settings.RegionOrigin) string {
 	}
 	return fmt.Sprintf("Default: %s, as no locale is set (LANG)", o.Region)
 }
+
+// settingsStatus words the connection for the Account section.
+func settingsStatus(setUp bool, s app.State) (string, widget.Importance) {
+	if !setUp {
+		return "Not set up: enter the server and your user, Save, then log in.", widget.WarningImportance
+	}
+	switch s.Status {
+	case app.StatusConnected:
+		t := "Connected"
+		if s.DisplayName != "" {
+			t += " as " + s.DisplayName + " (" + s.User + ")"
+		}
+		if why := linkText(s); why != "" {
+			return t + ". " + why, widget.WarningImportance
+		}
+		return t, widget.SuccessImportance
+	case app.StatusConnecting:
+		return linkText(s), widget.MediumImportance
+	}
+	return linkText(s), widget.WarningImportance
+}
+
+// autostartFailedText is the note after Save when start at login could
+// not be switched.
+func autostartFailedText(err error) string {
+	return "Start at login could not be set: " + userText(err)
+}
+
+// notWholeNumber is why a number field's text was refused.
+func notWholeNumber(text string) string { return fmt.Sprintf("%q is not a whole number", text) }
+
+// notLocalFile is why a dropped or picked address book was refused.
+func notLocalFile(uri string) string { return uri + " is not a local file" }
