@@ -22,6 +22,9 @@ func loginWhy(s app.State) string {
 	return "Your password is needed to connect."
 }
 
+// loggedInText confirms a login in the settings window.
+func loggedInText(name string) string { return "Logged in as " + name }
+
 // loginWhyText is loginWhy, and on a line of its own why the password
 // will be asked for again (no keyring).
 func loginWhyText(s app.State) string {

@@ -11,6 +11,9 @@ func TestLoginWords(t *testing.T) {
 	if got, want := loginWhere("wss://cti.example:8443/v1/ws"), "Log in to the Deskline server at cti.example:8443"; got != want {
 		t.Errorf("loginWhere = %q, want %q", got, want)
 	}
+	if got := loggedInText("Ann Weber"); got != "Logged in as Ann Weber" {
+		t.Errorf("loggedInText = %q", got)
+	}
 	refused := &app.LinkError{Problem: app.LinkRefused, Host: "cti:8080"}
 	for _, tc := range []struct {
 		s    app.State
