@@ -72,6 +72,24 @@ func (e *AutostartError) Error() string {
 }
 func (e *AutostartError) Unwrap() error { return e.Err }
 
+// WatchError: the address books are loaded but not watched for changes
+// (Err says why); edits show after the next start.
+type WatchError struct{ Err error }
+
+func (e *WatchError) Error() string {
+	return "app: address books are not watched for changes: " + e.Err.Error()
+}
+func (e *WatchError) Unwrap() error { return e.Err }
+
+// ClientSettingsError: the settings name a server and a user, but no
+// client can be made from them (Err says why, e.g. a bad server URL).
+type ClientSettingsError struct{ Err error }
+
+func (e *ClientSettingsError) Error() string {
+	return "app: cannot connect with these settings: " + e.Err.Error()
+}
+func (e *ClientSettingsError) Unwrap() error { return e.Err }
+
 // ActionError is the server's refusal of an action, or of a login.
 type ActionError struct {
 	Action       string // what was asked: "answer", "login", …

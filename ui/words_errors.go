@@ -69,6 +69,8 @@ func userText(err error) string {
 }
 
 // typedText words the errors that carry fields; ok is false for others.
+// The wrappers come first (a logout that timed out is worded as a
+// logout, with the timeout as its reason), then the causes.
 func typedText(err error) (words string, ok bool) {
 	var (
 		link     *app.LinkError
@@ -82,10 +84,24 @@ func typedText(err error) (words string, ok bool) {
 		setting  *settings.Error
 		keyring  *tokens.NoKeyringError
 		warning  contacts.Warning
+		setWarn  *settings.Warning
+		jWarn    *journal.Warning
+		watch    *app.WatchError
+		noClient *app.ClientSettingsError
 		path     *fs.PathError
 		link2    *os.LinkError
 	)
 	switch {
+	case errors.As(err, &pwURL):
+		return "Log in: the password would travel unencrypted to " + hostOf(pwURL.URL) + "; use a wss:// server address", true
+	case errors.As(err, &logout):
+		return "Logged out here, but the server was not told (" + userText(logout.Err) + "): the login stays valid there until it expires", true
+	case errors.As(err, &start):
+		return autostartText(start), true
+	case errors.As(err, &watch):
+		return "Address books are not watched for changes: " + userText(watch.Err), true
+	case errors.As(err, &noClient):
+		return "Cannot connect with these settings: " + userText(noClient.Err), true
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("No answer within %d s; check the call list", int(actionTimeout/time.Second)), true
 	case errors.As(err, &link):
@@ -94,12 +110,6 @@ func typedText(err error) (words string, ok bool) {
 		return refusalText(refused), true
 	case errors.As(err, &noNumber):
 		return noNumberText(noNumber), true
-	case errors.As(err, &pwURL):
-		return "Log in: the password would travel unencrypted to " + hostOf(pwURL.URL) + "; use a wss:// server address", true
-	case errors.As(err, &logout):
-		return "Logged out here, but the server was not told (" + userText(logout.Err) + "): the login stays valid there until it expires", true
-	case errors.As(err, &start):
-		return autostartText(start), true
 	case errors.As(err, &template):
 		return crmProblemText(template), true
 	case errors.As(err, &book):
@@ -108,6 +118,10 @@ func typedText(err error) (words string, ok bool) {
 		return settingText(setting), true
 	case errors.As(err, &keyring):
 		return keyringText(keyring.Problem()), true
+	case errors.As(err, &setWarn):
+		return settingsWarningText(setWarn), true
+	case errors.As(err, &jWarn):
+		return journalWarningText(jWarn), true
 	case errors.As(err, &warning):
 		return bookWarningText(warning), true
 	case errors.As(err, &path):
@@ -142,12 +156,7 @@ func autostartText(e *app.AutostartError) string {
 func crmProblemText(e *crm.Error) string { return capitalize(e.Reason) }
 
 // settingText names a setting the way the settings window labels it.
-func settingText(e *settings.Error) string {
-	if l, ok := settingsLabels[e.Field]; ok {
-		return l + ": " + e.Reason
-	}
-	return capitalize(e.Field + ": " + e.Reason)
-}
+func settingText(e *settings.Error) string { return settingLabel(e.Field) + ": " + e.Reason }
 
 // bookWarningText words a problem in an address book: the file, the card
 // and the contact where there is one, then what is wrong.
@@ -194,4 +203,40 @@ func fileProblemText(op, path string, err error) string {
 		why = err.Error()
 	}
 	return withReason("Cannot "+verb+" "+path, why)
+}
+
+// settingsWarningText words a problem in the settings file: the setting
+// as the settings window labels it, what is wrong and what was used.
+func settingsWarningText(w *settings.Warning) string {
+	switch {
+	case w.MovedTo != "":
+		return "The settings file " + w.Path + " could not be read (" + w.Reason + "); it was moved to " + w.MovedTo + " and the defaults apply"
+	case w.Unknown:
+		return fmt.Sprintf("Settings file %s: unknown setting %q ignored", w.Path, w.Field)
+	case w.Book > 0:
+		return fmt.Sprintf("Address book %d: %s", w.Book, w.Reason)
+	case w.Field != "":
+		return settingLabel(w.Field) + ": " + w.Reason
+	}
+	return "Settings file " + w.Path + ": " + w.Reason
+}
+
+// settingLabel is the settings window's label of a JSON key, the key
+// itself (capitalised) for one the window does not show.
+func settingLabel(field string) string {
+	if l, ok := settingsLabels[field]; ok {
+		return l
+	}
+	return capitalize(field)
+}
+
+// journalWarningText words a problem in the journal (the recent calls).
+func journalWarningText(w *journal.Warning) string {
+	switch {
+	case w.MovedTo != "":
+		return "The call list " + w.Path + " could not be read (" + w.Reason + "); it was moved to " + w.MovedTo + " and a new one started"
+	case w.Entry > 0:
+		return fmt.Sprintf("Call list: call %d left out: %s", w.Entry, w.Reason)
+	}
+	return "Call list " + w.Path + ": " + w.Reason
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,6 +41,8 @@ func TestErrorWords(t *testing.T) {
 			"Log in: the password would travel unencrypted to pbx.example:8080; use a wss:// server address"},
 		{&app.LogoutError{Err: app.ErrNotConnected},
 			"Logged out here, but the server was not told (Not connected to the server): the login stays valid there until it expires"},
+		{&app.LogoutError{Err: context.DeadlineExceeded},
+			"Logged out here, but the server was not told (No answer within 15 s; check the call list): the login stays valid there until it expires"},
 		{&app.AutostartError{Reason: `"bin/deskline" is not an absolute path`}, `"bin/deskline" is not an absolute path`},
 		{&app.AutostartError{Reason: "no home folder", Err: errors.New("$HOME is not defined")}, "No home folder: $HOME is not defined"},
 		{&app.AutostartError{Err: denied}, "Cannot save /cfg/settings.json: permission denied"},
@@ -53,6 +56,22 @@ func TestErrorWords(t *testing.T) {
 			"A.vcf: card 7 (Jane Doe): PHOTO is empty; ignored"},
 		{errors.Join(&settings.Error{Field: "user", Reason: "empty"}, &settings.Error{Field: "crm_url", Reason: "no host"}),
 			"User: empty\nCRM link: no host"},
+		{&settings.Warning{Path: "/cfg/settings.json", Field: "home_region", Reason: `"XX" is not a region; using the default`},
+			`Home region: "XX" is not a region; using the default`},
+		{&settings.Warning{Path: "/cfg/settings.json", Field: "popup.take_focus", Reason: "want true or false, got string; using the default"},
+			"Popup.take_focus: want true or false, got string; using the default"},
+		{&settings.Warning{Path: "/cfg/settings.json", Field: "address_books[1]", Book: 2, Reason: "/b/gone.vcf: no such file or directory; left out of the list"},
+			"Address book 2: /b/gone.vcf: no such file or directory; left out of the list"},
+		{&settings.Warning{Path: "/cfg/settings.json", Field: "theme", Unknown: true}, `Settings file /cfg/settings.json: unknown setting "theme" ignored`},
+		{&settings.Warning{Path: "/cfg/settings.json", Reason: "no version; read as version 1"}, "Settings file /cfg/settings.json: no version; read as version 1"},
+		{&settings.Warning{Path: "/cfg/settings.json", Reason: "not a settings file: EOF", MovedTo: "/cfg/settings.json.corrupt-1"},
+			"The settings file /cfg/settings.json could not be read (not a settings file: EOF); it was moved to /cfg/settings.json.corrupt-1 and the defaults apply"},
+		{&journal.Warning{Path: "/cfg/journal.json", Entry: 3, Reason: "no id"}, "Call list: call 3 left out: no id"},
+		{&journal.Warning{Path: "/cfg/journal.json", Reason: "no version", MovedTo: "/cfg/journal.json.corrupt-1"},
+			"The call list /cfg/journal.json could not be read (no version); it was moved to /cfg/journal.json.corrupt-1 and a new one started"},
+		{&app.WatchError{Err: contacts.Warning{File: "/b", Err: errors.New("cannot watch: too many open files")}},
+			"Address books are not watched for changes: /b: cannot watch: too many open files"},
+		{&app.ClientSettingsError{Err: &app.NoNumberError{Text: "x"}}, `Cannot connect with these settings: No phone number found in "x"`},
 		{fmt.Errorf("settings: %w", denied), "Cannot save /cfg/settings.json: permission denied"},
 		{fmt.Errorf("journal: %w", &fs.PathError{Op: "read", Path: "/cfg/journal.json", Err: errors.New("not a regular file")}),
 			"Cannot read /cfg/journal.json: not a regular file"},

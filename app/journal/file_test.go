@@ -290,3 +290,19 @@ func TestJournalTransferTargetIsOptional(t *testing.T) {
 		t.Fatalf("after a restart: %+v", e)
 	}
 }
+
+// TestReadWarningsCarryFields: Read's warnings name the dropped entry or
+// where the corrupt file went as fields.
+func TestReadWarningsCarryFields(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.json")
+	os.WriteFile(path, []byte(`{"version":1,"entries":[{"id":""}]}`), 0o600)
+	_, warnings, err := Read(path, 10)
+	if err != nil || len(warnings) != 1 || warnings[0].Entry != 1 || warnings[0].Path != path || !strings.Contains(warnings[0].Reason, "no id") {
+		t.Fatalf("bad entry: %+v, %v", warnings, err)
+	}
+	os.WriteFile(path, []byte(`[`), 0o600)
+	_, warnings, err = Read(path, 10)
+	if err != nil || len(warnings) != 1 || warnings[0].MovedTo == "" || warnings[0].Entry != 0 {
+		t.Fatalf("corrupt file: %+v, %v", warnings, err)
+	}
+}
