@@ -90,6 +90,29 @@ func (e *ClientSettingsError) Error() string {
 }
 func (e *ClientSettingsError) Unwrap() error { return e.Err }
 
+// OptionError: New refuses an option (named by its settings key, Field:
+// "server_url", "user", "ca_file"), with Reason in words, or the system's
+// Err (a CA file that cannot be read).
+type OptionError struct {
+	Field  string
+	Reason string
+	Err    error
+}
+
+func (e *OptionError) Error() string {
+	if e.Err != nil {
+		return "app: " + e.Field + ": " + e.Err.Error()
+	}
+	return "app: " + e.Field + ": " + e.Reason
+}
+func (e *OptionError) Unwrap() error { return e.Err }
+
+// DownError: the link went down before the server answered a login;
+// Reason says why, as State.Reason does.
+type DownError struct{ Reason string }
+
+func (e *DownError) Error() string { return "app: " + e.Reason }
+
 // ActionError is the server's refusal of an action, or of a login.
 type ActionError struct {
 	Action       string // what was asked: "answer", "login", …

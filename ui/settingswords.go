@@ -24,7 +24,7 @@ func crmHint(template string) (string, widget.Importance) {
 	var e *crm.Error
 	switch {
 	case errors.As(err, &e):
-		return crmProblemText(e), widget.DangerImportance
+		return capitalize(crmProblemText(e)), widget.DangerImportance
 	case err != nil:
 		return userText(err), widget.DangerImportance
 	}
@@ -67,7 +67,7 @@ func settingsStatus(setUp bool, s app.State) (string, widget.Importance) {
 // autostartFailedText is the note after Save when start at login could
 // not be switched.
 func autostartFailedText(err error) string {
-	return "Start at login could not be set: " + userText(err)
+	return "Start at login could not be set: " + causeText(err)
 }
 
 // notWholeNumber is why a number field's text was refused.

@@ -54,8 +54,8 @@ func TestRegionHint(t *testing.T) {
 func TestSettingsSentences(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
 		{autostartFailedText(&app.AutostartError{Reason: "no home folder", Err: errors.New("$HOME is not defined")}),
-			"Start at login could not be set: No home folder: $HOME is not defined"},
-		{autostartFailedText(app.ErrAutostartUnsupported), "Start at login could not be set: Start at login is not supported on this system yet"},
+			"Start at login could not be set: no home folder: $HOME is not defined"},
+		{autostartFailedText(app.ErrAutostartUnsupported), "Start at login could not be set: start at login is not supported on this system yet"},
 		{notWholeNumber("six"), `"six" is not a whole number`},
 		{notLocalFile("https://x/a.vcf"), "https://x/a.vcf is not a local file"},
 	} {

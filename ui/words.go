@@ -216,9 +216,9 @@ func bookText(be *settings.BookError) string {
 	case settings.BookNotAbsolute:
 		return be.Path + " is not a full path: start it with " + string(filepath.Separator) + " (or ~" + string(filepath.Separator) + ")"
 	case settings.BookUnreadable:
-		return "Cannot open " + be.Path + ": " + userText(be.Err)
+		return "Cannot open " + be.Path + ": " + causeText(be.Err)
 	case settings.BookNotVCard:
 		return be.Path + " is not a vCard file (.vcf)"
 	}
-	return withReason(be.Path, userText(be.Err))
+	return withReason(be.Path, causeText(be.Err))
 }

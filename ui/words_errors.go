@@ -28,132 +28,128 @@ var sentinelWords = []struct {
 	err   error
 	words string
 }{
-	{errNoClient, "Not set up yet: open Settings and log in"},
-	{app.ErrNotConnected, "Not connected to the server"},
-	{app.ErrConnectionLost, "The connection was lost before the server answered; check the call list"},
-	{app.ErrNoSuchCall, "No such call on your phones"},
+	{errNoClient, "not set up yet: open Settings and log in"},
+	{app.ErrNotConnected, "not connected to the server"},
+	{app.ErrConnectionLost, "the connection was lost before the server answered; check the call list"},
+	{app.ErrNoSuchCall, "no such call on your phones"},
 	{app.ErrStopped, "Deskline is not connected: it is stopping or restarting"},
 	{app.ErrAlreadyRunning, "Deskline is already connecting"},
-	{app.ErrAutostartUnsupported, "Start at login is not supported on this system yet"},
-	{app.ErrEmptyPassword, "Enter your password"},
-	{app.ErrNoNumber, "No phone number found"},
-	{contacts.ErrNotANumber, "Not a phone number"},
-	{journal.ErrClosed, "The call list is closed: Deskline is restarting"},
-	{tokens.ErrNotFound, "No login stored on this computer: log in"},
-	{context.Canceled, "Cancelled"},
+	{app.ErrAutostartUnsupported, "start at login is not supported on this system yet"},
+	{app.ErrEmptyPassword, "enter your password"},
+	{app.ErrNoNumber, "no phone number found"},
+	{contacts.ErrNotANumber, "not a phone number"},
+	{journal.ErrClosed, "the call list is closed: Deskline is restarting"},
+	{tokens.ErrNotFound, "no login stored on this computer: log in"},
+	{context.Canceled, "cancelled"},
 }
 
-// userText words an error for a person: a type by its fields, a sentinel
-// by what it is. An action that ran out of time says so in seconds. An
-// error nobody has given words yet shows its own text, capitalised.
-func userText(err error) string {
+// userText words an error for a person, as a sentence of its own.
+func userText(err error) string { return capitalize(causeText(err)) }
+
+// causeText words an error to follow other words ("…: " + causeText): a
+// type by its fields, a sentinel by what it is, each of errors.Join's on
+// a line. An error nobody has given words yet shows its own text.
+func causeText(err error) string {
 	if err == nil {
 		return ""
 	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok { // errors.Join: a line each
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var lines []string
 		for _, e := range j.Unwrap() {
 			lines = append(lines, userText(e))
 		}
 		return strings.Join(lines, "\n")
 	}
-	if words, ok := typedText(err); ok {
-		return words
+	for _, word := range typedWords {
+		if words, ok := word(err); ok {
+			return words
+		}
 	}
 	for _, s := range sentinelWords {
 		if errors.Is(err, s.err) {
 			return s.words
 		}
 	}
-	return capitalize(err.Error())
+	return err.Error()
 }
 
-// typedText words the errors that carry fields; ok is false for others.
-// The wrappers come first (a logout that timed out is worded as a
-// logout, with the timeout as its reason), then the causes.
-func typedText(err error) (words string, ok bool) {
-	var (
-		link     *app.LinkError
-		refused  *app.ActionError
-		noNumber *app.NoNumberError
-		pwURL    *app.PasswordURLError
-		logout   *app.LogoutError
-		start    *app.AutostartError
-		template *crm.Error
-		book     *settings.BookError
-		setting  *settings.Error
-		keyring  *tokens.NoKeyringError
-		warning  contacts.Warning
-		setWarn  *settings.Warning
-		jWarn    *journal.Warning
-		watch    *app.WatchError
-		noClient *app.ClientSettingsError
-		path     *fs.PathError
-		link2    *os.LinkError
-	)
-	switch {
-	case errors.As(err, &pwURL):
-		return "Log in: the password would travel unencrypted to " + hostOf(pwURL.URL) + "; use a wss:// server address", true
-	case errors.As(err, &logout):
-		return "Logged out here, but the server was not told (" + userText(logout.Err) + "): the login stays valid there until it expires", true
-	case errors.As(err, &start):
-		return autostartText(start), true
-	case errors.As(err, &watch):
-		return "Address books are not watched for changes: " + userText(watch.Err), true
-	case errors.As(err, &noClient):
-		return "Cannot connect with these settings: " + userText(noClient.Err), true
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("No answer within %d s; check the call list", int(actionTimeout/time.Second)), true
-	case errors.As(err, &link):
-		return problemText(link), true
-	case errors.As(err, &refused):
-		return refusalText(refused), true
-	case errors.As(err, &noNumber):
-		return noNumberText(noNumber), true
-	case errors.As(err, &template):
-		return crmProblemText(template), true
-	case errors.As(err, &book):
-		return bookText(book), true
-	case errors.As(err, &setting):
-		return settingText(setting), true
-	case errors.As(err, &keyring):
-		return keyringText(keyring.Problem()), true
-	case errors.As(err, &setWarn):
-		return settingsWarningText(setWarn), true
-	case errors.As(err, &jWarn):
-		return journalWarningText(jWarn), true
-	case errors.As(err, &warning):
-		return bookWarningText(warning), true
-	case errors.As(err, &path):
-		return fileProblemText(path.Op, path.Path, path.Err), true
-	case errors.As(err, &link2):
-		return fileProblemText(link2.Op, link2.New, link2.Err), true
+// typedWords word the errors that carry fields, first match wins: the
+// wrappers come first (a logout that timed out is worded as a logout,
+// with the timeout as its reason), then the causes. Set in init: the
+// wrappers' words word their causes with this list.
+var typedWords []func(error) (string, bool)
+
+func init() {
+	typedWords = []func(error) (string, bool){
+		as(pwURLText), as(logoutText), as(autostartText), as(watchText), as(clientSettingsText),
+		as(optionText), as(ringText),
+		timeoutText, as(problemText), as(refusalText), as(downText), as(noNumberText),
+		as(crmProblemText), as(bookText), as(settingText), as(keyringErrorText),
+		as(settingsWarningText), as(journalWarningText), as(bookWarningText),
+		as(pathText), as(renameText),
 	}
-	return "", false
 }
+
+// as turns words for the error type E into a wording of any error that
+// is, or wraps, an E.
+func as[E error](words func(E) string) func(error) (string, bool) {
+	return func(err error) (string, bool) {
+		var e E
+		if errors.As(err, &e) {
+			return words(e), true
+		}
+		return "", false
+	}
+}
+
+// timeoutText: an action ran out of time, said in seconds.
+func timeoutText(err error) (string, bool) {
+	if !errors.Is(err, context.DeadlineExceeded) {
+		return "", false
+	}
+	return fmt.Sprintf("no answer within %d s; check the call list", int(actionTimeout/time.Second)), true
+}
+
+func pwURLText(e *app.PasswordURLError) string {
+	return "Log in: the password would travel unencrypted to " + hostOf(e.URL) + "; use a wss:// server address"
+}
+
+func logoutText(e *app.LogoutError) string {
+	return "logged out here, but the server was not told (" + causeText(e.Err) + "): the login stays valid there until it expires"
+}
+
+func watchText(e *app.WatchError) string {
+	return "address books are not watched for changes: " + causeText(e.Err)
+}
+
+func clientSettingsText(e *app.ClientSettingsError) string {
+	return "cannot connect with these settings: " + causeText(e.Err)
+}
+
+func downText(e *app.DownError) string { return e.Reason }
+
+func keyringErrorText(e *tokens.NoKeyringError) string { return keyringText(e.Problem()) }
+
+func pathText(e *fs.PathError) string { return fileProblemText(e.Op, e.Path, e.Err) }
+
+func renameText(e *os.LinkError) string { return fileProblemText(e.Op, e.New, e.Err) }
 
 // noNumberText words a text without a number to dial.
 func noNumberText(e *app.NoNumberError) string {
 	if e.Withheld {
-		return "No number to call: the caller withheld it"
+		return "no number to call: the caller withheld it"
 	}
-	return fmt.Sprintf("No phone number found in %q", e.Text)
+	return fmt.Sprintf("no phone number found in %q", e.Text)
 }
 
 // autostartText words why start at login could not be set, without the
 // feature's name: the sentence around it names it.
 func autostartText(e *app.AutostartError) string {
-	switch {
-	case e.Err == nil:
-		return capitalize(e.Reason)
-	case e.Reason == "":
-		return userText(e.Err)
-	}
-	return capitalize(e.Reason) + ": " + userText(e.Err)
+	return joinParts(": ", e.Reason, causeText(e.Err))
 }
 
 // crmProblemText words a CRM template that gives no link.
-func crmProblemText(e *crm.Error) string { return capitalize(e.Reason) }
+func crmProblemText(e *crm.Error) string { return e.Reason }
 
 // settingText names a setting the way the settings window labels it.
 func settingText(e *settings.Error) string { return settingLabel(e.Field) + ": " + e.Reason }
@@ -172,7 +168,7 @@ func bookWarningText(w contacts.Warning) string {
 	if w.Err != nil {
 		what = w.Err.Error()
 	}
-	return capitalize(joinParts(": ", where, what))
+	return joinParts(": ", where, what)
 }
 
 // fileOps name what was done to a file the way a person says it.
@@ -202,7 +198,7 @@ func fileProblemText(op, path string, err error) string {
 	if err != nil {
 		why = err.Error()
 	}
-	return withReason("Cannot "+verb+" "+path, why)
+	return withReason("cannot "+verb+" "+path, why)
 }
 
 // settingsWarningText words a problem in the settings file: the setting
@@ -239,4 +235,26 @@ func journalWarningText(w *journal.Warning) string {
 		return fmt.Sprintf("Call list: call %d left out: %s", w.Entry, w.Reason)
 	}
 	return "Call list " + w.Path + ": " + w.Reason
+}
+
+// optionText words a setting the client cannot be made with.
+func optionText(e *app.OptionError) string {
+	if e.Err != nil {
+		return settingLabel(e.Field) + ": " + causeText(e.Err)
+	}
+	return settingLabel(e.Field) + ": " + e.Reason
+}
+
+// ringText words why the demo could not ring, with what to do.
+func ringText(e *app.DemoRingError) string {
+	host := hostOf(e.URL)
+	switch e.Problem {
+	case app.RingNoDevice:
+		return "no phone to ring yet: is the demo user logged in?"
+	case app.RingNoSimAPI:
+		return "the server at " + host + " has no sim API: run the demo server (make run, or enable [sim_api] in its configuration)"
+	case app.RingServerDown:
+		return "nothing answers at " + host + ": is the demo server running (make run)?"
+	}
+	return withReason("the demo server did not ring "+e.Device, causeText(e.Err))
 }

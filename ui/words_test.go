@@ -237,7 +237,7 @@ func TestBookProblemText(t *testing.T) {
 		{&settings.BookError{Path: "team.vcf", Problem: settings.BookNotAbsolute},
 			"team.vcf is not a full path: start it with " + sep + " (or ~" + sep + ")"},
 		{&settings.BookError{Path: "/srv/gone.vcf", Problem: settings.BookUnreadable, Err: syscall.ENOENT},
-			"Cannot open /srv/gone.vcf: " + userText(syscall.ENOENT)},
+			"Cannot open /srv/gone.vcf: no such file or directory"},
 		{&settings.BookError{Path: "/srv/notes.txt", Problem: settings.BookNotVCard},
 			"/srv/notes.txt is not a vCard file (.vcf)"},
 	} {
