@@ -2,11 +2,11 @@ package ui
 
 // The notifications of the app as a whole: its start and the demo.
 
-// startProblemsText is the notification of a start with warnings: the
-// first, and where the others are.
-func startProblemsText(warnings []string) (title, body string) {
-	body = warnings[0]
-	if len(warnings) > 1 {
+// startProblemsText is the notification of a start with n warnings:
+// the first (worded), and where the others are.
+func startProblemsText(first string, n int) (title, body string) {
+	body = first
+	if n > 1 {
 		body += " (and more: see Settings)"
 	}
 	return "Deskline started with problems", body
