@@ -152,7 +152,7 @@ func autostartText(e *app.AutostartError) string {
 func crmProblemText(e *crm.Error) string { return e.Reason }
 
 // settingText names a setting the way the settings window labels it.
-func settingText(e *settings.Error) string { return settingLabel(e.Field) + ": " + e.Reason }
+func settingText(e *settings.Error) string { return settingName(e.Field, e.Book) + ": " + e.Reason }
 
 // bookWarningText words a problem in an address book: the file, the card
 // and the contact where there is one, then what is wrong.
@@ -209,17 +209,20 @@ func settingsWarningText(w *settings.Warning) string {
 		return "The settings file " + w.Path + " could not be read (" + w.Reason + "); it was moved to " + w.MovedTo + " and the defaults apply"
 	case w.Unknown:
 		return fmt.Sprintf("Settings file %s: unknown setting %q ignored", w.Path, w.Field)
-	case w.Book > 0:
-		return fmt.Sprintf("Address book %d: %s", w.Book, w.Reason)
 	case w.Field != "":
-		return settingLabel(w.Field) + ": " + w.Reason
+		return settingName(w.Field, w.Book) + ": " + w.Reason
 	}
 	return "Settings file " + w.Path + ": " + w.Reason
 }
 
-// settingLabel is the settings window's label of a JSON key, the key
-// itself (capitalised) for one the window does not show.
-func settingLabel(field string) string {
+// settingName names a setting the way the settings window labels it:
+// the label of its JSON key, "Address book 2" for the book at fault
+// (book is 1 + its index, 0 for other settings), the key itself
+// (capitalised) for one the window does not show.
+func settingName(field string, book int) string {
+	if book > 0 {
+		return fmt.Sprintf("Address book %d", book)
+	}
 	if l, ok := settingsLabels[field]; ok {
 		return l
 	}
@@ -240,9 +243,9 @@ func journalWarningText(w *journal.Warning) string {
 // optionText words a setting the client cannot be made with.
 func optionText(e *app.OptionError) string {
 	if e.Err != nil {
-		return settingLabel(e.Field) + ": " + causeText(e.Err)
+		return settingName(e.Field, 0) + ": " + causeText(e.Err)
 	}
-	return settingLabel(e.Field) + ": " + e.Reason
+	return settingName(e.Field, 0) + ": " + e.Reason
 }
 
 // ringText words why the demo could not ring, with what to do.

@@ -49,6 +49,7 @@ func TestErrorWords(t *testing.T) {
 		{&crm.Error{URL: "https://crm/{x}", Reason: "unknown placeholder {x}"}, "Unknown placeholder {x}"},
 		{&settings.Error{Field: "home_region", Reason: `"XX" is not a region`}, `Home region: "XX" is not a region`},
 		{&settings.Error{Field: "popup.enabled", Reason: "not a boolean"}, "Popup.enabled: not a boolean"},
+		{&settings.Error{Field: "address_books[2]", Book: 3, Reason: "/b/x.txt is not a vCard file (.vcf)"}, "Address book 3: /b/x.txt is not a vCard file (.vcf)"},
 		{&settings.BookError{Path: "/b", Problem: settings.BookNotVCard}, "/b is not a vCard file (.vcf)"},
 		{&tokens.NoKeyringError{Err: errors.New("timed out")}, keyringText((&tokens.NoKeyringError{Err: errors.New("timed out")}).Problem())},
 		{contacts.Warning{File: "über.vcf", Err: errors.New("no END:VCARD")}, "Über.vcf: no END:VCARD"},
