@@ -86,7 +86,7 @@ func init() {
 		timeoutText, as(problemText), as(refusalText), as(downText), as(noNumberText),
 		as(crmProblemText), as(bookText), as(settingText), as(keyringErrorText),
 		as(settingsWarningText), as(journalWarningText), as(bookWarningText),
-		as(pathText), as(renameText),
+		as(configDirText), as(pathText), as(renameText),
 	}
 }
 
@@ -260,4 +260,13 @@ func ringText(e *app.DemoRingError) string {
 		return "nothing answers at " + host + ": is the demo server running (make run)?"
 	}
 	return withReason("the demo server did not ring "+e.Device, causeText(e.Err))
+}
+
+// configDirText words why there is no configuration folder.
+func configDirText(e *settings.DirError) string {
+	what := e.Reason
+	if e.Dir != "" {
+		what += " (" + e.Dir + ")"
+	}
+	return joinParts(": ", what, causeText(e.Err))
 }
