@@ -48,7 +48,7 @@ func (t DialTarget) Who() string {
 	return t.Display
 }
 
-// ErrNoNumber says a text holds no phone number.
+// ErrNoNumber says a text holds no phone number (see NoNumberError).
 var ErrNoNumber = errors.New("app: no phone number found")
 
 // MaxDialText bounds the text looked at for a number to dial (a pasted
@@ -72,7 +72,7 @@ func (c *Client) PrepareDial(text string) (DialTarget, error) {
 	if err != nil {
 		found := n.Extract(text)
 		if len(found) == 0 {
-			return DialTarget{}, fmt.Errorf("%w in %q", ErrNoNumber, cut.Bytes(text, 60))
+			return DialTarget{}, &NoNumberError{Text: cut.Bytes(text, 60)}
 		}
 		num = found[0].Number
 	}
@@ -336,7 +336,7 @@ func (c *Client) deviceIn(call, service string, prefer []string) (string, error)
 // CallBack dials the number of a journal entry.
 func (c *Client) CallBack(ctx context.Context, e journal.Entry) (DialTarget, string, error) {
 	if !e.CanCallBack() {
-		return DialTarget{}, "", fmt.Errorf("%w: the caller withheld their number", ErrNoNumber)
+		return DialTarget{}, "", &NoNumberError{Withheld: true}
 	}
 	t, err := c.PrepareDial(e.Number)
 	if err != nil {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -45,7 +44,7 @@ func SetAutostart(enabled bool, execPath string, args ...string) error {
 	}
 	if !enabled {
 		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-			return fmt.Errorf("app: disable start at login: %w", err)
+			return &AutostartError{Reason: "cannot remove the entry", Err: err}
 		}
 		return nil
 	}
@@ -58,7 +57,10 @@ func SetAutostart(enabled bool, execPath string, args ...string) error {
 	if err != nil {
 		return err
 	}
-	return configfile.Write(path, []byte(entry))
+	if err := configfile.Write(path, []byte(entry)); err != nil {
+		return &AutostartError{Err: err}
+	}
+	return nil
 }
 
 // AutostartEnabled reports whether our autostart entry exists and is not
@@ -98,7 +100,7 @@ func autostartPath() (string, error) {
 	if !filepath.IsAbs(base) {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("app: start at login: no home folder: %w", err)
+			return "", &AutostartError{Reason: "no home folder", Err: err}
 		}
 		base = filepath.Join(home, ".config")
 	}
@@ -111,7 +113,7 @@ func selfExecutable() (string, error) {
 	}
 	p, err := os.Executable()
 	if err != nil {
-		return "", fmt.Errorf("app: start at login: cannot find this program: %w", err)
+		return "", &AutostartError{Reason: "cannot find this program", Err: err}
 	}
 	return p, nil
 }

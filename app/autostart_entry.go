@@ -11,12 +11,12 @@ import (
 // autostartEntry renders the desktop entry that starts execPath args….
 func autostartEntry(execPath string, args []string) (string, error) {
 	if !filepath.IsAbs(execPath) {
-		return "", fmt.Errorf("app: start at login: %q is not an absolute path", execPath)
+		return "", &AutostartError{Reason: fmt.Sprintf("%q is not an absolute path", execPath)}
 	}
 	// The Desktop Entry spec: "The name or path of the executable program
 	// may not contain the equal sign".
 	if strings.Contains(execPath, "=") {
-		return "", fmt.Errorf("app: start at login: %q: a desktop entry cannot run a path containing '='", execPath)
+		return "", &AutostartError{Reason: fmt.Sprintf("%q: a desktop entry cannot run a path containing '='", execPath)}
 	}
 	words := make([]string, 0, 1+len(args))
 	for _, w := range append([]string{execPath}, args...) {
@@ -51,7 +51,7 @@ const execReserved = " \t\n\"'\\><~|&;$*?#()`"
 func desktopExecQuote(arg string) (string, error) {
 	for _, c := range arg {
 		if unicode.IsControl(c) && c != '\t' {
-			return "", fmt.Errorf("app: start at login: %q contains a control character", arg)
+			return "", &AutostartError{Reason: fmt.Sprintf("%q contains a control character", arg)}
 		}
 	}
 	q := arg

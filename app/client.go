@@ -125,10 +125,10 @@ type Client struct {
 func New(opts Options) (*Client, error) {
 	u, err := url.Parse(opts.ServerURL)
 	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-		return nil, fmt.Errorf("app: server URL %q: want ws://host:port/v1/ws or wss://…", opts.ServerURL)
+		return nil, &OptionError{Field: "server_url", Reason: fmt.Sprintf("%q: want ws://host:port/v1/ws or wss://…", opts.ServerURL)}
 	}
 	if opts.User == "" {
-		return nil, errors.New("app: no user name")
+		return nil, &OptionError{Field: "user", Reason: "no user name"}
 	}
 	if opts.Numbers == nil {
 		return nil, errors.New("app: no number normaliser")
@@ -185,14 +185,14 @@ func tlsConfig(caFile string) (*tls.Config, error) {
 	}
 	pem, err := os.ReadFile(caFile)
 	if err != nil {
-		return nil, fmt.Errorf("app: CA file: %w", err)
+		return nil, &OptionError{Field: "ca_file", Err: err}
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil {
 		pool = x509.NewCertPool()
 	}
 	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("app: CA file %s holds no PEM certificate", caFile)
+		return nil, &OptionError{Field: "ca_file", Reason: caFile + " holds no PEM certificate"}
 	}
 	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
 }
@@ -253,10 +253,10 @@ func (c *Client) setStatus(st Status, reason string, retryAt time.Time) {
 // starts. It returns when the server has accepted or refused it.
 func (c *Client) Login(ctx context.Context, password string) error {
 	if password == "" {
-		return errors.New("app: empty password")
+		return ErrEmptyPassword
 	}
 	if err := ctiproto.CheckPasswordURL(c.opts.ServerURL); err != nil {
-		return fmt.Errorf("app: %w", err)
+		return &PasswordURLError{URL: c.opts.ServerURL, Err: err}
 	}
 	done := make(chan error, 1)
 	c.mu.Lock()
@@ -329,7 +329,7 @@ func (c *Client) Logout(ctx context.Context) error {
 	c.publishLocked()
 	c.mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("app: logged out here, but the server was not told (%w): the login stays valid there until it expires", err)
+		return &LogoutError{Err: err}
 	}
 	return nil
 }

@@ -83,26 +83,60 @@ func NewDemo(serverURL string) (*Demo, error) {
 // DemoCallers; safe for concurrent use) and returns who calls.
 func (d *Demo) Ring(ctx context.Context, device string) (DemoCaller, error) {
 	if device == "" {
-		return DemoCaller{}, errors.New("app: demo: ring: no device (is the demo user logged in?)")
+		return DemoCaller{}, &DemoRingError{Problem: RingNoDevice}
 	}
 	c := DemoCallers[(d.next.Add(1)-1)%uint64(len(DemoCallers))]
 	if _, err := d.sim.Ring(ctx, device, c.Number, c.Name); err != nil {
-		return DemoCaller{}, fmt.Errorf("app: demo: ring %s at %s: %w", device, d.sim.URL(simapi.Ring), demoHint(ctx, err))
+		return DemoCaller{}, &DemoRingError{Device: device, URL: d.sim.URL(simapi.Ring), Problem: ringProblem(ctx, err), Err: err}
 	}
 	return c, nil
 }
 
-// demoHint adds what to do to a sim API error a person reads.
-func demoHint(ctx context.Context, err error) error {
+// DemoRingError says why the demo could not ring Device: the kind of
+// trouble, the sim API endpoint asked (URL) and the cause.
+type DemoRingError struct {
+	Device  string
+	URL     string
+	Problem RingProblem
+	Err     error
+}
+
+// RingProblem is what went wrong ringing a demo call, for a UI to say
+// what to do.
+type RingProblem string
+
+const (
+	RingNoDevice   RingProblem = "no-device"   // no phone to ring: the demo user is not logged in
+	RingNoSimAPI   RingProblem = "no-sim-api"  // the server answers, without a sim API
+	RingServerDown RingProblem = "server-down" // nothing answers at URL
+	RingRefused    RingProblem = "refused"     // the sim API refused; Err has its words
+)
+
+// Error is the failure for a log, with what to do.
+func (e *DemoRingError) Error() string {
+	switch e.Problem {
+	case RingNoDevice:
+		return "app: demo: ring: no device (is the demo user logged in?)"
+	case RingNoSimAPI:
+		return fmt.Sprintf("app: demo: ring %s at %s: %v: it has no sim API; run the demo server (make run, or enable [sim_api] in its configuration)", e.Device, e.URL, e.Err)
+	case RingServerDown:
+		return fmt.Sprintf("app: demo: ring %s at %s: is the demo server running (make run)? %v", e.Device, e.URL, e.Err)
+	}
+	return fmt.Sprintf("app: demo: ring %s at %s: %v", e.Device, e.URL, e.Err)
+}
+func (e *DemoRingError) Unwrap() error { return e.Err }
+
+// ringProblem sorts a sim API error by what the person should do.
+func ringProblem(ctx context.Context, err error) RingProblem {
 	var se *simapi.StatusError
 	var ue *simapi.UnreachableError
 	switch {
 	case errors.As(err, &se) && se.NoSimAPI():
-		return fmt.Errorf("%w: it has no sim API; run the demo server (make run, or enable [sim_api] in its configuration)", err)
+		return RingNoSimAPI
 	case errors.As(err, &ue) && ctx.Err() == nil: // not given up by the caller
-		return fmt.Errorf("is the demo server running (make run)? %w", err)
+		return RingServerDown
 	}
-	return err
+	return RingRefused
 }
 
 // demoBooksFolder is the folder in the config folder that SetUpDemo

@@ -68,7 +68,7 @@ func (c *Client) Run(ctx context.Context) error {
 		if cred.password != "" && !welcomed {
 			var err error = next.problem // the Login call words it as the state does
 			if next.problem == nil {
-				err = errors.New("app: " + next.reason)
+				err = &DownError{Reason: next.reason}
 			}
 			c.loginEnded(cred, err)
 		}

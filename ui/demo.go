@@ -25,8 +25,6 @@ func (u *UI) demoFirstRing(s app.State) {
 	if after < 0 {
 		return
 	}
-	u.notify("Welcome to the Deskline demo",
-		"Your phone "+s.Devices[0].ID+" rings in a moment, from a contact in the demo address book. "+
-			"\"Ring me (demo)\" rings it again; Dial… calls a contact.")
+	u.notify(demoWelcomeText(s.Devices[0].ID))
 	time.AfterFunc(after, func() { u.do(u.demoRing) })
 }

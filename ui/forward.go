@@ -36,10 +36,11 @@ func canForward(s app.State) bool { return canAct(s) && s.Can(ctiproto.TypeSetFo
 // forwardLabel is the forwarding switch's label: where calls go, or the
 // offer to forward them.
 func (u *UI) forwardLabel(s app.State) string {
-	if to := forwardTarget(s); to != "" {
-		return "Forwarding to " + numberText(u.numbers(), to) + "…"
+	to := forwardTarget(s)
+	if to != "" {
+		to = numberText(u.numbers(), to)
 	}
-	return "Forward calls…"
+	return forwardLabelText(to)
 }
 
 // forwardItems are the tray's forwarding switch: "Forward calls…",
@@ -112,16 +113,12 @@ func (v *forwardView) build() fyne.CanvasObject {
 func (v *forwardView) changed(text string) {
 	v.failed = ""
 	v.target = nil
-	t, err := v.resolve(strings.TrimSpace(text))
-	switch {
-	case strings.TrimSpace(text) == "":
-		v.preview.SetText("Type a number or a name.")
-	case err != nil:
-		v.preview.SetText(userText(err))
-	default:
+	text = strings.TrimSpace(text)
+	t, err := v.resolve(text)
+	if text != "" && err == nil {
 		v.target = &t
-		v.preview.SetText("Calls to your phone will ring at " + t.Who() + ".")
 	}
+	v.preview.SetText(forwardPreview(text, t, err))
 	v.render(v.u.state)
 }
 

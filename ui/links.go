@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
-	"github.com/deskline/deskline/internal/cut"
 )
 
 // linkPatience is how long a link waits for the connection. After that
@@ -67,7 +66,7 @@ func (u *UI) dialLink(text string) {
 	}
 	if u.state.Status != app.StatusConnected {
 		u.links = append(u.links, pendingLink{text: text, at: u.now()})
-		u.notify("Deskline is connecting", "It dials "+cut.Runes(text, linkShown)+" once connected.")
+		u.notify(linkWaitingText(text))
 		time.AfterFunc(linkPatience, func() { u.do(u.expireLinks) })
 		return
 	}
@@ -76,13 +75,13 @@ func (u *UI) dialLink(text string) {
 		u.dial.show(text) // shows what is wrong with it, and lets the user fix it
 		return
 	}
-	u.notify("Dialling "+t.Display, t.Prompt())
+	u.notify(linkDiallingText(t))
 	u.act("dial link", func(ctx context.Context, c *app.Client) error {
 		_, err := c.Dial(ctx, t)
 		return err
 	}, func(err error) {
 		if err != nil {
-			u.notify("Cannot dial "+t.Display, userText(err))
+			u.notify(linkFailedText(t, err))
 			u.dial.show(text)
 			return
 		}

@@ -121,28 +121,11 @@ func (v *loginView) render(s app.State) {
 	}
 	d := v.u.Desk()
 	if d != nil {
-		v.where.SetText("Log in to the Deskline server at " + hostOf(d.Settings.ServerURL))
+		v.where.SetText(loginWhere(d.Settings.ServerURL))
 		v.user.SetText(d.Settings.User)
 	}
-	why := loginWhy(s)
-	if k := keyringText(s.KeyringProblem); k != "" {
-		why += "\n" + k
-	}
-	v.why.SetText(why)
+	v.why.SetText(loginWhyText(s))
 	setEnabled(v.btn, wanted && !v.busy)
-}
-
-// loginWhy says why the password is asked for: the server's refusal
-// ("Wrong user or password", "Logged out"), or why the server cannot be
-// reached now.
-func loginWhy(s app.State) string {
-	switch {
-	case s.Problem != nil:
-		return problemText(s.Problem) + "."
-	case s.Reason != "":
-		return capitalize(s.Reason) + "."
-	}
-	return "Your password is needed to connect."
 }
 
 // submit sends the password; the window closes once the server took it.

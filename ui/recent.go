@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/contacts"
-	"github.com/deskline/deskline/ctiproto"
 )
 
 // recentTitle is the recent calls window's title (an end-to-end test
@@ -126,16 +124,7 @@ func (v *recentView) refresh(s app.State) {
 
 // summarize says above the list what needs doing, or why it cannot be done.
 func (v *recentView) summarize(unseen int, listed bool) {
-	switch {
-	case unseen == 1:
-		v.summary.SetText("1 missed call you have not seen")
-	case unseen > 1:
-		v.summary.SetText(fmt.Sprintf("%d missed calls you have not seen", unseen))
-	case v.blocked != "" && listed:
-		v.summary.SetText("Call back is off — " + v.blocked)
-	default:
-		v.summary.SetText("")
-	}
+	v.summary.SetText(recentSummary(unseen, v.blocked, listed))
 	if unseen > 0 {
 		v.summary.Importance = widget.DangerImportance
 	} else {
@@ -283,25 +272,13 @@ func recentTexts(e journal.Entry, d *app.Desk) (name, detail string) {
 // user's phone ("Answered · transferred to Clara Weiss", "Forwarded to
 // 204").
 func recentOutcome(e journal.Entry, d *app.Desk) string {
-	words := outcomeWords[e.Outcome]
-	if words == "" {
-		words = string(e.Outcome)
-	}
-	if e.Outcome == journal.OutcomeOutgoingFailed && e.Cause != "" && e.Cause != ctiproto.CauseNormal {
-		words += " (" + strings.ReplaceAll(e.Cause, "-", " ") + ")"
-	}
+	to := ""
 	if e.To != "" {
-		to := contactName(d, e.To)
-		if to == "" {
+		if to = contactName(d, e.To); to == "" {
 			to = numberText(deskNumbers(d), e.To)
 		}
-		if e.Cause == ctiproto.CauseDeflected {
-			words = "forwarded to " + to // the user sent it on while it rang
-		} else {
-			words += " · transferred to " + to
-		}
 	}
-	return capitalize(words)
+	return outcomeText(e.Outcome, e.Cause, to)
 }
 
 // contactName is the name of the first contact in the desk's books with

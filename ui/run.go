@@ -40,11 +40,7 @@ func (u *UI) Start() {
 		u.settings.show() // nothing to connect to yet: ask first
 	}
 	if d != nil && len(d.Warnings) > 0 { // Run has not added any yet
-		more := ""
-		if len(d.Warnings) > 1 {
-			more = " (and more: see Settings)"
-		}
-		u.notify("Deskline started with problems", d.Warnings[0]+more)
+		u.notify(startProblemsText(d.Warnings[0], len(d.Warnings)))
 	}
 }
 

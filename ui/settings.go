@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -123,27 +121,6 @@ func (v *settingsView) render(s app.State) {
 	}
 }
 
-// settingsStatus words the connection for the Account section.
-func settingsStatus(setUp bool, s app.State) (string, widget.Importance) {
-	if !setUp {
-		return "Not set up: enter the server and your user, Save, then log in.", widget.WarningImportance
-	}
-	switch s.Status {
-	case app.StatusConnected:
-		t := "Connected"
-		if s.DisplayName != "" {
-			t += " as " + s.DisplayName + " (" + s.User + ")"
-		}
-		if why := linkText(s); why != "" {
-			return t + ". " + why, widget.WarningImportance
-		}
-		return t, widget.SuccessImportance
-	case app.StatusConnecting:
-		return linkText(s), widget.MediumImportance
-	}
-	return linkText(s), widget.WarningImportance
-}
-
 func (v *settingsView) build() fyne.CanvasObject {
 	v.items, v.hints = map[string]*widget.FormItem{}, map[string]string{}
 	// What a user changes comes first; the connection, set once (often by
@@ -231,18 +208,6 @@ func (v *settingsView) connectionCard() fyne.CanvasObject {
 		v.item("home_region", v.region, regionHint(origin)),
 		v.item("max_internal_digits", v.digits, "Numbers up to this many digits are extensions (2–8)"),
 	))
-}
-
-// regionHint says which home region a fresh install takes, and why:
-// the user sees whether the locale was read or the fallback applies.
-func regionHint(o settings.RegionOrigin) string {
-	switch {
-	case !o.Fallback:
-		return fmt.Sprintf("Default: %s, from your locale %s — how 030 1234567 is read", o.Region, o.Locale)
-	case o.Locale != "":
-		return fmt.Sprintf("Default: %s, as your locale %s names no country", o.Region, o.Locale)
-	}
-	return fmt.Sprintf("Default: %s, as no locale is set (LANG)", o.Region)
 }
 
 // booksCard lists the address books. New ones are picked with a file or

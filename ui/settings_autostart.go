@@ -44,7 +44,7 @@ func (v *settingsView) applyAutostart(want bool) string {
 		return ""
 	}
 	if err := app.SetAutostart(want, v.u.opts.ExecPath); err != nil {
-		return "Start at login could not be set: " + userText(err)
+		return autostartFailedText(err)
 	}
 	v.autostartShown = want
 	return ""

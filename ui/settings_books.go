@@ -99,7 +99,7 @@ func (v *settingsView) pickFolder() {
 // addPicked adds a file or folder given as a URI (picked or dropped).
 func (v *settingsView) addPicked(u fyne.URI) {
 	if u.Scheme() != "file" {
-		setHint(v.bookHint, widget.DangerImportance, u.String()+" is not a local file")
+		setHint(v.bookHint, widget.DangerImportance, notLocalFile(u.String()))
 		return
 	}
 	if err := settings.CheckAddressBook(u.Path()); err != nil {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
-	"github.com/deskline/deskline/app/crm"
 	"github.com/deskline/deskline/app/settings"
 )
 
@@ -62,7 +60,7 @@ func (v *settingsView) collect(base settings.Settings) (s settings.Settings, err
 	if n, err := strconv.Atoi(strings.TrimSpace(v.digits.Text)); err == nil {
 		s.MaxInternalDigits = n
 	} else {
-		errs = append(errs, &settings.Error{Field: "max_internal_digits", Reason: fmt.Sprintf("%q is not a whole number", v.digits.Text)})
+		errs = append(errs, &settings.Error{Field: "max_internal_digits", Reason: notWholeNumber(v.digits.Text)})
 	}
 	s.AddressBooks = slices.Clone(v.books)
 	s.Popup = settings.Popup{Enabled: v.popEnabled.Checked, TakeFocus: v.popFocus.Checked,
@@ -87,17 +85,8 @@ func (v *settingsView) syncPopup() {
 
 // checkCRM tries the template as it is typed, on sample values.
 func (v *settingsView) checkCRM() {
-	t := strings.TrimSpace(v.crm.Text)
-	if t == "" {
-		setHint(v.crmHint, widget.LowImportance, "Off: no CRM page is opened for calls.")
-		return
-	}
-	u, err := crm.URL(t, settingsCRMSample)
-	if err != nil {
-		setHint(v.crmHint, widget.DangerImportance, strings.TrimPrefix(err.Error(), "app: crm: "))
-		return
-	}
-	setHint(v.crmHint, widget.LowImportance, "For Lena Hoffmann calling from 030 1234567: "+u)
+	text, imp := crmHint(strings.TrimSpace(v.crm.Text))
+	setHint(v.crmHint, imp, text)
 }
 
 // dialAutomatic is the dial_device option "" in the settings.

@@ -49,7 +49,7 @@ func (v *settingsView) login(saved bool) {
 		if c := v.u.client(); c != nil && c.State().DisplayName != "" {
 			name = c.State().DisplayName
 		}
-		v.sayAccount(widget.SuccessImportance, "Logged in as "+name)
+		v.sayAccount(widget.SuccessImportance, loggedInText(name))
 	})
 }
 

@@ -12,10 +12,7 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -149,9 +146,6 @@ func (u *UI) client() *app.Client {
 	return nil
 }
 
-// errNoClient is what actions say before the app is set up.
-var errNoClient = errors.New("not set up yet: open Settings and log in")
-
 // act runs an action off the main goroutine with a timeout and reports
 // its outcome on the main goroutine (u.do): done (may be nil) gets the error, nil on
 // success. The UI never blocks on the network.
@@ -183,37 +177,4 @@ func (u *UI) act(what string, f func(ctx context.Context, c *app.Client) error, 
 			u.do(func() { done(err) })
 		}
 	}()
-}
-
-// userText words an error for a person: the package prefixes ("app: ",
-// "contacts: ") are for logs, not for people, and the exchange's service
-// names read as the buttons say ("make-call: …" is "Dial: …"). An action
-// that ran out of time says so in seconds.
-func userText(err error) string {
-	if err == nil {
-		return ""
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Sprintf("No answer within %d s; check the call list", int(actionTimeout/time.Second))
-	}
-	var le *app.LinkError
-	if errors.As(err, &le) {
-		return problemText(le)
-	}
-	var ae *app.ActionError
-	if errors.As(err, &ae) {
-		return wrappedText(err, ae.Error(), refusalText(ae))
-	}
-	return plainText(err.Error())
-}
-
-// wrappedText words err whose cause (with the log text inner) has its own
-// words: the context wrapped around the cause ("call back: ") is kept,
-// worded as any text is, and the cause reads as its words say.
-func wrappedText(err error, inner, words string) string {
-	outer, ok := strings.CutSuffix(err.Error(), inner)
-	if !ok { // a wrapper that words its cause itself: its text as it is
-		return plainText(err.Error())
-	}
-	return plainText(outer) + words
 }

@@ -32,23 +32,6 @@ func capitalize(s string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
-// packagePrefixes are the prefixes errors and warnings carry for logs.
-var packagePrefixes = []string{"app: ", "contacts: ", "ctiproto: "}
-
-// plainText words a log line for a person: no package prefixes, a capital
-// first letter ("contacts: book.vcf: …" → "Book.vcf: …").
-func plainText(s string) string {
-	for _, p := range packagePrefixes {
-		s = strings.ReplaceAll(s, p, "")
-	}
-	if a, rest, ok := strings.Cut(s, ": "); ok {
-		if w, ok := actionWords[a]; ok {
-			s = w + ": " + rest
-		}
-	}
-	return capitalize(s)
-}
-
 // refusalText words a refused action from its fields, the action as the
 // button names it: "Dial: the line is busy".
 func refusalText(e *app.ActionError) string {
@@ -224,13 +207,18 @@ func bookProblemText(err error) string {
 	if !errors.As(err, &be) {
 		return userText(err)
 	}
+	return bookText(be)
+}
+
+// bookText words a settings.BookError from its fields.
+func bookText(be *settings.BookError) string {
 	switch be.Problem {
 	case settings.BookNotAbsolute:
 		return be.Path + " is not a full path: start it with " + string(filepath.Separator) + " (or ~" + string(filepath.Separator) + ")"
 	case settings.BookUnreadable:
-		return "Cannot open " + be.Path + ": " + userText(be.Err)
+		return "Cannot open " + be.Path + ": " + causeText(be.Err)
 	case settings.BookNotVCard:
 		return be.Path + " is not a vCard file (.vcf)"
 	}
-	return userText(err)
+	return withReason(be.Path, causeText(be.Err))
 }

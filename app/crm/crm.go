@@ -36,6 +36,22 @@ func (v Values) value(name string) (string, bool) {
 	return "", false
 }
 
+// Error says why a template cannot give a CRM link: URL is the template,
+// or the link it expanded to when the problem is in the result (the
+// scheme, the host, a path segment); Reason says what is wrong, in words
+// that stand on their own ("unknown placeholder {phone} (known: …)").
+type Error struct {
+	URL    string
+	Reason string
+}
+
+// Error is the problem for a log: `crm: "https://…/{phone}": unknown placeholder …`.
+func (e *Error) Error() string { return "crm: " + e.problem() }
+
+// problem is the URL and the reason, as the settings file's warnings
+// name a bad crm_url.
+func (e *Error) problem() string { return fmt.Sprintf("%q: %s", e.URL, e.Reason) }
+
 // URL expands template (e.g. "https://crm.example/search?phone={number}")
 // with v. Every value is escaped for where its placeholder sits, so that
 // a name like "Smith & Jones" stays one value:
@@ -54,7 +70,7 @@ func (v Values) value(name string) (string, bool) {
 func URL(template string, v Values) (string, error) {
 	u, err := expand(template, v)
 	if err != nil {
-		return "", fmt.Errorf("app: crm: %w", err)
+		return "", err
 	}
 	return u, nil
 }
@@ -68,12 +84,12 @@ func TemplateProblem(template string) string {
 	}
 	sample := Values{Number: "030 1234567", E164: "+49301234567", Name: "Jörg Müller & Söhne", Company: "A/B GmbH"}
 	if _, err := expand(template, sample); err != nil {
-		return err.Error()
+		return err.problem()
 	}
 	return ""
 }
 
-func expand(template string, v Values) (string, error) {
+func expand(template string, v Values) (string, *Error) {
 	hostEnd := hostEndOf(template)
 	queryStart := len(template)
 	if i := strings.IndexAny(template, "?#"); i >= 0 {
@@ -90,15 +106,15 @@ func expand(template string, v Values) (string, error) {
 		pos := len(template) - len(rest) + open
 		end := strings.IndexByte(rest[open:], '}')
 		if end < 0 {
-			return "", fmt.Errorf("%q: unclosed { at byte %d", template, pos)
+			return "", &Error{template, fmt.Sprintf("unclosed { at byte %d", pos)}
 		}
 		name := rest[open+1 : open+end]
 		val, ok := v.value(name)
 		switch {
 		case !ok:
-			return "", fmt.Errorf("%q: unknown placeholder {%s} (known: {%s})", template, name, strings.Join(placeholders, "}, {"))
+			return "", &Error{template, fmt.Sprintf("unknown placeholder {%s} (known: {%s})", name, strings.Join(placeholders, "}, {"))}
 		case pos < hostEnd:
-			return "", fmt.Errorf("%q: placeholder {%s} in the scheme or host; only the path and query may hold call data", template, name)
+			return "", &Error{template, fmt.Sprintf("placeholder {%s} in the scheme or host; only the path and query may hold call data", name)}
 		case pos < queryStart:
 			val = url.PathEscape(val)
 		default:
@@ -111,7 +127,10 @@ func expand(template string, v Values) (string, error) {
 	if err := checkHTTPURL(b.String()); err != nil {
 		return "", err
 	}
-	return b.String(), checkSegments(b.String())
+	if err := checkSegments(b.String()); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // checkSegments refuses a URL whose path holds a "." or ".." segment.
@@ -120,11 +139,11 @@ func expand(template string, v Values) (string, error) {
 // so "/contacts/{name}/edit" with the name ".." would open "/edit".
 // Values are path-escaped, so no value makes a "/" of its own; a segment
 // of dots can only be a whole value or values and dots side by side.
-func checkSegments(raw string) error {
+func checkSegments(raw string) *Error {
 	u, _ := url.Parse(raw) // checkHTTPURL parsed it
 	for _, seg := range strings.Split(u.EscapedPath(), "/") {
 		if d, err := url.PathUnescape(seg); err == nil && (d == "." || d == "..") {
-			return fmt.Errorf("%q: the path segment %q would move up the path; a value must not be \".\" or \"..\"", raw, seg)
+			return &Error{raw, fmt.Sprintf("the path segment %q would move up the path; a value must not be \".\" or \"..\"", seg)}
 		}
 	}
 	return nil
@@ -143,15 +162,15 @@ func hostEndOf(template string) int {
 	return len(template)
 }
 
-func checkHTTPURL(raw string) error {
+func checkHTTPURL(raw string) *Error {
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		return fmt.Errorf("%q is not a URL: %w", raw, errors.Unwrap(err))
+		return &Error{raw, fmt.Sprintf("not a URL: %v", errors.Unwrap(err))}
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("%q is not an http:// or https:// URL", raw)
+		return &Error{raw, "not an http:// or https:// URL"}
 	case u.Host == "":
-		return fmt.Errorf("%q has no host", raw)
+		return &Error{raw, "no host"}
 	}
 	return nil
 }

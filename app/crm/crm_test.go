@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -65,15 +66,15 @@ func TestURLErrors(t *testing.T) {
 		{"ftp://crm.example/{number}", "not an http:// or https:// URL"},
 		{"mailto:crm@example.com?subject={number}", "not an http:// or https:// URL"},
 		{"/search?q={number}", "not an http:// or https:// URL"},
-		{"https:///search?q={number}", "has no host"},
+		{"https:///search?q={number}", "no host"},
 		{"https://{name}.crm.example/", "placeholder {name} in the scheme or host"},
 		{"https://crm.example:{number}/", "placeholder {number} in the scheme or host"},
 		{"{number}://crm.example/", "placeholder {number} in the scheme or host"},
 		{"https://crm.example/?q={number", "unclosed { at byte 23"},
-		{"https://crm example/?q={number}", "is not a URL"},
+		{"https://crm example/?q={number}", "not a URL"},
 	} {
 		_, err := URL(c.template, Values{Number: "201"})
-		if err == nil || !strings.HasPrefix(err.Error(), "app: crm: ") || !strings.Contains(err.Error(), c.want) {
+		if err == nil || !strings.HasPrefix(err.Error(), "crm: ") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.template, err, c.want)
 		}
 	}
@@ -105,6 +106,22 @@ func TestURLDotValuesDoNotWalkThePath(t *testing.T) {
 	} {
 		if got, err := URL(tmpl, Values{Name: ".."}); err != nil || got != want {
 			t.Errorf("%s: %q, %v; want %s", tmpl, got, err, want)
+		}
+	}
+}
+
+// TestErrorFields: a refused template carries its reason as a field, so a
+// settings window words it without cutting the log text apart.
+func TestErrorFields(t *testing.T) {
+	for _, c := range []struct{ template, url, reason string }{
+		{"https://crm.example/?p={phone}", "https://crm.example/?p={phone}", "unknown placeholder {phone} (known: {number}, {e164}, {name}, {company})"},
+		{"ftp://crm.example/{number}", "ftp://crm.example/201", "not an http:// or https:// URL"},
+		{"https:///search?q={number}", "https:///search?q=201", "no host"},
+	} {
+		_, err := URL(c.template, Values{Number: "201"})
+		var e *Error
+		if !errors.As(err, &e) || e.URL != c.url || e.Reason != c.reason {
+			t.Errorf("%s: %#v, want URL %q, reason %q", c.template, err, c.url, c.reason)
 		}
 	}
 }

@@ -50,7 +50,7 @@ func Claim(path string, handle func(args []string)) (*Instance, error) {
 // "invalid argument".
 func checkSocketPath(path string) error {
 	if len(path) > maxSocketPathLen {
-		return fmt.Errorf("app: instance socket path %s is %d bytes, the system takes at most %d (set %s to a shorter folder)",
+		return fmt.Errorf("instance: socket path %s is %d bytes, the system takes at most %d (set %s to a shorter folder)",
 			path, len(path), maxSocketPathLen, configfile.DirEnv)
 	}
 	return nil
@@ -66,7 +66,7 @@ func listen(path string) (net.Listener, error) {
 	// XDG_RUNTIME_DIR) already keeps others out in the moment before.
 	if err := os.Chmod(path, 0o600); err != nil {
 		ln.Close()
-		return nil, fmt.Errorf("app: instance socket %s: %w", path, err)
+		return nil, fmt.Errorf("instance: socket %s: %w", path, err)
 	}
 	return ln, nil
 }
@@ -77,20 +77,20 @@ func listen(path string) (net.Listener, error) {
 func claimStale(path string, bindErr error) (net.Listener, error) {
 	fi, err := os.Lstat(path)
 	if err != nil { // nothing in the way: the bind failed for its own reason
-		return nil, fmt.Errorf("app: listen on %s: %w", path, bindErr)
+		return nil, fmt.Errorf("instance: listen on %s: %w", path, bindErr)
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("app: instance socket %s is a folder; remove it", path)
+		return nil, fmt.Errorf("instance: socket %s is a folder; remove it", path)
 	}
 	if err := probe(path); err != nil {
 		return nil, err
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("app: remove stale instance socket %s: %w", path, err)
+		return nil, fmt.Errorf("instance: remove stale instance socket %s: %w", path, err)
 	}
 	ln, err := listen(path)
 	if err != nil {
-		return nil, fmt.Errorf("app: listen on %s: %w", path, err)
+		return nil, fmt.Errorf("instance: listen on %s: %w", path, err)
 	}
 	return ln, nil
 }
@@ -106,7 +106,7 @@ func probe(path string) error {
 	case swamped(err):
 		return ErrRunning
 	case errors.Is(err, fs.ErrPermission):
-		return fmt.Errorf("app: instance socket %s belongs to someone else: %w", path, err)
+		return fmt.Errorf("instance: socket %s belongs to someone else: %w", path, err)
 	}
 	return nil // refused: nobody listens (or it is no socket at all)
 }
@@ -132,14 +132,14 @@ func lockClaim(path string) (func(), error) {
 			return func() { os.Remove(lock) }, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("app: lock %s: %w", lock, err)
+			return nil, fmt.Errorf("instance: lock %s: %w", lock, err)
 		}
 		if fi, err := os.Stat(lock); err == nil && time.Since(fi.ModTime()) > staleClaimLock {
 			os.Remove(lock) // its holder crashed
 			continue
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("app: another Deskline is starting (it holds %s); try again", lock)
+			return nil, fmt.Errorf("instance: another Deskline is starting (it holds %s); try again", lock)
 		}
 		time.Sleep(claimLockPoll)
 	}

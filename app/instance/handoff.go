@@ -19,21 +19,21 @@ func HandOff(path string, args []string) error {
 		args = []string{} // no arguments: the instance shows itself
 	}
 	if len(args) > maxArgs {
-		return fmt.Errorf("app: hand off: %d arguments, at most %d", len(args), maxArgs)
+		return fmt.Errorf("instance: hand off: %d arguments, at most %d", len(args), maxArgs)
 	}
 	msg, err := json.Marshal(handoff{Args: args})
 	if err != nil {
-		return fmt.Errorf("app: hand off: %w", err)
+		return fmt.Errorf("instance: hand off: %w", err)
 	}
 	if len(msg) > maxMessage {
-		return fmt.Errorf("app: hand off: arguments are %d bytes as JSON, at most %d", len(msg), maxMessage)
+		return fmt.Errorf("instance: hand off: arguments are %d bytes as JSON, at most %d", len(msg), maxMessage)
 	}
 	if err := checkSocketPath(path); err != nil {
 		return err
 	}
 	c, err := net.DialTimeout("unix", path, ioDeadline)
 	if err != nil && swamped(err) {
-		return fmt.Errorf("app: the running Deskline at %s does not answer: %w", path, err)
+		return fmt.Errorf("instance: the running Deskline at %s does not answer: %w", path, err)
 	}
 	if err != nil {
 		return fmt.Errorf("%w (%s: %v)", ErrNotRunning, path, err)
@@ -41,7 +41,7 @@ func HandOff(path string, args []string) error {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(ioDeadline))
 	if _, err := c.Write(append(msg, '\n')); err != nil {
-		return fmt.Errorf("app: hand off to the running Deskline at %s: %w", path, err)
+		return fmt.Errorf("instance: hand off to the running Deskline at %s: %w", path, err)
 	}
 	return readHandoffReply(c, path)
 }
@@ -53,16 +53,16 @@ const maxReply = 1 << 10
 func readHandoffReply(c net.Conn, path string) error {
 	line, err := bufio.NewReaderSize(io.LimitReader(c, maxReply), maxReply).ReadString('\n')
 	if err != nil {
-		return fmt.Errorf("app: hand off to the running Deskline at %s: no answer: %w", path, err)
+		return fmt.Errorf("instance: hand off to the running Deskline at %s: no answer: %w", path, err)
 	}
 	line = strings.TrimSuffix(line, "\n")
 	if line == "ok" {
 		return nil
 	}
 	if text, ok := strings.CutPrefix(line, "error "); ok {
-		return fmt.Errorf("app: the running Deskline refused the handoff: %s", text)
+		return fmt.Errorf("instance: the running Deskline refused the handoff: %s", text)
 	}
-	return fmt.Errorf("app: hand off to %s: answer %q is not Deskline's", path, oneLine(line))
+	return fmt.Errorf("instance: hand off to %s: answer %q is not Deskline's", path, oneLine(line))
 }
 
 // claimAttempts is how often ClaimOrHandOff claims: a second time when the

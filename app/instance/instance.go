@@ -64,10 +64,10 @@ const (
 
 var (
 	// ErrRunning says another instance holds the socket (Claim).
-	ErrRunning = errors.New("app: Deskline is already running for this user")
+	ErrRunning = errors.New("instance: Deskline is already running for this user")
 	// ErrNotRunning says nobody listens on the socket (HandOff): the
 	// caller starts as the instance itself.
-	ErrNotRunning = errors.New("app: no running Deskline to hand over to")
+	ErrNotRunning = errors.New("instance: no running Deskline to hand over to")
 )
 
 // SocketPath is where this user's running Deskline listens:

@@ -191,7 +191,7 @@ func TestClaimRefusesBadPaths(t *testing.T) {
 		t.Errorf("too long a path: error %v", err)
 	}
 	missing := filepath.Join(filepath.Dir(dir), "no", "such", "folder.sock")
-	if _, err := Claim(missing, func([]string) {}); err == nil || !strings.HasPrefix(err.Error(), "app: ") {
+	if _, err := Claim(missing, func([]string) {}); err == nil || !strings.HasPrefix(err.Error(), "instance: ") {
 		t.Errorf("a missing folder: error %v", err)
 	}
 }

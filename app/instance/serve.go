@@ -46,7 +46,7 @@ func (i *Instance) Close() error {
 		<-i.handled
 	})
 	if err != nil {
-		return fmt.Errorf("app: close instance socket: %w", err)
+		return fmt.Errorf("instance: close socket: %w", err)
 	}
 	return nil
 }

@@ -92,7 +92,7 @@ func (e Entry) validate() error {
 		errs = append(errs, fmt.Errorf("unknown outcome %q", e.Outcome))
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("app: journal entry %q: %w", e.ID, errors.Join(errs...))
+		return fmt.Errorf("journal: entry %q: %w", e.ID, errors.Join(errs...))
 	}
 	return nil
 }

@@ -21,13 +21,24 @@ const fileVersion = 1
 // be read at all (permissions, a folder in its place) is an error: it is
 // not corrupt, and starting afresh would overwrite it.
 func Open(path string, limit int) (*Journal, []string, error) {
+	j, warnings, err := Read(path, limit)
+	texts := make([]string, len(warnings))
+	for i, w := range warnings {
+		texts[i] = w.Error()
+	}
+	return j, texts, err
+}
+
+// Read is Open with the warnings as values: which entry, what is wrong,
+// for a UI to word.
+func Read(path string, limit int) (*Journal, []*Warning, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
 	j := &Journal{path: path, limit: limit}
 	data, found, err := configfile.Read(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
 	if !found {
 		return j, nil, nil
@@ -36,13 +47,12 @@ func Open(path string, limit int) (*Journal, []string, error) {
 	if err != nil {
 		aside, merr := configfile.MoveAside(path)
 		if merr != nil {
-			return nil, nil, fmt.Errorf("app: journal %s is corrupt (%v) and cannot be moved aside: %w", path, err, merr)
+			return nil, nil, fmt.Errorf("journal: %s is corrupt (%v) and cannot be moved aside: %w", path, err, merr)
 		}
-		w := fmt.Sprintf("journal %s was corrupt (%v); moved it to %s and started a fresh journal", path, err, aside)
-		return j, []string{w}, nil
+		return j, []*Warning{{Path: path, Reason: err.Error(), MovedTo: aside}}, nil
 	}
-	for i := range warnings {
-		warnings[i] = fmt.Sprintf("journal %s: %s", path, warnings[i])
+	for _, w := range warnings {
+		w.Path = path
 	}
 	if len(entries) > limit {
 		entries = entries[:limit]
@@ -60,7 +70,7 @@ type fileDoc struct {
 
 // decode parses a journal file: an error means the file as a whole
 // is unusable; warnings name entries that were dropped.
-func decode(data []byte) ([]Entry, []string, error) {
+func decode(data []byte) ([]Entry, []*Warning, error) {
 	var f fileDoc
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, nil, fmt.Errorf("not a journal: %w", err)
@@ -72,7 +82,7 @@ func decode(data []byte) ([]Entry, []string, error) {
 		return nil, nil, fmt.Errorf("version %d, this app reads version %d", *f.Version, fileVersion)
 	}
 	var entries []Entry
-	var warnings []string
+	var warnings []*Warning
 	seen := make(map[string]bool, len(f.Entries))
 	for i, raw := range f.Entries {
 		var e Entry
@@ -84,7 +94,7 @@ func decode(data []byte) ([]Entry, []string, error) {
 			err = fmt.Errorf("duplicate id %q", e.ID)
 		}
 		if err != nil {
-			warnings = append(warnings, fmt.Sprintf("entry %d dropped: %v", i+1, err))
+			warnings = append(warnings, &Warning{Entry: i + 1, Reason: err.Error()})
 			continue
 		}
 		seen[e.ID] = true
@@ -103,7 +113,7 @@ func encode(entries []Entry) ([]byte, error) {
 	for i, e := range entries {
 		line, err := json.Marshal(e)
 		if err != nil {
-			return nil, fmt.Errorf("app: encode journal entry %q: %w", e.ID, err)
+			return nil, fmt.Errorf("journal: encode entry %q: %w", e.ID, err)
 		}
 		if i > 0 {
 			b.WriteByte(',')
@@ -113,4 +123,24 @@ func encode(entries []Entry) ([]byte, error) {
 	}
 	b.WriteString("\n]}\n")
 	return b.Bytes(), nil
+}
+
+// Warning is a problem in the journal file that did not stop the app: an
+// entry dropped, or the whole file moved aside.
+type Warning struct {
+	Path    string // the journal file
+	Entry   int    // 1 + the index of the dropped entry; 0 for the file
+	Reason  string // what is wrong with the entry, or with the file
+	MovedTo string // the unreadable file was moved here; a fresh journal started
+}
+
+// Error is the warning for a log: "journal /…/journal.json: entry 3 dropped: …".
+func (w *Warning) Error() string {
+	switch {
+	case w.MovedTo != "":
+		return fmt.Sprintf("journal %s was corrupt (%s); moved it to %s and started a fresh journal", w.Path, w.Reason, w.MovedTo)
+	case w.Entry > 0:
+		return fmt.Sprintf("journal %s: entry %d dropped: %s", w.Path, w.Entry, w.Reason)
+	}
+	return fmt.Sprintf("journal %s: %s", w.Path, w.Reason)
 }

@@ -102,7 +102,7 @@ func TestJournalUnreadableIsError(t *testing.T) {
 	// A folder where the file should be: unreadable for root too.
 	path := filepath.Join(dir, "journal.json")
 	os.Mkdir(path, 0o700)
-	if _, _, err := Open(path, 10); err == nil || !strings.HasPrefix(err.Error(), "app: ") {
+	if _, _, err := Open(path, 10); err == nil || !strings.HasPrefix(err.Error(), "journal: ") {
 		t.Fatalf("journal path is a folder: error %v", err)
 	}
 	if aside, _ := filepath.Glob(path + ".corrupt-*"); len(aside) != 0 {
@@ -221,7 +221,7 @@ func TestJournalWriteFailureKeptForClose(t *testing.T) {
 	path := filepath.Join(dir, "journal.json")
 	j := openForTest(t, path, 10)
 	os.WriteFile(dir, []byte("a file where the folder should be"), 0o600)
-	if err := j.Add(journalCall("a", 1)); err == nil || !strings.HasPrefix(err.Error(), "app: ") {
+	if err := j.Add(journalCall("a", 1)); err == nil || !strings.HasPrefix(err.Error(), "journal: ") {
 		t.Fatalf("Add with an unwritable folder: error %v", err)
 	}
 	if n := len(j.Entries()); n != 1 {
@@ -288,5 +288,21 @@ func TestJournalTransferTargetIsOptional(t *testing.T) {
 	again := openForTest(t, path, 10)
 	if e := again.Entries(); len(e) != 2 || e[0].ID != "b" || e[0].To != "205" || e[1].To != "" {
 		t.Fatalf("after a restart: %+v", e)
+	}
+}
+
+// TestReadWarningsCarryFields: Read's warnings name the dropped entry or
+// where the corrupt file went as fields.
+func TestReadWarningsCarryFields(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.json")
+	os.WriteFile(path, []byte(`{"version":1,"entries":[{"id":""}]}`), 0o600)
+	_, warnings, err := Read(path, 10)
+	if err != nil || len(warnings) != 1 || warnings[0].Entry != 1 || warnings[0].Path != path || !strings.Contains(warnings[0].Reason, "no id") {
+		t.Fatalf("bad entry: %+v, %v", warnings, err)
+	}
+	os.WriteFile(path, []byte(`[`), 0o600)
+	_, warnings, err = Read(path, 10)
+	if err != nil || len(warnings) != 1 || warnings[0].MovedTo == "" || warnings[0].Entry != 0 {
+		t.Fatalf("corrupt file: %+v, %v", warnings, err)
 	}
 }

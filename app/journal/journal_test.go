@@ -221,7 +221,7 @@ func TestJournalAddRejectsBadEntries(t *testing.T) {
 		e := journalCall("x", 1)
 		mutate(&e)
 		err := j.Add(e)
-		if err == nil || !strings.HasPrefix(err.Error(), "app: journal entry") || !strings.Contains(err.Error(), name) {
+		if err == nil || !strings.HasPrefix(err.Error(), "journal: entry") || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v", name, err)
 		}
 	}

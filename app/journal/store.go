@@ -2,6 +2,7 @@ package journal
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/deskline/deskline/app/internal/configfile"
@@ -15,7 +16,7 @@ import (
 const DefaultLimit = 1000
 
 // ErrClosed is returned by changes made after Close.
-var ErrClosed = errors.New("app: journal is closed")
+var ErrClosed = errors.New("journal: closed")
 
 // Journal is the persisted list of calls, newest first. It is safe for
 // concurrent use.
@@ -128,7 +129,9 @@ func (j *Journal) change(mutate func() bool) error {
 func (j *Journal) persistLocked() error {
 	data, err := encode(j.entries)
 	if err == nil {
-		err = configfile.Write(j.path, data)
+		if err = configfile.Write(j.path, data); err != nil {
+			err = fmt.Errorf("journal: %w", err)
+		}
 	}
 	j.dirty = err != nil
 	return err

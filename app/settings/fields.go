@@ -37,13 +37,13 @@ func popupFields(p *Popup) map[string]settingDecoder {
 // value decodes into *dst only if the whole value decodes: a half-filled
 // list is worse than the default. null keeps the default too.
 func settingValue[T any](dst *T, want string) settingDecoder {
-	return func(raw json.RawMessage, key string) []string {
+	return func(raw json.RawMessage, key string) []*Warning {
 		var v T
 		if string(raw) == "null" {
 			return nil
 		}
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return []string{fmt.Sprintf("%s: want %s, got %s; using the default", key, want, settingJSONKind(err, raw))}
+			return []*Warning{{Field: key, Reason: fmt.Sprintf("want %s, got %s; using the default", want, settingJSONKind(err, raw))}}
 		}
 		*dst = v
 		return nil
@@ -51,10 +51,10 @@ func settingValue[T any](dst *T, want string) settingDecoder {
 }
 
 func settingObject(fields map[string]settingDecoder) settingDecoder {
-	return func(raw json.RawMessage, key string) []string {
+	return func(raw json.RawMessage, key string) []*Warning {
 		var doc map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &doc); err != nil {
-			return []string{fmt.Sprintf("%s: want an object {…}, got %s; using the defaults", key, settingJSONKind(err, raw))}
+			return []*Warning{{Field: key, Reason: fmt.Sprintf("want an object {…}, got %s; using the defaults", settingJSONKind(err, raw))}}
 		}
 		return decodeObject(doc, fields, key+".")
 	}

@@ -27,23 +27,36 @@ const fileVersion = 1
 // an error; the defaults are returned with it, so the caller can still
 // start and show the error.
 func Load(path string) (Settings, []string, error) {
+	s, warnings, err := Read(path)
+	texts := make([]string, len(warnings))
+	for i, w := range warnings {
+		texts[i] = w.Error()
+	}
+	return s, texts, err
+}
+
+// Read is Load with the warnings as values: which setting, what is
+// wrong, for a UI to word.
+func Read(path string) (Settings, []*Warning, error) {
 	def := Default()
 	data, found, err := configfile.Read(path)
-	if err != nil || !found {
-		return def, nil, err
+	if err != nil {
+		return def, nil, fmt.Errorf("settings: %w", err)
+	}
+	if !found {
+		return def, nil, nil
 	}
 	s, warnings, err := decode(data, def)
 	if err != nil {
 		aside, merr := configfile.MoveAside(path)
 		if merr != nil {
-			return def, nil, fmt.Errorf("app: settings %s are corrupt (%v) and cannot be moved aside: %w", path, err, merr)
+			return def, nil, fmt.Errorf("settings: %s is corrupt (%v) and cannot be moved aside: %w", path, err, merr)
 		}
-		w := fmt.Sprintf("settings %s were corrupt (%v); moved them to %s and started from the defaults", path, err, aside)
-		return def, []string{w}, nil
+		return def, []*Warning{{Path: path, Reason: err.Error(), MovedTo: aside}}, nil
 	}
 	warnings = append(warnings, resetInvalid(&s, def)...)
-	for i := range warnings {
-		warnings[i] = fmt.Sprintf("settings %s: %s", path, warnings[i])
+	for _, w := range warnings {
+		w.Path = path
 	}
 	return s, warnings, nil
 }
@@ -64,14 +77,17 @@ func Save(path string, s Settings) error {
 	}{fileVersion, s}
 	data, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		return fmt.Errorf("app: encode settings: %w", err)
+		return fmt.Errorf("settings: encode: %w", err)
 	}
-	return configfile.Write(path, append(data, '\n'))
+	if err := configfile.Write(path, append(data, '\n')); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	}
+	return nil
 }
 
 // decode overlays the file on def key by key, so one bad value
 // costs that value only. An error means the file as a whole is unusable.
-func decode(data []byte, def Settings) (Settings, []string, error) {
+func decode(data []byte, def Settings) (Settings, []*Warning, error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return def, nil, fmt.Errorf("not a settings file: %w", err)
@@ -79,9 +95,9 @@ func decode(data []byte, def Settings) (Settings, []string, error) {
 	if doc == nil {
 		return def, nil, errors.New("not a settings file: null")
 	}
-	var warnings []string
+	var warnings []*Warning
 	if raw, ok := doc["version"]; !ok {
-		warnings = append(warnings, fmt.Sprintf("no version; read as version %d", fileVersion))
+		warnings = append(warnings, &Warning{Reason: fmt.Sprintf("no version; read as version %d", fileVersion)})
 	} else {
 		var v int
 		if err := json.Unmarshal(raw, &v); err != nil || v != fileVersion {
@@ -95,8 +111,8 @@ func decode(data []byte, def Settings) (Settings, []string, error) {
 }
 
 // resetInvalid replaces each invalid field by its default.
-func resetInvalid(s *Settings, def Settings) []string {
-	var warnings []string
+func resetInvalid(s *Settings, def Settings) []*Warning {
+	var warnings []*Warning
 	for _, c := range checks {
 		errs := c.check(*s)
 		if len(errs) == 0 {
@@ -105,7 +121,7 @@ func resetInvalid(s *Settings, def Settings) []string {
 		for _, err := range errs {
 			var se *Error
 			if errors.As(err, &se) {
-				warnings = append(warnings, fmt.Sprintf("%s: %s; %s", se.Field, se.Reason, c.resetNote()))
+				warnings = append(warnings, &Warning{Field: se.Field, Book: se.Book, Reason: se.Reason + "; " + c.resetNote()})
 			}
 		}
 		c.reset(s, def, errs)
@@ -121,21 +137,21 @@ func (c settingCheck) resetNote() string {
 }
 
 // settingDecoder decodes one key's value; it returns warnings.
-type settingDecoder func(raw json.RawMessage, key string) []string
+type settingDecoder func(raw json.RawMessage, key string) []*Warning
 
 // decodeObject runs the decoder of each key in sorted order (stable
 // warnings) and warns about keys nobody knows.
-func decodeObject(doc map[string]json.RawMessage, fields map[string]settingDecoder, prefix string) []string {
+func decodeObject(doc map[string]json.RawMessage, fields map[string]settingDecoder, prefix string) []*Warning {
 	keys := make([]string, 0, len(doc))
 	for k := range doc {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var warnings []string
+	var warnings []*Warning
 	for _, k := range keys {
 		dec, ok := fields[k]
 		if !ok {
-			warnings = append(warnings, fmt.Sprintf("unknown setting %q ignored", prefix+k))
+			warnings = append(warnings, &Warning{Field: prefix + k, Unknown: true})
 			continue
 		}
 		warnings = append(warnings, dec(doc[k], prefix+k)...)
@@ -154,4 +170,33 @@ func Update(path string, change func(*Settings)) error {
 	}
 	change(&s)
 	return Save(path, s)
+}
+
+// Warning is a problem in the settings file that did not stop the app:
+// what was not used and why, and what was used instead.
+type Warning struct {
+	Path string // the settings file
+	// Field is the setting's JSON key ("popup.take_focus",
+	// "address_books[1]"), "" for the file as a whole.
+	Field string
+	Book  int // 1 + the index of the address book at fault, as in Error
+	// Reason says what is wrong and what was done ("want true or false,
+	// got string; using the default"); with MovedTo, why the file could
+	// not be read.
+	Reason  string
+	Unknown bool   // Field is a setting this app does not know, ignored
+	MovedTo string // the unreadable file was moved here; the defaults apply
+}
+
+// Error is the warning for a log: "settings /…/settings.json: field: reason".
+func (w *Warning) Error() string {
+	switch {
+	case w.MovedTo != "":
+		return fmt.Sprintf("settings %s were corrupt (%s); moved them to %s and started from the defaults", w.Path, w.Reason, w.MovedTo)
+	case w.Unknown:
+		return fmt.Sprintf("settings %s: unknown setting %q ignored", w.Path, w.Field)
+	case w.Field != "":
+		return fmt.Sprintf("settings %s: %s: %s", w.Path, w.Field, w.Reason)
+	}
+	return fmt.Sprintf("settings %s: %s", w.Path, w.Reason)
 }

@@ -16,3 +16,8 @@ func Dir() (string, error) { return configfile.Dir() }
 
 // Path is Dir()/settings.json.
 func Path() (string, error) { return configfile.Path(FileName) }
+
+// DirError says why there is no configuration folder (Dir and Path
+// return it): Reason in words, Dir the folder where one is known, Err
+// the system's cause.
+type DirError = configfile.DirError

@@ -249,7 +249,7 @@ func TestSettingsUnreadableIsError(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "settings.json")
 	os.Mkdir(path, 0o700)
 	s, _, err := Load(path)
-	if err == nil || !strings.HasPrefix(err.Error(), "app: ") {
+	if err == nil || !strings.HasPrefix(err.Error(), "settings: ") {
 		t.Fatalf("settings path is a folder: error %v", err)
 	}
 	if !reflect.DeepEqual(s, Default()) {
@@ -287,5 +287,39 @@ func TestNeedsNewDesk(t *testing.T) {
 		if got := NeedsNewDesk(base, s); got != tc.want {
 			t.Errorf("%s: NeedsNewDesk = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestReadWarningsCarryFields: Read's warnings name the setting and the
+// address book at fault as fields, for the settings window to word.
+func TestReadWarningsCarryFields(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "settings.json")
+	missing := filepath.Join(dir, "gone.vcf")
+	os.WriteFile(path, []byte(`{"version": 1, "home_region": "XX", "address_books": ["`+missing+`"], "theme": "dark"}`), 0o600)
+	_, warnings, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Warning{}
+	for _, w := range warnings {
+		if w.Path != path {
+			t.Errorf("%+v: Path %q, want %q", w, w.Path, path)
+		}
+		got[w.Field] = *w
+	}
+	if w := got["home_region"]; !strings.HasPrefix(w.Reason, `"XX" is not a region`) || w.Unknown || w.Book != 0 {
+		t.Errorf("home_region: %+v", w)
+	}
+	if w := got["address_books[0]"]; w.Book != 1 || !strings.Contains(w.Reason, missing) {
+		t.Errorf("address book: %+v", w)
+	}
+	if w := got["theme"]; !w.Unknown {
+		t.Errorf("theme: %+v", w)
+	}
+	os.WriteFile(path, []byte(`{not json`), 0o600)
+	_, warnings, err = Read(path)
+	if err != nil || len(warnings) != 1 || warnings[0].MovedTo == "" || !strings.HasPrefix(warnings[0].Reason, "not a settings file") {
+		t.Errorf("corrupt file: %+v, %v", warnings, err)
 	}
 }

@@ -31,7 +31,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return "app: settings: " + e.Field + ": " + e.Reason
+	return "settings: " + e.Field + ": " + e.Reason
 }
 
 // Validate reports every invalid field at once (errors.Join of

@@ -90,8 +90,8 @@ func TestSettingsValidateRejects(t *testing.T) {
 		if se.Field != c.field || !strings.Contains(se.Reason, c.reason) {
 			t.Errorf("error %q, want field %s with %q", err, c.field, c.reason)
 		}
-		if !strings.HasPrefix(err.Error(), "app: settings: "+c.field+": ") {
-			t.Errorf("error %q does not start with app: settings: %s:", err, c.field)
+		if !strings.HasPrefix(err.Error(), "settings: "+c.field+": ") {
+			t.Errorf("error %q does not start with settings: %s:", err, c.field)
 		}
 		// The entry at fault, for the window to name without parsing Field.
 		want := 0

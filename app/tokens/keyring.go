@@ -31,10 +31,10 @@ const probeAccount = "deskline-keyring-probe"
 // tokens in a Memory and asks for the password at every start.
 type NoKeyringError struct{ Err error }
 
-// Error reads "app: no keyring available (<reason>): Deskline will ask for
+// Error reads "tokens: no keyring available (<reason>): Deskline will ask for
 // the password at every start".
 func (e *NoKeyringError) Error() string {
-	return "app: no keyring available (" + keyringReason(e.Err) +
+	return "tokens: no keyring available (" + keyringReason(e.Err) +
 		"): Deskline will ask for the password at every start"
 }
 
@@ -201,7 +201,7 @@ func (s *Keyring) Get(server, user string) (string, error) {
 		return "", noKeyring(err, "")
 	}
 	if problem := tokenProblem(token); problem != "" {
-		return "", fmt.Errorf("app: the token stored in the keyring for %s is unusable (%s) and was ignored: %w",
+		return "", fmt.Errorf("tokens: the token stored in the keyring for %s is unusable (%s) and was ignored: %w",
 			account, problem, ErrNotFound)
 	}
 	return token, nil
@@ -214,7 +214,7 @@ func (s *Keyring) Set(server, user, token string) error {
 		return err
 	}
 	if problem := tokenProblem(token); problem != "" {
-		return fmt.Errorf("app: token for %s refused: %s", account, problem)
+		return fmt.Errorf("tokens: token for %s refused: %s", account, problem)
 	}
 	_, err = s.call(func(b keyringBackend) (string, error) { return "", b.Set(KeyringService, account, token) })
 	if err != nil {

@@ -271,7 +271,7 @@ func TestKeyringFailuresAreNoKeyringErrors(t *testing.T) {
 					t.Fatalf("%s: the cause %v is not visible through Unwrap", op, c.err)
 				}
 				msg := err.Error()
-				if !strings.HasPrefix(msg, "app: no keyring available (") ||
+				if !strings.HasPrefix(msg, "tokens: no keyring available (") ||
 					!strings.HasSuffix(msg, "): Deskline will ask for the password at every start") {
 					t.Fatalf("%s: message %q has not the documented form", op, msg)
 				}

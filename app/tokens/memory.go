@@ -42,7 +42,7 @@ func (m *Memory) Set(server, user, token string) error {
 		return err
 	}
 	if problem := tokenProblem(token); problem != "" {
-		return fmt.Errorf("app: token for %s refused: %s", account, problem)
+		return fmt.Errorf("tokens: token for %s refused: %s", account, problem)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

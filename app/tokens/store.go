@@ -26,7 +26,7 @@ type Store interface {
 
 // ErrNotFound is returned by Store.Get when no token is stored for the
 // server and user (or the stored one is unusable): log in with the password.
-var ErrNotFound = errors.New("app: no stored token")
+var ErrNotFound = errors.New("tokens: no stored token")
 
 // KeyringService is the service name under which tokens are stored in the
 // OS keyring. The account is "<user>@<server URL>".
@@ -49,21 +49,21 @@ const (
 func tokenAccount(server, user string) (string, error) {
 	switch {
 	case server == "":
-		return "", errors.New("app: token store: empty server URL")
+		return "", errors.New("tokens: empty server URL")
 	case len(server) > MaxServerURLLength:
-		return "", fmt.Errorf("app: token store: server URL too long: %d bytes, max %d", len(server), MaxServerURLLength)
+		return "", fmt.Errorf("tokens: server URL too long: %d bytes, max %d", len(server), MaxServerURLLength)
 	case strings.ContainsFunc(server, func(r rune) bool { return r == '@' || unicode.IsSpace(r) || unicode.IsControl(r) }):
-		return "", fmt.Errorf("app: token store: server URL %q must not contain \"@\", spaces or control characters", server)
+		return "", fmt.Errorf("tokens: server URL %q must not contain \"@\", spaces or control characters", server)
 	case !utf8.ValidString(server):
-		return "", errors.New("app: token store: server URL is not valid UTF-8")
+		return "", errors.New("tokens: server URL is not valid UTF-8")
 	case user == "":
-		return "", errors.New("app: token store: empty user name")
+		return "", errors.New("tokens: empty user name")
 	case len(user) > ctiproto.MaxUserLength:
-		return "", fmt.Errorf("app: token store: user name too long: %d bytes, max %d", len(user), ctiproto.MaxUserLength)
+		return "", fmt.Errorf("tokens: user name too long: %d bytes, max %d", len(user), ctiproto.MaxUserLength)
 	case strings.ContainsFunc(user, unicode.IsControl):
-		return "", fmt.Errorf("app: token store: user name %q must not contain control characters", user)
+		return "", fmt.Errorf("tokens: user name %q must not contain control characters", user)
 	case !utf8.ValidString(user):
-		return "", errors.New("app: token store: user name is not valid UTF-8")
+		return "", errors.New("tokens: user name is not valid UTF-8")
 	}
 	return user + "@" + server, nil
 }

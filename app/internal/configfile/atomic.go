@@ -3,6 +3,7 @@ package configfile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -17,11 +18,11 @@ import (
 func Write(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("app: create folder for %s: %w", path, err)
+		return pathError("create the folder of", path, err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("app: write %s: %w", path, err)
+		return pathError("write", path, err)
 	}
 	defer func() {
 		if err != nil {
@@ -30,16 +31,16 @@ func Write(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("app: write %s: %w", path, err)
+		return pathError("write", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("app: write %s: sync: %w", path, err)
+		return pathError("sync", path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("app: write %s: %w", path, err)
+		return pathError("write", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("app: write %s: %w", path, err)
+		return pathError("write", path, err)
 	}
 	syncDir(dir)
 	return nil
@@ -71,7 +72,7 @@ func MoveAside(path string) (string, error) {
 		aside = fmt.Sprintf("%s-%d", base, i)
 	}
 	if err := os.Rename(path, aside); err != nil {
-		return "", fmt.Errorf("app: move corrupt %s aside: %w", path, err)
+		return "", pathError("move aside", path, err)
 	}
 	return aside, nil
 }
@@ -86,19 +87,37 @@ func Read(path string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("app: read %s: %w", path, err)
+		return nil, false, pathError("read", path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, false, fmt.Errorf("app: read %s: %w", path, errNotRegular)
+		return nil, false, pathError("read", path, ErrNotRegular)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, false, fmt.Errorf("app: read %s: %w", path, err)
+		return nil, false, pathError("read", path, err)
 	}
 	return data, true, nil
 }
 
-// errNotRegular reports a configuration path that exists but is a folder
+// ErrNotRegular reports a configuration path that exists but is a folder
 // or a device: reading it would fail or hang, and moving it aside would
 // be presumptuous.
-var errNotRegular = errors.New("not a regular file")
+var ErrNotRegular = errors.New("not a regular file")
+
+// pathError names what failed on which file with the system's reason
+// (Op "write", Path the settings or journal file, Err "permission
+// denied"): the callers prefix it with their package for logs, a UI
+// words it from the fields. A nested *fs.PathError or *os.LinkError (of
+// the temporary file the write goes through) gives only its reason: the
+// person knows the file they saved, not our temporary name.
+func pathError(op, path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return &fs.PathError{Op: op, Path: path, Err: err}
+}

@@ -25,17 +25,17 @@ func Dir() (string, error) {
 		// A tray app started at login has no meaningful working
 		// directory, so a relative path would land somewhere surprising.
 		if !filepath.IsAbs(dir) {
-			return "", fmt.Errorf("app: %s must be an absolute path, got %q", DirEnv, dir)
+			return "", &DirError{Dir: dir, Reason: DirEnv + " must be an absolute path"}
 		}
 	} else {
 		base, err := os.UserConfigDir()
 		if err != nil {
-			return "", fmt.Errorf("app: no configuration folder (set %s): %w", DirEnv, err)
+			return "", &DirError{Reason: "no configuration folder (set " + DirEnv + ")", Err: err}
 		}
 		dir = filepath.Join(base, "deskline")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("app: create configuration folder: %w", err)
+		return "", &DirError{Dir: dir, Reason: "cannot create the configuration folder", Err: err}
 	}
 	return dir, nil
 }
@@ -48,3 +48,23 @@ func Path(name string) (string, error) {
 	}
 	return filepath.Join(dir, name), nil
 }
+
+// DirError says why there is no configuration folder: Reason in words,
+// Dir the folder where one is known, Err the system's cause.
+type DirError struct {
+	Dir    string
+	Reason string
+	Err    error
+}
+
+func (e *DirError) Error() string {
+	msg := "configfile: " + e.Reason
+	if e.Dir != "" {
+		msg += fmt.Sprintf(" (%q)", e.Dir)
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+func (e *DirError) Unwrap() error { return e.Err }

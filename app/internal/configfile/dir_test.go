@@ -1,6 +1,7 @@
 package configfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,8 +39,13 @@ func TestDirDefault(t *testing.T) {
 
 func TestDirRelativeEnvRefused(t *testing.T) {
 	t.Setenv(DirEnv, "relative/profile")
-	if _, err := Dir(); err == nil || !strings.Contains(err.Error(), "app: "+DirEnv+" must be an absolute path") {
+	_, err := Dir()
+	if err == nil || !strings.Contains(err.Error(), "configfile: "+DirEnv+" must be an absolute path") {
 		t.Fatalf("relative %s: error %v", DirEnv, err)
+	}
+	var de *DirError
+	if !errors.As(err, &de) || de.Dir != "relative/profile" || de.Reason != DirEnv+" must be an absolute path" {
+		t.Errorf("relative %s: %#v, want a DirError naming the folder", DirEnv, err)
 	}
 }
 

@@ -146,7 +146,7 @@ func noKeyringChild(t *testing.T, scenario, want string) {
 			t.Fatalf("%s: %v has no cause", op, err)
 		}
 		msg := err.Error()
-		if !strings.HasPrefix(msg, "app: no keyring available (") ||
+		if !strings.HasPrefix(msg, "tokens: no keyring available (") ||
 			!strings.HasSuffix(msg, "): Deskline will ask for the password at every start") {
 			t.Fatalf("%s: message %q has not the documented form", op, msg)
 		}

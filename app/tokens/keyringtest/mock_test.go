@@ -42,7 +42,7 @@ func TestMockInitWithError(t *testing.T) {
 			t.Fatalf("%s: the cause is not reachable through errors.As/Is/Unwrap: %v", op, err)
 		}
 		msg := err.Error()
-		if !strings.HasPrefix(msg, "app: no keyring available (") ||
+		if !strings.HasPrefix(msg, "tokens: no keyring available (") ||
 			!strings.Contains(msg, cause.Error()) ||
 			!strings.HasSuffix(msg, "Deskline will ask for the password at every start") {
 			t.Fatalf("%s: message %q", op, msg)

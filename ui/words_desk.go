@@ -1,0 +1,19 @@
+package ui
+
+// The notifications of the app as a whole: its start and the demo.
+
+// startProblemsText is the notification of a start with n warnings:
+// the first (worded), and where the others are.
+func startProblemsText(first string, n int) (title, body string) {
+	body = first
+	if n > 1 {
+		body += " (and more: see Settings)"
+	}
+	return "Deskline started with problems", body
+}
+
+// demoWelcomeText greets the demo's user, whose phone is about to ring.
+func demoWelcomeText(phone string) (title, body string) {
+	return "Welcome to the Deskline demo", "Your phone " + phone + " rings in a moment, from a contact in the demo address book. " +
+		"\"Ring me (demo)\" rings it again; Dial… calls a contact."
+}
