@@ -133,7 +133,7 @@ func run(f flags, log *slog.Logger) error {
 		}
 	}()
 	for _, w := range desk.Warnings {
-		log.Warn(w)
+		log.Warn(w.Error())
 	}
 	fy.Lifecycle().SetOnStarted(func() {
 		noFocusOnShow() // before the first window: a screen pop must not steal the keyboard

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -29,42 +28,45 @@ type Desk struct {
 	// app: settings that fell back to defaults, broken vCards, a corrupt
 	// journal moved aside. OpenDesk fills them; Problems adds what Run
 	// found later.
-	Warnings []string
+	// Each is a value with fields (settings.Warning, journal.Warning,
+	// contacts.Warning, ClientSettingsError, …) for the UI to word.
+	Warnings []error
 
 	// bookWarnings are the Warnings that came from loading the address
 	// books: a reload of the books supersedes them.
-	bookWarnings []string
+	bookWarnings []error
 
 	mu sync.Mutex
 	// runWarnings are found by Run and read by the UI: the last reload's
 	// warnings (each reload replaces the previous one's). Under mu, like
 	// reloaded and watchProblem.
-	runWarnings  []string
-	reloaded     bool   // the books were loaded again: bookWarnings are stale
-	watchProblem string // why the books are not watched for changes
+	runWarnings  []error
+	reloaded     bool  // the books were loaded again: bookWarnings are stale
+	watchProblem error // why the books are not watched for changes (a WatchError)
 }
 
 // Problems lists the warnings of OpenDesk and those Run found since. Once
 // the books were reloaded, their warnings are the reload's, not those of
 // the first load. Safe from any goroutine.
-func (d *Desk) Problems() []string {
+func (d *Desk) Problems() []error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	out := make([]string, 0, len(d.Warnings)+len(d.runWarnings))
+	out := make([]error, 0, len(d.Warnings)+len(d.runWarnings))
+	// By text: a warning may hold an error type that cannot be a map key.
 	stale := map[string]int{}
 	if d.reloaded {
 		for _, w := range d.bookWarnings {
-			stale[w]++
+			stale[w.Error()]++
 		}
 	}
 	for _, w := range d.Warnings {
-		if stale[w] > 0 {
-			stale[w]--
+		if stale[w.Error()] > 0 {
+			stale[w.Error()]--
 			continue
 		}
 		out = append(out, w)
 	}
-	if d.watchProblem != "" {
+	if d.watchProblem != nil {
 		out = append(out, d.watchProblem)
 	}
 	return append(out, d.runWarnings...)
@@ -90,22 +92,28 @@ func OpenDesk(dir string, store tokens.Store, log *slog.Logger) (*Desk, error) {
 	d := &Desk{Dir: dir}
 	s, warn, err := settings.Load(filepath.Join(dir, settings.FileName))
 	if err != nil {
-		d.Warnings = append(d.Warnings, err.Error()) // the defaults are in s
+		d.Warnings = append(d.Warnings, err) // the defaults are in s
 	}
-	d.Settings, d.Warnings = s, append(d.Warnings, warn...)
+	d.Settings = s
+	for _, w := range warn {
+		d.Warnings = append(d.Warnings, w)
+	}
 	if d.Numbers, err = contacts.NewNormalizer(s.HomeRegion, s.MaxInternalDigits); err != nil {
 		return nil, err
 	}
 	d.Books = contacts.NewDirectory(d.Numbers)
 	for _, w := range d.Books.Load(s.AddressBooks...) {
-		d.bookWarnings = append(d.bookWarnings, w.String())
+		d.bookWarnings = append(d.bookWarnings, w)
 	}
 	d.Warnings = append(d.Warnings, d.bookWarnings...)
-	j, warn, err := journal.Open(filepath.Join(dir, journal.FileName), journal.DefaultLimit)
+	j, jwarn, err := journal.Open(filepath.Join(dir, journal.FileName), journal.DefaultLimit)
 	if err != nil {
 		return nil, err
 	}
-	d.Journal, d.Warnings = j, append(d.Warnings, warn...)
+	d.Journal = j
+	for _, w := range jwarn {
+		d.Warnings = append(d.Warnings, w)
+	}
 	if s.ServerURL == "" || s.User == "" {
 		return d, nil
 	}
@@ -113,7 +121,7 @@ func OpenDesk(dir string, store tokens.Store, log *slog.Logger) (*Desk, error) {
 		Numbers: d.Numbers, Directory: d.Books, Journal: j, ClientName: "Deskline tray", Log: log,
 		Device: s.DialDevice})
 	if err != nil {
-		d.Warnings = append(d.Warnings, fmt.Sprintf("cannot connect with these settings: %v", err))
+		d.Warnings = append(d.Warnings, &ClientSettingsError{Err: err})
 		d.Client = nil
 	}
 	return d, nil
@@ -124,9 +132,9 @@ func OpenDesk(dir string, store tokens.Store, log *slog.Logger) (*Desk, error) {
 func (d *Desk) Run(ctx context.Context) error {
 	err := d.Books.Watch(ctx, contacts.DefaultDebounce, d.booksReloaded)
 	d.mu.Lock()
-	d.watchProblem = ""
+	d.watchProblem = nil
 	if err != nil {
-		d.watchProblem = "address books are not watched for changes: " + err.Error()
+		d.watchProblem = &WatchError{Err: err}
 	}
 	d.mu.Unlock()
 	if d.Client == nil {
@@ -139,9 +147,9 @@ func (d *Desk) Run(ctx context.Context) error {
 // booksReloaded records a reload's warnings in place of the last ones.
 // It runs on the books' watching goroutine.
 func (d *Desk) booksReloaded(warns []contacts.Warning) {
-	lines := make([]string, len(warns))
+	lines := make([]error, len(warns))
 	for i, w := range warns {
-		lines[i] = w.String()
+		lines[i] = w
 	}
 	d.mu.Lock()
 	d.runWarnings, d.reloaded = lines, true

@@ -211,25 +211,30 @@ func TestTrayMenuRendersTheTable(t *testing.T) {
 	}
 }
 
-// The forwarding items are what forwardItems made before the table.
-func TestForwardCommandsAreForwardItems(t *testing.T) {
+// The menu's forwarding items, as the tray listed them before the table:
+// "Forward calls…" (greyed out without the service), or while on, the
+// target ticked and "Stop forwarding".
+func TestForwardCommandsInTheMenu(t *testing.T) {
 	u, _ := newTestUI(t, setUpDesk(t))
 	on := connected()
 	on.Capabilities[ctiproto.TypeSetForwarding] = true
 	on.Devices[0].ForwardTo = "+49301234"
-	for _, s := range []app.State{connected(), on, {Status: app.StatusConnecting}} {
-		var table []string
-		for _, c := range commands(u, s) {
+	for _, tc := range []struct {
+		s    app.State
+		want string // label, disabled, checked of each item
+	}{
+		{connected(), "Forward calls… disabled=true checked=false"},
+		{on, "Forwarding to +49 30 1234… disabled=false checked=true|Stop forwarding disabled=false checked=false"},
+		{app.State{Status: app.StatusConnecting}, "Forward calls… disabled=true checked=false"},
+	} {
+		var got []string
+		for _, c := range commands(u, tc.s) {
 			if (c.id == cmdForward || c.id == cmdStopForwarding) && c.inMenu {
-				table = append(table, fmt.Sprint(c.label, !c.enabled, c.checked))
+				got = append(got, fmt.Sprintf("%s disabled=%v checked=%v", c.label, !c.enabled, c.checked))
 			}
 		}
-		var items []string
-		for _, it := range forwardItems(u, s) {
-			items = append(items, fmt.Sprint(it.Label, it.Disabled, it.Checked))
-		}
-		if strings.Join(table, "|") != strings.Join(items, "|") {
-			t.Errorf("table %v, forwardItems %v", table, items)
+		if g := strings.Join(got, "|"); g != tc.want {
+			t.Errorf("%s: menu forwarding items %q, want %q", tc.s.Status, g, tc.want)
 		}
 	}
 }

@@ -43,20 +43,6 @@ func (u *UI) forwardLabel(s app.State) string {
 	return forwardLabelText(to)
 }
 
-// forwardItems are the tray's forwarding switch: "Forward calls…",
-// checked with its target while on, and "Stop forwarding".
-func forwardItems(u *UI, s app.State) []*fyne.MenuItem {
-	on := forwardTarget(s) != ""
-	fwd := fyne.NewMenuItem(u.forwardLabel(s), u.forward.show)
-	fwd.Checked, fwd.Disabled = on, !canForward(s)
-	if !on {
-		return []*fyne.MenuItem{fwd}
-	}
-	stop := fyne.NewMenuItem("Stop forwarding", u.stopForwarding)
-	stop.Disabled = !canForward(s)
-	return []*fyne.MenuItem{fwd, stop}
-}
-
 // stopForwarding turns forwarding off on the user's phones.
 func (u *UI) stopForwarding() {
 	u.act("forwarding off", func(ctx context.Context, c *app.Client) error {

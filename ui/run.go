@@ -40,7 +40,7 @@ func (u *UI) Start() {
 		u.settings.show() // nothing to connect to yet: ask first
 	}
 	if d != nil && len(d.Warnings) > 0 { // Run has not added any yet
-		u.notify(startProblemsText(d.Warnings[0], len(d.Warnings)))
+		u.notify(startProblemsText(userText(d.Warnings[0]), len(d.Warnings)))
 	}
 }
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/deskline/deskline/internal/cut"
@@ -134,14 +133,7 @@ func settingsProblem(err error) (label, reason string) {
 	if !errors.As(err, &se) {
 		return "Settings", userText(err)
 	}
-	label = settingsLabels[se.Field]
-	if se.Book > 0 {
-		label = fmt.Sprintf("Address book %d", se.Book)
-	}
-	if label == "" {
-		label = se.Field
-	}
-	return label, se.Reason
+	return settingName(se.Field, se.Book), se.Reason
 }
 
 func (v *settingsView) say(imp widget.Importance, text string) {
@@ -161,7 +153,7 @@ func (v *settingsView) showWarnings() {
 	var lines []string
 	if d := v.u.Desk(); d != nil {
 		for _, w := range d.Problems() {
-			lines = append(lines, "⚠ "+plainText(w))
+			lines = append(lines, "⚠ "+userText(w))
 		}
 	}
 	if setHint(v.warnings, widget.WarningImportance, strings.Join(lines, "\n")) {

@@ -385,7 +385,7 @@ func TestSettingsShowWarnings(t *testing.T) {
 	if !w.Visible() || w.Importance != widget.WarningImportance {
 		t.Fatalf("warnings visible %v, importance %v: %q", w.Visible(), w.Importance, w.Text)
 	}
-	for _, want := range []string{`home_region: "Germany" is not a region code`, "using the default",
+	for _, want := range []string{`Home region: "Germany" is not a region code`, "using the default",
 		book + ": card 1 (Nobody)", book + ": card 2 (Half): no END:VCARD"} {
 		if !strings.Contains(w.Text, want) {
 			t.Errorf("warnings %q do not say %q", w.Text, want)

@@ -20,18 +20,9 @@ const fileVersion = 1
 // are dropped. Either way a warning says what happened. A file that cannot
 // be read at all (permissions, a folder in its place) is an error: it is
 // not corrupt, and starting afresh would overwrite it.
-func Open(path string, limit int) (*Journal, []string, error) {
-	j, warnings, err := Read(path, limit)
-	texts := make([]string, len(warnings))
-	for i, w := range warnings {
-		texts[i] = w.Error()
-	}
-	return j, texts, err
-}
-
-// Read is Open with the warnings as values: which entry, what is wrong,
-// for a UI to word.
-func Read(path string, limit int) (*Journal, []*Warning, error) {
+//
+// The warnings are values (which entry, what is wrong) for a UI to word.
+func Open(path string, limit int) (*Journal, []*Warning, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}

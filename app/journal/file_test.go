@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,8 +36,8 @@ func TestJournalCorruptFileMovedAside(t *testing.T) {
 			if string(kept) != content {
 				t.Fatalf("moved-aside file holds %q, want the original", kept)
 			}
-			if len(warnings) != 1 || !strings.Contains(warnings[0], path) ||
-				!strings.Contains(warnings[0], aside[0]) || !strings.Contains(warnings[0], "corrupt") {
+			if len(warnings) != 1 || !strings.Contains(warnings[0].Error(), path) ||
+				!strings.Contains(warnings[0].Error(), aside[0]) || !strings.Contains(warnings[0].Error(), "corrupt") {
 				t.Fatalf("warnings %q: want one naming %s and %s", warnings, path, aside[0])
 			}
 			if len(j.Entries()) != 0 {
@@ -86,7 +87,7 @@ func TestJournalBadEntriesDropped(t *testing.T) {
 		t.Fatalf("entries %s, want good", got)
 	}
 	want := []string{"entry 2 dropped", `unknown outcome "vanished"`, "entry 3 dropped", "entry 4 dropped", `duplicate id "good"`}
-	all := strings.Join(warnings, "\n")
+	all := errors.Join(asErrors(warnings)...).Error()
 	for _, w := range want {
 		if !strings.Contains(all, w) {
 			t.Errorf("warnings lack %q:\n%s", w, all)
@@ -296,13 +297,22 @@ func TestJournalTransferTargetIsOptional(t *testing.T) {
 func TestReadWarningsCarryFields(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.json")
 	os.WriteFile(path, []byte(`{"version":1,"entries":[{"id":""}]}`), 0o600)
-	_, warnings, err := Read(path, 10)
+	_, warnings, err := Open(path, 10)
 	if err != nil || len(warnings) != 1 || warnings[0].Entry != 1 || warnings[0].Path != path || !strings.Contains(warnings[0].Reason, "no id") {
 		t.Fatalf("bad entry: %+v, %v", warnings, err)
 	}
 	os.WriteFile(path, []byte(`[`), 0o600)
-	_, warnings, err = Read(path, 10)
+	_, warnings, err = Open(path, 10)
 	if err != nil || len(warnings) != 1 || warnings[0].MovedTo == "" || warnings[0].Entry != 0 {
 		t.Fatalf("corrupt file: %+v, %v", warnings, err)
 	}
+}
+
+// asErrors lists warnings as errors, to join them for a search.
+func asErrors(ws []*Warning) []error {
+	errs := make([]error, len(ws))
+	for i, w := range ws {
+		errs[i] = w
+	}
+	return errs
 }

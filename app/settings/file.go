@@ -26,18 +26,9 @@ const fileVersion = 1
 // Only a file that cannot be read (permissions, a folder in its place) is
 // an error; the defaults are returned with it, so the caller can still
 // start and show the error.
-func Load(path string) (Settings, []string, error) {
-	s, warnings, err := Read(path)
-	texts := make([]string, len(warnings))
-	for i, w := range warnings {
-		texts[i] = w.Error()
-	}
-	return s, texts, err
-}
-
-// Read is Load with the warnings as values: which setting, what is
-// wrong, for a UI to word.
-func Read(path string) (Settings, []*Warning, error) {
+//
+// The warnings are values (which setting, what is wrong) for a UI to word.
+func Load(path string) (Settings, []*Warning, error) {
 	def := Default()
 	data, found, err := configfile.Read(path)
 	if err != nil {

@@ -175,7 +175,7 @@ func TestSettingsLoadBadValuesFallBack(t *testing.T) {
 	if !reflect.DeepEqual(s, want) {
 		t.Fatalf("loaded\n got %+v\nwant %+v", s, want)
 	}
-	all := strings.Join(warnings, "\n")
+	all := errors.Join(asErrors(warnings)...).Error()
 	for _, w := range []string{
 		`server_url: "http://cti.example.com" must start with ws:// or wss://; using the default`,
 		`home_region: "XX" is not a region`,
@@ -191,7 +191,7 @@ func TestSettingsLoadBadValuesFallBack(t *testing.T) {
 		}
 	}
 	for _, w := range warnings {
-		if !strings.HasPrefix(w, "settings "+path+": ") {
+		if !strings.HasPrefix(w.Error(), "settings "+path+": ") {
 			t.Errorf("warning does not name the file: %q", w)
 		}
 	}
@@ -207,7 +207,7 @@ func TestSettingsLoadNoVersion(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "settings.json")
 	os.WriteFile(path, []byte(`{"user":"anna"}`), 0o600)
 	s, warnings, err := Load(path)
-	if err != nil || s.User != "anna" || len(warnings) != 1 || !strings.Contains(warnings[0], "no version") {
+	if err != nil || s.User != "anna" || len(warnings) != 1 || !strings.Contains(warnings[0].Error(), "no version") {
 		t.Fatalf("no version: %+v %q %v", s, warnings, err)
 	}
 }
@@ -237,7 +237,7 @@ func TestSettingsCorruptFileMovedAside(t *testing.T) {
 			if kept, _ := os.ReadFile(aside[0]); string(kept) != content {
 				t.Fatalf("moved-aside file holds %q", kept)
 			}
-			if len(warnings) != 1 || !strings.Contains(warnings[0], aside[0]) || !strings.Contains(warnings[0], "corrupt") {
+			if len(warnings) != 1 || !strings.Contains(warnings[0].Error(), aside[0]) || !strings.Contains(warnings[0].Error(), "corrupt") {
 				t.Fatalf("warnings %q", warnings)
 			}
 		})
@@ -297,7 +297,7 @@ func TestReadWarningsCarryFields(t *testing.T) {
 	path := filepath.Join(dir, "settings.json")
 	missing := filepath.Join(dir, "gone.vcf")
 	os.WriteFile(path, []byte(`{"version": 1, "home_region": "XX", "address_books": ["`+missing+`"], "theme": "dark"}`), 0o600)
-	_, warnings, err := Read(path)
+	_, warnings, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,8 +318,17 @@ func TestReadWarningsCarryFields(t *testing.T) {
 		t.Errorf("theme: %+v", w)
 	}
 	os.WriteFile(path, []byte(`{not json`), 0o600)
-	_, warnings, err = Read(path)
+	_, warnings, err = Load(path)
 	if err != nil || len(warnings) != 1 || warnings[0].MovedTo == "" || !strings.HasPrefix(warnings[0].Reason, "not a settings file") {
 		t.Errorf("corrupt file: %+v, %v", warnings, err)
 	}
+}
+
+// asErrors lists warnings as errors, to join them for a search.
+func asErrors(ws []*Warning) []error {
+	errs := make([]error, len(ws))
+	for i, w := range ws {
+		errs[i] = w
+	}
+	return errs
 }
