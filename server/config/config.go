@@ -36,11 +36,11 @@ type Config struct {
 	// (default none: every user sees their own devices only, as without
 	// presence; watching is granted, never assumed).
 	WatchGroups []WatchGroup `toml:"watch_groups"`
-	Tokens   Tokens   `toml:"tokens"`
-	Login    Login    `toml:"login"`
-	Limits   Limits   `toml:"limits"`
-	SimAPI   SimAPI   `toml:"sim_api"`
-	Log      Log      `toml:"log"`
+	Tokens      Tokens       `toml:"tokens"`
+	Login       Login        `toml:"login"`
+	Limits      Limits       `toml:"limits"`
+	SimAPI      SimAPI       `toml:"sim_api"`
+	Log         Log          `toml:"log"`
 
 	src *source // the file the config was parsed from; nil when built in code
 }
