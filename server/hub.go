@@ -21,6 +21,7 @@ type hub struct {
 	users    map[string]*userLog // by user name
 	owner    map[string]*userLog // by device id
 	alerting map[pbx.CallID]map[string]bool
+	presence *presence // set at start, before routing
 
 	statusMu sync.Mutex
 	status   ctiproto.ExchangeStatus
@@ -74,6 +75,7 @@ func (h *hub) route(ev pbx.Event) {
 		return
 	}
 	h.track(ev)
+	h.presence.apply(ev)
 	if u := h.owner[ev.Device]; u != nil {
 		h.publish(u, toWire(ev))
 	}
@@ -113,6 +115,8 @@ func (h *hub) retractElsewhere(ev pbx.Event) {
 			continue
 		}
 		delete(h.alerting[ev.Call], dev)
+		h.presence.apply(pbx.Event{Kind: pbx.EvCleared, Time: ev.Time, Call: ev.Call, Device: dev,
+			State: pbx.StateCleared, Cause: pbx.CausePickedUpElsewhere})
 		u := h.owner[dev]
 		if u == nil {
 			continue
