@@ -75,13 +75,13 @@ func (h *hub) route(ev pbx.Event) {
 		return
 	}
 	h.track(ev)
-	h.presence.apply(ev)
 	if u := h.owner[ev.Device]; u != nil {
 		h.publish(u, toWire(ev))
 	}
 	if ev.Kind == pbx.EvEstablished && ev.AnsweredBy != "" {
 		h.retractElsewhere(ev)
 	}
+	h.presence.apply(ev) // after the device's own user has been told
 }
 
 // track keeps the set of devices ringing for each call.
