@@ -169,7 +169,8 @@ func printBanner(w io.Writer, cfg *config.Config, addr string, demo bool) {
 Demo office (simulated exchange): 201 Reception, 202 Ben, 203 Clara,
 204 David (always busy), 205 Eva (never answers), group 600 Sales.
 Users log in with their name as password: demo (201), ben, clara, david, eva.
-The demo user (the reception) may watch every phone: who is free, who calls.
+The demo user (the reception) may watch every phone: who is free, who calls
+(add -presence to the watch below, then ring 202).
 
 Watch what the demo user's desktop would see (in a second terminal):
   %[1]s watch -user demo -password demo
