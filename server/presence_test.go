@@ -431,3 +431,50 @@ func TestPresenceV1DeskSeesNothingNew(t *testing.T) {
 		}
 	}
 }
+
+// awaitPresence reads events until the latest presence of each device in
+// want has the wanted status; other events on the way are skipped.
+func (c *client) awaitPresence(want map[string]string) {
+	c.t.Helper()
+	got := map[string]string{}
+	done := func() bool {
+		for d, s := range want {
+			if got[d] != s {
+				return false
+			}
+		}
+		return true
+	}
+	for !done() {
+		m := c.next()
+		if ev, ok := m.(*ctiproto.Event); ok && ev.Type == ctiproto.EventPresence {
+			got[ev.Presence.Device] = ev.Presence.Status
+		}
+	}
+}
+
+// A call to a ring group rings at both members; once one answers, the
+// other is free again (the server's own picked-up-elsewhere clear counts
+// too). When the exchange comes back from an outage that lost the call,
+// the watchers see the device free: presence follows the reconciliation.
+func TestPresenceRingGroupAndOutage(t *testing.T) {
+	e := newEnv(t, withWatch(receptionGroup))
+	ann := e.login("ann")
+	watchResult(ann, "w")
+	call := pbx.CallID(e.ring("600", secretNumber, secretName))
+	ann.awaitPresence(map[string]string{"201": ctiproto.StatusRinging, "203": ctiproto.StatusRinging})
+	if err := e.sim.Answer(context.Background(), call, "203"); err != nil {
+		t.Fatal(err)
+	}
+	ann.awaitPresence(map[string]string{"201": ctiproto.StatusIdle, "203": ctiproto.StatusInCall})
+
+	e.sim.Outage("PBX restarting", true)
+	e.sim.Restore()
+	ann.awaitPresence(map[string]string{"203": ctiproto.StatusIdle})
+	r, _ := ann.do(&ctiproto.Simple{Type: ctiproto.TypeSnapshot, ID: "s"})
+	for _, p := range r.Presence {
+		if p.Status != ctiproto.StatusIdle || p.Other != nil {
+			t.Errorf("after the outage: %+v", p)
+		}
+	}
+}
