@@ -224,12 +224,15 @@ func statusOf(s pbx.ConnState) (string, int) {
 // whose since stands while the status does not change.
 func (dp *devicePresence) compute(prev ctiproto.Presence, now time.Time) ctiproto.Presence {
 	pr := ctiproto.Presence{Device: dp.id, Name: dp.name, DND: dp.dnd, ForwardTo: dp.forwardTo}
+	// The call the status is about: of the winning rank, the oldest (then
+	// the lowest id), so that the party shown does not flicker.
 	var top *presenceConn
+	var topID pbx.CallID
 	rank := 3
-	for _, c := range dp.conns {
+	for id, c := range dp.conns {
 		_, r := statusOf(c.state)
-		if r < rank || r == rank && c.since.Before(top.since) {
-			top, rank = c, r
+		if r < rank || r == rank && (c.since.Before(top.since) || c.since.Equal(top.since) && id < topID) {
+			top, topID, rank = c, id, r
 		}
 	}
 	switch {
