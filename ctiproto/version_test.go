@@ -250,3 +250,13 @@ func TestWatchList(t *testing.T) {
 		t.Errorf("%d devices: %v", MaxWatchDevices+1, err)
 	}
 }
+
+// A resumed welcome carries no snapshot, so no presence either.
+func TestResumedWelcomeHasNoPresence(t *testing.T) {
+	w := &Welcome{ID: "1", User: "anna", Session: "s", Epoch: "e", Seq: 3, Resumed: true,
+		Presence: []Presence{aColleague}}
+	_, err := Decode(mustEncode(t, w))
+	if de, ok := err.(*DecodeError); !ok || de.Code != CodeInvalidField || de.Field != "presence" {
+		t.Fatalf("resumed welcome with presence: %v", err)
+	}
+}
