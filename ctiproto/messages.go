@@ -85,6 +85,10 @@ type Hello struct {
 	Password string  `json:"password,omitempty"`
 	Client   string  `json:"client,omitempty"` // free text, e.g. "Deskline tray 0.1 on host"
 	Resume   *Resume `json:"resume,omitempty"`
+	// Presence (deskline.v2): this connection shows colleagues' presence,
+	// so its welcome and snapshots carry the presence of what the user
+	// watches (a switchboard; a tray app leaves it out).
+	Presence bool `json:"presence,omitempty"`
 }
 
 // MakeCall is click-to-dial: ring Device, then call To.

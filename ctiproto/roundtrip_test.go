@@ -34,7 +34,7 @@ var (
 // roundTrips holds a message of every type, with every member set that the
 // type allows.
 var roundTrips = []Message{
-	&Hello{ID: "1", User: "anna", Password: "pw \"quoted\"\n", Client: "tray 0.1", Resume: &Resume{Epoch: "e1", Seq: 41}},
+	&Hello{ID: "1", User: "anna", Password: "pw \"quoted\"\n", Client: "tray 0.1", Resume: &Resume{Epoch: "e1", Seq: 41}, Presence: true},
 	&Hello{ID: "1", Token: "iScxOZvq0uFWKYW4_8-1uV1WcBSNmnN5aHyfJzQ5xXQ"},
 	&MakeCall{ID: "2", Device: "201", To: "+49 89 7654321"},
 	&CallCommand{Type: TypeAnswer, ID: "3", Call: "c-1", Device: "201"},

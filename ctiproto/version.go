@@ -52,6 +52,12 @@ func HasV2Members(m Message) bool { return v1Form(m) != m }
 // none, else a copy.
 func v1Form(m Message) Message {
 	switch m := m.(type) {
+	case *Hello:
+		if m.Presence {
+			c := *m
+			c.Presence = false
+			return &c
+		}
 	case *Event:
 		if m.Queue == nil && m.Capabilities == nil {
 			return m

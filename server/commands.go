@@ -137,7 +137,7 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 	case ctiproto.TypePing:
 		return &ctiproto.Result{}, nil
 	case ctiproto.TypeSnapshot:
-		seq, devices, calls, presence := s.srv.hub.presence.snapshot(s.user)
+		seq, devices, calls, presence := s.srv.hub.presence.snapshot(s.user, s.presence)
 		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls, Presence: presence}, nil
 	case ctiproto.TypeUnwatch:
 		if err := s.srv.hub.presence.unwatch(s.user); err != nil {
@@ -159,6 +159,7 @@ func (s *session) watch(c *ctiproto.Watch) (*ctiproto.Result, error) {
 		s.forbiddenWatch(c.MessageType(), err)
 		return nil, err
 	}
+	s.presence = true
 	s.srv.log.Debug("watching", "session", s.id, "user", s.user.name, "devices", len(list))
 	return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Presence: list}, nil
 }

@@ -38,7 +38,8 @@ func (s *session) hello(h *ctiproto.Hello) {
 		s.refuse(h, err)
 		return
 	}
-	a := s.srv.hub.presence.attach(u, s, h.Resume)
+	s.presence = h.Presence
+	a := s.srv.hub.presence.attach(u, s, h.Resume, s.presence)
 	s.user = u // from here the deferred cleanup detaches
 	w := s.welcome(h, grant, a)
 	frame, err := ctiproto.EncodeFor(s.protocol(), w)

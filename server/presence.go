@@ -438,25 +438,26 @@ func (p *presence) listLocked(s *subscription) []ctiproto.Presence {
 }
 
 // attach attaches a session to u's log, with the presence of what u
-// watches when the attachment is a snapshot, as of the same seq.
-func (p *presence) attach(u *userLog, sub subscriber, resume *ctiproto.Resume) attachment {
+// watches when the attachment is a snapshot and the session shows
+// presence (want), as of the same seq.
+func (p *presence) attach(u *userLog, sub subscriber, resume *ctiproto.Resume, want bool) attachment {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	a := u.attach(sub, resume)
-	if s := p.subs[u]; s != nil && !a.resumed {
+	if s := p.subs[u]; s != nil && want && !a.resumed {
 		a.presence = p.listLocked(s)
 	}
 	return a
 }
 
-// snapshot is u's snapshot with the presence of what u watches, all as of
-// the returned seq.
-func (p *presence) snapshot(u *userLog) (uint64, []ctiproto.Device, []ctiproto.Call, []ctiproto.Presence) {
+// snapshot is u's snapshot with, for a session that shows presence
+// (want), the presence of what u watches, all as of the returned seq.
+func (p *presence) snapshot(u *userLog, want bool) (uint64, []ctiproto.Device, []ctiproto.Call, []ctiproto.Presence) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	seq, devices, calls := u.snapshot()
 	var list []ctiproto.Presence
-	if s := p.subs[u]; s != nil {
+	if s := p.subs[u]; s != nil && want {
 		list = p.listLocked(s)
 	}
 	return seq, devices, calls, list

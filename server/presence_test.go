@@ -185,6 +185,46 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// loginShowing logs in with a password on a connection that shows
+// presence (its hello says so).
+func (e *testEnv) loginShowing(user string) *client {
+	e.t.Helper()
+	c := e.dial()
+	c.send(&ctiproto.Hello{ID: "h", User: user, Password: "secret", Presence: true})
+	c.welcome = c.expectWelcome()
+	c.seq = c.welcome.Seq
+	return c
+}
+
+// A tray app of a user who watches from a switchboard gets the presence
+// events (they are in the user's sequence) but no presence lists, until
+// it shows presence itself by sending watch.
+func TestPresenceTrayDeskGetsNoLists(t *testing.T) {
+	e := newEnv(t, withWatch(receptionGroup))
+	board := e.loginShowing("ann")
+	watchResult(board, "w")
+	tray := e.login("ann")
+	if tray.welcome.Presence != nil {
+		t.Fatalf("tray welcome: %s", dump(tray.welcome))
+	}
+	if again := e.loginShowing("ann"); len(again.welcome.Presence) != 5 {
+		t.Fatalf("a desk that shows presence: %s", dump(again.welcome))
+	}
+	e.sim.SetDND(context.Background(), "204", true)
+	board.expectPresence("204", ctiproto.StatusDND)
+	tray.expectPresence("204", ctiproto.StatusDND)
+	if r, _ := tray.do(&ctiproto.Simple{Type: ctiproto.TypeSnapshot, ID: "s"}); r.Presence != nil {
+		t.Fatalf("tray snapshot: %s", dump(r))
+	}
+	if r, _ := board.do(&ctiproto.Simple{Type: ctiproto.TypeSnapshot, ID: "s"}); len(r.Presence) != 5 || r.Presence[3].Status != ctiproto.StatusDND {
+		t.Fatalf("switchboard snapshot: %s", dump(r))
+	}
+	watchResult(tray, "w2", "204")
+	if r, _ := tray.do(&ctiproto.Simple{Type: ctiproto.TypeSnapshot, ID: "s2"}); len(r.Presence) != 1 {
+		t.Fatalf("snapshot after the tray's own watch: %s", dump(r))
+	}
+}
+
 // A desk that loses its connection and resumes gets exactly the presence
 // events it missed; one whose resume is refused gets the presence of what
 // it watches in the welcome's snapshot, as a snapshot command does.
@@ -202,7 +242,7 @@ func TestPresenceResume(t *testing.T) {
 	e.sim.SetDND(ctx, "205", true) // not watched
 	// the changes have reached ann's log when a snapshot of another
 	// connection of hers shows them
-	other := e.login("ann")
+	other := e.loginShowing("ann")
 	waitFor(t, 5*time.Second, "ann's log has the changes", func() bool {
 		r, _ := other.do(&ctiproto.Simple{Type: ctiproto.TypeSnapshot, ID: "s"})
 		return len(r.Presence) == 2 && r.Presence[0].Status == ctiproto.StatusDND && r.Presence[1].Status == ctiproto.StatusInCall
@@ -229,8 +269,16 @@ func TestPresenceResume(t *testing.T) {
 	e.sim.Clear(ctx, call, "204")
 	back.expectPresence("204", ctiproto.StatusIdle)
 
-	// A refused resume: the welcome's snapshot has the presence.
-	fresh := e.resume(ann.welcome.Token, &ctiproto.Resume{Epoch: "e-old", Seq: 3})
+	// A refused resume: the welcome's snapshot has the presence, for a
+	// connection that shows it; a tray app of ann's gets none.
+	tray := e.resume(ann.welcome.Token, &ctiproto.Resume{Epoch: "e-old", Seq: 3})
+	if tray.welcome.Resumed || tray.welcome.Presence != nil {
+		t.Fatalf("a desk that shows no presence got %s", dump(tray.welcome))
+	}
+	fresh := e.dial()
+	fresh.send(&ctiproto.Hello{ID: "h", Token: ann.welcome.Token, Resume: &ctiproto.Resume{Epoch: "e-old", Seq: 3}, Presence: true})
+	fresh.welcome = fresh.expectWelcome()
+	fresh.seq = fresh.welcome.Seq
 	w := fresh.welcome
 	if w.Resumed || w.Resync != ctiproto.ResyncEpochChanged || len(w.Presence) != 2 {
 		t.Fatalf("refused resume: %s", dump(w))
@@ -297,7 +345,7 @@ func TestPresencePrivacy(t *testing.T) {
 		t.Fatalf("unknown device: %s", dump(er))
 	}
 	again := e.dialVersion(ctiproto.SubprotocolV2)
-	w2 := again.hello(&ctiproto.Hello{ID: "h", Token: w.Token, Resume: &ctiproto.Resume{Epoch: "e-old", Seq: 1}})
+	w2 := again.hello(&ctiproto.Hello{ID: "h", Token: w.Token, Resume: &ctiproto.Resume{Epoch: "e-old", Seq: 1}, Presence: true})
 	if len(w2.Presence) != 5 || w2.Presence[0].Status != ctiproto.StatusInCall {
 		t.Fatalf("welcome: %s", dump(w2))
 	}
