@@ -49,7 +49,8 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer conn.Close()
-	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "watch", User: *user, Password: *password, Client: "deskline-server watch"})
+	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "watch", User: *user, Password: *password,
+		Client: "deskline-server watch", Presence: *presence})
 	if err := conn.WriteMessage(websocket.TextMessage, hello); err != nil {
 		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
 		return 1
