@@ -33,6 +33,8 @@ func checkWelcome(m Message) *DecodeError {
 		return invalidField("devices", "must be empty when resumed")
 	case w.Resumed && len(w.Calls) > 0:
 		return invalidField("calls", "must be empty when resumed")
+	case w.Resumed && len(w.Presence) > 0:
+		return invalidField("presence", "must be absent when resumed")
 	}
 	return pair("token", w.Token != "", "token_expires", w.TokenExpires != nil)
 }
@@ -43,6 +45,19 @@ func checkResult(m Message) *DecodeError {
 		return err
 	}
 	return pair("epoch", r.Epoch != "", "seq", r.Seq != nil)
+}
+
+// checkWatch insists that a list, when given, names something: an empty
+// list is a client's mistake, not a request to watch everything.
+func checkWatch(m Message) *DecodeError {
+	w := m.(*Watch)
+	if w.Devices != nil && len(w.Devices) == 0 {
+		return invalidField("devices", "must not be empty: leave it out to watch every device you may")
+	}
+	if len(w.Devices) > MaxWatchDevices {
+		return invalidField("devices", fmt.Sprintf("too many: %d devices, max %d", len(w.Devices), MaxWatchDevices))
+	}
+	return nil
 }
 
 func checkEvent(m Message) *DecodeError {

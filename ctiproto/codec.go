@@ -13,8 +13,8 @@ import (
 // Decode decodes one frame of either direction into its message: a
 // *Hello, *MakeCall, *CallCommand (answer, clear, hold, retrieve),
 // *Redirect (transfer, deflect), *SetDND, *SetForwarding, *Simple
-// (snapshot, ping, refresh-token), *RevokeToken, *Welcome, *Result, *Error
-// or *Event.
+// (snapshot, ping, refresh-token, unwatch), *RevokeToken, *Watch,
+// *Welcome, *Result, *Error or *Event.
 //
 // Decode is strict, as v1 is frozen: unknown, duplicate, missing, mistyped
 // and over-long fields are errors. Every error is a *DecodeError. Requests

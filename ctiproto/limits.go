@@ -49,6 +49,12 @@ const (
 	// which the server shows to administrators and writes to its log.
 	MaxClientLength = 256
 
+	// MaxWatchDevices bounds the device list of one watch. A switchboard
+	// that watches more leaves the list out (every device it may); a list
+	// is for a team's few dozen colleagues, and the bound keeps one
+	// request from costing the server more than a snapshot.
+	MaxWatchDevices = 1000
+
 	// MaxTextLength bounds every other text: names, error messages,
 	// reasons. Caller-id names are far shorter; the bound only stops abuse.
 	MaxTextLength = 1024

@@ -34,6 +34,10 @@ const (
 	TypePing          = "ping"
 	TypeRefreshToken  = "refresh-token"
 	TypeRevokeToken   = "revoke-token"
+	// TypeWatch and TypeUnwatch start and stop watching colleagues'
+	// devices (presence, deskline.v2: V2Types).
+	TypeWatch   = "watch"
+	TypeUnwatch = "unwatch"
 )
 
 // Server → client message types (events are listed with Event).
@@ -57,6 +61,8 @@ const (
 	EventFailed        = "failed"
 	EventDeviceState   = "device-state"
 	EventExchangeState = "exchange-state"
+	// EventPresence tells the presence of a watched device (deskline.v2).
+	EventPresence = "presence"
 )
 
 // Message is any ctiproto message; MessageType returns its wire type.
@@ -79,6 +85,10 @@ type Hello struct {
 	Password string  `json:"password,omitempty"`
 	Client   string  `json:"client,omitempty"` // free text, e.g. "Deskline tray 0.1 on host"
 	Resume   *Resume `json:"resume,omitempty"`
+	// Presence (deskline.v2): this connection shows colleagues' presence,
+	// so its welcome and snapshots carry the presence of what the user
+	// watches (a switchboard; a tray app leaves it out).
+	Presence bool `json:"presence,omitempty"`
 }
 
 // MakeCall is click-to-dial: ring Device, then call To.
@@ -119,7 +129,7 @@ type SetForwarding struct {
 	To     string `json:"to"`
 }
 
-// Simple is the shape of snapshot, ping and refresh-token.
+// Simple is the shape of snapshot, ping, refresh-token and unwatch.
 type Simple struct {
 	Type string `json:"type"`
 	ID   string `json:"id"`
@@ -129,6 +139,28 @@ type Simple struct {
 type RevokeToken struct {
 	ID  string `json:"id"`
 	All bool   `json:"all,omitempty"`
+}
+
+// Watch subscribes the user to the presence of devices: Devices, or,
+// when it is empty, every device the server lets the user watch. It
+// replaces the user's earlier subscription.
+type Watch struct {
+	ID      string   `json:"id"`
+	Devices []string `json:"devices,omitempty"`
+}
+
+// Presence is a watched device as colleagues see it: one Status, since
+// when, do-not-disturb and forwarding, and — only where the server lets
+// the watcher see parties — the other party of the call Status is about.
+type Presence struct {
+	Device    string    `json:"device"`
+	Name      string    `json:"name,omitempty"`
+	Status    string    `json:"status"`
+	Since     time.Time `json:"since"`
+	DND       bool      `json:"dnd"`
+	ForwardTo string    `json:"forward_to,omitempty"`
+	Direction string    `json:"direction,omitempty"`
+	Other     *Party    `json:"other,omitempty"`
 }
 
 // Party is the other end of a call.
@@ -202,6 +234,9 @@ type Welcome struct {
 	Exchange     ExchangeStatus `json:"exchange"`
 	Limits       Limits         `json:"limits"`
 	Server       string         `json:"server,omitempty"`
+	// Presence is the presence of every device the user watches, as of
+	// Seq: with a snapshot (not when resumed), when the user watches.
+	Presence []Presence `json:"presence,omitempty"`
 }
 
 // Result answers a command that succeeded. Only the fields that command
@@ -215,6 +250,8 @@ type Result struct {
 	Seq     *uint64    `json:"seq,omitempty"`     // snapshot
 	Devices []Device   `json:"devices,omitempty"` // snapshot
 	Calls   []Call     `json:"calls,omitempty"`   // snapshot
+	// Presence: watch, and snapshot while the user watches.
+	Presence []Presence `json:"presence,omitempty"`
 }
 
 // Error answers a request that failed, or reports a frame that could not be
@@ -252,6 +289,8 @@ type Event struct {
 	Queue      *Queue    `json:"queue,omitempty"`
 	// device-state: the device's own capabilities (Device.Capabilities).
 	Capabilities []string `json:"capabilities,omitempty"`
+	// presence: the watched device's presence.
+	Presence *Presence `json:"presence,omitempty"`
 }
 
 func (*Hello) MessageType() string         { return TypeHello }
@@ -262,6 +301,7 @@ func (*SetDND) MessageType() string        { return TypeSetDND }
 func (*SetForwarding) MessageType() string { return TypeSetForwarding }
 func (m *Simple) MessageType() string      { return m.Type }
 func (*RevokeToken) MessageType() string   { return TypeRevokeToken }
+func (*Watch) MessageType() string         { return TypeWatch }
 func (*Welcome) MessageType() string       { return TypeWelcome }
 func (*Result) MessageType() string        { return TypeResult }
 func (*Error) MessageType() string         { return TypeError }

@@ -20,6 +20,8 @@ func requestIDPtr(m Message) *string {
 		return &m.ID
 	case *RevokeToken:
 		return &m.ID
+	case *Watch:
+		return &m.ID
 	}
 	return nil
 }

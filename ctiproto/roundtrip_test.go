@@ -26,12 +26,15 @@ var (
 	jane   = &Party{Number: "+49 30 1234567", Name: "Jane Doe <jane@example.com> & Co"}
 	aCall  = Call{Call: "c-1", Device: "201", State: StateAlerting, Direction: DirectionIncoming, Other: *jane, Since: t0}
 	aPhone = Device{Device: "201", Name: "Reception", DND: true, ForwardTo: "202", Registered: true}
+	// aColleague is a watched device in a call, with every member set.
+	aColleague = Presence{Device: "202", Name: "Ben", Status: StatusInCall, Since: t0, DND: true,
+		ForwardTo: "203", Direction: DirectionIncoming, Other: jane}
 )
 
 // roundTrips holds a message of every type, with every member set that the
 // type allows.
 var roundTrips = []Message{
-	&Hello{ID: "1", User: "anna", Password: "pw \"quoted\"\n", Client: "tray 0.1", Resume: &Resume{Epoch: "e1", Seq: 41}},
+	&Hello{ID: "1", User: "anna", Password: "pw \"quoted\"\n", Client: "tray 0.1", Resume: &Resume{Epoch: "e1", Seq: 41}, Presence: true},
 	&Hello{ID: "1", Token: "iScxOZvq0uFWKYW4_8-1uV1WcBSNmnN5aHyfJzQ5xXQ"},
 	&MakeCall{ID: "2", Device: "201", To: "+49 89 7654321"},
 	&CallCommand{Type: TypeAnswer, ID: "3", Call: "c-1", Device: "201"},
@@ -49,6 +52,9 @@ var roundTrips = []Message{
 	&Simple{Type: TypeRefreshToken, ID: "7"},
 	&RevokeToken{ID: "8"},
 	&RevokeToken{ID: "8", All: true},
+	&Watch{ID: "10"},
+	&Watch{ID: "10", Devices: []string{"202", "203"}},
+	&Simple{Type: TypeUnwatch, ID: "11"},
 	&Welcome{ID: "1", User: "anna", DisplayName: "Anna Berg", Session: "s1", Token: "tok", TokenExpires: &t1,
 		Epoch: "e1", Seq: 40, Resync: ResyncGapTooOld, Devices: []Device{aPhone, {Device: "202"}},
 		Calls: []Call{aCall}, Capabilities: []string{TypeMakeCall, TypeSetDND},
@@ -59,6 +65,7 @@ var roundTrips = []Message{
 	&Result{ID: "9", Call: "c-2"},
 	&Result{ID: "9", Token: "tok", Expires: &t1},
 	&Result{ID: "9", Epoch: "e1", Seq: ptr(uint64(0)), Devices: []Device{aPhone}, Calls: []Call{aCall}},
+	&Result{ID: "10", Epoch: "e1", Seq: ptr(uint64(3)), Presence: []Presence{aColleague, {Device: "204", Status: StatusOffline, Since: t1}}},
 	&Error{ID: "9", Code: CodeRateLimited, Message: "slow down", Field: "to", RetryAfterMS: 250},
 	&Error{Code: CodeBadFrame, Message: "not JSON"},
 	&Event{Type: EventInitiated, Seq: 1, Time: t0, Call: "c-1", Device: "201", State: StateInitiated, Direction: DirectionOutgoing, Other: jane},
@@ -73,6 +80,8 @@ var roundTrips = []Message{
 	&Event{Type: EventFailed, Seq: 10, Time: t0, Call: "c-1", Device: "201", State: StateFailed, Cause: CauseBusy},
 	&Event{Type: EventDeviceState, Seq: 11, Time: t0, Device: "201", DND: ptr(false), ForwardTo: ptr(""), Registered: ptr(true)},
 	&Event{Type: EventExchangeState, Seq: 12, Time: t0, Available: ptr(false), Reason: "AMI connection lost"},
+	&Event{Type: EventPresence, Seq: 13, Time: t0, Presence: &aColleague},
+	&Event{Type: EventPresence, Seq: 14, Time: t0, Presence: &Presence{Device: "203", Status: StatusForwarded, Since: t1, ForwardTo: "+49 170 5550100"}},
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -181,10 +190,10 @@ func TestEncodeRejects(t *testing.T) {
 func TestTypeLists(t *testing.T) {
 	req := []string{TypeHello, TypeMakeCall, TypeAnswer, TypeClear, TypeHold, TypeRetrieve,
 		TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding, TypeSnapshot, TypePing,
-		TypeRefreshToken, TypeRevokeToken}
+		TypeRefreshToken, TypeRevokeToken, TypeWatch, TypeUnwatch}
 	ev := []string{EventInitiated, EventDelivered, EventOriginated, EventEstablished, EventHeld,
 		EventRetrieved, EventTransferred, EventDiverted, EventCleared, EventFailed,
-		EventDeviceState, EventExchangeState}
+		EventDeviceState, EventExchangeState, EventPresence}
 	if got := RequestTypes(); !slices.Equal(got, req) {
 		t.Errorf("RequestTypes() = %v", got)
 	}

@@ -49,6 +49,7 @@ var textRules = map[string]textRule{
 	"cause":        {values: causes},
 	"direction":    {values: directions},
 	"resync":       {values: resyncs},
+	"status":       {values: statuses},
 	"code":         {values: codes},
 	"capabilities": {values: services},
 }

@@ -50,6 +50,10 @@ var specList = []*spec{
 	{typ: TypePing, kind: request, new: newSimple},
 	{typ: TypeRefreshToken, kind: request, new: newSimple},
 	{typ: TypeRevokeToken, kind: request, new: func() Message { return new(RevokeToken) }},
+	// A device id in the list follows the rule of "device".
+	{typ: TypeWatch, kind: request, new: func() Message { return new(Watch) },
+		text: map[string]textRule{"devices": fieldRule}, check: checkWatch},
+	{typ: TypeUnwatch, kind: request, new: newSimple},
 
 	{typ: TypeWelcome, kind: reply, new: func() Message { return new(Welcome) }, check: checkWelcome},
 	{typ: TypeResult, kind: reply, new: func() Message { return new(Result) }, check: checkResult},
@@ -71,6 +75,8 @@ var specList = []*spec{
 		extra: []string{"device", "dnd", "forward_to", "registered"}, optional: []string{"capabilities"}},
 	{typ: EventExchangeState, kind: event, new: newEvent, check: checkEvent,
 		extra: []string{"available"}, optional: []string{"reason"}},
+	{typ: EventPresence, kind: event, new: newEvent, check: checkEvent,
+		extra: []string{"presence"}, optional: []string{}},
 }
 
 // callEvent is the spec of an event about a connection: it names the call,

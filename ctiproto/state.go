@@ -44,6 +44,12 @@ func NewCallState(devices []Device, calls []Call) *CallState {
 func (cs *CallState) Changes(ev *Event) bool {
 	c, known := cs.calls[ConnKey{ev.Call, ev.Device}]
 	switch ev.Type {
+	case EventPresence:
+		// A colleague's device: nothing of the user's own calls and
+		// devices. A desk of a user who watches from another desk gets
+		// it too (the subscription is the user's), and must not take it
+		// for a call.
+		return false
 	case EventDeviceState, EventExchangeState:
 		return true
 	case EventDiverted:
@@ -66,7 +72,7 @@ func (cs *CallState) Apply(ev *Event) {
 	switch ev.Type {
 	case EventDeviceState:
 		cs.applyDevice(ev)
-	case EventExchangeState:
+	case EventExchangeState, EventPresence:
 	case EventCleared, EventDiverted:
 		cs.remove(ConnKey{ev.Call, ev.Device})
 	case EventTransferred:

@@ -148,3 +148,17 @@ func TestCallStateOrderWithinAMillisecond(t *testing.T) {
 		}
 	}
 }
+
+// A presence event is about a colleague's device: it changes nothing of
+// the user's own calls and devices.
+func TestCallStateIgnoresPresence(t *testing.T) {
+	cs := NewCallState([]Device{aPhone}, []Call{aCall})
+	ev := &Event{Type: EventPresence, Seq: 9, Time: t0, Presence: &aColleague}
+	if cs.Changes(ev) {
+		t.Error("a presence event counts as a change of the user's state")
+	}
+	cs.Apply(ev)
+	if d, c := cs.Snapshot(); len(d) != 1 || len(c) != 1 || c[0] != aCall {
+		t.Errorf("after a presence event: %+v %+v", d, c)
+	}
+}

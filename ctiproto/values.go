@@ -41,6 +41,20 @@ const (
 	ResyncSeqAhead     = "seq-ahead"     // the client claims a seq the server never sent
 )
 
+// Presence statuses: the Status of a Presence, the one word a colleague's
+// lamp shows. Where several apply, the first in this list wins: a device
+// that is offline shows offline, one in a call shows in-call even while a
+// second call rings or do-not-disturb is on.
+const (
+	StatusOffline   = "offline"   // no phone is registered for the device
+	StatusInCall    = "in-call"   // the device is in a call (or its call failed and it has not hung up)
+	StatusOnHold    = "on-hold"   // the device holds a call and is in no other
+	StatusRinging   = "ringing"   // a call rings at (or waits in a queue for) the device, or click-to-dial rings it
+	StatusDND       = "dnd"       // idle, with do-not-disturb on
+	StatusForwarded = "forwarded" // idle, forwarding unconditionally (forward_to says where)
+	StatusIdle      = "idle"      // free
+)
+
 // The closed sets of values Decode accepts for these fields.
 var (
 	states = set(StateInitiated, StateAlerting, StateConnected, StateHeld,
@@ -51,8 +65,11 @@ var (
 		CauseInvalidNumber, CauseFailed, CauseExchangeRestarted)
 	directions = set(DirectionIncoming, DirectionOutgoing)
 	resyncs    = set(ResyncEpochChanged, ResyncGapTooOld, ResyncSeqAhead)
+	statuses   = set(StatusOffline, StatusInCall, StatusOnHold, StatusRinging,
+		StatusDND, StatusForwarded, StatusIdle)
 	// services are the command types an exchange may support: the
-	// values of Welcome.Capabilities.
+	// values of Welcome.Capabilities. watch (deskline.v2) is there only
+	// for a user the server lets watch colleagues' devices.
 	services = set(TypeMakeCall, TypeAnswer, TypeClear, TypeHold,
-		TypeRetrieve, TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding)
+		TypeRetrieve, TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding, TypeWatch)
 )

@@ -1,6 +1,9 @@
 package ctiproto
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // Subprotocols are the versions this package speaks, most preferred
 // first: a server offers them in this order and chooses the first one a
@@ -14,12 +17,28 @@ func Speaks(subprotocol string) bool { return slices.Contains(Subprotocols, subp
 // optional (PROTOCOL.md §13). A v1 decoder is strict — an unknown member
 // is an error — so a connection that speaks v1 gets its messages without
 // them (EncodeFor).
-var V2Members = []string{"queue", "capabilities", "auto_answer"}
+var V2Members = []string{"queue", "capabilities", "auto_answer", "presence"}
+
+// V2Types are the message types deskline.v2 added: a v1 connection never
+// sends or gets one (EncodeFor refuses them), and their members are new
+// with them, not in V2Members.
+var V2Types = []string{TypeWatch, TypeUnwatch, EventPresence}
+
+// V2Values are the values deskline.v2 added to v1 members with a closed
+// set of values, by member: EncodeFor leaves them out for v1.
+var V2Values = map[string][]string{"capabilities": {TypeWatch}}
+
+// IsV2Type reports whether typ is a message type v1 lacks.
+func IsV2Type(typ string) bool { return slices.Contains(V2Types, typ) }
 
 // EncodeFor encodes m as the version subprotocol speaks it: for v1,
-// without the members v2 added. m itself is not changed.
+// without the members and values v2 added; a type v2 added is an error
+// for v1. m itself is not changed.
 func EncodeFor(subprotocol string, m Message) ([]byte, error) {
 	if subprotocol == SubprotocolV1 {
+		if m != nil && IsV2Type(m.MessageType()) {
+			return nil, fmt.Errorf("ctiproto: encode: %s is not part of %s", m.MessageType(), SubprotocolV1)
+		}
 		m = v1Form(m)
 	}
 	return Encode(m)
@@ -33,6 +52,12 @@ func HasV2Members(m Message) bool { return v1Form(m) != m }
 // none, else a copy.
 func v1Form(m Message) Message {
 	switch m := m.(type) {
+	case *Hello:
+		if m.Presence {
+			c := *m
+			c.Presence = false
+			return &c
+		}
 	case *Event:
 		if m.Queue == nil && m.Capabilities == nil {
 			return m
@@ -41,19 +66,31 @@ func v1Form(m Message) Message {
 		c.Queue, c.Capabilities = nil, nil
 		return &c
 	case *Welcome:
-		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed {
+		devices, calls, changed := v1Lists(m.Devices, m.Calls)
+		caps := v1Capabilities(m.Capabilities)
+		if changed || m.Presence != nil || len(caps) != len(m.Capabilities) {
 			c := *m
-			c.Devices, c.Calls = devices, calls
+			c.Devices, c.Calls, c.Capabilities, c.Presence = devices, calls, caps, nil
 			return &c
 		}
 	case *Result:
-		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed {
+		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed || m.Presence != nil {
 			c := *m
-			c.Devices, c.Calls = devices, calls
+			c.Devices, c.Calls, c.Presence = devices, calls, nil
 			return &c
 		}
 	}
 	return m
+}
+
+// v1Capabilities is caps without the values v2 added (watch); caps itself
+// when it has none.
+func v1Capabilities(caps []string) []string {
+	added := V2Values["capabilities"]
+	if !slices.ContainsFunc(caps, func(c string) bool { return slices.Contains(added, c) }) {
+		return caps
+	}
+	return slices.DeleteFunc(slices.Clone(caps), func(c string) bool { return slices.Contains(added, c) })
 }
 
 // v1Lists are a snapshot's lists without v2 members, and whether any had one.

@@ -42,11 +42,17 @@ func (s *session) runAfterReply() {
 // run performs the request; its error is a *ctiproto.Error or an error
 // from the exchange or the auth store.
 func (s *session) run(m ctiproto.Message) (*ctiproto.Result, error) {
+	if ctiproto.IsV2Type(m.MessageType()) && s.protocol() == ctiproto.SubprotocolV1 {
+		return nil, &ctiproto.Error{Code: ctiproto.CodeUnknownType, Field: "type",
+			Message: fmt.Sprintf("%s is not part of %s", m.MessageType(), ctiproto.SubprotocolV1)}
+	}
 	switch c := m.(type) {
 	case *ctiproto.Simple:
 		return s.runSimple(c)
 	case *ctiproto.RevokeToken:
 		return s.revoke(c)
+	case *ctiproto.Watch:
+		return s.watch(c)
 	}
 	dev, svc := target(m)
 	if err := s.allowed(dev, svc); err != nil {
@@ -131,12 +137,39 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 	case ctiproto.TypePing:
 		return &ctiproto.Result{}, nil
 	case ctiproto.TypeSnapshot:
-		seq, devices, calls := s.user.snapshot()
-		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls}, nil
+		seq, devices, calls, presence := s.srv.hub.presence.snapshot(s.user, s.presence)
+		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls, Presence: presence}, nil
+	case ctiproto.TypeUnwatch:
+		if err := s.srv.hub.presence.unwatch(s.user); err != nil {
+			s.forbiddenWatch(c.Type, err)
+			return nil, err
+		}
+		return &ctiproto.Result{}, nil
 	case ctiproto.TypeRefreshToken:
 		return s.refresh()
 	}
 	return nil, &ctiproto.Error{Code: ctiproto.CodeUnknownType, Message: "not a command: " + c.Type}
+}
+
+// watch subscribes the user to the presence of devices (PROTOCOL.md
+// section 15).
+func (s *session) watch(c *ctiproto.Watch) (*ctiproto.Result, error) {
+	seq, list, err := s.srv.hub.presence.watch(s.user, c.Devices)
+	if err != nil {
+		s.forbiddenWatch(c.MessageType(), err)
+		return nil, err
+	}
+	s.presence = true
+	s.srv.log.Debug("watching", "session", s.id, "user", s.user.name, "devices", len(list))
+	return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Presence: list}, nil
+}
+
+// forbiddenWatch logs a refused watch or unwatch, as a command on another
+// user's device is: device ids only, never a party.
+func (s *session) forbiddenWatch(typ string, err error) {
+	if e, ok := err.(*ctiproto.Error); ok && e.Code == ctiproto.CodeForbidden {
+		s.srv.log.Warn("forbidden watch", "session", s.id, "user", s.user.name, "command", typ, "field", e.Field)
+	}
 }
 
 // refresh swaps this connection's token for a new one; the connection

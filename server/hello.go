@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -37,7 +38,8 @@ func (s *session) hello(h *ctiproto.Hello) {
 		s.refuse(h, err)
 		return
 	}
-	a := u.attach(s, h.Resume)
+	s.presence = h.Presence
+	a := s.srv.hub.presence.attach(u, s, h.Resume, s.presence)
 	s.user = u // from here the deferred cleanup detaches
 	w := s.welcome(h, grant, a)
 	frame, err := ctiproto.EncodeFor(s.protocol(), w)
@@ -87,7 +89,7 @@ func (s *session) welcome(h *ctiproto.Hello, g auth.Grant, a attachment) *ctipro
 	w := &ctiproto.Welcome{
 		ID: h.ID, User: g.User.Name, DisplayName: g.User.DisplayName, Session: s.id,
 		Epoch: a.epoch, Seq: a.seq, Resumed: a.resumed, Resync: a.resync,
-		Devices: a.devices, Calls: a.calls, Capabilities: s.srv.caps,
+		Devices: a.devices, Calls: a.calls, Capabilities: s.srv.caps, Presence: a.presence,
 		Exchange: s.srv.hub.exchangeStatus(),
 		Limits: ctiproto.Limits{
 			MaxMessageBytes: lim.MaxMessageBytes,
@@ -95,6 +97,9 @@ func (s *session) welcome(h *ctiproto.Hello, g auth.Grant, a attachment) *ctipro
 			PingSeconds:     int(lim.PingInterval / time.Second),
 		},
 		Server: "deskline-server " + s.srv.opts.Version,
+	}
+	if s.srv.hub.presence.mayWatch(g.User.Name) {
+		w.Capabilities = append(slices.Clip(w.Capabilities), ctiproto.TypeWatch)
 	}
 	if g.Token != "" {
 		w.Token = g.Token

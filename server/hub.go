@@ -21,6 +21,7 @@ type hub struct {
 	users    map[string]*userLog // by user name
 	owner    map[string]*userLog // by device id
 	alerting map[pbx.CallID]map[string]bool
+	presence *presence // set at start, before routing
 
 	statusMu sync.Mutex
 	status   ctiproto.ExchangeStatus
@@ -80,6 +81,7 @@ func (h *hub) route(ev pbx.Event) {
 	if ev.Kind == pbx.EvEstablished && ev.AnsweredBy != "" {
 		h.retractElsewhere(ev)
 	}
+	h.presence.apply(ev) // after the device's own user has been told
 }
 
 // track keeps the set of devices ringing for each call.
@@ -113,6 +115,8 @@ func (h *hub) retractElsewhere(ev pbx.Event) {
 			continue
 		}
 		delete(h.alerting[ev.Call], dev)
+		h.presence.apply(pbx.Event{Kind: pbx.EvCleared, Time: ev.Time, Call: ev.Call, Device: dev,
+			State: pbx.StateCleared, Cause: pbx.CausePickedUpElsewhere})
 		u := h.owner[dev]
 		if u == nil {
 			continue

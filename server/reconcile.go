@@ -46,6 +46,7 @@ func (h *hub) reconcile(now time.Time) {
 			h.publish(u, ev)
 		}
 	}
+	h.presence.reset(calls, devs, now)
 }
 
 // diff lists the events that bring the user's state to what the exchange

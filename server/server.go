@@ -31,11 +31,13 @@ type Options struct {
 	Exchange pbx.Exchange // required
 	// Sim, when the exchange is the simulated one, enables the sim control
 	// API under /v1/sim/.
-	Sim    *sim.Exchange
-	Auth   *auth.Auth  // required
-	Users  []auth.User // who owns which devices
-	Limits config.Limits
-	SimAPI config.SimAPI
+	Sim   *sim.Exchange
+	Auth  *auth.Auth  // required
+	Users []auth.User // who owns which devices
+	// WatchGroups say who may watch which devices' presence (none: nobody).
+	WatchGroups []config.WatchGroup
+	Limits      config.Limits
+	SimAPI      config.SimAPI
 	// AllowedOrigins are the browser origins (e.g. "https://crm.example")
 	// whose pages may open the WebSocket; an upgrade with any other Origin
 	// is refused. Desktop apps send none. Empty: no browser may.
@@ -187,7 +189,8 @@ func (s *Server) buildUsers(ctx context.Context) error {
 		devices, _ := u.state.Snapshot()
 		u.state = ctiproto.NewCallState(devices, cs)
 	}
-	return nil
+	s.hub.presence, err = newPresence(s.log, s.opts.WatchGroups, s.hub.users, devs, calls, time.Now())
+	return err
 }
 
 // Handler serves /v1/ws, /healthz and, for the simulated exchange, /v1/sim/.

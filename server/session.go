@@ -31,7 +31,11 @@ type session struct {
 	// Set once by the hello, before any other goroutine reads them.
 	user  *userLog
 	grant auth.Grant
-	token string // the token this connection uses, for refresh and revoke
+	// presence: the connection shows presence (its hello said so, or it
+	// sent watch), so its snapshots carry the presence of what the user
+	// watches. Only the reader goroutine touches it.
+	presence bool
+	token    string // the token this connection uses, for refresh and revoke
 	// expires is when that token's lifetime ends (unix ns; 0 before the
 	// hello), set with the grant and read by the ping wheel.
 	expires atomic.Int64

@@ -3,6 +3,7 @@ package server
 import (
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/deskline/deskline/ctiproto"
 )
@@ -22,18 +23,44 @@ type subscriber interface {
 // per protocol version and written as is to every session and every
 // replay. v1 is the same slice as frame unless the event carries members
 // deskline.v1 lacks (ctiproto.V2Members), so most events are encoded once.
+// A presence event has no v1 form: v1 is nil, and a v1 session gets a
+// restatement in its place (v1Filler).
 type logEntry struct {
 	seq   uint64
 	frame []byte // as deskline.v2 speaks it
-	v1    []byte // as deskline.v1 speaks it
+	v1    []byte // as deskline.v1 speaks it; nil: a v2 event only
 }
 
-// frameFor is the entry's frame for a subscriber speaking protocol.
-func (e logEntry) frameFor(protocol string) []byte {
-	if protocol == ctiproto.SubprotocolV1 {
-		return e.v1
+// frameFor is the entry's frame for a subscriber speaking protocol; nil
+// only when a v1 restatement could not be encoded (the session then sees a
+// gap and takes a snapshot). Called with u.mu held.
+func (u *userLog) frameFor(e logEntry, protocol string) []byte {
+	switch {
+	case protocol != ctiproto.SubprotocolV1:
+		return e.frame
+	case e.v1 == nil:
+		return u.v1Filler(e.seq)
 	}
-	return e.frame
+	return e.v1
+}
+
+// v1Filler is what a v1 session gets in the place of a presence event,
+// which v1 lacks: a device-state restating the user's first device as it
+// is now, or for a user without devices an exchange-state restating the
+// exchange's status. It changes nothing for the client, and the user's
+// seq stays contiguous on every connection (PROTOCOL.md section 13).
+func (u *userLog) v1Filler(seq uint64) []byte {
+	ev := ctiproto.Event{Type: ctiproto.EventExchangeState, Seq: seq,
+		Time: time.Now().Truncate(ctiproto.TimePrecision), Available: &u.exchange.Available, Reason: u.exchange.Reason}
+	if d, ok := u.state.Device(u.first); ok {
+		ev = ctiproto.Event{Type: ctiproto.EventDeviceState, Seq: seq, Time: ev.Time, Device: d.Device,
+			DND: &d.DND, ForwardTo: &d.ForwardTo, Registered: &d.Registered, Capabilities: d.Capabilities}
+	}
+	b, err := ctiproto.EncodeFor(ctiproto.SubprotocolV1, &ev)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // userLog owns everything about one user that sessions share: the event
@@ -51,6 +78,9 @@ type userLog struct {
 	next  int        // once full: index of the oldest entry, the next overwritten
 	state *ctiproto.CallState
 	subs  []subscriber // attached sessions; a user has few
+	first string       // the user's first device, restated to v1 sessions (v1Filler)
+	// exchange is the exchange's status as the user was last told it.
+	exchange ctiproto.ExchangeStatus
 }
 
 // newUserLog makes an empty log that keeps the last limit events. The
@@ -58,12 +88,17 @@ type userLog struct {
 // would hold gigabytes for a large site, and the garbage collector would
 // count all of it as live.
 func newUserLog(name, epoch string, limit int, devices []ctiproto.Device) *userLog {
-	return &userLog{
-		name:  name,
-		epoch: epoch,
-		limit: max(limit, 1),
-		state: ctiproto.NewCallState(devices, nil),
+	u := &userLog{
+		name:     name,
+		epoch:    epoch,
+		limit:    max(limit, 1),
+		state:    ctiproto.NewCallState(devices, nil),
+		exchange: ctiproto.ExchangeStatus{Available: true},
 	}
+	if len(devices) > 0 {
+		u.first = devices[0].Device
+	}
+	return u
 }
 
 // publish numbers ev, applies it to the user's state, logs it and hands it
@@ -85,10 +120,38 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 	u.seq = ev.Seq
 	u.append(e)
 	u.state.Apply(&ev)
-	for _, s := range u.subs {
-		s.deliver(e.frameFor(s.protocol()))
+	if ev.Type == ctiproto.EventExchangeState {
+		u.exchange = ctiproto.ExchangeStatus{Available: *ev.Available, Reason: ev.Reason}
 	}
+	u.deliverLocked(e)
 	return nil
+}
+
+// publishTemplate numbers and logs an event encoded once for many users
+// (a presence event) and hands it to every attached session.
+func (u *userLog) publishTemplate(t *ctiproto.EventTemplate) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.seq++
+	e := logEntry{seq: u.seq, frame: t.Frame(u.seq)}
+	u.append(e)
+	u.deliverLocked(e)
+}
+
+// deliverLocked hands e to every attached session in its version.
+func (u *userLog) deliverLocked(e logEntry) {
+	for _, s := range u.subs {
+		if f := u.frameFor(e, s.protocol()); f != nil {
+			s.deliver(f)
+		}
+	}
+}
+
+// currentSeq is the seq of the user's last event.
+func (u *userLog) currentSeq() uint64 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.seq
 }
 
 // encodeEntry encodes ev for each protocol version (once when they agree).
@@ -146,7 +209,9 @@ func (u *userLog) since(seq uint64, protocol string) [][]byte {
 	l := len(u.ring)
 	start := u.next + l - n // the newest n entries end just before next
 	for i := range n {
-		out = append(out, u.ring[(start+i)%l].frameFor(protocol))
+		if f := u.frameFor(u.ring[(start+i)%l], protocol); f != nil {
+			out = append(out, f)
+		}
 	}
 	return out
 }
@@ -161,6 +226,8 @@ type attachment struct {
 	replay  [][]byte
 	devices []ctiproto.Device
 	calls   []ctiproto.Call
+	// presence of what the user watches, with a snapshot (presence.attach)
+	presence []ctiproto.Presence
 }
 
 // attach registers s and decides, atomically with respect to publish,

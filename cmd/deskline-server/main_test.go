@@ -98,6 +98,44 @@ func TestDemoRingReachesWatcher(t *testing.T) {
 	}
 }
 
+// The demo's reception (demo, 201) watches every phone with who calls:
+// watch -presence shows a call ringing at Ben's phone (202).
+func TestDemoPresenceReachesReception(t *testing.T) {
+	addr := startDemo(t)
+	var watchErr bytes.Buffer
+	watchOut := &lineWriter{first: make(chan struct{})}
+	watched := make(chan int)
+	go func() {
+		watched <- run([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-presence", "-n", "1"},
+			nil, watchOut, &watchErr)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(watchOut.String(), `"presence":[`) { // the watch's result
+		if time.Now().After(deadline) {
+			t.Fatalf("watch -presence got no snapshot: %s %s", watchOut.String(), watchErr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var errb bytes.Buffer
+	if code := run([]string{"sim", "-server", "ws://" + addr + "/v1/ws", "ring", "202", "--from", "+49 30 1234567", "--name", "Jane Doe"}, nil, io.Discard, &errb); code != 0 {
+		t.Fatalf("sim ring: %d %s", code, errb.String())
+	}
+	select {
+	case code := <-watched:
+		if code != 0 {
+			t.Fatalf("watch exited %d: %s", code, watchErr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("watch saw no presence")
+	}
+	lines := strings.Split(strings.TrimSpace(watchOut.String()), "\n")
+	last := lines[len(lines)-1]
+	if !strings.Contains(last, `"type":"presence"`) || !strings.Contains(last, `"device":"202"`) ||
+		!strings.Contains(last, `"status":"ringing"`) || !strings.Contains(last, `"name":"Jane Doe"`) {
+		t.Fatalf("watch -presence printed:\n%s", watchOut.String())
+	}
+}
+
 // lineWriter collects output and signals its first write.
 type lineWriter struct {
 	mu    sync.Mutex

@@ -105,7 +105,7 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 		log.Warn(w)
 	}
 	srv, err := server.New(ctx, server.Options{
-		Exchange: ex, Sim: simEx, Auth: a, Users: cfg.AuthUsers(), Limits: cfg.Limits,
+		Exchange: ex, Sim: simEx, Auth: a, Users: cfg.AuthUsers(), WatchGroups: cfg.WatchGroups, Limits: cfg.Limits,
 		SimAPI: cfg.SimAPI, AllowedOrigins: cfg.AllowedOrigins, Log: log, Version: version,
 	})
 	if err != nil {
@@ -169,6 +169,8 @@ func printBanner(w io.Writer, cfg *config.Config, addr string, demo bool) {
 Demo office (simulated exchange): 201 Reception, 202 Ben, 203 Clara,
 204 David (always busy), 205 Eva (never answers), group 600 Sales.
 Users log in with their name as password: demo (201), ben, clara, david, eva.
+The demo user (the reception) may watch every phone: who is free, who calls
+(add -presence to the watch below, then ring 202).
 
 Watch what the demo user's desktop would see (in a second terminal):
   %[1]s watch -user demo -password demo

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -15,7 +16,8 @@ const watchTimeout = 10 * time.Second
 
 // runWatch logs in as a user and prints every message the server sends:
 // the smallest possible desktop client, for the demo and for checking a
-// server by hand.
+// server by hand. With -presence it also watches every device the user
+// may (PROTOCOL.md section 15), as a switchboard does.
 func runWatch(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -24,6 +26,7 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 	user := fs.String("user", "demo", "user name")
 	password := fs.String("password", "demo", "password")
 	count := fs.Int("n", 0, "exit after this many events (0: never)")
+	presence := fs.Bool("presence", false, "also watch colleagues' devices (presence), where the server allows it")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -46,7 +49,8 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer conn.Close()
-	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "watch", User: *user, Password: *password, Client: "deskline-server watch"})
+	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "watch", User: *user, Password: *password,
+		Client: "deskline-server watch", Presence: *presence})
 	if err := conn.WriteMessage(websocket.TextMessage, hello); err != nil {
 		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
 		return 1
@@ -65,6 +69,10 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		switch m := m.(type) {
+		case *ctiproto.Welcome:
+			if *presence && !watchPresence(conn, m, stderr) {
+				return 1
+			}
 		case *ctiproto.Error:
 			if m.ID == "watch" {
 				return 1
@@ -74,4 +82,19 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// watchPresence asks to watch every device the user may, when the welcome
+// says the user may watch; it reports whether the connection is usable.
+func watchPresence(conn *websocket.Conn, w *ctiproto.Welcome, stderr io.Writer) bool {
+	if !slices.Contains(w.Capabilities, ctiproto.TypeWatch) {
+		fmt.Fprintf(stderr, "deskline-server watch: %s may not watch other devices (no watch_groups for the user)\n", w.User)
+		return true
+	}
+	req, _ := ctiproto.Encode(&ctiproto.Watch{ID: "presence"})
+	if err := conn.WriteMessage(websocket.TextMessage, req); err != nil {
+		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
+		return false
+	}
+	return true
 }

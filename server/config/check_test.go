@@ -242,6 +242,48 @@ password_hash = "` + hash + `"
 	)
 }
 
+func TestCheckWatchGroups(t *testing.T) {
+	text := base + `
+[[watch_groups]]
+name = "reception"
+users = ["ann"]
+devices = ["*"]
+show_parties = true
+
+[[watch_groups]]
+name = "sales"
+users = ["ann", "zoe", "ann"]    # unknown user and twice
+devices = ["201", "209", "201"]  # unknown device and twice
+
+[[watch_groups]]
+name = "reception"               # duplicate name
+users = []                       # no users
+devices = ["*", "201"]           # star not alone
+
+[[watch_groups]]                 # no name
+users = ["ann"]
+devices = []                     # no devices
+
+[[watch_groups]]
+name = "typo"
+users = ["ann"]
+devices = ["201"]
+show_party = true                # unknown key
+`
+	check(t, text,
+		want{"# unknown user and twice", `watch_groups[1] (sales): user "zoe" is not in [[users]]`},
+		want{"# unknown user and twice", `watch_groups[1] (sales): user "ann" is listed twice`},
+		want{"# unknown device and twice", `watch_groups[1] (sales): device "209" is not configured in exchange.sim.devices`},
+		want{"# unknown device and twice", `watch_groups[1] (sales): device "201" is listed twice`},
+		want{"# duplicate name", `watch_groups[2] (reception): name "reception" is already used by watch_groups[0]`},
+		want{"# no users", `watch_groups[2] (reception): has no users`},
+		want{"# star not alone", `watch_groups[2] (reception): "*" means every device: it stands alone`},
+		want{"# no name", `watch_groups[3]: name is empty`},
+		want{"# no devices", `watch_groups[3]: has no devices (list them, or "*" for every device)`},
+		want{"# unknown key", `unknown key watch_groups[4].show_party*`},
+	)
+}
+
 func TestCheckPlaintextNeverQuoted(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "office.toml")

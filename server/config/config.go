@@ -32,11 +32,15 @@ type Config struct {
 	TLS      TLS      `toml:"tls"`
 	Exchange Exchange `toml:"exchange"`
 	Users    []User   `toml:"users"`
-	Tokens   Tokens   `toml:"tokens"`
-	Login    Login    `toml:"login"`
-	Limits   Limits   `toml:"limits"`
-	SimAPI   SimAPI   `toml:"sim_api"`
-	Log      Log      `toml:"log"`
+	// WatchGroups say which users may watch which devices' presence
+	// (default none: every user sees their own devices only, as without
+	// presence; watching is granted, never assumed).
+	WatchGroups []WatchGroup `toml:"watch_groups"`
+	Tokens      Tokens       `toml:"tokens"`
+	Login       Login        `toml:"login"`
+	Limits      Limits       `toml:"limits"`
+	SimAPI      SimAPI       `toml:"sim_api"`
+	Log         Log          `toml:"log"`
 
 	src *source // the file the config was parsed from; nil when built in code
 }
@@ -133,6 +137,26 @@ type User struct {
 	PasswordHash string   `toml:"password_hash"`
 	Devices      []string `toml:"devices"` // extensions this user controls; one owner per device
 }
+
+// WatchGroup lets Users watch the presence of Devices: a switchboard sees
+// who is free before she transfers. A user in several groups may watch
+// every device of each, and sees the parties of a device where any of
+// their groups with it allows that.
+type WatchGroup struct {
+	Name  string   `toml:"name"`  // names the group in messages; unique
+	Users []string `toml:"users"` // user names, from [[users]]
+	// Devices are the device ids the users may watch, or "*" (alone) for
+	// every device of the exchange.
+	Devices []string `toml:"devices"`
+	// ShowParties lets the users see who is calling or talking with a
+	// watched device: the other party's number and name (default false:
+	// the state only — a colleague's callers are personal data that the
+	// watchers' work does not always need, so it takes a decision here).
+	ShowParties bool `toml:"show_parties"`
+}
+
+// AllDevices is the Devices entry of a WatchGroup that means every device.
+const AllDevices = "*"
 
 // Tokens configures the device tokens a client gets at login.
 type Tokens struct {

@@ -23,6 +23,9 @@ func TestDefault(t *testing.T) {
 		c.Exchange.Sim.ExternalAnswerAfter != 2*time.Second || len(c.Exchange.Sim.Devices) != 0 {
 		t.Errorf("exchange = %+v", c.Exchange)
 	}
+	if len(c.WatchGroups) != 0 {
+		t.Errorf("watch groups by default: %+v; nobody may watch until the config says so", c.WatchGroups)
+	}
 	if len(c.Users) != 0 || c.Tokens.Lifetime != 720*time.Hour ||
 		c.Login != (Login{MaxFailures: 5, FailureWindow: time.Minute}) {
 		t.Errorf("users/tokens/login = %v %+v %+v", c.Users, c.Tokens, c.Login)
@@ -59,7 +62,12 @@ func TestExampleShowsTheDefaults(t *testing.T) {
 	if e := c.Exchange.Sim.Externals[0]; e.AnswerAfter != 2*time.Second {
 		t.Errorf("example external = %+v", e)
 	}
+	wantGroups := []WatchGroup{{Name: "reception", Users: []string{"anna"}, Devices: []string{AllDevices}}}
+	if !reflect.DeepEqual(c.WatchGroups, wantGroups) {
+		t.Errorf("example watch groups = %+v", c.WatchGroups)
+	}
 	c.Users, c.Exchange.Sim.Devices, c.Exchange.Sim.Groups, c.Exchange.Sim.Externals, c.src = nil, nil, nil, nil, nil
+	c.WatchGroups = nil
 	if def := Default(); !reflect.DeepEqual(*c, def) {
 		t.Errorf("example settings differ from Default:\n got %+v\nwant %+v", *c, def)
 	}
@@ -88,6 +96,10 @@ func TestDemo(t *testing.T) {
 		{Number: "+4989123456", AnswerAfter: 2 * time.Second, Busy: true}}
 	if !reflect.DeepEqual(s.Externals, wantExt) {
 		t.Errorf("demo externals = %+v", s.Externals)
+	}
+	wantGroups := []WatchGroup{{Name: "reception", Users: []string{"demo"}, Devices: []string{AllDevices}, ShowParties: true}}
+	if !reflect.DeepEqual(c.WatchGroups, wantGroups) {
+		t.Errorf("demo watch groups = %+v", c.WatchGroups)
 	}
 	wantUsers := map[string][2]string{"demo": {"Demo User", "201"}, "ben": {"Ben Kramer", "202"},
 		"clara": {"Clara Wolf", "203"}, "david": {"David Brandt", "204"}, "eva": {"Eva Lindqvist", "205"}}

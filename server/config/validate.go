@@ -31,6 +31,7 @@ func (c *Config) problems() problems {
 	c.checkTLS(&ps)
 	devices := c.checkExchange(&ps)
 	c.checkUsers(&ps, devices)
+	c.checkWatchGroups(&ps, devices)
 	c.checkRanges(&ps)
 	c.checkSimAPI(&ps)
 	c.checkLog(&ps)
