@@ -55,6 +55,11 @@ const (
 	// request from costing the server more than a snapshot.
 	MaxWatchDevices = 1000
 
+	// MaxNoteLength bounds a call's note: a line a receptionist types
+	// for the colleague she transfers to ("wants the March invoice").
+	// It travels on every event of the call, so it stays short.
+	MaxNoteLength = 500
+
 	// MaxTextLength bounds every other text: names, error messages,
 	// reasons. Caller-id names are far shorter; the bound only stops abuse.
 	MaxTextLength = 1024

@@ -38,6 +38,8 @@ const (
 	// devices (presence, deskline.v2: V2Types).
 	TypeWatch   = "watch"
 	TypeUnwatch = "unwatch"
+	// TypeSetNote attaches a note to a call (deskline.v2: V2Types).
+	TypeSetNote = "set-note"
 )
 
 // Server → client message types (events are listed with Event).
@@ -63,6 +65,9 @@ const (
 	EventExchangeState = "exchange-state"
 	// EventPresence tells the presence of a watched device (deskline.v2).
 	EventPresence = "presence"
+	// EventNote tells a call's new note to every party's desk
+	// (deskline.v2).
+	EventNote = "note"
 )
 
 // Message is any ctiproto message; MessageType returns its wire type.
@@ -149,6 +154,15 @@ type Watch struct {
 	Devices []string `json:"devices,omitempty"`
 }
 
+// SetNote attaches Note to Call, in which Device (one of the user's) has
+// a connection; an empty Note removes it.
+type SetNote struct {
+	ID     string `json:"id"`
+	Call   string `json:"call"`
+	Device string `json:"device"`
+	Note   string `json:"note"`
+}
+
 // Presence is a watched device as colleagues see it: one Status, since
 // when, do-not-disturb and forwarding, and — only where the server lets
 // the watcher see parties — the other party of the call Status is about.
@@ -201,6 +215,8 @@ type Call struct {
 	Since     time.Time `json:"since"`
 	Answered  bool      `json:"answered"`
 	Queue     *Queue    `json:"queue,omitempty"`
+	// Note is the call's note, set by a desk of any party (set-note).
+	Note string `json:"note,omitempty"`
 }
 
 // ExchangeStatus says whether the exchange behind the server can be used.
@@ -287,6 +303,9 @@ type Event struct {
 	Available  *bool     `json:"available,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
 	Queue      *Queue    `json:"queue,omitempty"`
+	// Note: the call's note, on the note event and on every later event of
+	// a connection in a call that has one (set-note).
+	Note string `json:"note,omitempty"`
 	// device-state: the device's own capabilities (Device.Capabilities).
 	Capabilities []string `json:"capabilities,omitempty"`
 	// presence: the watched device's presence.
@@ -302,6 +321,7 @@ func (*SetForwarding) MessageType() string { return TypeSetForwarding }
 func (m *Simple) MessageType() string      { return m.Type }
 func (*RevokeToken) MessageType() string   { return TypeRevokeToken }
 func (*Watch) MessageType() string         { return TypeWatch }
+func (*SetNote) MessageType() string       { return TypeSetNote }
 func (*Welcome) MessageType() string       { return TypeWelcome }
 func (*Result) MessageType() string        { return TypeResult }
 func (*Error) MessageType() string         { return TypeError }

@@ -22,6 +22,8 @@ func requestIDPtr(m Message) *string {
 		return &m.ID
 	case *Watch:
 		return &m.ID
+	case *SetNote:
+		return &m.ID
 	}
 	return nil
 }

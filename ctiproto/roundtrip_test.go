@@ -55,6 +55,8 @@ var roundTrips = []Message{
 	&Watch{ID: "10"},
 	&Watch{ID: "10", Devices: []string{"202", "203"}},
 	&Simple{Type: TypeUnwatch, ID: "11"},
+	&SetNote{ID: "12", Call: "c-1", Device: "201", Note: "wants the March invoice"},
+	&SetNote{ID: "12", Call: "c-1", Device: "201"},
 	&Welcome{ID: "1", User: "anna", DisplayName: "Anna Berg", Session: "s1", Token: "tok", TokenExpires: &t1,
 		Epoch: "e1", Seq: 40, Resync: ResyncGapTooOld, Devices: []Device{aPhone, {Device: "202"}},
 		Calls: []Call{aCall}, Capabilities: []string{TypeMakeCall, TypeSetDND},
@@ -81,6 +83,9 @@ var roundTrips = []Message{
 	&Event{Type: EventDeviceState, Seq: 11, Time: t0, Device: "201", DND: ptr(false), ForwardTo: ptr(""), Registered: ptr(true)},
 	&Event{Type: EventExchangeState, Seq: 12, Time: t0, Available: ptr(false), Reason: "AMI connection lost"},
 	&Event{Type: EventPresence, Seq: 13, Time: t0, Presence: &aColleague},
+	&Event{Type: EventNote, Seq: 15, Time: t0, Call: "c-1", Device: "201", Note: "wants the March invoice"},
+	&Event{Type: EventNote, Seq: 16, Time: t0, Call: "c-1", Device: "201"},
+	&Event{Type: EventDelivered, Seq: 17, Time: t0, Call: "c-1", Device: "202", State: StateAlerting, Direction: DirectionIncoming, Other: jane, Note: "wants the March invoice"},
 	&Event{Type: EventPresence, Seq: 14, Time: t0, Presence: &Presence{Device: "203", Status: StatusForwarded, Since: t1, ForwardTo: "+49 170 5550100"}},
 }
 
@@ -190,10 +195,10 @@ func TestEncodeRejects(t *testing.T) {
 func TestTypeLists(t *testing.T) {
 	req := []string{TypeHello, TypeMakeCall, TypeAnswer, TypeClear, TypeHold, TypeRetrieve,
 		TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding, TypeSnapshot, TypePing,
-		TypeRefreshToken, TypeRevokeToken, TypeWatch, TypeUnwatch}
+		TypeRefreshToken, TypeRevokeToken, TypeWatch, TypeUnwatch, TypeSetNote}
 	ev := []string{EventInitiated, EventDelivered, EventOriginated, EventEstablished, EventHeld,
 		EventRetrieved, EventTransferred, EventDiverted, EventCleared, EventFailed,
-		EventDeviceState, EventExchangeState, EventPresence}
+		EventDeviceState, EventExchangeState, EventPresence, EventNote}
 	if got := RequestTypes(); !slices.Equal(got, req) {
 		t.Errorf("RequestTypes() = %v", got)
 	}

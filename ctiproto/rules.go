@@ -23,6 +23,8 @@ var (
 	numberRule    = textRule{max: MaxNumberLength, nonEmpty: true}
 	numberOrEmpty = textRule{max: MaxNumberLength}
 	freeText      = textRule{max: MaxTextLength, control: true}
+	// noteRule: one line, "" removes the note (set-note).
+	noteRule = textRule{max: MaxNoteLength}
 )
 
 // textRules holds the rule of every string member by name, wherever it
@@ -45,6 +47,7 @@ var textRules = map[string]textRule{
 	"password":     {max: MaxPasswordLength, nonEmpty: true, control: true},
 	"token":        {max: MaxTokenLength, nonEmpty: true, ascii: true},
 	"client":       {max: MaxClientLength},
+	"note":         noteRule,
 	"state":        {values: states},
 	"cause":        {values: causes},
 	"direction":    {values: directions},

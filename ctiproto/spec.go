@@ -54,6 +54,8 @@ var specList = []*spec{
 	{typ: TypeWatch, kind: request, new: func() Message { return new(Watch) },
 		text: map[string]textRule{"devices": fieldRule}, check: checkWatch},
 	{typ: TypeUnwatch, kind: request, new: newSimple},
+	{typ: TypeSetNote, kind: request, new: func() Message { return new(SetNote) },
+		text: map[string]textRule{"note": noteRule}},
 
 	{typ: TypeWelcome, kind: reply, new: func() Message { return new(Welcome) }, check: checkWelcome},
 	{typ: TypeResult, kind: reply, new: func() Message { return new(Result) }, check: checkResult},
@@ -77,6 +79,9 @@ var specList = []*spec{
 		extra: []string{"available"}, optional: []string{"reason"}},
 	{typ: EventPresence, kind: event, new: newEvent, check: checkEvent,
 		extra: []string{"presence"}, optional: []string{}},
+	// An empty note removes it: the member is then absent.
+	{typ: EventNote, kind: event, new: newEvent, check: checkEvent,
+		extra: []string{"call", "device"}, optional: []string{"note"}},
 }
 
 // callEvent is the spec of an event about a connection: it names the call,
@@ -85,7 +90,7 @@ var specList = []*spec{
 func callEvent(typ string, required []string, optional ...string) *spec {
 	return &spec{typ: typ, kind: event, new: newEvent, check: checkEvent,
 		extra:    append([]string{"call", "device", "state"}, required...),
-		optional: append([]string{"direction", "other", "queue"}, optional...)}
+		optional: append([]string{"direction", "other", "queue", "note"}, optional...)}
 }
 
 func newCallCommand() Message { return new(CallCommand) }

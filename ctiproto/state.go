@@ -52,6 +52,8 @@ func (cs *CallState) Changes(ev *Event) bool {
 		return false
 	case EventDeviceState, EventExchangeState:
 		return true
+	case EventNote:
+		return known && c.Note != ev.Note
 	case EventDiverted:
 		// For an unknown connection too: a call that reached the device
 		// without ringing there (forwarded, do-not-disturb) is news for a
@@ -73,6 +75,10 @@ func (cs *CallState) Apply(ev *Event) {
 	case EventDeviceState:
 		cs.applyDevice(ev)
 	case EventExchangeState, EventPresence:
+	case EventNote:
+		if c, ok := cs.calls[ConnKey{ev.Call, ev.Device}]; ok {
+			c.Note = ev.Note // "" removes it
+		}
 	case EventCleared, EventDiverted:
 		cs.remove(ConnKey{ev.Call, ev.Device})
 	case EventTransferred:
@@ -121,6 +127,9 @@ func (cs *CallState) applyCall(ev *Event) {
 	if ev.Queue != nil { // the queue stays with the connection: events after delivered may omit it
 		q := *ev.Queue
 		c.Queue = &q
+	}
+	if ev.Note != "" { // only a note event removes a note
+		c.Note = ev.Note
 	}
 	if ev.Type == EventEstablished && !c.Answered {
 		// Answered at the far end of a call this device placed: its state

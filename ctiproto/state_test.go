@@ -162,3 +162,39 @@ func TestCallStateIgnoresPresence(t *testing.T) {
 		t.Errorf("after a presence event: %+v %+v", d, c)
 	}
 }
+
+// A note stays with its connection: set, carried by later events (which
+// cannot remove it), changed and removed only by note events, and news
+// only when it differs and the connection is known.
+func TestCallStateKeepsNote(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	cs := NewCallState([]Device{{Device: "201"}}, nil)
+	note := func(s string) *Event {
+		return &Event{Type: EventNote, Call: "c1", Device: "201", Note: s, Time: t0}
+	}
+	if cs.Changes(note("early")) {
+		t.Error("a note on an unknown connection is news")
+	}
+	steps := []struct {
+		ev   *Event
+		news bool
+		want string
+	}{
+		{&Event{Type: EventDelivered, Call: "c1", Device: "201", State: StateAlerting, Time: t0, Note: "from the queue"}, true, "from the queue"},
+		{note("wants the March invoice"), true, "wants the March invoice"},
+		{note("wants the March invoice"), false, "wants the March invoice"},
+		{&Event{Type: EventEstablished, Call: "c1", Device: "201", State: StateConnected, AnsweredBy: "201", Time: t0}, true, "wants the March invoice"},
+		{note(""), true, ""},
+	}
+	for i, s := range steps {
+		if got := cs.Changes(s.ev); got != s.news {
+			t.Fatalf("step %d (%s): Changes = %v", i, s.ev.Type, got)
+		}
+		if s.news {
+			cs.Apply(s.ev)
+		}
+		if c, _ := cs.Call("c1", "201"); c.Note != s.want {
+			t.Fatalf("step %d (%s): note %q, want %q", i, s.ev.Type, c.Note, s.want)
+		}
+	}
+}

@@ -71,5 +71,5 @@ var (
 	// values of Welcome.Capabilities. watch (deskline.v2) is there only
 	// for a user the server lets watch colleagues' devices.
 	services = set(TypeMakeCall, TypeAnswer, TypeClear, TypeHold,
-		TypeRetrieve, TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding, TypeWatch)
+		TypeRetrieve, TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding, TypeWatch, TypeSetNote)
 )

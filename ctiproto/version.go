@@ -17,16 +17,16 @@ func Speaks(subprotocol string) bool { return slices.Contains(Subprotocols, subp
 // optional (PROTOCOL.md §13). A v1 decoder is strict — an unknown member
 // is an error — so a connection that speaks v1 gets its messages without
 // them (EncodeFor).
-var V2Members = []string{"queue", "capabilities", "auto_answer", "presence"}
+var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "note"}
 
 // V2Types are the message types deskline.v2 added: a v1 connection never
 // sends or gets one (EncodeFor refuses them), and their members are new
 // with them, not in V2Members.
-var V2Types = []string{TypeWatch, TypeUnwatch, EventPresence}
+var V2Types = []string{TypeWatch, TypeUnwatch, EventPresence, TypeSetNote, EventNote}
 
 // V2Values are the values deskline.v2 added to v1 members with a closed
 // set of values, by member: EncodeFor leaves them out for v1.
-var V2Values = map[string][]string{"capabilities": {TypeWatch}}
+var V2Values = map[string][]string{"capabilities": {TypeWatch, TypeSetNote}}
 
 // IsV2Type reports whether typ is a message type v1 lacks.
 func IsV2Type(typ string) bool { return slices.Contains(V2Types, typ) }
@@ -59,11 +59,11 @@ func v1Form(m Message) Message {
 			return &c
 		}
 	case *Event:
-		if m.Queue == nil && m.Capabilities == nil {
+		if m.Queue == nil && m.Capabilities == nil && m.Note == "" {
 			return m
 		}
 		c := *m
-		c.Queue, c.Capabilities = nil, nil
+		c.Queue, c.Capabilities, c.Note = nil, nil, ""
 		return &c
 	case *Welcome:
 		devices, calls, changed := v1Lists(m.Devices, m.Calls)
@@ -114,12 +114,12 @@ func v1Devices(devices []Device) ([]Device, bool) {
 
 // v1Calls is calls without v2 members, and whether any had one.
 func v1Calls(calls []Call) ([]Call, bool) {
-	if !slices.ContainsFunc(calls, func(c Call) bool { return c.Queue != nil }) {
+	if !slices.ContainsFunc(calls, func(c Call) bool { return c.Queue != nil || c.Note != "" }) {
 		return calls, false
 	}
 	out := slices.Clone(calls)
 	for i := range out {
-		out[i].Queue = nil
+		out[i].Queue, out[i].Note = nil, ""
 	}
 	return out, true
 }
