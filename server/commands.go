@@ -53,6 +53,8 @@ func (s *session) run(m ctiproto.Message) (*ctiproto.Result, error) {
 		return s.revoke(c)
 	case *ctiproto.Watch:
 		return s.watch(c)
+	case *ctiproto.SetNote:
+		return s.setNote(c)
 	}
 	dev, svc := target(m)
 	if err := s.allowed(dev, svc); err != nil {
@@ -162,6 +164,22 @@ func (s *session) watch(c *ctiproto.Watch) (*ctiproto.Result, error) {
 	s.presence = true
 	s.srv.log.Debug("watching", "session", s.id, "user", s.user.name, "devices", len(list))
 	return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Presence: list}, nil
+}
+
+// setNote attaches a note to a call one of the user's devices is in
+// (PROTOCOL.md section 16). The note is not logged: it is the users' own
+// words about a caller.
+func (s *session) setNote(c *ctiproto.SetNote) (*ctiproto.Result, error) {
+	if !slices.Contains(s.grant.User.Devices, c.Device) {
+		s.srv.log.Warn("forbidden device", "session", s.id, "user", s.user.name, "device", c.Device, "command", c.MessageType())
+		return nil, &ctiproto.Error{Code: ctiproto.CodeForbidden, Field: "device",
+			Message: fmt.Sprintf("device %q is not assigned to you", c.Device)}
+	}
+	if !s.user.inCall(c.Call, c.Device) {
+		return nil, &ctiproto.Error{Code: ctiproto.CodeNotFound, Field: "call", Message: noSuchCallText}
+	}
+	s.srv.hub.notes.set(s.srv.hub, pbx.CallID(c.Call), c.Device, c.Note, time.Now())
+	return &ctiproto.Result{}, nil
 }
 
 // forbiddenWatch logs a refused watch or unwatch, as a command on another

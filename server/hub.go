@@ -22,13 +22,14 @@ type hub struct {
 	owner    map[string]*userLog // by device id
 	alerting map[pbx.CallID]map[string]bool
 	presence *presence // set at start, before routing
+	notes    *callNotes
 
 	statusMu sync.Mutex
 	status   ctiproto.ExchangeStatus
 }
 
 func newHub(log *slog.Logger, ex pbx.Exchange) *hub {
-	return &hub{
+	h := &hub{
 		log:      log,
 		ex:       ex,
 		users:    make(map[string]*userLog),
@@ -36,6 +37,8 @@ func newHub(log *slog.Logger, ex pbx.Exchange) *hub {
 		alerting: make(map[pbx.CallID]map[string]bool),
 		status:   ctiproto.ExchangeStatus{Available: true},
 	}
+	h.notes = newCallNotes(h.owner) // the map addUser fills
+	return h
 }
 
 func (h *hub) addUser(u *userLog, devices []string) {
@@ -75,9 +78,7 @@ func (h *hub) route(ev pbx.Event) {
 		return
 	}
 	h.track(ev)
-	if u := h.owner[ev.Device]; u != nil {
-		h.publish(u, toWire(ev))
-	}
+	h.notes.route(h, ev)
 	if ev.Kind == pbx.EvEstablished && ev.AnsweredBy != "" {
 		h.retractElsewhere(ev)
 	}
@@ -117,13 +118,14 @@ func (h *hub) retractElsewhere(ev pbx.Event) {
 		delete(h.alerting[ev.Call], dev)
 		h.presence.apply(pbx.Event{Kind: pbx.EvCleared, Time: ev.Time, Call: ev.Call, Device: dev,
 			State: pbx.StateCleared, Cause: pbx.CausePickedUpElsewhere})
+		note := h.notes.leave(ev.Call, dev, ev.Time)
 		u := h.owner[dev]
 		if u == nil {
 			continue
 		}
 		h.publish(u, ctiproto.Event{
 			Type: ctiproto.EventCleared, Time: ev.Time, Call: string(ev.Call),
-			Device: dev, State: string(pbx.StateCleared), Cause: string(pbx.CausePickedUpElsewhere),
+			Device: dev, State: string(pbx.StateCleared), Cause: string(pbx.CausePickedUpElsewhere), Note: note,
 		})
 	}
 	if len(h.alerting[ev.Call]) == 0 {

@@ -46,6 +46,7 @@ func (h *hub) reconcile(now time.Time) {
 			h.publish(u, ev)
 		}
 	}
+	h.notes.reset(calls, now)
 	h.presence.reset(calls, devs, now)
 }
 

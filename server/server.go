@@ -111,6 +111,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 			s.caps = append(s.caps, string(svc))
 		}
 	}
+	s.caps = append(s.caps, ctiproto.TypeSetNote) // the server's own: call notes
 	if err := s.buildUsers(ctx); err != nil {
 		return nil, err
 	}

@@ -147,6 +147,15 @@ func (u *userLog) deliverLocked(e logEntry) {
 	}
 }
 
+// inCall reports whether device has a connection in call, as the user
+// was last told.
+func (u *userLog) inCall(call, device string) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	c, ok := u.state.Call(call, device)
+	return ok && c.State != ctiproto.StateCleared
+}
+
 // currentSeq is the seq of the user's last event.
 func (u *userLog) currentSeq() uint64 {
 	u.mu.Lock()
@@ -161,7 +170,10 @@ func encodeEntry(ev *ctiproto.Event) (logEntry, error) {
 		return logEntry{}, err
 	}
 	e := logEntry{seq: ev.Seq, frame: frame, v1: frame}
-	if ctiproto.HasV2Members(ev) {
+	switch {
+	case ctiproto.IsV2Type(ev.Type): // a note: v1 gets a restatement (frameFor)
+		e.v1 = nil
+	case ctiproto.HasV2Members(ev):
 		if e.v1, err = ctiproto.EncodeFor(ctiproto.SubprotocolV1, ev); err != nil {
 			return logEntry{}, err
 		}
@@ -174,7 +186,7 @@ func encodeEntry(ev *ctiproto.Event) (logEntry, error) {
 // party, the direction and other party the user was told before: a
 // journal written from the last event of a call keeps the caller.
 func (u *userLog) fillParty(ev *ctiproto.Event) {
-	if ev.Other != nil || ev.Call == "" {
+	if ev.Other != nil || ev.Call == "" || ev.Type == ctiproto.EventNote { // a note names no party
 		return
 	}
 	if c, ok := u.state.Call(ev.Call, ev.Device); ok {
