@@ -213,6 +213,21 @@ func (c *Client) Deflect(ctx context.Context, call, text string) error {
 	return c.redirect(ctx, ctiproto.TypeDeflect, call, text, ctiproto.StateAlerting)
 }
 
+// SetNote attaches note to call ("" removes it). The desks of every
+// party see it, and it travels with the call to whoever it is
+// transferred to (PROTOCOL.md section 16).
+func (c *Client) SetNote(ctx context.Context, call, note string) error {
+	if err := c.can(ctiproto.TypeSetNote); err != nil {
+		return err
+	}
+	dev, err := c.deviceIn(call, ctiproto.TypeSetNote, nil)
+	if err != nil {
+		return err
+	}
+	_, err = c.request(ctx, &ctiproto.SetNote{Call: call, Device: dev, Note: note})
+	return err
+}
+
 // SetDND turns do-not-disturb on or off on every phone of the user.
 func (c *Client) SetDND(ctx context.Context, on bool) error {
 	if err := c.can(ctiproto.TypeSetDND); err != nil {

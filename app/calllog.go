@@ -18,6 +18,7 @@ type callRecord struct {
 	number, name string
 	cause        string
 	to           string // where it was transferred or deflected to
+	note         string // the call's note, as last told
 	// twin is how the call ended at another of the user's phones where it
 	// rang too (deflected, declined there), when that ring was folded
 	// into this record (see foldLocked).
@@ -32,6 +33,12 @@ func (c *Client) trackLocked(ev *ctiproto.Event) []journal.Entry {
 	}
 	k := ctiproto.ConnKey{Call: ev.Call, Device: ev.Device}
 	r := c.records[k]
+	if ev.Type == ctiproto.EventNote {
+		if r != nil {
+			r.note = ev.Note // "" removes it
+		}
+		return nil
+	}
 	ends := ev.Type == ctiproto.EventCleared || ev.Type == ctiproto.EventDiverted ||
 		(ev.Type == ctiproto.EventTransferred && ev.State == ctiproto.StateCleared)
 	if r == nil && ends && ev.Type != ctiproto.EventDiverted {
@@ -49,6 +56,9 @@ func (c *Client) trackLocked(ev *ctiproto.Event) []journal.Entry {
 	}
 	if ev.Other != nil {
 		r.number, r.name = ev.Other.Number, ev.Other.Name
+	}
+	if ev.Note != "" {
+		r.note = ev.Note
 	}
 	switch ev.Type {
 	case ctiproto.EventEstablished:
@@ -156,7 +166,7 @@ func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) journal
 		// Dealt with at the user's other phone (declined, deflected):
 		// that is what happened to the call, not "answered elsewhere".
 		cause, r = t.cause, &callRecord{call: r.call, device: t.device, start: r.start, direction: r.direction,
-			number: r.number, name: r.name, to: t.to}
+			number: r.number, name: r.name, to: t.to, note: r.note}
 	}
 	name := ctiproto.CleanText(r.name) // as in State (view.go): the journal is shown too
 	if m := c.lookup(r.number); m != nil {
@@ -168,7 +178,7 @@ func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) journal
 		ID:    fmt.Sprintf("%s/%s/%d", r.call, r.device, r.start.UnixNano()),
 		Start: r.start, End: end, Device: r.device, Direction: r.direction,
 		Number: ctiproto.CleanText(r.number), Name: name, Cause: cause, Answered: r.answered,
-		Outcome: outcome(r, cause), To: r.to,
+		Outcome: outcome(r, cause), To: r.to, Note: ctiproto.CleanText(r.note),
 	}
 }
 

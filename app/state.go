@@ -97,6 +97,9 @@ type Call struct {
 	// caller entered it, for the waiting time.
 	Queue       string
 	QueueJoined time.Time
+	// Note is the call's note, set at a desk of any party ("" for none):
+	// why the caller calls, for whoever takes the call next.
+	Note string
 }
 
 // Can reports whether the exchange offers a service.

@@ -21,7 +21,8 @@ func (c *Client) rebuildLocked() {
 	c.state.Calls = c.state.Calls[:0:0]
 	for _, wc := range calls {
 		call := Call{ID: wc.Call, Device: wc.Device, State: wc.State, Direction: wc.Direction,
-			Number: ctiproto.CleanText(wc.Other.Number), Name: ctiproto.CleanText(wc.Other.Name), Since: wc.Since, Answered: wc.Answered}
+			Number: ctiproto.CleanText(wc.Other.Number), Name: ctiproto.CleanText(wc.Other.Name), Since: wc.Since, Answered: wc.Answered,
+			Note: ctiproto.CleanText(wc.Note)}
 		if m := c.lookup(wc.Other.Number); m != nil {
 			phone := m.Phone
 			call.Contact, call.Phone = m.Contact, &phone

@@ -61,6 +61,9 @@ type Entry struct {
 	// extension it was transferred or forwarded (deflected) to; "" when
 	// it ended here. Journals written before it existed read as "".
 	To string `json:"to,omitempty"`
+	// Note is the call's note when it ended here (set at a desk of any
+	// party); "" for none, and in journals written before it existed.
+	Note string `json:"note,omitempty"`
 }
 
 // Duration is the talk time: End - Answered, 0 if the call was never
