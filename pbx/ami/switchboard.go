@@ -1,0 +1,55 @@
+package ami
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/deskline/deskline/pbx"
+)
+
+// The switchboard's services (issue 15) that this connector does not do
+// yet: they are left out of Capabilities, so a desk greys them out, and
+// refused here with pbx.ErrNotSupported should a caller try anyway.
+
+func notYet(svc pbx.Service) error {
+	return fmt.Errorf("ami: %s: %w", svc, pbx.ErrNotSupported)
+}
+
+// Consult is not supported yet (Atxfer; see docs/asterisk.md).
+func (x *Exchange) Consult(context.Context, pbx.CallID, string, string, time.Duration) (pbx.CallID, error) {
+	return "", notYet(pbx.SvcConsult)
+}
+
+// CompleteConsult is not supported yet.
+func (x *Exchange) CompleteConsult(context.Context, pbx.CallID, string) error {
+	return notYet(pbx.SvcConsult)
+}
+
+// CancelConsult is not supported yet.
+func (x *Exchange) CancelConsult(context.Context, pbx.CallID, string) error {
+	return notYet(pbx.SvcConsult)
+}
+
+// SwapConsult is not supported yet.
+func (x *Exchange) SwapConsult(context.Context, pbx.CallID, string) error {
+	return notYet(pbx.SvcConsult)
+}
+
+// Park is not supported yet (Park action, ParkedCall events).
+func (x *Exchange) Park(context.Context, pbx.CallID, string, string) (string, error) {
+	return "", notYet(pbx.SvcPark)
+}
+
+// Unpark is not supported yet.
+func (x *Exchange) Unpark(context.Context, string, string) (pbx.CallID, error) {
+	return "", notYet(pbx.SvcUnpark)
+}
+
+// Parked lists nothing: parking is not followed yet.
+func (x *Exchange) Parked(context.Context) ([]pbx.ParkedCall, error) { return nil, nil }
+
+// Pickup is not supported yet.
+func (x *Exchange) Pickup(context.Context, pbx.CallID, string, string) (pbx.CallID, error) {
+	return "", notYet(pbx.SvcPickup)
+}
