@@ -44,8 +44,8 @@ type Exchange struct {
 	externals   map[string]Behaviour
 	maxInternal int // length of the longest extension or group number
 	calls       map[pbx.CallID]*call
-	seq         uint64      // the last call number handed out
-	pending     []pbx.Event // emitted under mu, queued by unlock
+	seq         uint64                   // the last call number handed out
+	pending     []pbx.Event              // emitted under mu, queued by unlock
 	consults    map[string]*consultation // by the consulting device
 	slots       []string                 // park slots, in configuration order
 	parked      map[string]*call         // by slot
