@@ -199,6 +199,7 @@ type Welcome struct {
 	Devices      []Device       `json:"devices"`
 	Calls        []Call         `json:"calls"`
 	Capabilities []string       `json:"capabilities"`
+	Parked       []Parked       `json:"parked,omitempty"` // parked calls the user may see (v2)
 	Exchange     ExchangeStatus `json:"exchange"`
 	Limits       Limits         `json:"limits"`
 	Server       string         `json:"server,omitempty"`
@@ -215,6 +216,8 @@ type Result struct {
 	Seq     *uint64    `json:"seq,omitempty"`     // snapshot
 	Devices []Device   `json:"devices,omitempty"` // snapshot
 	Calls   []Call     `json:"calls,omitempty"`   // snapshot
+	Slot    string     `json:"slot,omitempty"`    // park: where the call waits (v2)
+	Parked  []Parked   `json:"parked,omitempty"`  // snapshot: parked calls the user may see (v2)
 }
 
 // Error answers a request that failed, or reports a frame that could not be
@@ -252,6 +255,8 @@ type Event struct {
 	Queue      *Queue    `json:"queue,omitempty"`
 	// device-state: the device's own capabilities (Device.Capabilities).
 	Capabilities []string `json:"capabilities,omitempty"`
+	// parked, unparked: the park slot (v2).
+	Slot string `json:"slot,omitempty"`
 }
 
 func (*Hello) MessageType() string         { return TypeHello }

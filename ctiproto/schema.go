@@ -23,11 +23,13 @@ type schemaDoc struct {
 type schemaMessage struct {
 	Direction string                  `json:"direction"`
 	Members   map[string]schemaMember `json:"members"`
+	Since     string                  `json:"since,omitempty"` // the version that added the type; absent: v1
 }
 
 // schemaObject is a JSON object nested in messages (a device, a call, …).
 type schemaObject struct {
 	Members map[string]schemaMember `json:"members"`
+	Since   string                  `json:"since,omitempty"` // the version that added the object; absent: v1
 }
 
 // schemaMember is one member: its JSON type, whether it must be present,
@@ -48,7 +50,11 @@ var objectNames = map[reflect.Type]string{
 	reflect.TypeFor[Call]():           "call",
 	reflect.TypeFor[ExchangeStatus](): "exchange",
 	reflect.TypeFor[Limits]():         "limits",
+	reflect.TypeFor[Parked]():         "parked",
 }
+
+// v2Objects are the objects deskline.v2 added, whole.
+var v2Objects = []string{"parked"}
 
 // since marks a member deskline.v2 added.
 func since(m schemaMember, name string) schemaMember {
@@ -66,7 +72,7 @@ func Schema() ([]byte, error) {
 		Protocol: Subprotocol,
 		About: "Members of every deskline.v2 message type, generated from the Go types " +
 			"(ctiproto.Schema). A member not listed for a type is an error (PROTOCOL.md section 13). " +
-			"Members with since deskline.v2 are not sent on a deskline.v1 connection. " +
+			"Members, types and objects with since deskline.v2 are not sent on a deskline.v1 connection. " +
 			"Lengths and the other rules are in PROTOCOL.md.",
 		Messages: map[string]schemaMessage{},
 		Objects:  map[string]schemaObject{},
@@ -78,14 +84,22 @@ func Schema() ([]byte, error) {
 				members[f.name] = since(memberOf(s.goType.Elem().Field(f.index).Type, f.name, s.required&(1<<i) != 0, s.text), f.name)
 			}
 		}
-		doc.Messages[s.typ] = schemaMessage{Direction: directionNames[s.kind], Members: members}
+		msg := schemaMessage{Direction: directionNames[s.kind], Members: members}
+		if IsV2Type(s.typ) {
+			msg.Since = SubprotocolV2
+		}
+		doc.Messages[s.typ] = msg
 	}
 	for t, name := range objectNames {
 		members := map[string]schemaMember{}
 		for _, f := range infos[t].fields {
 			members[f.name] = since(memberOf(t.Field(f.index).Type, f.name, f.required, nil), f.name)
 		}
-		doc.Objects[name] = schemaObject{Members: members}
+		obj := schemaObject{Members: members}
+		if slices.Contains(v2Objects, name) {
+			obj.Since = SubprotocolV2
+		}
+		doc.Objects[name] = obj
 	}
 	return json.MarshalIndent(doc, "", "  ")
 }

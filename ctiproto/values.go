@@ -54,5 +54,6 @@ var (
 	// services are the command types an exchange may support: the
 	// values of Welcome.Capabilities.
 	services = set(TypeMakeCall, TypeAnswer, TypeClear, TypeHold,
-		TypeRetrieve, TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding)
+		TypeRetrieve, TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding,
+		TypePickup, TypeConsult, TypePark, TypeUnpark) // the last four: v2, switchboard.go
 )
