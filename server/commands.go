@@ -48,6 +48,9 @@ func (s *session) run(m ctiproto.Message) (*ctiproto.Result, error) {
 	case *ctiproto.RevokeToken:
 		return s.revoke(c)
 	}
+	if ctiproto.IsV2Type(m.MessageType()) {
+		return s.runSwitchboard(m) // commands_switchboard.go
+	}
 	dev, svc := target(m)
 	if err := s.allowed(dev, svc); err != nil {
 		return nil, err
@@ -131,8 +134,8 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 	case ctiproto.TypePing:
 		return &ctiproto.Result{}, nil
 	case ctiproto.TypeSnapshot:
-		seq, devices, calls := s.user.snapshot()
-		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls}, nil
+		seq, devices, calls, parked := s.user.snapshot()
+		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls, Parked: parked}, nil
 	case ctiproto.TypeRefreshToken:
 		return s.refresh()
 	}

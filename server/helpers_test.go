@@ -30,7 +30,8 @@ type testEnv struct {
 	http *httptest.Server
 	url  string
 
-	origins []string // Options.AllowedOrigins
+	origins     []string    // Options.AllowedOrigins
+	switchboard Switchboard // Options.Switchboard
 }
 
 // Office used by the server tests: ann owns 201 and 202 (desk phone and
@@ -54,15 +55,17 @@ var testHash = func() string {
 type envOption func(*envConfig)
 
 type envConfig struct {
-	limits   config.Limits
-	authOpts auth.Options
-	simCfg   sim.Config
-	origins  []string // Options.AllowedOrigins
+	limits      config.Limits
+	authOpts    auth.Options
+	simCfg      sim.Config
+	origins     []string // Options.AllowedOrigins
+	switchboard Switchboard
 }
 
 func withLimits(f func(*config.Limits)) envOption { return func(c *envConfig) { f(&c.limits) } }
 func withAuth(f func(*auth.Options)) envOption    { return func(c *envConfig) { f(&c.authOpts) } }
 func withOrigins(o ...string) envOption           { return func(c *envConfig) { c.origins = o } }
+func withSwitchboard(sb Switchboard) envOption    { return func(c *envConfig) { c.switchboard = sb } }
 
 func testSimConfig() sim.Config {
 	return sim.Config{
@@ -94,7 +97,7 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{t: t, sim: ex, auth: a, origins: cfg.origins}
+	e := &testEnv{t: t, sim: ex, auth: a, origins: cfg.origins, switchboard: cfg.switchboard}
 	e.start(users, cfg.limits)
 	return e
 }
@@ -108,6 +111,7 @@ func (e *testEnv) start(users []auth.User, limits config.Limits) {
 	srv, err := New(context.Background(), Options{
 		Exchange: e.sim, Sim: e.sim, Auth: e.auth, Users: users, Limits: limits,
 		SimAPI: config.SimAPI{Enabled: true}, AllowedOrigins: e.origins, Log: log, Version: "test",
+		Switchboard: e.switchboard,
 	})
 	if err != nil {
 		e.t.Fatal(err)

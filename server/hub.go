@@ -73,6 +73,10 @@ func (h *hub) route(ev pbx.Event) {
 		}
 		return
 	}
+	if ev.Kind == pbx.EvParked || ev.Kind == pbx.EvUnparked {
+		h.routePark(ev) // commands_switchboard.go
+		return
+	}
 	h.track(ev)
 	if u := h.owner[ev.Device]; u != nil {
 		h.publish(u, toWire(ev))

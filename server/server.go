@@ -43,6 +43,9 @@ type Options struct {
 	Log            *slog.Logger // default slog.Default()
 	// Version is reported in the welcome and on /healthz.
 	Version string
+	// Switchboard configures pickup, consult transfer and park
+	// (commands_switchboard.go); zero values take the defaults.
+	Switchboard Switchboard
 }
 
 // Server serves ctiproto v1. Create it with New, serve Handler(), and stop
@@ -187,7 +190,7 @@ func (s *Server) buildUsers(ctx context.Context) error {
 		devices, _ := u.state.Snapshot()
 		u.state = ctiproto.NewCallState(devices, cs)
 	}
-	return nil
+	return s.seedParked(ctx)
 }
 
 // Handler serves /v1/ws, /healthz and, for the simulated exchange, /v1/sim/.

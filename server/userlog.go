@@ -86,7 +86,9 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 	u.append(e)
 	u.state.Apply(&ev)
 	for _, s := range u.subs {
-		s.deliver(e.frameFor(s.protocol()))
+		if f := e.frameFor(s.protocol()); f != nil {
+			s.deliver(f)
+		}
 	}
 	return nil
 }
@@ -98,6 +100,12 @@ func encodeEntry(ev *ctiproto.Event) (logEntry, error) {
 		return logEntry{}, err
 	}
 	e := logEntry{seq: ev.Seq, frame: frame, v1: frame}
+	if ctiproto.IsV2Type(ev.Type) {
+		// A type v1 lacks is left out of a v1 stream: its client sees a
+		// gap in seq and takes a snapshot (PROTOCOL.md section 13).
+		e.v1 = nil
+		return e, nil
+	}
 	if ctiproto.HasV2Members(ev) {
 		if e.v1, err = ctiproto.EncodeFor(ctiproto.SubprotocolV1, ev); err != nil {
 			return logEntry{}, err
@@ -146,7 +154,9 @@ func (u *userLog) since(seq uint64, protocol string) [][]byte {
 	l := len(u.ring)
 	start := u.next + l - n // the newest n entries end just before next
 	for i := range n {
-		out = append(out, u.ring[(start+i)%l].frameFor(protocol))
+		if f := u.ring[(start+i)%l].frameFor(protocol); f != nil {
+			out = append(out, f)
+		}
 	}
 	return out
 }
@@ -161,6 +171,7 @@ type attachment struct {
 	replay  [][]byte
 	devices []ctiproto.Device
 	calls   []ctiproto.Call
+	parked  []ctiproto.Parked // v2: the parked calls the user may see
 }
 
 // attach registers s and decides, atomically with respect to publish,
@@ -186,6 +197,7 @@ func (u *userLog) attach(s subscriber, resume *ctiproto.Resume) attachment {
 		}
 	}
 	a.devices, a.calls = u.state.Snapshot()
+	a.parked = parkedList(u.state)
 	return a
 }
 
@@ -200,10 +212,11 @@ func (u *userLog) detach(s subscriber) {
 	}
 }
 
-// snapshot returns the user's devices and calls with the seq they reflect.
-func (u *userLog) snapshot() (uint64, []ctiproto.Device, []ctiproto.Call) {
+// snapshot returns the user's devices, calls and parked calls with the
+// seq they reflect.
+func (u *userLog) snapshot() (uint64, []ctiproto.Device, []ctiproto.Call, []ctiproto.Parked) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	d, c := u.state.Snapshot()
-	return u.seq, d, c
+	return u.seq, d, c, parkedList(u.state)
 }
