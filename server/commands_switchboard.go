@@ -8,17 +8,16 @@ import (
 
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/server/config"
 )
 
 // The switchboard (issue 15, PROTOCOL.md section 15): pickup, announced
 // (consult) transfer and park. deskline.v2 only.
 
 // DefaultConsultTimeout is how long a consulted colleague's phone may ring
-// before the consultation ends and the held caller is retrieved: 20s, so
-// the consultation ends before a colleague's phone goes to voicemail or
-// gives up (most exchanges ring 30s), and a caller on hold hears music
-// for no longer than the announcement needs.
-const DefaultConsultTimeout = 20 * time.Second
+// before the consultation ends and the held caller is retrieved:
+// config.DefaultConsultTimeout (20s, and why, there).
+const DefaultConsultTimeout = config.DefaultConsultTimeout
 
 // Switchboard configures the switchboard's services.
 type Switchboard struct {

@@ -34,6 +34,7 @@ func (c *Config) problems() problems {
 	c.checkRanges(&ps)
 	c.checkSimAPI(&ps)
 	c.checkLog(&ps)
+	c.checkSwitchboard(&ps)
 	return ps
 }
 
