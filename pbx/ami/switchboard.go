@@ -9,8 +9,9 @@ import (
 )
 
 // The switchboard's services (issue 15) that this connector does not do
-// yet: they are left out of Capabilities, so a desk greys them out, and
-// refused here with pbx.ErrNotSupported should a caller try anyway.
+// yet (pickup is in pickup.go): they are left out of Capabilities, so a
+// desk greys them out, and refused here with pbx.ErrNotSupported should a
+// caller try anyway.
 
 func notYet(svc pbx.Service) error {
 	return fmt.Errorf("ami: %s: %w", svc, pbx.ErrNotSupported)
@@ -48,8 +49,3 @@ func (x *Exchange) Unpark(context.Context, string, string) (pbx.CallID, error) {
 
 // Parked lists nothing: parking is not followed yet.
 func (x *Exchange) Parked(context.Context) ([]pbx.ParkedCall, error) { return nil, nil }
-
-// Pickup is not supported yet.
-func (x *Exchange) Pickup(context.Context, pbx.CallID, string, string) (pbx.CallID, error) {
-	return "", notYet(pbx.SvcPickup)
-}
