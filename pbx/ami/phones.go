@@ -106,6 +106,9 @@ func (x *Exchange) baseServices() []pbx.Service {
 	if x.cfg.Features == FeaturesFreePBX {
 		svcs = append(svcs, pbx.SvcDoNotDisturb, pbx.SvcForwarding)
 	}
+	if len(x.cfg.ParkSlots) > 0 {
+		svcs = append(svcs, pbx.SvcPark, pbx.SvcUnpark)
+	}
 	return svcs
 }
 

@@ -9,7 +9,7 @@ import (
 )
 
 // The switchboard's services (issue 15) that this connector does not do
-// yet (pickup is in pickup.go): they are left out of Capabilities, so a
+// yet (pickup is in pickup.go, park in park.go): they are left out of Capabilities, so a
 // desk greys them out, and refused here with pbx.ErrNotSupported should a
 // caller try anyway.
 
@@ -36,16 +36,3 @@ func (x *Exchange) CancelConsult(context.Context, pbx.CallID, string) error {
 func (x *Exchange) SwapConsult(context.Context, pbx.CallID, string) error {
 	return notYet(pbx.SvcConsult)
 }
-
-// Park is not supported yet (Park action, ParkedCall events).
-func (x *Exchange) Park(context.Context, pbx.CallID, string, string) (string, error) {
-	return "", notYet(pbx.SvcPark)
-}
-
-// Unpark is not supported yet.
-func (x *Exchange) Unpark(context.Context, string, string) (pbx.CallID, error) {
-	return "", notYet(pbx.SvcUnpark)
-}
-
-// Parked lists nothing: parking is not followed yet.
-func (x *Exchange) Parked(context.Context) ([]pbx.ParkedCall, error) { return nil, nil }

@@ -16,3 +16,11 @@ func TestCheckSwitchboard(t *testing.T) {
 		t.Fatalf("default consult_timeout %v", c.Switchboard.ConsultTimeout)
 	}
 }
+
+func TestCheckAMIParkSlots(t *testing.T) {
+	ps := &problems{}
+	checkAMIParkSlots(ps, []string{"701", "7a", "701"})
+	if len(*ps) != 2 {
+		t.Fatalf("problems: %v", *ps)
+	}
+}
