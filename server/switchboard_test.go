@@ -297,3 +297,34 @@ func TestParkRecallOverTheWire(t *testing.T) {
 		t.Fatalf("recall: %s", dump(ev))
 	}
 }
+
+// A user's v1 desk never gets a parked or unparked event: its stream
+// skips them (a gap in seq it resyncs over, PROTOCOL.md section 13),
+// while the user's v2 desk gets them.
+func TestParkedEventsSkipV1(t *testing.T) {
+	e := newEnv(t, withSim(func(c *sim.Config) { c.ParkSlots = []string{"701"} }))
+	ann := e.login("ann")
+	old := e.dialVersion(ctiproto.SubprotocolV1)
+	w := old.hello(&ctiproto.Hello{ID: "h", User: "ann", Password: "secret"})
+	if w.Parked != nil {
+		t.Fatalf("v1 welcome with parked %+v", w.Parked)
+	}
+	call := answered(t, e, ann)
+	ann.do(&ctiproto.Park{ID: "pk", Call: call, Device: "201"})
+	parked := waitEvent(t, ann, ctiproto.EventParked, "201")
+	var last *ctiproto.Event
+	for last == nil || last.Type != ctiproto.EventCleared {
+		m := old.next()
+		ev, ok := m.(*ctiproto.Event)
+		if !ok || ctiproto.IsV2Type(ev.Type) {
+			t.Fatalf("v1 desk got %s", dump(m))
+		}
+		last = ev
+	}
+	e.ring("202", "+4940111", "Max")
+	ev := ann.expectEvent(ctiproto.EventDelivered, "202")
+	got, ok := old.next().(*ctiproto.Event)
+	if !ok || got.Type != ctiproto.EventDelivered || got.Seq != ev.Seq || got.Seq <= parked.Seq {
+		t.Fatalf("v1 desk after the park: %s (parked was seq %d)", dump(got), parked.Seq)
+	}
+}
