@@ -247,6 +247,7 @@ type Welcome struct {
 	Devices      []Device       `json:"devices"`
 	Calls        []Call         `json:"calls"`
 	Capabilities []string       `json:"capabilities"`
+	Parked       []Parked       `json:"parked,omitempty"` // parked calls the user may see (v2)
 	Exchange     ExchangeStatus `json:"exchange"`
 	Limits       Limits         `json:"limits"`
 	Server       string         `json:"server,omitempty"`
@@ -268,6 +269,8 @@ type Result struct {
 	Calls   []Call     `json:"calls,omitempty"`   // snapshot
 	// Presence: watch, and snapshot while the user watches.
 	Presence []Presence `json:"presence,omitempty"`
+	Slot     string     `json:"slot,omitempty"`   // park: where the call waits (v2)
+	Parked   []Parked   `json:"parked,omitempty"` // snapshot: parked calls the user may see (v2)
 }
 
 // Error answers a request that failed, or reports a frame that could not be
@@ -310,6 +313,8 @@ type Event struct {
 	Capabilities []string `json:"capabilities,omitempty"`
 	// presence: the watched device's presence.
 	Presence *Presence `json:"presence,omitempty"`
+	// parked, unparked: the park slot (v2).
+	Slot string `json:"slot,omitempty"`
 }
 
 func (*Hello) MessageType() string         { return TypeHello }

@@ -24,6 +24,12 @@ func requestIDPtr(m Message) *string {
 		return &m.ID
 	case *SetNote:
 		return &m.ID
+	case *Pickup: // the switchboard (switchboard.go)
+		return &m.ID
+	case *Park:
+		return &m.ID
+	case *Unpark:
+		return &m.ID
 	}
 	return nil
 }

@@ -87,6 +87,22 @@ var roundTrips = []Message{
 	&Event{Type: EventNote, Seq: 16, Time: t0, Call: "c-1", Device: "201"},
 	&Event{Type: EventDelivered, Seq: 17, Time: t0, Call: "c-1", Device: "202", State: StateAlerting, Direction: DirectionIncoming, Other: jane, Note: "wants the March invoice"},
 	&Event{Type: EventPresence, Seq: 14, Time: t0, Presence: &Presence{Device: "203", Status: StatusForwarded, Since: t1, ForwardTo: "+49 170 5550100"}},
+
+	// The switchboard (v2).
+	&Pickup{ID: "p", Device: "201", From: "203", Call: "c-1"},
+	&Pickup{ID: "p", Device: "201", From: "203"},
+	&Redirect{Type: TypeConsult, ID: "k", Call: "c-1", Device: "201", To: "203"},
+	&CallCommand{Type: TypeConsultComplete, ID: "k", Call: "c-1", Device: "201"},
+	&CallCommand{Type: TypeConsultCancel, ID: "k", Call: "c-1", Device: "201"},
+	&CallCommand{Type: TypeConsultSwap, ID: "k", Call: "c-1", Device: "201"},
+	&Park{ID: "pk", Call: "c-1", Device: "201", Slot: "701"},
+	&Park{ID: "pk", Call: "c-1", Device: "201"},
+	&Unpark{ID: "u", Slot: "701", Device: "203"},
+	&Result{ID: "pk", Slot: "701"},
+	&Result{ID: "9", Epoch: "e1", Seq: ptr(uint64(3)), Devices: []Device{aPhone}, Calls: []Call{aCall},
+		Parked: []Parked{{Slot: "701", Call: "c-1", Other: *jane, ParkedBy: "201", Since: t0}}},
+	&Event{Type: EventParked, Seq: 13, Time: t0, Call: "c-1", Device: "201", Slot: "701", Other: jane},
+	&Event{Type: EventUnparked, Seq: 14, Time: t0, Call: "c-1", Device: "201", Slot: "701", Other: jane, By: "203", Cause: CauseNoAnswer},
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -195,10 +211,11 @@ func TestEncodeRejects(t *testing.T) {
 func TestTypeLists(t *testing.T) {
 	req := []string{TypeHello, TypeMakeCall, TypeAnswer, TypeClear, TypeHold, TypeRetrieve,
 		TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding, TypeSnapshot, TypePing,
-		TypeRefreshToken, TypeRevokeToken, TypeWatch, TypeUnwatch, TypeSetNote}
+		TypeRefreshToken, TypeRevokeToken, TypeWatch, TypeUnwatch, TypeSetNote,
+		TypePickup, TypeConsult, TypeConsultComplete, TypeConsultCancel, TypeConsultSwap, TypePark, TypeUnpark}
 	ev := []string{EventInitiated, EventDelivered, EventOriginated, EventEstablished, EventHeld,
 		EventRetrieved, EventTransferred, EventDiverted, EventCleared, EventFailed,
-		EventDeviceState, EventExchangeState, EventPresence, EventNote}
+		EventDeviceState, EventExchangeState, EventPresence, EventNote, EventParked, EventUnparked}
 	if got := RequestTypes(); !slices.Equal(got, req) {
 		t.Errorf("RequestTypes() = %v", got)
 	}

@@ -40,6 +40,9 @@ var textRules = map[string]textRule{
 	"new_call":     fieldRule,
 	"to":           numberRule,
 	"answered_by":  numberRule, // a device: an extension or an external number
+	"from":         fieldRule,  // pickup: a device
+	"slot":         numberRule, // a park slot: what one dials to reach it
+	"parked_by":    fieldRule,  // a device
 	"by":           numberRule,
 	"number":       numberOrEmpty, // "" when the caller withheld it
 	"forward_to":   numberOrEmpty, // "" when forwarding is off

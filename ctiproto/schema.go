@@ -51,10 +51,11 @@ var objectNames = map[reflect.Type]string{
 	reflect.TypeFor[ExchangeStatus](): "exchange",
 	reflect.TypeFor[Limits]():         "limits",
 	reflect.TypeFor[Presence]():       "presence",
+	reflect.TypeFor[Parked]():         "parked",
 }
 
-// v2Objects are the nested objects deskline.v2 added.
-var v2Objects = []string{"presence"}
+// v2Objects are the nested objects deskline.v2 added, whole.
+var v2Objects = []string{"presence", "parked"}
 
 // since marks a member deskline.v2 added.
 func since(m schemaMember, name string) schemaMember {

@@ -102,6 +102,12 @@ func newEvent() Message       { return new(Event) }
 var specs = map[string]*spec{}
 
 func init() {
+	// The switchboard (issue 15): switchboard.go.
+	specList = append(specList, switchboardSpecs()...)
+	buildSpecs()
+}
+
+func buildSpecs() {
 	for _, s := range specList {
 		s.goType = reflect.TypeOf(s.new())
 		s.info = infoOf(s.goType.Elem())

@@ -18,6 +18,7 @@ type CallState struct {
 	// that order, where call ids, being random, would shuffle them.
 	arrived map[ConnKey]uint64
 	next    uint64
+	parked  map[string]*Parked // by slot (switchboard.go)
 }
 
 // NewCallState starts a state from a snapshot (devices and calls).
@@ -54,6 +55,8 @@ func (cs *CallState) Changes(ev *Event) bool {
 		return true
 	case EventNote:
 		return known && c.Note != ev.Note
+	case EventParked, EventUnparked:
+		return cs.parkChanges(ev)
 	case EventDiverted:
 		// For an unknown connection too: a call that reached the device
 		// without ringing there (forwarded, do-not-disturb) is news for a
@@ -79,6 +82,8 @@ func (cs *CallState) Apply(ev *Event) {
 		if c, ok := cs.calls[ConnKey{ev.Call, ev.Device}]; ok {
 			c.Note = ev.Note // "" removes it
 		}
+	case EventParked, EventUnparked:
+		cs.applyPark(ev)
 	case EventCleared, EventDiverted:
 		cs.remove(ConnKey{ev.Call, ev.Device})
 	case EventTransferred:

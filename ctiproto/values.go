@@ -71,5 +71,6 @@ var (
 	// values of Welcome.Capabilities. watch (deskline.v2) is there only
 	// for a user the server lets watch colleagues' devices.
 	services = set(TypeMakeCall, TypeAnswer, TypeClear, TypeHold,
-		TypeRetrieve, TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding, TypeWatch, TypeSetNote)
+		TypeRetrieve, TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding, TypeWatch, TypeSetNote,
+		TypePickup, TypeConsult, TypePark, TypeUnpark) // the last six: v2
 )

@@ -17,16 +17,20 @@ func Speaks(subprotocol string) bool { return slices.Contains(Subprotocols, subp
 // optional (PROTOCOL.md §13). A v1 decoder is strict — an unknown member
 // is an error — so a connection that speaks v1 gets its messages without
 // them (EncodeFor).
-var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "note"}
+var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "note", "slot", "parked"}
 
 // V2Types are the message types deskline.v2 added: a v1 connection never
-// sends or gets one (EncodeFor refuses them), and their members are new
+// sends or gets one (EncodeFor refuses them; the server answers a v1
+// client that sends one with unknown-type), and their members are new
 // with them, not in V2Members.
-var V2Types = []string{TypeWatch, TypeUnwatch, EventPresence, TypeSetNote, EventNote}
+var V2Types = []string{TypeWatch, TypeUnwatch, EventPresence, TypeSetNote, EventNote,
+	TypePickup, TypeConsult, TypeConsultComplete, TypeConsultCancel, TypeConsultSwap,
+	TypePark, TypeUnpark, EventParked, EventUnparked}
 
 // V2Values are the values deskline.v2 added to v1 members with a closed
 // set of values, by member: EncodeFor leaves them out for v1.
-var V2Values = map[string][]string{"capabilities": {TypeWatch, TypeSetNote}}
+var V2Values = map[string][]string{"capabilities": {TypeWatch, TypeSetNote,
+	TypePickup, TypeConsult, TypePark, TypeUnpark}}
 
 // IsV2Type reports whether typ is a message type v1 lacks.
 func IsV2Type(typ string) bool { return slices.Contains(V2Types, typ) }
@@ -46,7 +50,7 @@ func EncodeFor(subprotocol string, m Message) ([]byte, error) {
 
 // HasV2Members reports whether m carries a member v1 lacks, that is
 // whether EncodeFor writes it differently for v1 and v2.
-func HasV2Members(m Message) bool { return v1Form(m) != m }
+func HasV2Members(m Message) bool { return IsV2Type(m.MessageType()) || v1Form(m) != m }
 
 // v1Form is m without the members of V2Members; m itself when it has
 // none, else a copy.
@@ -59,24 +63,24 @@ func v1Form(m Message) Message {
 			return &c
 		}
 	case *Event:
-		if m.Queue == nil && m.Capabilities == nil && m.Note == "" {
+		if m.Queue == nil && m.Capabilities == nil && m.Note == "" && m.Slot == "" {
 			return m
 		}
 		c := *m
-		c.Queue, c.Capabilities, c.Note = nil, nil, ""
+		c.Queue, c.Capabilities, c.Note, c.Slot = nil, nil, "", ""
 		return &c
 	case *Welcome:
 		devices, calls, changed := v1Lists(m.Devices, m.Calls)
 		caps := v1Capabilities(m.Capabilities)
-		if changed || m.Presence != nil || len(caps) != len(m.Capabilities) {
+		if changed || m.Presence != nil || m.Parked != nil || len(caps) != len(m.Capabilities) {
 			c := *m
-			c.Devices, c.Calls, c.Capabilities, c.Presence = devices, calls, caps, nil
+			c.Devices, c.Calls, c.Capabilities, c.Presence, c.Parked = devices, calls, caps, nil, nil
 			return &c
 		}
 	case *Result:
-		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed || m.Presence != nil {
+		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed || m.Presence != nil || m.Slot != "" || m.Parked != nil {
 			c := *m
-			c.Devices, c.Calls, c.Presence = devices, calls, nil
+			c.Devices, c.Calls, c.Presence, c.Slot, c.Parked = devices, calls, nil, "", nil
 			return &c
 		}
 	}

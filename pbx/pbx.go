@@ -137,6 +137,9 @@ type Event struct {
 	// nil when it came directly; set at least on EvDelivered.
 	Queue *Queue
 
+	// Park is the parked call EvParked and EvUnparked are about.
+	Park *ParkedCall
+
 	Available bool   // EvExchangeState: the exchange can be used
 	Reason    string // EvExchangeState: why not, in words
 }
@@ -169,11 +172,18 @@ const (
 	SvcDeflect      Service = "deflect"
 	SvcDoNotDisturb Service = "set-dnd"
 	SvcForwarding   Service = "set-forwarding"
+
+	// The switchboard's services (issue 15).
+	SvcPickup  Service = "pickup"  // take a call ringing at another device
+	SvcConsult Service = "consult" // announced transfer: consult, then complete, cancel or swap
+	SvcPark    Service = "park"    // park a call in a slot
+	SvcUnpark  Service = "unpark"  // retrieve a parked call from its slot
 )
 
 // AllServices lists every service in a stable order.
 var AllServices = []Service{SvcMakeCall, SvcAnswer, SvcClear, SvcHold, SvcRetrieve,
-	SvcTransfer, SvcDeflect, SvcDoNotDisturb, SvcForwarding}
+	SvcTransfer, SvcDeflect, SvcDoNotDisturb, SvcForwarding,
+	SvcPickup, SvcConsult, SvcPark, SvcUnpark}
 
 // Capabilities is the set of services an exchange can perform. A client
 // greys out the buttons of services not in it.
@@ -188,6 +198,12 @@ var (
 	ErrInvalidState  = errors.New("pbx: call is not in a state that allows this")
 	ErrInvalidNumber = errors.New("pbx: invalid number")
 	ErrBusy          = errors.New("pbx: device busy")
+	// ErrSlotTaken: a call is already parked in the slot asked for.
+	ErrSlotTaken = errors.New("pbx: park slot taken")
+	// ErrSlotEmpty: no call is parked in the slot; ErrNoFreeSlot: every
+	// slot is taken.
+	ErrSlotEmpty  = errors.New("pbx: no call parked in that slot")
+	ErrNoFreeSlot = errors.New("pbx: every park slot is taken")
 )
 
 // Exchange is a telephone system as the CTI server sees it. Implementations
@@ -220,6 +236,9 @@ type Exchange interface {
 	SetDND(ctx context.Context, device string, on bool) error
 	// SetForwarding sets unconditional forwarding of device to to; "" turns it off.
 	SetForwarding(ctx context.Context, device, to string) error
+
+	// The switchboard (issue 15): see switchboard.go.
+	Switchboard
 
 	// Close stops the exchange connection and closes the Events channel.
 	Close() error

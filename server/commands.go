@@ -56,6 +56,9 @@ func (s *session) run(m ctiproto.Message) (*ctiproto.Result, error) {
 	case *ctiproto.SetNote:
 		return s.setNote(c)
 	}
+	if ctiproto.IsV2Type(m.MessageType()) {
+		return s.runSwitchboard(m) // commands_switchboard.go
+	}
 	dev, svc := target(m)
 	if err := s.allowed(dev, svc); err != nil {
 		return nil, err
@@ -139,8 +142,8 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 	case ctiproto.TypePing:
 		return &ctiproto.Result{}, nil
 	case ctiproto.TypeSnapshot:
-		seq, devices, calls, presence := s.srv.hub.presence.snapshot(s.user, s.presence)
-		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls, Presence: presence}, nil
+		seq, devices, calls, parked, presence := s.srv.hub.presence.snapshot(s.user, s.presence)
+		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls, Parked: parked, Presence: presence}, nil
 	case ctiproto.TypeUnwatch:
 		if err := s.srv.hub.presence.unwatch(s.user); err != nil {
 			s.forbiddenWatch(c.Type, err)

@@ -30,8 +30,9 @@ type testEnv struct {
 	http *httptest.Server
 	url  string
 
-	origins []string            // Options.AllowedOrigins
-	watch   []config.WatchGroup // Options.WatchGroups
+	origins     []string            // Options.AllowedOrigins
+	watch       []config.WatchGroup // Options.WatchGroups
+	switchboard Switchboard         // Options.Switchboard
 }
 
 // Office used by the server tests: ann owns 201 and 202 (desk phone and
@@ -55,17 +56,19 @@ var testHash = func() string {
 type envOption func(*envConfig)
 
 type envConfig struct {
-	limits   config.Limits
-	authOpts auth.Options
-	simCfg   sim.Config
-	origins  []string // Options.AllowedOrigins
-	watch    []config.WatchGroup
+	limits      config.Limits
+	authOpts    auth.Options
+	simCfg      sim.Config
+	origins     []string // Options.AllowedOrigins
+	watch       []config.WatchGroup
+	switchboard Switchboard
 }
 
 func withLimits(f func(*config.Limits)) envOption { return func(c *envConfig) { f(&c.limits) } }
 func withAuth(f func(*auth.Options)) envOption    { return func(c *envConfig) { f(&c.authOpts) } }
 func withOrigins(o ...string) envOption           { return func(c *envConfig) { c.origins = o } }
 func withWatch(g ...config.WatchGroup) envOption  { return func(c *envConfig) { c.watch = g } }
+func withSwitchboard(sb Switchboard) envOption    { return func(c *envConfig) { c.switchboard = sb } }
 
 func testSimConfig() sim.Config {
 	return sim.Config{
@@ -97,7 +100,7 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{t: t, sim: ex, auth: a, origins: cfg.origins, watch: cfg.watch}
+	e := &testEnv{t: t, sim: ex, auth: a, origins: cfg.origins, watch: cfg.watch, switchboard: cfg.switchboard}
 	e.start(users, cfg.limits)
 	return e
 }
@@ -111,6 +114,7 @@ func (e *testEnv) start(users []auth.User, limits config.Limits) {
 	srv, err := New(context.Background(), Options{
 		Exchange: e.sim, Sim: e.sim, Auth: e.auth, Users: users, Limits: limits,
 		SimAPI: config.SimAPI{Enabled: true}, AllowedOrigins: e.origins, WatchGroups: e.watch, Log: log, Version: "test",
+		Switchboard: e.switchboard,
 	})
 	if err != nil {
 		e.t.Fatal(err)

@@ -77,6 +77,10 @@ func (h *hub) route(ev pbx.Event) {
 		}
 		return
 	}
+	if ev.Kind == pbx.EvParked || ev.Kind == pbx.EvUnparked {
+		h.routePark(ev) // commands_switchboard.go
+		return
+	}
 	h.track(ev)
 	h.notes.route(h, ev)
 	if ev.Kind == pbx.EvEstablished && ev.AnsweredBy != "" {

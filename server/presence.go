@@ -157,6 +157,28 @@ func (p *presence) seed(calls []pbx.Call, now time.Time) {
 // lists watch among the capabilities.
 func (p *presence) mayWatch(user string) bool { return p.rights[user] != nil }
 
+// may reports whether user may watch dev, and see its parties. The
+// rights are fixed at start: no lock.
+func (p *presence) may(user, dev string) (ok, show bool) {
+	if r := p.rights[user]; r != nil {
+		return r.may(dev)
+	}
+	return false, false
+}
+
+// showingParties lists the users who may watch dev with its parties,
+// sorted. Fixed at start: no lock.
+func (p *presence) showingParties(dev string) []string {
+	var out []string
+	for name, r := range p.rights {
+		if ok, show := r.may(dev); ok && show {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // apply follows one exchange event and tells the watchers of the device
 // when its presence changed. The routing goroutine calls it.
 func (p *presence) apply(ev pbx.Event) {
@@ -450,15 +472,16 @@ func (p *presence) attach(u *userLog, sub subscriber, resume *ctiproto.Resume, w
 	return a
 }
 
-// snapshot is u's snapshot with, for a session that shows presence
-// (want), the presence of what u watches, all as of the returned seq.
-func (p *presence) snapshot(u *userLog, want bool) (uint64, []ctiproto.Device, []ctiproto.Call, []ctiproto.Presence) {
+// snapshot is u's snapshot (devices, calls, parked calls) with, for a
+// session that shows presence (want), the presence of what u watches, all
+// as of the returned seq.
+func (p *presence) snapshot(u *userLog, want bool) (uint64, []ctiproto.Device, []ctiproto.Call, []ctiproto.Parked, []ctiproto.Presence) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	seq, devices, calls := u.snapshot()
+	seq, devices, calls, parked := u.snapshot()
 	var list []ctiproto.Presence
 	if s := p.subs[u]; s != nil && want {
 		list = p.listLocked(s)
 	}
-	return seq, devices, calls, list
+	return seq, devices, calls, parked, list
 }

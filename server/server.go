@@ -45,6 +45,9 @@ type Options struct {
 	Log            *slog.Logger // default slog.Default()
 	// Version is reported in the welcome and on /healthz.
 	Version string
+	// Switchboard configures pickup, consult transfer and park
+	// (commands_switchboard.go); zero values take the defaults.
+	Switchboard Switchboard
 }
 
 // Server serves ctiproto v1. Create it with New, serve Handler(), and stop
@@ -191,7 +194,10 @@ func (s *Server) buildUsers(ctx context.Context) error {
 		u.state = ctiproto.NewCallState(devices, cs)
 	}
 	s.hub.presence, err = newPresence(s.log, s.opts.WatchGroups, s.hub.users, devs, calls, time.Now())
-	return err
+	if err != nil {
+		return err
+	}
+	return s.seedParked(ctx)
 }
 
 // Handler serves /v1/ws, /healthz and, for the simulated exchange, /v1/sim/.

@@ -240,6 +240,7 @@ type attachment struct {
 	calls   []ctiproto.Call
 	// presence of what the user watches, with a snapshot (presence.attach)
 	presence []ctiproto.Presence
+	parked   []ctiproto.Parked // v2: the parked calls the user may see
 }
 
 // attach registers s and decides, atomically with respect to publish,
@@ -265,6 +266,7 @@ func (u *userLog) attach(s subscriber, resume *ctiproto.Resume) attachment {
 		}
 	}
 	a.devices, a.calls = u.state.Snapshot()
+	a.parked = parkedList(u.state)
 	return a
 }
 
@@ -279,10 +281,11 @@ func (u *userLog) detach(s subscriber) {
 	}
 }
 
-// snapshot returns the user's devices and calls with the seq they reflect.
-func (u *userLog) snapshot() (uint64, []ctiproto.Device, []ctiproto.Call) {
+// snapshot returns the user's devices, calls and parked calls with the
+// seq they reflect.
+func (u *userLog) snapshot() (uint64, []ctiproto.Device, []ctiproto.Call, []ctiproto.Parked) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	d, c := u.state.Snapshot()
-	return u.seq, d, c
+	return u.seq, d, c, parkedList(u.state)
 }

@@ -106,7 +106,8 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	}
 	srv, err := server.New(ctx, server.Options{
 		Exchange: ex, Sim: simEx, Auth: a, Users: cfg.AuthUsers(), WatchGroups: cfg.WatchGroups, Limits: cfg.Limits,
-		SimAPI: cfg.SimAPI, AllowedOrigins: cfg.AllowedOrigins, Log: log, Version: version,
+		Switchboard: server.Switchboard{ConsultTimeout: cfg.Switchboard.ConsultTimeout},
+		SimAPI:      cfg.SimAPI, AllowedOrigins: cfg.AllowedOrigins, Log: log, Version: version,
 	})
 	if err != nil {
 		return err

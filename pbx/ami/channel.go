@@ -35,6 +35,7 @@ const (
 	intentClear               // Hangup action (reject while ringing)
 	intentTransfer            // the far party was redirected elsewhere
 	intentDeflect             // the caller was redirected while this phone rang
+	intentPickup              // the caller was redirected to another device, which picks the call up
 )
 
 type intent struct {

@@ -83,6 +83,12 @@ type Config struct {
 	// says so on the pop. Default: none.
 	RingGroups map[string]string
 
+	// ParkSlots are the parking spaces of Asterisk's default parking lot
+	// (res_parking.conf parkpos, e.g. 701 to 720; FreePBX: 71 to 78),
+	// dialable in Context to retrieve a parked call. Default: none, and
+	// then park and unpark are not offered (park.go).
+	ParkSlots []string
+
 	// Log receives connection changes and skipped messages (default: discard).
 	Log *slog.Logger
 }
@@ -189,6 +195,13 @@ func (c Config) Check() error {
 	}
 	if c.ReconnectMax > 0 && c.ReconnectMin > c.ReconnectMax {
 		add("reconnect_min %s is above reconnect_max %s", c.ReconnectMin, c.ReconnectMax)
+	}
+	slots := map[string]bool{}
+	for i, s := range c.ParkSlots {
+		if _, err := dialable(s); err != nil || slots[s] || strings.ContainsAny(s, "+ ") {
+			add("park_slots[%d]: %q is not a parking space (digits, once each)", i, s)
+		}
+		slots[s] = true
 	}
 	ids, eps := map[string]bool{}, map[string]bool{}
 	for i, d := range c.Devices {

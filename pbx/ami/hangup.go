@@ -58,6 +58,10 @@ func (m *mapper) hangup(msg Message, out *batch) {
 				handed(e)
 			})
 		})
+	case c.intent.kind == intentPickup && c.conn == pbx.StateAlerting:
+		m.settle(c, out, func(out *batch) {
+			out.emit(m, c, pbx.EvCleared, pbx.StateCleared, cause(pbx.CausePickedUpElsewhere))
+		})
 	case c.intent.kind == intentDeflect && c.conn == pbx.StateAlerting:
 		m.settle(c, out, func(out *batch) {
 			out.emit(m, c, pbx.EvDiverted, pbx.StateCleared, func(e *pbx.Event) {

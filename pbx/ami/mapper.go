@@ -43,7 +43,8 @@ type mapper struct {
 	// featGen counts each device's DND/forwarding changes (see
 	// features_watch.go), by device id.
 	featGen map[string]uint64
-	queues  queueBook // callers in queues and ring groups (queue.go)
+	queues  queueBook                 // callers in queues and ring groups (queue.go)
+	parked  map[string]pbx.ParkedCall // by parking space (park.go)
 }
 
 type originate struct {
@@ -56,7 +57,7 @@ func newMapper(devs []Device, now func() time.Time) *mapper {
 		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{},
 		movedBy: map[string]string{}, shutdown: map[string]bool{},
 		redirects: map[string]*redirect{}, settleAfter: redirectSettle, after: time.AfterFunc,
-		featGen: map[string]uint64{}, queues: newQueueBook(nil, nil)}
+		featGen: map[string]uint64{}, queues: newQueueBook(nil, nil), parked: map[string]pbx.ParkedCall{}}
 	for _, d := range devs {
 		m.byEndpoint[strings.ToLower(d.Endpoint)] = d.ID
 		m.devices[d.ID] = &pbx.DeviceInfo{ID: d.ID, Name: d.Name}
@@ -124,6 +125,8 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 		m.agentCalled(msg, &out)
 	case "QueueCallerLeave":
 		m.callerLeave(msg)
+	case "ParkedCall", "UnParkedCall", "ParkedCallTimeOut", "ParkedCallGiveUp":
+		m.parkEvent(msg, &out) // park.go
 	}
 	m.ringGroupSeen(msg, &out)
 	return out.list

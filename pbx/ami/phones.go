@@ -102,9 +102,12 @@ func tech(endpoint string) string {
 // baseServices are what Asterisk does for any SIP phone through AMI.
 // DND and forwarding only where their storage is known.
 func (x *Exchange) baseServices() []pbx.Service {
-	svcs := []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect}
+	svcs := []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect, pbx.SvcPickup}
 	if x.cfg.Features == FeaturesFreePBX {
 		svcs = append(svcs, pbx.SvcDoNotDisturb, pbx.SvcForwarding)
+	}
+	if len(x.cfg.ParkSlots) > 0 {
+		svcs = append(svcs, pbx.SvcPark, pbx.SvcUnpark)
 	}
 	return svcs
 }

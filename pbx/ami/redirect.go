@@ -34,7 +34,7 @@ const invalidWithin = 500 * time.Millisecond
 
 // redirect follows one channel the connector redirected.
 type redirect struct {
-	kind   intentKind // intentTransfer or intentDeflect
+	kind   intentKind // intentTransfer, intentDeflect or intentPickup
 	via    string     // uid of the device's channel that carries the intent
 	to     string     // the extension the channel was sent to
 	at     time.Time  // when the connector asked for it
@@ -54,7 +54,7 @@ func (m *mapper) expectRedirect(uid string, in intent) {
 			delete(m.redirects, k) // a retry replaces an earlier try
 		}
 	}
-	if in.kind != intentTransfer && in.kind != intentDeflect {
+	if in.kind != intentTransfer && in.kind != intentDeflect && in.kind != intentPickup {
 		return
 	}
 	if p := m.byName(in.moved); p.uid != "" {
@@ -100,10 +100,10 @@ func (m *mapper) reached(uid string, answered bool, out *batch) {
 	if r == nil {
 		return
 	}
-	if answered && r.kind != intentDeflect {
+	if answered && r.kind == intentTransfer {
 		// A transferred party was answered long before; its Up (late on
-		// a busy link) says nothing of the target. Only a deflected
-		// caller, still ringing, is answered by the new target.
+		// a busy link) says nothing of the target. Only a deflected (or
+		// picked up) caller, still ringing, is answered by the new target.
 		return
 	}
 	delete(m.redirects, uid)

@@ -27,6 +27,11 @@ type call struct {
 	timers []Timer
 	store  [2]leg // backing for a and the first b: one allocation per call
 	used   int    // how many of store are handed out
+	// cons is the consultation c belongs to (as the held call or the
+	// consultation itself); nil for most calls.
+	cons *consultation
+	// park is set while c waits in a park slot.
+	park *pbx.ParkedCall
 }
 
 // leg is one party's connection in a call.
@@ -157,10 +162,18 @@ func (c *call) stopTimers() {
 	c.epoch++
 }
 
-// end removes c from the exchange.
+// end removes c from the exchange. A consultation that ends retrieves
+// the call it held (consultEnded); a parked call that ends leaves its
+// slot.
 func (x *Exchange) end(c *call) {
 	c.stopTimers()
 	delete(x.calls, c.id)
+	if c.cons != nil {
+		x.consultEnded(c)
+	}
+	if c.park != nil {
+		x.unparkEvent(c, "", pbx.CauseNormal)
+	}
 }
 
 // findLeg looks up device's connection in call id. An unknown device is

@@ -16,6 +16,11 @@ const (
 	// exchange gives up with cause no-answer: 30s is what most PBXs use
 	// before voicemail or a busy tone takes over.
 	DefaultNoAnswerTimeout = 30 * time.Second
+	// DefaultParkTime is how long a call waits in a park slot before it
+	// rings back the device that parked it: 45s, Asterisk's parkingtime
+	// default (res_parking.conf), long enough to walk to another phone,
+	// short enough that a forgotten caller is not left in silence.
+	DefaultParkTime = 45 * time.Second
 	// DefaultExternalAnswerAfter is how soon an external number answers when
 	// Config.External is left zero: long enough to see it ring in a demo,
 	// short enough that click-to-dial to the outside "just works".
@@ -139,6 +144,14 @@ type Config struct {
 	// so an id tells nobody how many calls the exchange carried nor which
 	// ids other desks have.
 	SequentialIDs bool
+	// ParkSlots are the numbers of the park slots (e.g. "701", "702"):
+	// digits, unique among themselves, devices and groups. Default: none,
+	// and then the exchange cannot park (Capabilities leaves park and
+	// unpark out).
+	ParkSlots []string
+	// ParkTime is how long a call stays parked before it rings back the
+	// device that parked it (recall). Default DefaultParkTime.
+	ParkTime time.Duration
 }
 
 // withDefaults returns cfg with its zero fields filled in.
@@ -151,6 +164,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = systemClock{}
+	}
+	if cfg.ParkTime == 0 {
+		cfg.ParkTime = DefaultParkTime
 	}
 	return cfg
 }
@@ -188,6 +204,19 @@ func (cfg Config) validate() error {
 	}
 	for i, g := range cfg.Groups {
 		errs = append(errs, checkGroup(i, g, numbers, devices)...)
+	}
+	if cfg.ParkTime < 0 {
+		add("ParkTime %v is negative", cfg.ParkTime)
+	}
+	for i, slot := range cfg.ParkSlots {
+		what := fmt.Sprintf("park slot %d (%q)", i+1, slot)
+		if err := checkID(slot); err != nil {
+			add("%s: %v", what, err)
+		} else if owner, dup := numbers[slot]; dup {
+			add("%s: duplicate number, already used by %s", what, owner)
+		} else {
+			numbers[slot] = what
+		}
 	}
 	if err := cfg.External.check("External"); err != nil {
 		errs = append(errs, err)

@@ -95,12 +95,17 @@ func TestCanceledContext(t *testing.T) {
 }
 
 func TestCapabilities(t *testing.T) {
-	r := newRig(t, nil)
+	r := newRig(t, func(c *Config) { c.ParkSlots = []string{"701"} })
 	caps := r.x.Capabilities()
 	for _, s := range pbx.AllServices {
 		if !caps[s] {
 			t.Errorf("missing %s", s)
 		}
+	}
+	// Without park slots there is nowhere to park: the desk greys it out.
+	caps = newRig(t, nil).x.Capabilities()
+	if caps[pbx.SvcPark] || caps[pbx.SvcUnpark] || !caps[pbx.SvcPickup] || !caps[pbx.SvcConsult] {
+		t.Errorf("capabilities without park slots: %v", caps)
 	}
 }
 

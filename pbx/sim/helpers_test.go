@@ -88,6 +88,19 @@ func (r *rig) expect(id pbx.CallID, want ...string) {
 	r.quiet()
 }
 
+// expectMixed is expect for events of several calls: each wanted line
+// starts with the call's id ("c-000001 held 201 …").
+func (r *rig) expectMixed(want ...string) {
+	r.t.Helper()
+	for i, w := range want {
+		ev := r.next()
+		if got := string(ev.Call) + " " + format(ev); got != w {
+			r.t.Fatalf("event %d:\n got %s\nwant %s", i+1, got, w)
+		}
+	}
+	r.quiet()
+}
+
 // quiet checks that no event is pending, without sleeping: it has the
 // exchange emit a marker and requires it to be the next event.
 func (r *rig) quiet() {
@@ -176,6 +189,9 @@ func format(ev pbx.Event) string {
 	add(ev.By != "", "by=%s", ev.By)
 	add(ev.To != "", "to=%s", ev.To)
 	add(ev.Kind == pbx.EvTransferred && ev.NewCall != ev.Call, "new=%q", ev.NewCall)
+	if p := ev.Park; p != nil {
+		s += fmt.Sprintf(" slot=%s caller=%s parkedBy=%s since=%s", p.Slot, party(p.Caller), p.ParkedBy, p.Since.Sub(t0))
+	}
 	if d := ev.DeviceState; d != nil {
 		s += fmt.Sprintf(" dnd=%t fwd=%q reg=%t", d.DND, d.ForwardTo, d.Registered)
 	}

@@ -145,6 +145,7 @@ const (
 	timerNoAnswer = iota // the ring phase is over: clear with no-answer
 	timerAnswer          // the person at the leg answers
 	timerPickUp          // click-to-dial: the caller picks up
+	timerRecall          // a parked call waited long enough: ring who parked it
 )
 
 // schedule arranges for onTimer(kind) after d, unless c's epoch moves on
@@ -183,6 +184,10 @@ func (x *Exchange) onTimer(c *call, l *leg, epoch uint64, kind int) {
 	case timerPickUp:
 		if l.state == pbx.StateInitiated {
 			x.originate(c)
+		}
+	case timerRecall:
+		if c.park != nil {
+			x.recall(c)
 		}
 	}
 }

@@ -31,6 +31,7 @@ type Exchange struct {
 	clock    Clock
 	noAnswer time.Duration
 	seqIDs   bool // Config.SequentialIDs
+	parkTime time.Duration
 	events   *pbx.EventQueue
 
 	mu          sync.Mutex // owns every field below and all calls and legs
@@ -43,8 +44,11 @@ type Exchange struct {
 	externals   map[string]Behaviour
 	maxInternal int // length of the longest extension or group number
 	calls       map[pbx.CallID]*call
-	seq         uint64      // the last call number handed out
-	pending     []pbx.Event // emitted under mu, queued by unlock
+	seq         uint64                   // the last call number handed out
+	pending     []pbx.Event              // emitted under mu, queued by unlock
+	consults    map[string]*consultation // by the consulting device
+	slots       []string                 // park slots, in configuration order
+	parked      map[string]*call         // by slot
 }
 
 // device is one extension.
@@ -77,6 +81,10 @@ func New(cfg Config) (*Exchange, error) {
 		externalB: cfg.External,
 		externals: make(map[string]Behaviour, len(cfg.Externals)),
 		calls:     make(map[pbx.CallID]*call),
+		parkTime:  cfg.ParkTime,
+		consults:  make(map[string]*consultation),
+		slots:     slices.Clone(cfg.ParkSlots),
+		parked:    make(map[string]*call),
 	}
 	for _, dc := range cfg.Devices {
 		d := &device{info: pbx.DeviceInfo{ID: dc.ID, Name: dc.Name, Registered: true,
@@ -129,11 +137,16 @@ func (x *Exchange) unlock() {
 	x.mu.Unlock()
 }
 
-// Capabilities reports every service: the simulation does them all.
+// Capabilities reports every service the simulation does: all of them,
+// but park and unpark only when it has park slots (Config.ParkSlots).
 func (x *Exchange) Capabilities() pbx.Capabilities {
 	caps := make(pbx.Capabilities, len(pbx.AllServices))
 	for _, s := range pbx.AllServices {
 		caps[s] = true
+	}
+	if len(x.slots) == 0 {
+		delete(caps, pbx.SvcPark)
+		delete(caps, pbx.SvcUnpark)
 	}
 	return caps
 }

@@ -82,6 +82,11 @@ type AMI struct {
 	// the pop shows ("" = the extension): they ring their members without
 	// queue events, so Deskline knows them only from here. Default: none.
 	RingGroups map[string]string `toml:"ring_groups"`
+	// ParkSlots are the parking spaces of Asterisk's default parking lot
+	// (res_parking.conf parkpos, e.g. ["701", "702"]; FreePBX: 71 to 78),
+	// which desks may park calls in and retrieve them from by dialling
+	// them in context. Default: none, and park is not offered.
+	ParkSlots []string `toml:"park_slots"`
 }
 
 // AMIDevice is a Deskline device and the Asterisk endpoint behind it.
@@ -144,7 +149,7 @@ func (c *Config) AMIConfig(log *slog.Logger) (ami.Config, error) {
 		Context: a.Context, RingTimeout: a.RingTimeout, ActionTimeout: a.ActionTimeout,
 		PingInterval: a.PingInterval, ReconnectMin: a.ReconnectMin, ReconnectMax: a.ReconnectMax,
 		Features: a.Features, FeaturesPoll: a.FeaturesPoll, Log: log,
-		QueueNames: a.QueueNames, RingGroups: a.RingGroups,
+		QueueNames: a.QueueNames, RingGroups: a.RingGroups, ParkSlots: a.ParkSlots,
 	}
 	if a.SecretFile != "" {
 		s, err := readSecret(a.SecretFile)

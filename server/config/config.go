@@ -41,6 +41,8 @@ type Config struct {
 	Limits      Limits       `toml:"limits"`
 	SimAPI      SimAPI       `toml:"sim_api"`
 	Log         Log          `toml:"log"`
+	// Switchboard: pickup, consult transfer, park (switchboard.go).
+	Switchboard Switchboard `toml:"switchboard"`
 
 	src *source // the file the config was parsed from; nil when built in code
 }

@@ -37,6 +37,8 @@ func Default() Config {
 		},
 		SimAPI: SimAPI{Enabled: true},
 		Log:    Log{Level: "info", Format: "text"},
+
+		Switchboard: Switchboard{ConsultTimeout: DefaultConsultTimeout},
 	}
 }
 

@@ -35,6 +35,7 @@ func (c *Config) problems() problems {
 	c.checkRanges(&ps)
 	c.checkSimAPI(&ps)
 	c.checkLog(&ps)
+	c.checkSwitchboard(&ps)
 	return ps
 }
 

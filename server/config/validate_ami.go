@@ -61,7 +61,23 @@ func checkAMISection(ps *problems, a AMI) map[string]int {
 	}
 	durRange(ps, "exchange.ami.features_poll", a.FeaturesPoll, ami.MinFeaturesPoll, ami.MaxFeaturesPoll)
 	checkAMIQueues(ps, a)
+	checkAMIParkSlots(ps, a.ParkSlots)
 	return checkAMIDevices(ps, a.Devices)
+}
+
+// checkAMIParkSlots checks the parking spaces: digits, each once.
+func checkAMIParkSlots(ps *problems, slots []string) {
+	seen := map[string]bool{}
+	for i, s := range slots {
+		key := fmt.Sprintf("exchange.ami.park_slots[%d]", i)
+		switch {
+		case !extensionRe.MatchString(s):
+			ps.add(key, "%s: %q is not a parking space (1 to 8 digits)", key, s)
+		case seen[s]:
+			ps.add(key, "%s: %q is listed twice", key, s)
+		}
+		seen[s] = true
+	}
 }
 
 // checkAMIQueues checks the display names of queues and ring groups.

@@ -57,6 +57,8 @@ func (s *session) builtin(m ami.Message) {
 		s.hangup(m)
 	case "redirect":
 		s.redirect(m)
+	case "park":
+		s.park(m)
 	case "originate":
 		s.originate(m)
 	case "dbget", "dbput", "dbdel":
@@ -136,6 +138,21 @@ func (s *session) redirect(m ami.Message) {
 		s.replyError(m, "Channel does not exist: "+name)
 	default:
 		s.reply(response(m, "Success", "Redirect successful"))
+	}
+}
+
+// park answers Park as Asterisk 22 does (no capture: res_parking's
+// manager_park, and AMI_Actions/Park of its documentation): the channel
+// must exist; the ParkedCall event that follows is the script's to send.
+func (s *session) park(m ami.Message) {
+	name := m.Get("Channel")
+	switch {
+	case name == "":
+		s.replyError(m, "Channel not specified")
+	case !s.liveChannel(name):
+		s.replyError(m, "Channel does not exist: "+name)
+	default:
+		s.reply(response(m, "Success", "Park successful"))
 	}
 }
 
