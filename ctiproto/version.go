@@ -17,12 +17,12 @@ func Speaks(subprotocol string) bool { return slices.Contains(Subprotocols, subp
 // optional (PROTOCOL.md §13). A v1 decoder is strict — an unknown member
 // is an error — so a connection that speaks v1 gets its messages without
 // them (EncodeFor).
-var V2Members = []string{"queue", "capabilities", "auto_answer", "presence"}
+var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "presence_parts"}
 
 // V2Types are the message types deskline.v2 added: a v1 connection never
 // sends or gets one (EncodeFor refuses them), and their members are new
 // with them, not in V2Members.
-var V2Types = []string{TypeWatch, TypeUnwatch, EventPresence}
+var V2Types = []string{TypeWatch, TypeUnwatch, EventPresence, TypePresenceList}
 
 // V2Values are the values deskline.v2 added to v1 members with a closed
 // set of values, by member: EncodeFor leaves them out for v1.
@@ -68,15 +68,15 @@ func v1Form(m Message) Message {
 	case *Welcome:
 		devices, calls, changed := v1Lists(m.Devices, m.Calls)
 		caps := v1Capabilities(m.Capabilities)
-		if changed || m.Presence != nil || len(caps) != len(m.Capabilities) {
+		if changed || m.Presence != nil || m.PresenceParts != 0 || len(caps) != len(m.Capabilities) {
 			c := *m
-			c.Devices, c.Calls, c.Capabilities, c.Presence = devices, calls, caps, nil
+			c.Devices, c.Calls, c.Capabilities, c.Presence, c.PresenceParts = devices, calls, caps, nil, 0
 			return &c
 		}
 	case *Result:
-		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed || m.Presence != nil {
+		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed || m.Presence != nil || m.PresenceParts != 0 {
 			c := *m
-			c.Devices, c.Calls, c.Presence = devices, calls, nil
+			c.Devices, c.Calls, c.Presence, c.PresenceParts = devices, calls, nil, 0
 			return &c
 		}
 	}
