@@ -56,6 +56,10 @@ type session struct {
 	// wheel's mutex.
 	pingSlot, pingIndex int32
 
+	// batch is conn's connection, which gathers a writer's frames into
+	// one write (batchConn); nil where the upgrader did not hijack.
+	batch *batchConn
+
 	writerDone chan struct{} // closed when the writer has closed the connection and returned for good
 	closeCode  int           // why it closed: set once, by the first kick
 	closeText  string
@@ -256,8 +260,17 @@ func (s *session) closeConn() {
 	s.conn.SetReadDeadline(time.Now().Add(closeGrace))
 }
 
-// writeWork writes what the writer took from the outbox, in order.
+// writeWork writes what the writer took from the outbox, in order:
+// several frames in one write where it can (batchConn).
 func (s *session) writeWork(w work) bool {
+	if s.batch != nil && len(w.prelude)+len(w.frames) > 1 {
+		s.batch.begin()
+		ok := s.writeAll(w.prelude) && s.writeAll(w.frames)
+		if err := s.batch.flush(); err != nil || !ok {
+			return false
+		}
+		return !w.ping || s.ping()
+	}
 	return s.writeAll(w.prelude) && s.writeAll(w.frames) && (!w.ping || s.ping())
 }
 
