@@ -227,6 +227,9 @@ func (c *client) current() *websocket.Conn {
 
 // handle takes one frame received at now, in phase.
 func (c *client) handle(data []byte, now time.Time, phase int32) {
+	if c.pres != nil && c.fastPresence(data, now) {
+		return
+	}
 	m, err := ctiproto.Decode(data)
 	if err != nil {
 		c.badFrames++
