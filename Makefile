@@ -65,7 +65,7 @@ package: deps
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s ./ctiproto ./pbx/sim ./pbx/ami ./server/... ./contacts
 	$(GO) run ./cmd/deskline-load -clients 1000 -rate 500 -duration 5s
-	$(GO) run ./cmd/deskline-load -clients 10000 -watchers 200 -rate 500 -duration 5s -dialers 8 -timeout 5m
+	$(GO) run ./cmd/deskline-load -clients 10000 -watchers 200 -rate 500 -duration 5s -dialers 4 -timeout 5m
 
 # The full set of load figures, one report each in artifacts/bench/*.txt
 # (about 15 minutes; run it on an otherwise idle machine). -rate is calls/s
@@ -94,7 +94,7 @@ bench-full:
 	run storm-10000c  -mode storm   -clients 10000 -rate 500 -duration 30s; \
 	run slow-1000c    -mode slow    -clients 1000  -rate 500 -duration 30s; \
 	run restart-10000c -mode restart -clients 10000 -rate 500 -duration 30s; \
-	run presence-10000c-200w -clients 10000 -watchers 200 -rate 500 -duration 30s -dialers 8; \
+	run presence-10000c-200w -clients 10000 -watchers 200 -rate 500 -duration 30s -dialers 4; \
 	exit $$fail
 
 # The load tool alone; pass flags with ARGS="-clients 10000 -rate 0" or
