@@ -46,6 +46,7 @@ const baselineServerFlag = "-baseline-server"
 func measureBaseline(ctx context.Context, o options, dir string, progress io.Writer) (rep *Report, err error) {
 	o.Mode = modeSteady
 	rep = newReport(o)
+	rep.baseline = true
 	defer func() { rep.setError(err) }()
 	exe, err := os.Executable()
 	if err != nil {

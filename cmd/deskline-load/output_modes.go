@@ -80,9 +80,18 @@ func (r *Report) writeBaseline(b *strings.Builder) {
 		q.P50, q.P99, q.CPU, q.RSSPerConn, q.RSSIdle)
 	if p := bl.Presence; p != nil {
 		l := p.Latency
-		fmt.Fprintf(b, "  presence (ms):    p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  (%d samples); missing %d, out of order %d, repeated %d\n",
-			l.P50, l.P90, l.P99, l.Max, l.Samples, p.Missing, p.OutOfOrder, p.Repeated)
+		fmt.Fprintf(b, "  presence (ms):    p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  (%d samples); missing %d, out of order %d, repeated %d; connections cut %d\n",
+			l.P50, l.P90, l.P99, l.Max, l.Samples, p.Missing, p.OutOfOrder, p.Repeated, sumCounts(bl.Events.Disconnects))
 		fmt.Fprintf(b, "  presence memory:  %.1f KB per watcher\n", p.PerWatcher)
 		fmt.Fprintf(b, "Deskline/baseline:  presence p50 ×%.2f  p99 ×%.2f  RSS per watcher ×%.2f\n", q.PresenceP50, q.PresenceP99, q.PerWatcher)
 	}
+}
+
+// sumCounts adds up counts by reason.
+func sumCounts(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
 }

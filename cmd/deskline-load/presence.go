@@ -303,7 +303,10 @@ func (r *Report) finishPresence(f *fleet, changes int64) {
 	if p.Invalid != "" {
 		why = append(why, p.Invalid)
 	}
-	if len(why) > 0 {
+	// The baseline's queues overflow before Deskline's at 200,000 frames
+	// a second on two cores: that is a figure of the floor (its
+	// report shows it), not a failure of the run.
+	if len(why) > 0 && !r.baseline {
 		r.problem("presence: %s", strings.Join(why, "; "))
 	}
 }

@@ -37,6 +37,7 @@ type Report struct {
 
 	loadStart, loadEnd time.Time
 	eventsOK           bool
+	baseline           bool // the baseline's report: its presence figures are figures, not failures
 }
 
 // Host is the machine the numbers come from.
