@@ -61,7 +61,8 @@ package: deps
 # server, same clients and load) and the Deskline/baseline ratios, then
 # the presence run of issue 15 for 5 s (10,000 desks, 200 of them
 # watching all 10,000 devices, 1,000 presence changes/s; with baseline).
-# About 3½ minutes in all, most of it logging in 2 × 10,000 desks.
+# About 2½ minutes in all (the presence run 81 s, most of it logging in
+# 2 × 10,000 desks, four at a time).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s ./ctiproto ./pbx/sim ./pbx/ami ./server/... ./contacts
 	$(GO) run ./cmd/deskline-load -clients 1000 -rate 500 -duration 5s
