@@ -58,11 +58,15 @@ package: deps
 # Go benchmarks of the hot paths, then a short load run (1,000 real
 # WebSocket clients against a server process on loopback, 500 calls/s =
 # 1,000 events/s for 5 s), with the baseline (a minimal gorilla/websocket
-# server, same clients and load) and the Deskline/baseline ratios. Under
-# two minutes in all.
+# server, same clients and load) and the Deskline/baseline ratios, then
+# the presence run of issue 15 for 5 s (10,000 desks, 200 of them
+# watching all 10,000 devices, 1,000 presence changes/s; with baseline).
+# About 2½ minutes in all (the presence run 81 s, most of it logging in
+# 2 × 10,000 desks, four at a time).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s ./ctiproto ./pbx/sim ./pbx/ami ./server/... ./contacts
 	$(GO) run ./cmd/deskline-load -clients 1000 -rate 500 -duration 5s
+	$(GO) run ./cmd/deskline-load -clients 10000 -watchers 200 -rate 500 -duration 5s -dialers 4 -timeout 5m
 
 # The full set of load figures, one report each in artifacts/bench/*.txt
 # (about 15 minutes; run it on an otherwise idle machine). -rate is calls/s
@@ -71,6 +75,7 @@ bench:
 #   storm-10000c: all 10,000 clients drop at once and reconnect (resume)
 #   slow-1000c: 1% of 1,000 clients stop reading until the server cuts them
 #   restart-10000c: the server restarts (SIGTERM) under load
+#   presence-10000c-200w: 200 of 10,000 desks watch every device (issue 15)
 # Every run's exit status is checked at the end: 1 if any lost, duplicated
 # or stuck anything.
 BENCH_DIR := artifacts/bench
@@ -82,7 +87,7 @@ bench-full:
 	@fail=0; \
 	run() { name=$$1; shift; echo "== $$name: deskline-load $$*"; \
 		if ! $(LOAD_RUN) "$$@" > $(BENCH_DIR)/$$name.txt; then fail=1; echo "   FAILED (see $(BENCH_DIR)/$$name.txt)"; fi; \
-		grep -E '^(latency|complete|Deskline/baseline|back|others)' $(BENCH_DIR)/$$name.txt | sed 's/^/   /'; }; \
+		grep -E '^(latency|presence|complete|Deskline/baseline|back|others)' $(BENCH_DIR)/$$name.txt | sed 's/^/   /'; }; \
 	run steady-1000c-100eps   -clients 1000  -rate 50  -duration 30s; \
 	run steady-1000c-1000eps  -clients 1000  -rate 500 -duration 30s; \
 	run steady-10000c-100eps  -clients 10000 -rate 50  -duration 30s; \
@@ -90,6 +95,7 @@ bench-full:
 	run storm-10000c  -mode storm   -clients 10000 -rate 500 -duration 30s; \
 	run slow-1000c    -mode slow    -clients 1000  -rate 500 -duration 30s; \
 	run restart-10000c -mode restart -clients 10000 -rate 500 -duration 30s; \
+	run presence-10000c-200w -clients 10000 -watchers 200 -rate 500 -duration 30s -dialers 4; \
 	exit $$fail
 
 # The load tool alone; pass flags with ARGS="-clients 10000 -rate 0" or

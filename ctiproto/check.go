@@ -35,6 +35,8 @@ func checkWelcome(m Message) *DecodeError {
 		return invalidField("calls", "must be empty when resumed")
 	case w.Resumed && len(w.Presence) > 0:
 		return invalidField("presence", "must be absent when resumed")
+	case w.PresenceParts < 0:
+		return invalidField("presence_parts", "must not be negative")
 	}
 	return pair("token", w.Token != "", "token_expires", w.TokenExpires != nil)
 }
@@ -43,6 +45,10 @@ func checkResult(m Message) *DecodeError {
 	r := m.(*Result)
 	if err := pair("token", r.Token != "", "expires", r.Expires != nil); err != nil {
 		return err
+	}
+	switch {
+	case r.PresenceParts < 0:
+		return invalidField("presence_parts", "must not be negative")
 	}
 	return pair("epoch", r.Epoch != "", "seq", r.Seq != nil)
 }
@@ -56,6 +62,18 @@ func checkWatch(m Message) *DecodeError {
 	}
 	if len(w.Devices) > MaxWatchDevices {
 		return invalidField("devices", fmt.Sprintf("too many: %d devices, max %d", len(w.Devices), MaxWatchDevices))
+	}
+	return nil
+}
+
+// checkPresenceList insists on a part number and a list that says something.
+func checkPresenceList(m Message) *DecodeError {
+	l := m.(*PresenceList)
+	switch {
+	case l.Part < 1:
+		return invalidField("part", "must be at least 1")
+	case len(l.Presence) == 0:
+		return invalidField("presence", "must not be empty")
 	}
 	return nil
 }

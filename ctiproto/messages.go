@@ -47,6 +47,9 @@ const (
 	TypeWelcome = "welcome"
 	TypeResult  = "result"
 	TypeError   = "error"
+	// TypePresenceList continues a welcome's or result's presence list
+	// that does not fit in one frame (deskline.v2: V2Types).
+	TypePresenceList = "presence-list"
 )
 
 // Event types: each is the Type of an Event message.
@@ -254,6 +257,10 @@ type Welcome struct {
 	// Presence is the presence of every device the user watches, as of
 	// Seq: with a snapshot (not when resumed), when the user watches.
 	Presence []Presence `json:"presence,omitempty"`
+	// PresenceParts counts the PresenceList messages that follow the
+	// welcome directly with the rest of Presence, when it does not fit in
+	// one frame.
+	PresenceParts int `json:"presence_parts,omitempty"`
 }
 
 // Result answers a command that succeeded. Only the fields that command
@@ -271,6 +278,18 @@ type Result struct {
 	Presence []Presence `json:"presence,omitempty"`
 	Slot     string     `json:"slot,omitempty"`   // park: where the call waits (v2)
 	Parked   []Parked   `json:"parked,omitempty"` // snapshot: parked calls the user may see (v2)
+	// PresenceParts counts the PresenceList messages that follow the
+	// result directly with the rest of Presence (as Welcome's).
+	PresenceParts int `json:"presence_parts,omitempty"`
+}
+
+// PresenceList is one more part of the presence list of the welcome or
+// result just before it, which said how many parts follow: part Part of
+// them, as of the same Seq. A client appends Presence to the list.
+type PresenceList struct {
+	Seq      uint64     `json:"seq"`
+	Part     int        `json:"part"`
+	Presence []Presence `json:"presence"`
 }
 
 // Error answers a request that failed, or reports a frame that could not be
@@ -318,6 +337,7 @@ type Event struct {
 }
 
 func (*Hello) MessageType() string         { return TypeHello }
+func (*PresenceList) MessageType() string  { return TypePresenceList }
 func (*MakeCall) MessageType() string      { return TypeMakeCall }
 func (m *CallCommand) MessageType() string { return m.Type }
 func (m *Redirect) MessageType() string    { return m.Type }

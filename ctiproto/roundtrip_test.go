@@ -68,6 +68,8 @@ var roundTrips = []Message{
 	&Result{ID: "9", Token: "tok", Expires: &t1},
 	&Result{ID: "9", Epoch: "e1", Seq: ptr(uint64(0)), Devices: []Device{aPhone}, Calls: []Call{aCall}},
 	&Result{ID: "10", Epoch: "e1", Seq: ptr(uint64(3)), Presence: []Presence{aColleague, {Device: "204", Status: StatusOffline, Since: t1}}},
+	&Result{ID: "11", Epoch: "e1", Seq: ptr(uint64(3)), Presence: []Presence{aColleague}, PresenceParts: 2},
+	&PresenceList{Seq: 3, Part: 1, Presence: []Presence{{Device: "204", Status: StatusOffline, Since: t1}}},
 	&Error{ID: "9", Code: CodeRateLimited, Message: "slow down", Field: "to", RetryAfterMS: 250},
 	&Error{Code: CodeBadFrame, Message: "not JSON"},
 	&Event{Type: EventInitiated, Seq: 1, Time: t0, Call: "c-1", Device: "201", State: StateInitiated, Direction: DirectionOutgoing, Other: jane},

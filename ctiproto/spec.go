@@ -60,6 +60,7 @@ var specList = []*spec{
 	{typ: TypeWelcome, kind: reply, new: func() Message { return new(Welcome) }, check: checkWelcome},
 	{typ: TypeResult, kind: reply, new: func() Message { return new(Result) }, check: checkResult},
 	{typ: TypeError, kind: reply, new: func() Message { return new(Error) }},
+	{typ: TypePresenceList, kind: reply, new: func() Message { return new(PresenceList) }, check: checkPresenceList},
 
 	callEvent(EventInitiated, []string{"other"}),
 	callEvent(EventDelivered, []string{"other"}),

@@ -25,12 +25,18 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "deskline: WebSocket subprotocol "+strings.Join(ctiproto.Subprotocols, " or ")+" required", http.StatusBadRequest)
 		return
 	}
-	conn, err := s.upgrader.Upgrade(w, r, nil)
+	hj := &batchHijacker{ResponseWriter: w}
+	conn, err := s.upgrader.Upgrade(hj, r, nil)
 	if err != nil {
 		return // the upgrader has answered the client
 	}
-	limitUnsent(conn.NetConn())
+	raw := conn.NetConn()
+	if hj.conn != nil {
+		raw = hj.conn.Conn // TLS is unwrapped from the hijacked connection itself
+	}
+	limitUnsent(raw)
 	sess := newSession(s, conn, remoteHost(r))
+	sess.batch = hj.conn
 	if err := s.register(sess); err != nil {
 		msg := websocket.FormatCloseMessage(websocket.CloseTryAgainLater, err.Error())
 		conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(s.limits.WriteWait))

@@ -42,13 +42,13 @@ func (s *session) hello(h *ctiproto.Hello) {
 	a := s.srv.hub.presence.attach(u, s, h.Resume, s.presence)
 	s.user = u // from here the deferred cleanup detaches
 	w := s.welcome(h, grant, a)
-	frame, err := ctiproto.EncodeFor(s.protocol(), w)
+	frames, err := ctiproto.EncodeSplit(s.protocol(), w, maxFrameBytes)
 	if err != nil {
 		s.srv.log.Error("encode welcome", "err", err)
 		s.kick(websocket.CloseInternalServerErr, "internal error")
 		return
 	}
-	s.queueWelcome(append([][]byte{frame}, a.replay...))
+	s.queueWelcome(append(frames, a.replay...))
 	s.extendRead()
 	s.srv.log.Info("session started", "session", s.id, "user", u.name, "addr", s.addr,
 		"token", grant.TokenID, "resumed", a.resumed, "resync", a.resync, "replayed", len(a.replay))

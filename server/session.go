@@ -56,6 +56,10 @@ type session struct {
 	// wheel's mutex.
 	pingSlot, pingIndex int32
 
+	// batch is conn's connection, which gathers a writer's frames into
+	// one write (batchConn); nil where the upgrader did not hijack.
+	batch *batchConn
+
 	writerDone chan struct{} // closed when the writer has closed the connection and returned for good
 	closeCode  int           // why it closed: set once, by the first kick
 	closeText  string
@@ -93,24 +97,36 @@ func (s *session) deliver(frame []byte) {
 // reply queues a result or error for the client: ahead of the welcome
 // until the welcome has been queued, behind the events after it. Only
 // the reader goroutine calls it.
+//
+// A result whose presence list does not fit in a frame goes out as the
+// result and its presence-list parts, queued together so that no other
+// frame comes between them (PROTOCOL.md section 15).
 func (s *session) reply(m ctiproto.Message) {
-	frame, err := ctiproto.EncodeFor(s.protocol(), m)
+	frames, err := ctiproto.EncodeSplit(s.protocol(), m, maxFrameBytes)
 	if err != nil {
 		s.srv.log.Error("encode reply", "session", s.id, "err", err)
 		return
 	}
-	if s.user != nil {
-		s.deliver(frame)
-		return
-	}
 	s.out.mu.Lock()
 	defer s.out.mu.Unlock()
-	if !s.out.pushPreludeLocked(frame) {
-		s.kickLocked(ctiproto.CloseSlowConsumer, "send queue full: slow consumer")
-		return
+	push := s.out.pushPreludeLocked
+	if s.user != nil {
+		push = s.out.pushLocked
 	}
-	s.wakeLocked()
+	for _, f := range frames {
+		if !push(f) {
+			s.kickLocked(ctiproto.CloseSlowConsumer, "send queue full: slow consumer")
+			return
+		}
+	}
+	if s.user == nil || s.out.welcomed {
+		s.wakeLocked()
+	}
 }
+
+// maxFrameBytes is the largest frame the server sends: what every client
+// accepts.
+const maxFrameBytes = ctiproto.MaxServerMessageBytes
 
 // queueWelcome queues the welcome and the replay after it; the live
 // events queued meanwhile follow them. Only the reader calls it, once.
@@ -244,8 +260,17 @@ func (s *session) closeConn() {
 	s.conn.SetReadDeadline(time.Now().Add(closeGrace))
 }
 
-// writeWork writes what the writer took from the outbox, in order.
+// writeWork writes what the writer took from the outbox, in order:
+// several frames in one write where it can (batchConn).
 func (s *session) writeWork(w work) bool {
+	if s.batch != nil && len(w.prelude)+len(w.frames) > 1 {
+		s.batch.begin()
+		ok := s.writeAll(w.prelude) && s.writeAll(w.frames)
+		if err := s.batch.flush(); err != nil || !ok {
+			return false
+		}
+		return !w.ping || s.ping()
+	}
 	return s.writeAll(w.prelude) && s.writeAll(w.frames) && (!w.ping || s.ping())
 }
 

@@ -4,8 +4,8 @@ package server
 
 import (
 	"context"
-	"net"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,7 +33,7 @@ func stall(t *testing.T, tune func(fd int)) {
 	bob := e.login("bob")
 	s := e.sessionOf("bob")
 	outq := func() int {
-		raw, err := s.conn.NetConn().(*net.TCPConn).SyscallConn()
+		raw, err := s.conn.NetConn().(syscall.Conn).SyscallConn()
 		if err != nil {
 			return -1
 		}
@@ -42,7 +42,7 @@ func stall(t *testing.T, tune func(fd int)) {
 		return n
 	}
 	if tune != nil {
-		raw, _ := s.conn.NetConn().(*net.TCPConn).SyscallConn()
+		raw, _ := s.conn.NetConn().(syscall.Conn).SyscallConn()
 		raw.Control(func(fd uintptr) { tune(int(fd)) })
 	}
 	ctx := context.Background()

@@ -41,8 +41,12 @@ func (b *bServer) readPump(c *bConn) {
 		return
 	}
 	for {
-		if _, _, err := c.ws.ReadMessage(); err != nil {
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
 			return
+		}
+		if m, err := ctiproto.DecodeRequest(data, bReadLimit); err == nil && m.MessageType() == ctiproto.TypeWatch {
+			b.watch(u, c, m.(*ctiproto.Watch).ID)
 		}
 	}
 }

@@ -48,6 +48,10 @@ type bServer struct {
 	users map[string]*bUser // by device
 	calls map[string]bCall  // calls ringing, by id
 	next  int
+	// watchers are the users who sent watch (-watchers): every ring and
+	// hang-up is a presence event for each, encoded once (as Deskline).
+	watchers map[*bUser]bool
+	started  time.Time
 }
 
 // bUser is one user's seq and connections.
@@ -73,7 +77,8 @@ func baselineServerMain(addr string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "baseline server: %v\n", err)
 		return 1
 	}
-	b := &bServer{epoch: fmt.Sprintf("b-%x", time.Now().UnixNano()), users: map[string]*bUser{}, calls: map[string]bCall{}}
+	b := &bServer{epoch: fmt.Sprintf("b-%x", time.Now().UnixNano()), users: map[string]*bUser{}, calls: map[string]bCall{},
+		watchers: map[*bUser]bool{}, started: time.Now().Truncate(ctiproto.TimePrecision)}
 	b.upgrader = websocket.Upgrader{Subprotocols: []string{ctiproto.Subprotocol}, ReadBufferSize: 1024, WriteBufferSize: 1024}
 	hs := &http.Server{Handler: b.routes(), ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
@@ -126,6 +131,22 @@ func (u *bUser) publish(ev *ctiproto.Event) {
 	if err != nil {
 		return
 	}
+	for c := range u.conns {
+		select {
+		case c.send <- frame:
+		default:
+			delete(u.conns, c)
+			c.close()
+		}
+	}
+}
+
+// publishTemplate queues tpl with the user's next seq, as publish does.
+func (u *bUser) publishTemplate(tpl *ctiproto.EventTemplate) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.seq++
+	frame := tpl.Frame(u.seq)
 	for c := range u.conns {
 		select {
 		case c.send <- frame:

@@ -47,6 +47,7 @@ type client struct {
 	ends         map[string]int // why connections ended that were resumed, by close code or error
 	logins       loginCounts
 	frameBytes   map[string]*frameSize // event frames received, by type
+	pres         *presenceState        // a watcher's (-watchers), else nil
 }
 
 // frameSize sums the sizes of frames of one type.
@@ -226,6 +227,9 @@ func (c *client) current() *websocket.Conn {
 
 // handle takes one frame received at now, in phase.
 func (c *client) handle(data []byte, now time.Time, phase int32) {
+	if c.pres != nil && c.fastPresence(data, now) {
+		return
+	}
 	m, err := ctiproto.Decode(data)
 	if err != nil {
 		c.badFrames++
@@ -233,6 +237,9 @@ func (c *client) handle(data []byte, now time.Time, phase int32) {
 	}
 	ev, ok := m.(*ctiproto.Event)
 	if !ok {
+		if c.pres != nil && c.pres.list(m, len(data)) {
+			return
+		}
 		c.others++
 		return
 	}
@@ -243,21 +250,32 @@ func (c *client) handle(data []byte, now time.Time, phase int32) {
 	case ev.Seq > c.lastSeq+1:
 		c.lost += int64(ev.Seq - c.lastSeq - 1)
 	}
+	if ev.Type == ctiproto.EventPresence && c.pres != nil {
+		c.frame(ev.Type, len(data))
+		c.lastSeq, c.lastRecv = ev.Seq, now
+		c.pres.event(ev, now)
+		return
+	}
 	if ev.Seq <= c.replayTo {
 		c.replayed++
 	} else {
 		c.lat[phase] = append(c.lat[phase], now.Sub(ev.Time))
 	}
-	fs := c.frameBytes[ev.Type]
-	if fs == nil {
-		fs = &frameSize{}
-		c.frameBytes[ev.Type] = fs
-	}
-	fs.add(len(data))
+	c.frame(ev.Type, len(data))
 	c.lastSeq = ev.Seq
 	c.lastRecv = now
 	c.apply(ev)
 	c.delivered.Add(1)
+}
+
+// frame counts an event frame of typ and its size.
+func (c *client) frame(typ string, size int) {
+	fs := c.frameBytes[typ]
+	if fs == nil {
+		fs = &frameSize{}
+		c.frameBytes[typ] = fs
+	}
+	fs.add(size)
 }
 
 // apply updates the calls the client shows.

@@ -39,6 +39,9 @@ func writeConfig(dir, addr string, o options) (string, error) {
 	for i := range o.Clients {
 		writeUser(w, i, string(hash))
 	}
+	if o.Watchers > 0 {
+		writeWatchers(w, o.Watchers)
+	}
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return "", fmt.Errorf("writing %s: %w", path, err)
@@ -92,6 +95,19 @@ func writeSettings(w *bufio.Writer, dir, addr string, o options) error {
 	}
 	fmt.Fprintf(w, "[log]\nlevel = %q\nformat = \"text\"\n\n", level)
 	return nil
+}
+
+// writeWatchers lets users 0…n-1 watch every device, parties shown (a
+// reception).
+func writeWatchers(w *bufio.Writer, n int) {
+	fmt.Fprintf(w, "[[watch_groups]]\nname = \"reception\"\ndevices = [\"*\"]\nshow_parties = true\nusers = [")
+	for i := range n {
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		fmt.Fprintf(w, "%q", userName(i))
+	}
+	fmt.Fprintf(w, "]\n\n")
 }
 
 // writeUser writes user i and their device.

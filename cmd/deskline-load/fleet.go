@@ -35,6 +35,7 @@ type fleetConfig struct {
 	reconnect  bool
 	trackCalls bool
 	slow       []int // clients that dial with a small receive buffer
+	watchers   int   // presence: clients 0…watchers-1 watch every device
 }
 
 // connectFleet opens n clients, dialers at a time, each with its reader
@@ -44,6 +45,9 @@ func connectFleet(parent context.Context, url string, n int, cfg fleetConfig) (*
 	f.ctx, f.cancel = context.WithCancel(parent)
 	for i := range f.clients {
 		f.clients[i] = newClient(i, slices.Contains(cfg.slow, i))
+		if i < cfg.watchers {
+			f.clients[i].pres = newPresenceState(n)
+		}
 		if cfg.trackCalls {
 			f.clients[i].perCall, f.clients[i].tracked = map[string]int{}, map[string]int{}
 		}
@@ -92,10 +96,12 @@ func feed(ctx context.Context, jobs chan<- int, n int) {
 
 // drain waits until the clients have received what they expect, or
 // timeout passes. It reports whether they did.
+// Watchers must have had a presence event for each of the expected
+// events too: each is one change of a device's presence.
 func (f *fleet) drain(ctx context.Context, expected int64, timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	for {
-		if f.received(expected) {
+		if f.received(expected) && f.presenceReceived(expected) {
 			return true
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {

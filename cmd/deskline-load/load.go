@@ -47,7 +47,11 @@ func driveLoad(ctx context.Context, base string, f *fleet, o options, slow []int
 	start := time.Now()
 	var wg sync.WaitGroup
 	drive(ctx, &wg, o.Rate, o.Workers, start, stop, func(k int64) {
-		cnt.call(ctx, api, f, rand.IntN(len(f.clients)), k, "")
+		i := rand.IntN(len(f.clients))
+		if o.Watchers > 0 { // presence: no two calls at a device at once (presence.go)
+			i = int(k % int64(len(f.clients)))
+		}
+		cnt.call(ctx, api, f, i, k, "")
 	})
 	if len(slow) > 0 {
 		drive(ctx, &wg, o.SlowRate*float64(len(slow)), floodWorkers, start, stop, func(k int64) {

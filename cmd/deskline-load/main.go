@@ -72,6 +72,7 @@ type options struct {
 	Baseline   bool          // also measure the baseline server (on by default in steady mode)
 	NoBaseline bool          // never measure the baseline
 	PongWait   time.Duration // the server's limits.pong_wait (ping_interval half of it); 0 = its defaults
+	Watchers   int           // presence: clients 0…Watchers-1 watch every device (presence.go)
 }
 
 func defaultOptions() options {
@@ -142,6 +143,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.SlowRate, "slow-rate", o.SlowRate, "slow mode: extra calls/s to each slow client for the whole run (fat caller names), so its buffers fill")
 	fs.BoolVar(&o.Baseline, "baseline", false, "also measure a minimal gorilla/websocket broadcast server with the same clients and load (on by default in steady mode)")
 	fs.BoolVar(&o.NoBaseline, "no-baseline", false, "do not measure the baseline, not even in steady mode")
+	fs.IntVar(&o.Watchers, "watchers", 0, "presence: the first N clients watch every device (parties shown) and calls ring device k mod -clients; steady mode only")
 	fs.DurationVar(&o.PongWait, "pong-wait", 0, "the server's limits.pong_wait, with ping_interval half of it (at least 2s); 0 = the server's defaults (60s, 30s)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: deskline-load [FLAGS]\n\nLoad-test a Deskline server on loopback (it is started as a child process).\n\nFlags:\n")
@@ -174,6 +176,8 @@ func (o options) check() error {
 		return fmt.Errorf("-mode %q: want one of %s", o.Mode, strings.Join(modes, ", "))
 	case o.Slow < 0 || o.Slow > o.Clients || o.SlowRate <= 0:
 		return fmt.Errorf("-slow %d, -slow-rate %g: want 0 to -clients, and a positive rate", o.Slow, o.SlowRate)
+	case o.Watchers < 0 || o.Watchers > o.Clients || o.Watchers > 0 && o.Mode != modeSteady:
+		return fmt.Errorf("-watchers %d: want 0 to -clients, in steady mode", o.Watchers)
 	case o.PongWait != 0 && o.PongWait < 2*time.Second:
 		return fmt.Errorf("-pong-wait %s: want 0 (the server's default) or at least 2s", o.PongWait)
 	}

@@ -187,3 +187,33 @@ func TestPercentile(t *testing.T) {
 		t.Errorf("percentile of one sample = %d", got)
 	}
 }
+
+// TestPresence: with -watchers, every watcher gets its whole list and
+// every presence change the load makes exactly once, in order, with
+// latency and memory figures; the baseline gets the same and the ratios.
+func TestPresence(t *testing.T) {
+	t.Parallel()
+	rep := smallRun(t, modeSteady, func(o *options) { o.Watchers, o.NoBaseline = 5, false })
+	p := rep.Presence
+	if p == nil {
+		t.Fatal("no presence figures in the report")
+	}
+	if p.ListsDone != 5 || p.ListDevices != 5*30 || p.Changes != rep.Events.Expected || p.Changes == 0 {
+		t.Errorf("presence figures %+v", p)
+	}
+	if p.Delivered != 5*p.Changes || p.Missing+p.Unexpected+p.OutOfOrder+p.Repeated+p.BadDevice != 0 {
+		t.Errorf("presence: delivered %d of %d, %+v", p.Delivered, 5*p.Changes, p)
+	}
+	if p.Latency.Samples != int(p.Delivered) || p.RSSWatchKB <= 0 {
+		t.Errorf("presence latency %+v, RSS %d KB", p.Latency, p.RSSWatchKB)
+	}
+	b := rep.Baseline
+	if b == nil || b.Presence == nil || b.Presence.Delivered != 5*b.Presence.Changes || b.Ratios.PresenceP99 <= 0 {
+		t.Fatalf("baseline presence %+v", b)
+	}
+	var text strings.Builder
+	rep.write(&text, false)
+	if !strings.Contains(text.String(), "presence lat. (ms):") {
+		t.Errorf("text report without presence:\n%s", text.String())
+	}
+}

@@ -23,6 +23,7 @@ func (r *Report) write(w io.Writer, asJSON bool) error {
 	r.writeSetup(&b)
 	r.writeEvents(&b)
 	r.writeMode(&b)
+	r.writePresence(&b)
 	r.writeServer(&b)
 	r.writeBaseline(&b)
 	r.writeVerdict(&b)

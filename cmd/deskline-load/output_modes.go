@@ -78,4 +78,20 @@ func (r *Report) writeBaseline(b *strings.Builder) {
 	fmt.Fprintf(b, "  frame bytes:      %v (Deskline: %v)\n", bl.FrameBytes, r.Events.FrameBytes)
 	fmt.Fprintf(b, "Deskline/baseline:  p50 ×%.2f  p99 ×%.2f  CPU ×%.2f  RSS per idle conn ×%.2f  RSS idle ×%.2f\n",
 		q.P50, q.P99, q.CPU, q.RSSPerConn, q.RSSIdle)
+	if p := bl.Presence; p != nil {
+		l := p.Latency
+		fmt.Fprintf(b, "  presence (ms):    p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  (%d samples); missing %d, out of order %d, repeated %d; connections cut %d\n",
+			l.P50, l.P90, l.P99, l.Max, l.Samples, p.Missing, p.OutOfOrder, p.Repeated, sumCounts(bl.Events.Disconnects))
+		fmt.Fprintf(b, "  presence memory:  %.1f KB per watcher\n", p.PerWatcher)
+		fmt.Fprintf(b, "Deskline/baseline:  presence p50 ×%.2f  p99 ×%.2f  RSS per watcher ×%.2f\n", q.PresenceP50, q.PresenceP99, q.PerWatcher)
+	}
+}
+
+// sumCounts adds up counts by reason.
+func sumCounts(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
 }

@@ -26,16 +26,18 @@ type Report struct {
 	Server   Server   `json:"server"`
 	Tool     Tool     `json:"tool"`
 
-	CallCheck CallCheck       `json:"call_check"`
-	Phases    []PhaseLatency  `json:"phases,omitempty"`   // the undisturbed clients' latency by phase
-	Sessions  *Sessions       `json:"sessions,omitempty"` // reconnections (every mode but steady)
-	Storm     *StormFigures   `json:"storm,omitempty"`
-	Slow      *SlowFigures    `json:"slow,omitempty"`
-	Restart   *RestartFigures `json:"restart,omitempty"`
-	Baseline  *BaselineReport `json:"baseline,omitempty"`
+	CallCheck CallCheck        `json:"call_check"`
+	Phases    []PhaseLatency   `json:"phases,omitempty"`   // the undisturbed clients' latency by phase
+	Sessions  *Sessions        `json:"sessions,omitempty"` // reconnections (every mode but steady)
+	Storm     *StormFigures    `json:"storm,omitempty"`
+	Slow      *SlowFigures     `json:"slow,omitempty"`
+	Restart   *RestartFigures  `json:"restart,omitempty"`
+	Baseline  *BaselineReport  `json:"baseline,omitempty"`
+	Presence  *PresenceFigures `json:"presence,omitempty"` // -watchers
 
 	loadStart, loadEnd time.Time
 	eventsOK           bool
+	baseline           bool // the baseline's report: its presence figures are figures, not failures
 }
 
 // Host is the machine the numbers come from.

@@ -61,11 +61,17 @@ func measure(ctx context.Context, srv *serverProc, o options, rep *Report, progr
 	var calls []ctiproto.Call
 	defer func() {
 		rep.finish(f.close())
+		rep.finishPresence(f, rep.Events.Expected)
 		rep.checkCalls(f, calls)
 		rep.judge()
 	}()
 	rep.Server.RSSIdleKB = srv.settledRSS(ctx, o.Settle)
 	rep.Server.RSSPerConnKB = float64(rep.Server.RSSIdleKB-rep.Server.RSSStartKB) / float64(o.Clients)
+	if o.Watchers > 0 {
+		if err := watchPhase(ctx, srv, f, o, rep, progress); err != nil {
+			return err
+		}
+	}
 
 	if err := loadPhase(ctx, srv, f, o, rep, progress); err != nil {
 		return err
@@ -81,7 +87,8 @@ func measure(ctx context.Context, srv *serverProc, o options, rep *Report, progr
 func connectPhase(ctx context.Context, srv *serverProc, o options, rep *Report, progress io.Writer) (*fleet, error) {
 	fmt.Fprintf(progress, "connecting %d clients (%d at a time)…\n", o.Clients, o.Dialers)
 	start := time.Now()
-	cfg := fleetConfig{dialers: o.Dialers, reconnect: o.reconnects(), trackCalls: o.Mode == modeRestart, slow: o.slowClients()}
+	cfg := fleetConfig{dialers: o.Dialers, reconnect: o.reconnects(), trackCalls: o.Mode == modeRestart, slow: o.slowClients(),
+		watchers: o.Watchers}
 	f, err := connectFleet(ctx, srv.wsURL(), o.Clients, cfg)
 	if err != nil {
 		return nil, err
