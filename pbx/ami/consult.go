@@ -107,9 +107,9 @@ func (x *Exchange) consultLeg(call pbx.CallID, device string) (legInfo, error) {
 }
 
 // CompleteConsult hands the held party over to the target: the device's
-// channel hangs up. When the held party has hung up meanwhile it is
-// pbx.ErrInvalidState and nothing is done (the device still talks to the
-// target).
+// channel hangs up. When the held party has hung up meanwhile, or the
+// target has not answered yet, it is pbx.ErrInvalidState and nothing is
+// done, as on every exchange (pbx.Switchboard).
 func (x *Exchange) CompleteConsult(ctx context.Context, call pbx.CallID, device string) error {
 	leg, err := x.consultLeg(call, device)
 	if err != nil {
@@ -117,6 +117,9 @@ func (x *Exchange) CompleteConsult(ctx context.Context, call pbx.CallID, device 
 	}
 	if !x.m.heldPartyStays(call, device) {
 		return fmt.Errorf("%w: the held party has hung up", pbx.ErrInvalidState)
+	}
+	if !x.m.consultAnswered(call, device) {
+		return fmt.Errorf("%w: the consulted party has not answered yet (cancel, or wait)", pbx.ErrInvalidState)
 	}
 	if err := x.act(ctx, "complete the transfer", leg.uid, intent{},
 		NewAction("Hangup", "Channel", leg.name, "Cause", "16")); err != nil {

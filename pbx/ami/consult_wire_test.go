@@ -84,6 +84,30 @@ func TestConsultCompleteByAtxfer(t *testing.T) {
 	}
 }
 
+// Completing before the colleague answered is refused (e5 up to 202
+// ringing) and sends nothing.
+func TestConsultCompleteBeforeAnswer(t *testing.T) {
+	o := newOffice(t, amitest.Options{}, nil)
+	o.available(true)
+	sc, err := amitest.LoadCapture("e5-attended-transfer-by-ami-atxfer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := sc.Cut("DialState", 2)
+	o.ast.Play(head)
+	o.until("established 201")
+	if _, err := o.x.Consult(t.Context(), "1796517899.39", "201", "202", 0); err != nil {
+		t.Fatal(err)
+	}
+	o.until("delivered 202")
+	if err := o.x.CompleteConsult(t.Context(), "1796517899.39", "201"); !errors.Is(err, pbx.ErrInvalidState) {
+		t.Fatalf("complete while 202 rings = %v, want invalid-state", err)
+	}
+	if a := lastAction(o.ast, "Hangup"); a.Get("Action") != "" {
+		t.Errorf("sent %v", a)
+	}
+}
+
 // Cancel sends CancelAtxfer for the device's channel (Asterisk 22's
 // AMI_Actions/CancelAtxfer; no capture has one, the fake answers Success).
 func TestConsultCancelByCancelAtxfer(t *testing.T) {
