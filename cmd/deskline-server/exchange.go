@@ -67,6 +67,8 @@ func newSim(c config.Sim) (*sim.Exchange, error) {
 		NoAnswerTimeout: c.NoAnswerTimeout,
 		External:        sim.Behaviour{AnswerAfter: c.ExternalAnswerAfter},
 		Externals:       make(map[string]sim.Behaviour, len(c.Externals)),
+		ParkSlots:       c.ParkSlots,
+		ParkTime:        c.ParkTime,
 	}
 	for _, d := range c.Devices {
 		sc.Devices = append(sc.Devices, sim.DeviceConfig{ID: d.ID, Name: d.Name, Behaviour: sim.Behaviour{

@@ -29,6 +29,8 @@ type Exchange struct {
 	events *pbx.EventQueue
 	ids    string // prefix of the channel ids this process gives Originate
 	dp     dpCache
+	// consults are the attended transfers the connector started (consult.go).
+	consults consults
 
 	mu     sync.Mutex
 	c      *conn  // the logged-in session; nil while down

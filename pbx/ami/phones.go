@@ -102,7 +102,7 @@ func tech(endpoint string) string {
 // baseServices are what Asterisk does for any SIP phone through AMI.
 // DND and forwarding only where their storage is known.
 func (x *Exchange) baseServices() []pbx.Service {
-	svcs := []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect, pbx.SvcPickup}
+	svcs := []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect, pbx.SvcPickup, pbx.SvcConsult}
 	if x.cfg.Features == FeaturesFreePBX {
 		svcs = append(svcs, pbx.SvcDoNotDisturb, pbx.SvcForwarding)
 	}

@@ -98,7 +98,7 @@ func TestPhoneFamilyCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect, pbx.SvcPickup}
+	base := []pbx.Service{pbx.SvcMakeCall, pbx.SvcClear, pbx.SvcTransfer, pbx.SvcDeflect, pbx.SvcPickup, pbx.SvcConsult}
 	yealink := append(slices.Clone(base), pbx.SvcAnswer, pbx.SvcHold, pbx.SvcRetrieve)
 	if devs[0].Services != nil || !slices.Equal(devs[1].Services, base) {
 		t.Errorf("services: 201 %v, 202 %v; want nil (all the exchange's: %v), %v", devs[0].Services, devs[1].Services, yealink, base)

@@ -89,6 +89,16 @@ type Sim struct {
 	Devices   []SimDevice   `toml:"devices"`
 	Groups    []SimGroup    `toml:"groups"`
 	Externals []SimExternal `toml:"externals"`
+
+	// ParkSlots are the park slots calls can be parked in (e.g. ["701",
+	// "702"]): numbers like extensions, not used by a device or group.
+	// Default: none, and park is greyed out.
+	ParkSlots []string `toml:"park_slots"`
+	// ParkTime is how long a call stays parked before it rings back the
+	// device that parked it (default 45s, Asterisk's parkingtime: long
+	// enough to walk to another phone, short enough that nobody is
+	// forgotten). 5s to 1h.
+	ParkTime time.Duration `toml:"park_time"`
 }
 
 // SimDevice is an extension of the simulated exchange and how the simulated

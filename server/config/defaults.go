@@ -13,7 +13,7 @@ func Default() Config {
 		AllowedOrigins: []string{},
 		Exchange: Exchange{
 			Type: ExchangeSim,
-			Sim:  Sim{NoAnswerTimeout: 30 * time.Second, ExternalAnswerAfter: 2 * time.Second},
+			Sim:  Sim{NoAnswerTimeout: 30 * time.Second, ExternalAnswerAfter: 2 * time.Second, ParkSlots: []string{}, ParkTime: 45 * time.Second},
 			AMI:  defaultAMI(),
 		},
 		Tokens: Tokens{Lifetime: 720 * time.Hour},

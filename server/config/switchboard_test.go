@@ -24,3 +24,8 @@ func TestCheckAMIParkSlots(t *testing.T) {
 		t.Fatalf("problems: %v", *ps)
 	}
 }
+
+func TestCheckSimParkSlots(t *testing.T) {
+	check(t, base+"\n[exchange.sim]\npark_slots = [\"7x\"]   # letters\n",
+		want{"# letters", `exchange.sim.park_slots[0]: "7x" is not an extension number (1 to 8 digits)`})
+}

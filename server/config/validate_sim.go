@@ -23,6 +23,7 @@ func (c *Config) checkSim(ps *problems) map[string]int {
 	devices := checkDevices(ps, s.Devices, numbers)
 	checkGroups(ps, s.Groups, devices, numbers)
 	checkExternals(ps, s.Externals, numbers)
+	checkSimParkSlots(ps, s, numbers)
 	return devices
 }
 
@@ -109,5 +110,22 @@ func checkExternals(ps *problems, exts []SimExternal, numbers map[string]string)
 		}
 		behaviour(ps, key, l, e.Busy, e.NeverAnswer, e.Reject)
 		durRange(ps, key+".answer_after", e.AnswerAfter, 0, 10*time.Minute)
+	}
+}
+
+// checkSimParkSlots checks the park slots: extension numbers no device or
+// group has, each once.
+func checkSimParkSlots(ps *problems, s Sim, numbers map[string]string) {
+	durRange(ps, "exchange.sim.park_time", s.ParkTime, 5*time.Second, time.Hour)
+	for i, slot := range s.ParkSlots {
+		key := fmt.Sprintf("exchange.sim.park_slots[%d]", i)
+		switch {
+		case !extensionRe.MatchString(slot):
+			ps.add(key, "%s: %q is not an extension number (1 to 8 digits)", key, slot)
+		case numbers[slot] != "":
+			ps.add(key, "%s: %q is already used by %s", key, slot, numbers[slot])
+		default:
+			numbers[slot] = key
+		}
 	}
 }

@@ -59,6 +59,8 @@ func (s *session) builtin(m ami.Message) {
 		s.redirect(m)
 	case "park":
 		s.park(m)
+	case "cancelatxfer":
+		s.cancelAtxfer(m)
 	case "originate":
 		s.originate(m)
 	case "dbget", "dbput", "dbdel":
@@ -153,6 +155,21 @@ func (s *session) park(m ami.Message) {
 		s.replyError(m, "Channel does not exist: "+name)
 	default:
 		s.reply(response(m, "Success", "Park successful"))
+	}
+}
+
+// cancelAtxfer answers CancelAtxfer (no capture: Asterisk 22's
+// AMI_Actions/CancelAtxfer names only Channel, the transferer's; the
+// answer text here is the fake's own).
+func (s *session) cancelAtxfer(m ami.Message) {
+	name := m.Get("Channel")
+	switch {
+	case name == "":
+		s.replyError(m, "No channel specified")
+	case !s.liveChannel(name):
+		s.replyError(m, "Channel specified does not exist")
+	default:
+		s.reply(response(m, "Success", "CancelAtxfer queued"))
 	}
 }
 
