@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -46,8 +48,63 @@ func (h *hub) reconcile(now time.Time) {
 			h.publish(u, ev)
 		}
 	}
+	h.reconcileParked(ctx, now)
 	h.notes.reset(calls, now)
 	h.presence.reset(calls, devs, now)
+}
+
+// reconcileParked tells each user the parked calls that came or went
+// while the exchange was away: a call the user saw parked that is no
+// longer in its slot is unparked with cause exchange-restarted (no ghost
+// in a park slot), one parked meanwhile is parked.
+func (h *hub) reconcileParked(ctx context.Context, now time.Time) {
+	if !h.ex.Capabilities()[pbx.SvcPark] {
+		return
+	}
+	parked, err := h.ex.Parked(ctx)
+	if err != nil {
+		h.log.Error("reconcile: list parked calls", "err", err)
+		return
+	}
+	want := make(map[*userLog]map[string]pbx.ParkedCall)
+	for _, p := range parked {
+		for _, u := range h.seeing(p.ParkedBy) {
+			if want[u] == nil {
+				want[u] = make(map[string]pbx.ParkedCall)
+			}
+			want[u][p.Slot] = p
+		}
+	}
+	for _, u := range h.users {
+		for _, ev := range u.parkDiff(want[u], now) {
+			h.publish(u, ev)
+		}
+	}
+}
+
+// parkDiff lists the parked and unparked events that bring the user's
+// parked calls to want (by slot).
+func (u *userLog) parkDiff(want map[string]pbx.ParkedCall, now time.Time) []ctiproto.Event {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var evs []ctiproto.Event
+	have := make(map[string]bool)
+	for _, p := range u.state.ParkedCalls() {
+		have[p.Slot] = true
+		if w, ok := want[p.Slot]; ok && string(w.Call) == p.Call {
+			continue
+		}
+		other := p.Other
+		evs = append(evs, ctiproto.Event{Type: ctiproto.EventUnparked, Time: now, Call: p.Call, Device: p.ParkedBy,
+			Slot: p.Slot, Other: &other, Cause: string(pbx.CauseExchangeRestarted)})
+		have[p.Slot] = false
+	}
+	for _, slot := range slices.Sorted(maps.Keys(want)) {
+		if p := want[slot]; !have[slot] {
+			evs = append(evs, parkToWire(pbx.Event{Kind: pbx.EvParked, Time: p.Since, Call: p.Call, Device: p.ParkedBy, Park: &p}))
+		}
+	}
+	return evs
 }
 
 // diff lists the events that bring the user's state to what the exchange

@@ -362,3 +362,27 @@ func TestParkedEventsSkipV1(t *testing.T) {
 		}
 	}
 }
+
+// A restart that loses a parked call leaves no ghost in its slot: the
+// desk is told the call left with cause exchange-restarted, and the
+// snapshot lists no parked call; the slot takes a call again.
+func TestParkedCallLostInARestart(t *testing.T) {
+	e := newEnv(t, withSim(func(c *sim.Config) { c.ParkSlots = []string{"701"} }))
+	ann := e.login("ann")
+	call := answered(t, e, ann)
+	ann.do(&ctiproto.Park{ID: "pk", Call: call, Device: "201", Slot: "701"})
+	waitEvent(t, ann, ctiproto.EventParked, "201")
+	e.sim.Outage("PBX restarting", true)
+	e.sim.Restore()
+	ev := waitEvent(t, ann, ctiproto.EventUnparked, "201")
+	if ev.Call != call || ev.Slot != "701" || ev.Cause != ctiproto.CauseExchangeRestarted {
+		t.Fatalf("unparked after the restart: %s", dump(ev))
+	}
+	if res, _ := ann.do(&ctiproto.Simple{Type: ctiproto.TypeSnapshot, ID: "s"}); len(res.Parked) != 0 {
+		t.Fatalf("snapshot after the restart still parks %+v", res.Parked)
+	}
+	again := answered(t, e, ann)
+	if res, _ := ann.do(&ctiproto.Park{ID: "pk2", Call: again, Device: "201", Slot: "701"}); res.Slot != "701" {
+		t.Fatalf("park after the restart: %s", dump(res))
+	}
+}

@@ -164,14 +164,19 @@ func (c *call) stopTimers() {
 
 // end removes c from the exchange. A consultation that ends retrieves
 // the call it held (consultEnded); a parked call that ends leaves its
-// slot.
+// slot, silently when it is lost in an outage (a restarted PBX tells
+// nobody: the server finds out when it reconciles).
 func (x *Exchange) end(c *call) {
 	c.stopTimers()
 	delete(x.calls, c.id)
 	if c.cons != nil {
 		x.consultEnded(c)
 	}
-	if c.park != nil {
+	switch {
+	case c.park != nil && x.down != "":
+		delete(x.parked, c.park.Slot)
+		c.park = nil
+	case c.park != nil:
 		x.unparkEvent(c, "", pbx.CauseNormal)
 	}
 }
