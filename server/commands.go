@@ -178,10 +178,9 @@ func (s *session) setNote(c *ctiproto.SetNote) (*ctiproto.Result, error) {
 		return nil, &ctiproto.Error{Code: ctiproto.CodeForbidden, Field: "device",
 			Message: fmt.Sprintf("device %q is not assigned to you", c.Device)}
 	}
-	if !s.user.inCall(c.Call, c.Device) {
+	if !s.user.inCall(c.Call, c.Device) || !s.srv.hub.notes.set(s.srv.hub, pbx.CallID(c.Call), c.Device, c.Note, time.Now()) {
 		return nil, &ctiproto.Error{Code: ctiproto.CodeNotFound, Field: "call", Message: noSuchCallText}
 	}
-	s.srv.hub.notes.set(s.srv.hub, pbx.CallID(c.Call), c.Device, c.Note, time.Now())
 	return &ctiproto.Result{}, nil
 }
 

@@ -20,6 +20,11 @@ import (
 // brings one back, and the note then goes after this long.
 const noteKeep = 2 * time.Minute
 
+// noteSweepEvery spaces the sweeps for notes kept past their calls: a
+// sweep walks every call in progress, and the routing goroutine must not
+// do that for each of a thousand events a second.
+const noteSweepEvery = time.Second
+
 // callNotes owns every call's note and which users' devices have a
 // connection in each call in progress (for a call with no note too, so a
 // note set later reaches every party at once). The route goroutine follows connections;
@@ -29,7 +34,8 @@ type callNotes struct {
 	mu      sync.Mutex
 	owner   map[string]*userLog // by device id; fixed at start (hub.owner)
 	byCall  map[pbx.CallID]*callNote
-	orphans int // notes with no party left, swept on the next change
+	orphans int       // notes with no party left, swept on a later change
+	swept   time.Time // the last sweep (noteSweepEvery)
 }
 
 // callNote is one call's note ("" for none yet) and its parties among
@@ -109,9 +115,10 @@ func (n *callNotes) leftAlone(call pbx.CallID, c *callNote, now time.Time) {
 
 // sweep forgets the notes that have had no party for noteKeep.
 func (n *callNotes) sweep(now time.Time) {
-	if n.orphans == 0 {
+	if n.orphans == 0 || now.Sub(n.swept) < noteSweepEvery {
 		return
 	}
+	n.swept = now
 	for id, c := range n.byCall {
 		if !c.alone.IsZero() && now.Sub(c.alone) >= noteKeep {
 			delete(n.byCall, id)
@@ -122,21 +129,17 @@ func (n *callNotes) sweep(now time.Time) {
 
 // set gives call the note text ("" removes it) and tells it to the desks
 // of every party among the users' devices, device (the setter's) first.
-// The caller has checked that device has a connection in call.
-func (n *callNotes) set(h *hub, call pbx.CallID, device, text string, now time.Time) {
+// It reports false, and changes nothing, when device is not in call as
+// the routing goroutine last saw it (a call that ended a moment ago: its
+// note would never be forgotten).
+func (n *callNotes) set(h *hub, call pbx.CallID, device, text string, now time.Time) bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	c := n.byCall[call]
-	if c == nil {
-		c = &callNote{parties: map[string]bool{}}
-		n.byCall[call] = c
+	if c == nil || !c.parties[device] {
+		return false
 	}
 	c.text = text
-	if len(c.parties) == 0 && !c.alone.IsZero() {
-		c.alone = time.Time{}
-		n.orphans--
-	}
-	c.parties[device] = true
 	tell := func(dev string) {
 		if u := n.owner[dev]; u != nil {
 			h.publish(u, ctiproto.Event{Type: ctiproto.EventNote, Time: now.Truncate(ctiproto.TimePrecision),
@@ -149,6 +152,7 @@ func (n *callNotes) set(h *hub, call pbx.CallID, device, text string, now time.T
 			tell(dev)
 		}
 	}
+	return true
 }
 
 // leave records that device left call without an exchange event (the hub

@@ -181,3 +181,16 @@ func TestNotesAreForgotten(t *testing.T) {
 		t.Fatalf("left after the sweep: %v", n.byCall)
 	}
 }
+
+// A note set a moment after the call ended (the desk had not heard yet)
+// is refused and leaves nothing behind.
+func TestNoteOnAnEndedCallLeavesNothing(t *testing.T) {
+	u := &userLog{name: "ann"}
+	n := newCallNotes(map[string]*userLog{"201": u})
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	n.follow(pbx.Event{Kind: pbx.EvEstablished, Call: "c1", Device: "201", State: pbx.StateConnected, Time: t0})
+	n.follow(pbx.Event{Kind: pbx.EvCleared, Call: "c1", Device: "201", State: pbx.StateCleared, Time: t0})
+	if n.set(nil, "c1", "201", "too late", t0) || len(n.byCall) != 0 {
+		t.Fatalf("a note on an ended call was kept: %v", n.byCall)
+	}
+}

@@ -197,6 +197,7 @@ func (s *Server) buildUsers(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.hub.notes.reset(calls, time.Now()) // the parties of the calls in progress
 	return s.seedParked(ctx)
 }
 
