@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // batchConn lets the session's writer hand the kernel all the frames it
@@ -24,6 +25,10 @@ type batchConn struct {
 	mu       sync.Mutex
 	batching bool
 	buf      *[]byte
+	// wait bounds each write of a batch (the writer's WriteWait). The
+	// socket's own deadline may be another's by then: the reader answers
+	// a ping with the WebSocket library's one second.
+	wait time.Duration
 }
 
 // batchFlushAt is when a batch is written out before it ends: a replay of
@@ -48,10 +53,10 @@ func (c *batchConn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// begin starts gathering writes.
-func (c *batchConn) begin() {
+// begin starts gathering writes; each write of the batch may take wait.
+func (c *batchConn) begin(wait time.Duration) {
 	c.mu.Lock()
-	c.batching = true
+	c.batching, c.wait = true, wait
 	c.mu.Unlock()
 }
 
@@ -71,6 +76,9 @@ func (c *batchConn) flush() error {
 func (c *batchConn) writeLocked() error {
 	if c.buf == nil || len(*c.buf) == 0 {
 		return nil
+	}
+	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.wait)); err != nil {
+		return err
 	}
 	_, err := c.Conn.Write(*c.buf)
 	*c.buf = (*c.buf)[:0]

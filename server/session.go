@@ -264,7 +264,7 @@ func (s *session) closeConn() {
 // several frames in one write where it can (batchConn).
 func (s *session) writeWork(w work) bool {
 	if s.batch != nil && len(w.prelude)+len(w.frames) > 1 {
-		s.batch.begin()
+		s.batch.begin(s.srv.limits.WriteWait)
 		ok := s.writeAll(w.prelude) && s.writeAll(w.frames)
 		if err := s.batch.flush(); err != nil || !ok {
 			return false
