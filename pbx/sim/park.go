@@ -119,9 +119,16 @@ func (x *Exchange) unparkEvent(c *call, by string, cause pbx.Cause) {
 	x.emit(pbx.Event{Kind: pbx.EvUnparked, Call: c.id, Device: p.ParkedBy, By: by, Cause: cause, Park: &p})
 }
 
-// recall: the call waited its ParkTime; it rings the device that parked it.
+// recall: the call waited its ParkTime; it rings the device that parked
+// it. A device that cannot ring now (do-not-disturb, no phone, busy)
+// would lose the caller: the call stays in its slot for another ParkTime
+// instead, silently.
 func (x *Exchange) recall(c *call) {
 	by := c.park.ParkedBy
+	if x.canRing(c, by) != pbx.CauseNone {
+		x.schedule(c, nil, x.parkTime, timerRecall)
+		return
+	}
 	x.unparkEvent(c, "", pbx.CauseNoAnswer)
 	x.ring(c, by)
 }

@@ -268,3 +268,30 @@ func TestParkRecall(t *testing.T) {
 	r.ok(r.x.Answer(r.ctx, id, "201"))
 	r.expect(id, "established 201 connected in other="+jane+" answeredBy=201")
 }
+
+// A recall to a device that cannot ring (do-not-disturb here) keeps the
+// caller parked, not hung up; the next recall rings once it can.
+func TestParkRecallKeepsTheCallerWhenItCannotRing(t *testing.T) {
+	r := parkRig(t)
+	id := r.ring("201")
+	r.ok(r.x.Answer(r.ctx, id, "201"))
+	_, err := r.x.Park(r.ctx, id, "201", "702")
+	r.ok(err)
+	r.expect(id, "delivered 201 alerting in other="+jane,
+		"established 201 connected in other="+jane+" answeredBy=201",
+		"transferred 201 cleared in other="+jane+" cause=transferred by=201 to=702",
+		"cleared 201 cleared in other="+jane+" cause=transferred",
+		"parked 201 slot=702 caller="+jane+" parkedBy=201 since=0s")
+	r.ok(r.x.SetDND(r.ctx, "201", true))
+	r.next() // 201's device-state
+	r.clk.Advance(45 * time.Second)
+	r.quiet()
+	if ps, _ := r.x.Parked(r.ctx); len(ps) != 1 || ps[0].Call != id {
+		t.Fatalf("after a recall 201 could not take, parked %+v", ps)
+	}
+	r.ok(r.x.SetDND(r.ctx, "201", false))
+	r.next()
+	r.clk.Advance(45 * time.Second)
+	r.expect(id, "unparked 201 cause=no-answer slot=702 caller="+jane+" parkedBy=201 since=0s",
+		"delivered 201 alerting in other="+jane)
+}
