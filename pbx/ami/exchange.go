@@ -62,6 +62,10 @@ func New(cfg Config) (*Exchange, error) {
 	}
 	x.m = newMapper(cfg.Devices, time.Now)
 	x.m.queues = newQueueBook(cfg.QueueNames, cfg.RingGroups)
+	x.m.slots = make(map[string]bool, len(cfg.ParkSlots))
+	for _, s := range cfg.ParkSlots {
+		x.m.slots[s] = true
+	}
 	x.m.push = x.events.Push
 	x.describePhones()
 	x.events.Push([]pbx.Event{x.stateEvent(false, x.reason)})

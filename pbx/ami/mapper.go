@@ -45,6 +45,10 @@ type mapper struct {
 	featGen map[string]uint64
 	queues  queueBook                 // callers in queues and ring groups (queue.go)
 	parked  map[string]pbx.ParkedCall // by parking space (park.go)
+	// slots are Config.ParkSlots: the parking spaces followed; calls in
+	// other spaces are not Deskline's to show (they could not be
+	// retrieved from a desk).
+	slots map[string]bool
 }
 
 type originate struct {

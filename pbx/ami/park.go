@@ -108,7 +108,7 @@ func (m *mapper) isParked(slot string) bool {
 // parkEvent follows a parking space. Called with m.mu held.
 func (m *mapper) parkEvent(msg Message, out *batch) {
 	slot := msg.Get("ParkingSpace")
-	if slot == "" {
+	if slot == "" || !m.slots[slot] {
 		return
 	}
 	if msg.Event() == "ParkedCall" {

@@ -31,6 +31,7 @@ func parkLine(e pbx.Event) string {
 // device's desk hears them; repeats and foreign slots change nothing.
 func TestParkEvents(t *testing.T) {
 	m := newMapper(labDevices, fixedClock)
+	m.slots = map[string]bool{"701": true, "702": true, "703": true, "704": true}
 	var got []string
 	feed := func(msg Message) {
 		for _, e := range m.handle(msg) {
@@ -62,5 +63,25 @@ func TestParkEvents(t *testing.T) {
 	// Parked by a phone Deskline does not know: followed, told to nobody.
 	if evs := m.handle(parkMsg("ParkedCall", "704", "ParkerDialString", "PJSIP/299")); len(evs) != 0 {
 		t.Errorf("events for a stranger's park: %v", evs)
+	}
+	// A parking space not in park_slots: not followed (no desk could
+	// retrieve it from there).
+	if evs := m.handle(parkMsg("ParkedCall", "750")); len(evs) != 0 || len(m.parked) != 1 {
+		t.Errorf("a call in a space outside park_slots: events %v, parked %v", evs, m.parked)
+	}
+}
+
+// After a reconnect, a parked call whose caller is gone (retrieved,
+// recalled or hung up while the link was down) is no longer listed; one
+// still parked stays.
+func TestParkedAfterReconnect(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	m.slots = map[string]bool{"701": true, "702": true}
+	m.handle(parkMsg("ParkedCall", "701"))
+	m.handle(parkMsg("ParkedCall", "702", "ParkeeUniqueid", "1796518491.30", "ParkeeLinkedid", "1796518491.30"))
+	m.rebuild([]Message{edgeMsg("Uniqueid", "1796518491.30", "Linkedid", "1796518491.30",
+		"Channel", "PJSIP/carrier-00000020", "ChannelState", "6")})
+	if _, ok := m.parked["701"]; ok || len(m.parked) != 1 {
+		t.Fatalf("parked after the reconnect: %v", m.parked)
 	}
 }

@@ -19,6 +19,7 @@ func (m *mapper) rebuild(items []Message) {
 	m.chans = make(map[string]*channel, len(items))
 	defer m.dropStale()
 	defer m.pruneQueues()
+	defer m.pruneParked()
 	for _, it := range items {
 		c := &channel{uid: it.Get("Uniqueid"), linked: it.Get("Linkedid"), name: it.Get("Channel")}
 		if c.uid == "" {
@@ -185,6 +186,22 @@ func (m *mapper) dropStale() {
 	for linked := range m.shutdown {
 		if m.ended(linked) {
 			delete(m.shutdown, linked)
+		}
+	}
+}
+
+// pruneParked forgets the parked calls whose caller is no longer among
+// the channels after a reconnect: retrieved, recalled or hung up while
+// the link was down. Nobody is told here; the server compares Parked
+// with what desks were told. Called with m.mu held.
+func (m *mapper) pruneParked() {
+	live := make(map[pbx.CallID]bool, len(m.chans))
+	for _, c := range m.chans {
+		live[c.call()] = true
+	}
+	for slot, p := range m.parked {
+		if !live[p.Call] {
+			delete(m.parked, slot)
 		}
 	}
 }
