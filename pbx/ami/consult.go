@@ -22,30 +22,74 @@ import (
 // the atxferabort feature code, which must be configured). Swap has no
 // manager action: it is refused (pbx.ErrNotSupported), the phone can.
 
-// consults are the consultations the connector started, by device.
+// consults are the consultations the connector started, by device. On
+// Asterisk every consultation of a call keeps the held call's id, so each
+// is told apart by its generation: the no-answer timer of one that ended
+// never cancels the next.
 type consults struct {
 	mu   sync.Mutex
-	byID map[string]pbx.CallID
+	byID map[string]*consult
+	gen  uint64
 }
 
-func (k *consults) get(device string) (pbx.CallID, bool) {
+// consult is one consultation: its call, generation and no-answer timer.
+type consult struct {
+	call  pbx.CallID
+	gen   uint64
+	timer *time.Timer // nil without a no-answer time
+}
+
+// get is device's consultation: its call and generation.
+func (k *consults) get(device string) (pbx.CallID, uint64, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	c, ok := k.byID[device]
-	return c, ok
+	if !ok {
+		return "", 0, false
+	}
+	return c.call, c.gen, true
 }
 
-func (k *consults) set(device string, call pbx.CallID) {
+// start records a new consultation of device in call, ending any earlier
+// one, and returns its generation.
+func (k *consults) start(device string, call pbx.CallID) uint64 {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.byID == nil {
-		k.byID = map[string]pbx.CallID{}
+		k.byID = map[string]*consult{}
 	}
-	if call == "" {
-		delete(k.byID, device)
+	k.endLocked(device)
+	k.gen++
+	k.byID[device] = &consult{call: call, gen: k.gen}
+	return k.gen
+}
+
+// arm gives consultation gen of device its no-answer timer; a timer for
+// a consultation that has ended meanwhile is stopped.
+func (k *consults) arm(device string, gen uint64, t *time.Timer) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if c := k.byID[device]; c != nil && c.gen == gen {
+		c.timer = t
 		return
 	}
-	k.byID[device] = call
+	t.Stop()
+}
+
+// end forgets device's consultation and stops its timer.
+func (k *consults) end(device string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.endLocked(device)
+}
+
+func (k *consults) endLocked(device string) {
+	if c := k.byID[device]; c != nil {
+		if c.timer != nil {
+			c.timer.Stop()
+		}
+		delete(k.byID, device)
+	}
 }
 
 // Consult starts an attended transfer of device's call to to. When the
@@ -55,7 +99,7 @@ func (x *Exchange) Consult(ctx context.Context, call pbx.CallID, device, to stri
 	if err != nil {
 		return "", err
 	}
-	if c, ok := x.consults.get(device); ok && x.m.alive(c, device) {
+	if c, _, ok := x.consults.get(device); ok && x.m.alive(c, device) && x.m.consulting(c) {
 		return "", fmt.Errorf("%w: %s is already consulting: complete or cancel that first", pbx.ErrInvalidState, device)
 	}
 	leg, err := x.m.legIn(call, device, pbx.StateConnected)
@@ -73,17 +117,17 @@ func (x *Exchange) Consult(ctx context.Context, call pbx.CallID, device, to stri
 	if err != nil {
 		return "", err
 	}
-	x.consults.set(device, call)
+	gen := x.consults.start(device, call)
 	if noAnswer > 0 {
-		time.AfterFunc(noAnswer, func() {
-			if c, ok := x.consults.get(device); ok && c == call && !x.m.consultAnswered(call, device) {
+		x.consults.arm(device, gen, time.AfterFunc(noAnswer, func() {
+			if c, g, ok := x.consults.get(device); ok && c == call && g == gen && !x.m.consultAnswered(call, device) {
 				ctx, cancel := context.WithTimeout(context.Background(), x.cfg.ActionTimeout)
 				defer cancel()
 				if err := x.CancelConsult(ctx, call, device); err != nil {
 					x.cfg.Log.Warn("consultation not answered, cancel failed", "device", device, "err", err)
 				}
 			}
-		})
+		}))
 	}
 	return call, nil
 }
@@ -91,7 +135,7 @@ func (x *Exchange) Consult(ctx context.Context, call pbx.CallID, device, to stri
 // consultLeg is device's channel in the consultation call, which must be
 // one the connector started.
 func (x *Exchange) consultLeg(call pbx.CallID, device string) (legInfo, error) {
-	c, ok := x.consults.get(device)
+	c, _, ok := x.consults.get(device)
 	if !ok || c != call {
 		if _, err := x.m.legIn(call, device, pbx.StateHeld); err != nil {
 			return legInfo{}, err
@@ -100,8 +144,14 @@ func (x *Exchange) consultLeg(call pbx.CallID, device string) (legInfo, error) {
 	}
 	leg, err := x.m.legIn(call, device, pbx.StateHeld)
 	if err != nil {
-		x.consults.set(device, "")
+		x.consults.end(device)
 		return legInfo{}, err
+	}
+	if !x.m.consulting(call) {
+		// Ended on Asterisk's side: the target was busy, declined or hung
+		// up, Asterisk's own no-answer time, the phone's key.
+		x.consults.end(device)
+		return legInfo{}, fmt.Errorf("%w: the consultation has ended; %s is back with the caller", pbx.ErrInvalidState, device)
 	}
 	return leg, nil
 }
@@ -125,7 +175,7 @@ func (x *Exchange) CompleteConsult(ctx context.Context, call pbx.CallID, device 
 		NewAction("Hangup", "Channel", leg.name, "Cause", "16")); err != nil {
 		return err
 	}
-	x.consults.set(device, "")
+	x.consults.end(device)
 	return nil
 }
 
@@ -140,7 +190,7 @@ func (x *Exchange) CancelConsult(ctx context.Context, call pbx.CallID, device st
 		NewAction("CancelAtxfer", "Channel", leg.name)); err != nil {
 		return err
 	}
-	x.consults.set(device, "")
+	x.consults.end(device)
 	return nil
 }
 
@@ -155,6 +205,19 @@ func (m *mapper) alive(call pbx.CallID, device string) bool {
 	defer m.mu.Unlock()
 	_, err := m.findIn(call, device, pbx.StateHeld)
 	return err == nil
+}
+
+// consulting reports whether an Atxfer still runs in call: its Local
+// channel pair is there.
+func (m *mapper) consulting(call pbx.CallID) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.chans {
+		if c.call() == call && strings.HasPrefix(c.name, "Local/") {
+			return true
+		}
+	}
+	return false
 }
 
 // targetOf reports whether c is the consultation's target: a channel the
