@@ -197,6 +197,11 @@ func (s *Server) buildUsers(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var queues []pbx.QueueInfo
+	if ql, ok := s.ex.(pbx.QueueLister); ok {
+		queues = ql.Queues()
+	}
+	s.hub.presence.initQueues(queues, calls)
 	return s.seedParked(ctx)
 }
 
