@@ -250,3 +250,17 @@ func TestQueueV1DeskSeesNothingNew(t *testing.T) {
 		}
 	}
 }
+
+// An exchange that restarts loses its waiting callers without a word: once
+// it is back, the server reads its calls again and the queue's watchers
+// get the queue as it is (refresh), never a caller waiting for ever.
+func TestQueueRefreshAfterOutage(t *testing.T) {
+	e := newEnv(t, withWatch(receptionGroup))
+	ann := e.login("ann")
+	watchResult(ann, "w")
+	c1 := e.ring("600", secretNumber, secretName)
+	ann.expectQueue(ctiproto.QueueJoined, c1, c1)
+	e.sim.Outage("restart", true)
+	e.sim.Restore()
+	ann.expectQueue(ctiproto.QueueRefresh, "")
+}
