@@ -91,6 +91,10 @@ type presence struct {
 	queueOf    map[pbx.CallID]*watchedQueue // the queue each waiting call waits in
 	memberOf   map[string][]*watchedQueue   // by member device
 	queueSeq   uint64                       // counts the calls that joined, for their order
+	// served are the waits that ended answered, by call: their joined
+	// time; servedOrder bounds them (queues.go, markServed).
+	served      map[pbx.CallID]time.Time
+	servedOrder []pbx.CallID
 }
 
 // newPresence starts presence from the exchange's devices and calls and
@@ -108,6 +112,7 @@ func newPresence(log *slog.Logger, groups []config.WatchGroup, users map[string]
 		queues:   make(map[string]*watchedQueue),
 		queueOf:  make(map[pbx.CallID]*watchedQueue),
 		memberOf: make(map[string][]*watchedQueue),
+		served:   make(map[pbx.CallID]time.Time),
 	}
 	for _, d := range devs {
 		p.devices[d.ID] = &devicePresence{id: d.ID, name: cleanName(d.Name), registered: d.Registered,

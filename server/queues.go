@@ -93,6 +93,9 @@ func (p *presence) followQueues(ev pbx.Event) {
 		if ev.Queue == nil || ev.Queue.Number == "" || !waits(ev.State) || ev.Kind == pbx.EvEstablished {
 			return
 		}
+		if j, ok := p.served[ev.Call]; ok && j.Equal(ev.Queue.Joined) {
+			return // a late ring of a wait that was answered (a pickup whose clear came first)
+		}
 		q = p.queueNamed(ev.Queue.Number, ev.Queue.Name)
 		p.queueSeq++
 		q.waiting[ev.Call] = &queueCall{call: ev.Call, order: p.queueSeq, joined: cmp.Or(ev.Queue.Joined, ev.Time),
@@ -105,6 +108,7 @@ func (p *presence) followQueues(ev pbx.Event) {
 	switch {
 	case ev.Kind == pbx.EvEstablished || ev.State == pbx.StateConnected:
 		p.leaveQueue(q, qc)
+		p.markServed(qc)
 		p.tellQueue(q, queueChange{change: ctiproto.QueueAnswered, call: ev.Call, by: cmp.Or(ev.AnsweredBy, ev.Device)}, ev.Time)
 	case waits(ev.State) && ev.Queue != nil && ev.Queue.Number == q.number:
 		qc.legs[ev.Device] = true // one more member rings for it
@@ -123,6 +127,7 @@ func (p *presence) followQueues(ev pbx.Event) {
 		c := queueChange{change: ctiproto.QueueAbandoned, call: ev.Call, cause: ev.Cause}
 		if qc.elsewhere {
 			c = queueChange{change: ctiproto.QueueAnswered, call: ev.Call}
+			p.markServed(qc)
 		}
 		p.tellQueue(q, c, ev.Time)
 	}
@@ -132,6 +137,25 @@ func (p *presence) followQueues(ev pbx.Event) {
 func (p *presence) leaveQueue(q *watchedQueue, qc *queueCall) {
 	delete(q.waiting, qc.call)
 	delete(p.queueOf, qc.call)
+}
+
+// maxServed bounds the waits remembered as over (presence.served).
+const maxServed = 4096
+
+// markServed remembers that qc's wait is over: an exchange that reports
+// a ring of the same wait after its answer (the phone that picked it up
+// rings after the others were cleared) does not make it join again. A
+// new wait of the same call (transferred into the queue again) has
+// another joined time. Called with mu held.
+func (p *presence) markServed(qc *queueCall) {
+	if _, ok := p.served[qc.call]; !ok {
+		p.servedOrder = append(p.servedOrder, qc.call)
+	}
+	p.served[qc.call] = qc.joined
+	if len(p.servedOrder) > maxServed {
+		delete(p.served, p.servedOrder[0])
+		p.servedOrder = p.servedOrder[1:]
+	}
 }
 
 // membersChanged tells the queues of dev that a member logged in or out.

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -263,4 +265,46 @@ func TestQueueRefreshAfterOutage(t *testing.T) {
 	e.sim.Outage("restart", true)
 	e.sim.Restore()
 	ann.expectQueue(ctiproto.QueueRefresh, "")
+}
+
+// An exchange that reports a pickup as the rung phone's clear first and
+// the picker's ring after it (as a connector may): the wait ends once,
+// answered by the picker, and does not join again.
+func TestQueuePickupClearFirst(t *testing.T) {
+	devs := []pbx.DeviceInfo{{ID: "201", Registered: true}, {ID: "202", Registered: true}}
+	u := newUserLog("ann", "e", 64, nil)
+	p, err := newPresence(slog.New(slog.NewTextHandler(io.Discard, nil)),
+		[]config.WatchGroup{{Name: "r", Users: []string{"ann"}, Devices: []string{config.AllDevices}}},
+		map[string]*userLog{"ann": u}, devs, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.initQueues([]pbx.QueueInfo{{Number: "600", Members: []string{"202"}}}, nil)
+	if _, _, qs, err := p.watch(u, nil); err != nil || len(qs) != 1 {
+		t.Fatalf("watch: %v %+v", err, qs)
+	}
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	q := &pbx.Queue{Number: "600", Joined: t0}
+	caller := pbx.Party{Number: secretNumber}
+	for _, ev := range []pbx.Event{
+		{Kind: pbx.EvDelivered, Time: t0, Call: "c1", Device: "202", State: pbx.StateAlerting, Direction: pbx.Incoming, Other: caller, Queue: q},
+		{Kind: pbx.EvCleared, Time: t0.Add(time.Second), Call: "c1", Device: "202", State: pbx.StateCleared, Cause: pbx.CausePickedUpElsewhere},
+		{Kind: pbx.EvDelivered, Time: t0.Add(time.Second), Call: "c1", Device: "201", State: pbx.StateAlerting, Direction: pbx.Incoming, Other: caller, Queue: q},
+		{Kind: pbx.EvEstablished, Time: t0.Add(time.Second), Call: "c1", Device: "201", State: pbx.StateConnected, AnsweredBy: "201"},
+	} {
+		p.apply(ev)
+	}
+	var changes []string
+	for _, e := range u.ring {
+		m, err := ctiproto.Decode(e.frame)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev := m.(*ctiproto.Event); ev.Type == ctiproto.EventQueueChanged {
+			changes = append(changes, ev.Change)
+		}
+	}
+	if strings.Join(changes, ",") != "joined,answered" {
+		t.Errorf("queue changes %v, want joined, answered", changes)
+	}
 }
