@@ -261,6 +261,9 @@ type Welcome struct {
 	// welcome directly with the rest of Presence, when it does not fit in
 	// one frame.
 	PresenceParts int `json:"presence_parts,omitempty"`
+	// Queues are the queues and ring groups the user watches, with
+	// Presence (v2, section 18).
+	Queues []QueueState `json:"queues,omitempty"`
 }
 
 // Result answers a command that succeeded. Only the fields that command
@@ -281,6 +284,8 @@ type Result struct {
 	// PresenceParts counts the PresenceList messages that follow the
 	// result directly with the rest of Presence (as Welcome's).
 	PresenceParts int `json:"presence_parts,omitempty"`
+	// Queues: watch, and snapshot while the user watches (v2, section 18).
+	Queues []QueueState `json:"queues,omitempty"`
 }
 
 // PresenceList is one more part of the presence list of the welcome or
@@ -334,6 +339,9 @@ type Event struct {
 	Presence *Presence `json:"presence,omitempty"`
 	// parked, unparked: the park slot (v2).
 	Slot string `json:"slot,omitempty"`
+	// queue-changed: the watched queue's whole state and what changed (v2).
+	QueueState *QueueState `json:"queue_state,omitempty"`
+	Change     string      `json:"change,omitempty"`
 }
 
 func (*Hello) MessageType() string         { return TypeHello }

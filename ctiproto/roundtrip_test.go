@@ -105,6 +105,10 @@ var roundTrips = []Message{
 		Parked: []Parked{{Slot: "701", Call: "c-1", Other: *jane, ParkedBy: "201", Since: t0}}},
 	&Event{Type: EventParked, Seq: 13, Time: t0, Call: "c-1", Device: "201", Slot: "701", Other: jane},
 	&Event{Type: EventUnparked, Seq: 14, Time: t0, Call: "c-1", Device: "201", Slot: "701", Other: jane, By: "203", Cause: CauseNoAnswer},
+	&Event{Type: EventQueueChanged, Seq: 15, Time: t0, Change: QueueAnswered, Call: "c-1", AnsweredBy: "202",
+		QueueState: &QueueState{Number: "600", Name: "Sales", Members: []QueueMember{{Device: "202", LoggedIn: true}},
+			Waiting: []QueueCaller{{Call: "c-2", Position: 1, Joined: t0, Caller: jane}}}},
+	&Result{ID: "w", Epoch: "e1", Seq: ptr(uint64(3)), Queues: []QueueState{{Number: "600", Members: []QueueMember{}, Waiting: []QueueCaller{}}}},
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -217,7 +221,7 @@ func TestTypeLists(t *testing.T) {
 		TypePickup, TypeConsult, TypeConsultComplete, TypeConsultCancel, TypeConsultSwap, TypePark, TypeUnpark}
 	ev := []string{EventInitiated, EventDelivered, EventOriginated, EventEstablished, EventHeld,
 		EventRetrieved, EventTransferred, EventDiverted, EventCleared, EventFailed,
-		EventDeviceState, EventExchangeState, EventPresence, EventNote, EventParked, EventUnparked}
+		EventDeviceState, EventExchangeState, EventPresence, EventNote, EventParked, EventUnparked, EventQueueChanged}
 	if got := RequestTypes(); !slices.Equal(got, req) {
 		t.Errorf("RequestTypes() = %v", got)
 	}

@@ -52,10 +52,13 @@ var objectNames = map[reflect.Type]string{
 	reflect.TypeFor[Limits]():         "limits",
 	reflect.TypeFor[Presence]():       "presence",
 	reflect.TypeFor[Parked]():         "parked",
+	reflect.TypeFor[QueueState]():     "queue_state",
+	reflect.TypeFor[QueueMember]():    "queue_member",
+	reflect.TypeFor[QueueCaller]():    "queue_caller",
 }
 
 // v2Objects are the nested objects deskline.v2 added, whole.
-var v2Objects = []string{"presence", "parked"}
+var v2Objects = []string{"presence", "parked", "queue_state", "queue_member", "queue_caller"}
 
 // since marks a member deskline.v2 added.
 func since(m schemaMember, name string) schemaMember {

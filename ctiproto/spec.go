@@ -105,6 +105,8 @@ var specs = map[string]*spec{}
 func init() {
 	// The switchboard (issue 15): switchboard.go.
 	specList = append(specList, switchboardSpecs()...)
+	// Queues for watchers (issue 15 item 6): queues.go.
+	specList = append(specList, queueSpecs()...)
 	buildSpecs()
 }
 

@@ -45,7 +45,7 @@ func NewCallState(devices []Device, calls []Call) *CallState {
 func (cs *CallState) Changes(ev *Event) bool {
 	c, known := cs.calls[ConnKey{ev.Call, ev.Device}]
 	switch ev.Type {
-	case EventPresence:
+	case EventPresence, EventQueueChanged:
 		// A colleague's device: nothing of the user's own calls and
 		// devices. A desk of a user who watches from another desk gets
 		// it too (the subscription is the user's), and must not take it
@@ -77,7 +77,7 @@ func (cs *CallState) Apply(ev *Event) {
 	switch ev.Type {
 	case EventDeviceState:
 		cs.applyDevice(ev)
-	case EventExchangeState, EventPresence:
+	case EventExchangeState, EventPresence, EventQueueChanged:
 	case EventNote:
 		if c, ok := cs.calls[ConnKey{ev.Call, ev.Device}]; ok {
 			c.Note = ev.Note // "" removes it

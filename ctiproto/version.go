@@ -17,7 +17,7 @@ func Speaks(subprotocol string) bool { return slices.Contains(Subprotocols, subp
 // optional (PROTOCOL.md §13). A v1 decoder is strict — an unknown member
 // is an error — so a connection that speaks v1 gets its messages without
 // them (EncodeFor).
-var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "presence_parts", "note", "slot", "parked"}
+var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "presence_parts", "note", "slot", "parked", "queues"}
 
 // V2Types are the message types deskline.v2 added: a v1 connection never
 // sends or gets one (EncodeFor refuses them; the server answers a v1
@@ -25,7 +25,7 @@ var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "pr
 // with them, not in V2Members.
 var V2Types = []string{TypeWatch, TypeUnwatch, EventPresence, TypePresenceList, TypeSetNote, EventNote,
 	TypePickup, TypeConsult, TypeConsultComplete, TypeConsultCancel, TypeConsultSwap,
-	TypePark, TypeUnpark, EventParked, EventUnparked}
+	TypePark, TypeUnpark, EventParked, EventUnparked, EventQueueChanged}
 
 // V2Values are the values deskline.v2 added to v1 members with a closed
 // set of values, by member: EncodeFor leaves them out for v1.
@@ -72,15 +72,15 @@ func v1Form(m Message) Message {
 	case *Welcome:
 		devices, calls, changed := v1Lists(m.Devices, m.Calls)
 		caps := v1Capabilities(m.Capabilities)
-		if changed || m.Presence != nil || m.PresenceParts != 0 || m.Parked != nil || len(caps) != len(m.Capabilities) {
+		if changed || m.Presence != nil || m.PresenceParts != 0 || m.Parked != nil || m.Queues != nil || len(caps) != len(m.Capabilities) {
 			c := *m
-			c.Devices, c.Calls, c.Capabilities, c.Presence, c.PresenceParts, c.Parked = devices, calls, caps, nil, 0, nil
+			c.Devices, c.Calls, c.Capabilities, c.Presence, c.PresenceParts, c.Parked, c.Queues = devices, calls, caps, nil, 0, nil, nil
 			return &c
 		}
 	case *Result:
-		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed || m.Presence != nil || m.PresenceParts != 0 || m.Slot != "" || m.Parked != nil {
+		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed || m.Presence != nil || m.PresenceParts != 0 || m.Slot != "" || m.Parked != nil || m.Queues != nil {
 			c := *m
-			c.Devices, c.Calls, c.Presence, c.PresenceParts, c.Slot, c.Parked = devices, calls, nil, 0, "", nil
+			c.Devices, c.Calls, c.Presence, c.PresenceParts, c.Slot, c.Parked, c.Queues = devices, calls, nil, 0, "", nil, nil
 			return &c
 		}
 	}

@@ -142,8 +142,9 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 	case ctiproto.TypePing:
 		return &ctiproto.Result{}, nil
 	case ctiproto.TypeSnapshot:
-		seq, devices, calls, parked, presence := s.srv.hub.presence.snapshot(s.user, s.presence)
-		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls, Parked: parked, Presence: presence}, nil
+		seq, devices, calls, parked, presence, queues := s.srv.hub.presence.snapshot(s.user, s.presence)
+		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls, Parked: parked,
+			Presence: presence, Queues: queues}, nil
 	case ctiproto.TypeUnwatch:
 		if err := s.srv.hub.presence.unwatch(s.user); err != nil {
 			s.forbiddenWatch(c.Type, err)
@@ -159,14 +160,14 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 // watch subscribes the user to the presence of devices (PROTOCOL.md
 // section 15).
 func (s *session) watch(c *ctiproto.Watch) (*ctiproto.Result, error) {
-	seq, list, err := s.srv.hub.presence.watch(s.user, c.Devices)
+	seq, list, queues, err := s.srv.hub.presence.watch(s.user, c.Devices)
 	if err != nil {
 		s.forbiddenWatch(c.MessageType(), err)
 		return nil, err
 	}
 	s.presence = true
 	s.srv.log.Debug("watching", "session", s.id, "user", s.user.name, "devices", len(list))
-	return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Presence: list}, nil
+	return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Presence: list, Queues: queues}, nil
 }
 
 // setNote attaches a note to a call one of the user's devices is in

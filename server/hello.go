@@ -89,7 +89,7 @@ func (s *session) welcome(h *ctiproto.Hello, g auth.Grant, a attachment) *ctipro
 	w := &ctiproto.Welcome{
 		ID: h.ID, User: g.User.Name, DisplayName: g.User.DisplayName, Session: s.id,
 		Epoch: a.epoch, Seq: a.seq, Resumed: a.resumed, Resync: a.resync,
-		Devices: a.devices, Calls: a.calls, Capabilities: s.srv.caps, Presence: a.presence, Parked: a.parked,
+		Devices: a.devices, Calls: a.calls, Capabilities: s.srv.caps, Presence: a.presence, Queues: a.queues, Parked: a.parked,
 		Exchange: s.srv.hub.exchangeStatus(),
 		Limits: ctiproto.Limits{
 			MaxMessageBytes: lim.MaxMessageBytes,

@@ -84,6 +84,17 @@ type presence struct {
 	subs     map[*userLog]*subscription
 	everyone map[*subscription]bool            // subscriptions to every device
 	byDevice map[string]map[*subscription]bool // the other subscriptions, by device
+
+	// Queues and ring groups (queues.go).
+	queues     map[string]*watchedQueue     // by number
+	queueOrder []string                     // their numbers, sorted
+	queueOf    map[pbx.CallID]*watchedQueue // the queue each waiting call waits in
+	memberOf   map[string][]*watchedQueue   // by member device
+	queueSeq   uint64                       // counts the calls that joined, for their order
+	// served are the waits that ended answered, by call: their joined
+	// time; servedOrder bounds them (queues.go, markServed).
+	served      map[pbx.CallID]time.Time
+	servedOrder []pbx.CallID
 }
 
 // newPresence starts presence from the exchange's devices and calls and
@@ -98,6 +109,10 @@ func newPresence(log *slog.Logger, groups []config.WatchGroup, users map[string]
 		subs:     make(map[*userLog]*subscription),
 		everyone: make(map[*subscription]bool),
 		byDevice: make(map[string]map[*subscription]bool),
+		queues:   make(map[string]*watchedQueue),
+		queueOf:  make(map[pbx.CallID]*watchedQueue),
+		memberOf: make(map[string][]*watchedQueue),
+		served:   make(map[pbx.CallID]time.Time),
 	}
 	for _, d := range devs {
 		p.devices[d.ID] = &devicePresence{id: d.ID, name: cleanName(d.Name), registered: d.Registered,
@@ -193,13 +208,18 @@ func (p *presence) apply(ev pbx.Event) {
 		return
 	case pbx.EvDeviceState:
 		if d := ev.DeviceState; d != nil {
+			was := dp.registered
 			dp.registered, dp.dnd, dp.forwardTo = d.Registered, d.DND, cleanNumber(d.ForwardTo)
 			if d.Name != "" {
 				dp.name = cleanName(d.Name)
 			}
+			if was != dp.registered {
+				defer p.membersChanged(dp.id, ev.Time) // after the presence event
+			}
 		}
 	default:
 		dp.follow(ev)
+		defer p.followQueues(ev) // after the presence event
 	}
 	p.changed(dp, ev.Time)
 }
@@ -337,6 +357,8 @@ func (p *presence) changed(dp *devicePresence, at time.Time) {
 func (p *presence) reset(calls []pbx.Call, devs []pbx.DeviceInfo, now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	before := p.queueStates()
+	defer p.resetQueues(calls, before, now)
 	live := make(map[string]map[pbx.CallID]*presenceConn)
 	for _, c := range calls {
 		if p.devices[c.Device] == nil {
@@ -369,12 +391,13 @@ func errForbiddenWatch(typ string) *ctiproto.Error {
 }
 
 // watch replaces u's subscription with devices (nil: every device u may
-// watch) and returns the presence of what u now watches, with the seq it
-// reflects. Nothing changes when the request is refused.
-func (p *presence) watch(u *userLog, devices []string) (uint64, []ctiproto.Presence, error) {
+// watch) and returns the presence of what u now watches and the queues it
+// covers (section 18), with the seq they reflect. Nothing changes when the
+// request is refused.
+func (p *presence) watch(u *userLog, devices []string) (uint64, []ctiproto.Presence, []ctiproto.QueueState, error) {
 	r := p.rights[u.name]
 	if r == nil {
-		return 0, nil, errForbiddenWatch(ctiproto.TypeWatch)
+		return 0, nil, nil, errForbiddenWatch(ctiproto.TypeWatch)
 	}
 	s := &subscription{u: u, rights: r, every: devices == nil && r.every}
 	switch {
@@ -385,11 +408,11 @@ func (p *presence) watch(u *userLog, devices []string) (uint64, []ctiproto.Prese
 		for i, d := range devices {
 			field := fmt.Sprintf("devices[%d]", i)
 			if p.devices[d] == nil {
-				return 0, nil, &ctiproto.Error{Code: ctiproto.CodeNotFound, Field: field,
+				return 0, nil, nil, &ctiproto.Error{Code: ctiproto.CodeNotFound, Field: field,
 					Message: fmt.Sprintf("watch: no device %q on this exchange", d)}
 			}
 			if ok, _ := r.may(d); !ok {
-				return 0, nil, &ctiproto.Error{Code: ctiproto.CodeForbidden, Field: field,
+				return 0, nil, nil, &ctiproto.Error{Code: ctiproto.CodeForbidden, Field: field,
 					Message: fmt.Sprintf("watch: device %q is not one you may watch", d)}
 			}
 		}
@@ -410,7 +433,8 @@ func (p *presence) watch(u *userLog, devices []string) (uint64, []ctiproto.Prese
 		}
 		m[s] = true
 	}
-	return u.currentSeq(), p.listLocked(s), nil
+	p.indexQueues(s)
+	return u.currentSeq(), p.listLocked(s), p.listQueuesLocked(s), nil
 }
 
 // unwatch ends u's subscription.
@@ -432,6 +456,7 @@ func (p *presence) dropLocked(u *userLog) {
 	}
 	delete(p.subs, u)
 	delete(p.everyone, s)
+	p.dropQueues(s)
 	for _, d := range s.list {
 		delete(p.byDevice[d], s)
 		if len(p.byDevice[d]) == 0 {
@@ -467,7 +492,7 @@ func (p *presence) attach(u *userLog, sub subscriber, resume *ctiproto.Resume, w
 	defer p.mu.Unlock()
 	a := u.attach(sub, resume)
 	if s := p.subs[u]; s != nil && want && !a.resumed {
-		a.presence = p.listLocked(s)
+		a.presence, a.queues = p.listLocked(s), p.listQueuesLocked(s)
 	}
 	return a
 }
@@ -475,13 +500,14 @@ func (p *presence) attach(u *userLog, sub subscriber, resume *ctiproto.Resume, w
 // snapshot is u's snapshot (devices, calls, parked calls) with, for a
 // session that shows presence (want), the presence of what u watches, all
 // as of the returned seq.
-func (p *presence) snapshot(u *userLog, want bool) (uint64, []ctiproto.Device, []ctiproto.Call, []ctiproto.Parked, []ctiproto.Presence) {
+func (p *presence) snapshot(u *userLog, want bool) (uint64, []ctiproto.Device, []ctiproto.Call, []ctiproto.Parked, []ctiproto.Presence, []ctiproto.QueueState) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	seq, devices, calls, parked := u.snapshot()
 	var list []ctiproto.Presence
+	var queues []ctiproto.QueueState
 	if s := p.subs[u]; s != nil && want {
-		list = p.listLocked(s)
+		list, queues = p.listLocked(s), p.listQueuesLocked(s)
 	}
-	return seq, devices, calls, parked, list
+	return seq, devices, calls, parked, list, queues
 }

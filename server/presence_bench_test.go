@@ -67,7 +67,7 @@ func presenceOffice(b *testing.B, devices, watchers int, every bool) (*presence,
 		if !every {
 			list = []string{dev}
 		}
-		if _, _, err := p.watch(u, list); err != nil {
+		if _, _, _, err := p.watch(u, list); err != nil {
 			b.Fatal(err)
 		}
 	}

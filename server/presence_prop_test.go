@@ -81,7 +81,7 @@ type boundary struct {
 type propUser struct {
 	name   string
 	c      *client
-	events []*ctiproto.Event // every presence event received
+	events []*ctiproto.Event // every presence and queue-changed event received
 	bounds []boundary
 }
 
@@ -91,7 +91,7 @@ func (pu *propUser) reply(id string) ctiproto.Message {
 	for {
 		m := pu.c.next()
 		if ev, ok := m.(*ctiproto.Event); ok {
-			if ev.Type == ctiproto.EventPresence {
+			if ev.Type == ctiproto.EventPresence || ev.Type == ctiproto.EventQueueChanged {
 				pu.events = append(pu.events, ev)
 			}
 			continue
@@ -142,13 +142,20 @@ func TestPresenceIsolationProperty(t *testing.T) {
 		}
 	}
 	t.Logf("%+v", tally)
+	if tally.queueEvents == 0 {
+		t.Logf("no run let a user watch the queue: its checks did not run")
+	}
 	if tally.events == 0 || tally.watches == 0 || tally.refused == 0 {
 		t.Fatalf("the runs checked too little to prove anything: %+v", tally)
 	}
 }
 
 // propTally counts what the runs checked.
-type propTally struct{ events, watches, refused int }
+type propTally struct{ events, queueEvents, watches, refused int }
+
+// propQueueMembers are the members of the test office's ring group 600:
+// a user watches the queue when their subscription covers both.
+var propQueueMembers = []string{"201", "203"}
 
 func propRun(t *testing.T, r *rand.Rand, groups []config.WatchGroup, model watchModel, tally *propTally) {
 	e := newEnv(t, withWatch(groups...))
@@ -164,7 +171,7 @@ func propRun(t *testing.T, r *rand.Rand, groups []config.WatchGroup, model watch
 	for step := range 20 {
 		pu := users[r.IntN(len(users))]
 		id := fmt.Sprint("r", step)
-		switch r.IntN(5) {
+		switch r.IntN(6) {
 		case 0, 1:
 			if propWatch(t, r, pu, id, model) {
 				tally.watches++
@@ -203,6 +210,14 @@ func propRun(t *testing.T, r *rand.Rand, groups []config.WatchGroup, model watch
 			if r.IntN(2) == 0 {
 				e.sim.Answer(ctx, pbx.CallID(call), d)
 			}
+		case 5: // a caller waits in the ring group, and is answered or gives up
+			call := e.ring("600", secretNumber, secretName)
+			switch r.IntN(3) {
+			case 0:
+				e.sim.Answer(ctx, pbx.CallID(call), propQueueMembers[r.IntN(2)])
+			case 1:
+				e.sim.HangupRemote(ctx, pbx.CallID(call))
+			}
 		}
 	}
 	// Barrier: the exchange-state of an outage reaches every user after
@@ -215,14 +230,14 @@ func propRun(t *testing.T, r *rand.Rand, groups []config.WatchGroup, model watch
 			if !ok {
 				t.Fatalf("%s: %s", pu.name, dump(m))
 			}
-			if ev.Type == ctiproto.EventPresence {
+			if ev.Type == ctiproto.EventPresence || ev.Type == ctiproto.EventQueueChanged {
 				pu.events = append(pu.events, ev)
 			}
 			if ev.Type == ctiproto.EventExchangeState {
 				break
 			}
 		}
-		propCheck(t, pu, model)
+		propCheck(t, pu, model, tally)
 		tally.events += len(pu.events)
 	}
 }
@@ -295,15 +310,31 @@ func propWatch(t *testing.T, r *rand.Rand, pu *propUser, id string, model watchM
 	if !slices.Equal(got, want) {
 		t.Fatalf("%s: watch %v: presence of %v, want %v", pu.name, list, got, want)
 	}
+	covers := set[propQueueMembers[0]] && set[propQueueMembers[1]]
+	if covers != (len(res.Queues) == 1) || len(res.Queues) > 1 {
+		t.Fatalf("%s: watch %v: queues %+v; covers the queue: %v", pu.name, list, res.Queues, covers)
+	}
+	for _, q := range res.Queues {
+		for _, w := range q.Waiting {
+			if !propQueueShow(model, pu.name) && w.Caller != nil {
+				t.Fatalf("%s: watch result shows a queue's caller: %+v", pu.name, q)
+			}
+		}
+	}
 	pu.bounds = append(pu.bounds, boundary{seq: *res.Seq, set: set})
 	return true
 }
 
 // propCheck holds every presence event a user got against the model and
 // the subscription in force at its seq.
-func propCheck(t *testing.T, pu *propUser, model watchModel) {
+func propCheck(t *testing.T, pu *propUser, model watchModel, tally *propTally) {
 	t.Helper()
 	for _, ev := range pu.events {
+		if ev.Type == ctiproto.EventQueueChanged {
+			propCheckQueue(t, pu, model, ev)
+			tally.queueEvents++
+			continue
+		}
 		dev := ev.Presence.Device
 		ok, show := model.may(pu.name, dev)
 		if !ok {
@@ -320,6 +351,40 @@ func propCheck(t *testing.T, pu *propUser, model watchModel) {
 		}
 		if !set[dev] {
 			t.Fatalf("%s got presence of %s at seq %d, which it did not watch then (bounds %+v)", pu.name, dev, ev.Seq, pu.bounds)
+		}
+	}
+}
+
+// propQueueShow reports whether user may see the callers of the queue:
+// the parties of every member.
+func propQueueShow(model watchModel, user string) bool {
+	for _, m := range propQueueMembers {
+		if _, show := model.may(user, m); !show {
+			return false
+		}
+	}
+	return true
+}
+
+// propCheckQueue holds a queue-changed event against the model and the
+// subscription in force at its seq: it must cover every member, and the
+// callers show only where the parties of every member may be seen.
+func propCheckQueue(t *testing.T, pu *propUser, model watchModel, ev *ctiproto.Event) {
+	t.Helper()
+	var set map[string]bool
+	for _, b := range pu.bounds {
+		if b.seq < ev.Seq {
+			set = b.set
+		}
+	}
+	for _, m := range propQueueMembers {
+		if ok, _ := model.may(pu.name, m); !ok || !set[m] {
+			t.Fatalf("%s got the queue at seq %d without watching member %s (bounds %+v): %s", pu.name, ev.Seq, m, pu.bounds, dump(ev))
+		}
+	}
+	for _, w := range ev.QueueState.Waiting {
+		if w.Caller != nil && !propQueueShow(model, pu.name) {
+			t.Fatalf("%s sees states only, got a queue's caller: %s", pu.name, dump(ev))
 		}
 	}
 }

@@ -198,6 +198,11 @@ func (s *Server) buildUsers(ctx context.Context) error {
 		return err
 	}
 	s.hub.notes.reset(calls, time.Now()) // the parties of the calls in progress
+	var queues []pbx.QueueInfo
+	if ql, ok := s.ex.(pbx.QueueLister); ok {
+		queues = ql.Queues()
+	}
+	s.hub.presence.initQueues(queues, calls)
 	return s.seedParked(ctx)
 }
 

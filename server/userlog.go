@@ -240,7 +240,8 @@ type attachment struct {
 	calls   []ctiproto.Call
 	// presence of what the user watches, with a snapshot (presence.attach)
 	presence []ctiproto.Presence
-	parked   []ctiproto.Parked // v2: the parked calls the user may see
+	queues   []ctiproto.QueueState // v2: the queues the user watches, with presence
+	parked   []ctiproto.Parked     // v2: the parked calls the user may see
 }
 
 // attach registers s and decides, atomically with respect to publish,

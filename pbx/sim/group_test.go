@@ -148,3 +148,14 @@ func TestGroupNamesItselfOnTheCall(t *testing.T) {
 		}
 	}
 }
+
+// The ring groups are the exchange's queues (pbx.QueueLister), with their
+// members, for the server's queue watchers.
+func TestGroupsAreQueues(t *testing.T) {
+	r := newRig(t, nil)
+	qs := r.x.Queues()
+	if len(qs) != 1 || qs[0].Number != "600" || qs[0].Name != "Sales" || len(qs[0].Members) != 3 ||
+		qs[0].Members[0] != "202" || qs[0].Members[1] != "203" || qs[0].Members[2] != "204" {
+		t.Fatalf("Queues() = %+v", qs)
+	}
+}

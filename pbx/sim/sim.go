@@ -215,3 +215,20 @@ func (x *Exchange) Close() error {
 	x.events.Close()
 	return nil
 }
+
+// Queues lists the ring groups with their members (pbx.QueueLister),
+// sorted by number. The groups are fixed at New: no lock.
+func (x *Exchange) Queues() []pbx.QueueInfo {
+	out := make([]pbx.QueueInfo, 0, len(x.groups))
+	for _, g := range x.groups {
+		q := pbx.QueueInfo{Number: g.number, Name: g.name}
+		for _, m := range g.members {
+			q.Members = append(q.Members, m.info.ID)
+		}
+		out = append(out, q)
+	}
+	slices.SortFunc(out, func(a, b pbx.QueueInfo) int { return cmp.Compare(a.Number, b.Number) })
+	return out
+}
+
+var _ pbx.QueueLister = (*Exchange)(nil)
