@@ -38,6 +38,9 @@ func (x *Exchange) Pickup(ctx context.Context, call pbx.CallID, device, from str
 	if err != nil {
 		return "", err
 	}
+	if err := x.m.pickerRefuses(device); err != nil {
+		return "", err
+	}
 	if err := x.reachable(ctx, d.Exten); err != nil {
 		return "", err
 	}
@@ -48,6 +51,25 @@ func (x *Exchange) Pickup(ctx context.Context, call pbx.CallID, device, from str
 		return "", err
 	}
 	return call, nil
+}
+
+// pickerRefuses says why device's phone cannot take a picked-up call now:
+// the Redirect takes the caller away from from before device rings, and a
+// phone that is busy or on do-not-disturb would send the caller wherever
+// its dialplan sends refused calls (voicemail, or a hang-up). What the
+// phone does once it rings (nobody lifts it) remains the dialplan's.
+func (m *mapper) pickerRefuses(device string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if d := m.devices[device]; d != nil && d.DND {
+		return fmt.Errorf("%w: do-not-disturb is on at %s", pbx.ErrInvalidState, device)
+	}
+	for _, c := range m.chans {
+		if c.device == device && c.conn != "" && c.conn != pbx.StateCleared && c.conn != pbx.StateFailed {
+			return fmt.Errorf("%w: %s is in a call (%s)", pbx.ErrBusy, device, c.conn)
+		}
+	}
+	return nil
 }
 
 // ringingAt is the call that has rung at device longest.

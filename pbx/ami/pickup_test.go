@@ -1,6 +1,11 @@
 package ami
 
-import "testing"
+import (
+	"errors"
+	"testing"
+
+	"github.com/deskline/deskline/pbx"
+)
 
 // The device a call was picked up from hears picked-up-elsewhere once the
 // redirected caller dials the picker, not at its own hang-up (as a
@@ -39,5 +44,26 @@ func TestPickupClearsTheRingingDevice(t *testing.T) {
 	}
 	if id, err := m.ringingAt("201"); err == nil {
 		t.Errorf("201 still rings for %s", id)
+	}
+}
+
+// A pickup is refused before the caller is redirected when the picker's
+// phone could not take the call: in a call (busy) or on do-not-disturb
+// (the dialplan would send the caller to voicemail or hang up).
+func TestPickerRefuses(t *testing.T) {
+	m := newMapper(labDevices, fixedClock)
+	m.chans["1.1"] = &channel{uid: "1.1", linked: "1.1", device: "201", conn: pbx.StateConnected}
+	m.devices["202"].DND = true
+	for _, tc := range []struct {
+		device string
+		want   error
+	}{
+		{"201", pbx.ErrBusy},
+		{"202", pbx.ErrInvalidState},
+		{"203", nil},
+	} {
+		if err := m.pickerRefuses(tc.device); !errors.Is(err, tc.want) || (err == nil) != (tc.want == nil) {
+			t.Errorf("picker %s: %v, want %v", tc.device, err, tc.want)
+		}
 	}
 }
