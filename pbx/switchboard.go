@@ -53,8 +53,11 @@ type Switchboard interface {
 	Park(ctx context.Context, call CallID, device, slot string) (string, error)
 	// Unpark connects the call parked in slot to device: EvUnparked, then
 	// device gets delivered and established at once, as with Pickup.
-	// An empty slot is ErrSlotEmpty. It returns the call's id.
-	Unpark(ctx context.Context, slot, device string) (CallID, error)
+	// An empty slot is ErrSlotEmpty. call, when given, is the call the
+	// caller expects in slot (it checked who parked it): another call
+	// there is ErrSlotEmpty too, the expected one having left. It returns
+	// the call's id.
+	Unpark(ctx context.Context, slot, device string, call CallID) (CallID, error)
 	// Parked lists the calls parked now, by slot.
 	Parked(ctx context.Context) ([]ParkedCall, error)
 }

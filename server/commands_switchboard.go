@@ -98,10 +98,11 @@ func (s *session) runSwitchboard(m ctiproto.Message) (*ctiproto.Result, error) {
 		slot, err := ex.Park(ctx, pbx.CallID(c.Call), c.Device, c.Slot)
 		return &ctiproto.Result{Slot: slot}, slotError(err)
 	case *ctiproto.Unpark:
-		if err := s.mayUnpark(ctx, c.Slot); err != nil {
+		want, err := s.mayUnpark(ctx, c.Slot)
+		if err != nil {
 			return nil, err
 		}
-		call, err := ex.Unpark(ctx, c.Slot, c.Device)
+		call, err := ex.Unpark(ctx, c.Slot, c.Device, want)
 		return &ctiproto.Result{Call: string(call)}, slotError(err)
 	}
 	return nil, &ctiproto.Error{Code: ctiproto.CodeUnknownType, Message: "not a command: " + m.MessageType()}
@@ -126,20 +127,27 @@ func switchboardTarget(m ctiproto.Message) (string, pbx.Service) {
 }
 
 // mayUnpark refuses a slot whose call was parked by a device the user may
-// not act on. An empty slot is the exchange's to answer (not-found).
-func (s *session) mayUnpark(ctx context.Context, slot string) error {
+// not act on, and returns the call it checked: the exchange takes only
+// that one (a call parked there a moment later by someone else is not
+// the user's to take). An empty slot is the exchange's to answer
+// (not-found).
+func (s *session) mayUnpark(ctx context.Context, slot string) (pbx.CallID, error) {
 	parked, err := s.srv.ex.Parked(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, p := range parked {
-		if p.Slot == slot && !s.srv.hub.mayActOn(s.user, p.ParkedBy) {
+		if p.Slot != slot {
+			continue
+		}
+		if !s.srv.hub.mayActOn(s.user, p.ParkedBy) {
 			s.srv.log.Warn("forbidden unpark", "session", s.id, "user", s.user.name, "slot", slot)
-			return &ctiproto.Error{Code: ctiproto.CodeForbidden, Field: "slot",
+			return "", &ctiproto.Error{Code: ctiproto.CodeForbidden, Field: "slot",
 				Message: fmt.Sprintf("the call in slot %s is not yours to take", slot)}
 		}
+		return p.Call, nil
 	}
-	return nil
+	return "", nil
 }
 
 // slotError words the exchange's park errors with the member at fault.

@@ -54,11 +54,11 @@ func (x *Exchange) Park(ctx context.Context, call pbx.CallID, device, slot strin
 // the slot: Asterisk cannot take a SIP phone off-hook). The desk sees the
 // click-to-dial's call; the parked call's unparked follows when Asterisk
 // hands it over. It returns the click-to-dial's call id.
-func (x *Exchange) Unpark(ctx context.Context, slot, device string) (pbx.CallID, error) {
+func (x *Exchange) Unpark(ctx context.Context, slot, device string, want pbx.CallID) (pbx.CallID, error) {
 	if !slices.Contains(x.cfg.ParkSlots, slot) {
 		return "", fmt.Errorf("ami: unpark: %q is not one of park_slots: %w", slot, pbx.ErrInvalidNumber)
 	}
-	if !x.m.isParked(slot) {
+	if call, ok := x.m.parkedIn(slot); !ok || (want != "" && call != want) {
 		return "", fmt.Errorf("ami: unpark %s: %w", slot, pbx.ErrSlotEmpty)
 	}
 	return x.MakeCall(ctx, device, slot)
@@ -98,11 +98,12 @@ func (m *mapper) freeSlot(slots []string, slot string) (string, error) {
 	return slot, nil
 }
 
-func (m *mapper) isParked(slot string) bool {
+// parkedIn is the call parked in slot, if any.
+func (m *mapper) parkedIn(slot string) (pbx.CallID, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	_, ok := m.parked[slot]
-	return ok
+	p, ok := m.parked[slot]
+	return p.Call, ok
 }
 
 // parkEvent follows a parking space. Called with m.mu held.

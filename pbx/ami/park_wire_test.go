@@ -28,7 +28,7 @@ func TestParkByAction(t *testing.T) {
 	if _, err := o.x.Park(ctx, "1795687073.23", "201", "799"); !errors.Is(err, pbx.ErrInvalidNumber) {
 		t.Fatalf("park in 799 = %v, want invalid-number", err)
 	}
-	if _, err := o.x.Unpark(ctx, "702", "202"); !errors.Is(err, pbx.ErrSlotEmpty) {
+	if _, err := o.x.Unpark(ctx, "702", "202", ""); !errors.Is(err, pbx.ErrSlotEmpty) {
 		t.Fatalf("unpark of an empty slot = %v, want slot-empty", err)
 	}
 	slot, err := o.x.Park(ctx, "1795687073.23", "201", "")
@@ -59,7 +59,7 @@ func TestParkByAction(t *testing.T) {
 		t.Fatalf("park into a taken slot = %v, want slot-taken", err)
 	}
 	// Unpark is click-to-dial to the slot: 202's phone rings, then dials 701.
-	if _, err := o.x.Unpark(ctx, "701", "202"); err != nil {
+	if _, err := o.x.Unpark(ctx, "701", "202", ""); err != nil {
 		t.Fatal(err)
 	}
 	var orig ami.Message

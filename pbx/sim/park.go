@@ -82,7 +82,7 @@ func (x *Exchange) freeSlot(slot string) (string, error) {
 // Unpark connects the call parked in slot to device: unparked (By =
 // device), then delivered and established at device as with Pickup.
 // An empty slot is pbx.ErrSlotEmpty, an unknown one pbx.ErrInvalidNumber.
-func (x *Exchange) Unpark(ctx context.Context, slot, device string) (pbx.CallID, error) {
+func (x *Exchange) Unpark(ctx context.Context, slot, device string, want pbx.CallID) (pbx.CallID, error) {
 	if err := x.refuses(device, pbx.SvcUnpark); err != nil {
 		return "", err
 	}
@@ -99,6 +99,8 @@ func (x *Exchange) Unpark(ctx context.Context, slot, device string) (pbx.CallID,
 		return "", fmt.Errorf("sim: unpark: %q is not a park slot: %w", slot, pbx.ErrInvalidNumber)
 	case c == nil:
 		return "", fmt.Errorf("sim: unpark %s: %w", slot, pbx.ErrSlotEmpty)
+	case want != "" && c.id != want:
+		return "", fmt.Errorf("sim: unpark %s: call %s has left it: %w", slot, want, pbx.ErrSlotEmpty)
 	case !d.info.Registered:
 		return "", fmt.Errorf("sim: unpark %s: phone of %s not registered: %w", slot, device, pbx.ErrInvalidState)
 	case c.a.dev == d:

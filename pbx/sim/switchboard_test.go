@@ -203,7 +203,7 @@ func TestParkAndUnpark(t *testing.T) {
 	_, err = r.x.Park(r.ctx, id, "201", "")
 	r.fails(err, pbx.ErrNoSuchCall) // 201 is no longer in it
 
-	got, err := r.x.Unpark(r.ctx, "701", "203")
+	got, err := r.x.Unpark(r.ctx, "701", "203", "")
 	r.ok(err)
 	if got != id {
 		t.Fatalf("unpark returned %s", got)
@@ -230,9 +230,11 @@ func TestParkRefused(t *testing.T) {
 	r.fails(err, pbx.ErrSlotTaken)
 	_, err = r.x.Park(r.ctx, b, "202", "799")
 	r.fails(err, pbx.ErrInvalidNumber)
-	_, err = r.x.Unpark(r.ctx, "702", "203")
+	_, err = r.x.Unpark(r.ctx, "702", "203", "")
 	r.fails(err, pbx.ErrSlotEmpty)
-	_, err = r.x.Unpark(r.ctx, "799", "203")
+	_, err = r.x.Unpark(r.ctx, "701", "203", "c-elsewhere") // not the call the server checked
+	r.fails(err, pbx.ErrSlotEmpty)
+	_, err = r.x.Unpark(r.ctx, "799", "203", "")
 	r.fails(err, pbx.ErrInvalidNumber)
 	r.expectMixed("c-000001 delivered 201 alerting in other="+jane,
 		"c-000001 established 201 connected in other="+jane+" answeredBy=201",
