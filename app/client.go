@@ -307,6 +307,14 @@ func (c *Client) poke() {
 	}
 }
 
+// drainWake forgets a wake-up the run loop has not taken.
+func (c *Client) drainWake() {
+	select {
+	case <-c.wake:
+	default:
+	}
+}
+
 // Logout revokes this computer's device token on the server, forgets it
 // here and waits for a new login. When the server cannot be reached the
 // token is still forgotten here, and the error says it stays valid on the

@@ -42,6 +42,12 @@ func (c *Client) Run(ctx context.Context) error {
 			c.sleepFirm(ctx, wait) // a login cannot cut a throttle short
 			continue
 		}
+		// A wake-up asked for before this attempt is answered by it: it
+		// reads the newest password. Left in the channel, it would cut the
+		// next wait short at once (a desk that logged in retried the
+		// moment its server went away, and a "Reconnect now" pressed
+		// while that doomed attempt ran was lost).
+		c.drainWake()
 		cred, ok := c.credentials()
 		if !ok {
 			c.waitForLogin(ctx)
