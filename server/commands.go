@@ -56,15 +56,15 @@ func (s *session) run(m ctiproto.Message) (*ctiproto.Result, error) {
 	case *ctiproto.SetNote:
 		return s.setNote(c)
 	}
-	if ctiproto.IsV2Type(m.MessageType()) {
-		return s.runSwitchboard(m) // commands_switchboard.go
-	}
 	dev, svc := target(m)
 	if err := s.allowed(dev, svc); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
+	if ctiproto.IsV2Type(m.MessageType()) {
+		return s.switchboard(ctx, m) // commands_switchboard.go
+	}
 	ex := s.srv.ex
 	switch c := m.(type) {
 	case *ctiproto.MakeCall:
@@ -106,15 +106,31 @@ func target(m ctiproto.Message) (device string, svc pbx.Service) {
 	case *ctiproto.MakeCall:
 		return c.Device, pbx.SvcMakeCall
 	case *ctiproto.CallCommand:
-		return c.Device, pbx.Service(c.Type)
+		return c.Device, service(c.Type)
 	case *ctiproto.Redirect:
-		return c.Device, pbx.Service(c.Type)
+		return c.Device, service(c.Type)
 	case *ctiproto.SetDND:
 		return c.Device, pbx.SvcDoNotDisturb
 	case *ctiproto.SetForwarding:
 		return c.Device, pbx.SvcForwarding
+	case *ctiproto.Pickup:
+		return c.Device, pbx.SvcPickup
+	case *ctiproto.Park:
+		return c.Device, pbx.SvcPark
+	case *ctiproto.Unpark:
+		return c.Device, pbx.SvcUnpark
 	}
 	return "", ""
+}
+
+// service is the exchange service a command type needs: its own name,
+// but the steps of a consultation need consult.
+func service(typ string) pbx.Service {
+	switch typ {
+	case ctiproto.TypeConsultComplete, ctiproto.TypeConsultCancel, ctiproto.TypeConsultSwap:
+		return pbx.SvcConsult
+	}
+	return pbx.Service(typ)
 }
 
 // allowed checks, before the exchange is asked, that the device is the

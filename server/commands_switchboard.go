@@ -58,19 +58,9 @@ func (h *hub) seeing(dev string) []*userLog {
 	return out
 }
 
-// runSwitchboard performs a switchboard command. A v1 connection does not
-// know these types: they are v2's (ctiproto.V2Types).
-func (s *session) runSwitchboard(m ctiproto.Message) (*ctiproto.Result, error) {
-	if s.protocol() == ctiproto.SubprotocolV1 {
-		return nil, &ctiproto.Error{Code: ctiproto.CodeUnknownType, Field: "type",
-			Message: m.MessageType() + " is a deskline.v2 command; this connection speaks deskline.v1"}
-	}
-	dev, svc := switchboardTarget(m)
-	if err := s.allowed(dev, svc); err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
-	defer cancel()
+// switchboard performs a switchboard command (v2 only: run refuses them
+// on a v1 connection), once run has checked the user's own device.
+func (s *session) switchboard(ctx context.Context, m ctiproto.Message) (*ctiproto.Result, error) {
 	ex := s.srv.ex
 	switch c := m.(type) {
 	case *ctiproto.Pickup:
@@ -106,24 +96,6 @@ func (s *session) runSwitchboard(m ctiproto.Message) (*ctiproto.Result, error) {
 		return &ctiproto.Result{Call: string(call)}, slotError(err)
 	}
 	return nil, &ctiproto.Error{Code: ctiproto.CodeUnknownType, Message: "not a command: " + m.MessageType()}
-}
-
-// switchboardTarget names the user's own device a command acts on and
-// the service it needs.
-func switchboardTarget(m ctiproto.Message) (string, pbx.Service) {
-	switch c := m.(type) {
-	case *ctiproto.Pickup:
-		return c.Device, pbx.SvcPickup
-	case *ctiproto.Redirect:
-		return c.Device, pbx.SvcConsult
-	case *ctiproto.CallCommand:
-		return c.Device, pbx.SvcConsult
-	case *ctiproto.Park:
-		return c.Device, pbx.SvcPark
-	case *ctiproto.Unpark:
-		return c.Device, pbx.SvcUnpark
-	}
-	return "", ""
 }
 
 // mayUnpark refuses a slot whose call was parked by a device the user may

@@ -116,61 +116,47 @@ func (s *session) liveChannel(name string) bool {
 	return s.srv.channels.byName(name) != nil
 }
 
-// hangup answers Hangup. A live channel is acknowledged but not hung up:
-// only a script produces the events that follow.
-func (s *session) hangup(m ami.Message) {
+// onChannel answers an action on the channel m names, in Asterisk's words
+// for each action: missing when m names none, gone (followed by the name
+// when named) when no such channel lives, ok otherwise. The events that
+// follow are a script's to send.
+func (s *session) onChannel(m ami.Message, missing, gone string, named bool, ok string) {
 	name := m.Get("Channel")
 	switch {
 	case name == "":
-		s.replyError(m, "No channel specified")
-	case !s.liveChannel(name):
-		s.replyError(m, "No such channel")
+		s.replyError(m, missing)
+	case !s.liveChannel(name) && named:
+		s.replyError(m, gone+name)
+	case !named && !s.liveChannel(name):
+		s.replyError(m, gone)
 	default:
-		s.reply(response(m, "Success", "Channel Hungup"))
+		s.reply(response(m, "Success", ok))
 	}
+}
+
+// hangup answers Hangup. A live channel is acknowledged but not hung up:
+// only a script produces the events that follow.
+func (s *session) hangup(m ami.Message) {
+	s.onChannel(m, "No channel specified", "No such channel", false, "Channel Hungup")
 }
 
 // redirect answers Redirect, like hangup without events.
 func (s *session) redirect(m ami.Message) {
-	name := m.Get("Channel")
-	switch {
-	case name == "":
-		s.replyError(m, "Channel not specified")
-	case !s.liveChannel(name):
-		s.replyError(m, "Channel does not exist: "+name)
-	default:
-		s.reply(response(m, "Success", "Redirect successful"))
-	}
+	s.onChannel(m, "Channel not specified", "Channel does not exist: ", true, "Redirect successful")
 }
 
 // park answers Park as Asterisk 22 does (no capture: res_parking's
 // manager_park, and AMI_Actions/Park of its documentation): the channel
 // must exist; the ParkedCall event that follows is the script's to send.
 func (s *session) park(m ami.Message) {
-	name := m.Get("Channel")
-	switch {
-	case name == "":
-		s.replyError(m, "Channel not specified")
-	case !s.liveChannel(name):
-		s.replyError(m, "Channel does not exist: "+name)
-	default:
-		s.reply(response(m, "Success", "Park successful"))
-	}
+	s.onChannel(m, "Channel not specified", "Channel does not exist: ", true, "Park successful")
 }
 
 // cancelAtxfer answers CancelAtxfer (no capture: Asterisk 22's
 // AMI_Actions/CancelAtxfer names only Channel, the transferer's; the
 // answer text here is the fake's own).
 func (s *session) cancelAtxfer(m ami.Message) {
-	name := m.Get("Channel")
-	switch {
-	case name == "":
-		s.replyError(m, "No channel specified")
-	case !s.liveChannel(name):
-		s.replyError(m, "Channel specified does not exist")
-	default:
-		s.reply(response(m, "Success", "CancelAtxfer queued"))
-	}
+	s.onChannel(m, "No channel specified", "Channel specified does not exist", false, "CancelAtxfer queued")
 }
 
 // originate answers Originate's checks; a valid one is "queued" but no
