@@ -139,9 +139,19 @@ func (u *userLog) publishTemplate(t *ctiproto.EventTemplate) {
 }
 
 // deliverLocked hands e to every attached session in its version.
+// A v1 restatement is made once for all the v1 sessions (frameFor makes
+// a new one each call).
 func (u *userLog) deliverLocked(e logEntry) {
+	var v1 []byte
 	for _, s := range u.subs {
-		if f := u.frameFor(e, s.protocol()); f != nil {
+		f := e.frame
+		if s.protocol() == ctiproto.SubprotocolV1 {
+			if v1 == nil {
+				v1 = u.frameFor(e, ctiproto.SubprotocolV1)
+			}
+			f = v1
+		}
+		if f != nil {
 			s.deliver(f)
 		}
 	}
