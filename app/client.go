@@ -114,6 +114,9 @@ type Client struct {
 	onEvent     func(*ctiproto.Event) // tests: sees every event applied
 	onStatus    func(Status, string)  // tests: sees every status change
 	dialPref    string                // the phone click-to-dial rings first, "" = automatic (dialdevice.go)
+	watch       watched               // colleagues' presence and queues (presence.go)
+	consult     *Consultation         // the user's announced transfer (switchboard_actions.go)
+	recalls     map[string]recall     // parked calls ringing back at the user's phones, by call
 
 	// missed is the journal's unseen missed calls, kept outside mu: the
 	// journal writes to disk under its own lock, and a slow disk must not

@@ -12,6 +12,9 @@ var (
 	ErrNotConnected   = errors.New("app: not connected to the server")
 	ErrConnectionLost = errors.New("app: the connection was lost before the server answered; check the call list")
 	ErrNoSuchCall     = errors.New("app: no such call on your phones")
+	// ErrNoConsultation: a consultation step with no announced transfer
+	// going on (it ended meanwhile).
+	ErrNoConsultation = errors.New("app: no announced transfer in progress")
 )
 
 // ErrEmptyPassword: Login was asked with no password.

@@ -57,9 +57,15 @@ func (c *Client) welcomed(l *link, w *ctiproto.Welcome, cred credential) {
 		c.state.Capabilities[s] = true
 	}
 	if !w.Resumed {
-		entries = c.resetLocked(w.Devices, w.Calls, w.Epoch, w.Seq)
+		entries = c.resetLocked(w.Devices, w.Calls, w.Parked, w.Epoch, w.Seq)
+		if w.Presence != nil || w.Queues != nil {
+			c.takePresenceLocked(w.Presence, w.Queues, w.PresenceParts, w.Seq)
+		} else {
+			c.forgetPresenceLocked() // not watching (any more): watchAfterWelcome asks again
+		}
 	}
 	c.settle(entries)
+	c.watchAfterWelcome(w)
 	c.log.Info("connected", "user", w.User, "resumed", w.Resumed, "resync", w.Resync, "seq", w.Seq)
 	if refresh {
 		go c.refreshToken()
@@ -82,8 +88,9 @@ func (c *Client) refreshToken() {
 
 // resetLocked replaces the state with a snapshot. Calls that vanished
 // while we could not see them ended then: they go to the journal.
-func (c *Client) resetLocked(devices []ctiproto.Device, calls []ctiproto.Call, epoch string, seq uint64) []journal.Entry {
+func (c *Client) resetLocked(devices []ctiproto.Device, calls []ctiproto.Call, parked []ctiproto.Parked, epoch string, seq uint64) []journal.Entry {
 	c.cs = ctiproto.NewCallState(devices, calls)
+	c.cs.SetParked(parked)
 	c.epoch, c.seq = epoch, seq
 	return c.syncRecordsLocked(calls)
 }
@@ -94,7 +101,15 @@ func (c *Client) handle(l *link, m ctiproto.Message) {
 	case *ctiproto.Event:
 		c.event(l, m)
 	case *ctiproto.Result:
+		if m.Presence != nil || m.Queues != nil { // watch, or a snapshot while watching
+			c.mu.Lock()
+			c.takePresenceLocked(m.Presence, m.Queues, m.PresenceParts, derefSeq(m.Seq))
+			c.publishLocked()
+			c.mu.Unlock()
+		}
 		c.answer(l, m.ID, reply{res: m})
+	case *ctiproto.PresenceList:
+		c.presencePart(l, m)
 	case *ctiproto.Error:
 		c.answer(l, m.ID, reply{err: actionError("", m)})
 	default:
@@ -136,6 +151,11 @@ func (c *Client) event(l *link, ev *ctiproto.Event) {
 		c.mu.Unlock()
 		go c.fetchSnapshot(l)
 		return
+	case c.watch.parts > 0:
+		c.mu.Unlock()
+		c.log.Warn("event before the last presence list part, fetching a snapshot", "seq", ev.Seq)
+		c.resyncNow(l)
+		return
 	}
 	c.settle(c.applyLocked(ev))
 }
@@ -149,12 +169,34 @@ func (c *Client) applyLocked(ev *ctiproto.Event) []journal.Entry {
 	if ev.Type == ctiproto.EventExchangeState && ev.Available != nil {
 		c.state.Exchange = ExchangeStatus{Available: *ev.Available, Reason: ev.Reason}
 	}
+	c.applyWatchedLocked(ev)
+	c.noteRecallLocked(ev)
 	if !c.cs.Changes(ev) {
 		return nil
 	}
 	entries := c.trackLocked(ev)
 	c.cs.Apply(ev)
 	return entries
+}
+
+// resyncNow fetches a snapshot unless one is on its way.
+func (c *Client) resyncNow(l *link) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.resync != nil {
+		return
+	}
+	c.watch.parts = 0
+	c.resync = &resync{}
+	go c.fetchSnapshot(l)
+}
+
+// derefSeq is a result's seq, 0 when it has none.
+func derefSeq(p *uint64) uint64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // fetchSnapshot repairs a gap: the snapshot replaces the state, then the
@@ -181,7 +223,7 @@ func (c *Client) fetchSnapshot(l *link) {
 			}
 		}
 	}
-	entries = append(entries, c.resetLocked(res.Devices, res.Calls, c.epoch, *res.Seq)...)
+	entries = append(entries, c.resetLocked(res.Devices, res.Calls, res.Parked, c.epoch, *res.Seq)...)
 	for _, ev := range pending {
 		if ev.Seq == c.seq+1 {
 			entries = append(entries, c.applyLocked(ev)...)

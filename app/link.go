@@ -143,6 +143,8 @@ func (c *Client) hello(l *link, cred credential) (*ctiproto.Welcome, error) {
 	if c.epoch != "" {
 		h.Resume = &ctiproto.Resume{Epoch: c.epoch, Seq: c.seq}
 	}
+	// Only a v2 server knows presence; a v1 one drops a hello with it.
+	h.Presence = c.watch.show && l.conn.Subprotocol() != ctiproto.SubprotocolV1
 	c.mu.Unlock()
 	frame, err := ctiproto.Encode(h)
 	if err != nil {

@@ -53,6 +53,10 @@ type State struct {
 	// answer, unreachable, …), oldest first, until Client.DismissFailed.
 	Failed       []journal.Entry
 	MissedUnseen int // missed calls in the journal not yet marked seen
+
+	// Switchboard is colleagues' lines, queues, parked calls and the
+	// user's consultation (switchboard.go); empty unless ShowPresence.
+	Switchboard Switchboard
 }
 
 // ExchangeStatus says whether the telephone system can be used.
@@ -151,5 +155,6 @@ func (s State) clone() State {
 	c.Devices = append([]Device(nil), s.Devices...)
 	c.Calls = append([]Call(nil), s.Calls...)
 	c.Failed = append([]journal.Entry(nil), s.Failed...)
+	c.Switchboard = s.Switchboard.clone()
 	return c
 }

@@ -35,6 +35,7 @@ func (c *Client) rebuildLocked() {
 		c.state.Calls = append(c.state.Calls, call)
 	}
 	c.state.Failed = c.failed
+	c.rebuildSwitchboardLocked()
 	if c.opts.Journal != nil {
 		c.state.MissedUnseen = c.opts.Journal.UnseenMissed()
 	}

@@ -42,6 +42,7 @@ type Office struct {
 	t     testing.TB
 	cfg   sim.Config
 	users []auth.User
+	watch []config.WatchGroup
 	mu    sync.Mutex // guards srv and hs
 	srv   *server.Server
 	hs    *http.Server
@@ -70,11 +71,15 @@ var passwordHash = sync.OnceValue(func() string {
 })
 
 // Start runs an office until the test ends. cfg may change SimConfig().
-func Start(t testing.TB, cfg func(*sim.Config)) *Office {
+// setup, when given, changes the office before it starts.
+func Start(t testing.TB, cfg func(*sim.Config), setup ...func(*Office)) *Office {
 	t.Helper()
 	o := &Office{t: t, cfg: SimConfig(), users: append(users(), carl())}
 	if cfg != nil {
 		cfg(&o.cfg)
+	}
+	for _, f := range setup {
+		f(o)
 	}
 	var err error
 	if o.Sim, err = sim.New(o.cfg); err != nil {
@@ -83,6 +88,27 @@ func Start(t testing.TB, cfg func(*sim.Config)) *Office {
 	o.start()
 	t.Cleanup(func() { o.Stop(); o.Sim.Close() })
 	return o
+}
+
+// StartReception is Start with a switchboard: user rita at the
+// reception phone 202 watches every device and sees who calls (watch
+// group "reception"), ann watches Bob's 203 without parties (group
+// "team"), and the exchange has park slots 701 and 702.
+func StartReception(t testing.TB, cfg func(*sim.Config)) *Office {
+	t.Helper()
+	return Start(t, func(c *sim.Config) {
+		c.Devices = append(c.Devices, sim.DeviceConfig{ID: "202", Name: "Reception"})
+		c.ParkSlots = []string{"701", "702"}
+		if cfg != nil {
+			cfg(c)
+		}
+	}, func(o *Office) {
+		o.users = append(o.users, auth.User{Name: "rita", DisplayName: "Rita Reyes", PasswordHash: passwordHash(), Devices: []string{"202"}})
+		o.watch = []config.WatchGroup{
+			{Name: "reception", Users: []string{"rita"}, Devices: []string{"*"}, ShowParties: true},
+			{Name: "team", Users: []string{"ann"}, Devices: []string{"203"}},
+		}
+	})
 }
 
 // StartOn runs an office on ex (which must know devices 201 and 203)
@@ -131,7 +157,7 @@ func (o *Office) serve(ln net.Listener) {
 		ex = o.ex
 	}
 	srv, err := server.New(context.Background(), server.Options{
-		Exchange: ex, Sim: o.Sim, Auth: o.Auth, Users: o.users,
+		Exchange: ex, Sim: o.Sim, Auth: o.Auth, Users: o.users, WatchGroups: o.watch,
 		Limits: config.Default().Limits, SimAPI: config.SimAPI{Enabled: true},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

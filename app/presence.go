@@ -1,0 +1,200 @@
+package app
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// watched is what the server tells a desk that shows presence, as it
+// told it: the protocol's presence and queue states, by device and by
+// queue number. Guarded by Client.mu.
+type watched struct {
+	show     bool // the desk shows presence (ShowPresence)
+	watching bool // the server sends presence: a welcome or watch result carried it
+	presence map[string]ctiproto.Presence
+	queues   map[string]ctiproto.QueueState
+	// parts counts the presence-list messages still to come after a
+	// welcome or result that said presence_parts, as of partsSeq.
+	parts, partsSeq, nextPart uint64
+}
+
+// ShowPresence makes this desk a switchboard (on) or a plain desk (off).
+// On, it says so in every hello and watches every device the server lets
+// the user watch; off, it stops watching (the subscription is the
+// user's: the user's other desks stop getting presence too) and forgets
+// what it had. It returns when the server has answered, or at once when
+// not connected (the next connection then watches).
+func (c *Client) ShowPresence(ctx context.Context, on bool) error {
+	c.mu.Lock()
+	changed := c.watch.show != on
+	c.watch.show = on
+	connected := c.state.Status == StatusConnected
+	if !on {
+		c.forgetPresenceLocked()
+		c.publishLocked()
+	}
+	c.mu.Unlock()
+	if !changed || !connected {
+		return nil
+	}
+	if on {
+		return c.watchAll(ctx)
+	}
+	if err := c.can(ctiproto.TypeUnwatch); err != nil {
+		return nil // a user who may watch nothing has no subscription to end
+	}
+	_, err := c.request(ctx, &ctiproto.Simple{Type: ctiproto.TypeUnwatch})
+	return err
+}
+
+// watchAll subscribes the user to every device they may watch; the
+// result's lists replace what the desk had (takePresence, on the reader).
+func (c *Client) watchAll(ctx context.Context) error {
+	if err := c.can(ctiproto.TypeWatch); err != nil {
+		return err
+	}
+	_, err := c.request(ctx, &ctiproto.Watch{})
+	return err
+}
+
+// watchAfterWelcome watches again after a welcome that started a new
+// event sequence without presence lists (a new epoch, a first login):
+// the server forgot the subscription, or never had one.
+func (c *Client) watchAfterWelcome(w *ctiproto.Welcome) {
+	c.mu.Lock()
+	need := c.watch.show && !w.Resumed && w.Presence == nil && c.state.Capabilities[ctiproto.TypeWatch]
+	c.mu.Unlock()
+	if !need {
+		return
+	}
+	go func() {
+		if err := c.watchAll(context.Background()); err != nil {
+			c.log.Warn("watching colleagues failed", "err", err)
+		}
+	}()
+}
+
+// takePresenceLocked replaces the presence and queue lists with those of
+// a welcome or result (as of seq), of which parts more parts follow.
+func (c *Client) takePresenceLocked(list []ctiproto.Presence, queues []ctiproto.QueueState, parts int, seq uint64) {
+	c.watch.watching = true
+	c.watch.presence = make(map[string]ctiproto.Presence, len(list))
+	for _, p := range list {
+		c.watch.presence[p.Device] = p
+	}
+	c.watch.queues = make(map[string]ctiproto.QueueState, len(queues))
+	for _, q := range queues {
+		c.watch.queues[q.Number] = q
+	}
+	c.watch.parts, c.watch.partsSeq, c.watch.nextPart = uint64(parts), seq, 1
+}
+
+// presencePart appends one part of a split presence list. A part out of
+// turn means the list is broken: a snapshot repairs it.
+func (c *Client) presencePart(l *link, m *ctiproto.PresenceList) {
+	c.mu.Lock()
+	w := &c.watch
+	if w.parts == 0 || m.Seq != w.partsSeq || uint64(m.Part) != w.nextPart {
+		c.mu.Unlock()
+		c.log.Warn("presence list part out of turn, fetching a snapshot", "seq", m.Seq, "part", m.Part)
+		c.resyncNow(l)
+		return
+	}
+	for _, p := range m.Presence {
+		w.presence[p.Device] = p
+	}
+	w.parts--
+	w.nextPart++
+	c.publishLocked()
+	c.mu.Unlock()
+}
+
+// forgetPresenceLocked drops every list the server sent for watchers.
+func (c *Client) forgetPresenceLocked() {
+	c.watch.watching = false
+	c.watch.presence, c.watch.queues = nil, nil
+	c.watch.parts = 0
+}
+
+// applyWatchedLocked folds a presence or queue-changed event in.
+func (c *Client) applyWatchedLocked(ev *ctiproto.Event) {
+	switch {
+	case ev.Type == ctiproto.EventPresence && ev.Presence != nil && c.watch.presence != nil:
+		c.watch.presence[ev.Presence.Device] = *ev.Presence
+	case ev.Type == ctiproto.EventQueueChanged && ev.QueueState != nil && c.watch.queues != nil:
+		c.watch.queues[ev.QueueState.Number] = *ev.QueueState
+	}
+}
+
+// rebuildSwitchboardLocked derives State.Switchboard.
+func (c *Client) rebuildSwitchboardLocked() {
+	b := &c.state.Switchboard
+	b.Watching = c.watch.watching
+	b.Colleagues = b.Colleagues[:0:0]
+	for _, dev := range slices.Sorted(maps.Keys(c.watch.presence)) {
+		b.Colleagues = append(b.Colleagues, c.colleague(c.watch.presence[dev]))
+	}
+	b.Queues = b.Queues[:0:0]
+	for _, num := range slices.Sorted(maps.Keys(c.watch.queues)) {
+		b.Queues = append(b.Queues, c.waitingQueue(c.watch.queues[num]))
+	}
+	mine := make(map[string]bool)
+	for _, d := range c.state.Devices {
+		mine[d.ID] = true
+	}
+	b.Parked = b.Parked[:0:0]
+	for _, p := range c.cs.ParkedCalls() {
+		num := ctiproto.CleanText(p.Other.Number)
+		b.Parked = append(b.Parked, ParkedCall{Slot: p.Slot, Call: p.Call, Number: num,
+			Who: c.who(num, p.Other.Name, "Unknown caller"), ParkedBy: p.ParkedBy, Since: p.Since, Mine: mine[p.ParkedBy]})
+	}
+	b.Consult = c.consultLocked()
+	b.Recalls = c.recallsLocked()
+}
+
+// colleague is a presence as the switchboard shows it.
+func (c *Client) colleague(p ctiproto.Presence) Colleague {
+	col := Colleague{Device: p.Device, Name: ctiproto.CleanText(p.Name), Status: p.Status, Since: p.Since,
+		DND: p.DND, ForwardTo: ctiproto.CleanText(p.ForwardTo), Direction: p.Direction}
+	if p.Other != nil {
+		col.Number, col.PartyName = ctiproto.CleanText(p.Other.Number), ctiproto.CleanText(p.Other.Name)
+		col.Who = c.who(col.Number, col.PartyName, "Unknown caller")
+	}
+	return col
+}
+
+// waitingQueue is a queue state as the switchboard shows it.
+func (c *Client) waitingQueue(q ctiproto.QueueState) WaitingQueue {
+	out := WaitingQueue{Number: ctiproto.CleanText(q.Number), Name: ctiproto.CleanText(q.Name)}
+	for _, m := range q.Members {
+		out.Members = append(out.Members, QueueMember{Device: m.Device, LoggedIn: m.LoggedIn})
+	}
+	for _, w := range q.Waiting {
+		wc := WaitingCaller{Call: w.Call, Position: w.Position, Joined: w.Joined}
+		if w.Caller != nil {
+			wc.Number = ctiproto.CleanText(w.Caller.Number)
+			wc.Who = c.who(wc.Number, w.Caller.Name, "Unknown caller")
+		}
+		out.Waiting = append(out.Waiting, wc)
+	}
+	return out
+}
+
+// who names a party as a pop does: the address book, the exchange's
+// name, the number, else unknown.
+func (c *Client) who(number, name, unknown string) string {
+	if m := c.lookup(number); m != nil {
+		return m.Contact.DisplayName()
+	}
+	if name = strings.TrimSpace(ctiproto.CleanText(name)); name != "" {
+		return name
+	}
+	if number != "" {
+		return number
+	}
+	return unknown
+}
