@@ -54,6 +54,9 @@ type State struct {
 	Failed       []journal.Entry
 	MissedUnseen int // missed calls in the journal not yet marked seen
 
+	// Reception: the server marks this user as a reception, whose desk
+	// opens the switchboard unless the user turned it off.
+	Reception bool
 	// Switchboard is colleagues' lines, queues, parked calls and the
 	// user's consultation (switchboard.go); empty unless ShowPresence.
 	Switchboard Switchboard

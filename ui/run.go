@@ -179,6 +179,7 @@ func (u *UI) Render(s app.State) {
 	u.settings.render(s)
 	u.login.render(s)
 	u.forward.render(s)
+	u.switchboard.render(s)
 	u.flushLinks(s)
 	u.demoFirstRing(s)
 	u.trace(s)

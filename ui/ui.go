@@ -99,14 +99,15 @@ type UI struct {
 	demoRung bool
 	traced   map[string]string // last trace line by kind (main goroutine)
 
-	tray     *trayView
-	console  *consoleView
-	dial     *dialView
-	recent   *recentView
-	settings *settingsView
-	main     *mainView
-	login    *loginView
-	forward  *forwardView
+	tray        *trayView
+	console     *consoleView
+	dial        *dialView
+	recent      *recentView
+	settings    *settingsView
+	main        *mainView
+	login       *loginView
+	forward     *forwardView
+	switchboard *switchboardView
 }
 
 // New builds the UI over desk; nothing is shown until Start.
@@ -126,6 +127,7 @@ func New(fy fyne.App, desk *app.Desk, opts Options) *UI {
 	u.main = newMainView(u)
 	u.login = newLoginView(u)
 	u.forward = newForwardView(u)
+	u.switchboard = newSwitchboardView(u)
 	return u
 }
 
