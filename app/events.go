@@ -50,7 +50,7 @@ func (c *Client) welcomed(l *link, w *ctiproto.Welcome, cred credential) {
 	if c.onStatus != nil {
 		c.onStatus(StatusConnected, "")
 	}
-	c.state.User, c.state.DisplayName = w.User, w.DisplayName
+	c.state.User, c.state.DisplayName, c.state.Reception = w.User, w.DisplayName, w.Reception
 	c.state.Exchange = ExchangeStatus{Available: w.Exchange.Available, Reason: w.Exchange.Reason}
 	c.state.Capabilities = make(map[string]bool, len(w.Capabilities))
 	for _, s := range w.Capabilities {

@@ -40,6 +40,9 @@ func TestSwitchboardSeesColleaguesLive(t *testing.T) {
 	o := newReception(t)
 	rita, ann := o.switchboardDesk("rita"), o.switchboardDesk("ann")
 	s := rita.State()
+	if !s.Reception || ann.State().Reception {
+		t.Errorf("reception: rita %v, ann %v; want rita only", s.Reception, ann.State().Reception)
+	}
 	if got := len(s.Switchboard.Colleagues); got != 5 {
 		t.Fatalf("rita sees %d devices, want all 5: %+v", got, s.Switchboard.Colleagues)
 	}

@@ -264,6 +264,9 @@ type Welcome struct {
 	// Queues are the queues and ring groups the user watches, with
 	// Presence (v2, section 18).
 	Queues []QueueState `json:"queues,omitempty"`
+	// Reception (v2): the server's configuration marks the user as a
+	// reception: a desk opens its switchboard unless the user said no.
+	Reception bool `json:"reception,omitempty"`
 }
 
 // Result answers a command that succeeded. Only the fields that command

@@ -17,7 +17,7 @@ func Speaks(subprotocol string) bool { return slices.Contains(Subprotocols, subp
 // optional (PROTOCOL.md §13). A v1 decoder is strict — an unknown member
 // is an error — so a connection that speaks v1 gets its messages without
 // them (EncodeFor).
-var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "presence_parts", "note", "slot", "parked", "queues"}
+var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "presence_parts", "note", "slot", "parked", "queues", "reception"}
 
 // V2Types are the message types deskline.v2 added: a v1 connection never
 // sends or gets one (EncodeFor refuses them; the server answers a v1
@@ -72,9 +72,10 @@ func v1Form(m Message) Message {
 	case *Welcome:
 		devices, calls, changed := v1Lists(m.Devices, m.Calls)
 		caps := v1Capabilities(m.Capabilities)
-		if changed || m.Presence != nil || m.PresenceParts != 0 || m.Parked != nil || m.Queues != nil || len(caps) != len(m.Capabilities) {
+		if changed || m.Presence != nil || m.PresenceParts != 0 || m.Parked != nil || m.Queues != nil || m.Reception || len(caps) != len(m.Capabilities) {
 			c := *m
 			c.Devices, c.Calls, c.Capabilities, c.Presence, c.PresenceParts, c.Parked, c.Queues = devices, calls, caps, nil, 0, nil, nil
+			c.Reception = false
 			return &c
 		}
 	case *Result:

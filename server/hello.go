@@ -100,6 +100,7 @@ func (s *session) welcome(h *ctiproto.Hello, g auth.Grant, a attachment) *ctipro
 	}
 	if s.srv.hub.presence.mayWatch(g.User.Name) {
 		w.Capabilities = append(slices.Clip(w.Capabilities), ctiproto.TypeWatch)
+		w.Reception = s.srv.hub.presence.reception(g.User.Name)
 	}
 	if g.Token != "" {
 		w.Token = g.Token

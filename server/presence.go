@@ -30,6 +30,7 @@ type watchRights struct {
 	every     bool            // may watch every device ("*")
 	everyShow bool            // a "*" group shows parties
 	devices   map[string]bool // device → parties shown; the devices of groups that list them
+	reception bool            // a group marks the user as a reception
 }
 
 // may reports whether the user may watch dev, and see its parties.
@@ -139,6 +140,7 @@ func (p *presence) grant(groups []config.WatchGroup, users map[string]*userLog) 
 				r = &watchRights{devices: make(map[string]bool)}
 				p.rights[name] = r
 			}
+			r.reception = r.reception || g.Reception
 			for _, d := range g.Devices {
 				switch {
 				case d == config.AllDevices:
@@ -171,6 +173,12 @@ func (p *presence) seed(calls []pbx.Call, now time.Time) {
 // mayWatch reports whether the user may watch anything: the welcome then
 // lists watch among the capabilities.
 func (p *presence) mayWatch(user string) bool { return p.rights[user] != nil }
+
+// reception reports whether a watch group marks the user as a reception.
+func (p *presence) reception(user string) bool {
+	r := p.rights[user]
+	return r != nil && r.reception
+}
 
 // may reports whether user may watch dev, and see its parties. The
 // rights are fixed at start: no lock.

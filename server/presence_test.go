@@ -16,7 +16,7 @@ import (
 // every device and sees parties; bob watches ann's desk phone and carl's
 // phone, states only; carl watches nothing.
 var (
-	receptionGroup = config.WatchGroup{Name: "reception", Users: []string{"ann"}, Devices: []string{config.AllDevices}, ShowParties: true}
+	receptionGroup = config.WatchGroup{Name: "reception", Users: []string{"ann"}, Devices: []string{config.AllDevices}, ShowParties: true, Reception: true}
 	teamGroup      = config.WatchGroup{Name: "team", Users: []string{"bob"}, Devices: []string{"201", "204"}}
 )
 
@@ -77,6 +77,10 @@ func TestPresenceStates(t *testing.T) {
 	}
 	if contains(carl.welcome.Capabilities, ctiproto.TypeWatch) {
 		t.Errorf("carl may not watch, yet has the watch capability")
+	}
+	if !ann.welcome.Reception || bob.welcome.Reception || carl.welcome.Reception {
+		t.Errorf("reception: ann %v, bob %v, carl %v; want only ann (her group says reception)",
+			ann.welcome.Reception, bob.welcome.Reception, carl.welcome.Reception)
 	}
 
 	r := watchResult(ann, "w")
@@ -418,7 +422,7 @@ func TestPresenceV1DeskSeesNothingNew(t *testing.T) {
 	watchResult(cur, "w")
 	old := e.dialVersion(ctiproto.SubprotocolV1)
 	w := old.hello(&ctiproto.Hello{ID: "h", User: "ann", Password: "secret"})
-	if contains(w.Capabilities, ctiproto.TypeWatch) || w.Presence != nil {
+	if contains(w.Capabilities, ctiproto.TypeWatch) || w.Presence != nil || w.Reception {
 		t.Fatalf("v1 welcome: %s", dump(w))
 	}
 	seq := w.Seq

@@ -92,7 +92,7 @@ func Start(t testing.TB, cfg func(*sim.Config), setup ...func(*Office)) *Office 
 
 // StartReception is Start with a switchboard: user rita at the
 // reception phone 202 watches every device and sees who calls (watch
-// group "reception"), ann watches Bob's 203 without parties (group
+// group "reception", which marks her as a reception), ann watches Bob's 203 without parties (group
 // "team"), and the exchange has park slots 701 and 702.
 func StartReception(t testing.TB, cfg func(*sim.Config)) *Office {
 	t.Helper()
@@ -105,7 +105,7 @@ func StartReception(t testing.TB, cfg func(*sim.Config)) *Office {
 	}, func(o *Office) {
 		o.users = append(o.users, auth.User{Name: "rita", DisplayName: "Rita Reyes", PasswordHash: passwordHash(), Devices: []string{"202"}})
 		o.watch = []config.WatchGroup{
-			{Name: "reception", Users: []string{"rita"}, Devices: []string{"*"}, ShowParties: true},
+			{Name: "reception", Users: []string{"rita"}, Devices: []string{"*"}, ShowParties: true, Reception: true},
 			{Name: "team", Users: []string{"ann"}, Devices: []string{"203"}},
 		}
 	})

@@ -165,6 +165,11 @@ type WatchGroup struct {
 	// the state only — a colleague's callers are personal data that the
 	// watchers' work does not always need, so it takes a decision here).
 	ShowParties bool `toml:"show_parties"`
+	// Reception marks the users as a reception: their desks open the
+	// switchboard by default (welcome `reception`). Default false: a team
+	// that watches its members keeps its small desk; the user may turn
+	// the switchboard on or off either way. It grants nothing more.
+	Reception bool `toml:"reception"`
 }
 
 // AllDevices is the Devices entry of a WatchGroup that means every device.
