@@ -92,6 +92,23 @@ func (d *Demo) Ring(ctx context.Context, device string) (DemoCaller, error) {
 	return c, nil
 }
 
+// DemoColleague is the colleague the demo rings for a reception to pick
+// up: the last free one by extension that is not the user's own phone
+// (in the demo office Eva's 205, who never answers); "" when none is
+// free or the user watches nobody.
+func DemoColleague(s State) string {
+	own := make(map[string]bool)
+	for _, d := range s.Devices {
+		own[d.ID] = true
+	}
+	for i := len(s.Switchboard.Colleagues) - 1; i >= 0; i-- {
+		if c := s.Switchboard.Colleagues[i]; c.Free() && !own[c.Device] {
+			return c.Device
+		}
+	}
+	return ""
+}
+
 // DemoRingError says why the demo could not ring Device: the kind of
 // trouble, the sim API endpoint asked (URL) and the cause.
 type DemoRingError struct {

@@ -18,6 +18,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/deskline/deskline/ctiproto"
+
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/settings"
 	"github.com/deskline/deskline/app/tokens"
@@ -403,5 +405,24 @@ func TestDemoRingPopsUpContact(t *testing.T) {
 		for _, call := range s.Calls {
 			o.Sim.HangupRemote(context.Background(), pbx.CallID(call.ID))
 		}
+	}
+}
+
+// The demo rings, for a reception, the last free colleague who is not
+// the user.
+func TestDemoColleague(t *testing.T) {
+	s := app.State{Devices: []app.Device{{ID: "201"}}}
+	if got := app.DemoColleague(s); got != "" {
+		t.Fatalf("watching nobody: %q", got)
+	}
+	s.Switchboard.Colleagues = []app.Colleague{{Device: "201", Status: ctiproto.StatusIdle},
+		{Device: "202", Status: ctiproto.StatusIdle}, {Device: "203", Status: ctiproto.StatusIdle},
+		{Device: "205", Status: ctiproto.StatusInCall}}
+	if got := app.DemoColleague(s); got != "203" {
+		t.Fatalf("got %q, want 203 (205 is in a call)", got)
+	}
+	s.Switchboard.Colleagues = s.Switchboard.Colleagues[:1]
+	if got := app.DemoColleague(s); got != "" {
+		t.Fatalf("only the user's own phone: %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"github.com/deskline/deskline/app"
@@ -27,4 +28,25 @@ func (u *UI) demoFirstRing(s app.State) {
 	}
 	u.notify(demoWelcomeText(s.Devices[0].ID))
 	time.AfterFunc(after, func() { u.do(u.demoRing) })
+	if s.Reception {
+		time.AfterFunc(after+demoColleagueAfter, func() { u.do(u.demoRingColleague) })
+	}
+}
+
+// demoColleagueAfter is how long after the user's own first ring the demo
+// rings a colleague's phone for a reception: a second call to pick up
+// from the switchboard while the first still rings.
+const demoColleagueAfter = 3 * time.Second
+
+// demoRingColleague rings a free colleague's phone (app.DemoColleague).
+func (u *UI) demoRingColleague() {
+	dev := app.DemoColleague(u.state)
+	if dev == "" {
+		return
+	}
+	demo := u.opts.Demo
+	u.act("demo ring a colleague", func(ctx context.Context, _ *app.Client) error {
+		_, err := demo.Ring(ctx, dev)
+		return err
+	}, u.notifyError(demoProblem))
 }
