@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 )
 
@@ -150,7 +151,7 @@ func (c *Client) rebuildSwitchboardLocked() {
 	for _, p := range c.cs.ParkedCalls() {
 		num := ctiproto.CleanText(p.Other.Number)
 		b.Parked = append(b.Parked, ParkedCall{Slot: p.Slot, Call: p.Call, Number: num,
-			Who: c.who(num, p.Other.Name, "Unknown caller"), ParkedBy: p.ParkedBy, Since: p.Since, Mine: mine[p.ParkedBy]})
+			Who: c.who(num, p.Other.Name), ParkedBy: p.ParkedBy, Since: p.Since, Mine: mine[p.ParkedBy]})
 	}
 	b.Consult = c.consultLocked()
 	b.Recalls = c.recallsLocked()
@@ -162,7 +163,7 @@ func (c *Client) colleague(p ctiproto.Presence) Colleague {
 		DND: p.DND, ForwardTo: ctiproto.CleanText(p.ForwardTo), Direction: p.Direction}
 	if p.Other != nil {
 		col.Number, col.PartyName = ctiproto.CleanText(p.Other.Number), ctiproto.CleanText(p.Other.Name)
-		col.Who = c.who(col.Number, col.PartyName, "Unknown caller")
+		col.Who = c.who(col.Number, col.PartyName)
 	}
 	return col
 }
@@ -177,24 +178,19 @@ func (c *Client) waitingQueue(q ctiproto.QueueState) WaitingQueue {
 		wc := WaitingCaller{Call: w.Call, Position: w.Position, Joined: w.Joined}
 		if w.Caller != nil {
 			wc.Number = ctiproto.CleanText(w.Caller.Number)
-			wc.Who = c.who(wc.Number, w.Caller.Name, "Unknown caller")
+			wc.Who = c.who(wc.Number, w.Caller.Name)
 		}
 		out.Waiting = append(out.Waiting, wc)
 	}
 	return out
 }
 
-// who names a party as a pop does: the address book, the exchange's
-// name, the number, else unknown.
-func (c *Client) who(number, name, unknown string) string {
+// who names a party as a pop does (partyName), looking the number up in
+// the address books.
+func (c *Client) who(number, name string) string {
+	var contact *contacts.Contact
 	if m := c.lookup(number); m != nil {
-		return m.Contact.DisplayName()
+		contact = m.Contact
 	}
-	if name = strings.TrimSpace(ctiproto.CleanText(name)); name != "" {
-		return name
-	}
-	if number != "" {
-		return number
-	}
-	return unknown
+	return partyName(contact, strings.TrimSpace(ctiproto.CleanText(name)), number)
 }

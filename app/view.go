@@ -43,14 +43,18 @@ func (c *Client) rebuildLocked() {
 
 // display names the other party: the address book first, then the
 // exchange's name, then the number.
-func display(c Call) string {
+func display(c Call) string { return partyName(c.Contact, c.Name, c.Number) }
+
+// partyName is what a pop calls a party: the contact's name, else the
+// exchange's name, else the number, else "Unknown caller".
+func partyName(contact *contacts.Contact, name, number string) string {
 	switch {
-	case c.Contact != nil:
-		return c.Contact.DisplayName()
-	case c.Name != "":
-		return c.Name
-	case c.Number != "":
-		return c.Number
+	case contact != nil:
+		return contact.DisplayName()
+	case name != "":
+		return name
+	case number != "":
+		return number
 	}
 	return "Unknown caller"
 }
