@@ -56,8 +56,8 @@ type memberFields struct {
 }
 
 // readMember reads the fields of QueueMember items and QueueMember*
-// events. A member event without Paused or Status (QueueMemberRemoved
-// may carry them or not) keeps what was known: hasPaused/hasStatus say.
+// events. A member event without Paused or Status (or with them empty)
+// keeps what was known: hasPaused/hasStatus say.
 func readMember(msg Message) (f memberFields, hasStatus, hasPaused bool, problem string) {
 	f.queue = msg.Get("Queue")
 	f.iface = cmp.Or(msg.Get("Interface"), msg.Get("Location"))
@@ -68,13 +68,13 @@ func readMember(msg Message) (f memberFields, hasStatus, hasPaused bool, problem
 	case f.iface == "":
 		return f, false, false, "no Interface or Location"
 	}
-	if s, ok := msg.Lookup("Status"); ok {
+	if s := msg.Get("Status"); s != "" {
 		if f.status = atoi(s); f.status < 0 {
 			return f, false, false, "Status " + strconv.Quote(s) + " is not a device state"
 		}
 		hasStatus = true
 	}
-	if p, ok := msg.Lookup("Paused"); ok {
+	if p := msg.Get("Paused"); p != "" {
 		switch p {
 		case "0", "1":
 			f.paused, hasPaused = p == "1", true
@@ -168,9 +168,9 @@ func (m *mapper) entryFrom(it Message, now time.Time) {
 	name, wait := it.Get("Queue"), atoi(it.Get("Wait"))
 	c := m.chans[it.Get("Uniqueid")]
 	if c == nil {
-		c = m.byName(it.Get("Channel"))
+		c = m.byName(it.Get("Channel")) // an empty channel when none
 	}
-	if name == "" || c == nil || wait < 0 {
+	if name == "" || c.uid == "" || wait < 0 {
 		m.warn("ami: skipped a queue entry", "problem", "no Queue, no known channel or no Wait in seconds",
 			"queue", name, "channel", it.Get("Channel"), "wait", it.Get("Wait"))
 		return
