@@ -162,8 +162,8 @@ func (m *mapper) parkedCall(msg Message, now time.Time) pbx.ParkedCall {
 func (m *mapper) parkedFrom(items []Message) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.now()
-	clear(m.parked)
+	now, old := m.now(), m.parked
+	m.parked = make(map[string]pbx.ParkedCall, len(old))
 	for _, it := range items {
 		slot := it.Get("ParkingSpace")
 		if it.Event() != "ParkedCall" || !m.slots[slot] {
@@ -173,7 +173,11 @@ func (m *mapper) parkedFrom(items []Message) {
 			m.warn("ami: skipped a parked call without its channel", "action", "ParkedCalls", "slot", slot)
 			continue
 		}
-		m.parked[slot] = m.parkedCall(it, now)
+		p := m.parkedCall(it, now)
+		if prev, ok := old[slot]; ok && prev.Call == p.Call {
+			p.Since = prev.Since // known since it was parked: to the second, not rounded
+		}
+		m.parked[slot] = p
 	}
 }
 

@@ -170,12 +170,22 @@ func parkedItem(slot, uid, num, name, parker, duration string) ami.Message {
 		{"Parkinglot", "default"}, {"ParkingSpace", slot}, {"ParkingTimeout", "15"}, {"ParkingDuration", duration}}}
 }
 
+// parkee is the Newchannel of a parked caller's channel (a shape from
+// a-incoming-answered); slot "701" names it PJSIP/carrier-00000021.
+func parkee(slot, uid string) ami.Message {
+	return ami.Message{Fields: []ami.Field{{"Event", "Newchannel"}, {"Privilege", "call,all"},
+		{"Channel", "PJSIP/carrier-0000002" + slot[2:]}, {"ChannelState", "6"}, {"ChannelStateDesc", "Up"},
+		{"CallerIDNum", "+49301234567"}, {"CallerIDName", "Jane Doe"}, {"Context", "parkedcalls"},
+		{"Exten", slot}, {"Priority", "1"}, {"Uniqueid", uid}, {"Linkedid", uid}}}
+}
+
 // Calls parked before Deskline linked are listed by ParkedCalls (write
 // class call; res_parking's manager_parking_status, no capture): those in
 // park_slots are what Parked returns, and after a reconnect the list is
 // what Asterisk says then.
 func TestParkedCallsAtConnect(t *testing.T) {
 	o := startOffice(t, amitest.Options{}, func(ast *amitest.Server) {
+		ast.Send(parkee("701", "1795690000.1")) // its channel lives on in the parking lot
 		ast.SetParked(parkedItem("701", "1795690000.1", "+49301234567", "Jane Doe", "PJSIP/201", "30"),
 			parkedItem("799", "1795690000.5", "+49307654321", "", "PJSIP/202", "5")) // not Deskline's slot
 	}, func(c *ami.Config) { c.ParkSlots = []string{"701", "702"} })
@@ -193,13 +203,24 @@ func TestParkedCallsAtConnect(t *testing.T) {
 	if _, err := o.x.Park(t.Context(), "x", "201", "701"); err == nil || !strings.Contains(err.Error(), "taken") {
 		t.Errorf("park into 701 = %v, want slot taken", err)
 	}
-	// While the link is down the call is retrieved and another parked.
-	o.ast.SetParked(parkedItem("702", "1795690000.9", "+49405550199", "", "PJSIP/202", "2"))
+	// While the link is down another call is parked; Jane still waits.
+	o.ast.SetParked(parkedItem("701", "1795690000.1", "+49301234567", "Jane Doe", "PJSIP/201", "47"),
+		parkedItem("702", "1795690000.9", "+49405550199", "", "PJSIP/202", "2"))
 	o.ast.Drop()
 	o.available(false)
 	o.available(true)
-	parked, _ = o.x.Parked(t.Context())
-	if len(parked) != 1 || parked[0].Slot != "702" || parked[0].ParkedBy != "202" {
-		t.Errorf("Parked after reconnect = %+v, want only 702 by 202", parked)
+	again, _ := o.x.Parked(t.Context())
+	if len(again) != 2 || again[0] != p || again[1].Slot != "702" || again[1].ParkedBy != "202" {
+		t.Errorf("Parked after reconnect = %+v, want Jane as before (same since) and 702 by 202", again)
+	}
+	// Then Jane hangs up (her ParkedCallGiveUp is lost with the link).
+	o.ast.Send(ami.Message{Fields: []ami.Field{{"Event", "Hangup"}, {"Channel", "PJSIP/carrier-00000021"},
+		{"Uniqueid", "1795690000.1"}, {"Linkedid", "1795690000.1"}, {"Cause", "16"}}})
+	o.ast.SetParked(parkedItem("702", "1795690000.9", "+49405550199", "", "PJSIP/202", "9"))
+	o.ast.Drop()
+	o.available(false)
+	o.available(true)
+	if again, _ = o.x.Parked(t.Context()); len(again) != 1 || again[0].Slot != "702" {
+		t.Errorf("Parked after the second reconnect = %+v, want only 702", again)
 	}
 }
