@@ -1,6 +1,7 @@
 package ami
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"maps"
@@ -81,7 +82,9 @@ func (x *Exchange) Queues() []pbx.QueueInfo {
 	logins := x.m.logins()
 	out := make([]pbx.QueueInfo, 0, len(logins)+len(x.cfg.RingGroups))
 	for _, name := range slices.Sorted(maps.Keys(logins)) {
-		qi := pbx.QueueInfo{Number: name, Name: x.cfg.QueueNames[name], Members: []string{}}
+		// Named as the calls' Event.Queue names it (queue.go), so that a
+		// queue is the same whether its first mention is here or a call.
+		qi := pbx.QueueInfo{Number: name, Name: x.m.queues.queue(name, time.Time{}).Name, Members: []string{}}
 		for _, l := range logins[name] {
 			qi.Members = append(qi.Members, l.Device)
 		}
@@ -89,7 +92,7 @@ func (x *Exchange) Queues() []pbx.QueueInfo {
 	}
 	for _, exten := range slices.Sorted(maps.Keys(x.cfg.RingGroups)) {
 		if _, isQueue := logins[exten]; !isQueue {
-			out = append(out, pbx.QueueInfo{Number: exten, Name: x.cfg.RingGroups[exten]})
+			out = append(out, pbx.QueueInfo{Number: exten, Name: cmp.Or(x.cfg.RingGroups[exten], exten)})
 		}
 	}
 	return out

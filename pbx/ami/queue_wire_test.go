@@ -125,6 +125,11 @@ func TestQueueStatusAfterReconnect(t *testing.T) {
 	if got := memberLogins(o.x); got != "support=[203+]" {
 		t.Errorf("logins after reconnect = %s", got)
 	}
+	// Without queue_names a queue is named as its calls name it: by itself.
+	want := []pbx.QueueInfo{{Number: "support", Name: "support", Members: []string{"203"}}}
+	if qs := o.x.Queues(); !reflect.DeepEqual(qs, want) {
+		t.Errorf("Queues = %+v, want %+v", qs, want)
+	}
 }
 
 // A manager account that may not send ParkedCalls (write class call), or
