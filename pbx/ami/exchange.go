@@ -40,10 +40,15 @@ type Exchange struct {
 	// version is Asterisk's own version (CoreSettings' AsteriskVersion,
 	// e.g. "22.10.1"), "" until read.
 	version string
+	// warned are the refused actions already logged (queue_sync.go).
+	warned map[string]bool
 
-	stop chan struct{}
-	done chan struct{}
-	wg   sync.WaitGroup // services in flight
+	// synced is closed once the first attempt to link has ended, either
+	// way (Queues waits for it).
+	synced chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
+	wg     sync.WaitGroup // services in flight
 }
 
 // New checks cfg, fills in its defaults and starts connecting.
@@ -57,6 +62,8 @@ func New(cfg Config) (*Exchange, error) {
 		events: pbx.NewEventQueue(),
 		ids:    "deskline-" + randomHex(4) + "-",
 		reason: "connecting to Asterisk at " + cfg.Addr,
+		warned: make(map[string]bool),
+		synced: make(chan struct{}),
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
@@ -67,6 +74,7 @@ func New(cfg Config) (*Exchange, error) {
 		x.m.slots[s] = true
 	}
 	x.m.push = x.events.Push
+	x.m.warn = cfg.Log.Warn
 	x.describePhones()
 	x.events.Push([]pbx.Event{x.stateEvent(false, x.reason)})
 	go x.run()
@@ -115,8 +123,13 @@ func (x *Exchange) stateEvent(up bool, reason string) pbx.Event {
 func (x *Exchange) run() {
 	defer close(x.done)
 	wait := x.cfg.ReconnectMin
+	first := true
 	for {
 		c, err := x.connect()
+		if first {
+			close(x.synced)
+			first = false
+		}
 		if err == nil {
 			wait = x.cfg.ReconnectMin
 			x.follow(c)
@@ -160,7 +173,8 @@ func (x *Exchange) connect() (*conn, error) {
 }
 
 // synchronise asks Asterisk what is true now: the channels in progress,
-// the phones' registration and, with FreePBX features, DND and forwarding.
+// the phones' registration, the queues' members, the parked calls and,
+// with FreePBX features, DND and forwarding.
 func (x *Exchange) synchronise(ctx context.Context, c *conn) error {
 	x.readVersion(ctx, c)
 	chans, err := c.list(ctx, NewAction("CoreShowChannels"))
@@ -173,6 +187,8 @@ func (x *Exchange) synchronise(ctx context.Context, c *conn) error {
 		x.cfg.Log.Warn("ami: DeviceStateList failed; registrations unknown until phones change state", "err", err)
 	}
 	x.m.registrations(states)
+	x.readQueues(ctx, c)
+	x.readParked(ctx, c)
 	if x.cfg.Features == FeaturesFreePBX {
 		x.readFeatures(ctx, c)
 	}

@@ -40,12 +40,22 @@ func labConfig(addr string) ami.Config {
 
 func newOffice(t *testing.T, opts amitest.Options, mod func(*ami.Config)) *office {
 	t.Helper()
+	return startOffice(t, opts, nil, mod)
+}
+
+// startOffice is newOffice with set, when not nil, preparing the fake
+// Asterisk (its queues, its parked calls) before the connector links.
+func startOffice(t *testing.T, opts amitest.Options, set func(*amitest.Server), mod func(*ami.Config)) *office {
+	t.Helper()
 	opts.Logf = t.Logf
 	ast, err := amitest.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ast.Close() })
+	if set != nil {
+		set(ast)
+	}
 	cfg := labConfig(ast.Addr())
 	if mod != nil {
 		mod(&cfg)

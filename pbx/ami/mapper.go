@@ -49,6 +49,14 @@ type mapper struct {
 	// other spaces are not Deskline's to show (they could not be
 	// retrieved from a desk).
 	slots map[string]bool
+	// roster is every queue's members (queue_members.go); byExten maps
+	// an extension to its device, for members named by extension
+	// (Local/201@from-queue/n).
+	roster  roster
+	byExten map[string]string
+	// warn logs a message the mapper skipped (malformed); a no-op
+	// until New sets it.
+	warn func(msg string, args ...any)
 }
 
 type originate struct {
@@ -61,9 +69,16 @@ func newMapper(devs []Device, now func() time.Time) *mapper {
 		chans: map[string]*channel{}, originates: map[string]*originate{}, byAction: map[string]*originate{},
 		movedBy: map[string]string{}, shutdown: map[string]bool{},
 		redirects: map[string]*redirect{}, settleAfter: redirectSettle, after: time.AfterFunc,
-		featGen: map[string]uint64{}, queues: newQueueBook(nil, nil), parked: map[string]pbx.ParkedCall{}}
+		featGen: map[string]uint64{}, queues: newQueueBook(nil, nil), parked: map[string]pbx.ParkedCall{},
+		roster: roster{queues: map[string]map[string]*queueMember{}}, byExten: map[string]string{},
+		warn: func(string, ...any) {}}
 	for _, d := range devs {
 		m.byEndpoint[strings.ToLower(d.Endpoint)] = d.ID
+		exten := d.Exten
+		if exten == "" {
+			_, exten, _ = strings.Cut(d.Endpoint, "/")
+		}
+		m.byExten[strings.ToLower(exten)] = d.ID
 		m.devices[d.ID] = &pbx.DeviceInfo{ID: d.ID, Name: d.Name}
 		m.order = append(m.order, d.ID)
 	}
@@ -129,6 +144,8 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 		m.agentCalled(msg, &out)
 	case "QueueCallerLeave":
 		m.callerLeave(msg)
+	case "QueueMemberAdded", "QueueMemberRemoved", "QueueMemberStatus", "QueueMemberPause":
+		m.memberEvent(msg) // queue_members.go
 	case "ParkedCall", "UnParkedCall", "ParkedCallTimeOut", "ParkedCallGiveUp":
 		m.parkEvent(msg, &out) // park.go
 	}

@@ -20,8 +20,9 @@ import (
 // RetrieverChannel) say what happens in the slots. No capture of them
 // exists here: the tests feed messages of that documented shape.
 //
-// Only the parking spaces of Config.ParkSlots count; calls parked before
-// Deskline connected are not listed (Parked lists what it has seen).
+// Only the parking spaces of Config.ParkSlots count. At every (re)connect
+// the ParkedCalls action (same fields; needs the write class call) lists
+// the calls parked meanwhile (queue_sync.go readParked).
 
 // Park parks the far party of device's call in slot (the first free one
 // of Config.ParkSlots when ""). TimeoutChannel is device's own channel:
@@ -113,17 +114,7 @@ func (m *mapper) parkEvent(msg Message, out *batch) {
 		return
 	}
 	if msg.Event() == "ParkedCall" {
-		call := msg.Get("ParkeeLinkedid")
-		if c := m.chans[msg.Get("ParkeeUniqueid")]; c != nil {
-			call = string(c.call())
-		}
-		since := out.now
-		if d, err := strconv.Atoi(msg.Get("ParkingDuration")); err == nil && d > 0 {
-			since = since.Add(-time.Duration(d) * time.Second)
-		}
-		p := pbx.ParkedCall{Slot: slot, Call: pbx.CallID(call),
-			Caller:   party(msg.Get("ParkeeCallerIDNum"), msg.Get("ParkeeCallerIDName")),
-			ParkedBy: m.byEndpoint[strings.ToLower(endpointOf(msg.Get("ParkerDialString")))], Since: since}
+		p := m.parkedCall(msg, out.now)
 		if old, ok := m.parked[slot]; ok && old.Call == p.Call {
 			return // Asterisk repeats events (and ParkedCalls lists them again)
 		}
@@ -146,6 +137,48 @@ func (m *mapper) parkEvent(msg Message, out *batch) {
 		cause = pbx.CauseNormal
 	}
 	m.parkOut(pbx.EvUnparked, p, by, cause, out)
+}
+
+// parkedCall reads a ParkedCall event, or an item of ParkedCalls (the
+// same fields). Called with m.mu held.
+func (m *mapper) parkedCall(msg Message, now time.Time) pbx.ParkedCall {
+	call := msg.Get("ParkeeLinkedid")
+	if c := m.chans[msg.Get("ParkeeUniqueid")]; c != nil {
+		call = string(c.call())
+	}
+	since := now
+	if d, err := strconv.Atoi(msg.Get("ParkingDuration")); err == nil && d > 0 {
+		since = since.Add(-time.Duration(d) * time.Second)
+	}
+	return pbx.ParkedCall{Slot: msg.Get("ParkingSpace"), Call: pbx.CallID(call),
+		Caller:   party(msg.Get("ParkeeCallerIDNum"), msg.Get("ParkeeCallerIDName")),
+		ParkedBy: m.byEndpoint[strings.ToLower(endpointOf(msg.Get("ParkerDialString")))], Since: since}
+}
+
+// parkedFrom replaces the parked calls with what ParkedCalls lists now,
+// in Config.ParkSlots only. Nobody is told here: the server compares
+// Parked with what desks were told once the link is up. An item without
+// a parked channel is skipped and logged.
+func (m *mapper) parkedFrom(items []Message) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now, old := m.now(), m.parked
+	m.parked = make(map[string]pbx.ParkedCall, len(old))
+	for _, it := range items {
+		slot := it.Get("ParkingSpace")
+		if it.Event() != "ParkedCall" || !m.slots[slot] {
+			continue
+		}
+		if it.Get("ParkeeUniqueid") == "" && it.Get("ParkeeLinkedid") == "" {
+			m.warn("ami: skipped a parked call without its channel", "action", "ParkedCalls", "slot", slot)
+			continue
+		}
+		p := m.parkedCall(it, now)
+		if prev, ok := old[slot]; ok && prev.Call == p.Call {
+			p.Since = prev.Since // known since it was parked: to the second, not rounded
+		}
+		m.parked[slot] = p
+	}
 }
 
 // parkOut tells the parking device's desk; a call parked by someone

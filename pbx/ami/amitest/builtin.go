@@ -13,6 +13,12 @@ import (
 func (s *session) builtin(m ami.Message) {
 	srv := s.srv
 	action := m.Get(ami.KeyAction)
+	for _, d := range srv.opts.Denied {
+		if strings.EqualFold(d, action) {
+			s.replyError(m, "Permission denied")
+			return
+		}
+	}
 	switch strings.ToLower(action) {
 	case "ping":
 		r := response(m, "Success", "")
@@ -69,6 +75,10 @@ func (s *session) builtin(m ami.Message) {
 		s.showDialPlan(m)
 	case "pjsipnotify":
 		s.notify(m)
+	case "queuestatus":
+		s.queueStatus(m) // queues.go
+	case "parkedcalls":
+		s.parkedCalls(m)
 	default:
 		s.replyError(m, "Invalid/unknown command: "+action+". Use Action: ListCommands to show available commands.")
 		now := time.Now()

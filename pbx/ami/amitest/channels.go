@@ -64,6 +64,8 @@ func (s *Server) track(m ami.Message) {
 	case "DeviceStateChange":
 		s.devices.set(m.Get("Device"), m.Get("State"))
 		return
+	case "ParkedCall", "UnParkedCall", "ParkedCallTimeOut", "ParkedCallGiveUp":
+		s.trackPark(m) // queues.go
 	}
 	// Every event that carries a channel snapshot has its current state;
 	// DialBegin and friends carry a second one prefixed with "Dest".

@@ -53,6 +53,9 @@ type Options struct {
 	// Endpoints are the PJSIP endpoints PJSIPNotify may name (default:
 	// any); another is refused as Asterisk refuses an unknown one.
 	Endpoints []string
+	// Denied are actions answered "Permission denied", as Asterisk
+	// answers a manager account that lacks their write class.
+	Denied []string
 	// Logf, when set, receives what the server notices about clients
 	// (malformed frames, closed sessions). Pass t.Logf; nil logs nothing.
 	Logf func(format string, args ...any)
@@ -77,6 +80,8 @@ type Server struct {
 	db        map[string]string
 	rewrite   map[string]string // capture value → live value (ActionIDs, ChannelId)
 	player    player
+	queues    []Queue       // QueueStatus's answer (queues.go)
+	parked    []ami.Message // ParkedCalls's answer, as ParkedCall events
 }
 
 // Start listens on 127.0.0.1:0 and serves until Close.
@@ -276,6 +281,7 @@ func (s *Server) Restart(down time.Duration) {
 	}
 	s.mu.Lock()
 	s.channels.init()
+	s.parked = nil // parked channels die with Asterisk; queues.conf stays
 	s.mu.Unlock()
 	select {
 	case <-time.After(down):
