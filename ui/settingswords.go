@@ -75,3 +75,13 @@ func notWholeNumber(text string) string { return fmt.Sprintf("%q is not a whole 
 
 // notLocalFile is why a dropped or picked address book was refused.
 func notLocalFile(uri string) string { return uri + " is not a local file" }
+
+// switchboardOptions word settings.SwitchboardModes, in their order.
+var switchboardOptions = []string{
+	"Automatic: opens at start if the server marks you as the reception",
+	"On: opens at start",
+	"Off: no colleagues' lines here",
+}
+
+// switchboardHint says what the switchboard choice is about.
+const switchboardHint = "Colleagues' lines, in the switchboard window and when you dial or transfer"

@@ -1,0 +1,28 @@
+package ui
+
+import (
+	"slices"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app/settings"
+)
+
+// The settings window's switchboard choice: automatic, on or off
+// (settings.Switchboard), one option per mode in SwitchboardModes' order.
+
+// switchboardItem makes the choice's form row.
+func (v *settingsView) switchboardItem() *widget.FormItem {
+	v.switchboard = widget.NewSelect(switchboardOptions, nil)
+	return v.item("switchboard", v.switchboard, switchboardHint)
+}
+
+// fillSwitchboard selects mode.
+func (v *settingsView) fillSwitchboard(mode string) {
+	v.switchboard.SetSelectedIndex(max(slices.Index(settings.SwitchboardModes, mode), 0))
+}
+
+// switchboardMode is the mode selected (automatic when none is).
+func (v *settingsView) switchboardMode() string {
+	return settings.SwitchboardModes[max(v.switchboard.SelectedIndex(), 0)]
+}
