@@ -98,6 +98,9 @@ type UI struct {
 	// demoRung is set once the demo has rung the user's phone by itself.
 	demoRung bool
 	traced   map[string]string // last trace line by kind (main goroutine)
+	// switchboardStarted is set once the switchboard opened by itself
+	// (tray_switchboard.go).
+	switchboardStarted bool
 
 	tray        *trayView
 	console     *consoleView
