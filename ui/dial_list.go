@@ -28,8 +28,8 @@ type dialRow struct {
 	// colleague is a watched colleague's phone (dial_colleagues.go); text
 	// is then its extension.
 	colleague *app.Colleague
-	text    string         // what PrepareDial reads for this row
-	display string         // typed rows: the normalised number
+	text      string // what PrepareDial reads for this row
+	display   string // typed rows: the normalised number
 }
 
 // search lists the contacts' numbers matching text. A number in the text
