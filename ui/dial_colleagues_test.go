@@ -41,6 +41,7 @@ func TestDialFindsAColleague(t *testing.T) {
 	if got := dialShown(v); len(got) == 0 || got[0] != "Bob | Free | 203 | colleague" {
 		t.Fatalf("rows for bob: %q", got)
 	}
+	snapshot(t, "dial_colleague.xml", v.win.window().Canvas())
 	if c := dialRowColour(v, 0); c != theme.ColorNameSuccess {
 		t.Errorf("a free colleague's state in %q, want success", c)
 	}
