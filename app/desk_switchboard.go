@@ -62,7 +62,11 @@ func (d *Desk) followSwitchboard(mode string) {
 	d.watchWish = on
 	d.mu.Unlock()
 	if d.Client.State().Status != StatusConnected {
-		d.Client.ShowPresence(context.Background(), on) // returns at once: the next hello says it
+		// Returns at once (the next hello says it), unless the link came
+		// up just now: then it asks the server, bounded.
+		ctx, cancel := context.WithTimeout(context.Background(), watchTimeout)
+		defer cancel()
+		d.Client.ShowPresence(ctx, on)
 		return
 	}
 	go func() {

@@ -121,6 +121,7 @@ func (v *settingsView) render(s app.State) {
 	if i := v.dialDevice.SelectedIndex(); i >= 0 {
 		v.fillDialDevice(s, v.dialIDs[i]) // the phones came, went or (un)registered
 	}
+	v.renderSwitchboard(s)
 }
 
 func (v *settingsView) build() fyne.CanvasObject {

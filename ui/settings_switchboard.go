@@ -2,9 +2,11 @@ package ui
 
 import (
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/settings"
 )
 
@@ -25,4 +27,20 @@ func (v *settingsView) fillSwitchboard(mode string) {
 // switchboardMode is the mode selected (automatic when none is).
 func (v *settingsView) switchboardMode() string {
 	return settings.SwitchboardModes[max(v.switchboard.SelectedIndex(), 0)]
+}
+
+// renderSwitchboard puts the hint for s under the choice, unless a
+// problem stands there.
+func (v *settingsView) renderSwitchboard(s app.State) {
+	hint := switchboardHintFor(s)
+	if v.hints["switchboard"] == hint {
+		return
+	}
+	v.hints["switchboard"] = hint
+	if it := v.items["switchboard"]; !strings.HasPrefix(it.HintText, "⚠") {
+		it.HintText = hint
+		for _, f := range v.forms {
+			f.Refresh()
+		}
+	}
 }

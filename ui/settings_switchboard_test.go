@@ -8,6 +8,7 @@ import (
 
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
@@ -39,5 +40,30 @@ func TestSettingsSwitchboardChoice(t *testing.T) {
 	u.settings.show() // filled again from the desk
 	if got := v.switchboard.Selected; got != switchboardOptions[1] {
 		t.Fatalf("switchboard shows %q after saving on", got)
+	}
+}
+
+// The choice's hint says when the server lets the user watch nobody.
+func TestSettingsSwitchboardHint(t *testing.T) {
+	o := testoffice.StartReception(t, nil)
+	d := testdesk.Open(t, o, "bob")
+	u, _ := newTestUI(t, d)
+	u.settings.show()
+	waitRender(t, u, "bob connected", func(s app.State) bool { return s.Status == app.StatusConnected })
+	if got := u.settings.items["switchboard"].HintText; got != "Your server lets you see no colleagues' lines: ask your administrator" {
+		t.Fatalf("bob's hint %q", got)
+	}
+	for _, tc := range []struct {
+		s    app.State
+		want string
+	}{
+		{app.State{Status: app.StatusConnecting}, switchboardHint},
+		{app.State{Status: app.StatusConnected, Capabilities: map[string]bool{ctiproto.TypeWatch: true}}, switchboardHint},
+		{app.State{Status: app.StatusConnected, Reception: true, Capabilities: map[string]bool{ctiproto.TypeWatch: true}},
+			"The server marks you as the reception: automatic opens it at start"},
+	} {
+		if got := switchboardHintFor(tc.s); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.s, got, tc.want)
+		}
 	}
 }
