@@ -19,31 +19,35 @@ import (
 
 // withColleagues merges the colleagues matching text into the address
 // book's rows, best score first (a colleague first on a tie: the row
-// says whether she is free), at most dialSearchLimit. A card with a
-// colleague's extension gives way to the colleague's row, which says
-// more.
-func withColleagues(s app.State, n *contacts.Normalizer, text string, book []contacts.Match) []dialRow {
+// says whether she is free), at most dialSearchLimit. A card's number
+// that is a watched colleague's extension becomes her row, once, with
+// the card's name ("Bob Baker" where the exchange says "Bob"): whichever
+// way she was found, the row says whether she is free.
+func withColleagues(s app.State, books *contacts.Directory, text string, book []contacts.Match) []dialRow {
 	found := s.FindColleagues(text, dialSearchLimit)
-	if len(found) == 0 {
+	if len(found) == 0 && len(s.Switchboard.Colleagues) == 0 {
 		return bookRows(book)
 	}
-	exts := map[string]bool{}
 	type scored struct {
 		row   dialRow
 		score int
 		rank  int // colleagues 0, cards 1: ties go to the colleague
 	}
 	var all []scored
+	seen := map[string]bool{} // colleagues listed, by extension
 	for _, m := range found {
 		col := m.Colleague
-		if num, err := n.Normalize(col.Device); err == nil {
-			exts[num.Key] = true
-		}
-		all = append(all, scored{dialRow{colleague: &col, text: col.Device}, m.Score, 0})
+		seen[col.Device] = true
+		all = append(all, scored{dialRow{colleague: &col, contact: cardFor(books, col.Device), text: col.Device}, m.Score, 0})
 	}
 	for _, m := range book {
-		if !exts[m.Phone.Number.Key] {
+		col, ok := s.Switchboard.Colleague(m.Phone.Number.Key)
+		switch {
+		case !ok || ownPhone(s, col.Device):
 			all = append(all, scored{bookRow(m), m.Score, 1})
+		case !seen[col.Device]:
+			seen[col.Device] = true
+			all = append(all, scored{dialRow{colleague: &col, contact: m.Contact, text: col.Device}, m.Score, 0})
 		}
 	}
 	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Or(b.score-a.score, a.rank-b.rank) })
@@ -52,6 +56,23 @@ func withColleagues(s app.State, n *contacts.Normalizer, text string, book []con
 		rows = append(rows, x.row)
 	}
 	return rows
+}
+
+// cardFor is the address-book card with extension ext, nil for none.
+func cardFor(books *contacts.Directory, ext string) *contacts.Contact {
+	num, err := books.Normalizer().Normalize(ext)
+	if err != nil {
+		return nil
+	}
+	if cards := books.LookupNumber(num); len(cards) > 0 {
+		return cards[0].Contact
+	}
+	return nil
+}
+
+// ownPhone reports whether device is one of the user's own phones.
+func ownPhone(s app.State, device string) bool {
+	return slices.ContainsFunc(s.Devices, func(d app.Device) bool { return d.ID == device })
 }
 
 func bookRows(book []contacts.Match) []dialRow {

@@ -76,11 +76,13 @@ func TestDialColleaguesAmongCards(t *testing.T) {
 	v := u.dial
 	for text, want := range map[string][]string{
 		// A number as typed comes first, as always; Carl Colleague's card
-		// (204) gives way to Carl's phone.
+		// (204) becomes Carl's phone, with the card's name.
 		"20": {"20 | Number you typed | 20 | typed", "Ann | Free | 201 | colleague", "Bob | Free | 203 | colleague",
-			"Carl | Free | 204 | colleague", "Carl's softphone | Free | 205 | colleague"},
+			"Carl Colleague | Free | 204 | colleague", "Carl's softphone | Free | 205 | colleague"},
 		"203":  {"Bob | Free | 203 | colleague"},
-		"carl": {"Carl | Free | 204 | colleague", "Carl's softphone | Free | 205 | colleague"},
+		"carl": {"Carl Colleague | Free | 204 | colleague", "Carl's softphone | Free | 205 | colleague"},
+		// Found by the card's name alone, Carl's phone still says he is free.
+		"colleague": {"Carl Colleague | Free | 204 | colleague"},
 	} {
 		v.entry.SetText(text)
 		got := dialShown(v)

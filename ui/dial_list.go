@@ -41,7 +41,7 @@ func (v *dialView) search(text string) []dialRow {
 	if text == "" || d == nil {
 		return nil
 	}
-	rows := withColleagues(v.u.state, d.Numbers, text, d.Books.Search(text, dialSearchLimit))
+	rows := withColleagues(v.u.state, d.Books, text, d.Books.Search(text, dialSearchLimit))
 	c := v.u.client()
 	if c == nil {
 		return rows

@@ -22,7 +22,11 @@ func dialBlocker(setUp bool, s app.State) string {
 // dialRowTexts words a row: name, company line, number, number type.
 func dialRowTexts(row dialRow) (name, company, number, kind string) {
 	if c := row.colleague; c != nil {
-		return c.Label(), colleagueState(*c), c.Device, dialColleagueKind
+		name := c.Label()
+		if row.contact != nil {
+			name = row.contact.DisplayName()
+		}
+		return name, colleagueState(*c), c.Device, dialColleagueKind
 	}
 	if row.typed {
 		name, company = row.display, dialTypedRow

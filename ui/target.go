@@ -95,7 +95,7 @@ func (p *targetPicker) suggest(text string) {
 		// Colleagues' phones too, ranked with the cards, as the dial
 		// window does (dial_colleagues.go): whether she is free shows
 		// before the call goes to her.
-		rows := withColleagues(p.u.state, d.Numbers, text, d.Books.Search(text, targetSuggestions))
+		rows := withColleagues(p.u.state, d.Books, text, d.Books.Search(text, targetSuggestions))
 		for _, r := range rows[:min(len(rows), targetSuggestions)] {
 			objs = append(objs, p.suggestion(r))
 		}
@@ -114,7 +114,7 @@ func (p *targetPicker) suggestion(r dialRow) *widget.Button {
 	var b *widget.Button
 	if c := r.colleague; c != nil {
 		icon, _ := presenceLook(*c)
-		label := colleagueMatchText(*c)
+		label := colleagueMatchText(*c, r.contact)
 		b = widget.NewButtonWithIcon(label, icon, func() { p.pickNumber(c.Device, "To "+label) })
 	} else {
 		m := contacts.Match{Contact: r.contact, Phone: r.phone}
@@ -144,13 +144,17 @@ func (p *targetPicker) pickNumber(num, who string) {
 	p.changed()
 }
 
-// colleagueMatchText is "Bob · 203 · Free" ("299 · Free" for a phone
-// the exchange gives no name).
-func colleagueMatchText(c app.Colleague) string {
-	if c.Name == "" {
+// colleagueMatchText is "Bob Baker · 203 · Free": the card's name for
+// the extension, else the exchange's ("299 · Free" for neither).
+func colleagueMatchText(c app.Colleague, card *contacts.Contact) string {
+	name := c.Name
+	if card != nil {
+		name = card.DisplayName()
+	}
+	if name == "" {
 		return joinParts(" · ", c.Device, colleagueState(c))
 	}
-	return joinParts(" · ", c.Name, c.Device, colleagueState(c))
+	return joinParts(" · ", name, c.Device, colleagueState(c))
 }
 
 // callMatchText is "Bob Baker · 203 · work".
