@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -58,5 +59,24 @@ func TestFindColleaguesOnTheServer(t *testing.T) {
 	ms := ann.State().FindColleagues("bo", 5)
 	if len(ms) != 1 || ms[0].Colleague.Device != "203" || ms[0].Colleague.Status != ctiproto.StatusIdle {
 		t.Fatalf("ann finds %+v, want Bob's 203, idle", ms)
+	}
+}
+
+// BenchmarkFindColleagues is one keystroke in the dial window of a
+// switchboard watching 500 phones.
+func BenchmarkFindColleagues(b *testing.B) {
+	first := []string{"Clara", "Ben", "Jürgen", "Eva", "David", "Anna", "Lena", "Tom", "Mia", "Paul"}
+	last := []string{"Weiss", "Kramer", "Groß", "Novak", "Schulz", "Meyer", "Hoffmann", "Berg", "Roth", "Lang"}
+	var s State
+	for i := range 500 {
+		s.Switchboard.Colleagues = append(s.Switchboard.Colleagues, Colleague{Device: fmt.Sprint(2000 + i),
+			Name: first[i%10] + " " + last[i/10%10], Status: "idle"})
+	}
+	for _, q := range []string{"cla", "clara wei", "21"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				s.FindColleagues(q, 12)
+			}
+		})
 	}
 }
