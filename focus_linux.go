@@ -36,6 +36,34 @@ static int set_above(unsigned long win) {
 	XCloseDisplay(d);
 	return 1;
 }
+
+// content_position reads where a window's content is on the screen (its
+// top-left corner in root coordinates).
+static int content_position(unsigned long win, int *x, int *y) {
+	Display *d = XOpenDisplay(NULL);
+	if (d == NULL) return 0;
+	Window child;
+	int ok = XTranslateCoordinates(d, (Window)win, DefaultRootWindow(d), 0, 0, x, y, &child);
+	XCloseDisplay(d);
+	return ok;
+}
+
+// move_content puts a mapped window's content at x, y, if that corner is
+// on the screen now (a monitor may have gone since). GLFW gives its
+// windows static gravity, so the window manager takes x, y as the
+// content's place, not the frame's: the window comes back where it was.
+static int move_content(unsigned long win, int x, int y) {
+	Display *d = XOpenDisplay(NULL);
+	if (d == NULL) return 0;
+	int w = DisplayWidth(d, DefaultScreen(d)), h = DisplayHeight(d, DefaultScreen(d));
+	int on = x >= 0 && y >= 0 && x < w - 50 && y < h - 50;
+	if (on) {
+		XMoveWindow(d, (Window)win, x, y);
+		XSync(d, False);
+	}
+	XCloseDisplay(d);
+	return on;
+}
 */
 import "C"
 
@@ -73,6 +101,38 @@ func keepOnTop(w fyne.Window) {
 	nw.RunNative(func(ctx any) {
 		if x, ok := ctx.(driver.X11WindowContext); ok && x.WindowHandle != 0 {
 			C.set_above(C.ulong(x.WindowHandle))
+		}
+	})
+}
+
+// windowPosition tells where w's content is on the X11 screen, for the
+// switchboard to open there next time. Elsewhere ok is false.
+func windowPosition(w fyne.Window) (x, y int, ok bool) {
+	nw, isNative := w.(driver.NativeWindow)
+	if !isNative {
+		return 0, 0, false
+	}
+	nw.RunNative(func(ctx any) {
+		if xc, isX := ctx.(driver.X11WindowContext); isX && xc.WindowHandle != 0 {
+			var cx, cy C.int
+			if C.content_position(C.ulong(xc.WindowHandle), &cx, &cy) != 0 {
+				x, y, ok = int(cx), int(cy), true
+			}
+		}
+	})
+	return x, y, ok
+}
+
+// moveWindow puts a shown w's content at x, y on the X11 screen, if
+// that is on the screen. Elsewhere it does nothing.
+func moveWindow(w fyne.Window, x, y int) {
+	nw, ok := w.(driver.NativeWindow)
+	if !ok {
+		return
+	}
+	nw.RunNative(func(ctx any) {
+		if xc, ok := ctx.(driver.X11WindowContext); ok && xc.WindowHandle != 0 {
+			C.move_content(C.ulong(xc.WindowHandle), C.int(x), C.int(y))
 		}
 	})
 }

@@ -11,3 +11,10 @@ func quietWindow(fyne.Window) {}
 
 // keepOnTop does nothing where windows are not X11 windows.
 func keepOnTop(fyne.Window) {}
+
+// windowPosition knows no place where windows are not X11 windows: the
+// switchboard then remembers its size only.
+func windowPosition(fyne.Window) (int, int, bool) { return 0, 0, false }
+
+// moveWindow does nothing where windows are not X11 windows.
+func moveWindow(fyne.Window, int, int) {}

@@ -103,6 +103,7 @@ func run(f flags, log *slog.Logger) error {
 	tray, noTray := app.TrayHost()
 	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, TrayItemShown: app.TrayItemRegistered, Demo: demo,
 		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow, KeepOnTop: keepOnTop, ReleaseMemory: releaseMemory,
+		WindowPosition: windowPosition, MoveWindow: moveWindow,
 		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", tokens.NewKeyring(), log) }}
 	if f.trace != "" {
 		if opts.Trace, err = traceFile(f.trace, started); err != nil {

@@ -11,7 +11,7 @@ type Applied int
 
 const (
 	// AppliedNow: the desk uses them from the next call (the popup, the
-	// CRM link, the phone to dial from).
+	// CRM link, the phone to dial from), or at once (watching colleagues).
 	AppliedNow Applied = iota
 	// NeedsNewDesk: saved, but another server, user, certificate, region
 	// or set of address books needs a new desk (OpenDesk); until then the
@@ -35,9 +35,13 @@ func (d *Desk) ApplySettings(s settings.Settings) (Applied, error) {
 	if d == nil || settings.NeedsNewDesk(d.Settings, s) {
 		return NeedsNewDesk, nil
 	}
+	old := d.Settings
 	d.Settings = s
 	if d.Client != nil {
 		d.Client.SetDialDevice(s.DialDevice)
+	}
+	if WatchColleagues(old.SwitchboardMode()) != WatchColleagues(s.SwitchboardMode()) {
+		d.followSwitchboard(s.SwitchboardMode())
 	}
 	return AppliedNow, nil
 }

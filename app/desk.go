@@ -43,6 +43,11 @@ type Desk struct {
 	runWarnings  []error
 	reloaded     bool  // the books were loaded again: bookWarnings are stale
 	watchProblem error // why the books are not watched for changes (a WatchError)
+	// watchWish is whether the desk should watch colleagues now (the
+	// switchboard setting); watchMu lets one ShowPresence run at a time
+	// (desk_switchboard.go).
+	watchWish bool
+	watchMu   sync.Mutex
 }
 
 // Problems lists the warnings of OpenDesk and those Run found since. Once
@@ -124,6 +129,7 @@ func OpenDesk(dir string, store tokens.Store, log *slog.Logger) (*Desk, error) {
 		d.Warnings = append(d.Warnings, &ClientSettingsError{Err: err})
 		d.Client = nil
 	}
+	d.followSwitchboard(s.SwitchboardMode())
 	return d, nil
 }
 

@@ -25,6 +25,7 @@ const (
 	cmdDialClipboard                   // the dial window with the clipboard's text
 	cmdRecent                          // recent calls (the tray adds the last ones below)
 	cmdCalls                           // the calls console
+	cmdSwitchboard                     // the switchboard window, for those who may watch
 	cmdDND                             // do not disturb, a switch
 	cmdForward                         // forwarding, a switch that asks where
 	cmdStopForwarding                  // the menu's way to switch forwarding off
@@ -79,6 +80,7 @@ func commands(u *UI, s app.State) []command {
 	note := offlineText(s)
 	n := callsCount(s)
 	demo := u.opts.Demo != nil
+	sb := app.SwitchboardOffered(u.switchboardMode(), s)
 	return []command{
 		{id: cmdStatus, label: statusLine(s), inMenu: true, shown: true, place: placeHead},
 		{id: cmdReconnect, label: "Reconnect now", icon: theme.ViewRefreshIcon(), enabled: true,
@@ -96,6 +98,8 @@ func commands(u *UI, s app.State) []command {
 			inMenu: true, shown: true, place: placeGrid, action: u.recent.show},
 		{id: cmdCalls, label: callsLabel(n), icon: theme.ListIcon(), enabled: n > 0, inMenu: true, shown: true,
 			place: placeGrid, action: u.console.show},
+		{id: cmdSwitchboard, label: "Switchboard…", icon: theme.GridIcon(), enabled: sb, inMenu: sb, shown: sb,
+			place: placeGrid, action: u.openSwitchboard},
 		{id: cmdDND, label: "Do not disturb", enabled: live && s.Can(ctiproto.TypeSetDND),
 			checked: dndOn(s), toggle: true, inMenu: true, shown: true, place: placeFoot,
 			action: func() { u.toggleDND(!dndOn(s)) }, set: u.toggleDND},

@@ -100,6 +100,7 @@ func (u *UI) quit() {
 	if u.opts.Quitting != nil {
 		u.opts.Quitting()
 	}
+	u.rememberWindows()
 	u.Close()
 	u.fy.Quit()
 }

@@ -57,6 +57,8 @@ func TestCommands(t *testing.T) {
 	busy.Calls = []app.Call{{ID: "c1", Device: "201", State: "alerting", Direction: "incoming"}}
 	noDND := connected()
 	delete(noDND.Capabilities, ctiproto.TypeSetDND)
+	watcher := connected()
+	watcher.Capabilities[ctiproto.TypeWatch] = true
 	for _, tc := range []struct {
 		name  string
 		setUp bool
@@ -72,7 +74,7 @@ func TestCommands(t *testing.T) {
 			"Dial… +on +menu +window",
 			"Dial clipboard… +on +menu +window",
 			"Recent calls +on +menu +window",
-			"Calls (0) +menu +window",
+			"Calls (0) +menu +window", "Switchboard…",
 			"Do not disturb +on +menu +window",
 			"Forward calls… +menu +window",
 			"Stop forwarding",
@@ -88,7 +90,7 @@ func TestCommands(t *testing.T) {
 			"Dial… +on +menu +window",
 			"Dial clipboard… +on +menu +window",
 			"Recent calls (2 missed) +on +menu +window",
-			"Calls (1) +on +menu +window",
+			"Calls (1) +on +menu +window", "Switchboard…",
 			"Do not disturb +on +ticked +menu +window",
 			"Forwarding to +49 30 1234… +on +ticked +menu +window",
 			"Stop forwarding +on +menu",
@@ -99,7 +101,13 @@ func TestCommands(t *testing.T) {
 		{"no DND service", true, false, noDND, []string{
 			"Connected as Ann Archer · 201 +menu +window", "Reconnect now +on", "Log in… +on", "",
 			"Dial… +on +menu +window", "Dial clipboard… +on +menu +window", "Recent calls +on +menu +window",
-			"Calls (0) +menu +window", "Do not disturb +menu +window", "Forward calls… +menu +window",
+			"Calls (0) +menu +window", "Switchboard…", "Do not disturb +menu +window", "Forward calls… +menu +window",
+			"Stop forwarding", "Ring me (demo) +on", "Settings… +on +menu +window", "Quit +on +menu +window",
+		}},
+		{"may watch", true, false, watcher, []string{
+			"Connected as Ann Archer · 201 +menu +window", "Reconnect now +on", "Log in… +on", "",
+			"Dial… +on +menu +window", "Dial clipboard… +on +menu +window", "Recent calls +on +menu +window",
+			"Calls (0) +menu +window", "Switchboard… +on +menu +window", "Do not disturb +on +menu +window", "Forward calls… +menu +window",
 			"Stop forwarding", "Ring me (demo) +on", "Settings… +on +menu +window", "Quit +on +menu +window",
 		}},
 		{"offline", true, false, offline, []string{
@@ -108,7 +116,7 @@ func TestCommands(t *testing.T) {
 			"Log in… +on",
 			"Dialling, do not disturb and forwarding are off until Deskline is connected. +menu +window",
 			"Dial… +menu +window", "Dial clipboard… +menu +window", "Recent calls +on +menu +window",
-			"Calls (0) +menu +window", "Do not disturb +menu +window", "Forward calls… +menu +window",
+			"Calls (0) +menu +window", "Switchboard…", "Do not disturb +menu +window", "Forward calls… +menu +window",
 			"Stop forwarding", "Ring me (demo) +on", "Settings… +on +menu +window", "Quit +on +menu +window",
 		}},
 		// Not set up: the menu keeps quiet about what waits, the window says it.
@@ -118,7 +126,7 @@ func TestCommands(t *testing.T) {
 			"Log in… +on",
 			"Dialling, do not disturb and forwarding are off until Deskline is connected. +window",
 			"Dial… +menu +window", "Dial clipboard… +menu +window", "Recent calls +on +menu +window",
-			"Calls (0) +menu +window", "Do not disturb +menu +window", "Forward calls… +menu +window",
+			"Calls (0) +menu +window", "Switchboard…", "Do not disturb +menu +window", "Forward calls… +menu +window",
 			"Stop forwarding", "Ring me (demo) +on", "Settings… +on +menu +window", "Quit +on +menu +window",
 		}},
 		{"login", true, false, login, []string{
@@ -127,7 +135,7 @@ func TestCommands(t *testing.T) {
 			"Log in… +on +menu +window",
 			"Dialling, do not disturb and forwarding are off until Deskline is connected. +menu +window",
 			"Dial… +menu +window", "Dial clipboard… +menu +window", "Recent calls +on +menu +window",
-			"Calls (0) +menu +window", "Do not disturb +menu +window", "Forward calls… +menu +window",
+			"Calls (0) +menu +window", "Switchboard…", "Do not disturb +menu +window", "Forward calls… +menu +window",
 			"Stop forwarding", "Ring me (demo) +on", "Settings… +on +menu +window", "Quit +on +menu +window",
 		}},
 		{"login, not set up", false, false, login, []string{
@@ -136,7 +144,7 @@ func TestCommands(t *testing.T) {
 			"Log in… +on",
 			"Dialling, do not disturb and forwarding are off until Deskline is connected. +window",
 			"Dial… +menu +window", "Dial clipboard… +menu +window", "Recent calls +on +menu +window",
-			"Calls (0) +menu +window", "Do not disturb +menu +window", "Forward calls… +menu +window",
+			"Calls (0) +menu +window", "Switchboard…", "Do not disturb +menu +window", "Forward calls… +menu +window",
 			"Stop forwarding", "Ring me (demo) +on", "Settings… +on +menu +window", "Quit +on +menu +window",
 		}},
 	} {

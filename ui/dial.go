@@ -73,6 +73,9 @@ func (v *dialView) render(s app.State) {
 	if !v.win.shown() {
 		return
 	}
+	if v.liveColleagues(s) {
+		v.list.Refresh()
+	}
 	v.update(s)
 }
 

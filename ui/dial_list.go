@@ -25,8 +25,11 @@ type dialRow struct {
 	contact *contacts.Contact
 	phone   contacts.Phone // the contact's number; zero for a typed row
 	typed   bool           // the number read from the text itself
-	text    string         // what PrepareDial reads for this row
-	display string         // typed rows: the normalised number
+	// colleague is a watched colleague's phone (dial_colleagues.go); text
+	// is then its extension.
+	colleague *app.Colleague
+	text      string // what PrepareDial reads for this row
+	display   string // typed rows: the normalised number
 }
 
 // search lists the contacts' numbers matching text. A number in the text
@@ -38,10 +41,7 @@ func (v *dialView) search(text string) []dialRow {
 	if text == "" || d == nil {
 		return nil
 	}
-	var rows []dialRow
-	for _, m := range d.Books.Search(text, dialSearchLimit) {
-		rows = append(rows, dialRow{contact: m.Contact, phone: m.Phone, text: m.Phone.Raw})
-	}
+	rows := withColleagues(v.u.state, d.Books, text, d.Books.Search(text, dialSearchLimit))
 	c := v.u.client()
 	if c == nil {
 		return rows
@@ -51,7 +51,7 @@ func (v *dialView) search(text string) []dialRow {
 		return rows
 	}
 	for _, r := range rows {
-		if r.phone.Number.Key == t.Number.Key {
+		if r.phone.Number.Key == t.Number.Key || r.colleague != nil && r.colleague.Device == t.Number.Key {
 			return rows
 		}
 	}
@@ -68,6 +68,9 @@ func dialPrepare(c *app.Client, row *dialRow, text string) (app.DialTarget, erro
 	}
 	if err == nil && row != nil && row.contact != nil {
 		t.Contact = row.contact
+	}
+	if err == nil && row != nil && row.colleague != nil && t.Contact == nil && row.colleague.Name != "" {
+		t.Contact = &contacts.Contact{FormattedName: row.colleague.Name} // "call Bob (203)"
 	}
 	return t, err
 }
@@ -107,9 +110,15 @@ func (r *dialRowWidget) set(id widget.ListItemID, row dialRow) {
 	name, company, number, kind := dialRowTexts(row)
 	r.who.Segments = dialTwoLines(name, company, fyne.TextAlignLeading, true)
 	r.num.Segments = dialTwoLines(number, kind, fyne.TextAlignTrailing, false)
+	photo := r.v.thumb(row.contact)
+	if row.colleague != nil {
+		var colour fyne.ThemeColorName
+		photo, colour = presenceLook(*row.colleague)
+		colourLine(r.who.Segments, colour)
+	}
 	r.who.Refresh()
 	r.num.Refresh()
-	setPhoto(r.thumb, r.v.thumb(row.contact))
+	setPhoto(r.thumb, photo)
 	r.box.Refresh() // lay out again: the number column's width follows its text
 }
 

@@ -21,6 +21,13 @@ func dialBlocker(setUp bool, s app.State) string {
 
 // dialRowTexts words a row: name, company line, number, number type.
 func dialRowTexts(row dialRow) (name, company, number, kind string) {
+	if c := row.colleague; c != nil {
+		name := c.Label()
+		if row.contact != nil {
+			name = row.contact.DisplayName()
+		}
+		return name, colleagueState(*c), c.Device, dialColleagueKind
+	}
 	if row.typed {
 		name, company = row.display, dialTypedRow
 		if row.contact != nil {
@@ -41,4 +48,41 @@ const (
 	dialNotAllowed  = "Your telephone system does not let Deskline place calls"
 	dialTypedRow    = "Number you typed" // the row of the number in the text, no contact
 	dialTypedKind   = "typed"            // its number's type
+	// dialColleagueKind is a colleague's row's number type.
+	dialColleagueKind = "colleague"
 )
+
+// colleagueState words a colleague's line for the dial window and the
+// transfer field: whether a call put through now would reach her, with
+// whom she talks where the server shows it.
+func colleagueState(c app.Colleague) string {
+	with := func(s string) string {
+		if c.Who != "" {
+			return s + " with " + c.Who
+		}
+		return s
+	}
+	switch c.Status {
+	case ctiproto.StatusIdle:
+		return "Free"
+	case ctiproto.StatusRinging:
+		if c.Who != "" {
+			return "Ringing: " + c.Who
+		}
+		return "Ringing"
+	case ctiproto.StatusInCall:
+		return with("On the phone")
+	case ctiproto.StatusOnHold:
+		return with("Holding a call")
+	case ctiproto.StatusDND:
+		return "Do not disturb"
+	case ctiproto.StatusForwarded:
+		if c.ForwardTo != "" {
+			return "Forwarded to " + c.ForwardTo
+		}
+		return "Forwarded"
+	case ctiproto.StatusOffline:
+		return "Offline: no phone registered"
+	}
+	return c.Status
+}

@@ -180,6 +180,7 @@ func (u *UI) Render(s app.State) {
 	u.login.render(s)
 	u.forward.render(s)
 	u.switchboard.render(s)
+	u.switchboardAtStart(s)
 	u.flushLinks(s)
 	u.demoFirstRing(s)
 	u.trace(s)

@@ -37,6 +37,7 @@ var settingsLabels = map[string]string{
 	"max_internal_digits": "Longest extension",
 	"crm_url":             "CRM link",
 	"dial_device":         "Dial from",
+	"switchboard":         "Switchboard",
 }
 
 // settingsCRMSample fills the CRM template for the live example.
@@ -54,9 +55,10 @@ type settingsView struct {
 	popNotify, popClose, autostart *widget.Check
 	dialLinks                      *widget.Check // dial_links_at_once
 	dialDevice                     *widget.Select
-	dialIDs                        []string      // dial_device of each of dialDevice's options
-	autostartWhy                   *widget.Label // why the box is off (demo, unsupported)
-	autostartShown                 bool          // what the box showed when filled: the entry then
+	dialIDs                        []string       // dial_device of each of dialDevice's options
+	switchboard                    *widget.Select // settings_switchboard.go
+	autostartWhy                   *widget.Label  // why the box is off (demo, unsupported)
+	autostartShown                 bool           // what the box showed when filled: the entry then
 	books                          []string
 	bookBox                        *fyne.Container
 	bookPath                       *escEntry     // a path to add
@@ -119,6 +121,7 @@ func (v *settingsView) render(s app.State) {
 	if i := v.dialDevice.SelectedIndex(); i >= 0 {
 		v.fillDialDevice(s, v.dialIDs[i]) // the phones came, went or (un)registered
 	}
+	v.renderSwitchboard(s)
 }
 
 func (v *settingsView) build() fyne.CanvasObject {
@@ -238,7 +241,8 @@ func (v *settingsView) callsCard() fyne.CanvasObject {
 	v.crmHint.Wrapping = fyne.TextWrapWord
 	v.dialDevice = widget.NewSelect(nil, nil)
 	f := v.form(v.item("crm_url", v.crm, "Placeholders: {number} {e164} {name} {company}"),
-		v.item("dial_device", v.dialDevice, "Click-to-dial rings this phone first; one not registered is passed over"))
+		v.item("dial_device", v.dialDevice, "Click-to-dial rings this phone first; one not registered is passed over"),
+		v.switchboardItem())
 	v.dialLinks = widget.NewCheck(dialLinksLabel, nil)
 	return widget.NewCard("Calls", "", container.NewVBox(v.popEnabled, v.popFocus, v.popNotify, v.popClose, f, v.crmHint, v.dialLinks))
 }

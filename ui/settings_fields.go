@@ -42,6 +42,7 @@ func (v *settingsView) fill(s settings.Settings) {
 	v.checkCRM()
 	v.dialLinks.SetChecked(s.DialLinksAtOnce)
 	v.fillDialDevice(v.u.state, s.DialDevice)
+	v.fillSwitchboard(s.SwitchboardMode())
 	v.fillAutostart()
 	v.sayAccount(widget.MediumImportance, "")
 	v.showProblems(nil)
@@ -70,6 +71,7 @@ func (v *settingsView) collect(base settings.Settings) (s settings.Settings, err
 	if i := v.dialDevice.SelectedIndex(); i >= 0 {
 		s.DialDevice = v.dialIDs[i]
 	}
+	s.Switchboard = v.switchboardMode()
 	if !v.autostart.Disabled() {
 		s.StartAtLogin = v.autostart.Checked // else the wish in the file stays
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/app/crm"
 	"github.com/deskline/deskline/app/settings"
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // The settings window's sentences, pure so that a table test pins them.
@@ -75,3 +76,27 @@ func notWholeNumber(text string) string { return fmt.Sprintf("%q is not a whole 
 
 // notLocalFile is why a dropped or picked address book was refused.
 func notLocalFile(uri string) string { return uri + " is not a local file" }
+
+// switchboardOptions word settings.SwitchboardModes, in their order.
+var switchboardOptions = []string{
+	"Automatic: opens at start if the server marks you as the reception",
+	"On: opens at start",
+	"Off: no colleagues' lines here",
+}
+
+// switchboardHint says what the switchboard choice is about.
+const switchboardHint = "Colleagues' lines, in the switchboard window and when you dial or transfer"
+
+// switchboardHintFor is the choice's hint for s: what it means, or that
+// the server lets this user watch nobody, so no choice shows anything.
+func switchboardHintFor(s app.State) string {
+	switch {
+	case s.Status != app.StatusConnected:
+		return switchboardHint
+	case !s.Can(ctiproto.TypeWatch):
+		return "Your server lets you see no colleagues' lines: ask your administrator"
+	case s.Reception:
+		return "The server marks you as the reception: automatic opens it at start"
+	}
+	return switchboardHint
+}

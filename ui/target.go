@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/contacts"
 )
 
@@ -91,11 +92,12 @@ func (p *targetPicker) suggest(text string) {
 	text = strings.TrimSpace(text)
 	var objs []fyne.CanvasObject
 	if d := p.u.Desk(); d != nil && d.Books != nil && len([]rune(text)) >= 2 && text != p.picked {
-		for _, m := range d.Books.Search(text, targetSuggestions) {
-			b := widget.NewButtonWithIcon(callMatchText(m), theme.AccountIcon(), func() { p.pick(m) })
-			b.Importance = widget.LowImportance
-			b.Alignment = widget.ButtonAlignLeading
-			objs = append(objs, b)
+		// Colleagues' phones too, ranked with the cards, as the dial
+		// window does (dial_colleagues.go): whether she is free shows
+		// before the call goes to her.
+		rows := withColleagues(p.u.state, d.Books, text, d.Books.Search(text, targetSuggestions))
+		for _, r := range rows[:min(len(rows), targetSuggestions)] {
+			objs = append(objs, p.suggestion(r))
 		}
 	}
 	if len(objs) == 0 && len(p.suggestions.Objects) == 0 {
@@ -106,18 +108,53 @@ func (p *targetPicker) suggest(text string) {
 	p.box.Refresh()
 }
 
+// suggestion is the button for one row: a card's number, or a
+// colleague's phone with her state's shape and words.
+func (p *targetPicker) suggestion(r dialRow) *widget.Button {
+	var b *widget.Button
+	if c := r.colleague; c != nil {
+		icon, _ := presenceLook(*c)
+		label := colleagueMatchText(*c, r.contact)
+		b = widget.NewButtonWithIcon(label, icon, func() { p.pickNumber(c.Device, "To "+label) })
+	} else {
+		m := contacts.Match{Contact: r.contact, Phone: r.phone}
+		b = widget.NewButtonWithIcon(callMatchText(m), theme.AccountIcon(), func() { p.pick(m) })
+	}
+	b.Importance = widget.LowImportance
+	b.Alignment = widget.ButtonAlignLeading
+	return b
+}
+
 // pick takes a suggestion: its number goes into the entry, its name below.
 func (p *targetPicker) pick(m contacts.Match) {
 	num := m.Phone.Number.Display
 	if num == "" {
 		num = m.Phone.Raw
 	}
+	p.pickNumber(num, "To "+callMatchText(m))
+}
+
+// pickNumber puts a picked number in the entry and says whose it is.
+func (p *targetPicker) pickNumber(num, who string) {
 	p.entry.SetText(num)
 	p.picked = num
 	p.suggest("")
-	setLine(p.pickedLabel, "To "+callMatchText(m))
+	setLine(p.pickedLabel, who)
 	p.box.Refresh()
 	p.changed()
+}
+
+// colleagueMatchText is "Bob Baker · 203 · Free": the card's name for
+// the extension, else the exchange's ("299 · Free" for neither).
+func colleagueMatchText(c app.Colleague, card *contacts.Contact) string {
+	name := c.Name
+	if card != nil {
+		name = card.DisplayName()
+	}
+	if name == "" {
+		return joinParts(" · ", c.Device, colleagueState(c))
+	}
+	return joinParts(" · ", name, c.Device, colleagueState(c))
 }
 
 // callMatchText is "Bob Baker · 203 · work".

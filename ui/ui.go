@@ -69,6 +69,11 @@ type Options struct {
 	// other windows (main sets it on X11): the calls console is never
 	// buried while calls wait.
 	KeepOnTop func(w fyne.Window)
+	// WindowPosition, when set, tells where w's content is on the screen
+	// (main sets it on X11), and MoveWindow puts a shown w there again:
+	// the switchboard opens where the user left it. Fyne cannot.
+	WindowPosition func(w fyne.Window) (x, y int, ok bool)
+	MoveWindow     func(w fyne.Window, x, y int)
 	// ReleaseMemory, when set, is called when a window was destroyed, to
 	// hand the memory it freed back to the system (main sets it on Linux).
 	ReleaseMemory func()
@@ -98,6 +103,9 @@ type UI struct {
 	// demoRung is set once the demo has rung the user's phone by itself.
 	demoRung bool
 	traced   map[string]string // last trace line by kind (main goroutine)
+	// switchboardStarted is set once the switchboard opened by itself
+	// (tray_switchboard.go).
+	switchboardStarted bool
 
 	tray        *trayView
 	console     *consoleView

@@ -44,6 +44,9 @@ type appWindow struct {
 	// is destroyed; 0 destroys it at once. Tests (Options.Synchronous)
 	// always destroy at once.
 	keep time.Duration
+	// memory, when set, keeps the window's size and place when it goes
+	// and gives them back when it opens (windowmemory.go).
+	memory *windowMemory
 
 	w       fyne.Window // the native window, nil when there is none
 	visible bool        // w is on screen
@@ -95,7 +98,7 @@ func (a *appWindow) show(focus bool) {
 func (a *appWindow) open(focus bool) {
 	w := a.u.fy.NewWindow(a.title)
 	w.SetContent(a.content)
-	w.Resize(a.size)
+	w.Resize(a.memory.sizeOr(a.size))
 	w.CenterOnScreen()
 	w.SetCloseIntercept(func() {
 		if a.onClose != nil {
@@ -119,6 +122,7 @@ func (a *appWindow) open(focus bool) {
 		a.u.quiet(w, false)
 	}
 	w.Show()
+	a.memory.place(w)
 	a.keepOnTop()
 }
 
@@ -137,6 +141,7 @@ func (a *appWindow) hide() {
 	if !a.visible {
 		return
 	}
+	a.memory.keep(a.w)
 	a.visible = false
 	if a.keep <= 0 || a.u.opts.Synchronous {
 		a.destroy()

@@ -22,6 +22,7 @@ func topFields(s *Settings) map[string]settingDecoder {
 		"start_at_login":      settingValue(&s.StartAtLogin, "true or false"),
 		"dial_links_at_once":  settingValue(&s.DialLinksAtOnce, "true or false"),
 		"dial_device":         settingValue(&s.DialDevice, "a string"),
+		"switchboard":         settingValue(&s.Switchboard, "a string"),
 	}
 }
 

@@ -53,6 +53,10 @@ type Settings struct {
 	// user's phones that is registered. A phone that is not registered
 	// then is passed over for a registered one, and the user is told.
 	DialDevice string `json:"dial_device"`
+	// Switchboard is whether this desk is a switchboard (see
+	// switchboard.go): SwitchboardAuto (default), SwitchboardOn or
+	// SwitchboardOff.
+	Switchboard string `json:"switchboard"`
 }
 
 // DefaultServerURL is the demo server started by `make run`.
@@ -69,6 +73,7 @@ func Default() Settings {
 		ServerURL:         DefaultServerURL,
 		HomeRegion:        DefaultHomeRegion().Region,
 		MaxInternalDigits: 6,
+		Switchboard:       SwitchboardAuto,
 		Popup: Popup{
 			Enabled:          true,
 			TakeFocus:        false,

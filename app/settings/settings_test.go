@@ -48,7 +48,7 @@ func settingsNoLocale(t *testing.T) {
 func TestDefault(t *testing.T) {
 	settingsNoLocale(t)
 	s := Default()
-	want := Settings{ServerURL: "ws://127.0.0.1:8720/v1/ws", HomeRegion: "DE", MaxInternalDigits: 6,
+	want := Settings{ServerURL: "ws://127.0.0.1:8720/v1/ws", HomeRegion: "DE", MaxInternalDigits: 6, Switchboard: "automatic",
 		Popup: Popup{Enabled: true, TakeFocus: false, Notify: true, CloseAfterAnswer: true}}
 	if !reflect.DeepEqual(s, want) {
 		t.Fatalf("defaults\n got %+v\nwant %+v", s, want)
@@ -274,6 +274,7 @@ func TestNeedsNewDesk(t *testing.T) {
 		{"popup", func(s *Settings) { s.Popup.Enabled = !s.Popup.Enabled }, false},
 		{"crm", func(s *Settings) { s.CRMURL = "https://crm.example/{e164}" }, false},
 		{"dial device", func(s *Settings) { s.DialDevice = "205" }, false},
+		{"switchboard", func(s *Settings) { s.Switchboard = SwitchboardOff }, false},
 		{"server", func(s *Settings) { s.ServerURL = "wss://other.example/v1/ws" }, true},
 		{"user", func(s *Settings) { s.User = "bob" }, true},
 		{"certificate", func(s *Settings) { s.CAFile = "/etc/ca.pem" }, true},

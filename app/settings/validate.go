@@ -69,6 +69,8 @@ var checks = []settingCheck{
 		reset: func(s *Settings, d Settings, _ []error) { s.CRMURL = d.CRMURL }},
 	{check: settingField("dial_device", func(s Settings) string { return dialDeviceProblem(s.DialDevice) }),
 		reset: func(s *Settings, d Settings, _ []error) { s.DialDevice = d.DialDevice }},
+	{check: settingField("switchboard", func(s Settings) string { return switchboardProblem(s.Switchboard) }),
+		reset: func(s *Settings, d Settings, _ []error) { s.Switchboard = d.Switchboard }},
 }
 
 // dialDeviceProblem: a device id as the protocol carries it. Whether the
