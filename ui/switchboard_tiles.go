@@ -1,0 +1,287 @@
+// The switchboard's colleagues grid: one tile per watched phone, made
+// once and updated only when what it shows changed, so 500 tiles and
+// dozens of changes a second cost only the tiles that changed.
+
+package ui
+
+import (
+	"image/color"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// tileSize is a tile in the grid: a name readable from a metre away and
+// two lines under it.
+var tileSize = fyne.NewSize(230, 96)
+
+// statusLooks is each status's colour and icon: colour AND shape, for
+// colour-blind eyes and from across the room.
+var statusLooks = map[string]struct {
+	colour fyne.ThemeColorName
+	icon   fyne.Resource
+}{
+	ctiproto.StatusIdle:      {theme.ColorNameSuccess, theme.ConfirmIcon()},
+	ctiproto.StatusRinging:   {theme.ColorNameWarning, theme.VolumeUpIcon()},
+	ctiproto.StatusInCall:    {theme.ColorNameError, theme.MediaRecordIcon()},
+	ctiproto.StatusOnHold:    {theme.ColorNamePrimary, theme.MediaPauseIcon()},
+	ctiproto.StatusDND:       {theme.ColorNameError, theme.CancelIcon()},
+	ctiproto.StatusForwarded: {theme.ColorNameHyperlink, theme.MailForwardIcon()},
+	ctiproto.StatusOffline:   {theme.ColorNameDisabled, theme.VisibilityOffIcon()},
+}
+
+// tile is one colleague in the grid.
+type tile struct {
+	v        *switchboardView
+	col      app.Colleague
+	selected bool
+	face     [3]string // name, state, detail as shown
+
+	box    *fyne.Container
+	frame  *canvas.Rectangle // the selection
+	stripe *canvas.Rectangle
+	icon   *widget.Icon
+	name   *canvas.Text
+	state  *canvas.Text
+	detail *canvas.Text
+	pickup *keyButton
+}
+
+func newTile(v *switchboardView, c app.Colleague) *tile {
+	t := &tile{v: v}
+	t.frame = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	t.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	t.frame.CornerRadius = 4
+	t.stripe = canvas.NewRectangle(color.Transparent)
+	t.stripe.SetMinSize(fyne.NewSize(8, 0))
+	t.icon = widget.NewIcon(nil)
+	t.name = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	t.name.TextStyle.Bold = true
+	t.name.TextSize = theme.TextSize() * 1.25
+	t.state = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	t.detail = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
+	dev := c.Device
+	t.pickup = newKeyButton(keyLabel("Pick up", fyne.KeyF12), func() { v.toColleague(dev, toPickup) }, v.entryKey)
+	t.pickup.Importance = widget.WarningImportance
+	t.pickup.Hide()
+	text := container.NewVBox(container.NewHBox(t.icon, t.name), t.state, container.NewHBox(t.detail, layout.NewSpacer(), t.pickup))
+	tap := newTapArea(func() { v.tileTapped(dev) }, func() { v.tileAnnounce(dev) })
+	t.box = container.NewStack(t.frame, tap, container.NewBorder(nil, nil, t.stripe, nil, container.NewPadded(text)))
+	t.set(c, v.u.now())
+	return t
+}
+
+// set shows c; widgets are refreshed only where their text or look
+// changed. It reports whether anything did.
+func (t *tile) set(c app.Colleague, now time.Time) bool {
+	statusChanged := c.Status != t.col.Status || t.face[0] == ""
+	t.col = c
+	changed := t.setFace([3]string{tileName(c), tileState(c, now), tileDetail(c)})
+	if statusChanged {
+		look, ok := statusLooks[c.Status]
+		if !ok {
+			look = statusLooks[ctiproto.StatusOffline]
+		}
+		t.stripe.FillColor = theme.Color(look.colour)
+		t.stripe.Refresh()
+		t.state.Color = theme.Color(look.colour)
+		t.state.Refresh()
+		t.icon.SetResource(look.icon)
+		if c.Status == ctiproto.StatusRinging {
+			t.pickup.Show()
+		} else {
+			t.pickup.Hide()
+		}
+		changed = true
+	}
+	return changed
+}
+
+// setFace sets the three texts, refreshing only those that changed.
+func (t *tile) setFace(f [3]string) bool {
+	if f == t.face {
+		return false
+	}
+	for i, txt := range []*canvas.Text{t.name, t.state, t.detail} {
+		if f[i] != t.face[i] {
+			txt.Text = f[i]
+			txt.Refresh()
+		}
+	}
+	t.face = f
+	return true
+}
+
+// tick advances the tile's clock (a call's duration); only tiles of
+// colleagues in a call have one.
+func (t *tile) tick(now time.Time) {
+	if timedStatus(t.col.Status) {
+		t.setFace([3]string{t.face[0], tileState(t.col, now), t.face[2]})
+	}
+}
+
+// setSelected frames the tile while it is the selection.
+func (t *tile) setSelected(on bool) {
+	if t.selected == on {
+		return
+	}
+	t.selected = on
+	t.frame.StrokeWidth = 0
+	if on {
+		t.frame.StrokeWidth = 3
+	}
+	t.frame.Refresh()
+}
+
+// syncTiles makes the grid match the colleagues: new tiles for new
+// phones, changed tiles updated, the order (by name, filtered) laid out
+// again only when it changed. An unchanged list costs one comparison.
+func (v *switchboardView) syncTiles(cols []app.Colleague) {
+	if slices.Equal(cols, v.colleagues) {
+		return
+	}
+	roster := len(cols) != len(v.colleagues)
+	now := v.u.now()
+	seen := make(map[string]bool, len(cols))
+	for i, c := range cols {
+		seen[c.Device] = true
+		if !roster && (v.colleagues[i].Device != c.Device || v.colleagues[i].Name != c.Name) {
+			roster = true
+		}
+		t := v.tiles[c.Device]
+		if t == nil {
+			v.tiles[c.Device] = newTile(v, c)
+			continue
+		}
+		if t.col != c {
+			t.set(c, now)
+		}
+	}
+	for dev := range v.tiles {
+		if !seen[dev] {
+			delete(v.tiles, dev)
+		}
+	}
+	v.colleagues = slices.Clone(cols)
+	if roster {
+		v.layoutGrid()
+	}
+}
+
+// layoutGrid puts the tiles that match the filter into the grid, by
+// name, and keeps a selection on one of them.
+func (v *switchboardView) layoutGrid() {
+	shown := app.FilterColleagues(v.colleagues, v.filter.Text)
+	order := make([]string, len(shown))
+	for i, c := range shown {
+		order[i] = c.Device
+	}
+	setLine(v.header, switchboardHeader(v.state, len(order), len(v.colleagues)))
+	if !slices.Equal(order, v.order) {
+		v.order = order
+		objs := make([]fyne.CanvasObject, len(order))
+		for i, dev := range order {
+			objs[i] = v.tiles[dev].box
+		}
+		v.grid.Objects = objs
+		v.grid.Refresh()
+	}
+	if !slices.Contains(order, v.sel) {
+		v.selectTile("", order)
+	}
+}
+
+// selectTile selects dev, or the first tile of order when dev is "".
+func (v *switchboardView) selectTile(dev string, order []string) {
+	if dev == "" && len(order) > 0 {
+		dev = order[0]
+	}
+	if dev == v.sel {
+		return
+	}
+	if t := v.tiles[v.sel]; t != nil {
+		t.setSelected(false)
+	}
+	v.sel, v.pending = dev, ""
+	if t := v.tiles[dev]; t != nil {
+		t.setSelected(true)
+		v.scrollTo(dev)
+	}
+}
+
+// moveSelection moves the selection by delta tiles (a row is columns
+// tiles), staying inside the grid.
+func (v *switchboardView) moveSelection(delta int) {
+	if len(v.order) == 0 {
+		return
+	}
+	i := max(0, slices.Index(v.order, v.sel))
+	i = min(max(i+delta, 0), len(v.order)-1)
+	v.selectTile(v.order[i], v.order)
+}
+
+// columns is how many tiles a grid row holds now.
+func (v *switchboardView) columns() int {
+	w := v.scroll.Size().Width
+	pad := theme.Padding()
+	return max(1, int((w+pad)/(tileSize.Width+pad)))
+}
+
+// scrollTo scrolls the grid so the selected tile is in view.
+func (v *switchboardView) scrollTo(dev string) {
+	i := slices.Index(v.order, dev)
+	if i < 0 || v.scroll.Size().Height == 0 {
+		return
+	}
+	row := float32(i / v.columns())
+	top := row * (tileSize.Height + theme.Padding())
+	off := v.scroll.Offset
+	switch {
+	case top < off.Y:
+		off.Y = top
+	case top+tileSize.Height > off.Y+v.scroll.Size().Height:
+		off.Y = top + tileSize.Height - v.scroll.Size().Height
+	default:
+		return
+	}
+	v.scroll.ScrollToOffset(off)
+}
+
+// tickTiles advances the clocks of the tiles of colleagues in a call.
+func (v *switchboardView) tickTiles(now time.Time) {
+	for _, t := range v.tiles {
+		t.tick(now)
+	}
+}
+
+// tapArea is a transparent target under a tile's texts: a click
+// transfers (or selects), a right-click announces.
+type tapArea struct {
+	widget.BaseWidget
+	onTap, onSecondary func()
+}
+
+func newTapArea(onTap, onSecondary func()) *tapArea {
+	a := &tapArea{onTap: onTap, onSecondary: onSecondary}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+func (a *tapArea) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// Tapped is a click.
+func (a *tapArea) Tapped(*fyne.PointEvent) { a.onTap() }
+
+// TappedSecondary is a right-click.
+func (a *tapArea) TappedSecondary(*fyne.PointEvent) { a.onSecondary() }
