@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -71,7 +72,7 @@ func (v *switchboardView) build() fyne.CanvasObject {
 	v.scroll = container.NewVScroll(v.grid)
 	v.buildConsult()
 	calls := v.calls.build(v)
-	width := canvas.NewRectangle(nil)
+	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(callsWidth, 0))
 	right := container.NewStack(width, container.NewVScroll(calls))
 	top := container.NewVBox(v.header, v.consult, v.info, v.filter)

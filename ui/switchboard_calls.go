@@ -93,7 +93,7 @@ func (p *callsPanel) sync(v *switchboardView, s app.State, now time.Time) {
 				v.run("answer", "", func(ctx context.Context, c *app.Client) error { return c.Answer(ctx, id) })
 			}
 		case cardHeld:
-			r.tap = func() { v.run("swap", "", func(ctx context.Context, c *app.Client) error { return c.Swap(ctx, id) }) }
+			r.tap = func() { v.swapTo(id) }
 		}
 		calls = append(calls, r)
 	}
@@ -198,13 +198,22 @@ func (p *callsPanel) syncButtons(v *switchboardView, s app.State) {
 // syncNote puts the call in hand's note into the note field when the
 // call changes (while the same call stays, what the user types stays).
 func (p *callsPanel) syncNote(v *switchboardView, s app.State) {
-	active, ok := app.ActiveCall(s)
+	active, ok := noteCall(s)
 	if active.ID == v.noteFor {
 		return
 	}
 	v.noteFor = active.ID
 	p.note.SetText(active.Note)
 	setEnabled(p.note, ok && s.Can(ctiproto.TypeSetNote))
+}
+
+// noteCall is the call a note is about: the call in hand, the caller
+// while the user announces them.
+func noteCall(s app.State) (app.Call, bool) {
+	if k := s.Switchboard.Consult; k != nil {
+		return s.CallByID(k.Held)
+	}
+	return app.ActiveCall(s)
 }
 
 // setRows makes box show rows: its labels and buttons are reused, the

@@ -248,9 +248,25 @@ func (v *switchboardView) moveParkSelection(next bool) {
 
 // saveNote attaches the note field's text to the call in hand.
 func (v *switchboardView) saveNote(text string) {
-	v.onActive("note", noteSavedText, func(ctx context.Context, c *app.Client, id string) error {
+	call, ok := noteCall(v.state)
+	if !ok {
+		v.say(widget.WarningImportance, noCallInHand)
+		return
+	}
+	id := call.ID
+	v.run("note", noteSavedText, func(ctx context.Context, c *app.Client) error {
 		return c.SetNote(ctx, id, strings.TrimSpace(text))
 	})
+}
+
+// swapTo goes to a held call (a click on its row); while announcing, it
+// swaps between caller and colleague.
+func (v *switchboardView) swapTo(id string) {
+	if v.state.Switchboard.Consult != nil {
+		v.runKey(fyne.KeyF9)
+		return
+	}
+	v.run("swap", "", func(ctx context.Context, c *app.Client) error { return c.Swap(ctx, id) })
 }
 
 // onActive runs f on the call in hand.

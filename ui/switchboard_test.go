@@ -4,9 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/ctiproto"
@@ -319,5 +321,103 @@ func TestSwitchboardArrows(t *testing.T) {
 	press(u, fyne.KeyDown) // one row of three tiles at 1100 pixels less the calls column
 	if want := v.order[min(1+v.columns(), len(v.order)-1)]; v.sel != want {
 		t.Fatalf("Down selected %q, want %q (%d columns)", v.sel, want, v.columns())
+	}
+}
+
+// sbState is a made-up reception state at testNow: rita at 202, seven
+// colleagues in every state, calls, a queue, parked calls.
+func sbState(calls ...app.Call) app.State {
+	s := popState(calls...)
+	for _, c := range []string{ctiproto.TypeConsult, ctiproto.TypePark, ctiproto.TypeUnpark, ctiproto.TypePickup, ctiproto.TypeSetNote} {
+		s.Capabilities[c] = true
+	}
+	s.User, s.DisplayName, s.Reception = "rita", "Rita Reyes", true
+	ago := func(secs int) time.Time { return testNow.Add(-time.Duration(secs) * time.Second) }
+	s.Switchboard = app.Switchboard{Watching: true, Colleagues: []app.Colleague{
+		{Device: "201", Name: "Ann Archer", Status: ctiproto.StatusInCall, Since: ago(83), Who: "Max Muster"},
+		{Device: "203", Name: "Bob Baker", Status: ctiproto.StatusRinging, Since: ago(12), Who: "Jane Doe"},
+		{Device: "204", Name: "Carl Cole", Status: ctiproto.StatusDND, Since: ago(1200), DND: true},
+		{Device: "205", Name: "Carl's softphone", Status: ctiproto.StatusOffline, Since: ago(7200)},
+		{Device: "206", Name: "Dora Diaz", Status: ctiproto.StatusForwarded, Since: ago(600), ForwardTo: "+49 170 5550100"},
+		{Device: "207", Name: "Eva Early", Status: ctiproto.StatusOnHold, Since: ago(45), Who: "Paul Pry"},
+		{Device: "208", Name: "Finn Ford", Status: ctiproto.StatusIdle, Since: ago(3000)},
+	}}
+	return s
+}
+
+// sbWaiting adds the Front desk queue (one caller past the limit) and
+// two parked calls to s.
+func sbWaiting(s app.State) app.State {
+	ago := func(secs int) time.Time { return testNow.Add(-time.Duration(secs) * time.Second) }
+	s.Switchboard.Queues = []app.WaitingQueue{{Number: "600", Name: "Front desk", Waiting: []app.WaitingCaller{
+		{Call: "q1", Position: 1, Joined: ago(75), Who: "Jane Doe"}, {Call: "q2", Position: 2, Joined: ago(20)}}}}
+	s.Switchboard.Parked = []app.ParkedCall{{Slot: "701", Call: "p1", Who: "Max Muster", ParkedBy: "202", Since: ago(30), Mine: true},
+		{Slot: "702", Call: "p2", Who: "Paul Pry", ParkedBy: "201", Since: ago(90)}}
+	return s
+}
+
+// sbOffline is the switchboard on a desk with no server, shown with s.
+func sbOffline(t *testing.T, s app.State) *UI {
+	t.Helper()
+	u, _ := newTestUI(t, popOfflineDesk(t))
+	u.switchboard.show()
+	u.Render(s)
+	return u
+}
+
+func TestSwitchboardMasters(t *testing.T) {
+	u := sbOffline(t, sbState())
+	test.AssertRendersToMarkup(t, "switchboard_grid.xml", u.switchboard.win.window().Canvas())
+	snapshot(t, "switchboard_grid.xml", u.switchboard.win.window().Canvas())
+
+	held := cwTalking("c1", 83)
+	held.State = ctiproto.StateHeld
+	bob := app.Call{ID: "c9", Device: "201", State: ctiproto.StateConnected, Direction: ctiproto.DirectionOutgoing,
+		Number: "203", Display: "Bob Baker", Answered: true, Since: testNow.Add(-9 * time.Second)}
+	s := sbState(held, bob)
+	s.Switchboard.Consult = &app.Consultation{Device: "201", Held: "c1", Consulted: "c9", To: "203"}
+	u = sbOffline(t, s)
+	test.AssertRendersToMarkup(t, "switchboard_consult.xml", u.switchboard.win.window().Canvas())
+	snapshot(t, "switchboard_consult.xml", u.switchboard.win.window().Canvas())
+
+	recall := popCaller("c5", "+4989 7654321", "Max Muster", 4)
+	s = sbWaiting(sbState(cwTalking("c1", 83), recall))
+	s.Switchboard.Recalls = map[string]string{"c5": "701"}
+	u = sbOffline(t, s)
+	test.AssertRendersToMarkup(t, "switchboard_waiting.xml", u.switchboard.win.window().Canvas())
+	snapshot(t, "switchboard_waiting.xml", u.switchboard.win.window().Canvas())
+}
+
+// A parked call ringing back shows loud, in the banner and its row; a
+// caller past a minute in the queue or a park slot escalates.
+func TestSwitchboardRecallAndEscalation(t *testing.T) {
+	recall := popCaller("c5", "+4989 7654321", "Max Muster", 4)
+	s := sbWaiting(sbState(recall))
+	s.Switchboard.Recalls = map[string]string{"c5": "701"}
+	u := sbOffline(t, s)
+	p := u.switchboard.calls
+	if !p.recall.Visible() || p.recall.Text != "Parked caller rings back: Max Muster (park 701)" {
+		t.Fatalf("recall banner %v %q", p.recall.Visible(), p.recall.Text)
+	}
+	if b := p.rows.Objects[0].(*keyButton); b.Importance != widget.DangerImportance || !strings.HasPrefix(b.Text, "RECALL from park 701: Max Muster") {
+		t.Fatalf("recall row %q", b.Text)
+	}
+	want := map[string]widget.Importance{"1. Jane Doe · WAITING 1:15": widget.DangerImportance, "2. Caller · 0:20": widget.WarningImportance}
+	for _, o := range p.queues.Objects[1:] {
+		l := o.(*widget.Label)
+		if imp, ok := want[l.Text]; !ok || imp != l.Importance {
+			t.Errorf("queue row %q (%d)", l.Text, l.Importance)
+		}
+	}
+	if b := p.parked.Objects[1].(*keyButton); b.Text != "702 · Paul Pry · WAITING 1:30" || b.Importance != widget.DangerImportance {
+		t.Errorf("parked row %q", b.Text)
+	}
+	u.now = func() time.Time { return testNow.Add(time.Minute) }
+	u.switchboard.tick()
+	if b := p.parked.Objects[0].(*keyButton); b.Text != "› 701 · Max Muster (by you) · WAITING 1:30" {
+		t.Errorf("after a minute %q", b.Text)
+	}
+	if f := tileOf(t, u, "203").face[1]; f != "Ringing 1:12" {
+		t.Errorf("ringing tile after a minute %q", f)
 	}
 }

@@ -53,14 +53,14 @@ func timedStatus(status string) bool {
 func tileName(c app.Colleague) string { return cut.Runes(c.Label(), tileNameMax) }
 
 // tileState is the tile's state line: "Ringing 0:12", "Talking 3:04",
-// "Forwarded → 204", "Do not disturb since 09:40", "Free".
+// "Forwarded to 204", "Do not disturb since 09:40", "Free".
 func tileState(c app.Colleague, now time.Time) string {
 	w := statusWord(c.Status)
 	switch {
 	case timedStatus(c.Status) && !c.Since.IsZero():
 		return w + " " + since(now.Sub(c.Since))
 	case c.Status == ctiproto.StatusForwarded && c.ForwardTo != "":
-		return w + " → " + c.ForwardTo
+		return w + " to " + cut.Runes(c.ForwardTo, tileNameMax-len("Forwarded to "))
 	case (c.Status == ctiproto.StatusDND || c.Status == ctiproto.StatusOffline) && !c.Since.IsZero():
 		return w + " since " + c.Since.In(now.Location()).Format("15:04")
 	}
