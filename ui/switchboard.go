@@ -44,6 +44,7 @@ type switchboardView struct {
 	noteFor string // the call the note field is about
 	clock   chan struct{}
 
+	content, top *fyne.Container
 	header, info *widget.Label
 	filter       *keyEntry
 	grid         *fyne.Container
@@ -71,12 +72,13 @@ func (v *switchboardView) build() fyne.CanvasObject {
 	v.grid = container.NewGridWrap(tileSize)
 	v.scroll = container.NewVScroll(v.grid)
 	v.buildConsult()
-	calls := v.calls.build(v)
+	v.calls.scroll = container.NewVScroll(v.calls.build(v))
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(callsWidth, 0))
-	right := container.NewStack(width, container.NewVScroll(calls))
-	top := container.NewVBox(v.header, v.consult, v.info, v.filter)
-	return container.NewBorder(top, nil, nil, right, v.scroll)
+	right := container.NewStack(width, v.calls.scroll)
+	v.top = container.NewVBox(v.header, v.consult, v.info, v.filter)
+	v.content = container.NewBorder(v.top, nil, nil, right, v.scroll)
+	return v.content
 }
 
 // buildConsult makes the bar shown while the user announces a caller.
@@ -115,32 +117,45 @@ func (v *switchboardView) render(s app.State) {
 func (v *switchboardView) sync() {
 	s := v.state
 	v.syncTiles(s.Switchboard.Colleagues)
-	setLine(v.header, switchboardHeader(s, len(v.order), len(v.colleagues)))
-	v.syncConsult(s)
+	moved := setLine(v.header, switchboardHeader(s, len(v.order), len(v.colleagues)))
+	moved = v.syncConsult(s) || moved
 	v.calls.sync(v, s, v.u.now())
 	v.setClock(v.needsClock(s))
-	v.win.relayout()
+	if moved {
+		v.relayout()
+	}
+}
+
+// relayout lays the window out again after a line over the grid came or
+// went. Only the lines and the frame: refreshing the whole content would
+// redraw every tile.
+func (v *switchboardView) relayout() {
+	v.top.Refresh()
+	v.content.Layout.Layout(v.content.Objects, v.content.Size())
 }
 
 // syncConsult shows the bar while the user announces a caller.
-func (v *switchboardView) syncConsult(s app.State) {
+func (v *switchboardView) syncConsult(s app.State) (moved bool) {
 	k := s.Switchboard.Consult
 	if k == nil {
 		if v.consult.Visible() {
 			v.consult.Hide()
+			return true
 		}
-		return
+		return false
 	}
 	setLine(v.consultLine, consultText(k, s))
 	if !v.consult.Visible() {
 		v.consult.Show()
+		return true
 	}
+	return false
 }
 
 // say shows a message over the grid: imp says how it matters.
 func (v *switchboardView) say(imp widget.Importance, text string) {
 	if setHint(v.info, imp, text) {
-		v.win.relayout()
+		v.relayout()
 	}
 }
 

@@ -24,6 +24,7 @@ type callsPanel struct {
 	note    *keyEntry
 	queues  *fyne.Container
 	parked  *fyne.Container
+	scroll  *container.Scroll // the column
 }
 
 // panelRow is one line of a list: its text, how it matters, what a click does
@@ -74,11 +75,10 @@ func (p *callsPanel) button(v *switchboardView, label string, k fyne.KeyName, im
 	return b
 }
 
-// sync shows s at now.
+// sync shows s at now; the column is laid out again only when a row came
+// or went.
 func (p *callsPanel) sync(v *switchboardView, s app.State, now time.Time) {
-	if setLine(p.recall, recallText(s.Switchboard.Recalls, s)) {
-		p.recall.Refresh()
-	}
+	moved := setLine(p.recall, recallText(s.Switchboard.Recalls, s))
 	var calls []panelRow
 	for _, it := range consoleItems(s) {
 		if it.kind == cardFailed {
@@ -100,11 +100,14 @@ func (p *callsPanel) sync(v *switchboardView, s app.State, now time.Time) {
 	if len(calls) == 0 {
 		calls = []panelRow{{text: "No calls", imp: widget.LowImportance}}
 	}
-	setRows(p.rows, calls, v.entryKey)
-	setRows(p.queues, queueRows(s, now), v.entryKey)
-	setRows(p.parked, v.parkedRows(s, now), v.entryKey)
+	moved = setRows(p.rows, calls, v.entryKey) || moved
+	moved = setRows(p.queues, queueRows(s, now), v.entryKey) || moved
+	moved = setRows(p.parked, v.parkedRows(s, now), v.entryKey) || moved
 	p.syncButtons(v, s)
 	p.syncNote(v, s)
+	if moved {
+		p.scroll.Refresh() // the column's height changed: lay it out again
+	}
 }
 
 // callImportance is how a call's row looks: a recall loudest.
@@ -217,8 +220,8 @@ func noteCall(s app.State) (app.Call, bool) {
 }
 
 // setRows makes box show rows: its labels and buttons are reused, the
-// box is laid out again only when the number of rows changed.
-func setRows(box *fyne.Container, rows []panelRow, keys func(*fyne.KeyEvent) bool) {
+// box is laid out again (moved) only when a row came, went or changed kind.
+func setRows(box *fyne.Container, rows []panelRow, keys func(*fyne.KeyEvent) bool) (moved bool) {
 	changed := len(box.Objects) != len(rows)
 	for i, r := range rows {
 		if i < len(box.Objects) && rowFits(box.Objects[i], r) {
@@ -237,6 +240,7 @@ func setRows(box *fyne.Container, rows []panelRow, keys func(*fyne.KeyEvent) boo
 	if changed {
 		box.Refresh()
 	}
+	return changed
 }
 
 // rowFits: a clickable row is a button, a plain one a label.

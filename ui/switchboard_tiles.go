@@ -144,25 +144,42 @@ func (t *tile) setSelected(on bool) {
 
 // syncTiles makes the grid match the colleagues: new tiles for new
 // phones, changed tiles updated, the order (by name, filtered) laid out
-// again only when it changed. An unchanged list costs one comparison.
+// again only when the roster changed. An unchanged list costs one
+// comparison, a changed state one comparison per tile and the changed
+// tiles' redraw.
 func (v *switchboardView) syncTiles(cols []app.Colleague) {
 	if slices.Equal(cols, v.colleagues) {
 		return
 	}
-	roster := len(cols) != len(v.colleagues)
+	if !sameRoster(cols, v.colleagues) {
+		v.newRoster(cols)
+		return
+	}
+	now := v.u.now()
+	for i, c := range cols {
+		if c != v.colleagues[i] {
+			v.tiles[c.Device].set(c, now)
+			v.colleagues[i] = c
+		}
+	}
+}
+
+// sameRoster reports whether a and b list the same phones by the same
+// names (in the app's order, by device).
+func sameRoster(a, b []app.Colleague) bool {
+	return slices.EqualFunc(a, b, func(x, y app.Colleague) bool { return x.Device == y.Device && x.Name == y.Name })
+}
+
+// newRoster makes tiles for new phones, drops those of phones gone, and
+// lays the grid out again.
+func (v *switchboardView) newRoster(cols []app.Colleague) {
 	now := v.u.now()
 	seen := make(map[string]bool, len(cols))
-	for i, c := range cols {
+	for _, c := range cols {
 		seen[c.Device] = true
-		if !roster && (v.colleagues[i].Device != c.Device || v.colleagues[i].Name != c.Name) {
-			roster = true
-		}
-		t := v.tiles[c.Device]
-		if t == nil {
+		if t := v.tiles[c.Device]; t == nil {
 			v.tiles[c.Device] = newTile(v, c)
-			continue
-		}
-		if t.col != c {
+		} else if t.col != c {
 			t.set(c, now)
 		}
 	}
@@ -171,10 +188,8 @@ func (v *switchboardView) syncTiles(cols []app.Colleague) {
 			delete(v.tiles, dev)
 		}
 	}
-	v.colleagues = slices.Clone(cols)
-	if roster {
-		v.layoutGrid()
-	}
+	v.colleagues = append(v.colleagues[:0], cols...)
+	v.layoutGrid()
 }
 
 // layoutGrid puts the tiles that match the filter into the grid, by
