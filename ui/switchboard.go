@@ -102,6 +102,7 @@ func (v *switchboardView) show() {
 // hidden: the window closed; its clock stops.
 func (v *switchboardView) hidden() {
 	v.closeHelp()
+	v.help = nil // it belongs to the window's canvas, which may be gone
 	v.setClock(false)
 }
 

@@ -79,3 +79,18 @@ func BenchmarkSwitchboardTick(b *testing.B) {
 		u.switchboard.tick()
 	}
 }
+
+// Typing into the filter: each key lays the grid out again (here
+// alternating between everybody and one tenth of them).
+func BenchmarkSwitchboardFilterKey(b *testing.B) {
+	u, _ := benchBoard(b, 0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			u.switchboard.filter.SetText("colleague 04")
+		} else {
+			u.switchboard.filter.SetText("")
+		}
+	}
+}

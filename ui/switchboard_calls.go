@@ -181,6 +181,7 @@ func (p *callsPanel) syncButtons(v *switchboardView, s app.State) {
 	if hold.Text != label {
 		hold.SetText(label)
 	}
+	up := canAct(s) // nothing can be done while the server or the exchange is away
 	for k, on := range map[fyne.KeyName]bool{
 		fyne.KeyF2:  waiting,
 		fyne.KeyF3:  hasCall && !consulting,
@@ -194,7 +195,7 @@ func (p *callsPanel) syncButtons(v *switchboardView, s app.State) {
 		fyne.KeyF11: len(s.Switchboard.Parked) > 0,
 		fyne.KeyF12: t != nil && t.col.Status == ctiproto.StatusRinging && s.Can(ctiproto.TypePickup),
 	} {
-		setEnabled(p.buttons[k], on)
+		setEnabled(p.buttons[k], on && up)
 	}
 }
 

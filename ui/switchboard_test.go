@@ -421,3 +421,34 @@ func TestSwitchboardRecallAndEscalation(t *testing.T) {
 		t.Errorf("ringing tile after a minute %q", f)
 	}
 }
+
+// While the server is away the header says so and the call buttons wait;
+// the help still opens, and again after the window was closed.
+func TestSwitchboardOffline(t *testing.T) {
+	s := sbState(cwTalking("c1", 5))
+	u := sbOffline(t, s)
+	v := u.switchboard
+	if v.calls.buttons[fyne.KeyF4].Disabled() {
+		t.Fatal("hang up disabled while connected")
+	}
+	s.Status, s.Reason = app.StatusDisconnected, "server unreachable"
+	u.Render(s)
+	if v.header.Text != linkProblem(true, s) {
+		t.Fatalf("header %q", v.header.Text)
+	}
+	for k, b := range v.calls.buttons {
+		if k != fyne.KeyF1 && !b.Disabled() {
+			t.Errorf("%s enabled while disconnected", b.Text)
+		}
+	}
+	test.Tap(v.calls.buttons[fyne.KeyF1])
+	if !v.helpShown() {
+		t.Fatal("no help")
+	}
+	v.win.hide()
+	v.show()
+	press(u, fyne.KeyF1)
+	if !v.helpShown() {
+		t.Fatal("no help after the window was closed and opened again")
+	}
+}

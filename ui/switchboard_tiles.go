@@ -70,7 +70,7 @@ func newTile(v *switchboardView, c app.Colleague) *tile {
 	t.state = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	t.detail = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
 	dev := c.Device
-	t.pickup = newKeyButton(keyLabel("Pick up", fyne.KeyF12), func() { v.toColleague(dev, toPickup) }, v.entryKey)
+	t.pickup = newKeyButton("Pick up", func() { v.toColleague(dev, toPickup) }, v.entryKey)
 	t.pickup.Importance = widget.WarningImportance
 	t.pickup.Hide()
 	text := container.NewVBox(container.NewHBox(t.icon, t.name), t.state, container.NewHBox(t.detail, layout.NewSpacer(), t.pickup))
