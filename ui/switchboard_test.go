@@ -452,3 +452,22 @@ func TestSwitchboardOffline(t *testing.T) {
 		t.Fatal("no help after the window was closed and opened again")
 	}
 }
+
+// The clock runs only while something on the switchboard counts time.
+func TestSwitchboardClockOnlyForTime(t *testing.T) {
+	u := sbOffline(t, sbState())
+	v := u.switchboard
+	idle := sbState()
+	for i := range idle.Switchboard.Colleagues {
+		idle.Switchboard.Colleagues[i].Status = ctiproto.StatusIdle
+	}
+	if v.needsClock(idle) {
+		t.Error("a clock for an office where all are free")
+	}
+	for name, s := range map[string]app.State{"colleague in a call": sbState(), "a parked call": sbWaiting(idle),
+		"a call of the user's": func() app.State { s := idle; s.Calls = []app.Call{cwTalking("c1", 1)}; return s }()} {
+		if !v.needsClock(s) {
+			t.Errorf("no clock with %s", name)
+		}
+	}
+}
