@@ -156,10 +156,10 @@ func (v *switchboardView) toColleague(dev, how string) {
 		return
 	}
 	if how == toPickup {
-		v.run("pick up", doneText(how, col), func(ctx context.Context, c *app.Client) error {
+		v.runThen("pick up", doneText(how, col), func(ctx context.Context, c *app.Client) error {
 			_, err := c.Pickup(ctx, dev, "")
 			return err
-		})
+		}, v.clearFilter)
 		return
 	}
 	call, ok := app.ActiveCall(s)
@@ -178,12 +178,12 @@ func (v *switchboardView) toColleague(dev, how string) {
 	}
 	v.pending = ""
 	id := call.ID
-	v.run(how, doneText(how, col), func(ctx context.Context, c *app.Client) error {
+	v.runThen(how, doneText(how, col), func(ctx context.Context, c *app.Client) error {
 		if how == toAnnounce {
 			return c.Consult(ctx, id, dev)
 		}
 		return c.Transfer(ctx, id, dev)
-	})
+	}, v.clearFilter)
 }
 
 func (v *switchboardView) answerLongest() {
@@ -283,16 +283,29 @@ func (v *switchboardView) onActive(what, ok string, f func(context.Context, *app
 // run sends an action; its outcome shows over the grid (ok: what a
 // success says, "" for nothing: the calls show it).
 func (v *switchboardView) run(what, ok string, f func(context.Context, *app.Client) error) {
+	v.runThen(what, ok, f, nil)
+}
+
+// runThen is run, and then (may be nil) after a success.
+func (v *switchboardView) runThen(what, ok string, f func(context.Context, *app.Client) error, then func()) {
 	v.say(widget.LowImportance, "")
 	v.u.act(what, f, func(err error) {
 		switch {
 		case err != nil:
 			v.say(widget.DangerImportance, userText(err))
+			return
 		case ok != "":
 			v.say(widget.SuccessImportance, ok)
 		}
+		if then != nil {
+			then()
+		}
 	})
 }
+
+// clearFilter empties the filter after the call went to a colleague:
+// the next caller's colleague is typed from scratch.
+func (v *switchboardView) clearFilter() { v.filter.SetText("") }
 
 // toggleHelp shows or hides the keys overlay.
 func (v *switchboardView) toggleHelp() {

@@ -130,8 +130,8 @@ func TestSwitchboardFilterAndEnterTransfers(t *testing.T) {
 	v.filter.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	waitRender(t, u, "the call went to bob", gone(id))
 	waitRender(t, u, "bob's phone rings", colleagueStatus("203", ctiproto.StatusRinging))
-	if info(u) != "Transferred to Bob." {
-		t.Errorf("info %q", info(u))
+	if info(u) != "Transferred to Bob." || v.filter.Text != "" || len(v.order) != 5 {
+		t.Errorf("after the transfer: info %q, filter %q, %d tiles", info(u), v.filter.Text, len(v.order))
 	}
 }
 

@@ -7,6 +7,7 @@ package ui
 import (
 	"image/color"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -81,44 +82,68 @@ func newTile(v *switchboardView, c app.Colleague) *tile {
 }
 
 // set shows c; widgets are refreshed only where their text or look
-// changed. It reports whether anything did.
-func (t *tile) set(c app.Colleague, now time.Time) bool {
-	statusChanged := c.Status != t.col.Status || t.face[0] == ""
-	t.col = c
-	changed := t.setFace([3]string{tileName(c), tileState(c, now), tileDetail(c)})
-	if statusChanged {
-		look, ok := statusLooks[c.Status]
-		if !ok {
-			look = statusLooks[ctiproto.StatusOffline]
-		}
-		t.stripe.FillColor = theme.Color(look.colour)
-		t.stripe.Refresh()
-		t.state.Color = theme.Color(look.colour)
-		t.state.Refresh()
-		t.icon.SetResource(look.icon)
-		if c.Status == ctiproto.StatusRinging {
-			t.pickup.Show()
-		} else {
-			t.pickup.Hide()
-		}
-		changed = true
+// changed.
+func (t *tile) set(c app.Colleague, now time.Time) {
+	if c.Status != t.col.Status || t.face[0] == "" {
+		t.setLook(c.Status)
 	}
-	return changed
+	t.col = c
+	t.setFace([3]string{tileName(c), tileState(c, now), tileDetail(c)})
 }
 
-// setFace sets the three texts, refreshing only those that changed.
-func (t *tile) setFace(f [3]string) bool {
+// setLook gives the tile its status's colour and icon, and Pick up while
+// a call rings there.
+func (t *tile) setLook(status string) {
+	look, ok := statusLooks[status]
+	if !ok {
+		look = statusLooks[ctiproto.StatusOffline]
+	}
+	t.stripe.FillColor = theme.Color(look.colour)
+	t.stripe.Refresh()
+	t.state.Color = theme.Color(look.colour)
+	t.state.Refresh()
+	t.icon.SetResource(look.icon)
+	if status == ctiproto.StatusRinging {
+		t.pickup.Show()
+	} else {
+		t.pickup.Hide()
+	}
+	t.face[2] = "\x00" // the detail's room changed with the button: fit it again
+}
+
+// setFace sets the three texts, each cut to the tile's width, refreshing
+// only those that changed.
+func (t *tile) setFace(f [3]string) {
 	if f == t.face {
-		return false
+		return
+	}
+	inner := tileSize.Width - t.stripe.MinSize().Width - 2*theme.Padding()
+	widths := [3]float32{inner - theme.IconInlineSize() - theme.Padding(), inner, inner}
+	if t.pickup.Visible() {
+		widths[2] -= t.pickup.MinSize().Width + theme.Padding()
 	}
 	for i, txt := range []*canvas.Text{t.name, t.state, t.detail} {
 		if f[i] != t.face[i] {
-			txt.Text = f[i]
+			txt.Text = fitText(f[i], txt, widths[i])
 			txt.Refresh()
 		}
 	}
 	t.face = f
-	return true
+}
+
+// fitText cuts s with "…" until it fits width in txt's size and style
+// (a canvas text does not cut itself, and a label per line would cost
+// more than the whole tile).
+func fitText(s string, txt *canvas.Text, width float32) string {
+	fits := func(s string) bool { return fyne.MeasureText(s, txt.TextSize, txt.TextStyle).Width <= width }
+	if fits(s) {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && !fits(string(r)+"…") {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimSpace(string(r)) + "…"
 }
 
 // tick advances the tile's clock (a call's duration); only tiles of
