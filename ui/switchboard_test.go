@@ -471,3 +471,20 @@ func TestSwitchboardClockOnlyForTime(t *testing.T) {
 		}
 	}
 }
+
+// While the switchboard is open the calls console does not open over it
+// for a new call: the switchboard lists the call with its own keys.
+func TestSwitchboardKeepsTheConsoleAway(t *testing.T) {
+	o, u := reception(t)
+	id := o.Ring("202", "+4930999", "Jane Doe")
+	waitRender(t, u, "ringing at 202", ringing(id))
+	if u.console.win.shown() {
+		t.Fatal("the console opened over the switchboard")
+	}
+	u.switchboard.win.hide()
+	id2 := o.Ring("202", "+4930888", "Max")
+	waitRender(t, u, "second ringing", ringing(id2))
+	if !u.console.win.shown() {
+		t.Fatal("without the switchboard the console pops as before")
+	}
+}
