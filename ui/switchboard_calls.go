@@ -193,7 +193,7 @@ func (p *callsPanel) syncButtons(v *switchboardView, s app.State) {
 		fyne.KeyF9:  consulting,
 		fyne.KeyF10: hasCall && !consulting && s.Can(ctiproto.TypePark),
 		fyne.KeyF11: len(s.Switchboard.Parked) > 0,
-		fyne.KeyF12: t != nil && t.col.Status == ctiproto.StatusRinging && s.Can(ctiproto.TypePickup),
+		fyne.KeyF12: t != nil && t.col.Status == ctiproto.StatusRinging && s.Can(ctiproto.TypePickup) && !announcingTo(s, t.col.Device),
 	} {
 		setEnabled(p.buttons[k], on && up)
 	}
@@ -209,6 +209,13 @@ func (p *callsPanel) syncNote(v *switchboardView, s app.State) {
 	v.noteFor = active.ID
 	p.note.SetText(active.Note)
 	setEnabled(p.note, ok && s.Can(ctiproto.TypeSetNote))
+}
+
+// announcingTo reports whether the user's own announcement rings at dev
+// (nothing to pick up there).
+func announcingTo(s app.State, dev string) bool {
+	k := s.Switchboard.Consult
+	return k != nil && k.To == dev
 }
 
 // noteCall is the call a note is about: the call in hand, the caller

@@ -156,6 +156,10 @@ func (v *switchboardView) toColleague(dev, how string) {
 		return
 	}
 	if how == toPickup {
+		if announcingTo(s, dev) {
+			v.say(widget.WarningImportance, consultingNow)
+			return
+		}
 		v.runThen("pick up", doneText(how, col), func(ctx context.Context, c *app.Client) error {
 			_, err := c.Pickup(ctx, dev, "")
 			return err

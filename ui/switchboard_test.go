@@ -176,6 +176,10 @@ func TestSwitchboardConsultCancelComplete(t *testing.T) {
 		if v.calls.buttons[fyne.KeyF7].Disabled() || !v.calls.buttons[fyne.KeyF5].Disabled() {
 			t.Fatal("while announcing, Complete works and Transfer waits")
 		}
+		s = waitRender(t, u, "bob's phone rings", colleagueStatus("203", ctiproto.StatusRinging))
+		if !v.calls.buttons[fyne.KeyF12].Disabled() {
+			t.Fatal("Pick up offered for the user's own announcement ringing at Bob's")
+		}
 		k := s.Switchboard.Consult
 		if err := o.Sim.Answer(context.Background(), pbx.CallID(k.Consulted), "203"); err != nil {
 			t.Fatal(err)
