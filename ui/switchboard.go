@@ -58,7 +58,7 @@ type switchboardView struct {
 func newSwitchboardView(u *UI) *switchboardView {
 	v := &switchboardView{u: u, tiles: map[string]*tile{}}
 	v.win = appWindow{u: u, title: switchboardTitle, size: fyne.NewSize(switchboardWidth, switchboardHeight),
-		build: v.build, keys: v.typedKey, onHide: v.hidden}
+		build: v.build, keys: v.typedKey, onHide: v.hidden, setup: v.setup}
 	return v
 }
 
@@ -66,9 +66,9 @@ func (v *switchboardView) build() fyne.CanvasObject {
 	v.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.info = wrapped(widget.WarningImportance)
 	v.filter = newKeyEntry(v.entryKey)
-	v.filter.SetPlaceHolder("Type a name or extension, Enter transfers (F1: keys)")
+	v.filter.SetPlaceHolder("Type a name or extension anywhere; Enter transfers (F1: keys)")
 	v.filter.OnChanged = func(string) { v.layoutGrid() }
-	v.filter.OnSubmitted = func(string) { v.enter() }
+	v.filter.OnSubmitted = func(string) { v.enter(); v.unfocus() }
 	v.grid = container.NewGridWrap(tileSize)
 	v.scroll = container.NewVScroll(v.grid)
 	v.buildConsult()
@@ -92,11 +92,32 @@ func (v *switchboardView) buildConsult() {
 	v.consult.Hide()
 }
 
-// show opens the window with the keyboard in the filter.
+// setup sends what is typed outside the text fields into the filter.
+func (v *switchboardView) setup(w fyne.Window) { w.Canvas().SetOnTypedRune(v.typedRune) }
+
+// show opens the window with the keyboard; typing goes into the filter
+// without the filter holding the focus (see typedRune).
 func (v *switchboardView) show() {
 	v.win.show(true)
 	v.sync()
-	v.win.focus(v.filter)
+	v.unfocus()
+}
+
+// unfocus takes the focus off the text fields: what the user types still
+// filters (typedRune). A focused field blinks its cursor, and Fyne draws
+// the window again every frame while it does: on software GL about a
+// tenth of a core for as long as the switchboard is open (measured under
+// Xvfb: 9 % with the filter focused, 1 % without).
+func (v *switchboardView) unfocus() {
+	if w := v.win.window(); w != nil {
+		w.Canvas().Unfocus()
+	}
+}
+
+// typedRune is a character typed with no field focused: it goes into the
+// filter.
+func (v *switchboardView) typedRune(r rune) {
+	v.filter.SetText(v.filter.Text + string(r))
 }
 
 // hidden: the window closed; its clock stops.

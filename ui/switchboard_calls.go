@@ -43,7 +43,7 @@ func (p *callsPanel) build(v *switchboardView) fyne.CanvasObject {
 	p.parked = container.NewVBox()
 	p.note = newKeyEntry(v.entryKey)
 	p.note.SetPlaceHolder("Note on the call: Enter saves, the colleague sees it")
-	p.note.OnSubmitted = func(text string) { v.saveNote(text) }
+	p.note.OnSubmitted = func(text string) { v.saveNote(text); v.unfocus() }
 	p.note.Disable()
 	bar := container.NewGridWithColumns(2,
 		p.button(v, "Answer", fyne.KeyF2, widget.SuccessImportance),

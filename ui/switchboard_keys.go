@@ -34,6 +34,10 @@ func (v *switchboardView) typedKey(ev *fyne.KeyEvent) bool {
 		v.moveParkSelection(ev.Name == fyne.KeyPageDown)
 	case fyne.KeyReturn, fyne.KeyEnter:
 		v.enter()
+	case fyne.KeyBackspace: // with no field focused: the filter's last character
+		if r := []rune(v.filter.Text); len(r) > 0 {
+			v.filter.SetText(string(r[:len(r)-1]))
+		}
 	default:
 		if _, ok := v.calls.buttons[ev.Name]; !ok {
 			return false
@@ -134,7 +138,7 @@ func (v *switchboardView) tileTapped(dev string) {
 		v.toColleague(dev, toTransfer)
 	}
 	v.syncAfterKey()
-	v.win.focus(v.filter)
+	v.unfocus()
 }
 
 // tileAnnounce: a right-click on a tile announces the call there.
@@ -142,7 +146,7 @@ func (v *switchboardView) tileAnnounce(dev string) {
 	v.selectTile(dev, v.order)
 	v.toColleague(dev, toAnnounce)
 	v.syncAfterKey()
-	v.win.focus(v.filter)
+	v.unfocus()
 }
 
 // toColleague transfers, announces the call in hand to, or picks up the

@@ -492,3 +492,27 @@ func TestSwitchboardKeepsTheConsoleAway(t *testing.T) {
 		t.Fatal("without the switchboard the console pops as before")
 	}
 }
+
+// The filter fills from typing anywhere in the window without holding
+// the focus (a focused field's blinking cursor redraws the window every
+// frame); Backspace takes the last character back.
+func TestSwitchboardTypingFiltersUnfocused(t *testing.T) {
+	_, u := reception(t)
+	v := u.switchboard
+	c := v.win.window().Canvas()
+	if c.Focused() != nil {
+		t.Fatalf("%T focused after show", c.Focused())
+	}
+	test.TypeOnCanvas(c, "carlx")
+	if v.filter.Text != "carlx" || len(v.order) != 0 {
+		t.Fatalf("filter %q, %d tiles", v.filter.Text, len(v.order))
+	}
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	if v.filter.Text != "carl" || strings.Join(v.order, ",") != "204,205" {
+		t.Fatalf("after Backspace: filter %q, tiles %v", v.filter.Text, v.order)
+	}
+	click(t, u, "205", false)
+	if v.sel != "205" || c.Focused() != nil {
+		t.Fatalf("click: selected %q, focused %T", v.sel, c.Focused())
+	}
+}
