@@ -42,7 +42,6 @@ var statusLooks = map[string]struct {
 
 // tile is one colleague in the grid.
 type tile struct {
-	v        *switchboardView
 	col      app.Colleague
 	selected bool
 	face     [3]string // name, state, detail as shown
@@ -58,7 +57,7 @@ type tile struct {
 }
 
 func newTile(v *switchboardView, c app.Colleague) *tile {
-	t := &tile{v: v}
+	t := &tile{}
 	t.frame = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	t.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
 	t.frame.CornerRadius = 4
@@ -302,26 +301,3 @@ func (v *switchboardView) tickTiles(now time.Time) {
 		t.tick(now)
 	}
 }
-
-// tapArea is a transparent target under a tile's texts: a click
-// transfers (or selects), a right-click announces.
-type tapArea struct {
-	widget.BaseWidget
-	onTap, onSecondary func()
-}
-
-func newTapArea(onTap, onSecondary func()) *tapArea {
-	a := &tapArea{onTap: onTap, onSecondary: onSecondary}
-	a.ExtendBaseWidget(a)
-	return a
-}
-
-func (a *tapArea) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
-}
-
-// Tapped is a click.
-func (a *tapArea) Tapped(*fyne.PointEvent) { a.onTap() }
-
-// TappedSecondary is a right-click.
-func (a *tapArea) TappedSecondary(*fyne.PointEvent) { a.onSecondary() }
