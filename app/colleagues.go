@@ -13,10 +13,10 @@ import (
 // user's calls a key acts on.
 
 // FilterColleagues lists the colleagues whose name or extension contains
-// every word of text (case does not matter), sorted by name, then by
-// extension: the grid's order, which a change of state never shuffles.
-// An empty text lists everybody.
-func FilterColleagues(all []Colleague, text string) []Colleague {
+// every word of text (case does not matter), favourites (fav may be nil)
+// first, then by name: the grid's order, which a change of state never
+// shuffles. An empty text lists everybody.
+func FilterColleagues(all []Colleague, text string, fav func(device string) bool) []Colleague {
 	words := strings.Fields(strings.ToLower(text))
 	out := make([]Colleague, 0, len(all))
 	for _, c := range all {
@@ -24,24 +24,28 @@ func FilterColleagues(all []Colleague, text string) []Colleague {
 			out = append(out, c)
 		}
 	}
-	SortColleagues(out)
+	SortColleagues(out, fav)
 	return out
 }
 
-// SortColleagues sorts by name (case does not matter), then extension;
-// devices without a name come last, by extension.
-func SortColleagues(cs []Colleague) {
+// SortColleagues sorts favourites (fav may be nil) first, then by name
+// (case does not matter), then extension; devices without a name come
+// after those with one, by extension.
+func SortColleagues(cs []Colleague, fav func(device string) bool) {
+	rank := func(c Colleague) int {
+		r := 0
+		if fav == nil || !fav(c.Device) {
+			r += 2
+		}
+		if c.Name == "" {
+			r++
+		}
+		return r
+	}
 	slices.SortFunc(cs, func(a, b Colleague) int {
-		return cmp.Or(cmp.Compare(unnamed(a), unnamed(b)),
+		return cmp.Or(cmp.Compare(rank(a), rank(b)),
 			cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Device, b.Device))
 	})
-}
-
-func unnamed(c Colleague) int {
-	if c.Name == "" {
-		return 1
-	}
-	return 0
 }
 
 func matches(c Colleague, words []string) bool {

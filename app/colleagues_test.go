@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,16 +18,23 @@ func TestFilterColleagues(t *testing.T) {
 		{Device: "204", Name: "Sales – Ben Kramer"},
 		{Device: "202", Name: "Ann Archer"},
 	}
-	for _, tc := range []struct{ text, want string }{
-		{"", "201,202,203,204,209"},
-		{"ann", "201,202"},
-		{"  BEN  kra ", "204"},
-		{"20", "201,202,203,204,209"},
-		{"209", "209"},
-		{"sales bob", ""},
+	fav := func(dev string) bool { return dev == "203" || dev == "209" }
+	for _, tc := range []struct {
+		text string
+		fav  func(string) bool
+		want string
+	}{
+		{"", nil, "201,202,203,204,209"},
+		{"ann", nil, "201,202"},
+		{"  BEN  kra ", nil, "204"},
+		{"20", nil, "201,202,203,204,209"},
+		{"209", nil, "209"},
+		{"sales bob", nil, ""},
+		{"", fav, "203,209,201,202,204"},
+		{"a", fav, "203,201,202,204"},
 	} {
 		var got []string
-		for _, c := range FilterColleagues(all, tc.text) {
+		for _, c := range FilterColleagues(all, tc.text, tc.fav) {
 			got = append(got, c.Device)
 		}
 		if g := strings.Join(got, ","); g != tc.want {
@@ -73,5 +82,38 @@ func TestActiveCall(t *testing.T) {
 		if c.ID != tc.want || ok != (tc.want != "") {
 			t.Errorf("%v: %q %v, want %q", tc.calls, c.ID, ok, tc.want)
 		}
+	}
+}
+
+// Favourites survive a restart in the config folder; without one they
+// live in memory.
+func TestFavourites(t *testing.T) {
+	dir := t.TempDir()
+	f, err := LoadFavourites(dir)
+	if err != nil || f.Has("203") {
+		t.Fatalf("fresh: %v, has 203 %v", err, f.Has("203"))
+	}
+	for _, dev := range []string{"203", "205", "201", "201"} {
+		if err := f.Toggle(dev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, err := LoadFavourites(dir)
+	if err != nil || !g.Has("203") || !g.Has("205") || g.Has("201") {
+		t.Fatalf("after a restart: %v %+v", err, g.set)
+	}
+	if err := os.WriteFile(filepath.Join(dir, FavouritesFile), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := LoadFavourites(dir); err == nil || b.Has("203") {
+		t.Fatal("a broken file gives an error and no favourites")
+	}
+	m, _ := LoadFavourites("")
+	if err := m.Toggle("203"); err != nil || !m.Has("203") {
+		t.Fatal("in memory")
+	}
+	var none *Favourites
+	if none.Has("203") {
+		t.Fatal("nil has none")
 	}
 }

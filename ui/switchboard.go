@@ -40,6 +40,7 @@ type switchboardView struct {
 	// pending is the action to a colleague who is not free that waits
 	// for a second press ("transfer/203"): the warning was shown.
 	pending string
+	favs    *app.Favourites // loaded when the window is built
 	parkSel int    // the selected parked call (index in Parked)
 	noteFor string // the call the note field is about
 	clock   chan struct{}
@@ -78,6 +79,7 @@ func (v *switchboardView) build() fyne.CanvasObject {
 	right := container.NewStack(width, v.calls.scroll)
 	v.top = container.NewVBox(v.header, v.consult, v.info, v.filter)
 	v.content = container.NewBorder(v.top, nil, nil, right, v.scroll)
+	v.loadFavourites()
 	return v.content
 }
 

@@ -53,6 +53,7 @@ func (p *callsPanel) build(v *switchboardView) fyne.CanvasObject {
 		p.button(v, "Transfer", fyne.KeyF5, widget.HighImportance),
 		p.button(v, "Announce", fyne.KeyF6, widget.MediumImportance),
 		p.button(v, "Pick up", fyne.KeyF12, widget.WarningImportance),
+		p.button(v, "Favourite", fyne.KeyInsert, widget.MediumImportance),
 		p.button(v, "Keys", fyne.KeyF1, widget.LowImportance))
 	heading := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -183,19 +184,20 @@ func (p *callsPanel) syncButtons(v *switchboardView, s app.State) {
 	}
 	up := canAct(s) // nothing can be done while the server or the exchange is away
 	for k, on := range map[fyne.KeyName]bool{
-		fyne.KeyF2:  waiting,
-		fyne.KeyF3:  hasCall && !consulting,
-		fyne.KeyF4:  hasCall,
-		fyne.KeyF5:  hasCall && !consulting && t != nil,
-		fyne.KeyF6:  hasCall && !consulting && t != nil && s.Can(ctiproto.TypeConsult),
-		fyne.KeyF7:  consulting,
-		fyne.KeyF8:  consulting,
-		fyne.KeyF9:  consulting,
-		fyne.KeyF10: hasCall && !consulting && s.Can(ctiproto.TypePark),
-		fyne.KeyF11: len(s.Switchboard.Parked) > 0,
-		fyne.KeyF12: t != nil && t.col.Status == ctiproto.StatusRinging && s.Can(ctiproto.TypePickup) && !announcingTo(s, t.col.Device),
+		fyne.KeyF2:     waiting,
+		fyne.KeyF3:     hasCall && !consulting,
+		fyne.KeyF4:     hasCall,
+		fyne.KeyF5:     hasCall && !consulting && t != nil,
+		fyne.KeyF6:     hasCall && !consulting && t != nil && s.Can(ctiproto.TypeConsult),
+		fyne.KeyF7:     consulting,
+		fyne.KeyF8:     consulting,
+		fyne.KeyF9:     consulting,
+		fyne.KeyF10:    hasCall && !consulting && s.Can(ctiproto.TypePark),
+		fyne.KeyF11:    len(s.Switchboard.Parked) > 0,
+		fyne.KeyInsert: t != nil,
+		fyne.KeyF12:    t != nil && t.col.Status == ctiproto.StatusRinging && s.Can(ctiproto.TypePickup) && !announcingTo(s, t.col.Device),
 	} {
-		setEnabled(p.buttons[k], on && up)
+		setEnabled(p.buttons[k], on && (up || k == fyne.KeyInsert)) // favourites are the desk's own
 	}
 }
 

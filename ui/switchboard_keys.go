@@ -101,6 +101,8 @@ func (v *switchboardView) runKey(k fyne.KeyName) {
 		}
 	case fyne.KeyF12:
 		v.toColleague(v.sel, toPickup)
+	case fyne.KeyInsert:
+		v.toggleFavourite()
 	}
 }
 

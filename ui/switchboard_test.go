@@ -441,7 +441,7 @@ func TestSwitchboardOffline(t *testing.T) {
 		t.Fatalf("header %q", v.header.Text)
 	}
 	for k, b := range v.calls.buttons {
-		if k != fyne.KeyF1 && !b.Disabled() {
+		if k != fyne.KeyF1 && k != fyne.KeyInsert && !b.Disabled() {
 			t.Errorf("%s enabled while disconnected", b.Text)
 		}
 	}
@@ -514,5 +514,28 @@ func TestSwitchboardTypingFiltersUnfocused(t *testing.T) {
 	click(t, u, "205", false)
 	if v.sel != "205" || c.Focused() != nil {
 		t.Fatalf("click: selected %q, focused %T", v.sel, c.Focused())
+	}
+}
+
+// Insert pins the selected colleague first, with a star, and the pin is
+// kept in the desk's folder for the next start.
+func TestSwitchboardFavourites(t *testing.T) {
+	_, u := reception(t)
+	v := u.switchboard
+	v.selectTile("204", v.order)
+	press(u, fyne.KeyInsert)
+	if got := strings.Join(v.order, ","); got != "204,201,203,205,202" {
+		t.Fatalf("grid %s, want Carl first", got)
+	}
+	if f := tileOf(t, u, "204").face[0]; f != "★ Carl" {
+		t.Fatalf("favourite's name %q", f)
+	}
+	again, err := app.LoadFavourites(u.Desk().Dir)
+	if err != nil || !again.Has("204") {
+		t.Fatalf("not kept: %v", err)
+	}
+	press(u, fyne.KeyInsert)
+	if got := strings.Join(v.order, ","); got != "201,203,204,205,202" || tileOf(t, u, "204").face[0] != "Carl" {
+		t.Fatalf("unpinned: grid %s", got)
 	}
 }

@@ -43,6 +43,7 @@ var statusLooks = map[string]struct {
 // tile is one colleague in the grid.
 type tile struct {
 	col      app.Colleague
+	fav      bool // pinned: shown first, with a star
 	selected bool
 	face     [3]string // name, state, detail as shown
 
@@ -56,8 +57,8 @@ type tile struct {
 	pickup *keyButton
 }
 
-func newTile(v *switchboardView, c app.Colleague) *tile {
-	t := &tile{}
+func newTile(v *switchboardView, c app.Colleague, fav bool) *tile {
+	t := &tile{fav: fav}
 	t.frame = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
 	t.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
 	t.frame.CornerRadius = 4
@@ -87,7 +88,7 @@ func (t *tile) set(c app.Colleague, now time.Time) {
 		t.setLook(c.Status)
 	}
 	t.col = c
-	t.setFace([3]string{tileName(c), tileState(c, now), tileDetail(c)})
+	t.setFace([3]string{tileName(c, t.fav), tileState(c, now), tileDetail(c)})
 }
 
 // setLook gives the tile its status's colour and icon, and Pick up while
@@ -202,7 +203,7 @@ func (v *switchboardView) newRoster(cols []app.Colleague) {
 	for _, c := range cols {
 		seen[c.Device] = true
 		if t := v.tiles[c.Device]; t == nil {
-			v.tiles[c.Device] = newTile(v, c)
+			v.tiles[c.Device] = newTile(v, c, v.favs.Has(c.Device))
 		} else if t.col != c {
 			t.set(c, now)
 		}
@@ -219,7 +220,7 @@ func (v *switchboardView) newRoster(cols []app.Colleague) {
 // layoutGrid puts the tiles that match the filter into the grid, by
 // name, and keeps a selection on one of them.
 func (v *switchboardView) layoutGrid() {
-	shown := app.FilterColleagues(v.colleagues, v.filter.Text)
+	shown := app.FilterColleagues(v.colleagues, v.filter.Text, v.favs.Has)
 	order := make([]string, len(shown))
 	for i, c := range shown {
 		order[i] = c.Device
@@ -299,5 +300,38 @@ func (v *switchboardView) scrollTo(dev string) {
 func (v *switchboardView) tickTiles(now time.Time) {
 	for _, t := range v.tiles {
 		t.tick(now)
+	}
+}
+
+// toggleFavourite pins the selected colleague to the top of the grid, or
+// unpins them; the grid is sorted again.
+func (v *switchboardView) toggleFavourite() {
+	t := v.tiles[v.sel]
+	if t == nil {
+		v.say(widget.WarningImportance, noneSelected)
+		return
+	}
+	if v.favs == nil {
+		v.favs, _ = app.LoadFavourites("")
+	}
+	if err := v.favs.Toggle(t.col.Device); err != nil {
+		v.say(widget.DangerImportance, favSaveFailed+causeText(err))
+	}
+	t.fav = v.favs.Has(t.col.Device)
+	t.setFace([3]string{tileName(t.col, t.fav), t.face[1], t.face[2]})
+	v.layoutGrid()
+	v.scrollTo(v.sel)
+}
+
+// loadFavourites reads the desk's favourites when the window is built.
+func (v *switchboardView) loadFavourites() {
+	dir := ""
+	if d := v.u.Desk(); d != nil {
+		dir = d.Dir
+	}
+	favs, err := app.LoadFavourites(dir)
+	v.favs = favs
+	if err != nil {
+		v.say(widget.WarningImportance, "Favourites could not be read: "+causeText(err))
 	}
 }

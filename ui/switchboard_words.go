@@ -49,8 +49,15 @@ func timedStatus(status string) bool {
 	return status == ctiproto.StatusRinging || status == ctiproto.StatusInCall || status == ctiproto.StatusOnHold
 }
 
-// tileName is the colleague's name as the tile shows it.
-func tileName(c app.Colleague) string { return cut.Runes(c.Label(), tileNameMax) }
+// tileName is the colleague's name as the tile shows it, a favourite's
+// with a star.
+func tileName(c app.Colleague, fav bool) string {
+	name := cut.Runes(c.Label(), tileNameMax)
+	if fav {
+		return "★ " + name
+	}
+	return name
+}
 
 // tileState is the tile's state line: "Ringing 0:12", "Talking 3:04",
 // "Forwarded to 204", "Do not disturb since 09:40", "Free".
@@ -223,6 +230,7 @@ const (
 	noteSavedText = "Note saved: it goes with the call."
 	noCallInHand  = "No call in hand."
 	noRingingText = "No call is ringing."
+	favSaveFailed = "Favourites not saved: "
 )
 
 // parkedInText says where a call was parked.
@@ -262,6 +270,7 @@ var switchboardKeys = []switchboardKey{
 	{fyne.KeyF10, "F10", "Park the call"},
 	{fyne.KeyF11, "F11", "Take back the selected parked call"},
 	{fyne.KeyF12, "F12", "Pick up the call ringing at the selected colleague"},
+	{fyne.KeyInsert, "Insert", "Pin or unpin the selected colleague as a favourite (★, shown first)"},
 	{fyne.KeyUp, "Arrows", "Move the selection in the grid (Left/Right outside the text fields)"},
 	{fyne.KeyPageDown, "Page Up/Down", "Select a parked call"},
 	{fyne.KeyTab, "Tab", "Go to the next field (filter, note, buttons)"},

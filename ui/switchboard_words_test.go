@@ -33,8 +33,11 @@ func TestTileWords(t *testing.T) {
 			t.Errorf("%s: detail %q, want %q", tc.c.Device, got, tc.detail)
 		}
 	}
-	if got := tileName(app.Colleague{Device: "1", Name: "Bartholomew Fitzgerald-Smythe"}); got != "Bartholomew Fitzgeral…" {
+	if got := tileName(app.Colleague{Device: "1", Name: "Bartholomew Fitzgerald-Smythe"}, false); got != "Bartholomew Fitzgeral…" {
 		t.Errorf("long name %q", got)
+	}
+	if got := tileName(app.Colleague{Device: "203", Name: "Bob"}, true); got != "★ Bob" {
+		t.Errorf("favourite %q", got)
 	}
 }
 
