@@ -41,8 +41,8 @@ type switchboardView struct {
 	// for a second press ("transfer/203"): the warning was shown.
 	pending string
 	favs    *app.Favourites // loaded when the window is built
-	parkSel int    // the selected parked call (index in Parked)
-	noteFor string // the call the note field is about
+	parkSel int             // the selected parked call (index in Parked)
+	noteFor string          // the call the note field is about
 	clock   chan struct{}
 
 	content, top *fyne.Container
