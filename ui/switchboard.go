@@ -67,7 +67,7 @@ func (v *switchboardView) build() fyne.CanvasObject {
 	v.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.info = wrapped(widget.WarningImportance)
 	v.filter = newKeyEntry(v.entryKey)
-	v.filter.SetPlaceHolder("Type a name or extension anywhere; Enter transfers (F1: keys)")
+	v.filter.SetPlaceHolder(filterHint)
 	v.filter.OnChanged = func(string) { v.layoutGrid() }
 	v.filter.OnSubmitted = func(string) { v.enter(); v.unfocus() }
 	v.grid = container.NewGridWrap(tileSize)

@@ -42,7 +42,7 @@ func (p *callsPanel) build(v *switchboardView) fyne.CanvasObject {
 	p.queues = container.NewVBox()
 	p.parked = container.NewVBox()
 	p.note = newKeyEntry(v.entryKey)
-	p.note.SetPlaceHolder("Note on the call: Enter saves, the colleague sees it")
+	p.note.SetPlaceHolder(noteHint)
 	p.note.OnSubmitted = func(text string) { v.saveNote(text); v.unfocus() }
 	p.note.Disable()
 	bar := container.NewGridWithColumns(2,
@@ -99,7 +99,7 @@ func (p *callsPanel) sync(v *switchboardView, s app.State, now time.Time) {
 		calls = append(calls, r)
 	}
 	if len(calls) == 0 {
-		calls = []panelRow{{text: "No calls", imp: widget.LowImportance}}
+		calls = []panelRow{{text: noCallsText, imp: widget.LowImportance}}
 	}
 	moved = setRows(p.rows, calls, v.entryKey) || moved
 	moved = setRows(p.queues, queueRows(s, now), v.entryKey) || moved
@@ -139,7 +139,7 @@ func queueRows(s app.State, now time.Time) []panelRow {
 		}
 	}
 	if len(out) == 0 {
-		out = []panelRow{{text: "No queues", imp: widget.LowImportance}}
+		out = []panelRow{{text: noQueuesText, imp: widget.LowImportance}}
 	}
 	return out
 }
@@ -163,7 +163,7 @@ func (v *switchboardView) parkedRows(s app.State, now time.Time) []panelRow {
 		out = append(out, panelRow{text: text, imp: imp, tap: func() { v.unpark(slot) }})
 	}
 	if len(out) == 0 {
-		out = []panelRow{{text: "No parked calls", imp: widget.LowImportance}}
+		out = []panelRow{{text: noParkedText, imp: widget.LowImportance}}
 	}
 	return out
 }

@@ -86,9 +86,9 @@ func (v *switchboardView) runKey(k fyne.KeyName) {
 	case fyne.KeyF6:
 		v.toColleague(v.sel, toAnnounce)
 	case fyne.KeyF7:
-		v.run("complete", "Transferred.", func(ctx context.Context, c *app.Client) error { return c.ConsultComplete(ctx) })
+		v.run("complete", completedText, func(ctx context.Context, c *app.Client) error { return c.ConsultComplete(ctx) })
 	case fyne.KeyF8:
-		v.run("back to caller", "Back with the caller.", func(ctx context.Context, c *app.Client) error { return c.ConsultCancel(ctx) })
+		v.run("back to caller", cancelledText, func(ctx context.Context, c *app.Client) error { return c.ConsultCancel(ctx) })
 	case fyne.KeyF9:
 		v.run("swap", "", func(ctx context.Context, c *app.Client) error { return c.ConsultSwap(ctx) })
 	case fyne.KeyF10:
@@ -122,7 +122,7 @@ func (v *switchboardView) enter() {
 		v.toColleague(v.sel, toPickup)
 	default:
 		dev := t.col.Device
-		v.run("call", "Calling "+t.col.Label()+"…", func(ctx context.Context, c *app.Client) error {
+		v.run("call", callingText(t.col), func(ctx context.Context, c *app.Client) error {
 			target, err := c.PrepareDial(dev)
 			if err == nil {
 				_, err = c.Dial(ctx, target)

@@ -332,6 +332,6 @@ func (v *switchboardView) loadFavourites() {
 	favs, err := app.LoadFavourites(dir)
 	v.favs = favs
 	if err != nil {
-		v.say(widget.WarningImportance, "Favourites could not be read: "+causeText(err))
+		v.say(widget.WarningImportance, favLoadFailed+causeText(err))
 	}
 }

@@ -231,7 +231,18 @@ const (
 	noCallInHand  = "No call in hand."
 	noRingingText = "No call is ringing."
 	favSaveFailed = "Favourites not saved: "
+	favLoadFailed = "Favourites could not be read: "
+	completedText = "Transferred."
+	cancelledText = "Back with the caller."
+	noCallsText   = "No calls"
+	noQueuesText  = "No queues"
+	noParkedText  = "No parked calls"
+	filterHint    = "Type a name or extension anywhere; Enter transfers (F1: keys)"
+	noteHint      = "Note on the call: Enter saves, the colleague sees it"
 )
+
+// callingText says a colleague is being called (Enter without a call).
+func callingText(c app.Colleague) string { return "Calling " + c.Label() + "…" }
 
 // parkedInText says where a call was parked.
 func parkedInText(slot string) string { return "Parked in " + slot + ": F11 takes it back." }

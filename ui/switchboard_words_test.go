@@ -93,6 +93,12 @@ func TestWaitingWords(t *testing.T) {
 
 func TestSwitchboardHeaderWords(t *testing.T) {
 	s := sbState()
+	if got := callingText(app.Colleague{Device: "208", Name: "Finn"}); got != "Calling Finn…" {
+		t.Errorf("%q", got)
+	}
+	if got := doneText(toAnnounce, app.Colleague{Device: "203"}); got != "Calling 203 to announce the caller…" {
+		t.Errorf("%q", got)
+	}
 	if got := switchboardHeader(s, 7, 7); got != "1 of 7 colleagues free" {
 		t.Errorf("%q", got)
 	}
