@@ -141,6 +141,9 @@ func (c *callCard) showCall(k cardKind, call app.Call, s app.State, now time.Tim
 	if k == cardHeld {
 		note = ""
 	}
+	if call.Note != "" { // why the caller calls, from whoever put the call through
+		note = "Note: " + call.Note
+	}
 	setLine(c.note, note)
 	switch {
 	case canAct(s):

@@ -1,7 +1,12 @@
 package ui
 
 import (
+	"image/color"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
@@ -16,28 +21,220 @@ const switchboardTitle = "Deskline: switchboard"
 const (
 	switchboardWidth  = 1100
 	switchboardHeight = 720
+	// callsWidth is the calls column on the right.
+	callsWidth = 380
 )
 
 // switchboardView is the receptionist's window: colleagues' lines, the
 // calls waiting and parked, and the user's own calls, all from the
-// keyboard.
+// keyboard. While hidden it does no work; showing it catches up.
 type switchboardView struct {
-	u   *UI
-	win appWindow
+	u     *UI
+	win   appWindow
+	state app.State // last rendered
+
+	tiles      map[string]*tile // by device
+	colleagues []app.Colleague  // as last laid out
+	order      []string         // devices in the grid, as shown
+	sel        string           // the selected tile's device
+	// pending is the action to a colleague who is not free that waits
+	// for a second press ("transfer/203"): the warning was shown.
+	pending string
+	favs    *app.Favourites // loaded when the window is built
+	parkSel int             // the selected parked call (index in Parked)
+	noteFor string          // the call the note field is about
+	clock   chan struct{}
+
+	content, top *fyne.Container
+	header, info *widget.Label
+	filter       *keyEntry
+	grid         *fyne.Container
+	scroll       *container.Scroll
+	consult      *fyne.Container
+	consultLine  *widget.Label
+	help         *widget.PopUp
+	calls        callsPanel
 }
 
 func newSwitchboardView(u *UI) *switchboardView {
-	v := &switchboardView{u: u}
-	v.win = appWindow{u: u, title: switchboardTitle, size: fyne.NewSize(switchboardWidth, switchboardHeight), build: v.build}
+	v := &switchboardView{u: u, tiles: map[string]*tile{}}
+	v.win = appWindow{u: u, title: switchboardTitle, size: fyne.NewSize(switchboardWidth, switchboardHeight),
+		build: v.build, keys: v.typedKey, onHide: v.hidden, setup: v.setup}
 	return v
 }
 
 func (v *switchboardView) build() fyne.CanvasObject {
-	return widget.NewLabel("Switchboard")
+	v.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.info = wrapped(widget.WarningImportance)
+	v.filter = newKeyEntry(v.entryKey)
+	v.filter.SetPlaceHolder(filterHint)
+	v.filter.OnChanged = func(string) { v.layoutGrid() }
+	v.filter.OnSubmitted = func(string) { v.enter(); v.unfocus() }
+	v.grid = container.NewGridWrap(tileSize)
+	v.scroll = container.NewVScroll(v.grid)
+	v.buildConsult()
+	v.calls.scroll = container.NewVScroll(v.calls.build(v))
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(callsWidth, 0))
+	right := container.NewStack(width, v.calls.scroll)
+	v.top = container.NewVBox(v.header, v.consult, v.info, v.filter)
+	v.content = container.NewBorder(v.top, nil, nil, right, v.scroll)
+	v.loadFavourites()
+	return v.content
 }
 
-// show opens the window.
-func (v *switchboardView) show() { v.win.show(true) }
+// buildConsult makes the bar shown while the user announces a caller.
+func (v *switchboardView) buildConsult() {
+	v.consultLine = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.consultLine.Importance = widget.HighImportance
+	v.consult = container.NewHBox(v.consultLine,
+		v.calls.button(v, "Complete", fyne.KeyF7, widget.HighImportance),
+		v.calls.button(v, "Back to caller", fyne.KeyF8, widget.MediumImportance),
+		v.calls.button(v, "Swap", fyne.KeyF9, widget.MediumImportance))
+	v.consult.Hide()
+}
 
-// render shows s.
-func (v *switchboardView) render(s app.State) {}
+// setup sends what is typed outside the text fields into the filter.
+func (v *switchboardView) setup(w fyne.Window) { w.Canvas().SetOnTypedRune(v.typedRune) }
+
+// show opens the window with the keyboard; typing goes into the filter
+// without the filter holding the focus (see typedRune).
+func (v *switchboardView) show() {
+	v.win.show(true)
+	v.sync()
+	v.unfocus()
+}
+
+// unfocus takes the focus off the text fields: what the user types still
+// filters (typedRune). A focused field blinks its cursor, and Fyne draws
+// the window again every frame while it does: on software GL about a
+// tenth of a core for as long as the switchboard is open (measured under
+// Xvfb: 9 % with the filter focused, 1 % without).
+func (v *switchboardView) unfocus() {
+	if w := v.win.window(); w != nil {
+		w.Canvas().Unfocus()
+	}
+}
+
+// typedRune is a character typed with no field focused: it goes into the
+// filter.
+func (v *switchboardView) typedRune(r rune) {
+	v.filter.SetText(v.filter.Text + string(r))
+}
+
+// hidden: the window closed; its clock stops.
+func (v *switchboardView) hidden() {
+	v.closeHelp()
+	v.help = nil // it belongs to the window's canvas, which may be gone
+	v.setClock(false)
+}
+
+// render shows s while the window is shown.
+func (v *switchboardView) render(s app.State) {
+	v.state = s
+	if v.win.shown() {
+		v.sync()
+	}
+}
+
+// sync makes the window match the last state.
+func (v *switchboardView) sync() {
+	s := v.state
+	v.syncTiles(s.Switchboard.Colleagues)
+	moved := setLine(v.header, switchboardHeader(s, len(v.order), len(v.colleagues)))
+	moved = v.syncConsult(s) || moved
+	v.calls.sync(v, s, v.u.now())
+	v.setClock(v.needsClock(s))
+	if moved {
+		v.relayout()
+	}
+}
+
+// relayout lays the window out again after a line over the grid came or
+// went. Only the lines and the frame: refreshing the whole content would
+// redraw every tile.
+func (v *switchboardView) relayout() {
+	v.top.Refresh()
+	v.content.Layout.Layout(v.content.Objects, v.content.Size())
+}
+
+// syncConsult shows the bar while the user announces a caller.
+func (v *switchboardView) syncConsult(s app.State) (moved bool) {
+	k := s.Switchboard.Consult
+	if k == nil {
+		if v.consult.Visible() {
+			v.consult.Hide()
+			return true
+		}
+		return false
+	}
+	setLine(v.consultLine, consultText(k, s))
+	if !v.consult.Visible() {
+		v.consult.Show()
+		return true
+	}
+	return false
+}
+
+// say shows a message over the grid: imp says how it matters.
+func (v *switchboardView) say(imp widget.Importance, text string) {
+	if setHint(v.info, imp, text) {
+		v.relayout()
+	}
+}
+
+// tick advances the clocks: tiles of colleagues in calls, the user's
+// calls, queues and parked calls.
+func (v *switchboardView) tick() {
+	if !v.win.shown() {
+		return
+	}
+	now := v.u.now()
+	v.tickTiles(now)
+	v.calls.sync(v, v.state, now)
+}
+
+// needsClock reports whether anything on screen counts time: a
+// switchboard where all are free and nobody waits does not wake up.
+func (v *switchboardView) needsClock(s app.State) bool {
+	if len(s.Calls) > 0 || len(s.Switchboard.Parked) > 0 {
+		return true
+	}
+	for _, q := range s.Switchboard.Queues {
+		if len(q.Waiting) > 0 {
+			return true
+		}
+	}
+	for _, c := range s.Switchboard.Colleagues {
+		if timedStatus(c.Status) {
+			return true
+		}
+	}
+	return false
+}
+
+// setClock runs the one-second clock while the window is shown and
+// needs it (never in synchronous tests: they call tick).
+func (v *switchboardView) setClock(on bool) {
+	on = on && v.win.shown() && !v.u.opts.Synchronous
+	switch {
+	case on && v.clock == nil:
+		stop := make(chan struct{})
+		v.clock = stop
+		go func() {
+			t := time.NewTicker(time.Second)
+			defer t.Stop()
+			for {
+				select {
+				case <-t.C:
+					v.u.do(v.tick)
+				case <-stop:
+					return
+				}
+			}
+		}()
+	case !on && v.clock != nil:
+		close(v.clock)
+		v.clock = nil
+	}
+}

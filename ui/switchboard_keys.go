@@ -1,0 +1,359 @@
+// The switchboard's keys and actions: every action has a function key
+// (and a button that says it), so the window works without the mouse
+// and typing a name into the filter never triggers one.
+
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// typedKey is the window's key handler (and the text fields' for the keys
+// they do not need): true when handled.
+func (v *switchboardView) typedKey(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		return v.escape()
+	case fyne.KeyUp:
+		v.moveSelection(-v.columns())
+	case fyne.KeyDown:
+		v.moveSelection(v.columns())
+	case fyne.KeyLeft:
+		v.moveSelection(-1)
+	case fyne.KeyRight:
+		v.moveSelection(1)
+	case fyne.KeyPageUp, fyne.KeyPageDown:
+		v.moveParkSelection(ev.Name == fyne.KeyPageDown)
+	case fyne.KeyReturn, fyne.KeyEnter:
+		v.enter()
+	case fyne.KeyBackspace: // with no field focused: the filter's last character
+		if r := []rune(v.filter.Text); len(r) > 0 {
+			v.filter.SetText(string(r[:len(r)-1]))
+		}
+	default:
+		if _, ok := v.calls.buttons[ev.Name]; !ok {
+			return false
+		}
+		v.runKey(ev.Name)
+	}
+	v.syncAfterKey()
+	return true
+}
+
+// syncAfterKey updates what a key may have changed without a new state
+// (the selection enables other buttons).
+func (v *switchboardView) syncAfterKey() {
+	if v.win.shown() {
+		v.calls.syncButtons(v, v.state)
+	}
+}
+
+// escape closes the help, else clears the filter; false lets the window
+// close.
+func (v *switchboardView) escape() bool {
+	switch {
+	case v.help != nil && v.help.Visible():
+		v.closeHelp()
+	case v.filter.Text != "":
+		v.filter.SetText("")
+	default:
+		return false
+	}
+	return true
+}
+
+// runKey does what a function key (or its button) does.
+func (v *switchboardView) runKey(k fyne.KeyName) {
+	switch k {
+	case fyne.KeyF1:
+		v.toggleHelp()
+	case fyne.KeyF2:
+		v.answerLongest()
+	case fyne.KeyF3:
+		v.holdOrRetrieve()
+	case fyne.KeyF4:
+		v.onActive("hang up", "", func(ctx context.Context, c *app.Client, id string) error { return c.HangUp(ctx, id) })
+	case fyne.KeyF5:
+		v.toColleague(v.sel, toTransfer)
+	case fyne.KeyF6:
+		v.toColleague(v.sel, toAnnounce)
+	case fyne.KeyF7:
+		v.run("complete", completedText, func(ctx context.Context, c *app.Client) error { return c.ConsultComplete(ctx) })
+	case fyne.KeyF8:
+		v.run("back to caller", cancelledText, func(ctx context.Context, c *app.Client) error { return c.ConsultCancel(ctx) })
+	case fyne.KeyF9:
+		v.run("swap", "", func(ctx context.Context, c *app.Client) error { return c.ConsultSwap(ctx) })
+	case fyne.KeyF10:
+		v.park()
+	case fyne.KeyF11:
+		if p := v.state.Switchboard.Parked; len(p) > 0 {
+			v.unpark(p[min(v.parkSel, len(p)-1)].Slot)
+		} else {
+			v.say(widget.WarningImportance, noSlotText)
+		}
+	case fyne.KeyF12:
+		v.toColleague(v.sel, toPickup)
+	case fyne.KeyInsert:
+		v.toggleFavourite()
+	}
+}
+
+// enter is Enter in the filter or the grid: the call in hand goes to the
+// selected colleague; without one, a call ringing there is picked up, or
+// the colleague is called.
+func (v *switchboardView) enter() {
+	s := v.state
+	t := v.tiles[v.sel]
+	_, hasCall := app.ActiveCall(s)
+	switch {
+	case hasCall || s.Switchboard.Consult != nil:
+		v.toColleague(v.sel, toTransfer)
+	case t == nil:
+		v.say(widget.WarningImportance, noneSelected)
+	case t.col.Status == ctiproto.StatusRinging:
+		v.toColleague(v.sel, toPickup)
+	default:
+		dev := t.col.Device
+		v.run("call", callingText(t.col), func(ctx context.Context, c *app.Client) error {
+			target, err := c.PrepareDial(dev)
+			if err == nil {
+				_, err = c.Dial(ctx, target)
+			}
+			return err
+		})
+	}
+}
+
+// tileTapped: a click on a tile selects it and, with a call in hand,
+// transfers the call there.
+func (v *switchboardView) tileTapped(dev string) {
+	v.selectTile(dev, v.order)
+	if _, ok := app.ActiveCall(v.state); ok && v.state.Switchboard.Consult == nil {
+		v.toColleague(dev, toTransfer)
+	}
+	v.syncAfterKey()
+	v.unfocus()
+}
+
+// tileAnnounce: a right-click on a tile announces the call there.
+func (v *switchboardView) tileAnnounce(dev string) {
+	v.selectTile(dev, v.order)
+	v.toColleague(dev, toAnnounce)
+	v.syncAfterKey()
+	v.unfocus()
+}
+
+// toColleague transfers, announces the call in hand to, or picks up the
+// call ringing at the colleague at dev. Before a transfer or announcement
+// to a colleague who is not free it says so; pressing again goes on.
+func (v *switchboardView) toColleague(dev, how string) {
+	s := v.state
+	col, ok := s.Switchboard.Colleague(dev)
+	if dev == "" || !ok {
+		v.say(widget.WarningImportance, noneSelected)
+		return
+	}
+	if how == toPickup {
+		if announcingTo(s, dev) {
+			v.say(widget.WarningImportance, consultingNow)
+			return
+		}
+		v.runThen("pick up", doneText(how, col), func(ctx context.Context, c *app.Client) error {
+			_, err := c.Pickup(ctx, dev, "")
+			return err
+		}, v.clearFilter)
+		return
+	}
+	call, ok := app.ActiveCall(s)
+	switch {
+	case s.Switchboard.Consult != nil:
+		v.say(widget.WarningImportance, consultingNow)
+		return
+	case !ok:
+		v.say(widget.WarningImportance, noCallText)
+		return
+	}
+	if w := colleagueWarning(col, how); w != "" && v.pending != how+"/"+dev {
+		v.pending = how + "/" + dev
+		v.say(widget.WarningImportance, w)
+		return
+	}
+	v.pending = ""
+	id := call.ID
+	v.runThen(how, doneText(how, col), func(ctx context.Context, c *app.Client) error {
+		if how == toAnnounce {
+			return c.Consult(ctx, id, dev)
+		}
+		return c.Transfer(ctx, id, dev)
+	}, v.clearFilter)
+}
+
+func (v *switchboardView) answerLongest() {
+	call, ok := app.LongestWaiting(v.state)
+	if !ok {
+		v.say(widget.WarningImportance, noRingingText)
+		return
+	}
+	id := call.ID
+	v.run("answer", "", func(ctx context.Context, c *app.Client) error { return c.Answer(ctx, id) })
+}
+
+func (v *switchboardView) holdOrRetrieve() {
+	call, ok := app.ActiveCall(v.state)
+	if ok && call.State == ctiproto.StateHeld {
+		v.onActive("retrieve", "", func(ctx context.Context, c *app.Client, id string) error { return c.Swap(ctx, id) })
+		return
+	}
+	v.onActive("hold", "", func(ctx context.Context, c *app.Client, id string) error { return c.Hold(ctx, id) })
+}
+
+// park parks the call in hand in the next free slot and says which.
+func (v *switchboardView) park() {
+	call, ok := app.ActiveCall(v.state)
+	if !ok {
+		v.say(widget.WarningImportance, noCallInHand)
+		return
+	}
+	id, slot := call.ID, ""
+	v.u.act("park", func(ctx context.Context, c *app.Client) (err error) {
+		slot, err = c.Park(ctx, id, "")
+		return err
+	}, func(err error) {
+		if err != nil {
+			v.say(widget.DangerImportance, userText(err))
+			return
+		}
+		v.say(widget.SuccessImportance, parkedInText(slot))
+	})
+}
+
+func (v *switchboardView) unpark(slot string) {
+	v.run("take back", "", func(ctx context.Context, c *app.Client) error {
+		_, err := c.Unpark(ctx, slot)
+		return err
+	})
+}
+
+// moveParkSelection selects the next (or previous) parked call.
+func (v *switchboardView) moveParkSelection(next bool) {
+	n := len(v.state.Switchboard.Parked)
+	if n == 0 {
+		return
+	}
+	if next {
+		v.parkSel = (v.parkSel + 1) % n
+	} else {
+		v.parkSel = (v.parkSel + n - 1) % n
+	}
+	setRows(v.calls.parked, v.parkedRows(v.state, v.u.now()), v.entryKey)
+}
+
+// saveNote attaches the note field's text to the call in hand.
+func (v *switchboardView) saveNote(text string) {
+	call, ok := noteCall(v.state)
+	if !ok {
+		v.say(widget.WarningImportance, noCallInHand)
+		return
+	}
+	id := call.ID
+	v.run("note", noteSavedText, func(ctx context.Context, c *app.Client) error {
+		return c.SetNote(ctx, id, strings.TrimSpace(text))
+	})
+}
+
+// swapTo goes to a held call (a click on its row); while announcing, it
+// swaps between caller and colleague.
+func (v *switchboardView) swapTo(id string) {
+	if v.state.Switchboard.Consult != nil {
+		v.runKey(fyne.KeyF9)
+		return
+	}
+	v.run("swap", "", func(ctx context.Context, c *app.Client) error { return c.Swap(ctx, id) })
+}
+
+// onActive runs f on the call in hand.
+func (v *switchboardView) onActive(what, ok string, f func(context.Context, *app.Client, string) error) {
+	call, has := app.ActiveCall(v.state)
+	if !has {
+		v.say(widget.WarningImportance, noCallInHand)
+		return
+	}
+	id := call.ID
+	v.run(what, ok, func(ctx context.Context, c *app.Client) error { return f(ctx, c, id) })
+}
+
+// run sends an action; its outcome shows over the grid (ok: what a
+// success says, "" for nothing: the calls show it).
+func (v *switchboardView) run(what, ok string, f func(context.Context, *app.Client) error) {
+	v.runThen(what, ok, f, nil)
+}
+
+// runThen is run, and then (may be nil) after a success.
+func (v *switchboardView) runThen(what, ok string, f func(context.Context, *app.Client) error, then func()) {
+	v.say(widget.LowImportance, "")
+	v.u.act(what, f, func(err error) {
+		switch {
+		case err != nil:
+			v.say(widget.DangerImportance, userText(err))
+			return
+		case ok != "":
+			v.say(widget.SuccessImportance, ok)
+		}
+		if then != nil {
+			then()
+		}
+	})
+}
+
+// clearFilter empties the filter after the call went to a colleague:
+// the next caller's colleague is typed from scratch.
+func (v *switchboardView) clearFilter() { v.filter.SetText("") }
+
+// toggleHelp shows or hides the keys overlay.
+func (v *switchboardView) toggleHelp() {
+	w := v.win.window()
+	if w == nil {
+		return
+	}
+	if v.help != nil && v.help.Visible() {
+		v.closeHelp()
+		return
+	}
+	if v.help == nil {
+		text := widget.NewLabelWithStyle(helpText(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		v.help = widget.NewModalPopUp(container.NewVBox(text,
+			widget.NewButton(keyLabel("Close", fyne.KeyF1), v.closeHelp)), w.Canvas())
+	}
+	v.help.Show()
+}
+
+func (v *switchboardView) closeHelp() {
+	if v.help != nil {
+		v.help.Hide()
+	}
+}
+
+// helpShown reports whether the keys overlay is up.
+func (v *switchboardView) helpShown() bool { return v.help != nil && v.help.Visible() }
+
+// entryKey is the key handler of the switchboard's fields and buttons:
+// the window's keys, and Escape closes the window when it has nothing
+// else to do (a focused widget gets Escape before the window).
+func (v *switchboardView) entryKey(ev *fyne.KeyEvent) bool {
+	if v.typedKey(ev) {
+		return true
+	}
+	if ev.Name == fyne.KeyEscape {
+		v.win.hide()
+		return true
+	}
+	return false
+}
