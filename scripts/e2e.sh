@@ -32,6 +32,8 @@ ART=${E2E_ARTIFACTS:-$PWD/artifacts/e2e}
 # CONSOLE_TITLE is the calls console: ringing, live, held and failed calls
 # in one window.
 CONSOLE_TITLE="Deskline: calls"
+# SB_TITLE is the switchboard: colleagues' lines, waiting and parked calls.
+SB_TITLE="Deskline: switchboard"
 
 if [ "${1:-}" != "--inner" ]; then
   for tool in xvfb-run dbus-run-session xwininfo import convert openbox xdotool xmessage \
@@ -174,7 +176,7 @@ wait_calls() {
     sleep 0.2
   done
 }
-call=$(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | head -n1 | cut -d'"' -f4)
+call=$(bin/deskline-server sim calls | grep -o '"call":"[^"]*","device":"201"' | head -n1 | cut -d'"' -f4)
 [ -n "$call" ] || fail "the exchange lists no call"
 # Answered on the handset: the console shows it live, still quietly.
 bin/deskline-server sim answer "$call" 201 >/dev/null
@@ -244,6 +246,9 @@ timeout 20 import -window "$CONSOLE_TITLE" "$ART/console-failed.png" || fail "sc
 sleep 3
 wait_mapped 1 "$CONSOLE_TITLE" yes || fail "the failed call vanished by itself"
 step "busy line: $(grep ' failed ' "$trace" | tail -n1 | cut -d' ' -f3-), kept until dismissed"
+
+# The reception at work, by keys (scripts/e2e-switchboard.sh).
+source scripts/e2e-switchboard.sh
 
 # sigterm_quits WHEN SERVER_LOG: SIGTERM ends the app within 10 s, with
 # status 0 and a normal close (1000) of its link in the server's log; a

@@ -139,7 +139,6 @@ func (v *consoleView) render(s app.State) {
 	v.forget(s)
 	items := consoleItems(s)
 	open, focus := v.news(s, items)
-	open = open && !v.u.switchboard.win.shown() // the switchboard shows the calls itself, uncovered
 	switch {
 	case len(items) == 0:
 		v.win.hide()
