@@ -68,7 +68,8 @@ func TestQueueStatusAtConnect(t *testing.T) {
 		c.RingGroups = map[string]string{"600": "Front desk"}
 	})
 	qs := o.x.Queues() // waits for the first link, as the server's one read at start does
-	want := []pbx.QueueInfo{{Number: "sales", Name: "Sales", Members: []string{"201", "202"}}, {Number: "600", Name: "Front desk"}}
+	want := []pbx.QueueInfo{{Number: "sales", Name: "Sales", Members: []string{"201", "202"}, Away: []string{"202"}},
+		{Number: "600", Name: "Front desk"}}
 	if !reflect.DeepEqual(qs, want) {
 		t.Fatalf("Queues = %+v, want %+v", qs, want)
 	}
