@@ -73,7 +73,10 @@ func (p *presence) setMembers(qi pbx.QueueInfo, at time.Time) {
 		return
 	}
 	q := p.queueNamed(qi.Number, qi.Name)
-	if p.replaceMembers(q, qi) {
+	before := p.queueState(q, false).Members
+	// A member whose phone unregistered is reported away too (Asterisk
+	// sends both): its logged_in changed once, so watchers hear it once.
+	if p.replaceMembers(q, qi) && !slices.Equal(before, p.queueState(q, false).Members) {
 		p.tellQueue(q, queueChange{change: ctiproto.QueueMembers}, at)
 	}
 }

@@ -230,8 +230,15 @@ func TestQueueV1DeskSeesNothingNew(t *testing.T) {
 	w := old.hello(&ctiproto.Hello{ID: "h", User: "ann", Password: "secret"})
 	c1 := e.ring("600", secretNumber, secretName)
 	cur.expectQueue(ctiproto.QueueJoined, c1, c1)
-	seq := w.Seq
-	for seq < cur.seq {
+	old.expectNoQueues(w.Seq, cur.seq)
+}
+
+// expectNoQueues reads the v1 desk's events after seq up to until: each
+// in turn, none of them about queues.
+func (old *rawClient) expectNoQueues(seq, until uint64) {
+	t := old.t
+	t.Helper()
+	for seq < until {
 		old.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 		_, data, err := old.conn.ReadMessage()
 		if err != nil {
