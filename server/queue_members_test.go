@@ -1,10 +1,14 @@
 package server
 
 import (
+	"io"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/pbx/ami"
 	"github.com/deskline/deskline/pbx/ami/amitest"
 	"github.com/deskline/deskline/server/auth"
@@ -169,4 +173,48 @@ func TestQueueMembersAfterOutage(t *testing.T) {
 		t.Fatalf("snapshot: %s", dump(rs))
 	}
 	checkMembers(t, &rs.Queues[0], "201-", "203+")
+}
+
+// After an outage the server reads the queues again: a member added
+// meanwhile makes a refresh for the reception, and bob's team (201, 203)
+// loses the queue without a word of the new member; once it is removed
+// again bob gains it back with a refresh. A queue the exchange no
+// longer lists loses its members.
+func TestQueueMembersReset(t *testing.T) {
+	devs := []pbx.DeviceInfo{{ID: "201", Registered: true}, {ID: "203", Registered: true}, {ID: "204", Registered: true}}
+	ann, bob := newUserLog("ann", "e", 64, nil), newUserLog("bob", "e", 64, nil)
+	p, err := newPresence(slog.New(slog.NewTextHandler(io.Discard, nil)), []config.WatchGroup{receptionGroup, queueLeadGroup},
+		map[string]*userLog{"ann": ann, "bob": bob}, devs, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.initQueues([]pbx.QueueInfo{{Number: "600", Members: []string{"201", "203"}}}, nil)
+	for _, u := range []*userLog{ann, bob} {
+		if _, _, qs, err := p.watch(u, nil); err != nil || len(qs) != 1 {
+			t.Fatalf("%s watch: %v %+v", u.name, err, qs)
+		}
+	}
+	p.reset(nil, devs, []pbx.QueueInfo{{Number: "600", Members: []string{"204", "203", "201"}, Away: []string{"201"}}}, time.Now())
+	if got := queueChanges(t, ann); strings.Join(got, ",") != "refresh" {
+		t.Errorf("ann: %v, want a refresh", got)
+	}
+	if got := queueChanges(t, bob); len(got) != 0 {
+		t.Errorf("bob does not watch 204: %v", got)
+	}
+	p.mu.Lock()
+	st := p.queueState(p.queues["600"], true)
+	p.mu.Unlock()
+	checkMembers(t, &st, "201-", "203+", "204+")
+
+	p.reset(nil, devs, []pbx.QueueInfo{{Number: "600", Members: []string{"201", "203"}}}, time.Now())
+	if got := queueChanges(t, bob); strings.Join(got, ",") != "refresh" {
+		t.Errorf("bob watches 600 again: %v, want a refresh", got)
+	}
+	p.reset(nil, devs, []pbx.QueueInfo{}, time.Now())
+	if got := queueChanges(t, ann); strings.Join(got, ",") != "refresh,refresh,refresh" {
+		t.Errorf("ann: %v, want three refreshes", got)
+	}
+	if _, _, qs, _ := p.watch(bob, nil); len(qs) != 0 {
+		t.Errorf("600 without members is for those who watch every device: bob got %+v", qs)
+	}
 }

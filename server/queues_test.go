@@ -301,6 +301,14 @@ func TestQueuePickupClearFirst(t *testing.T) {
 	} {
 		p.apply(ev)
 	}
+	if changes := queueChanges(t, u); strings.Join(changes, ",") != "joined,answered" {
+		t.Errorf("queue changes %v, want joined, answered", changes)
+	}
+}
+
+// queueChanges lists the changes of the queue-changed events in u's log.
+func queueChanges(t *testing.T, u *userLog) []string {
+	t.Helper()
 	var changes []string
 	for _, e := range u.ring {
 		m, err := ctiproto.Decode(e.frame)
@@ -311,7 +319,5 @@ func TestQueuePickupClearFirst(t *testing.T) {
 			changes = append(changes, ev.Change)
 		}
 	}
-	if strings.Join(changes, ",") != "joined,answered" {
-		t.Errorf("queue changes %v, want joined, answered", changes)
-	}
+	return changes
 }
