@@ -38,8 +38,8 @@ type queueCall struct {
 // watchedQueue is one queue or ring group and its waiting calls.
 type watchedQueue struct {
 	number, name string
-	members      []string // sorted device ids; none for a queue the exchange did not list
-	away         map[string]bool         // members the exchange will not ring now (pbx.QueueInfo.Away)
+	members      []string        // sorted device ids; none for a queue the exchange did not list
+	away         map[string]bool // members the exchange will not ring now (pbx.QueueInfo.Away)
 	waiting      map[pbx.CallID]*queueCall
 	subs         map[*subscription]bool // the list subscriptions that cover every member
 }
