@@ -166,13 +166,22 @@ func TestQueueMembersAfterOutage(t *testing.T) {
 	ast.SetQueues(salesQueue("201", "203"))
 	ast.Drop()
 	ann.expectMembers("201+", "203+")
+	// A pause right after the reconnect may be read by the reconcile
+	// before its event is routed: then it comes as a refresh, and its
+	// event changes nothing. Either way it is told once.
 	ast.Send(salesMember("QueueMemberPause", "201", true))
-	ann.expectMembers("201-", "203+")
+	if ev := ann.nextQueue(); ev.Change != ctiproto.QueueMembers && ev.Change != ctiproto.QueueRefresh {
+		t.Fatalf("201 paused: %s", dump(ev))
+	} else {
+		checkMembers(t, ev.QueueState, "201-", "203+")
+	}
+	ast.Send(salesMember("QueueMemberPause", "203", true))
+	ann.expectMembers("201-", "203-")
 	rs, _ := ann.do(&ctiproto.Simple{ID: "s", Type: ctiproto.TypeSnapshot})
 	if len(rs.Queues) != 1 {
 		t.Fatalf("snapshot: %s", dump(rs))
 	}
-	checkMembers(t, &rs.Queues[0], "201-", "203+")
+	checkMembers(t, &rs.Queues[0], "201-", "203-")
 }
 
 // After an outage the server reads the queues again: a member added
