@@ -38,7 +38,7 @@ func (x *Exchange) readQueues(ctx context.Context, c *conn) {
 	x.m.rosterFrom(items, out.now)
 	x.m.tellMembers(&out, x.m.rosterNames()...)
 	if len(out.list) > 0 {
-		x.events.Push(out.list) // under m.mu, in order with the mapper's events
+		x.events.Push(out.list) // under m.mu, as the mapper pushes: in order with its events
 	}
 }
 

@@ -62,9 +62,8 @@ func (o *office) membersUntilUp() []string {
 // The server is told a queue's members and who of them is away: after
 // the QueueStatus at connect, then for each member event that changes
 // that (a pause, a member added or removed), and not for one that
-// changes nothing a desk sees (a paused member's phone rings for
-// another queue); after a reconnect, only what changed while the link
-// was down.
+// changes nothing a desk sees (a paused member's phone rings); after a
+// reconnect, only what changed while the link was down.
 func TestQueueMembersTold(t *testing.T) {
 	o := startOffice(t, amitest.Options{}, func(ast *amitest.Server) { ast.SetQueues(labQueues()) }, nil)
 	same(t, o.membersUntilUp(), []string{"sales=[201 202] away=[202]"})

@@ -97,11 +97,7 @@ func TestQueueMembersFollowed(t *testing.T) {
 	// Only 201 rings in it: 202's state never changes, so it is not heard of.
 	o.eventually("201 a member of sales", func() bool { return memberLogins(o.x) == "sales=[201+]" })
 	member := func(event, iface, status, paused string) ami.Message {
-		return ami.Message{Fields: []ami.Field{{"Event", event}, {"Privilege", "agent,all"}, {"Queue", "sales"},
-			{"MemberName", "x"}, {"Interface", iface}, {"StateInterface", iface}, {"Membership", "dynamic"},
-			{"Penalty", "0"}, {"CallsTaken", "0"}, {"LastCall", "0"}, {"LastPause", "0"}, {"LoginTime", "0"},
-			{"InCall", "0"}, {"Status", status}, {"Paused", paused}, {"PausedReason", ""}, {"Ringinuse", "1"},
-			{"Wrapuptime", "0"}}}
+		return memberOf("sales", event, iface, status, paused) // queue_told_test.go
 	}
 	o.ast.Send(member("QueueMemberPause", "PJSIP/201", "1", "1"))
 	o.eventually("201 paused", func() bool { return memberLogins(o.x) == "sales=[201-paused]" })
