@@ -80,6 +80,10 @@ const (
 	EvFailed        EventKind = "failed"         // the call could not proceed (Cause)
 	EvDeviceState   EventKind = "device-state"   // do-not-disturb, forwarding or registration changed
 	EvExchangeState EventKind = "exchange-state" // the link to the exchange went down or came back
+	// EvQueueMembers: a queue's members, or who of them is away, changed
+	// (Members; no Device, no Call). Not a ctiproto event type: the
+	// server tells watchers through the queue's state (queues.go).
+	EvQueueMembers EventKind = "queue-members"
 )
 
 // Party is the other end of a call as the exchange knows it.
@@ -139,6 +143,10 @@ type Event struct {
 
 	// Park is the parked call EvParked and EvUnparked are about.
 	Park *ParkedCall
+
+	// Members is the queue EvQueueMembers is about, with its members and
+	// who of them is away now (QueueLister).
+	Members *QueueInfo
 
 	Available bool   // EvExchangeState: the exchange can be used
 	Reason    string // EvExchangeState: why not, in words

@@ -30,6 +30,10 @@ type testEnv struct {
 	http *httptest.Server
 	url  string
 
+	// ex, when set, is the exchange instead of sim (newAMIEnv): the sim
+	// control API is off.
+	ex pbx.Exchange
+
 	origins     []string            // Options.AllowedOrigins
 	watch       []config.WatchGroup // Options.WatchGroups
 	switchboard Switchboard         // Options.Switchboard
@@ -111,9 +115,14 @@ func (e *testEnv) start(users []auth.User, limits config.Limits) {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(&tlogWriter{e.t}, nil))
 	}
+	var ex pbx.Exchange = e.sim
+	simAPI := config.SimAPI{Enabled: true}
+	if e.ex != nil {
+		ex, simAPI = e.ex, config.SimAPI{}
+	}
 	srv, err := New(context.Background(), Options{
-		Exchange: e.sim, Sim: e.sim, Auth: e.auth, Users: users, Limits: limits,
-		SimAPI: config.SimAPI{Enabled: true}, AllowedOrigins: e.origins, WatchGroups: e.watch, Log: log, Version: "test",
+		Exchange: ex, Sim: e.sim, Auth: e.auth, Users: users, Limits: limits,
+		SimAPI: simAPI, AllowedOrigins: e.origins, WatchGroups: e.watch, Log: log, Version: "test",
 		Switchboard: e.switchboard,
 	})
 	if err != nil {

@@ -207,6 +207,12 @@ func (p *presence) showingParties(dev string) []string {
 func (p *presence) apply(ev pbx.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if ev.Kind == pbx.EvQueueMembers {
+		if ev.Members != nil {
+			p.setMembers(*ev.Members, ev.Time) // queues.go
+		}
+		return
+	}
 	dp := p.devices[ev.Device]
 	if dp == nil {
 		return
@@ -360,13 +366,14 @@ func (p *presence) changed(dp *devicePresence, at time.Time) {
 	}
 }
 
-// reset brings every device's calls and state to what the exchange
-// reports after an outage, telling watchers what changed.
-func (p *presence) reset(calls []pbx.Call, devs []pbx.DeviceInfo, now time.Time) {
+// reset brings every device's calls and state, and the queues (queues:
+// nil when the exchange lists none), to what the exchange reports after
+// an outage, telling watchers what changed.
+func (p *presence) reset(calls []pbx.Call, devs []pbx.DeviceInfo, queues []pbx.QueueInfo, now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	before := p.queueStates()
-	defer p.resetQueues(calls, before, now)
+	defer p.resetQueues(queues, calls, before, now)
 	live := make(map[string]map[pbx.CallID]*presenceConn)
 	for _, c := range calls {
 		if p.devices[c.Device] == nil {

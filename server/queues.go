@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"maps"
 	"reflect"
 	"slices"
 	"time"
@@ -37,7 +38,8 @@ type queueCall struct {
 // watchedQueue is one queue or ring group and its waiting calls.
 type watchedQueue struct {
 	number, name string
-	members      []string // sorted device ids; none for a queue the exchange did not list
+	members      []string        // sorted device ids; none for a queue the exchange did not list
+	away         map[string]bool // members the exchange will not ring now (pbx.QueueInfo.Away)
 	waiting      map[pbx.CallID]*queueCall
 	subs         map[*subscription]bool // the list subscriptions that cover every member
 }
@@ -56,16 +58,75 @@ func (p *presence) initQueues(infos []pbx.QueueInfo, calls []pbx.Call) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, qi := range infos {
-		q := p.queueNamed(qi.Number, qi.Name)
-		for _, m := range qi.Members {
-			if p.devices[m] != nil && !slices.Contains(q.members, m) {
-				q.members = append(q.members, m)
-				p.memberOf[m] = append(p.memberOf[m], q)
-			}
-		}
-		slices.Sort(q.members)
+		p.replaceMembers(p.queueNamed(qi.Number, qi.Name), qi)
 	}
 	p.rebuildQueues(calls)
+}
+
+// setMembers applies pbx.EvQueueMembers: the queue's members and who of
+// them is away become what the exchange reports and, where that changed
+// anything, its watchers are told (change members); a team whose
+// subscription covers the queue only now gets its whole state there.
+// Called with mu held.
+func (p *presence) setMembers(qi pbx.QueueInfo, at time.Time) {
+	if qi.Number == "" {
+		return
+	}
+	q := p.queueNamed(qi.Number, qi.Name)
+	before := p.queueState(q, false).Members
+	// A member whose phone unregistered is reported away too (Asterisk
+	// sends both): its logged_in changed once, so watchers hear it once.
+	if p.replaceMembers(q, qi) && !slices.Equal(before, p.queueState(q, false).Members) {
+		p.tellQueue(q, queueChange{change: ctiproto.QueueMembers}, at)
+	}
+}
+
+// replaceMembers sets q's members (the devices the server has) and who
+// of them is away from qi, and re-indexes the subscriptions that cover
+// q; it reports whether anything changed. Called with mu held.
+func (p *presence) replaceMembers(q *watchedQueue, qi pbx.QueueInfo) bool {
+	members := make([]string, 0, len(qi.Members))
+	for _, m := range qi.Members {
+		if p.devices[m] != nil {
+			members = append(members, m)
+		}
+	}
+	slices.Sort(members)
+	members = slices.Compact(members)
+	away := make(map[string]bool)
+	for _, m := range qi.Away {
+		if _, found := slices.BinarySearch(members, m); found {
+			away[m] = true
+		}
+	}
+	if slices.Equal(members, q.members) && maps.Equal(away, q.away) {
+		return false
+	}
+	for _, m := range q.members {
+		p.memberOf[m] = slices.DeleteFunc(p.memberOf[m], func(o *watchedQueue) bool { return o == q })
+		if len(p.memberOf[m]) == 0 {
+			delete(p.memberOf, m)
+		}
+	}
+	q.members, q.away = members, away
+	for _, m := range members {
+		p.memberOf[m] = append(p.memberOf[m], q)
+	}
+	p.reindexQueue(q)
+	return true
+}
+
+// reindexQueue sets which list subscriptions cover q after its members
+// changed. It visits every subscription, but members change as seldom
+// as a person pauses or an admin edits a queue, never per call.
+// Called with mu held.
+func (p *presence) reindexQueue(q *watchedQueue) {
+	clear(q.subs)
+	for _, s := range p.subs {
+		if ok, _ := coversQueue(s, q); ok && !s.every {
+			q.subs[s] = true
+		}
+	}
 }
 
 // queueNamed is the queue with number, made when it is new (a queue the
@@ -158,7 +219,8 @@ func (p *presence) markServed(qc *queueCall) {
 	}
 }
 
-// membersChanged tells the queues of dev that a member logged in or out.
+// membersChanged tells the queues of dev that a member logged in or out
+// (its phone registered or unregistered).
 // Called with mu held.
 func (p *presence) membersChanged(dev string, at time.Time) {
 	for _, q := range p.memberOf[dev] {
@@ -192,10 +254,25 @@ func (p *presence) rebuildQueues(calls []pbx.Call) {
 }
 
 // resetQueues brings the queues to what the exchange reports after an
-// outage, telling watchers of each queue that changed. Called with mu
+// outage (infos: its queues now, nil when it lists none), telling
+// watchers of each queue that changed: members may have been added,
+// removed or paused while events were lost. A queue the exchange no
+// longer lists keeps its waiting calls, without members. Called with mu
 // held, after the devices' registration was updated; before is what
 // queueStates returned before.
-func (p *presence) resetQueues(calls []pbx.Call, before map[string]ctiproto.QueueState, now time.Time) {
+func (p *presence) resetQueues(infos []pbx.QueueInfo, calls []pbx.Call, before map[string]ctiproto.QueueState, now time.Time) {
+	if infos != nil {
+		listed := make(map[string]bool, len(infos))
+		for _, qi := range infos {
+			listed[qi.Number] = true
+			p.replaceMembers(p.queueNamed(qi.Number, qi.Name), qi)
+		}
+		for _, n := range slices.Clone(p.queueOrder) {
+			if !listed[n] {
+				p.replaceMembers(p.queues[n], pbx.QueueInfo{Number: n})
+			}
+		}
+	}
 	p.rebuildQueues(calls)
 	for _, n := range p.queueOrder {
 		q := p.queues[n]
@@ -221,7 +298,7 @@ func (p *presence) queueState(q *watchedQueue, show bool) ctiproto.QueueState {
 	st := ctiproto.QueueState{Number: q.number, Name: q.name,
 		Members: make([]ctiproto.QueueMember, 0, len(q.members)), Waiting: make([]ctiproto.QueueCaller, 0, len(q.waiting))}
 	for _, m := range q.members {
-		st.Members = append(st.Members, ctiproto.QueueMember{Device: m, LoggedIn: p.devices[m].registered})
+		st.Members = append(st.Members, ctiproto.QueueMember{Device: m, LoggedIn: p.devices[m].registered && !q.away[m]})
 	}
 	calls := make([]*queueCall, 0, len(q.waiting))
 	for _, qc := range q.waiting {
@@ -243,8 +320,7 @@ func (p *presence) queueState(q *watchedQueue, show bool) ctiproto.QueueState {
 // coversQueue reports whether s watches q (it watches every member, or
 // every device), and whether it sees q's callers (it may see the parties
 // of every member). A queue without members is for those who watch every
-// device. Fixed rights and a fixed s: no lock needed beyond the queue's
-// members, which are fixed at start.
+// device. Called with mu held (q's members change).
 func coversQueue(s *subscription, q *watchedQueue) (ok, show bool) {
 	if len(q.members) == 0 {
 		return s.every, s.every && s.rights.everyShow

@@ -230,8 +230,15 @@ func TestQueueV1DeskSeesNothingNew(t *testing.T) {
 	w := old.hello(&ctiproto.Hello{ID: "h", User: "ann", Password: "secret"})
 	c1 := e.ring("600", secretNumber, secretName)
 	cur.expectQueue(ctiproto.QueueJoined, c1, c1)
-	seq := w.Seq
-	for seq < cur.seq {
+	old.expectNoQueues(w.Seq, cur.seq)
+}
+
+// expectNoQueues reads the v1 desk's events after seq up to until: each
+// in turn, none of them about queues.
+func (old *rawClient) expectNoQueues(seq, until uint64) {
+	t := old.t
+	t.Helper()
+	for seq < until {
 		old.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 		_, data, err := old.conn.ReadMessage()
 		if err != nil {
@@ -294,6 +301,14 @@ func TestQueuePickupClearFirst(t *testing.T) {
 	} {
 		p.apply(ev)
 	}
+	if changes := queueChanges(t, u); strings.Join(changes, ",") != "joined,answered" {
+		t.Errorf("queue changes %v, want joined, answered", changes)
+	}
+}
+
+// queueChanges lists the changes of the queue-changed events in u's log.
+func queueChanges(t *testing.T, u *userLog) []string {
+	t.Helper()
 	var changes []string
 	for _, e := range u.ring {
 		m, err := ctiproto.Decode(e.frame)
@@ -304,7 +319,5 @@ func TestQueuePickupClearFirst(t *testing.T) {
 			changes = append(changes, ev.Change)
 		}
 	}
-	if strings.Join(changes, ",") != "joined,answered" {
-		t.Errorf("queue changes %v, want joined, answered", changes)
-	}
+	return changes
 }

@@ -50,7 +50,11 @@ func (h *hub) reconcile(now time.Time) {
 	}
 	h.reconcileParked(ctx, now)
 	h.notes.reset(calls, now)
-	h.presence.reset(calls, devs, now)
+	var queues []pbx.QueueInfo // members added, removed or paused while the link was down
+	if ql, ok := h.ex.(pbx.QueueLister); ok {
+		queues = ql.Queues()
+	}
+	h.presence.reset(calls, devs, queues, now)
 }
 
 // reconcileParked tells each user the parked calls that came or went

@@ -108,7 +108,7 @@ func (o *office) until(stop string) []string {
 	var got []string
 	for {
 		ev := o.next()
-		if ev.Kind == pbx.EvDeviceState || ev.Kind == pbx.EvExchangeState {
+		if !callEvent(ev) {
 			continue
 		}
 		l := line(ev)
@@ -117,6 +117,13 @@ func (o *office) until(stop string) []string {
 			return got
 		}
 	}
+}
+
+// callEvent reports whether ev is about a call: not a device's state,
+// the link's, or a queue's members (the captures' QueueMemberStatus
+// reveal queue sales, which the fake's QueueStatus does not list).
+func callEvent(ev pbx.Event) bool {
+	return ev.Kind != pbx.EvDeviceState && ev.Kind != pbx.EvExchangeState && ev.Kind != pbx.EvQueueMembers
 }
 
 func (o *office) play(name string) {
@@ -337,7 +344,7 @@ func (o *office) drive(s ami.GoldenStep, ids map[pbx.CallID]string) {
 func (o *office) nextCall() pbx.Event {
 	o.t.Helper()
 	for {
-		if ev := o.next(); ev.Kind != pbx.EvDeviceState && ev.Kind != pbx.EvExchangeState {
+		if ev := o.next(); callEvent(ev) {
 			return ev
 		}
 	}

@@ -173,7 +173,7 @@ func TestFloodWhileNobodyReads(t *testing.T) {
 	for n < 2*calls {
 		select {
 		case ev := <-x.Events():
-			if ev.Kind == pbx.EvDeviceState {
+			if !callEvent(ev) {
 				continue
 			}
 			want := pbx.EvDelivered

@@ -146,6 +146,7 @@ func (m *mapper) handle(msg Message) []pbx.Event {
 		m.callerLeave(msg)
 	case "QueueMemberAdded", "QueueMemberRemoved", "QueueMemberStatus", "QueueMemberPause":
 		m.memberEvent(msg) // queue_members.go
+		m.tellMembers(&out, msg.Get("Queue"))
 	case "ParkedCall", "UnParkedCall", "ParkedCallTimeOut", "ParkedCallGiveUp":
 		m.parkEvent(msg, &out) // park.go
 	}

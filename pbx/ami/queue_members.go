@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/deskline/deskline/pbx"
 )
 
 // Queue members (app_queue): who may be rung for a queue's calls. The
@@ -45,6 +47,9 @@ func (qm *queueMember) loggedIn() bool {
 type roster struct {
 	queues map[string]map[string]*queueMember
 	read   bool // a QueueStatus has answered since New
+	// told is each queue as the CTI server was last told it
+	// (queue_told.go), by queue name.
+	told map[string]pbx.QueueInfo
 }
 
 // memberFields are what one queue member message says; ok is false, and
@@ -192,28 +197,34 @@ type MemberLogin struct {
 }
 
 // logins lists each queue's Deskline members, by queue name, sorted by
-// device; a device that is a member twice is logged in if either
-// membership is.
+// device (loginsOf).
 func (m *mapper) logins() map[string][]MemberLogin {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := make(map[string][]MemberLogin, len(m.roster.queues))
 	for name, members := range m.roster.queues {
-		list := []MemberLogin{}
-		for _, qm := range members {
-			if qm.device == "" {
-				continue
-			}
-			i := slices.IndexFunc(list, func(l MemberLogin) bool { return l.Device == qm.device })
-			if i < 0 {
-				list = append(list, MemberLogin{Device: qm.device, LoggedIn: qm.loggedIn(), Paused: qm.paused})
-				continue
-			}
-			list[i].LoggedIn = list[i].LoggedIn || qm.loggedIn()
-			list[i].Paused = list[i].Paused && qm.paused
-		}
-		slices.SortFunc(list, func(a, b MemberLogin) int { return strings.Compare(a.Device, b.Device) })
-		out[name] = list
+		out[name] = m.loginsOf(members)
 	}
 	return out
+}
+
+// loginsOf lists one queue's Deskline members sorted by device; a device
+// that is a member twice is logged in if either membership is. Called
+// with m.mu held.
+func (m *mapper) loginsOf(members map[string]*queueMember) []MemberLogin {
+	list := []MemberLogin{}
+	for _, qm := range members {
+		if qm.device == "" {
+			continue
+		}
+		i := slices.IndexFunc(list, func(l MemberLogin) bool { return l.Device == qm.device })
+		if i < 0 {
+			list = append(list, MemberLogin{Device: qm.device, LoggedIn: qm.loggedIn(), Paused: qm.paused})
+			continue
+		}
+		list[i].LoggedIn = list[i].LoggedIn || qm.loggedIn()
+		list[i].Paused = list[i].Paused && qm.paused
+	}
+	slices.SortFunc(list, func(a, b MemberLogin) int { return strings.Compare(a.Device, b.Device) })
+	return list
 }

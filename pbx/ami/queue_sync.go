@@ -34,7 +34,12 @@ func (x *Exchange) readQueues(ctx context.Context, c *conn) {
 	}
 	x.m.mu.Lock()
 	defer x.m.mu.Unlock()
-	x.m.rosterFrom(items, x.m.now())
+	out := batch{now: x.m.now()}
+	x.m.rosterFrom(items, out.now)
+	x.m.tellMembers(&out, x.m.rosterNames()...)
+	if len(out.list) > 0 {
+		x.events.Push(out.list) // under m.mu, as the mapper pushes: in order with its events
+	}
 }
 
 // readParked reads the calls parked now (ParkedCalls: ParkedCall items,
@@ -70,8 +75,10 @@ func (x *Exchange) refused(action string, err error, consequence string) {
 }
 
 // Queues lists Asterisk's queues with the Deskline devices among their
-// members (pbx.QueueLister), and the configured ring groups (whose
-// members Asterisk does not report). It waits for the first link to
+// members and those app_queue will not ring now, paused or unreachable
+// (pbx.QueueLister; queue_told.go tells changes as pbx.EvQueueMembers),
+// and the configured ring groups (whose members Asterisk does not
+// report). It waits for the first link to
 // Asterisk, up to firstSyncWait.
 func (x *Exchange) Queues() []pbx.QueueInfo {
 	select {
@@ -79,27 +86,22 @@ func (x *Exchange) Queues() []pbx.QueueInfo {
 	case <-x.stop:
 	case <-time.After(firstSyncWait):
 	}
-	logins := x.m.logins()
-	out := make([]pbx.QueueInfo, 0, len(logins)+len(x.cfg.RingGroups))
-	for _, name := range slices.Sorted(maps.Keys(logins)) {
-		// Named as the calls' Event.Queue names it (queue.go), so that a
-		// queue is the same whether its first mention is here or a call.
-		qi := pbx.QueueInfo{Number: name, Name: x.m.queues.queue(name, time.Time{}).Name, Members: []string{}}
-		for _, l := range logins[name] {
-			qi.Members = append(qi.Members, l.Device)
-		}
-		out = append(out, qi)
+	x.m.mu.Lock()
+	out := make([]pbx.QueueInfo, 0, len(x.m.roster.queues)+len(x.cfg.RingGroups))
+	for _, name := range slices.Sorted(maps.Keys(x.m.roster.queues)) {
+		out = append(out, x.m.queueInfo(name))
 	}
 	for _, exten := range slices.Sorted(maps.Keys(x.cfg.RingGroups)) {
-		if _, isQueue := logins[exten]; !isQueue {
+		if _, isQueue := x.m.roster.queues[exten]; !isQueue {
 			out = append(out, pbx.QueueInfo{Number: exten, Name: cmp.Or(x.cfg.RingGroups[exten], exten)})
 		}
 	}
+	x.m.mu.Unlock()
 	return out
 }
 
 // QueueLogins is each queue's Deskline members by queue name, with
-// whether app_queue may ring them now: the state QueueMemberPause and
-// QueueMemberStatus change, which pbx.QueueLister cannot carry (its
-// members are fixed, logged in while registered).
+// whether app_queue may ring them now and whether they are paused (the
+// state QueueMemberPause and QueueMemberStatus change), for diagnostics
+// and tests: Queues carries only who is away.
 func (x *Exchange) QueueLogins() map[string][]MemberLogin { return x.m.logins() }

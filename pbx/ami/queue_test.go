@@ -73,7 +73,7 @@ func queueEvents(t *testing.T, o *office, want pbx.Queue) {
 	var delivered pbx.Event
 	for n := -1; ; {
 		ev := o.next()
-		if ev.Kind == pbx.EvDeviceState || ev.Kind == pbx.EvExchangeState {
+		if !callEvent(ev) {
 			continue
 		}
 		n++

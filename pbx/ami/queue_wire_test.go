@@ -68,7 +68,8 @@ func TestQueueStatusAtConnect(t *testing.T) {
 		c.RingGroups = map[string]string{"600": "Front desk"}
 	})
 	qs := o.x.Queues() // waits for the first link, as the server's one read at start does
-	want := []pbx.QueueInfo{{Number: "sales", Name: "Sales", Members: []string{"201", "202"}}, {Number: "600", Name: "Front desk"}}
+	want := []pbx.QueueInfo{{Number: "sales", Name: "Sales", Members: []string{"201", "202"}, Away: []string{"202"}},
+		{Number: "600", Name: "Front desk"}}
 	if !reflect.DeepEqual(qs, want) {
 		t.Fatalf("Queues = %+v, want %+v", qs, want)
 	}
@@ -96,11 +97,7 @@ func TestQueueMembersFollowed(t *testing.T) {
 	// Only 201 rings in it: 202's state never changes, so it is not heard of.
 	o.eventually("201 a member of sales", func() bool { return memberLogins(o.x) == "sales=[201+]" })
 	member := func(event, iface, status, paused string) ami.Message {
-		return ami.Message{Fields: []ami.Field{{"Event", event}, {"Privilege", "agent,all"}, {"Queue", "sales"},
-			{"MemberName", "x"}, {"Interface", iface}, {"StateInterface", iface}, {"Membership", "dynamic"},
-			{"Penalty", "0"}, {"CallsTaken", "0"}, {"LastCall", "0"}, {"LastPause", "0"}, {"LoginTime", "0"},
-			{"InCall", "0"}, {"Status", status}, {"Paused", paused}, {"PausedReason", ""}, {"Ringinuse", "1"},
-			{"Wrapuptime", "0"}}}
+		return memberOf("sales", event, iface, status, paused) // queue_told_test.go
 	}
 	o.ast.Send(member("QueueMemberPause", "PJSIP/201", "1", "1"))
 	o.eventually("201 paused", func() bool { return memberLogins(o.x) == "sales=[201-paused]" })
