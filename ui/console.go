@@ -139,6 +139,16 @@ func (v *consoleView) render(s app.State) {
 	v.forget(s)
 	items := consoleItems(s)
 	open, focus := v.news(s, items)
+	if open && !v.win.shown() && v.u.switchboard.win.shown() {
+		// The switchboard lists the user's calls with its own keys: it
+		// comes to the front (quietly, unless focus) instead of the
+		// console opening over its grid.
+		v.u.switchboard.win.raise()
+		if focus {
+			v.u.switchboard.win.show(true)
+		}
+		open = false
+	}
 	switch {
 	case len(items) == 0:
 		v.win.hide()

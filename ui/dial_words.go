@@ -56,33 +56,12 @@ const (
 // transfer field: whether a call put through now would reach her, with
 // whom she talks where the server shows it.
 func colleagueState(c app.Colleague) string {
-	with := func(s string) string {
-		if c.Who != "" {
-			return s + " with " + c.Who
-		}
-		return s
+	w := statusWord(c.Status) // the switchboard's words: one vocabulary
+	switch {
+	case c.Status == ctiproto.StatusForwarded && c.ForwardTo != "":
+		return w + " to " + c.ForwardTo
+	case c.Who != "" && timedStatus(c.Status):
+		return w + " · " + c.Who
 	}
-	switch c.Status {
-	case ctiproto.StatusIdle:
-		return "Free"
-	case ctiproto.StatusRinging:
-		if c.Who != "" {
-			return "Ringing: " + c.Who
-		}
-		return "Ringing"
-	case ctiproto.StatusInCall:
-		return with("On the phone")
-	case ctiproto.StatusOnHold:
-		return with("Holding a call")
-	case ctiproto.StatusDND:
-		return "Do not disturb"
-	case ctiproto.StatusForwarded:
-		if c.ForwardTo != "" {
-			return "Forwarded to " + c.ForwardTo
-		}
-		return "Forwarded"
-	case ctiproto.StatusOffline:
-		return "Offline: no phone registered"
-	}
-	return c.Status
+	return w
 }

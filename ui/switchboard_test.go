@@ -476,19 +476,24 @@ func TestSwitchboardClockOnlyForTime(t *testing.T) {
 	}
 }
 
-// The calls console pops for a new call even while the switchboard is
-// open: the switchboard may be behind the mail program, and a caller
-// nobody sees is worse than a grid covered for a moment (the console
-// comes without the keyboard; F2 in the switchboard answers).
-func TestConsolePopsBesideTheSwitchboard(t *testing.T) {
+// While the switchboard is open a new call brings it to the front instead
+// of opening the calls console over its grid (the switchboard lists the
+// call with its own keys); once it is closed, the console pops as before.
+func TestSwitchboardTakesTheConsolesPlace(t *testing.T) {
 	o, u := reception(t)
 	if !u.switchboard.win.shown() {
 		t.Fatal("the reception's switchboard is not open")
 	}
 	id := o.Ring("202", "+4930999", "Jane Doe")
 	waitRender(t, u, "ringing at 202", ringing(id))
+	if u.console.win.shown() {
+		t.Fatal("the console opened over the switchboard")
+	}
+	u.switchboard.win.hide()
+	id2 := o.Ring("202", "+4930888", "Max")
+	waitRender(t, u, "second ringing", ringing(id2))
 	if !u.console.win.shown() {
-		t.Fatal("the console did not pop beside the switchboard")
+		t.Fatal("without the switchboard the console pops as before")
 	}
 }
 

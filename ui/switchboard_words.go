@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -102,7 +103,7 @@ func colleagueWarning(c app.Colleague, how string) string {
 		ctiproto.StatusInCall:    "is on the phone",
 		ctiproto.StatusOnHold:    "has a call on hold",
 		ctiproto.StatusDND:       "does not want to be disturbed",
-		ctiproto.StatusForwarded: "forwards calls to " + cmpOr(c.ForwardTo, "another number"),
+		ctiproto.StatusForwarded: "forwards calls to " + cmp.Or(c.ForwardTo, "another number"),
 		ctiproto.StatusOffline:   "has no phone online",
 	}[c.Status]
 	if why == "" {
@@ -113,13 +114,6 @@ func colleagueWarning(c app.Colleague, how string) string {
 		again = "announce anyway"
 	}
 	return c.Label() + " " + why + ". Press again to " + again + "."
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // callRowText is one of the user's calls in the switchboard's list:
@@ -152,7 +146,7 @@ func recallText(recalls map[string]string, s app.State) string {
 // in capitals past queueEscalate. escalated reports that.
 func waitingText(w app.WaitingCaller, now time.Time) (text string, escalated bool) {
 	d := now.Sub(w.Joined)
-	who := cmpOr(w.Who, "Caller")
+	who := cmp.Or(w.Who, "Caller")
 	if d >= queueEscalate {
 		return fmt.Sprintf("%d. %s · WAITING %s", w.Position, who, since(d)), true
 	}
