@@ -18,13 +18,16 @@ import (
 
 // callsPanel is the column right of the grid.
 type callsPanel struct {
-	recall  *widget.Label
-	rows    *fyne.Container // the user's calls
-	buttons map[fyne.KeyName]*keyButton
-	note    *keyEntry
-	queues  *fyne.Container
-	parked  *fyne.Container
-	scroll  *container.Scroll // the column
+	recall *widget.Label
+	rows   *fyne.Container // the user's calls
+	// rowCalls are the calls of rows' lines, in order ("" for a line that
+	// is no call): what a drag from a line takes (switchboard_drag.go).
+	rowCalls []string
+	buttons  map[fyne.KeyName]*keyButton
+	note     *keyEntry
+	queues   *fyne.Container
+	parked   *fyne.Container
+	scroll   *container.Scroll // the column
 }
 
 // panelRow is one line of a list: its text, how it matters, what a click does
@@ -58,7 +61,7 @@ func (p *callsPanel) build(v *switchboardView) fyne.CanvasObject {
 	heading := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	return container.NewVBox(p.recall, heading("Your calls"), p.rows, bar, p.note,
+	return container.NewVBox(p.recall, heading("Your calls"), container.NewStack(p.rows, newDragArea(v)), bar, p.note,
 		widget.NewSeparator(), heading("Waiting"), p.queues,
 		widget.NewSeparator(), heading("Parked"), p.parked,
 		p.button(v, "Take back", fyne.KeyF11, widget.MediumImportance))
@@ -81,6 +84,7 @@ func (p *callsPanel) button(v *switchboardView, label string, k fyne.KeyName, im
 func (p *callsPanel) sync(v *switchboardView, s app.State, now time.Time) {
 	moved := setLine(p.recall, recallText(s.Switchboard.Recalls, s))
 	var calls []panelRow
+	p.rowCalls = p.rowCalls[:0]
 	for _, it := range consoleItems(s) {
 		if it.kind == cardFailed {
 			continue
@@ -97,6 +101,11 @@ func (p *callsPanel) sync(v *switchboardView, s app.State, now time.Time) {
 			r.tap = func() { v.swapTo(id) }
 		}
 		calls = append(calls, r)
+		drag := ""
+		if it.kind == cardRinging || it.kind == cardLive || it.kind == cardHeld {
+			drag = id
+		}
+		p.rowCalls = append(p.rowCalls, drag)
 	}
 	if len(calls) == 0 {
 		calls = []panelRow{{text: noCallsText, imp: widget.LowImportance}}

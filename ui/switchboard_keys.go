@@ -173,14 +173,21 @@ func (v *switchboardView) toColleague(dev, how string) {
 		return
 	}
 	call, ok := app.ActiveCall(s)
-	switch {
-	case s.Switchboard.Consult != nil:
-		v.say(widget.WarningImportance, consultingNow)
-		return
-	case !ok:
+	if !ok && s.Switchboard.Consult == nil {
 		v.say(widget.WarningImportance, noCallText)
 		return
 	}
+	v.sendTo(col, how, call)
+}
+
+// sendTo transfers (or announces, or deflects, as how says) call to
+// the colleague col, after saying so once when col is not free.
+func (v *switchboardView) sendTo(col app.Colleague, how string, call app.Call) {
+	if v.state.Switchboard.Consult != nil {
+		v.say(widget.WarningImportance, consultingNow)
+		return
+	}
+	dev := col.Device
 	if w := colleagueWarning(col, how); w != "" && v.pending != how+"/"+dev {
 		v.pending = how + "/" + dev
 		v.say(widget.WarningImportance, w)
@@ -189,8 +196,11 @@ func (v *switchboardView) toColleague(dev, how string) {
 	v.pending = ""
 	id := call.ID
 	v.runThen(how, doneText(how, col), func(ctx context.Context, c *app.Client) error {
-		if how == toAnnounce {
+		switch how {
+		case toAnnounce:
 			return c.Consult(ctx, id, dev)
+		case toDeflect:
+			return c.Deflect(ctx, id, dev)
 		}
 		return c.Transfer(ctx, id, dev)
 	}, v.clearFilter)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -542,4 +543,67 @@ func TestSwitchboardFavourites(t *testing.T) {
 	if got := strings.Join(v.order, ","); got != "201,203,204,205,202" || tileOf(t, u, "204").face[0] != "Carl" {
 		t.Fatalf("unpinned: grid %s", got)
 	}
+}
+
+// drag moves the pointer as Fyne's window driver reports it, from the
+// middle of the user's call row row to the middle of dev's tile, and
+// drops there.
+func drag(t *testing.T, u *UI, row int, dev string) {
+	t.Helper()
+	p := &u.switchboard.calls
+	area := findDragArea(u.switchboard.win.window().Canvas().Content())
+	if area == nil {
+		t.Fatal("no drag area over the calls")
+	}
+	d := fyne.CurrentApp().Driver()
+	r := p.rows.Objects[row]
+	start := fyne.NewPos(r.Position().X+10, r.Position().Y+r.Size().Height/2)
+	target := tileOf(t, u, dev).box
+	end := d.AbsolutePositionForObject(target).Add(fyne.NewPos(target.Size().Width/2, target.Size().Height/2)).
+		Subtract(d.AbsolutePositionForObject(area))
+	step := fyne.NewDelta(5, 5)
+	area.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: start.Add(step)}, Dragged: step})
+	area.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: end}, Dragged: fyne.NewDelta(end.X-start.X, end.Y-start.Y)})
+	area.DragEnd()
+}
+
+// findDragArea finds the drag area in the object tree under o.
+func findDragArea(o fyne.CanvasObject) *dragArea {
+	switch o := o.(type) {
+	case *dragArea:
+		return o
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if a := findDragArea(c); a != nil {
+				return a
+			}
+		}
+	case *container.Scroll:
+		return findDragArea(o.Content)
+	}
+	return nil
+}
+
+// A call dragged from its row onto a colleague's tile goes to them:
+// blind while it is the user's, sent on while it rings; a busy
+// colleague is named first and a second drop goes on.
+func TestSwitchboardDragCallOntoTile(t *testing.T) {
+	o, u := reception(t)
+	ringID := o.Ring("202", "+4930777", "Ringing Rita")
+	waitRender(t, u, "ringing", ringing(ringID))
+	drag(t, u, 0, "203")
+	waitRender(t, u, "sent on to Bob", func(s app.State) bool {
+		c, _ := s.Switchboard.Colleague("203")
+		return c.Status == ctiproto.StatusRinging && len(s.Calls) == 0
+	})
+	id := o.Ring("202", "+4930999", "Jane Doe")
+	waitRender(t, u, "ringing", ringing(id))
+	u.act("answer", func(ctx context.Context, c *app.Client) error { return c.Answer(ctx, id) }, nil)
+	waitRender(t, u, "talking", func(s app.State) bool { return len(s.Calls) == 1 && s.Calls[0].Answered })
+	drag(t, u, 0, "203") // Bob's phone still rings with the first call: not free
+	if got := u.switchboard.info.Text; !strings.Contains(got, "has a call ringing") {
+		t.Fatalf("after a drop on a colleague who is not free: %q", got)
+	}
+	drag(t, u, 0, "203")
+	waitRender(t, u, "transferred", func(s app.State) bool { return len(s.Calls) == 0 })
 }

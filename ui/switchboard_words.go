@@ -89,6 +89,7 @@ const (
 	toTransfer = "transfer"
 	toAnnounce = "announce"
 	toPickup   = "pickup"
+	toDeflect  = "deflect" // a ringing call dragged onto a tile
 )
 
 // colleagueWarning says why a call put through to c may not reach them,
@@ -248,6 +249,8 @@ func doneText(how string, c app.Colleague) string {
 		return "Calling " + c.Label() + " to announce the caller…"
 	case toPickup:
 		return "Picked up the call ringing at " + c.Label() + "."
+	case toDeflect:
+		return "Sent the ringing call on to " + c.Label() + "."
 	}
 	return "Transferred to " + c.Label() + "."
 }
