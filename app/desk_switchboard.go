@@ -48,11 +48,11 @@ func SwitchboardAtStart(mode string, s State) bool {
 }
 
 // followSwitchboard has the client watch colleagues or stop, as the
-// switchboard setting mode says. Before the first connection it only
-// records the wish (the hello carries it); later it asks the server, off
-// the caller's goroutine: the settings window must not wait for the
-// network. Calls run one at a time, each with the latest wish, so quick
-// changes end in the last one.
+// switchboard setting mode says, off the caller's goroutine (the
+// settings window must not wait for the network): one call at a time,
+// each with the latest wish, so quick changes end in the last one.
+// Before the first connection the wish is recorded at once, so the
+// first hello carries it.
 func (d *Desk) followSwitchboard(mode string) {
 	if d.Client == nil {
 		return
@@ -61,14 +61,9 @@ func (d *Desk) followSwitchboard(mode string) {
 	d.mu.Lock()
 	d.watchWish = on
 	d.mu.Unlock()
-	if d.Client.State().Status != StatusConnected {
-		// Returns at once (the next hello says it), unless the link came
-		// up just now: then it asks the server, bounded.
-		ctx, cancel := context.WithTimeout(context.Background(), watchTimeout)
-		defer cancel()
-		d.Client.ShowPresence(ctx, on)
-		return
-	}
+	d.Client.mu.Lock()
+	d.Client.watch.show = d.Client.watch.show || (on && d.Client.state.Status != StatusConnected)
+	d.Client.mu.Unlock()
 	go func() {
 		d.watchMu.Lock()
 		defer d.watchMu.Unlock()

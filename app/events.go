@@ -13,6 +13,9 @@ import (
 // a gap in seq, is on its way.
 type resync struct {
 	pending []*ctiproto.Event
+	// afterParts: the snapshot came, its presence list's parts have not
+	// all come yet; pending waits for the last (presencePart).
+	afterParts bool
 }
 
 // welcomed takes the welcome: the token it carries is kept, the state is
@@ -65,7 +68,7 @@ func (c *Client) welcomed(l *link, w *ctiproto.Welcome, cred credential) {
 		}
 	}
 	c.settle(entries)
-	c.watchAfterWelcome(w)
+	c.watchAfterWelcome()
 	c.log.Info("connected", "user", w.User, "resumed", w.Resumed, "resync", w.Resync, "seq", w.Seq)
 	if refresh {
 		go c.refreshToken()
@@ -102,10 +105,7 @@ func (c *Client) handle(l *link, m ctiproto.Message) {
 		c.event(l, m)
 	case *ctiproto.Result:
 		if m.Presence != nil || m.Queues != nil { // watch, or a snapshot while watching
-			c.mu.Lock()
-			c.takePresenceLocked(m.Presence, m.Queues, m.PresenceParts, derefSeq(m.Seq))
-			c.publishLocked()
-			c.mu.Unlock()
+			c.resultLists(l, m)
 		}
 		c.answer(l, m.ID, reply{res: m})
 	case *ctiproto.PresenceList:
@@ -152,9 +152,11 @@ func (c *Client) event(l *link, ev *ctiproto.Event) {
 		go c.fetchSnapshot(l)
 		return
 	case c.watch.parts > 0:
-		c.mu.Unlock()
 		c.log.Warn("event before the last presence list part, fetching a snapshot", "seq", ev.Seq)
-		c.resyncNow(l)
+		c.watch.parts = 0
+		c.resync = &resync{pending: []*ctiproto.Event{ev}}
+		c.mu.Unlock()
+		go c.fetchSnapshot(l)
 		return
 	}
 	c.settle(c.applyLocked(ev))
@@ -224,10 +226,24 @@ func (c *Client) fetchSnapshot(l *link) {
 		}
 	}
 	entries = append(entries, c.resetLocked(res.Devices, res.Calls, res.Parked, c.epoch, *res.Seq)...)
+	if c.watch.parts > 0 {
+		// Newer events wait for the list's last part: applied before it,
+		// their presence would be undone by an older part.
+		c.resync = &resync{pending: pending, afterParts: true}
+		c.settle(entries)
+		return
+	}
+	c.settle(append(entries, c.applyPendingLocked(pending)...))
+}
+
+// applyPendingLocked applies the events that came while a snapshot was
+// on its way and are newer than it, in seq order.
+func (c *Client) applyPendingLocked(pending []*ctiproto.Event) []journal.Entry {
+	var entries []journal.Entry
 	for _, ev := range pending {
 		if ev.Seq == c.seq+1 {
 			entries = append(entries, c.applyLocked(ev)...)
 		}
 	}
-	c.settle(entries)
+	return entries
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/deskline/deskline/app/journal"
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
 )
@@ -25,31 +26,26 @@ type watched struct {
 
 // ShowPresence makes this desk a switchboard (on) or a plain desk (off).
 // On, it says so in every hello and watches every device the server lets
-// the user watch; off, it stops watching (the subscription is the
-// user's: the user's other desks stop getting presence too) and forgets
-// what it had. It returns when the server has answered, or at once when
-// not connected (the next connection then watches).
+// the user watch, now if connected (a user who may watch nothing gets
+// nothing, and no error). Off, it forgets what it had and stops asking;
+// it does not end the user's subscription on the server (unwatch): the
+// user's other desks may show presence, and would freeze without a word.
+// The server then still sends this desk presence events, which it counts
+// and ignores. It returns when the server has answered a watch, or at
+// once. Calling it again with the same choice is harmless.
 func (c *Client) ShowPresence(ctx context.Context, on bool) error {
 	c.mu.Lock()
-	changed := c.watch.show != on
 	c.watch.show = on
-	connected := c.state.Status == StatusConnected
 	if !on {
 		c.forgetPresenceLocked()
 		c.publishLocked()
 	}
+	need := on && !c.watch.watching && c.state.Status == StatusConnected && c.state.Capabilities[ctiproto.TypeWatch]
 	c.mu.Unlock()
-	if !changed || !connected {
+	if !need {
 		return nil
 	}
-	if on {
-		return c.watchAll(ctx)
-	}
-	if err := c.can(ctiproto.TypeUnwatch); err != nil {
-		return nil // a user who may watch nothing has no subscription to end
-	}
-	_, err := c.request(ctx, &ctiproto.Simple{Type: ctiproto.TypeUnwatch})
-	return err
+	return c.watchAll(ctx)
 }
 
 // watchAll subscribes the user to every device they may watch; the
@@ -62,12 +58,13 @@ func (c *Client) watchAll(ctx context.Context) error {
 	return err
 }
 
-// watchAfterWelcome watches again after a welcome that started a new
-// event sequence without presence lists (a new epoch, a first login):
-// the server forgot the subscription, or never had one.
-func (c *Client) watchAfterWelcome(w *ctiproto.Welcome) {
+// watchAfterWelcome watches when the desk shows presence but has no lists
+// after a welcome: a new epoch or first login (the server forgot the
+// subscription, or never had one), or a resume after the desk turned the
+// switchboard on while cut off, or after a watch lost with its link.
+func (c *Client) watchAfterWelcome() {
 	c.mu.Lock()
-	need := c.watch.show && !w.Resumed && w.Presence == nil && c.state.Capabilities[ctiproto.TypeWatch]
+	need := c.watch.show && !c.watch.watching && c.state.Capabilities[ctiproto.TypeWatch]
 	c.mu.Unlock()
 	if !need {
 		return
@@ -110,8 +107,35 @@ func (c *Client) presencePart(l *link, m *ctiproto.PresenceList) {
 	}
 	w.parts--
 	w.nextPart++
-	c.publishLocked()
-	c.mu.Unlock()
+	var entries []journal.Entry
+	if r := c.resync; w.parts == 0 && r != nil && r.afterParts {
+		c.resync = nil
+		entries = c.applyPendingLocked(r.pending)
+	}
+	c.settle(entries)
+}
+
+// resultLists takes the presence and queue lists of a watch or snapshot
+// result, on the reader (before the parts that may follow it). The server
+// may queue a result behind events newer than its lists: taken, such a
+// list would undo them, so a snapshot repairs it instead. A desk that
+// turned presence off meanwhile ignores the answer.
+func (c *Client) resultLists(l *link, m *ctiproto.Result) {
+	c.mu.Lock()
+	seq := derefSeq(m.Seq)
+	switch {
+	case !c.watch.show:
+		c.mu.Unlock()
+	case c.resync == nil && seq < c.seq:
+		c.log.Info("presence list older than the events applied, fetching a snapshot", "list", seq, "have", c.seq)
+		c.resync = &resync{}
+		c.mu.Unlock()
+		go c.fetchSnapshot(l)
+	default:
+		c.takePresenceLocked(m.Presence, m.Queues, m.PresenceParts, seq)
+		c.publishLocked()
+		c.mu.Unlock()
+	}
 }
 
 // forgetPresenceLocked drops every list the server sent for watchers.

@@ -46,6 +46,7 @@ func TestPresenceListInParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := bareLink(t)
+	c.watch.show = true
 	seq := uint64(61)
 	p := func(dev string) ctiproto.Presence { return ctiproto.Presence{Device: dev, Status: ctiproto.StatusIdle} }
 	c.handle(l, &ctiproto.Result{ID: "w", Seq: &seq, Presence: []ctiproto.Presence{p("201"), p("202")}, PresenceParts: 2})
@@ -63,5 +64,28 @@ func TestPresenceListInParts(t *testing.T) {
 	case <-l.done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("a part out of turn left the link as it was: the list may be broken")
+	}
+}
+
+// A watch result whose lists are older than events the desk has already
+// applied (the server queued it behind them) is not taken: it would undo
+// them. A snapshot repairs it (here: the link closes, the next connection
+// resumes).
+func TestPresenceListOlderThanEvents(t *testing.T) {
+	c, err := New(Options{ServerURL: "ws://127.0.0.1:1/v1/ws", User: "rita", Numbers: numbers(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := bareLink(t)
+	c.watch.show, c.seq = true, 62
+	seq := uint64(61)
+	c.handle(l, &ctiproto.Result{ID: "w", Seq: &seq, Presence: []ctiproto.Presence{{Device: "203", Status: ctiproto.StatusIdle}}})
+	if _, ok := c.State().Switchboard.Colleague("203"); ok {
+		t.Fatal("a list as of 61 was taken after event 62")
+	}
+	select {
+	case <-l.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no repair of the stale list")
 	}
 }

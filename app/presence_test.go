@@ -212,3 +212,20 @@ func TestParkAndTakeBack(t *testing.T) {
 		return ok && c.Answered && len(s.Switchboard.Parked) == 0
 	})
 }
+
+// Turned on while the desk is cut off, the switchboard fills once the
+// desk is back, even when the server resumes the session (no lists in a
+// resumed welcome): the desk watches because it has none.
+func TestSwitchboardOnWhileCutOff(t *testing.T) {
+	o := newReception(t)
+	rita := o.desk("rita")
+	rita.login()
+	rita.waitFor("connected", func(s State) bool { return s.Status == StatusConnected })
+	rita.dropLink()
+	if err := rita.ShowPresence(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	rita.waitFor("colleagues after the resume", func(s State) bool {
+		return s.Status == StatusConnected && len(s.Switchboard.Colleagues) == 5
+	})
+}

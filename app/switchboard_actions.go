@@ -64,6 +64,14 @@ func (c *Client) Consult(ctx context.Context, call, to string) error {
 	c.consult = &Consultation{Device: dev, Held: call, Consulted: res.Call, To: t.Display, started: time.Now()}
 	c.publishLocked()
 	c.mu.Unlock()
+	// A consultation whose call ended before its first event came is
+	// forgotten once consultSettle has passed: publish then, so the UI
+	// drops it even if nothing else happens.
+	time.AfterFunc(consultSettle+time.Millisecond, func() {
+		c.mu.Lock()
+		c.publishLocked()
+		c.mu.Unlock()
+	})
 	return nil
 }
 
