@@ -151,6 +151,10 @@ func (c *Client) applyWatchedLocked(ev *ctiproto.Event) {
 	case ev.Type == ctiproto.EventPresence && ev.Presence != nil && c.watch.presence != nil:
 		c.watch.presence[ev.Presence.Device] = *ev.Presence
 	case ev.Type == ctiproto.EventQueueChanged && ev.QueueState != nil && c.watch.queues != nil:
+		if ev.Change == ctiproto.QueueUnwatched {
+			delete(c.watch.queues, ev.QueueState.Number)
+			return
+		}
 		c.watch.queues[ev.QueueState.Number] = *ev.QueueState
 	}
 }

@@ -89,3 +89,27 @@ func TestPresenceListOlderThanEvents(t *testing.T) {
 		t.Fatal("no repair of the stale list")
 	}
 }
+
+// A queue the user's watch no longer covers (its members changed) is
+// dropped, not kept with its last waiting callers counting on.
+func TestQueueUnwatchedIsDropped(t *testing.T) {
+	c, err := New(Options{ServerURL: "ws://127.0.0.1:1/v1/ws", User: "bob", Numbers: numbers(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := bareLink(t)
+	c.watch.show = true
+	seq := uint64(10)
+	c.handle(l, &ctiproto.Result{ID: "w", Seq: &seq, Presence: []ctiproto.Presence{{Device: "203", Status: ctiproto.StatusIdle}},
+		Queues: []ctiproto.QueueState{{Number: "600", Members: []ctiproto.QueueMember{{Device: "203", LoggedIn: true}},
+			Waiting: []ctiproto.QueueCaller{{Call: "c-1", Position: 1, Joined: time.Now()}}}}})
+	c.seq = seq
+	if got := len(c.State().Switchboard.Queues); got != 1 {
+		t.Fatalf("%d queues after the watch, want 1", got)
+	}
+	c.handle(l, &ctiproto.Event{Type: ctiproto.EventQueueChanged, Seq: 11, Time: time.Now(), Change: ctiproto.QueueUnwatched,
+		QueueState: &ctiproto.QueueState{Number: "600", Members: []ctiproto.QueueMember{}, Waiting: []ctiproto.QueueCaller{}}})
+	if got := c.State().Switchboard.Queues; len(got) != 0 {
+		t.Fatalf("after unwatched: %+v, want no queue", got)
+	}
+}

@@ -17,6 +17,10 @@ const (
 	QueueAbandoned = "abandoned" // a call left the queue unanswered (Event.Call, Event.Cause)
 	QueueMembers   = "members"   // a member logged in or out
 	QueueRefresh   = "refresh"   // the exchange's state was read again (after an outage)
+	// QueueUnwatched: the queue's members changed and the user's watch no
+	// longer covers every one of them: the client drops the queue
+	// (QueueState carries only its number).
+	QueueUnwatched = "unwatched"
 )
 
 // QueueState is a queue or ring group as its watchers see it.

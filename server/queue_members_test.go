@@ -117,7 +117,8 @@ func checkMembers(t *testing.T, st *ctiproto.QueueState, want ...string) {
 // server started, reach the watchers as members changes: the reception
 // sees each; bob's team (201 and 203) watches sales only while those are
 // its only members, losing it when carl's phone (204) is added and
-// gaining it back, whole, when 204 is removed; bob, resuming after a
+// gaining it back, whole, when 204 is removed (told each time: unwatched,
+// then the whole state); bob, resuming after a
 // drop, gets the pause he missed; ann's v1 desk gets none of it.
 func TestQueueMembersFromAsterisk(t *testing.T) {
 	e, ast := newAMIEnv(t, salesQueue("201", "203"), receptionGroup, queueLeadGroup)
@@ -145,6 +146,10 @@ func TestQueueMembersFromAsterisk(t *testing.T) {
 
 	ast.Send(salesMember("QueueMemberAdded", "204", false))
 	ann.expectMembers("201+", "203-", "204+")
+	if ev := bob.nextQueue(); ev.Change != ctiproto.QueueUnwatched || ev.QueueState.Number != "sales" ||
+		len(ev.QueueState.Members) != 0 || len(ev.QueueState.Waiting) != 0 {
+		t.Fatalf("bob loses sales: want one unwatched without members, got %s", dump(ev))
+	}
 	if rs, _ := bob.do(&ctiproto.Simple{ID: "s", Type: ctiproto.TypeSnapshot}); len(rs.Queues) != 0 {
 		t.Fatalf("bob does not watch 204, so not sales: %s", dump(rs))
 	}
@@ -186,7 +191,7 @@ func TestQueueMembersAfterOutage(t *testing.T) {
 
 // After an outage the server reads the queues again: a member added
 // meanwhile makes a refresh for the reception, and bob's team (201, 203)
-// loses the queue without a word of the new member; once it is removed
+// loses the queue (unwatched) without a word of the new member; once it is removed
 // again bob gains it back with a refresh. A queue the exchange no
 // longer lists loses its members.
 func TestQueueMembersReset(t *testing.T) {
@@ -207,8 +212,8 @@ func TestQueueMembersReset(t *testing.T) {
 	if got := queueChanges(t, ann); strings.Join(got, ",") != "refresh" {
 		t.Errorf("ann: %v, want a refresh", got)
 	}
-	if got := queueChanges(t, bob); len(got) != 0 {
-		t.Errorf("bob does not watch 204: %v", got)
+	if got := queueChanges(t, bob); strings.Join(got, ",") != "unwatched" {
+		t.Errorf("bob does not watch 204: %v, want only unwatched (nothing of 204)", got)
 	}
 	p.mu.Lock()
 	st := p.queueState(p.queues["600"], true)
@@ -216,8 +221,8 @@ func TestQueueMembersReset(t *testing.T) {
 	checkMembers(t, &st, "201-", "203+", "204+")
 
 	p.reset(nil, devs, []pbx.QueueInfo{{Number: "600", Members: []string{"201", "203"}}}, time.Now())
-	if got := queueChanges(t, bob); strings.Join(got, ",") != "refresh" {
-		t.Errorf("bob watches 600 again: %v, want a refresh", got)
+	if got := queueChanges(t, bob); strings.Join(got, ",") != "unwatched,refresh" {
+		t.Errorf("bob watches 600 again: %v, want the unwatched, then a refresh", got)
 	}
 	p.reset(nil, devs, []pbx.QueueInfo{}, time.Now())
 	if got := queueChanges(t, ann); strings.Join(got, ",") != "refresh,refresh,refresh" {

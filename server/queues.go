@@ -58,7 +58,7 @@ func (p *presence) initQueues(infos []pbx.QueueInfo, calls []pbx.Call) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, qi := range infos {
-		p.replaceMembers(p.queueNamed(qi.Number, qi.Name), qi)
+		p.replaceMembers(p.queueNamed(qi.Number, qi.Name), qi, time.Now())
 	}
 	p.rebuildQueues(calls)
 }
@@ -76,15 +76,16 @@ func (p *presence) setMembers(qi pbx.QueueInfo, at time.Time) {
 	before := p.queueState(q, false).Members
 	// A member whose phone unregistered is reported away too (Asterisk
 	// sends both): its logged_in changed once, so watchers hear it once.
-	if p.replaceMembers(q, qi) && !slices.Equal(before, p.queueState(q, false).Members) {
+	if p.replaceMembers(q, qi, at) && !slices.Equal(before, p.queueState(q, false).Members) {
 		p.tellQueue(q, queueChange{change: ctiproto.QueueMembers}, at)
 	}
 }
 
 // replaceMembers sets q's members (the devices the server has) and who
 // of them is away from qi, and re-indexes the subscriptions that cover
-// q; it reports whether anything changed. Called with mu held.
-func (p *presence) replaceMembers(q *watchedQueue, qi pbx.QueueInfo) bool {
+// q (telling those that no longer do, at at); it reports whether
+// anything changed. Called with mu held.
+func (p *presence) replaceMembers(q *watchedQueue, qi pbx.QueueInfo, at time.Time) bool {
 	members := make([]string, 0, len(qi.Members))
 	for _, m := range qi.Members {
 		if p.devices[m] != nil {
@@ -112,20 +113,39 @@ func (p *presence) replaceMembers(q *watchedQueue, qi pbx.QueueInfo) bool {
 	for _, m := range members {
 		p.memberOf[m] = append(p.memberOf[m], q)
 	}
-	p.reindexQueue(q)
+	p.reindexQueue(q, at)
 	return true
 }
 
 // reindexQueue sets which list subscriptions cover q after its members
-// changed. It visits every subscription, but members change as seldom
-// as a person pauses or an admin edits a queue, never per call.
-// Called with mu held.
-func (p *presence) reindexQueue(q *watchedQueue) {
+// changed, and tells each that no longer does (change unwatched): its
+// desk drops the queue instead of showing its last state for ever. It
+// visits every subscription, but members change as seldom as a person
+// pauses or an admin edits a queue, never per call. Called with mu held.
+func (p *presence) reindexQueue(q *watchedQueue, at time.Time) {
+	before := maps.Clone(q.subs)
 	clear(q.subs)
 	for _, s := range p.subs {
 		if ok, _ := coversQueue(s, q); ok && !s.every {
 			q.subs[s] = true
 		}
+	}
+	var tpl *ctiproto.EventTemplate
+	for s := range before {
+		if q.subs[s] {
+			continue
+		}
+		if tpl == nil {
+			var err error
+			tpl, err = ctiproto.NewEventTemplate(&ctiproto.Event{Type: ctiproto.EventQueueChanged,
+				Time: cmp.Or(at, time.Now()).Truncate(ctiproto.TimePrecision), Change: ctiproto.QueueUnwatched,
+				QueueState: &ctiproto.QueueState{Number: q.number, Members: []ctiproto.QueueMember{}, Waiting: []ctiproto.QueueCaller{}}})
+			if err != nil {
+				p.log.Error("queue change not published", "queue", q.number, "err", err)
+				return
+			}
+		}
+		s.u.publishTemplate(tpl)
 	}
 }
 
@@ -265,11 +285,11 @@ func (p *presence) resetQueues(infos []pbx.QueueInfo, calls []pbx.Call, before m
 		listed := make(map[string]bool, len(infos))
 		for _, qi := range infos {
 			listed[qi.Number] = true
-			p.replaceMembers(p.queueNamed(qi.Number, qi.Name), qi)
+			p.replaceMembers(p.queueNamed(qi.Number, qi.Name), qi, now)
 		}
 		for _, n := range slices.Clone(p.queueOrder) {
 			if !listed[n] {
-				p.replaceMembers(p.queues[n], pbx.QueueInfo{Number: n})
+				p.replaceMembers(p.queues[n], pbx.QueueInfo{Number: n}, now)
 			}
 		}
 	}
