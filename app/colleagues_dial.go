@@ -27,7 +27,7 @@ type ColleagueMatch struct {
 func (s State) FindColleagues(text string, limit int) []ColleagueMatch {
 	var out []ColleagueMatch
 	for _, c := range s.Switchboard.Colleagues {
-		if s.mine(c.Device) {
+		if s.Mine(c.Device) {
 			continue
 		}
 		if sc, ok := contacts.NameScore(text, c.Name, c.Device); ok {
@@ -43,7 +43,7 @@ func (s State) FindColleagues(text string, limit int) []ColleagueMatch {
 	return out
 }
 
-// mine reports whether device is one of the user's phones.
-func (s State) mine(device string) bool {
+// Mine reports whether device is one of the user's phones.
+func (s State) Mine(device string) bool {
 	return slices.ContainsFunc(s.Devices, func(d Device) bool { return d.ID == device })
 }

@@ -43,7 +43,7 @@ func withColleagues(s app.State, books *contacts.Directory, text string, book []
 	for _, m := range book {
 		col, ok := s.Switchboard.Colleague(m.Phone.Number.Key)
 		switch {
-		case !ok || ownPhone(s, col.Device):
+		case !ok || s.Mine(col.Device):
 			all = append(all, scored{bookRow(m), m.Score, 1})
 		case !seen[col.Device]:
 			seen[col.Device] = true
@@ -68,11 +68,6 @@ func cardFor(books *contacts.Directory, ext string) *contacts.Contact {
 		return cards[0].Contact
 	}
 	return nil
-}
-
-// ownPhone reports whether device is one of the user's own phones.
-func ownPhone(s app.State, device string) bool {
-	return slices.ContainsFunc(s.Devices, func(d app.Device) bool { return d.ID == device })
 }
 
 func bookRows(book []contacts.Match) []dialRow {
