@@ -97,12 +97,8 @@ func (d *Demo) Ring(ctx context.Context, device string) (DemoCaller, error) {
 // (in the demo office Eva's 205, who never answers); "" when none is
 // free or the user watches nobody.
 func DemoColleague(s State) string {
-	own := make(map[string]bool)
-	for _, d := range s.Devices {
-		own[d.ID] = true
-	}
 	for i := len(s.Switchboard.Colleagues) - 1; i >= 0; i-- {
-		if c := s.Switchboard.Colleagues[i]; c.Free() && !own[c.Device] {
+		if c := s.Switchboard.Colleagues[i]; c.Free() && !s.Mine(c.Device) {
 			return c.Device
 		}
 	}

@@ -171,15 +171,11 @@ func (c *Client) rebuildSwitchboardLocked() {
 	for _, num := range slices.Sorted(maps.Keys(c.watch.queues)) {
 		b.Queues = append(b.Queues, c.waitingQueue(c.watch.queues[num]))
 	}
-	mine := make(map[string]bool)
-	for _, d := range c.state.Devices {
-		mine[d.ID] = true
-	}
 	b.Parked = b.Parked[:0:0]
 	for _, p := range c.cs.ParkedCalls() {
 		num := ctiproto.CleanText(p.Other.Number)
 		b.Parked = append(b.Parked, ParkedCall{Slot: p.Slot, Call: p.Call, Number: num,
-			Who: c.who(num, p.Other.Name), ParkedBy: p.ParkedBy, Since: p.Since, Mine: mine[p.ParkedBy]})
+			Who: c.who(num, p.Other.Name), ParkedBy: p.ParkedBy, Since: p.Since, Mine: c.state.Mine(p.ParkedBy)})
 	}
 	b.Consult = c.consultLocked()
 	b.Recalls = c.recallsLocked()
