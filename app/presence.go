@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -45,7 +46,11 @@ func (c *Client) ShowPresence(ctx context.Context, on bool) error {
 	if !need {
 		return nil
 	}
-	return c.watchAll(ctx)
+	err := c.watchAll(ctx)
+	if errors.Is(err, ErrNotConnected) || errors.Is(err, ErrConnectionLost) {
+		return nil // the link went meanwhile: the next welcome watches (watchAfterWelcome)
+	}
+	return err
 }
 
 // watchAll subscribes the user to every device they may watch; the
