@@ -75,24 +75,44 @@ func LongestWaiting(s State) (Call, bool) {
 	return slices.MinFunc(ringing, func(a, b Call) int { return cmp.Compare(waitedSince(a), waitedSince(b)) }), true
 }
 
-// ActiveCall is the call the switchboard's keys act on: the one the user
-// talks on, else the one on hold (the most recent), else none. While the
-// user announces a caller, it is the colleague's call.
+// ActiveCall is the call in hand, the one the switchboard's keys act on.
+// While the user announces a caller it is the colleague's call, ringing
+// or answered, and never the caller on hold; otherwise the call the user
+// talks on, else a call the user dials (not answered yet: hanging up
+// ends it), else the one on hold (the most recent), else none.
 func ActiveCall(s State) (Call, bool) {
-	var held *Call
+	if k := s.Switchboard.Consult; k != nil {
+		return s.CallByID(k.Consulted)
+	}
+	var dialled, held *Call
 	for i := len(s.Calls) - 1; i >= 0; i-- {
-		c := s.Calls[i]
+		c := &s.Calls[i]
 		switch {
 		case c.State == ctiproto.StateConnected && (c.Answered || !c.Outgoing()):
-			return c, true
+			return *c, true
+		case Dialling(*c) && dialled == nil:
+			dialled = c
 		case c.State == ctiproto.StateHeld && held == nil:
-			held = &s.Calls[i]
+			held = c
 		}
 	}
-	if held != nil {
+	switch {
+	case dialled != nil:
+		return *dialled, true
+	case held != nil:
 		return *held, true
 	}
 	return Call{}, false
+}
+
+// Dialling reports whether c is a call the user's side started that
+// nobody answered yet: a click-to-dial ringing the user's phone, or the
+// far end ringing. Such a call is not one to transfer, hold or park.
+func Dialling(c Call) bool {
+	if c.State == ctiproto.StateInitiated {
+		return true
+	}
+	return c.Outgoing() && !c.Answered && (c.State == ctiproto.StateConnected || c.Ringing())
 }
 
 // CallByID finds one of the user's calls (its first connection).

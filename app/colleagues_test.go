@@ -74,14 +74,32 @@ func TestActiveCall(t *testing.T) {
 		want  string
 	}{
 		{nil, ""},
-		{[]Call{ringing, dialling}, ""},
+		{[]Call{ringing}, ""},
+		{[]Call{ringing, dialling}, "out"},
 		{[]Call{held1, live, ringing}, "live"},
-		{[]Call{held1, held2, dialling}, "h2"},
+		// The user dials someone while a caller waits on hold: the call
+		// in hand is the one being dialled (F4 ends it, not the caller).
+		{[]Call{held1, held2, dialling}, "out"},
+		{[]Call{held1, dialling, live}, "live"},
 	} {
 		c, ok := ActiveCall(State{Calls: tc.calls})
 		if c.ID != tc.want || ok != (tc.want != "") {
 			t.Errorf("%v: %q %v, want %q", tc.calls, c.ID, ok, tc.want)
 		}
+	}
+	// While announcing, the call in hand is the colleague's (ringing or
+	// answered), never the caller on hold.
+	consult := State{Calls: []Call{held1, dialling}}
+	consult.Switchboard.Consult = &Consultation{Held: "h1", Consulted: "out", To: "203"}
+	if c, ok := ActiveCall(consult); !ok || c.ID != "out" {
+		t.Errorf("while announcing: %q %v, want the announcement", c.ID, ok)
+	}
+	consult.Calls = consult.Calls[:1] // the announcement is gone, the state not yet
+	if c, ok := ActiveCall(consult); ok {
+		t.Errorf("while announcing without the colleague's call: %q, want none", c.ID)
+	}
+	if !Dialling(dialling) || Dialling(live) || Dialling(ringing) || Dialling(held1) {
+		t.Error("Dialling")
 	}
 }
 

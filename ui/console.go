@@ -166,6 +166,19 @@ func (v *consoleView) render(s app.State) {
 	}
 }
 
+// switchboardClosed: the switchboard, which stood in for the console
+// while it was open (render), went. Calls it listed — one ringing there
+// was marked seen and opens nothing any more — would be in no window:
+// the console shows them, quietly.
+func (v *consoleView) switchboardClosed() {
+	items := consoleItems(v.state)
+	if len(items) == 0 || v.win.shown() {
+		return
+	}
+	v.win.show(false)
+	v.sync(items)
+}
+
 // news notes what changed since the last render: open says the console
 // should show itself (quietly, unless focus).
 func (v *consoleView) news(s app.State, items []consoleItem) (open, focus bool) {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
@@ -38,12 +39,15 @@ type switchboardView struct {
 	order      []string         // devices in the grid, as shown
 	sel        string           // the selected tile's device
 	// pending is the action to a colleague who is not free that waits
-	// for a second press ("transfer/203"): the warning was shown.
-	pending string
-	favs    *app.Favourites // loaded when the window is built
-	parkSel int             // the selected parked call (index in Parked)
-	noteFor string          // the call the note field is about
-	clock   chan struct{}
+	// for a second press: the warning was shown (pendingPatience).
+	pending pendingAction
+	// keys are the action keys held down (keys.go: a key acts once per
+	// press, its repeats do nothing).
+	keys     map[fyne.KeyName]keyHeld
+	favs     *app.Favourites // loaded when the window is built
+	parkSlot string          // the selected parked call's slot ("": the first)
+	noteFor  string          // the call the note field is about
+	clock    chan struct{}
 
 	content, top *fyne.Container
 	header, info *widget.Label
@@ -66,10 +70,15 @@ func newSwitchboardView(u *UI) *switchboardView {
 func (v *switchboardView) build() fyne.CanvasObject {
 	v.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.info = wrapped(widget.WarningImportance)
-	v.filter = newKeyEntry(v.entryKey)
+	v.filter = newKeyEntry(v)
 	v.filter.SetPlaceHolder(filterHint)
-	v.filter.OnChanged = func(string) { v.layoutGrid() }
-	v.filter.OnSubmitted = func(string) { v.enter(); v.unfocus() }
+	v.filter.OnChanged = func(string) { v.filterChanged() }
+	v.filter.OnSubmitted = func(string) {
+		if v.firstPress(fyne.KeyReturn) {
+			v.enter()
+		}
+		v.unfocus()
+	}
 	v.grid = container.NewGridWrap(tileSize)
 	v.scroll = container.NewVScroll(v.grid)
 	v.buildConsult()
@@ -95,7 +104,15 @@ func (v *switchboardView) buildConsult() {
 }
 
 // setup sends what is typed outside the text fields into the filter.
-func (v *switchboardView) setup(w fyne.Window) { w.Canvas().SetOnTypedRune(v.typedRune) }
+// A key's press and release come to the window (or to the focused field
+// or button, which pass them on) so that a held key acts once.
+func (v *switchboardView) setup(w fyne.Window) {
+	w.Canvas().SetOnTypedRune(v.typedRune)
+	if c, ok := w.Canvas().(desktop.Canvas); ok {
+		c.SetOnKeyDown(v.keyDown)
+		c.SetOnKeyUp(v.keyUp)
+	}
+}
 
 // show opens the window with the keyboard; typing goes into the filter
 // without the filter holding the focus (see typedRune).
@@ -127,6 +144,8 @@ func (v *switchboardView) hidden() {
 	v.closeHelp()
 	v.help = nil // it belongs to the window's canvas, which may be gone
 	v.setClock(false)
+	v.keys = nil // a key held while the window went is never released here
+	v.u.console.switchboardClosed()
 }
 
 // render shows s while the window is shown.

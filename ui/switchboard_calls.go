@@ -44,7 +44,7 @@ func (p *callsPanel) build(v *switchboardView) fyne.CanvasObject {
 	p.rows = container.NewVBox()
 	p.queues = container.NewVBox()
 	p.parked = container.NewVBox()
-	p.note = newKeyEntry(v.entryKey)
+	p.note = newKeyEntry(v)
 	p.note.SetPlaceHolder(noteHint)
 	p.note.OnSubmitted = func(text string) { v.saveNote(text); v.unfocus() }
 	p.note.Disable()
@@ -73,7 +73,7 @@ func (p *callsPanel) button(v *switchboardView, label string, k fyne.KeyName, im
 	if p.buttons == nil {
 		p.buttons = map[fyne.KeyName]*keyButton{}
 	}
-	b := newKeyButton(keyLabel(label, k), func() { v.runKey(k) }, v.entryKey)
+	b := newKeyButton(keyLabel(label, k), func() { v.runKey(k) }, v)
 	b.Importance = imp
 	p.buttons[k] = b
 	return b
@@ -110,9 +110,9 @@ func (p *callsPanel) sync(v *switchboardView, s app.State, now time.Time) {
 	if len(calls) == 0 {
 		calls = []panelRow{{text: noCallsText, imp: widget.LowImportance}}
 	}
-	moved = setRows(p.rows, calls, v.entryKey) || moved
-	moved = setRows(p.queues, queueRows(s, now), v.entryKey) || moved
-	moved = setRows(p.parked, v.parkedRows(s, now), v.entryKey) || moved
+	moved = setRows(p.rows, calls, v) || moved
+	moved = setRows(p.queues, queueRows(s, now), v) || moved
+	moved = setRows(p.parked, v.parkedRows(s, now), v) || moved
 	p.syncButtons(v, s)
 	p.syncNote(v, s)
 	if moved {
@@ -157,15 +157,15 @@ func queueRows(s app.State, now time.Time) []panelRow {
 // one is marked for F11.
 func (v *switchboardView) parkedRows(s app.State, now time.Time) []panelRow {
 	parked := s.Switchboard.Parked
-	v.parkSel = min(max(v.parkSel, 0), max(len(parked)-1, 0))
+	sel := v.parkedSelection(s)
 	var out []panelRow
-	for i, p := range parked {
+	for _, p := range parked {
 		text, late := parkedText(p, now)
 		imp := widget.MediumImportance
 		if late {
 			imp = widget.DangerImportance
 		}
-		if i == v.parkSel {
+		if p.Slot == sel {
 			text = "› " + text
 		}
 		slot := p.Slot
@@ -180,12 +180,13 @@ func (v *switchboardView) parkedRows(s app.State, now time.Time) []panelRow {
 // syncButtons enables the buttons that can act now.
 func (p *callsPanel) syncButtons(v *switchboardView, s app.State) {
 	active, hasCall := app.ActiveCall(s)
+	_, sendable := callToSend(s) // in hand, answered or held, not announcing
 	_, waiting := app.LongestWaiting(s)
 	consulting := s.Switchboard.Consult != nil
 	t := v.tiles[v.sel]
 	hold := p.buttons[fyne.KeyF3]
 	label := keyLabel("Hold", fyne.KeyF3)
-	if hasCall && active.State == ctiproto.StateHeld {
+	if sendable && active.State == ctiproto.StateHeld {
 		label = keyLabel("Retrieve", fyne.KeyF3)
 	}
 	if hold.Text != label {
@@ -194,14 +195,14 @@ func (p *callsPanel) syncButtons(v *switchboardView, s app.State) {
 	up := canAct(s) // nothing can be done while the server or the exchange is away
 	for k, on := range map[fyne.KeyName]bool{
 		fyne.KeyF2:     waiting,
-		fyne.KeyF3:     hasCall && !consulting,
+		fyne.KeyF3:     sendable,
 		fyne.KeyF4:     hasCall,
-		fyne.KeyF5:     hasCall && !consulting && t != nil,
-		fyne.KeyF6:     hasCall && !consulting && t != nil && s.Can(ctiproto.TypeConsult),
+		fyne.KeyF5:     sendable && t != nil,
+		fyne.KeyF6:     sendable && t != nil && s.Can(ctiproto.TypeConsult),
 		fyne.KeyF7:     consulting,
 		fyne.KeyF8:     consulting,
 		fyne.KeyF9:     consulting,
-		fyne.KeyF10:    hasCall && !consulting && s.Can(ctiproto.TypePark),
+		fyne.KeyF10:    sendable && s.Can(ctiproto.TypePark),
 		fyne.KeyF11:    len(s.Switchboard.Parked) > 0,
 		fyne.KeyInsert: t != nil,
 		fyne.KeyF12:    t != nil && t.col.Status == ctiproto.StatusRinging && s.Can(ctiproto.TypePickup) && !announcingTo(s, t.col.Device),
@@ -240,7 +241,7 @@ func noteCall(s app.State) (app.Call, bool) {
 
 // setRows makes box show rows: its labels and buttons are reused, the
 // box is laid out again (moved) only when a row came, went or changed kind.
-func setRows(box *fyne.Container, rows []panelRow, keys func(*fyne.KeyEvent) bool) (moved bool) {
+func setRows(box *fyne.Container, rows []panelRow, keys keyHandler) (moved bool) {
 	changed := len(box.Objects) != len(rows)
 	for i, r := range rows {
 		if i < len(box.Objects) && rowFits(box.Objects[i], r) {
@@ -268,7 +269,7 @@ func rowFits(o fyne.CanvasObject, r panelRow) bool {
 	return isButton == (r.tap != nil)
 }
 
-func newRow(r panelRow, keys func(*fyne.KeyEvent) bool) fyne.CanvasObject {
+func newRow(r panelRow, keys keyHandler) fyne.CanvasObject {
 	if r.tap != nil {
 		b := newKeyButton("", nil, keys)
 		b.Alignment = widget.ButtonAlignLeading

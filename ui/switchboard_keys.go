@@ -6,7 +6,9 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -19,6 +21,9 @@ import (
 // typedKey is the window's key handler (and the text fields' for the keys
 // they do not need): true when handled.
 func (v *switchboardView) typedKey(ev *fyne.KeyEvent) bool {
+	if v.actsOnce(ev.Name) && !v.firstPress(ev.Name) {
+		return true // the key is held: it acted on its press
+	}
 	switch ev.Name {
 	case fyne.KeyEscape:
 		return v.escape()
@@ -80,6 +85,12 @@ func (v *switchboardView) runKey(k fyne.KeyName) {
 	case fyne.KeyF3:
 		v.holdOrRetrieve()
 	case fyne.KeyF4:
+		if v.state.Switchboard.Consult != nil {
+			// The call in hand is the announcement: hanging it up is
+			// going back to the caller, who stays.
+			v.runKey(fyne.KeyF8)
+			return
+		}
 		v.onActive("hang up", "", func(ctx context.Context, c *app.Client, id string) error { return c.HangUp(ctx, id) })
 	case fyne.KeyF5:
 		v.toColleague(v.sel, toTransfer)
@@ -94,8 +105,8 @@ func (v *switchboardView) runKey(k fyne.KeyName) {
 	case fyne.KeyF10:
 		v.park()
 	case fyne.KeyF11:
-		if p := v.state.Switchboard.Parked; len(p) > 0 {
-			v.unpark(p[min(v.parkSel, len(p)-1)].Slot)
+		if slot := v.parkedSelection(v.state); slot != "" {
+			v.unpark(slot)
 		} else {
 			v.say(widget.WarningImportance, noSlotText)
 		}
@@ -108,7 +119,8 @@ func (v *switchboardView) runKey(k fyne.KeyName) {
 
 // enter is Enter in the filter or the grid: the call in hand goes to the
 // selected colleague; without one, a call ringing there is picked up, or
-// the colleague is called.
+// the colleague is called. While the user dials someone, nothing goes
+// anywhere (toColleague says why): a caller on hold stays on hold.
 func (v *switchboardView) enter() {
 	s := v.state
 	t := v.tiles[v.sel]
@@ -136,7 +148,7 @@ func (v *switchboardView) enter() {
 // transfers the call there.
 func (v *switchboardView) tileTapped(dev string) {
 	v.selectTile(dev, v.order)
-	if _, ok := app.ActiveCall(v.state); ok && v.state.Switchboard.Consult == nil {
+	if _, ok := callToSend(v.state); ok {
 		v.toColleague(dev, toTransfer)
 	}
 	v.syncAfterKey()
@@ -172,12 +184,33 @@ func (v *switchboardView) toColleague(dev, how string) {
 		}, v.clearFilter)
 		return
 	}
-	call, ok := app.ActiveCall(s)
-	if !ok && s.Switchboard.Consult == nil {
-		v.say(widget.WarningImportance, noCallText)
+	if s.Switchboard.Consult != nil {
+		v.say(widget.WarningImportance, consultingNow)
 		return
 	}
-	v.sendTo(col, how, call)
+	call, ok := app.ActiveCall(s)
+	switch {
+	case !ok:
+		v.say(widget.WarningImportance, noCallText)
+	case app.Dialling(call):
+		v.say(widget.WarningImportance, diallingNow)
+	default:
+		v.sendTo(col, how, call)
+	}
+}
+
+// callToSend is the call in hand that a transfer, an announcement or
+// park takes: none while the user announces a caller or dials someone
+// (a caller on hold then stays on hold).
+func callToSend(s app.State) (app.Call, bool) {
+	if s.Switchboard.Consult != nil {
+		return app.Call{}, false
+	}
+	c, ok := app.ActiveCall(s)
+	if !ok || app.Dialling(c) {
+		return app.Call{}, false
+	}
+	return c, true
 }
 
 // sendTo transfers (or announces, or deflects, as how says) call to
@@ -188,12 +221,13 @@ func (v *switchboardView) sendTo(col app.Colleague, how string, call app.Call) {
 		return
 	}
 	dev := col.Device
-	if w := colleagueWarning(col, how); w != "" && v.pending != how+"/"+dev {
-		v.pending = how + "/" + dev
+	p := pendingAction{how: how, dev: dev, call: call.ID, at: v.u.now()}
+	if w := colleagueWarning(col, how); w != "" && !v.pending.allows(p) {
+		v.pending = p
 		v.say(widget.WarningImportance, w)
 		return
 	}
-	v.pending = ""
+	v.pending = pendingAction{}
 	id := call.ID
 	v.runThen(how, doneText(how, col), func(ctx context.Context, c *app.Client) error {
 		switch how {
@@ -218,6 +252,14 @@ func (v *switchboardView) answerLongest() {
 
 func (v *switchboardView) holdOrRetrieve() {
 	call, ok := app.ActiveCall(v.state)
+	switch {
+	case v.state.Switchboard.Consult != nil:
+		v.say(widget.WarningImportance, consultingNow)
+		return
+	case ok && app.Dialling(call):
+		v.say(widget.WarningImportance, diallingNow)
+		return
+	}
 	if ok && call.State == ctiproto.StateHeld {
 		v.onActive("retrieve", "", func(ctx context.Context, c *app.Client, id string) error { return c.Swap(ctx, id) })
 		return
@@ -227,9 +269,9 @@ func (v *switchboardView) holdOrRetrieve() {
 
 // park parks the call in hand in the next free slot and says which.
 func (v *switchboardView) park() {
-	call, ok := app.ActiveCall(v.state)
+	call, ok := callToSend(v.state)
 	if !ok {
-		v.say(widget.WarningImportance, noCallInHand)
+		v.say(widget.WarningImportance, noCallToPark(v.state))
 		return
 	}
 	id, slot := call.ID, ""
@@ -254,16 +296,35 @@ func (v *switchboardView) unpark(slot string) {
 
 // moveParkSelection selects the next (or previous) parked call.
 func (v *switchboardView) moveParkSelection(next bool) {
-	n := len(v.state.Switchboard.Parked)
+	parked := v.state.Switchboard.Parked
+	n := len(parked)
 	if n == 0 {
 		return
 	}
+	i := max(0, slices.IndexFunc(parked, func(p app.ParkedCall) bool { return p.Slot == v.parkSlot }))
 	if next {
-		v.parkSel = (v.parkSel + 1) % n
+		i = (i + 1) % n
 	} else {
-		v.parkSel = (v.parkSel + n - 1) % n
+		i = (i + n - 1) % n
 	}
-	setRows(v.calls.parked, v.parkedRows(v.state, v.u.now()), v.entryKey)
+	v.parkSlot = parked[i].Slot
+	setRows(v.calls.parked, v.parkedRows(v.state, v.u.now()), v)
+}
+
+// parkedSelection is the selected parked call's slot: the one the user
+// chose while it is parked (calls parked or taken back around it do not
+// move the selection), else the first; "" when none is parked.
+func (v *switchboardView) parkedSelection(s app.State) string {
+	parked := s.Switchboard.Parked
+	for _, p := range parked {
+		if p.Slot == v.parkSlot {
+			return p.Slot
+		}
+	}
+	if len(parked) == 0 {
+		return ""
+	}
+	return parked[0].Slot
 }
 
 // saveNote attaches the note field's text to the call in hand.
@@ -366,4 +427,74 @@ func (v *switchboardView) entryKey(ev *fyne.KeyEvent) bool {
 		return true
 	}
 	return false
+}
+
+// pendingPatience is how long a warning about a colleague who is not
+// free waits for the second press that goes on anyway: later, the
+// warning comes again (the colleague's line may have changed).
+const pendingPatience = 5 * time.Second
+
+// pendingAction is an action to a colleague who is not free that the
+// user was warned about: the same press again — the same call to the
+// same colleague, the same way, soon — goes on.
+type pendingAction struct {
+	how, dev, call string
+	at             time.Time
+}
+
+// allows reports whether p is the press that p's warning waits for.
+func (w pendingAction) allows(p pendingAction) bool {
+	return w.how != "" && w.how == p.how && w.dev == p.dev && w.call == p.call &&
+		p.at.Sub(w.at) >= 0 && p.at.Sub(w.at) < pendingPatience
+}
+
+// keyHeld is an action key held down: true once it acted.
+type keyHeld bool
+
+// actsOnce reports whether k does something that a held key (the key
+// repeating) must not do again: the function keys, Insert, Enter and
+// Escape. The arrows and Backspace repeat as usual.
+func (v *switchboardView) actsOnce(k fyne.KeyName) bool {
+	switch k {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape:
+		return true
+	}
+	_, ok := v.calls.buttons[k]
+	return ok
+}
+
+// oneKey names Enter on the keypad as Return: they do the same.
+func oneKey(k fyne.KeyName) fyne.KeyName {
+	if k == fyne.KeyEnter {
+		return fyne.KeyReturn
+	}
+	return k
+}
+
+// keyDown: a key was pressed (not a repeat: Fyne reports a press once).
+func (v *switchboardView) keyDown(ev *fyne.KeyEvent) {
+	if v.keys == nil {
+		v.keys = map[fyne.KeyName]keyHeld{}
+	}
+	v.keys[oneKey(ev.Name)] = false
+}
+
+// keyUp: a key was released.
+func (v *switchboardView) keyUp(ev *fyne.KeyEvent) { delete(v.keys, oneKey(ev.Name)) }
+
+// firstPress reports whether a typed k is the first of its press: a key
+// held down repeats, and the repeats must not answer, hang up or
+// transfer the next call. A key whose press was not reported (a driver
+// without key-down events) always acts.
+func (v *switchboardView) firstPress(k fyne.KeyName) bool {
+	k = oneKey(k)
+	acted, down := v.keys[k]
+	if !down {
+		return true
+	}
+	if acted {
+		return false
+	}
+	v.keys[k] = true
+	return true
 }

@@ -71,7 +71,7 @@ func newTile(v *switchboardView, c app.Colleague, fav bool) *tile {
 	t.state = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	t.detail = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
 	dev := c.Device
-	t.pickup = newKeyButton("Pick up", func() { v.toColleague(dev, toPickup) }, v.entryKey)
+	t.pickup = newKeyButton("Pick up", func() { v.toColleague(dev, toPickup) }, v)
 	t.pickup.Importance = widget.WarningImportance
 	t.pickup.Hide()
 	text := container.NewVBox(container.NewHBox(t.icon, t.name), t.state, container.NewHBox(t.detail, layout.NewSpacer(), t.pickup))
@@ -240,6 +240,16 @@ func (v *switchboardView) layoutGrid() {
 	}
 }
 
+// filterChanged: the user typed into the filter (or it was cleared): the
+// first match is selected, so Enter goes to the colleague the typing
+// found, never to one selected before who still matches further down.
+func (v *switchboardView) filterChanged() {
+	v.layoutGrid()
+	if len(v.order) > 0 {
+		v.selectTile(v.order[0], v.order)
+	}
+}
+
 // selectTile selects dev, or the first tile of order when dev is "".
 func (v *switchboardView) selectTile(dev string, order []string) {
 	if dev == "" && len(order) > 0 {
@@ -251,7 +261,7 @@ func (v *switchboardView) selectTile(dev string, order []string) {
 	if t := v.tiles[v.sel]; t != nil {
 		t.setSelected(false)
 	}
-	v.sel, v.pending = dev, ""
+	v.sel, v.pending = dev, pendingAction{}
 	if t := v.tiles[dev]; t != nil {
 		t.setSelected(true)
 		v.scrollTo(dev)

@@ -224,6 +224,7 @@ const (
 	noneSelected  = "Select a colleague first (type a name or use the arrow keys)."
 	noteSavedText = "Note saved: it goes with the call."
 	noCallInHand  = "No call in hand."
+	diallingNow   = "You are calling someone: hang up (F4) first, or wait until they answer."
 	noRingingText = "No call is ringing."
 	favSaveFailed = "Favourites not saved: "
 	favLoadFailed = "Favourites could not be read: "
@@ -235,6 +236,18 @@ const (
 	filterHint    = "Type a name or extension anywhere; Enter transfers (F1: keys)"
 	noteHint      = "Note on the call: Enter saves, the colleague sees it"
 )
+
+// noCallToPark says why F10 parks nothing.
+func noCallToPark(s app.State) string {
+	c, ok := app.ActiveCall(s)
+	switch {
+	case s.Switchboard.Consult != nil:
+		return consultingNow
+	case ok && app.Dialling(c):
+		return diallingNow
+	}
+	return noCallInHand
+}
 
 // callingText says a colleague is being called (Enter without a call).
 func callingText(c app.Colleague) string { return "Calling " + c.Label() + "…" }
@@ -269,8 +282,9 @@ var switchboardKeys = []switchboardKey{
 	{fyne.KeyF1, "F1", "Show or hide this help"},
 	{fyne.KeyF2, "F2", "Answer the caller who has waited longest"},
 	{fyne.KeyF3, "F3", "Hold the call, or take it back"},
-	{fyne.KeyF4, "F4", "Hang up"},
-	{fyne.KeyF5, "F5 / Enter", "Transfer the call to the selected colleague (no call: pick up or call them)"},
+	{fyne.KeyF4, "F4", "Hang up (while announcing: the announcement only, back to the caller)"},
+	{fyne.KeyF5, "F5", "Transfer the call to the selected colleague"},
+	{fyne.KeyReturn, "Enter", "Transfer the call to the selected colleague; with no call, pick up the call ringing there or call them"},
 	{fyne.KeyF6, "F6", "Announce the call to the selected colleague (consult)"},
 	{fyne.KeyF7, "F7", "Complete the announced transfer"},
 	{fyne.KeyF8, "F8", "Back to the caller (cancel the announcement)"},

@@ -187,7 +187,10 @@ func (a *appWindow) release() {
 }
 
 // raise brings a shown window to the front without the keyboard: a new
-// call while the console is open, perhaps under other windows.
+// call while the console or the switchboard is open, perhaps under
+// other windows. Showing a window again would give it the keyboard (the
+// switchboard was opened with it) and take it from the program the user
+// types in: the ask not to focus goes on first (Options.QuietWindow).
 func (a *appWindow) raise() {
 	if !a.visible {
 		return
@@ -195,6 +198,7 @@ func (a *appWindow) raise() {
 	if a.onTop && a.u.opts.KeepOnTop != nil {
 		return // already above the others
 	}
+	a.u.quiet(a.w, true)
 	a.w.Hide()
 	a.w.Show()
 }
