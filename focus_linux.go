@@ -64,6 +64,16 @@ static int move_content(unsigned long win, int x, int y) {
 	XCloseDisplay(d);
 	return on;
 }
+// has_focus reports whether a window has the keyboard focus.
+static int has_focus(unsigned long win) {
+	Display *d = XOpenDisplay(NULL);
+	if (d == NULL) return 0;
+	Window focus;
+	int revert;
+	XGetInputFocus(d, &focus, &revert);
+	XCloseDisplay(d);
+	return focus == (Window)win;
+}
 */
 import "C"
 
@@ -135,4 +145,21 @@ func moveWindow(w fyne.Window, x, y int) {
 			C.move_content(C.ulong(xc.WindowHandle), C.int(x), C.int(y))
 		}
 	})
+}
+
+// windowFocused tells whether w has the keyboard on the X11 screen: a
+// window the user types in is in front already, and raising it (a hide
+// and a show) would hand the keyboard to another window. Elsewhere it
+// reports false.
+func windowFocused(w fyne.Window) (focused bool) {
+	nw, ok := w.(driver.NativeWindow)
+	if !ok {
+		return false
+	}
+	nw.RunNative(func(ctx any) {
+		if x, ok := ctx.(driver.X11WindowContext); ok && x.WindowHandle != 0 {
+			focused = C.has_focus(C.ulong(x.WindowHandle)) != 0
+		}
+	})
+	return focused
 }

@@ -18,3 +18,6 @@ func windowPosition(fyne.Window) (int, int, bool) { return 0, 0, false }
 
 // moveWindow does nothing where windows are not X11 windows.
 func moveWindow(fyne.Window, int, int) {}
+
+// windowFocused cannot tell where windows are not X11 windows.
+func windowFocused(fyne.Window) bool { return false }

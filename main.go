@@ -102,7 +102,7 @@ func run(f flags, log *slog.Logger) error {
 	fy.Settings().SetTheme(ui.Theme())
 	tray, noTray := app.TrayHost()
 	opts := ui.Options{TrayHost: tray, NoTrayReason: noTray, TrayItemShown: app.TrayItemRegistered, Demo: demo,
-		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow, KeepOnTop: keepOnTop, ReleaseMemory: releaseMemory,
+		DemoRingAfter: f.demoRingAfter, Log: log, QuietWindow: quietWindow, KeepOnTop: keepOnTop, Focused: windowFocused, ReleaseMemory: releaseMemory,
 		WindowPosition: windowPosition, MoveWindow: moveWindow,
 		Reopen: func() (*app.Desk, error) { return app.OpenDesk("", tokens.NewKeyring(), log) }}
 	if f.trace != "" {

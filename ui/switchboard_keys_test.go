@@ -113,6 +113,20 @@ func TestSwitchboardClosedWhileRingingShowsConsole(t *testing.T) {
 	}
 }
 
+// A switchboard the user types in is in front already: a new call does
+// not raise it (a hide and a show would hand the keyboard away).
+func TestSwitchboardWithTheKeyboardIsNotRaised(t *testing.T) {
+	o, u := reception(t)
+	var quiet []fyne.Window
+	u.opts.QuietWindow = func(w fyne.Window) { quiet = append(quiet, w) }
+	u.opts.Focused = func(w fyne.Window) bool { return w == u.switchboard.win.window() }
+	id := o.Ring("202", "+4930999", "Jane Doe")
+	waitRender(t, u, "ringing at 202", ringing(id))
+	if len(quiet) != 0 || u.console.win.shown() {
+		t.Fatalf("a focused switchboard was raised (%d quiet asks) or covered (console %v)", len(quiet), u.console.win.shown())
+	}
+}
+
 // A held function key acts once: its repeats neither get past the
 // warning about a colleague who is not free nor act on the next call.
 func TestSwitchboardHeldKeyActsOnce(t *testing.T) {

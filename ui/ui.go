@@ -69,6 +69,10 @@ type Options struct {
 	// other windows (main sets it on X11): the calls console is never
 	// buried while calls wait.
 	KeepOnTop func(w fyne.Window)
+	// Focused, when set, tells whether w has the keyboard (main sets it
+	// on X11): a window the user types in is not raised (hidden and shown
+	// again), which would hand the keyboard to another window.
+	Focused func(w fyne.Window) bool
 	// WindowPosition, when set, tells where w's content is on the screen
 	// (main sets it on X11), and MoveWindow puts a shown w there again:
 	// the switchboard opens where the user left it. Fyne cannot.

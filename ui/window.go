@@ -198,6 +198,9 @@ func (a *appWindow) raise() {
 	if a.onTop && a.u.opts.KeepOnTop != nil {
 		return // already above the others
 	}
+	if a.u.opts.Focused != nil && a.u.opts.Focused(a.w) {
+		return // the user types in it: in front, and keeps the keyboard
+	}
 	a.u.quiet(a.w, true)
 	a.w.Hide()
 	a.w.Show()
