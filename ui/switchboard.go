@@ -2,6 +2,8 @@ package ui
 
 import (
 	"image/color"
+	"maps"
+	"reflect"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -48,6 +50,8 @@ type switchboardView struct {
 	parkSlot string          // the selected parked call's slot ("": the first)
 	noteFor  string          // the call the note field is about
 	clock    chan struct{}
+	synced   time.Time   // when the window last matched the state (sync)
+	later    *time.Timer // a sync waiting for colleaguesEvery; nil when none
 
 	content, top *fyne.Container
 	header, info *widget.Label
@@ -148,17 +152,68 @@ func (v *switchboardView) hidden() {
 	v.u.console.switchboardClosed()
 }
 
-// render shows s while the window is shown.
+// colleaguesEvery bounds how often colleagues' changes reach the grid.
+// A busy office changes tens of tiles a second, and Fyne draws the whole
+// window again for each: with 500 tiles on software GL, 50 changes a
+// second took more than a core and made a typed key wait for the frames
+// in front of it (scripts/e2e-switchboard-load.sh). A lamp field a fifth
+// of a second late is still live; the user's own calls, the parked and
+// waiting calls and every key are shown at once.
+const colleaguesEvery = 200 * time.Millisecond
+
+// render shows s while the window is shown: at once when the user's own
+// side changed, else (only colleagues changed) at most every
+// colleaguesEvery.
 func (v *switchboardView) render(s app.State) {
+	drawn := v.state
 	v.state = s
+	if !v.win.shown() {
+		return
+	}
+	wait := colleaguesEvery - time.Since(v.synced)
+	if v.u.opts.Synchronous || wait <= 0 || !sameOwnSide(drawn, s) {
+		v.sync()
+		return
+	}
+	if v.later == nil {
+		v.later = time.AfterFunc(wait, func() { v.u.do(v.syncLater) })
+	}
+}
+
+// syncLater is the sync render put off (main goroutine).
+func (v *switchboardView) syncLater() {
+	v.later = nil
 	if v.win.shown() {
 		v.sync()
 	}
 }
 
+// sameOwnSide reports whether a and b show the same of what is the
+// user's own: the link, their calls, the announcement, the parked and
+// waiting calls. Only colleagues' tiles may differ.
+func sameOwnSide(a, b app.State) bool {
+	if a.Status != b.Status || len(a.Calls) != len(b.Calls) || !reflect.DeepEqual(a.Switchboard.Consult, b.Switchboard.Consult) ||
+		!reflect.DeepEqual(a.Switchboard.Parked, b.Switchboard.Parked) || !reflect.DeepEqual(a.Switchboard.Queues, b.Switchboard.Queues) ||
+		!maps.Equal(a.Switchboard.Recalls, b.Switchboard.Recalls) {
+		return false
+	}
+	for i := range a.Calls {
+		x, y := a.Calls[i], b.Calls[i]
+		if x.ID != y.ID || x.State != y.State || x.Answered != y.Answered || x.Note != y.Note || x.Display != y.Display {
+			return false
+		}
+	}
+	return true
+}
+
 // sync makes the window match the last state.
 func (v *switchboardView) sync() {
 	s := v.state
+	v.synced = time.Now()
+	if v.later != nil { // this drawing covers the one put off
+		v.later.Stop()
+		v.later = nil
+	}
 	v.syncTiles(s.Switchboard.Colleagues)
 	moved := setLine(v.header, switchboardHeader(s, len(v.order), len(v.colleagues)))
 	moved = v.syncConsult(s) || moved

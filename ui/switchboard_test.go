@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -606,4 +607,50 @@ func TestSwitchboardDragCallOntoTile(t *testing.T) {
 	}
 	drag(t, u, 0, "203")
 	waitRender(t, u, "transferred", func(s app.State) bool { return len(s.Calls) == 0 })
+}
+
+// Colleagues' changes reach the grid at most every colleaguesEvery (a
+// busy office would have the window drawn again for each), while a
+// change of the user's own calls shows at once. (The put-off drawing is
+// run here by the test: Fyne's test driver runs fyne.Do on the caller's
+// goroutine, so the timer's own would race with the test.)
+func TestSwitchboardColleaguesAtMostEveryFifthSecond(t *testing.T) {
+	_, u := reception(t)
+	v := u.switchboard
+	u.opts.Synchronous = false // render as the running app does
+	defer func() { u.opts.Synchronous = true }()
+	ringing := func(s app.State, dev string) app.State {
+		s.Switchboard.Colleagues = slices.Clone(s.Switchboard.Colleagues)
+		for i := range s.Switchboard.Colleagues {
+			if s.Switchboard.Colleagues[i].Device == dev {
+				s.Switchboard.Colleagues[i].Status = ctiproto.StatusRinging
+			}
+		}
+		return s
+	}
+	status := func(dev string) string { return tileOf(t, u, dev).col.Status }
+	s := u.state
+	v.render(s) // drawn now: the clock starts
+	s1 := ringing(s, "203")
+	v.render(s1)
+	if status("203") == ctiproto.StatusRinging || v.later == nil {
+		t.Fatal("a colleague's change right after the last drawing was drawn at once, or never put off")
+	}
+	s2 := s1
+	s2.Calls = []app.Call{{ID: "c-1", Device: "202", State: ctiproto.StateAlerting, Direction: ctiproto.DirectionIncoming, Display: "Jane"}}
+	v.render(s2)
+	if status("203") != ctiproto.StatusRinging {
+		t.Fatal("a change of the user's own calls did not draw at once (with the colleague's change)")
+	}
+	v.render(ringing(s2, "201"))
+	if status("201") == ctiproto.StatusRinging {
+		t.Fatal("drawn at once again")
+	}
+	if !v.later.Stop() {
+		t.Fatal("no drawing put off")
+	}
+	v.syncLater()
+	if status("201") != ctiproto.StatusRinging {
+		t.Fatal("the put-off drawing did not draw the colleague's change")
+	}
 }
