@@ -23,12 +23,12 @@
 #     and CPU under the same churn: the ratios open/closed in one run.
 #
 # Input-to-frame, what exactly is measured: for each key, from just before
-# `xdotool key` starts (bash's $EPOCHREALTIME; the xdotool process start,
-# a few ms, is counted in) to the app's trace line "switchboard filter
-# TEXT drawn at T" (ui/trace.go): written by a function that the filter's
-# handler queues on Fyne's main loop, which runs only after the 60 Hz tick
-# that polled the key has relaid the grid out and painted and swapped the
-# frame. So the figure is key → event polled (0–16.7 ms wait for the tick)
+# `xdotool key --delay 0` starts (bash's $EPOCHREALTIME; the xdotool
+# process start, a few ms, is counted in) to the app's trace line
+# "switchboard filter TEXT drawn at T" (ui/trace.go): written by a
+# function that the filter's handler queues on Fyne's main loop, which
+# runs only after the 60 Hz tick that polled the key has relaid the grid
+# out and painted and swapped the frame. So the figure is key → event polled (0–16.7 ms wait for the tick)
 # → filter and grid relaid out → frame painted (software GL) and handed to
 # the X server. Not counted: the X server copying that frame to its screen.
 # The "applied" figure is the same to the line written right after the
@@ -51,17 +51,22 @@ if [ "${1:-}" != "--inner" ]; then
     command -v "$tool" >/dev/null || { echo "switchboard-load: $tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
   done
   mkdir -p "$ART" bin
+  # SB_TAGS: build tags for the app (e.g. migrated_fynedo: Fyne's
+  # thread checks off), built apart as bin/deskline-tagged.
+  APP_BIN=bin/deskline
+  [ -z "${SB_TAGS:-}" ] || APP_BIN=bin/deskline-tagged
   if [ "${SB_NO_BUILD:-}" = "" ]; then
-    echo "switchboard-load: building the server and the tray app"
+    echo "switchboard-load: building the server and the tray app${SB_TAGS:+ (tags $SB_TAGS)}"
     go build -o bin/deskline-server ./cmd/deskline-server
-    go build -o bin/deskline .
+    go build ${SB_TAGS:+-tags "$SB_TAGS"} -o "$APP_BIN" .
   fi
   tmp=$(mktemp -d)
-  HOME=$tmp/home E2E_TMP=$tmp CMDLINE="$0 $*" exec timeout -k 10 420 \
+  HOME=$tmp/home E2E_TMP=$tmp APP_BIN=$APP_BIN CMDLINE="${SB_TAGS:+SB_TAGS=$SB_TAGS }$0 $*" exec timeout -k 10 420 \
     xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash "$0" --inner
 fi
 
 tmp=$E2E_TMP
+APP_BIN=${APP_BIN:-bin/deskline}
 export HOME=$tmp/home XDG_RUNTIME_DIR=$tmp/run DESKLINE_CONFIG_DIR=$tmp/config LANG=en_US.UTF-8
 mkdir -p "$HOME" "$DESKLINE_CONFIG_DIR" && mkdir -m 700 "$XDG_RUNTIME_DIR"
 trace=$tmp/trace.txt report=$ART/switchboard-load.txt
@@ -173,7 +178,7 @@ step "server on $addr, $PHONES phones + the reception's"
 
 # -demo logs in as user demo with password demo (the hash above) and
 # keeps its settings in $DESKLINE_CONFIG_DIR; it never rings by itself.
-GODEBUG=gctrace=1 bin/deskline -demo -server "ws://$addr/v1/ws" -trace "$trace" -demo-ring-after -1s >"$tmp/app.log" 2>&1 &
+GODEBUG=gctrace=1 "$APP_BIN" -demo -server "ws://$addr/v1/ws" -trace "$trace" -demo-ring-after -1s >"$tmp/app.log" 2>&1 &
 app=$!
 pids+=($app)
 wait_for 60 ' status connected' "$trace" || fail "the app did not connect within 60 s"
@@ -209,7 +214,7 @@ type_keys() {
   next=${EPOCHREALTIME/./}
   for ((j = 0; j < n; j++)); do
     t0=${EPOCHREALTIME/./}
-    timeout 5 xdotool key "${keys[k]}" || fail "xdotool key ${keys[k]}"
+    timeout 5 xdotool key --delay 0 "${keys[k]}" || fail "xdotool key ${keys[k]}"
     t1=${EPOCHREALTIME/./}
     printf '%s "%s" %s %s\n' "${keys[k]}" "${texts[k]}" "$t0" "$t1" >>"$out"
     k=$(((k + 1) % ${#keys[@]}))
@@ -350,7 +355,7 @@ step "churn, switchboard closed ($rate_closed rings/s): app $cpu_churn_closed % 
 
 {
   echo "switchboard under load ($(date -u +%FT%TZ), $(nproc) cores, Xvfb 1280x800 + Openbox + Mesa software GL)"
-  echo "command: ${CMDLINE:-scripts/e2e-switchboard-load.sh} (make bench-switchboard)"
+  echo "command: ${CMDLINE:-scripts/e2e-switchboard-load.sh} (make bench-switchboard); app: $APP_BIN${SB_TAGS:+ built with -tags $SB_TAGS}"
   echo "office: $PHONES phones + the reception's, the reception watches all (\"*\", show_parties, reception): $tiles tiles"
   echo "churn: $RINGS_PER_S rings/s at random phones, each cleared by the exchange after $RING_FOR (no answer) = $((2 * RINGS_PER_S)) presence changes/s;"
   echo "       achieved $rate_open rings/s open, $rate_closed closed; $calls_mid calls ringing at once mid-run; one curl --rate over one keep-alive connection"
