@@ -56,8 +56,9 @@ func (u *UI) traceLine(kind, line string) {
 // the second by a function queued then, which Fyne's loop runs only after
 // the frame it was handling the key in was painted and swapped (the GLFW
 // driver polls input and draws in the same 60 Hz tick, and runs queued
-// functions between ticks). The filter's handler is wrapped here rather
-// than in the view so that the view knows nothing of tracing.
+// functions between ticks). The filter's handler is wrapped here, once,
+// on the first state rendered after the window was built, so that the
+// view knows nothing of tracing.
 func (u *UI) traceSwitchboard() {
 	v := u.switchboard
 	if v.filter != nil && u.traced["switchboard filter"] != fmt.Sprintf("%p", v.filter) {
