@@ -5,7 +5,7 @@ BIN   := bin
 PKGS  := ./...
 export PATH := $(PATH):$(shell $(GO) env GOPATH)/bin
 
-.PHONY: run test bench bench-full load lint build deps clean package install windows
+.PHONY: run test bench bench-full bench-switchboard load lint build deps clean package install windows
 
 deps:
 	@bash scripts/install-deps.sh
@@ -69,13 +69,14 @@ bench:
 	$(GO) run ./cmd/deskline-load -clients 10000 -watchers 200 -rate 500 -duration 5s -dialers 4 -timeout 5m
 
 # The full set of load figures, one report each in artifacts/bench/*.txt
-# (about 15 minutes; run it on an otherwise idle machine). -rate is calls/s
+# (about 17 minutes; run it on an otherwise idle machine). -rate is calls/s
 # and a call is 2 events (ring, hang up), so 100 events/s is -rate 50.
 #   steady-*: 1,000 and 10,000 clients at 100 and 1,000 events/s, with baseline
 #   storm-10000c: all 10,000 clients drop at once and reconnect (resume)
 #   slow-1000c: 1% of 1,000 clients stop reading until the server cuts them
 #   restart-10000c: the server restarts (SIGTERM) under load
 #   presence-10000c-200w: 200 of 10,000 desks watch every device (issue 15)
+#   switchboard-load: the switchboard window under load (bench-switchboard)
 # Every run's exit status is checked at the end: 1 if any lost, duplicated
 # or stuck anything.
 BENCH_DIR := artifacts/bench
@@ -96,7 +97,21 @@ bench-full:
 	run slow-1000c    -mode slow    -clients 1000  -rate 500 -duration 30s; \
 	run restart-10000c -mode restart -clients 10000 -rate 500 -duration 30s; \
 	run presence-10000c-200w -clients 10000 -watchers 200 -rate 500 -duration 30s -dialers 4; \
+	echo "== switchboard-load: scripts/e2e-switchboard-load.sh"; \
+	if ! E2E_ARTIFACTS=$(BENCH_DIR) bash scripts/e2e-switchboard-load.sh > $(BENCH_DIR)/switchboard-load.log 2>&1; then \
+		fail=1; echo "   FAILED (see $(BENCH_DIR)/switchboard-load.log)"; fi; \
+	grep -E '^  (nothing else|50 changes|app under)' $(BENCH_DIR)/switchboard-load.txt 2>/dev/null | sed 's/^/   /'; \
 	exit $$fail
+
+# The switchboard window under load (issue 16), the real tray app in a
+# real window under Xvfb: 500 tiles, 50 presence changes/s for 30 s while
+# a key goes into its filter every 500 ms; input-to-frame p50/p95/max,
+# the app's CPU and memory with the switchboard open and closed. About
+# 2 minutes; not in `make test`. Report: artifacts/e2e/switchboard-load.txt
+# (scripts/e2e-switchboard-load.sh says what is measured; SB_PERF=1 adds
+# a perf profile of the app under churn).
+bench-switchboard:
+	bash scripts/e2e-switchboard-load.sh
 
 # The load tool alone; pass flags with ARGS="-clients 10000 -rate 0" or
 # ARGS="-mode storm" (modes: steady, storm, slow, restart; see -help).
