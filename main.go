@@ -57,6 +57,10 @@ func parseFlags() flags {
 	return f
 }
 
+// appID is the app's id for Fyne (preferences, notifications), as in
+// FyneApp.toml.
+const appID = "io.deskline.tray"
+
 func main() {
 	f := parseFlags()
 	if f.version {
@@ -97,7 +101,13 @@ func run(f flags, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	fy := fyneapp.NewWithID("io.deskline.tray")
+	// Every widget is touched on Fyne's goroutine (fyne.Do): saying so
+	// spares Fyne its check of the calling goroutine on every Refresh (a
+	// stack trace each: a key that brings 500 switchboard tiles back cost
+	// 130-200 ms in it, BENCHMARKS.md). `fyne package` reads the same from
+	// FyneApp.toml's [Migrations].
+	fyneapp.SetMetadata(fyne.AppMetadata{ID: appID, Name: "Deskline", Migrations: map[string]bool{"fyneDo": true}})
+	fy := fyneapp.NewWithID(appID)
 	fy.SetIcon(fyne.NewStaticResource("deskline.png", assets.Icon(assets.IconApp)))
 	fy.Settings().SetTheme(ui.Theme())
 	tray, noTray := app.TrayHost()
