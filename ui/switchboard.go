@@ -185,6 +185,7 @@ func (v *switchboardView) syncLater() {
 	v.later = nil
 	if v.win.shown() {
 		v.sync()
+		v.u.trace(v.state) // what the window shows changed since Render traced it
 	}
 }
 
