@@ -1,8 +1,8 @@
 # The reception, end to end (sourced by scripts/e2e-tray.sh for the
 # app's last start, with a tray host; uses the passes' helpers, server and
-# report). The demo user is a reception (its watch group says reception =
-# true), so its desk watches every phone and opens the switchboard window
-# by itself. All by keys, in a real window under Xvfb with a window
+# report). The demo user watches every phone with who calls, and its
+# switchboard setting is "on" here (as a reception's "automatic" is), so
+# its desk opens the switchboard window by itself. All by keys, in a real window under Xvfb with a window
 # manager:
 #   three callers ring at the reception (201); F2 answers the one who
 #   waited longest; typing "clara" selects Clara, F6 announces the caller

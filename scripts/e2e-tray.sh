@@ -132,16 +132,17 @@ wait_mapped 10 gtk-sni-tray-standalone yes || fail "gtk-sni-tray-standalone show
 # measures what stays.
 # gctrace: the Go heap after each collection goes to the app's log, so the
 # report can tell Go's share of a growth from the C libraries' (GL, X).
-# This pass is an office worker's desk: the switchboard setting off, so no
-# window opens by itself (the demo user is a reception; the first pass
-# covers its switchboard) and tray mode is measured as most desks run.
-settings=$DESKLINE_CONFIG_DIR/settings.json
-if grep -q '"switchboard"' "$settings"; then
-  sed -i 's/"switchboard": *"[a-z]*"/"switchboard": "off"/' "$settings"
-else
-  sed -i '0,/{/s//{"switchboard": "off",/' "$settings"
-fi
-grep -q '"switchboard": "off"' "$settings" || fail "cannot turn the switchboard off in $settings"
+# set_switchboard MODE: the desk's switchboard setting (automatic, on,
+# off) in its settings.json, for the next start.
+set_switchboard() {
+  local settings=$DESKLINE_CONFIG_DIR/settings.json
+  if grep -q '"switchboard"' "$settings"; then
+    sed -i 's/"switchboard": *"[a-z]*"/"switchboard": "'"$1"'"/' "$settings"
+  else
+    sed -i '0,/{/s//{"switchboard": "'"$1"'",/' "$settings"
+  fi
+  grep -q '"switchboard": "'"$1"'"' "$settings" || fail "cannot set the switchboard to $1 in $settings"
+}
 FYNE_CACHE=5s GODEBUG=gctrace=1 bin/deskline -demo -server "ws://$addr/v1/ws" -trace "$trace" -demo-ring-after -1s >"$tmp/app.log" 2>&1 &
 app=$!
 pids+=($app)
@@ -151,7 +152,7 @@ item=$(bin/trayprobe item -pid "$app" -timeout 15s) ||
 step "tray item registered: $item"
 sleep 2 # the fallback window would be up by now
 mapped "Deskline" && fail "the main window is on screen although the tray item is registered (tray mode shows no window)"
-mapped "$SB_TITLE" && fail "the switchboard opened although this desk's switchboard setting is off"
+mapped "$SB_TITLE" && fail "the switchboard opened by itself for a desk that is no reception"
 step "tray mode: no window on screen"
 
 sleep 3 # settle: the first frames, fonts and the tray host's reads
@@ -282,13 +283,13 @@ sigterm_quits "after $tray_cycles calls:" "$tmp/server2.log"
 step "SIGTERM after $tray_cycles calls: clean exit"
 report "quit on SIGTERM after $tray_cycles calls:       clean, in about $quit_ms ms ($(quit_how))"
 
-# The reception's desk (the switchboard setting back to automatic): its
-# switchboard opens by itself, the reception works by keys
+# The reception's desk (the switchboard setting on, as a reception's
+# automatic is): its switchboard opens by itself, the reception works by keys
 # (scripts/e2e-switchboard.sh), then closes it and opens it again from the
 # tray menu. Then Quit from the tray menu: the path a user takes (the
 # app's own tray item and the window kept for Fyne must not stand in the
 # way).
-sed -i 's/"switchboard": "off"/"switchboard": "automatic"/' "$settings"
+set_switchboard on
 n=$(count ' status connected')
 bin/deskline -demo -server "ws://$addr/v1/ws" -trace "$trace" -demo-ring-after -1s >"$tmp/app.log" 2>&1 &
 app=$!

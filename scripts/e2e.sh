@@ -154,14 +154,12 @@ wait_for 60 ' status ' "$trace" || fail "the app showed no status within 60 s"
 wait_for 60 ' status connected' "$trace" || fail "the app did not connect within 60 s"
 step "app shown after $(ms ' status ') ms, connected after $(ms ' status connected') ms"
 wait_mapped 10 "Deskline" yes || fail "no main window on screen (this desktop has no tray host, so it must show one)"
-# The demo user is a reception: its switchboard opens once connected. This
-# pass is the desk of an office worker, so the user closes it (Escape)
-# before the demo rings; a reconnect does not bring it back. The
-# switchboard's own pass is the last start of the tray pass.
-wait_mapped 15 "$SB_TITLE" yes || fail "the reception's switchboard did not open by itself once connected"
-out=$(press "$SB_TITLE" Escape) || fail "cannot press Escape in the switchboard: $out"
-wait_mapped 10 "$SB_TITLE" no || fail "Escape did not close the switchboard"
-step "the reception's switchboard opened by itself; Escape closed it"
+# The demo user may watch every phone but is no reception (demo.toml):
+# the switchboard waits in the menu, the screen pop is the first thing a
+# new user sees. The switchboard's own pass is the last start of the tray
+# pass.
+sleep 1
+mapped "$SB_TITLE" && fail "the switchboard opened by itself for a desk that is no reception"
 # The user goes back to typing in another program before the call comes.
 out=$(press typing) || fail "cannot focus the other program's window: $out"
 

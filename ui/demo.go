@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // defaultDemoRingAfter is how long the demo waits after the first
@@ -26,16 +27,17 @@ func (u *UI) demoFirstRing(s app.State) {
 	if after < 0 {
 		return
 	}
-	u.notify(demoWelcomeText(s.Devices[0].ID))
+	watches := s.Can(ctiproto.TypeWatch)
+	u.notify(demoWelcomeText(s.Devices[0].ID, watches))
 	time.AfterFunc(after, func() { u.do(u.demoRing) })
-	if s.Reception {
+	if watches {
 		time.AfterFunc(after+demoColleagueAfter, func() { u.do(u.demoRingColleague) })
 	}
 }
 
 // demoColleagueAfter is how long after the user's own first ring the demo
-// rings a colleague's phone for a reception: a second call to pick up
-// from the switchboard while the first still rings.
+// rings a colleague's phone, for a user who may watch colleagues: a
+// second call to pick up from the switchboard while the first still rings.
 const demoColleagueAfter = 3 * time.Second
 
 // demoRingColleague rings a free colleague's phone (app.DemoColleague).

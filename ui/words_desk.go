@@ -12,8 +12,13 @@ func startProblemsText(first string, n int) (title, body string) {
 	return "Deskline started with problems", body
 }
 
-// demoWelcomeText greets the demo's user, whose phone is about to ring.
-func demoWelcomeText(phone string) (title, body string) {
-	return "Welcome to the Deskline demo", "Your phone " + phone + " rings in a moment, from a contact in the demo address book. " +
+// demoWelcomeText greets the demo's user, whose phone is about to ring;
+// one who may watch colleagues is shown the switchboard too.
+func demoWelcomeText(phone string, watches bool) (title, body string) {
+	body = "Your phone " + phone + " rings in a moment, from a contact in the demo address book. " +
 		"\"Ring me (demo)\" rings it again; Dial… calls a contact."
+	if watches {
+		body += " Switchboard… shows your colleagues' phones: one of them rings next, for you to pick up."
+	}
+	return "Welcome to the Deskline demo", body
 }

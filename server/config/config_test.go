@@ -97,7 +97,7 @@ func TestDemo(t *testing.T) {
 	if !reflect.DeepEqual(s.Externals, wantExt) {
 		t.Errorf("demo externals = %+v", s.Externals)
 	}
-	wantGroups := []WatchGroup{{Name: "reception", Users: []string{"demo"}, Devices: []string{AllDevices}, ShowParties: true, Reception: true}}
+	wantGroups := []WatchGroup{{Name: "reception", Users: []string{"demo"}, Devices: []string{AllDevices}, ShowParties: true}}
 	if !reflect.DeepEqual(c.WatchGroups, wantGroups) {
 		t.Errorf("demo watch groups = %+v", c.WatchGroups)
 	}
