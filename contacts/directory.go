@@ -122,6 +122,10 @@ func (d *Directory) Len() int { return len(d.snap.Load().contacts) }
 // number may also be a tel:, sip: or callto: URI, as exchanges report
 // callers. It returns nil when the number is not a number or nobody has it.
 func (d *Directory) Lookup(number string) []Match {
+	var buf [keyBufLen]byte
+	if key, ok := d.norm.plainKey(number, buf[:0]); ok {
+		return d.snap.Load().lookupKey(key) // the exchange's E.164, dialled digits
+	}
 	num, err := d.norm.NormalizeAny(number)
 	if err != nil {
 		return nil

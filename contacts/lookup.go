@@ -4,16 +4,30 @@ import "slices"
 
 // lookup finds the phones whose key is num's, through the index.
 func (s *snapshot) lookup(num Number) []Match {
-	at, ok := s.keyAt[num.Key]
+	sp, ok := s.keyAt[num.Key]
 	if !ok || num.Key == "" {
 		return nil
 	}
-	var matches []Match
-	for i := int(at); i < len(s.nums) && s.key(i) == num.Key; i++ {
-		r := s.nums[i]
-		c := s.contacts[r.c]
-		ph := c.Phones[r.p]
-		matches = append(matches, Match{Contact: c, Phone: ph, Score: lookupScore(num, ph)})
+	return s.lookupSpan(sp, num.Ext)
+}
+
+// lookupKey is lookup for a number without extension whose key is in
+// key's bytes; it allocates only the result.
+func (s *snapshot) lookupKey(key []byte) []Match {
+	sp, ok := s.keyAt[string(key)] // no copy: the compiler looks up the bytes
+	if !ok || len(key) == 0 {
+		return nil
+	}
+	return s.lookupSpan(sp, "")
+}
+
+// lookupSpan lists the phones of one key, ranked for a call with
+// extension ext.
+func (s *snapshot) lookupSpan(sp keySpan, ext string) []Match {
+	matches := make([]Match, 0, sp.n)
+	call := Number{Ext: ext} // lookupScore reads only the extension
+	for _, h := range s.hits[sp.at : sp.at+sp.n] {
+		matches = append(matches, Match{Contact: h.c, Phone: *h.ph, Score: lookupScore(call, *h.ph)})
 	}
 	// nums holds each key's phones in contact order (name, then ID), so a
 	// stable sort by score leaves ties in that order.

@@ -1,7 +1,10 @@
 package contacts
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -120,5 +123,76 @@ func TestLookupEmptyDirectory(t *testing.T) {
 	d := newTestDirectory(t)
 	if d.Len() != 0 || d.Lookup("030 1234567") != nil || d.Search("a", 10) != nil {
 		t.Error("empty directory found something")
+	}
+}
+
+// TestPlainKeyMatchesNormalize holds Lookup's allocation-free path to
+// Normalize: for the bench book's numbers in every form a call brings
+// them, the test fixtures and random digit strings, plainKey either
+// declines or gives Normalize's key, with no extension.
+func TestPlainKeyMatchesNormalize(t *testing.T) {
+	var inputs []string
+	add := func(n *Normalizer, raw string) {
+		inputs = append(inputs, raw, scanNumber(raw).digits)
+		if num, err := n.Normalize(raw); err == nil && !num.Internal {
+			inputs = append(inputs, num.Key, "00"+num.Key[1:], "0"+strings.TrimPrefix(num.Key, "+49"))
+		}
+	}
+	de := mustNormalizer(t, "DE")
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 4000 {
+		for _, raw := range benchPhones(rng, i) {
+			add(de, raw)
+		}
+	}
+	for _, raw := range []string{"201", "20", "2", "0", "00", "+", "+0", "+49", "0049", "0301", "030 1", "+49 30 1234567 8",
+		"030 1234567", "+41 44 668 18 00", "+1 212 555 0123", "0171 1234567", "123456", "1234567", "0800 3569377"} {
+		add(de, raw)
+	}
+	for _, region := range []string{"DE", "US", "CH", "AT", "FR", "GB", "IT", "NL", "RU", "BR", "JP"} {
+		n := mustNormalizer(t, region)
+		cc := fmt.Sprint(n.home.cc)
+		for range 300 {
+			d := randomDigits(rng, 1+rng.IntN(16))
+			for _, in := range []string{"+" + d, "0" + d, "00" + d, d, "+" + cc + "0" + d, "+" + cc + d} {
+				checkPlainKey(t, n, in)
+			}
+		}
+		for _, in := range inputs {
+			checkPlainKey(t, n, in)
+		}
+	}
+}
+
+func checkPlainKey(t *testing.T, n *Normalizer, raw string) {
+	t.Helper()
+	var buf [keyBufLen]byte
+	key, ok := n.plainKey(raw, buf[:0])
+	if !ok {
+		return
+	}
+	num, err := n.NormalizeAny(raw)
+	if err != nil || string(key) != num.Key || num.Ext != "" {
+		t.Errorf("%s %q: plainKey %q, Normalize %+v %v", n.Region(), raw, key, num, err)
+	}
+}
+
+// TestLookupFastPathSameMatches: Lookup by the plain-key path returns
+// exactly what looking up the normalised number returns.
+func TestLookupFastPathSameMatches(t *testing.T) {
+	d := loadCards(t, append(append([]string(nil), lookupBook...), switchboardBook...)...)
+	for _, call := range []string{"+49301234567", "0301234567", "0049301234567", "201", "+41446681800",
+		"0307654321", "+49891234567", "0401234567", "030 1234567", "tel:+49301234567", "0309999999", "+49305550000", "0305550000"} {
+		num, err := d.Normalizer().NormalizeAny(call)
+		var want []Match
+		if err == nil {
+			want = d.LookupNumber(num)
+		}
+		if got := d.Lookup(call); !reflect.DeepEqual(got, want) {
+			t.Errorf("Lookup(%q) = %v, want %v", call, names(got), names(want))
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { d.Lookup("+49301234567") }); allocs > 1 {
+		t.Errorf("Lookup of an E.164 number: %v allocations, want only the result", allocs)
 	}
 }

@@ -24,6 +24,9 @@ type ccInfo struct {
 	npp     string                // the national prefix as Parse strips it, "0" in DE
 	ndd     string                // the national prefix as dialled
 	general func() *regexp.Regexp // any national number of the region, anchored
+	// possible is IsPossibleNumberWithReason by national number length,
+	// for the country calling code (whose main region decides)
+	possible [maxFastNSN + 1]phonenumbers.ValidationResult
 }
 
 // homeInfo is what the fast path needs to know about the home region.
@@ -47,7 +50,9 @@ var callingCodes = sync.OnceValue(func() map[int]ccInfo {
 	for _, m := range coll.GetMetadata() {
 		cc := int(m.GetCountryCode())
 		if main := phonenumbers.GetRegionCodeForCountryCode(cc); m.GetId() == main || m.GetId() == "001" {
-			infos[cc] = infoFor(m)
+			info := infoFor(m)
+			info.possible = possibleByLength(cc)
+			infos[cc] = info
 		}
 	}
 	return infos
@@ -78,6 +83,7 @@ func homeInfoFor(region string) homeInfo {
 			continue
 		}
 		h.ccInfo = infoFor(m)
+		h.possible = possibleByLength(h.cc)
 		h.npp = h.ccInfo.npp
 		idd, err := regexp.Compile("^(?:" + m.GetInternationalPrefix() + ")")
 		h.idd = idd
@@ -90,71 +96,12 @@ func homeInfoFor(region string) homeInfo {
 // numbers of simple countries, and national numbers of a simple home
 // region. ok is false when the slow path must decide.
 func (n *Normalizer) fast(sc scanned) (Number, *phonenumbers.PhoneNumber, bool) {
-	d := sc.digits
+	cc, nn, ok := n.fastSplit(sc.digits, sc.plus)
 	switch {
-	case sc.plus:
-		return fastInternational(d)
-	case len(d) < minInternalDigits:
+	case !ok:
 		return Number{}, nil, false
-	case len(d) <= n.maxInternal && d[0] != '0':
-		return internalNumber(d, ""), nil, true
-	case strings.HasPrefix(d, "00"):
-		return fastInternational(d[2:])
-	case n.home.fast && strings.HasPrefix(d, n.home.npp) && !n.home.idd.MatchString(d):
-		return n.fastNational(d[len(n.home.npp):])
-	}
-	return Number{}, nil, false
-}
-
-// fastInternational reads country code and national number from the digits
-// after "+", as Parse does: the first 1-3 digit prefix that is a calling
-// code wins, and a national prefix after it ("+49 (0)30") is stripped.
-func fastInternational(d string) (Number, *phonenumbers.PhoneNumber, bool) {
-	if d == "" || d[0] == '0' {
-		return Number{}, nil, false // no calling code starts with 0
-	}
-	codes := callingCodes()
-	for l := 1; l <= 3 && l < len(d); l++ {
-		cc, _ := strconv.Atoi(d[:l])
-		info, ok := codes[cc]
-		if !ok {
-			continue
-		}
-		if !info.simple {
-			return Number{}, nil, false
-		}
-		nn := d[l:]
-		if info.npp != "" && strings.HasPrefix(nn, info.npp) {
-			return fastStripped(cc, info, nn[len(info.npp):])
-		}
-		if nn[0] == '0' {
-			return Number{}, nil, false // Italian leading zeros and the like
-		}
-		return fastBuild(cc, nn, false)
-	}
-	return Number{}, nil, false
-}
-
-// fastNational takes a national number whose national prefix is already
-// stripped.
-func (n *Normalizer) fastNational(nn string) (Number, *phonenumbers.PhoneNumber, bool) {
-	return fastStripped(n.home.cc, n.home.ccInfo, nn)
-}
-
-// fastStripped takes a number whose national prefix was stripped. Parse
-// strips it only when what remains still looks like a number of the region
-// and has a possible length; so does this, and leaves the rest to Parse.
-func fastStripped(cc int, info ccInfo, nn string) (Number, *phonenumbers.PhoneNumber, bool) {
-	general := info.general()
-	if nn == "" || nn[0] == '0' || general == nil || !general.MatchString(nn) {
-		return Number{}, nil, false
-	}
-	return fastBuild(cc, nn, true)
-}
-
-func fastBuild(cc int, nn string, strict bool) (Number, *phonenumbers.PhoneNumber, bool) {
-	if len(nn) < 2 || len(nn) > 17 {
-		return Number{}, nil, false
+	case cc == 0:
+		return internalNumber(nn, ""), nil, true
 	}
 	national, err := strconv.ParseUint(nn, 10, 64)
 	if err != nil {
@@ -162,16 +109,115 @@ func fastBuild(cc int, nn string, strict bool) (Number, *phonenumbers.PhoneNumbe
 	}
 	cc32 := int32(cc)
 	pn := &phonenumbers.PhoneNumber{CountryCode: &cc32, NationalNumber: &national}
-	switch phonenumbers.IsPossibleNumberWithReason(pn) {
+	return externalNumber("+"+strconv.Itoa(cc)+nn, pn, ""), pn, true
+}
+
+// fastSplit is the fast path's decision for the digits of a plain number
+// (plus: written with "+"): an internal extension (cc 0, nn the digits),
+// or the calling code and national significant number of an external one.
+// It allocates nothing, so that Lookup can use it on every call.
+func (n *Normalizer) fastSplit(d string, plus bool) (cc int, nn string, ok bool) {
+	switch {
+	case plus:
+		return fastInternational(d)
+	case len(d) < minInternalDigits:
+		return 0, "", false
+	case len(d) <= n.maxInternal && d[0] != '0':
+		return 0, d, true
+	case strings.HasPrefix(d, "00"):
+		return fastInternational(d[2:])
+	case n.home.fast && strings.HasPrefix(d, n.home.npp) && !n.home.idd.MatchString(d):
+		return fastStripped(n.home.cc, n.home.ccInfo, d[len(n.home.npp):])
+	}
+	return 0, "", false
+}
+
+// fastInternational reads country code and national number from the digits
+// after "+", as Parse does: the first 1-3 digit prefix that is a calling
+// code wins, and a national prefix after it ("+49 (0)30") is stripped.
+func fastInternational(d string) (int, string, bool) {
+	if d == "" || d[0] == '0' {
+		return 0, "", false // no calling code starts with 0
+	}
+	codes := callingCodes()
+	for l := 1; l <= 3 && l < len(d); l++ {
+		cc := atoiDigits(d[:l])
+		info, ok := codes[cc]
+		if !ok {
+			continue
+		}
+		if !info.simple {
+			return 0, "", false
+		}
+		nn := d[l:]
+		if info.npp != "" && strings.HasPrefix(nn, info.npp) {
+			return fastStripped(cc, info, nn[len(info.npp):])
+		}
+		if nn[0] == '0' {
+			return 0, "", false // Italian leading zeros and the like
+		}
+		return fastPossible(cc, info, nn, false)
+	}
+	return 0, "", false
+}
+
+// fastStripped takes a number whose national prefix was stripped. Parse
+// strips it only when what remains still looks like a number of the region
+// and has a possible length; so does this, and leaves the rest to Parse.
+func fastStripped(cc int, info ccInfo, nn string) (int, string, bool) {
+	general := info.general()
+	if nn == "" || nn[0] == '0' || general == nil || !general.MatchString(nn) {
+		return 0, "", false
+	}
+	return fastPossible(cc, info, nn, true)
+}
+
+// fastPossible accepts nn when phonenumbers.IsPossibleNumberWithReason
+// would, from the table of its answers by length; strict refuses numbers
+// possible only locally, which Parse does not strip a prefix for.
+func fastPossible(cc int, info ccInfo, nn string, strict bool) (int, string, bool) {
+	if len(nn) < 2 || len(nn) > maxFastNSN {
+		return 0, "", false
+	}
+	switch info.possible[len(nn)] {
 	case phonenumbers.IS_POSSIBLE:
 	case phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
 		if strict {
-			return Number{}, nil, false
+			return 0, "", false
 		}
 	default:
-		return Number{}, nil, false
+		return 0, "", false
 	}
-	return externalNumber("+"+strconv.Itoa(cc)+nn, pn, ""), pn, true
+	return cc, nn, true
+}
+
+// maxFastNSN is the longest national number the fast path takes: 17
+// digits, the most phonenumbers accepts, and well within a uint64.
+const maxFastNSN = 17
+
+// possibleByLength asks phonenumbers whether a national number of each
+// length is possible for cc. Its answer depends on the length alone (no
+// leading zeros here: the fast path refuses them), so one question per
+// length replaces one per number, which allocated.
+func possibleByLength(cc int) (t [maxFastNSN + 1]phonenumbers.ValidationResult) {
+	cc32 := int32(cc)
+	national := uint64(1)
+	for l := 1; l <= maxFastNSN; l++ {
+		nat := national
+		t[l] = phonenumbers.IsPossibleNumberWithReason(&phonenumbers.PhoneNumber{CountryCode: &cc32, NationalNumber: &nat})
+		national *= 10
+	}
+	t[0] = phonenumbers.TOO_SHORT
+	return t
+}
+
+// atoiDigits reads 1-3 ASCII digits without strconv's error value.
+func atoiDigits(s string) int {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		v = v*10 + int(s[i]-'0')
+	}
+	return v
 }
 
 func allDigits(s string) bool {
@@ -181,4 +227,34 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// keyBufLen holds any key plainKey builds: "+", a 3-digit calling code and
+// maxFastNSN digits.
+const keyBufLen = 1 + 3 + maxFastNSN
+
+// plainKey is the key Normalize gives raw, for the two forms a reverse
+// lookup mostly sees: the exchange's E.164 ("+49301234567") and digits as
+// dialled ("0301234567", "201"), with nothing else around them. It builds
+// the key in buf and allocates nothing; ok is false for every other form,
+// and when the fast path would not decide, so that Normalize does.
+// TestPlainKeyMatchesNormalize holds the two to the same keys.
+func (n *Normalizer) plainKey(raw string, buf []byte) (key []byte, ok bool) {
+	s := strings.TrimSpace(raw)
+	plus := strings.HasPrefix(s, "+")
+	d := strings.TrimPrefix(s, "+")
+	// Up to maxExtDigits digits and no marker are no extension for
+	// splitExtension, and a longer run is never one either.
+	if d == "" || len(d) > maxScanDigits || !allDigits(d) {
+		return nil, false
+	}
+	cc, nn, ok := n.fastSplit(d, plus)
+	if !ok {
+		return nil, false
+	}
+	if cc != 0 {
+		buf = append(buf, '+')
+		buf = strconv.AppendInt(buf, int64(cc), 10)
+	}
+	return append(buf, nn...), true
 }

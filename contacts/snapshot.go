@@ -10,6 +10,18 @@ import (
 // ref names one phone: contact index and phone index.
 type ref struct{ c, p int32 }
 
+// keySpan is the run of entries of one key in nums: a lookup reads it
+// without walking the entries' keys, each a pointer chase.
+type keySpan struct{ at, n int32 }
+
+// hit is an entry of nums as pointers: the contact and its phone, so that
+// a lookup does not go through the contacts slice and the Contact to reach
+// the Phone (each a cache miss in a large book; 16 bytes per phone).
+type hit struct {
+	c  *Contact
+	ph *Phone
+}
+
 // Word kinds, packed into the top bits of a contact's word entries.
 const (
 	kindOrg   = 1 << 29 // from the organisation, not the name
@@ -26,10 +38,11 @@ type snapshot struct {
 	sortKey  []string   // folded display name
 
 	// Reverse lookup and number search.
-	nums   []ref            // every phone, sorted by key, then contact
-	keyAt  map[string]int32 // key → its first entry in nums
-	blob   string           // "\x00" + key of every entry of nums, for substring search
-	blobAt []int32          // where each entry of nums starts in blob
+	nums   []ref              // every phone, sorted by key, then contact
+	keyAt  map[string]keySpan // key → its entries in nums
+	hits   []hit              // parallel to nums: what a lookup returns, one pointer away
+	blob   string             // "\x00" + key of every entry of nums, for substring search
+	blobAt []int32            // where each entry of nums starts in blob
 
 	// Text search: unique folded words, sorted, each with the contacts
 	// that have it (postings, contiguous in word order so that a prefix
@@ -68,8 +81,12 @@ func buildSnapshot(paths []string, contacts []*Contact) *snapshot {
 	for i, o := range order {
 		s.contacts[i], s.sortKey[i] = contacts[o], keys[o]
 	}
-	s.indexNumbers()
+	// The two indexes write disjoint fields and only read the contacts:
+	// built side by side, the load waits for the longer one only.
+	var wg sync.WaitGroup
+	wg.Go(s.indexNumbers)
 	s.indexWords()
+	wg.Wait()
 	n := len(s.contacts)
 	s.marks.New = func() any { b := make([]uint64, (n+63)/64); return &b }
 	return s
@@ -93,14 +110,20 @@ func (s *snapshot) indexNumbers() {
 		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.r.c, b.r.c), cmp.Compare(a.r.p, b.r.p))
 	})
 	s.nums = make([]ref, len(all))
-	s.keyAt = make(map[string]int32, len(all))
+	s.keyAt = make(map[string]keySpan, len(all))
 	s.blobAt = make([]int32, len(all))
+	s.hits = make([]hit, len(all))
 	var blob strings.Builder
 	for i, k := range all {
 		s.nums[i] = k.r
-		if _, ok := s.keyAt[k.key]; !ok {
-			s.keyAt[k.key] = int32(i)
+		c := s.contacts[k.r.c]
+		s.hits[i] = hit{c, &c.Phones[k.r.p]}
+		sp, ok := s.keyAt[k.key]
+		if !ok {
+			sp.at = int32(i)
 		}
+		sp.n++
+		s.keyAt[k.key] = sp
 		s.blobAt[i] = int32(blob.Len())
 		blob.WriteByte(0)
 		blob.WriteString(k.key)
