@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -59,14 +60,39 @@ func foldInto(b *strings.Builder, s string, alt map[rune]string) {
 			b.WriteString(sp)
 			continue
 		}
-		var buf [utf8.UTFMax]byte
-		n := utf8.EncodeRune(buf[:], r)
-		for _, d := range norm.NFD.String(string(buf[:n])) {
-			if !unicode.Is(unicode.Mn, d) {
-				b.WriteRune(unicode.ToLower(d))
-			}
+		if r < foldTableLen {
+			b.WriteString(foldTable()[r])
+			continue
+		}
+		b.WriteString(foldRune(r))
+	}
+}
+
+// foldTableLen covers Latin-1 and Latin Extended-A and B, the accented
+// letters of European names: folded once, not once per letter (the NFD of
+// each allocates, and a load folds every name).
+const foldTableLen = 0x250
+
+var foldTable = sync.OnceValue(func() *[foldTableLen]string {
+	var t [foldTableLen]string
+	for r := rune(utf8.RuneSelf); r < foldTableLen; r++ {
+		t[r] = foldRune(r)
+	}
+	return &t
+})
+
+// foldRune folds one non-ASCII rune without special spelling: its
+// decomposition without combining marks, lower case.
+func foldRune(r rune) string {
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	var b strings.Builder
+	for _, d := range norm.NFD.String(string(buf[:n])) {
+		if !unicode.Is(unicode.Mn, d) {
+			b.WriteRune(unicode.ToLower(d))
 		}
 	}
+	return b.String()
 }
 
 func isLowerASCII(s string) bool {

@@ -93,11 +93,19 @@ func readBook(path string, lim Limits) *bookFile {
 		return b
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > lim.MaxFileSize {
-		warn(fmt.Errorf("file is %d bytes, more than %d (the MaxFileSize limit); skipped", st.Size(), lim.MaxFileSize))
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	if size > lim.MaxFileSize {
+		warn(fmt.Errorf("file is %d bytes, more than %d (the MaxFileSize limit); skipped", size, lim.MaxFileSize))
 		return b
 	}
-	data, err := io.ReadAll(io.LimitReader(f, lim.MaxFileSize+1))
+	// Read into a buffer of the file's size (plus room to see that it
+	// grew): ReadAll would copy a 30 MB book a dozen times while growing.
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err = buf.ReadFrom(io.LimitReader(f, lim.MaxFileSize+1))
+	data := buf.Bytes()
 	switch {
 	case err != nil:
 		warn(fmt.Errorf("cannot read: %w", pathError(err)))

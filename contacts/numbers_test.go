@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"testing"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 func mustNormalizer(t testing.TB, region string) *Normalizer {
@@ -189,4 +192,55 @@ func randomDigits(rng *rand.Rand, n int) string {
 		b[i] = byte('0' + rng.IntN(10))
 	}
 	return string(b)
+}
+
+// TestDisplayMatchesFormat holds the fast path's display to
+// phonenumbers.Format, for numbers of every length in every calling code
+// and for the bench book's numbers.
+func TestDisplayMatchesFormat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var nns []string
+	for l := 2; l <= maxFastNSN; l++ {
+		for range 40 {
+			nns = append(nns, fmt.Sprint(1+rng.IntN(9))+randomDigits(rng, l-1))
+		}
+	}
+	checked := 0
+	for cc, info := range callingCodes() {
+		for _, nn := range nns {
+			if display, ok := info.display(cc, nn); ok {
+				checked++
+				if want := formatIntl(cc, nn); display != want {
+					t.Errorf("+%d %s: display %q, Format %q", cc, nn, display, want)
+				}
+			}
+		}
+	}
+	de := mustNormalizer(t, "DE")
+	for i := range 3000 {
+		for _, raw := range benchPhones(rng, i) {
+			num, err := de.Normalize(raw)
+			if err != nil || num.Display != formatIntl(0, num.Key) {
+				t.Errorf("%q: %+v %v, Format %q", raw, num, err, formatIntl(0, num.Key))
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("the fast display was never used")
+	}
+}
+
+// formatIntl formats +cc nn (or, cc 0, an E.164 key parsed) with
+// phonenumbers.
+func formatIntl(cc int, nn string) string {
+	if cc == 0 {
+		pn, err := phonenumbers.Parse(nn, "ZZ")
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return phonenumbers.Format(pn, phonenumbers.INTERNATIONAL)
+	}
+	cc32 := int32(cc)
+	national, _ := strconv.ParseUint(nn, 10, 64)
+	return phonenumbers.Format(&phonenumbers.PhoneNumber{CountryCode: &cc32, NationalNumber: &national}, phonenumbers.INTERNATIONAL)
 }
