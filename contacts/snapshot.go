@@ -65,21 +65,26 @@ func (s *snapshot) key(i int) string {
 // tie-break order (name, then ID) everywhere.
 func buildSnapshot(paths []string, contacts []*Contact) *snapshot {
 	s := &snapshot{paths: paths}
-	keys := make([]string, len(contacts))
+	type named struct {
+		p   prefixKey
+		key string
+		c   *Contact
+	}
+	items := make([]named, len(contacts))
 	for i, c := range contacts {
-		keys[i] = fold(c.DisplayName())
+		k := fold(c.DisplayName())
+		items[i] = named{prefixOf(k), k, c}
 	}
-	order := make([]int, len(contacts))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		return cmp.Or(strings.Compare(keys[a], keys[b]), strings.Compare(contacts[a].ID, contacts[b].ID))
+	slices.SortFunc(items, func(a, b named) int {
+		if c := compareKeyed(a.p, a.key, b.p, b.key); c != 0 {
+			return c
+		}
+		return strings.Compare(a.c.ID, b.c.ID)
 	})
 	s.contacts = make([]*Contact, len(contacts))
 	s.sortKey = make([]string, len(contacts))
-	for i, o := range order {
-		s.contacts[i], s.sortKey[i] = contacts[o], keys[o]
+	for i, it := range items {
+		s.contacts[i], s.sortKey[i] = it.c, it.key
 	}
 	// The two indexes write disjoint fields and only read the contacts:
 	// built side by side, the load waits for the longer one only.
@@ -95,38 +100,48 @@ func buildSnapshot(paths []string, contacts []*Contact) *snapshot {
 // indexNumbers builds the reverse-lookup index and the number search blob.
 func (s *snapshot) indexNumbers() {
 	type keyed struct {
+		p   prefixKey
 		key string
 		r   ref
 	}
-	var all []keyed
+	n := 0
+	for _, ct := range s.contacts {
+		n += len(ct.Phones)
+	}
+	all := make([]keyed, 0, n)
 	for c, ct := range s.contacts {
 		for p, ph := range ct.Phones {
-			all = append(all, keyed{ph.Number.Key, ref{int32(c), int32(p)}})
+			all = append(all, keyed{prefixOf(ph.Number.Key), ph.Number.Key, ref{int32(c), int32(p)}})
 		}
 	}
 	// By key, then contact (name order), then phone: a total order, so the
 	// faster unstable sort gives the same result every time.
 	slices.SortFunc(all, func(a, b keyed) int {
-		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.r.c, b.r.c), cmp.Compare(a.r.p, b.r.p))
+		if c := compareKeyed(a.p, a.key, b.p, b.key); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.r.c, b.r.c), cmp.Compare(a.r.p, b.r.p))
 	})
 	s.nums = make([]ref, len(all))
-	s.keyAt = make(map[string]keySpan, len(all))
-	s.blobAt = make([]int32, len(all))
 	s.hits = make([]hit, len(all))
+	s.blobAt = make([]int32, len(all))
+	s.keyAt = make(map[string]keySpan, len(all))
 	var blob strings.Builder
+	blob.Grow(len(all) * (1 + len("+49301234567"))) // a typical key; it grows if need be
 	for i, k := range all {
 		s.nums[i] = k.r
 		c := s.contacts[k.r.c]
 		s.hits[i] = hit{c, &c.Phones[k.r.p]}
-		sp, ok := s.keyAt[k.key]
-		if !ok {
-			sp.at = int32(i)
-		}
-		sp.n++
-		s.keyAt[k.key] = sp
 		s.blobAt[i] = int32(blob.Len())
 		blob.WriteByte(0)
 		blob.WriteString(k.key)
+		if i == 0 || all[i-1].key != k.key {
+			end := i + 1
+			for end < len(all) && all[end].key == k.key {
+				end++
+			}
+			s.keyAt[k.key] = keySpan{int32(i), int32(end - i)}
+		}
 	}
 	s.blob = blob.String()
 }
