@@ -79,7 +79,7 @@ func (p *cardParser) phoneTypes(f *vcard.Field, label string) ([]string, int) {
 	types := buf[:0]
 	pref := 0
 	add := func(t string) {
-		t = strings.ToLower(strings.TrimSpace(t))
+		t = p.lowerType(strings.TrimSpace(t))
 		if a, ok := typeAliases[t]; ok {
 			t = a
 		}
@@ -97,15 +97,18 @@ func (p *cardParser) phoneTypes(f *vcard.Field, label string) ([]string, int) {
 		}
 	}
 	for _, t := range f.Params[vcard.ParamType] {
-		for _, part := range strings.Split(t, ",") {
+		for part := range strings.SplitSeq(t, ",") {
 			add(part)
 		}
 	}
 	for _, t := range appleLabelTypes(label) {
 		add(t)
 	}
-	if n, err := strconv.Atoi(f.Params.Get(vcard.ParamPreferred)); err == nil && n >= 1 && n <= 100 {
-		pref = n
+	// Most TELs have no PREF: no Atoi, and no error value made for "".
+	if v := f.Params.Get(vcard.ParamPreferred); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= 100 {
+			pref = n
+		}
 	}
 	return p.intern(types), pref
 }
@@ -115,13 +118,37 @@ func (p *cardParser) intern(types []string) []string {
 	if len(types) == 0 {
 		return nil
 	}
-	key := strings.Join(types, ",")
-	if s, ok := p.types[key]; ok {
+	var buf [64]byte // the key on the stack: the lookup copies nothing
+	key := buf[:0]
+	for i, t := range types {
+		if i > 0 {
+			key = append(key, ',')
+		}
+		key = append(key, t...)
+	}
+	if s, ok := p.types[string(key)]; ok {
 		return s
 	}
 	s := append([]string(nil), types...)
-	p.types[key] = s
+	p.types[string(key)] = s
 	return s
+}
+
+// maxLowerTypes bounds the parser's memo of lower-cased TYPE values: a
+// book uses a handful, and a hostile one must not grow it without end.
+const maxLowerTypes = 256
+
+// lowerType is strings.ToLower for TYPE values, remembered per parser:
+// every TEL of a book repeats the same few ("WORK", "CELL").
+func (p *cardParser) lowerType(t string) string {
+	if l, ok := p.lower[t]; ok {
+		return l
+	}
+	l := strings.ToLower(t)
+	if len(p.lower) < maxLowerTypes {
+		p.lower[strings.Clone(t)] = l
+	}
+	return l
 }
 
 // appleLabels maps item groups to their X-ABLabel: Apple Contacts writes

@@ -22,11 +22,12 @@ type cardParser struct {
 	rd    *bytes.Reader
 	br    *bufio.Reader
 	types map[string][]string
+	lower map[string]string // lowerType's memo
 }
 
 func newCardParser(norm *Normalizer, lim Limits) *cardParser {
 	rd := bytes.NewReader(nil)
-	return &cardParser{norm: norm, lim: lim, rd: rd, br: bufio.NewReader(rd), types: map[string][]string{}}
+	return &cardParser{norm: norm, lim: lim, rd: rd, br: bufio.NewReader(rd), types: map[string][]string{}, lower: map[string]string{}}
 }
 
 // cardResult is what one raw card gave: a contact or nothing, and warnings.

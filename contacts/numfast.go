@@ -316,11 +316,23 @@ func (info ccInfo) display(cc int, nn string) (string, bool) {
 	if formats == nil {
 		return "", false
 	}
-	prefix := "+" + strconv.Itoa(cc) + " "
+	buf := make([]byte, 0, len("+999 ")+2*len(nn))
+	buf = append(strconv.AppendInt(append(buf, '+'), int64(cc), 10), ' ')
 	for _, f := range formats {
-		if (f.leading == nil || f.leading.MatchString(nn)) && f.whole.MatchString(nn) {
-			return prefix + f.pattern.ReplaceAllString(nn, f.rule), true
+		if f.leading != nil && !f.leading.MatchString(nn) {
+			continue
+		}
+		// Format replaces every match of the unanchored pattern. When its
+		// first match is the whole number, that is the anchored match too
+		// (the first path that matches also ends at the end), and one
+		// expansion of it is the replacement: one regular expression run
+		// instead of two.
+		if m := f.pattern.FindStringSubmatchIndex(nn); len(m) >= 2 && m[0] == 0 && m[1] == len(nn) {
+			return string(f.pattern.ExpandString(buf, f.rule, nn, m)), true
+		}
+		if f.whole.MatchString(nn) {
+			return string(append(buf, f.pattern.ReplaceAllString(nn, f.rule)...)), true
 		}
 	}
-	return prefix + nn, true // no format fits: Format shows the digits
+	return string(append(buf, nn...)), true // no format fits: Format shows the digits
 }
