@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"sync"
@@ -271,6 +272,7 @@ func (n *Normalizer) plainKey(raw string, buf []byte) (key []byte, ok bool) {
 // in a locked cache for every format it tries, for every number: a fifth
 // of a load's time. TestDisplayMatchesFormat holds the two together.
 type intlFormat struct {
+	first   uint16         // bit d: a number starting with digit d may match leading
 	leading *regexp.Regexp // the last leading-digits pattern, anchored at the start; nil for none
 	whole   *regexp.Regexp // the pattern, anchored at both ends
 	pattern *regexp.Regexp // the pattern as Format replaces with it
@@ -288,13 +290,14 @@ func intlFormats(m *phonenumbers.PhoneMetadata) []intlFormat {
 	out := make([]intlFormat, 0, len(formats))
 	for _, f := range formats {
 		var (
-			x   = intlFormat{rule: f.GetFormat()}
+			x   = intlFormat{rule: f.GetFormat(), first: anyDigit}
 			err error
 			e1  error
 			e2  error
 		)
 		if lead := f.GetLeadingDigitsPattern(); len(lead) > 0 {
 			x.leading, err = regexp.Compile("^(?:" + lead[len(lead)-1] + ")")
+			x.first = firstDigitsOf(lead[len(lead)-1])
 		}
 		x.whole, e1 = regexp.Compile("^(?:" + f.GetPattern() + ")$")
 		x.pattern, e2 = regexp.Compile(f.GetPattern())
@@ -319,8 +322,8 @@ func (info ccInfo) display(cc int, nn string) (string, bool) {
 	buf := make([]byte, 0, len("+999 ")+2*len(nn))
 	buf = append(strconv.AppendInt(append(buf, '+'), int64(cc), 10), ' ')
 	for _, f := range formats {
-		if f.leading != nil && !f.leading.MatchString(nn) {
-			continue
+		if f.first&(1<<(nn[0]-'0')) == 0 || f.leading != nil && !f.leading.MatchString(nn) {
+			continue // most formats are for other leading digits: no regexp run
 		}
 		// Format replaces every match of the unanchored pattern. When its
 		// first match is the whole number, that is the anchored match too
@@ -335,4 +338,72 @@ func (info ccInfo) display(cc int, nn string) (string, bool) {
 		}
 	}
 	return string(append(buf, nn...)), true // no format fits: Format shows the digits
+}
+
+// anyDigit is the first-digit set that rules nothing out.
+const anyDigit = 1<<10 - 1
+
+// firstDigitsOf returns the digits a match of pattern can start with, as
+// bits; anyDigit when the pattern may match empty or has a construct this
+// does not read. It only lets display skip formats that cannot match.
+func firstDigitsOf(pattern string) uint16 {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return anyDigit
+	}
+	set, empty := firstDigits(re)
+	if empty {
+		return anyDigit
+	}
+	return set
+}
+
+// firstDigits returns the digits re's matches can start with and whether
+// it can match the empty string.
+func firstDigits(re *syntax.Regexp) (set uint16, empty bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return 0, true
+		}
+		return digitBits(re.Rune[0], re.Rune[0]), false
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			set |= digitBits(re.Rune[i], re.Rune[i+1])
+		}
+		return set, false
+	case syntax.OpCapture, syntax.OpPlus:
+		return firstDigits(re.Sub[0])
+	case syntax.OpStar, syntax.OpQuest:
+		set, _ = firstDigits(re.Sub[0])
+		return set, true
+	case syntax.OpRepeat:
+		set, empty = firstDigits(re.Sub[0])
+		return set, empty || re.Min == 0
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			s, e := firstDigits(sub)
+			set |= s
+			if !e {
+				return set, false
+			}
+		}
+		return set, true
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			s, e := firstDigits(sub)
+			set, empty = set|s, empty || e
+		}
+		return set, empty
+	}
+	return anyDigit, true // anything else: rule nothing out
+}
+
+// digitBits is the set of digits in the rune range lo..hi.
+func digitBits(lo, hi rune) uint16 {
+	var set uint16
+	for d := max(lo, '0'); d <= min(hi, '9'); d++ {
+		set |= 1 << (d - '0')
+	}
+	return set
 }
