@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/deskline/deskline/internal/cut"
 )
@@ -72,14 +73,32 @@ func eachLogicalLine(text string, firstLine int, fn func(line string, lineNo int
 				fn(current(), curNo)
 			}
 			cur, curNo, have, joined = line, lineNo, true, false
-			head := strings.ToUpper(line[:max(0, headEnd(line))])
-			qp = strings.Contains(head, "QUOTED-PRINTABLE")
-			b64 = strings.Contains(head, "BASE64") || strings.Contains(head, "ENCODING=B")
+			head := line[:max(0, headEnd(line))]
+			qp = containsUpper(head, "QUOTED-PRINTABLE")
+			b64 = containsUpper(head, "BASE64") || containsUpper(head, "ENCODING=B")
 		}
 	}
 	if have {
 		fn(current(), curNo)
 	}
+}
+
+// containsUpper is strings.Contains(strings.ToUpper(s), upper) for an
+// ASCII upper-case needle, without the upper-case copy of every line's
+// head. A head with other than ASCII takes the copy: some letters ("ı",
+// "ſ") upper-case to ASCII ones.
+func containsUpper(s, upper string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Contains(strings.ToUpper(s), upper)
+		}
+	}
+	for i := 0; i+len(upper) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(upper)], upper) {
+			return true
+		}
+	}
+	return false
 }
 
 // isBase64Line reports a line of a vCard 2.1 base64 block.
