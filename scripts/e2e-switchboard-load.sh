@@ -89,37 +89,8 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() {
-  failed="switchboard-load: FAIL: $*"
-  echo "$failed" >&2
-  exit 1
-}
-step() { echo "switchboard-load: $*"; }
-wait_for() {
-  local end=$((SECONDS + $1))
-  until grep -qE "$2" "$3" 2>/dev/null; do
-    [ $SECONDS -lt $end ] || return 1
-    sleep 0.2
-  done
-}
-mapped() { timeout 10 xwininfo -name "$1" 2>/dev/null | grep -q 'IsViewable'; }
-wait_mapped() {
-  local end=$((SECONDS + $1))
-  while :; do
-    if mapped "$2"; then [ "$3" = yes ] && return 0; else [ "$3" = no ] && return 0; fi
-    [ $SECONDS -lt $end ] || return 1
-    sleep 0.2
-  done
-}
-# activate TITLE: gives the keyboard to the window TITLE (up to 10 s).
-activate() {
-  local end=$((SECONDS + 10))
-  until timeout 5 xdotool search --onlyvisible --name "^$1\$" windowactivate --sync >/dev/null 2>&1; do
-    [ $SECONDS -lt $end ] || return 1
-    sleep 0.2
-  done
-}
-source scripts/e2e-measure.sh # rss_kb, mem_split, go_heap, cpu_ticks, measure_idle, report
+E2E_NAME=switchboard-load
+source scripts/e2e-lib.sh # fail, step, wait_for, wait_mapped, press, rss_kb, mem_split, go_heap, cpu_ticks, measure_idle, report
 hz=$(getconf CLK_TCK)
 # cpu_pct PID TICKS0 NS0: % of a core PID used since TICKS0 at NS0.
 cpu_pct() {
@@ -189,7 +160,7 @@ wait_mapped 15 "$SB_TITLE" yes || fail "the switchboard is not on screen"
 step "switchboard open: $(grep ' switchboard [0-9]' "$trace" | tail -n1 | cut -d' ' -f2-)"
 xvfb=$(ps -eo pid=,args= | awk -v d="$DISPLAY" '$2 ~ /Xvfb$/ && $3 == d {print $1; exit}')
 [ -n "$xvfb" ] || fail "cannot find this display's Xvfb ($DISPLAY)"
-activate "$SB_TITLE" || fail "cannot give the switchboard the keyboard"
+out=$(press "$SB_TITLE") || fail "cannot give the switchboard the keyboard: $out"
 sleep 3 # settle: the first frames, fonts, textures
 
 # --- idle, switchboard open.

@@ -40,11 +40,6 @@ sb_find() {
   timeout 5 xdotool type --delay 40 "$1" || fail "cannot type '$1' into the switchboard"
   sleep 0.3
 }
-hangup_all() {
-  for c in $(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | cut -d'"' -f4 | sort -u); do
-    bin/deskline-server sim hangup "$c" >/dev/null
-  done
-}
 
 hangup_all
 wait_mapped 15 "$SB_TITLE" yes || fail "the reception's switchboard did not open by itself once connected"

@@ -91,7 +91,7 @@ trace=$tmp/trace-tray.txt
 : >"$trace"
 # The first pass leaves the call its tel: link dialled: the states below
 # start from none.
-for c in $(sim calls | grep -o '"call":"[^"]*"' | cut -d'"' -f4 | sort -u); do sim hangup "$c" >/dev/null; done
+hangup_all
 sim calls | grep -q '"call"' && fail "calls left over from the first pass: $(sim calls)"
 # A tray host that never shows the item (a broken or half-started panel):
 # the app hides its window for the tray it sees, and must show it when its

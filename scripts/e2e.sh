@@ -73,34 +73,9 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-# fail says why on stderr at once and again last on stdout (after the
-# logs cleanup prints), where a CI excerpt of the output's tail shows it.
-fail() {
-  failed="e2e: FAIL: $*"
-  echo "$failed" >&2
-  exit 1
-}
-step() { echo "e2e: $*"; }
-# wait_for SECONDS PATTERN FILE: until a line of FILE matches PATTERN.
-wait_for() {
-  local end=$((SECONDS + $1))
-  until grep -qE "$2" "$3" 2>/dev/null; do
-    [ $SECONDS -lt $end ] || return 1
-    sleep 0.2
-  done
-}
+E2E_NAME=e2e
+source scripts/e2e-lib.sh
 ms() { grep -E "$1" "$trace" | head -n1 | cut -d' ' -f1; }
-# mapped NAME: the window is on screen (xwininfo also finds hidden ones).
-mapped() { timeout 10 xwininfo -name "$1" 2>/dev/null | grep -q 'IsViewable'; }
-# wait_mapped SECONDS NAME yes|no
-wait_mapped() {
-  local end=$((SECONDS + $1))
-  while :; do
-    if mapped "$2"; then [ "$3" = yes ] && return 0; else [ "$3" = no ] && return 0; fi
-    [ $SECONDS -lt $end ] || return 1
-    sleep 0.2
-  done
-}
 # keeps_focus WHAT: the keyboard stays with the program the user types in
 # for 1.5 s (the window manager handles a map a moment after it).
 keeps_focus() {
@@ -112,27 +87,6 @@ keeps_focus() {
   done
 }
 
-# press TITLE [KEY]: gives the keyboard to the window titled TITLE that is
-# on screen (Fyne keeps a window's name while it is hidden or not yet
-# shown, so a search by name alone can pick one that cannot take the
-# keyboard), then presses KEY in it. It tries again for up to 10 s until
-# the window manager hands the keyboard over; a key is pressed once
-# only. On failure it prints what xdotool said and which windows carry
-# that name.
-press() {
-  local title=$1 key=${2:-} out end=$((SECONDS + 10))
-  until out=$(timeout 5 xdotool search --onlyvisible --name "^$title\$" windowactivate --sync 2>&1); do
-    if [ $SECONDS -ge $end ]; then
-      echo "xdotool: ${out:-no window on screen}; windows named '$title': $(timeout 5 xdotool search --name "^$title\$" 2>&1 | tr '\n' ' ')"
-      return 1
-    fi
-    echo "e2e: window '$title' cannot take the keyboard yet: ${out:-not on screen}" >&2
-    sleep 0.2
-  done
-  [ -z "$key" ] || out=$(timeout 5 xdotool key "$key" 2>&1) || { echo "xdotool key $key: $out"; return 1; }
-}
-
-source scripts/e2e-measure.sh
 
 LANG=C.UTF-8 openbox >"$tmp/openbox.log" 2>&1 &
 pids+=($!)
@@ -209,9 +163,7 @@ step "switchboard: Enter answered the caller who waited longest, the first call 
 out=$(press "$CONSOLE_TITLE" Return) || fail "cannot press Enter in the console: $out"
 wait_calls 10 held 2 || fail "answering the third caller did not hold the second: $(bin/deskline-server sim calls)"
 wait_for 10 ' popup closed' "$trace" || fail "the console still lists a caller waiting"
-for c in $(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | cut -d'"' -f4 | sort -u); do
-  bin/deskline-server sim hangup "$c" >/dev/null
-done
+hangup_all
 wait_for 15 ' popup closed' "$trace" || fail "the console still lists callers after they hung up"
 wait_mapped 10 "$CONSOLE_TITLE" no || fail "the console is still on screen after the last call ended"
 step "all hung up: the console closed"
@@ -240,9 +192,7 @@ sleep 2 # a second dial of the same link would show by now
 n=$(bin/deskline-server sim calls | grep -o '"device":"201","state":"[a-z]*","direction":"outgoing"' | wc -l)
 [ "$n" = 1 ] || fail "201 has $n outgoing calls after one tel: link: $(bin/deskline-server sim calls)"
 step "tel: link handed over in $handoff_ms ms; the dial window showed it and Enter dialled it"
-for c in $(bin/deskline-server sim calls | grep -o '"call":"[^"]*"' | cut -d'"' -f4 | sort -u); do
-  bin/deskline-server sim hangup "$c" >/dev/null
-done
+hangup_all
 wait_mapped 10 "$CONSOLE_TITLE" no || fail "the console is still on screen after the dialled call ended"
 
 # A busy line: the call fails, and the console says why until dismissed.
