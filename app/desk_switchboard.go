@@ -51,8 +51,8 @@ func SwitchboardAtStart(mode string, s State) bool {
 // switchboard setting mode says, off the caller's goroutine (the
 // settings window must not wait for the network): one call at a time,
 // each with the latest wish, so quick changes end in the last one.
-// Before the first connection the wish is recorded at once, so the
-// first hello carries it.
+// Before the first connection ShowPresence returns at once; after it,
+// the welcome without lists has the client watch (watchAfterWelcome).
 func (d *Desk) followSwitchboard(mode string) {
 	if d.Client == nil {
 		return
@@ -61,9 +61,6 @@ func (d *Desk) followSwitchboard(mode string) {
 	d.mu.Lock()
 	d.watchWish = on
 	d.mu.Unlock()
-	d.Client.mu.Lock()
-	d.Client.watch.show = d.Client.watch.show || (on && d.Client.state.Status != StatusConnected)
-	d.Client.mu.Unlock()
 	go func() {
 		d.watchMu.Lock()
 		defer d.watchMu.Unlock()
