@@ -71,14 +71,13 @@ func (p *callsPanel) callAt(pos fyne.Position) string {
 }
 
 // tileAt is the device of the tile on screen at pos (in the window); ""
-// for none.
+// for none. The grid's place is found once (a walk of the window's
+// tree); each tile's is relative to it: a drag moves many times a second.
 func (v *switchboardView) tileAt(pos fyne.Position) string {
-	d := fyne.CurrentApp().Driver()
-	for dev, t := range v.tiles {
-		if !t.box.Visible() {
-			continue
-		}
-		p, s := d.AbsolutePositionForObject(t.box), t.box.Size()
+	g := fyne.CurrentApp().Driver().AbsolutePositionForObject(v.grid)
+	for _, dev := range v.order {
+		b := v.tiles[dev].box
+		p, s := g.Add(b.Position()), b.Size()
 		if pos.X >= p.X && pos.X < p.X+s.Width && pos.Y >= p.Y && pos.Y < p.Y+s.Height {
 			return dev
 		}
