@@ -184,6 +184,9 @@ type Presence struct {
 type Party struct {
 	Number string `json:"number"`
 	Name   string `json:"name,omitempty"`
+	// Contact is the company directory's match for Number among the
+	// books the user may see (v2, section 19), without its numbers.
+	Contact *Contact `json:"contact,omitempty"`
 }
 
 // Queue is the queue or ring group through which a call reached the
@@ -267,6 +270,9 @@ type Welcome struct {
 	// Reception (v2): the server's configuration marks the user as a
 	// reception: a desk opens its switchboard unless the user said no.
 	Reception bool `json:"reception,omitempty"`
+	// Directory names the company directory's books the user may search
+	// (v2, section 19); absent: the server has none for the user.
+	Directory []string `json:"directory,omitempty"`
 }
 
 // Result answers a command that succeeded. Only the fields that command
@@ -289,6 +295,10 @@ type Result struct {
 	PresenceParts int `json:"presence_parts,omitempty"`
 	// Queues: watch, and snapshot while the user watches (v2, section 18).
 	Queues []QueueState `json:"queues,omitempty"`
+	// Contacts: search and lookup, ranked best first (v2, section 19).
+	Contacts []Contact `json:"contacts,omitempty"`
+	// Image: get-photo (v2, section 19).
+	Image *Image `json:"image,omitempty"`
 }
 
 // PresenceList is one more part of the presence list of the welcome or

@@ -17,7 +17,8 @@ func Speaks(subprotocol string) bool { return slices.Contains(Subprotocols, subp
 // optional (PROTOCOL.md §13). A v1 decoder is strict — an unknown member
 // is an error — so a connection that speaks v1 gets its messages without
 // them (EncodeFor).
-var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "presence_parts", "note", "slot", "parked", "queues", "reception"}
+var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "presence_parts", "note", "slot", "parked", "queues", "reception",
+	"contact", "contacts", "image", "directory"}
 
 // V2Types are the message types deskline.v2 added: a v1 connection never
 // sends or gets one (EncodeFor refuses them; the server answers a v1
