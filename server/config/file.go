@@ -17,6 +17,24 @@ type fileConfig struct {
 	Tokens   fileTokens   `toml:"tokens"`
 	Login    fileLogin    `toml:"login"`
 	Limits   fileLimits   `toml:"limits"`
+	// Directory's books have durations (directory.go).
+	Directory fileDirectory `toml:"directory"`
+}
+
+type fileDirectory struct {
+	Books []fileBook `toml:"books"`
+}
+
+type fileBook struct {
+	DirectoryBook
+	Refresh duration    `toml:"refresh"`
+	Timeout duration    `toml:"timeout"`
+	CardDAV fileCardDAV `toml:"carddav"`
+}
+
+type fileCardDAV struct {
+	CardDAVBook
+	Timeout duration `toml:"timeout"`
 }
 
 type fileExchange struct {
@@ -132,7 +150,23 @@ func (cv *converter) config(f *fileConfig) Config {
 	cv.dur(&c.Limits.PongWait, f.Limits.PongWait, "limits.pong_wait")
 	cv.dur(&c.Limits.WriteWait, f.Limits.WriteWait, "limits.write_wait")
 	cv.dur(&c.Limits.HelloTimeout, f.Limits.HelloTimeout, "limits.hello_timeout")
+	c.Directory = cv.directory(&f.Directory)
 	return c
+}
+
+// directory converts the books, with their defaults.
+func (cv *converter) directory(f *fileDirectory) Directory {
+	var d Directory
+	for i, fb := range f.Books {
+		key := fmt.Sprintf("directory.books[%d]", i)
+		b := fb.DirectoryBook
+		b.CardDAV = fb.CardDAV.CardDAVBook
+		cv.dur(&b.Refresh, fb.Refresh, key+".refresh")
+		cv.dur(&b.Timeout, fb.Timeout, key+".timeout")
+		cv.dur(&b.CardDAV.Timeout, fb.CardDAV.Timeout, key+".carddav.timeout")
+		d.Books = append(d.Books, withBookDefaults(b))
+	}
+	return d
 }
 
 func (cv *converter) sim(f *fileSim) Sim {
