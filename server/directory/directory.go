@@ -151,12 +151,22 @@ func (d *Directory) Lookup(books []string, number string) []contacts.Match {
 // cut to limit when limit > 0.
 func (d *Directory) merge(books []string, limit int, find func(*contacts.Directory) []contacts.Match) []contacts.Match {
 	var all []contacts.Match
+	merged := false
 	for _, name := range books {
-		if b := d.byName[name]; b != nil {
-			all = append(all, find(b.served.Load().index)...)
+		b := d.byName[name]
+		if b == nil {
+			continue
+		}
+		found := find(b.served.Load().index)
+		switch {
+		case len(found) == 0:
+		case all == nil:
+			all = found // usually the only book with a match: no copy
+		default:
+			all, merged = append(all, found...), true
 		}
 	}
-	if len(books) > 1 {
+	if merged {
 		slices.SortStableFunc(all, rank)
 	}
 	if limit > 0 && len(all) > limit {
