@@ -8,12 +8,22 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/deskline/deskline/contacts"
 )
 
 // Directory is the company directory (issue 17; docs/directory.md): the
 // address books the server fetches, indexes and serves to the desks'
 // search and to every pop. Default: no books, and no directory.
 type Directory struct {
+	// HomeRegion is the ISO 3166 code of the country whose national
+	// numbers the books and the exchange write ("DE": 030 1234567 is
+	// +49 30 1234567), as a desk's home_region. Required with books.
+	HomeRegion string `toml:"home_region"`
+	// MaxInternalDigits: digit strings up to this long are internal
+	// extensions (default 0: the contacts package's, 6), as on the desk.
+	MaxInternalDigits int `toml:"max_internal_digits"`
+
 	Books []DirectoryBook `toml:"books"`
 }
 
@@ -140,6 +150,11 @@ func withBookDefaults(b DirectoryBook) DirectoryBook {
 	return b
 }
 
+// Normalizer reads numbers as the books and the exchange write them.
+func (d Directory) Normalizer() (*contacts.Normalizer, error) {
+	return contacts.NewNormalizer(d.HomeRegion, d.MaxInternalDigits)
+}
+
 // BooksFor names the books user may see, in config order: those without
 // groups and those with a group of the user's.
 func (c *Config) BooksFor(user string) []string {
@@ -184,6 +199,12 @@ func (c *Config) checkDirectory(ps *problems) {
 				ps.add(fmt.Sprintf("users[%d].groups", i), "%s: a group must not be empty", label("users", i, u.Name))
 			}
 			userGroups[g] = true
+		}
+	}
+	if len(c.Directory.Books) > 0 || c.Directory.HomeRegion != "" {
+		if _, err := c.Directory.Normalizer(); err != nil {
+			ps.add("directory.home_region", "directory: %s (home_region is the ISO 3166 code of the country whose national numbers the books write, e.g. \"DE\")",
+				strings.TrimPrefix(err.Error(), "contacts: "))
 		}
 	}
 	names := map[string]int{}
