@@ -253,7 +253,7 @@ func checkBookName(ps *problems, key, l, name string, names map[string]int, i in
 
 func checkVCardBook(ps *problems, key, l string, v VCardBook) {
 	if len(v.Paths) == 0 {
-		ps.add(key+".vcard.paths", "%s: a vcard book needs vcard.paths (files or folders of .vcf files)", l)
+		ps.add(key+".type", "%s: a vcard book needs vcard.paths (files or folders of .vcf files)", l)
 	}
 	for _, p := range v.Paths {
 		if p == "" {

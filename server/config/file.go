@@ -22,6 +22,7 @@ type fileConfig struct {
 }
 
 type fileDirectory struct {
+	Directory
 	Books []fileBook `toml:"books"`
 }
 
@@ -156,7 +157,8 @@ func (cv *converter) config(f *fileConfig) Config {
 
 // directory converts the books, with their defaults.
 func (cv *converter) directory(f *fileDirectory) Directory {
-	var d Directory
+	d := f.Directory
+	d.Books = nil
 	for i, fb := range f.Books {
 		key := fmt.Sprintf("directory.books[%d]", i)
 		b := fb.DirectoryBook
