@@ -44,8 +44,16 @@ const (
 	// first download of 100,000 entries from a slow server; a hung source
 	// is given up and tried at its next refresh.
 	DefaultBookTimeout = 2 * time.Minute
-	// DefaultCardDAVTimeout bounds one HTTP request to a CardDAV server.
-	DefaultCardDAVTimeout = 30 * time.Second
+	// DefaultCardDAVTimeout bounds one HTTP request to a CardDAV server,
+	// its answer read in full: Radicale takes 25-35 s to list 10,000
+	// cards on a busy machine.
+	DefaultCardDAVTimeout = 2 * time.Minute
+	// DefaultLDAPTimeout bounds the dial and each LDAP request (the bind,
+	// each page): a page takes milliseconds.
+	DefaultLDAPTimeout = 30 * time.Second
+	// DefaultLDAPSizeLimit is the most entries one fetch reads: the
+	// largest directory the server indexes within its budget.
+	DefaultLDAPSizeLimit = 100_000
 	// DefaultLDAPPageSize is the entries per page of a paged LDAP search:
 	// below Active Directory's MaxPageSize of 1000.
 	DefaultLDAPPageSize = 500
@@ -90,8 +98,13 @@ type VCardBook struct {
 
 // CardDAVBook is an address book on a CardDAV server.
 type CardDAVBook struct {
-	// URL of the address book collection (https://…/addressbooks/…/).
-	URL      string `toml:"url"`
+	// URL of the address book collection (https://…/addressbooks/…/),
+	// or of the user's principal: the book named Book (or the first) is
+	// then found.
+	URL string `toml:"url"`
+	// Book names the book to take when URL is a principal: its display
+	// name or the last segment of its path. Default "": the first.
+	Book     string `toml:"book"`
 	Username string `toml:"username"`
 	// PasswordFile holds the password (or app password) on its first
 	// line; never written in the config itself, never logged.
@@ -99,7 +112,7 @@ type CardDAVBook struct {
 	// CAFile: PEM certificates to verify the server with, besides the
 	// system's (default: the system's only). Verification is never off.
 	CAFile string `toml:"ca_file"`
-	// Timeout bounds one HTTP request (default 30s; 1s to 10m).
+	// Timeout bounds one HTTP request (default 2m; 1s to 10m).
 	Timeout time.Duration `toml:"timeout"`
 }
 
@@ -119,16 +132,28 @@ type LDAPBook struct {
 	// Filter selects the entries (default: the schema's, people with a
 	// telephone number).
 	Filter string `toml:"filter"`
+	// Scope is "sub" (default: the whole subtree), "one" or "base".
+	Scope string `toml:"scope"`
 	// Schema is "openldap" (default, inetOrgPerson) or "ad" (Active
 	// Directory): the default filter and attribute mapping.
 	Schema string `toml:"schema"`
-	// Attributes maps a contact field to the LDAP attribute it is read
-	// from, over the schema's defaults (e.g. mobile = "mobileTelephone").
+	// Attributes maps a contact field (LDAPFields) to the LDAP
+	// attributes it is read from, over the schema's defaults; several
+	// comma-separated for the phone fields (work = "telephoneNumber,
+	// ipPhone"), "" to read nothing for the field.
 	Attributes map[string]string `toml:"attributes"`
 	// PageSize is the entries per page of the paged search (default 500;
 	// 1 to 10000).
 	PageSize int `toml:"page_size"`
+	// Timeout bounds the dial and each request (default 30s; 1s to 10m).
+	Timeout time.Duration `toml:"timeout"`
+	// SizeLimit is the most entries a fetch reads (default 100000).
+	SizeLimit int `toml:"size_limit"`
 }
+
+// LDAPFields are the contact fields LDAPBook.Attributes may map.
+var LDAPFields = []string{"id", "name", "display", "given", "family", "organization", "department",
+	"title", "email", "photo", "work", "cell", "home", "fax"}
 
 // withBookDefaults fills what a book's file left out.
 func withBookDefaults(b DirectoryBook) DirectoryBook {
@@ -146,6 +171,15 @@ func withBookDefaults(b DirectoryBook) DirectoryBook {
 	}
 	if b.LDAP.PageSize == 0 {
 		b.LDAP.PageSize = DefaultLDAPPageSize
+	}
+	if b.LDAP.Scope == "" {
+		b.LDAP.Scope = "sub"
+	}
+	if b.LDAP.Timeout == 0 {
+		b.LDAP.Timeout = DefaultLDAPTimeout
+	}
+	if b.LDAP.SizeLimit == 0 {
+		b.LDAP.SizeLimit = DefaultLDAPSizeLimit
 	}
 	return b
 }
@@ -284,12 +318,23 @@ func checkLDAPBook(ps *problems, key, l string, d LDAPBook) {
 	if d.BaseDN == "" {
 		ps.add(key+".ldap.base_dn", "%s: ldap.base_dn is required (e.g. \"ou=people,dc=example,dc=com\")", l)
 	}
-	if d.PasswordFile != "" {
+	switch {
+	case d.PasswordFile != "":
 		fileReadable(ps, key+".ldap.password_file", d.PasswordFile)
 		if d.BindDN == "" {
 			ps.add(key+".ldap.bind_dn", "%s: ldap.password_file is set but bind_dn is not", l)
 		}
+	case d.BindDN != "":
+		ps.add(key+".ldap.bind_dn", "%s: ldap.bind_dn needs password_file (the bind's password)", l)
 	}
+	for field := range d.Attributes {
+		if !slices.Contains(LDAPFields, field) {
+			ps.add(key+".ldap.attributes."+field, "%s: ldap.attributes: unknown field %q (one of %s)", l, field, strings.Join(LDAPFields, ", "))
+		}
+	}
+	oneOf(ps, key+".ldap.scope", d.Scope, "sub", "one", "base")
+	durRange(ps, key+".ldap.timeout", d.Timeout, time.Second, 10*time.Minute)
+	intRange(ps, key+".ldap.size_limit", d.SizeLimit, 1, 10_000_000)
 	if d.CAFile != "" {
 		fileReadable(ps, key+".ldap.ca_file", d.CAFile)
 	}

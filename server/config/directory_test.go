@@ -61,6 +61,8 @@ base_dn = "dc=example,dc=com"
 bind_dn = "cn=deskline"
 password_file = "missing.password"   # unreadable
 schema = "novell"     # schema
+[directory.books.ldap.attributes]
+mobile = "mobile"     # field
 
 [[directory.books]]
 name = "A/B"          # slash
@@ -74,6 +76,7 @@ refresh = "soon"      # bad duration
 		want{"# tls twice", `directory.books[4] (Z): ldap.start_tls is for ldap:// URLs; ldaps:// is TLS from the start`},
 		want{"# unreadable", `directory.books[4].ldap.password_file "DIR/missing.password": no such file or directory`},
 		want{"# schema", `directory.books[4].ldap.schema "novell" is not one of openldap, ad`},
+		want{"# field", `directory.books[4] (Z): ldap.attributes: unknown field "mobile" (one of id, name, display, given, family, organization, department, title, email, photo, work, cell, home, fax)`},
 		want{"# slash", `directory.books[5] (A/B): name must not contain "/" or control characters`},
 		want{"# no paths", `directory.books[5] (A/B): a vcard book needs vcard.paths (files or folders of .vcf files)`},
 		want{"# bad duration", `directory.books[5].refresh: "soon" is not a duration (write e.g. "30s", "15m" or "720h")`},
@@ -123,7 +126,7 @@ password_file = "dav.password"
 		t.Fatal(err)
 	}
 	b := c.Directory.Books[1]
-	if b.Refresh != 15*time.Minute || b.Timeout != 2*time.Minute || b.CardDAV.Timeout != 30*time.Second ||
+	if b.Refresh != 15*time.Minute || b.Timeout != 2*time.Minute || b.CardDAV.Timeout != 2*time.Minute ||
 		b.CardDAV.PasswordFile != pw || b.LDAP.Schema != SchemaOpenLDAP || b.LDAP.PageSize != DefaultLDAPPageSize {
 		t.Errorf("defaults: %+v", b)
 	}

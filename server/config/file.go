@@ -31,6 +31,12 @@ type fileBook struct {
 	Refresh duration    `toml:"refresh"`
 	Timeout duration    `toml:"timeout"`
 	CardDAV fileCardDAV `toml:"carddav"`
+	LDAP    fileLDAP    `toml:"ldap"`
+}
+
+type fileLDAP struct {
+	LDAPBook
+	Timeout duration `toml:"timeout"`
 }
 
 type fileCardDAV struct {
@@ -162,10 +168,11 @@ func (cv *converter) directory(f *fileDirectory) Directory {
 	for i, fb := range f.Books {
 		key := fmt.Sprintf("directory.books[%d]", i)
 		b := fb.DirectoryBook
-		b.CardDAV = fb.CardDAV.CardDAVBook
+		b.CardDAV, b.LDAP = fb.CardDAV.CardDAVBook, fb.LDAP.LDAPBook
 		cv.dur(&b.Refresh, fb.Refresh, key+".refresh")
 		cv.dur(&b.Timeout, fb.Timeout, key+".timeout")
 		cv.dur(&b.CardDAV.Timeout, fb.CardDAV.Timeout, key+".carddav.timeout")
+		cv.dur(&b.LDAP.Timeout, fb.LDAP.Timeout, key+".ldap.timeout")
 		d.Books = append(d.Books, withBookDefaults(b))
 	}
 	return d
