@@ -42,6 +42,14 @@ func writeConfig(dir, addr string, o options) (string, error) {
 	if o.Watchers > 0 {
 		writeWatchers(w, o.Watchers)
 	}
+	if o.Searchers > 0 {
+		book, err := writeBook(dir, o.Book)
+		if err != nil {
+			f.Close()
+			return "", err
+		}
+		writeDirectory(w, book)
+	}
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return "", fmt.Errorf("writing %s: %w", path, err)
