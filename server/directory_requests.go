@@ -60,7 +60,7 @@ func (s *session) directoryRequest(m ctiproto.Message) (*ctiproto.Result, error)
 		if dir == nil || strings.TrimSpace(c.Query) == "" {
 			return &ctiproto.Result{}, nil
 		}
-		return &ctiproto.Result{Contacts: group(dir.Search(books, c.Query, limit*matchesPerContact), limit)}, nil
+		return &ctiproto.Result{Contacts: s.search(dir, c.Query, limit)}, nil
 	case *ctiproto.Lookup:
 		if dir == nil || strings.TrimSpace(c.Number) == "" {
 			return &ctiproto.Result{}, nil
@@ -70,6 +70,22 @@ func (s *session) directoryRequest(m ctiproto.Message) (*ctiproto.Result, error)
 		return s.photo(dir, books, c.Photo)
 	}
 	return nil, &ctiproto.Error{Code: ctiproto.CodeUnknownType, Message: "not a directory request: " + m.MessageType()}
+}
+
+// search finds up to limit contacts for query in the user's books; the
+// shortest queries' answers are shared for a moment (searchMemo).
+func (s *session) search(dir *directory.Directory, query string, limit int) []ctiproto.Contact {
+	k, keep := memoKey(s.user.booksKey, query, limit)
+	if keep {
+		if cs, ok := s.srv.searches.get(k); ok {
+			return cs
+		}
+	}
+	cs := group(dir.Search(s.user.books, query, limit*matchesPerContact), limit)
+	if keep {
+		s.srv.searches.put(k, cs)
+	}
+	return cs
 }
 
 // photo answers get-photo: a photo of a contact in the user's books, not

@@ -190,6 +190,14 @@ func TestDirectoryPhoto(t *testing.T) {
 func TestDirectoryVisibility(t *testing.T) {
 	e := newDirEnv(t)
 	ann, bob := e.login("ann"), e.login("bob")
+	// A one-letter answer is shared for a moment, but only between users
+	// with the same books.
+	if r, _ := ann.do(&ctiproto.Search{ID: "m", Query: "m"}); !slices.Contains(names(r.Contacts), "Board: Max Mustermann") {
+		t.Errorf("ann's search m: %v", names(r.Contacts))
+	}
+	if r, _ := bob.do(&ctiproto.Search{ID: "m", Query: "M"}); slices.Contains(names(r.Contacts), "Board: Max Mustermann") {
+		t.Errorf("bob's search M finds a Board contact: %v", names(r.Contacts))
+	}
 	if r, _ := bob.do(&ctiproto.Search{ID: "s", Query: "max"}); r.Contacts != nil {
 		t.Errorf("bob finds Board contacts: %s", dump(r))
 	}

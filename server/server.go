@@ -83,7 +83,9 @@ type Server struct {
 	// logins bounds the password checks running at once.
 	logins *loginGate
 	routed chan struct{} // closed when routing has stopped
-	stop   chan struct{} // closed by Shutdown to stop routing
+	// searches keeps the answers to the shortest directory searches.
+	searches searchMemo
+	stop     chan struct{} // closed by Shutdown to stop routing
 }
 
 // New builds a server and starts routing the exchange's events.

@@ -80,7 +80,11 @@ func measure(ctx context.Context, srv *serverProc, o options, rep *Report, progr
 
 	searched := make(chan error, 1)
 	if o.Searchers > 0 && !rep.baseline {
-		go func() { searched <- searchPhase(ctx, srv, o, o.Duration, rep, progress) }()
+		conns, err := searchersLogin(ctx, srv, o, progress)
+		if err != nil {
+			return err
+		}
+		go func() { searched <- searchPhase(ctx, conns, o, o.Duration, rep, progress) }()
 	} else {
 		searched <- nil
 	}

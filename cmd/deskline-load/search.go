@@ -68,6 +68,7 @@ func writeDirectory(w *bufio.Writer, book string) {
 func (s *serverProc) waitBook(ctx context.Context, n int) error {
 	ctx, cancel := context.WithTimeout(ctx, bookWait)
 	defer cancel()
+	last := "no answer"
 	for {
 		h, err := s.health(ctx)
 		if err == nil && len(h.Directory) == 1 && h.Directory[0].Contacts > 0 {
@@ -76,12 +77,12 @@ func (s *serverProc) waitBook(ctx context.Context, n int) error {
 			}
 			return nil
 		}
-		if err == nil && len(h.Directory) == 1 && h.Directory[0].Error != "" {
-			return fmt.Errorf("directory: %s", h.Directory[0].Error)
+		if err == nil && len(h.Directory) == 1 {
+			last = h.Directory[0].Error // "not fetched yet" while it loads
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("directory: book not in service after %s", bookWait)
+			return fmt.Errorf("directory: book not in service after %s: %s", bookWait, last)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -132,20 +133,43 @@ func (r *searchRun) add(rtt time.Duration, res *ctiproto.Result, err error) {
 	}
 }
 
-// searchPhase runs the searchers for d and puts their figures in rep.
-func searchPhase(ctx context.Context, srv *serverProc, o options, d time.Duration, rep *Report, progress io.Writer) error {
-	fmt.Fprintf(progress, "searchers: %d desks at %g keystrokes/s each over %d contacts…\n", o.Searchers, o.SearchRate, o.Book)
+// searchersLogin logs the searchers in, a few at a time (the server
+// checks 4 passwords at once per address).
+func searchersLogin(ctx context.Context, srv *serverProc, o options, progress io.Writer) ([]*websocket.Conn, error) {
+	fmt.Fprintf(progress, "logging in %d searchers…\n", o.Searchers)
 	conns := make([]*websocket.Conn, o.Searchers)
-	for i := range conns {
-		c, err := searcherLogin(ctx, srv.wsURL(), userName(i%o.Clients))
-		if err != nil {
-			for _, c := range conns[:i] {
-				c.Close()
+	errs := make([]error, o.Searchers)
+	var wg sync.WaitGroup
+	for w := range searcherDialers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(conns); i += searcherDialers {
+				conns[i], errs[i] = searcherLogin(ctx, srv.wsURL(), userName(i%o.Clients))
 			}
-			return err
-		}
-		conns[i] = c
+		}()
 	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			for _, c := range conns {
+				if c != nil {
+					c.Close()
+				}
+			}
+			return nil, err
+		}
+	}
+	return conns, nil
+}
+
+// searcherDialers is how many searchers log in at once.
+const searcherDialers = 4
+
+// searchPhase has the logged-in searchers type for d and puts their
+// figures in rep.
+func searchPhase(ctx context.Context, conns []*websocket.Conn, o options, d time.Duration, rep *Report, progress io.Writer) error {
+	fmt.Fprintf(progress, "searchers: %d desks at %g keystrokes/s each over %d contacts…\n", o.Searchers, o.SearchRate, o.Book)
 	run := &searchRun{figs: SearchFigures{Searchers: o.Searchers, RateEach: o.SearchRate, Book: o.Book}}
 	end := time.Now().Add(d)
 	var wg sync.WaitGroup
