@@ -74,9 +74,8 @@ cn: schema
 		fmt.Fprintf(&b, "include: file://%s/%s.ldif\n\n", schemaDir, s)
 	}
 	b.WriteString(adSchema)
-	limits := ""
-	if o.SizeLimit != "" {
-		limits += "olcSizeLimit: " + o.SizeLimit + "\n"
+	if o.SizeLimit == "" {
+		o.SizeLimit = DefaultSizeLimit
 	}
 	fmt.Fprintf(&b, `
 dn: olcDatabase={-1}frontend,cn=config
@@ -99,9 +98,10 @@ olcDbMaxSize: %d
 olcRootDN: cn=admin,%s
 olcRootPW: %s
 olcDbIndex: objectClass eq
-%solcAccess: {0}to attrs=userPassword by anonymous auth by * none
+olcSizeLimit: %s
+olcAccess: {0}to attrs=userPassword by anonymous auth by * none
 olcAccess: {1}to * by users read by * none
-`, Suffix, dir, dbMaxSize, Suffix, rootPW, limits)
+`, Suffix, dir, dbMaxSize, Suffix, rootPW, o.SizeLimit)
 	return b.String()
 }
 

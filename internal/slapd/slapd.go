@@ -24,14 +24,20 @@ import (
 
 // Options change a server from the default.
 type Options struct {
-	// SizeLimit is the database's olcSizeLimit ("1000",
-	// "size.soft=1000 size.prtotal=unlimited"); empty: slapd's default
-	// (500 soft, but none for paged searches' total).
+	// SizeLimit is the database's olcSizeLimit ("500",
+	// "size.soft=1000 size.prtotal=2000"). Empty: DefaultSizeLimit.
 	SizeLimit string
 	// TLS adds a test CA, a server certificate signed by it, StartTLS on
 	// URL and an ldaps:// listener (LDAPSURL).
 	TLS bool
 }
+
+// DefaultSizeLimit is how a directory that serves address books is set
+// up: slapd's stock limit of 500 entries per search (soft and hard), but
+// no cap on the total of a paged search. Without size.prtotal slapd caps a
+// paged search at the hard limit too — 500 entries for a stock Debian
+// slapd, whatever the page size.
+const DefaultSizeLimit = "size.prtotal=unlimited"
 
 // Server is a running slapd.
 type Server struct {
