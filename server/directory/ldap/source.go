@@ -140,5 +140,12 @@ func (s *Source) fail(ctx context.Context, step string, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("ldap: %s: %s: %w", s.cfg.URL, step, context.Cause(ctx))
 	}
-	return fmt.Errorf("ldap: %s: %s: %w", s.cfg.URL, step, err)
+	return fmt.Errorf("ldap: %s: %s: %w", s.cfg.URL, step, tidy{err})
 }
+
+// tidy drops the ": " go-ldap leaves at the end of a result without a
+// diagnostic message (`LDAP Result Code 49 "Invalid Credentials": `).
+type tidy struct{ error }
+
+func (t tidy) Error() string { return strings.TrimRight(t.error.Error(), ": ") }
+func (t tidy) Unwrap() error { return t.error }
