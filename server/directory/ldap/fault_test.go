@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	goldap "github.com/go-ldap/ldap/v3"
+
+	"github.com/deskline/deskline/internal/people"
 	"github.com/deskline/deskline/internal/slapd"
 )
 
@@ -104,21 +107,34 @@ func TestFetchHungServerTimesOut(t *testing.T) {
 	}
 }
 
+// A server that stalls in the middle of a paged search fails the fetch at
+// Timeout: each page is a request with its own timeout.
+func TestFetchServerStallsMidSearch(t *testing.T) {
+	srv := slapd.Start(t, entries(0, tenThousand, inetOrgPerson))
+	cfg := config(srv)
+	cfg.URL = proxy(t, srv, 200<<10, func() { srv.Freeze(); t.Cleanup(srv.Thaw) })
+	cfg.Timeout = 300 * time.Millisecond
+	err := fetchErr(t, context.Background(), cfg)
+	if !strings.Contains(err.Error(), "search "+slapd.People) || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("error %q does not say the search timed out", err)
+	}
+}
+
 // A server killed in the middle of a paged search fails the fetch (the
 // book keeps its last good copy), with no half book.
 func TestFetchServerKilledMidSearch(t *testing.T) {
 	srv := slapd.Start(t, entries(0, tenThousand, inetOrgPerson))
 	// Kill slapd once 200 kB of answers went through: the bind is done,
 	// a few pages of the 10,000 entries (about 3 MB) have come.
-	url := killingProxy(t, srv, 200<<10)
+	url := proxy(t, srv, 200<<10, srv.Kill)
 	cfg := config(srv)
 	cfg.URL = url
 	fetchErr(t, context.Background(), cfg)
 }
 
-// killingProxy forwards one address to srv and kills srv after after
-// bytes of answers.
-func killingProxy(t *testing.T, srv *slapd.Server, after int) string {
+// proxy forwards one connection to srv and calls then after after bytes
+// of answers.
+func proxy(t *testing.T, srv *slapd.Server, after int, then func()) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -141,8 +157,46 @@ func killingProxy(t *testing.T, srv *slapd.Server, after int) string {
 		defer up.Close()
 		go func() { _, _ = io.Copy(up, c) }()
 		_, _ = io.CopyN(c, up, int64(after))
-		srv.Kill()
+		then()
 		_, _ = io.Copy(c, up)
 	}()
 	return "ldap://" + l.Addr().String()
+}
+
+// A base DN that is itself a referral has nothing here to read: an error,
+// not an empty book that would replace the last good copy.
+func TestFetchBaseDNIsAReferral(t *testing.T) {
+	srv := slapd.Start(t, people.Referral(slapd.People, "elsewhere", "ldap://other.example/ou=x,dc=other"))
+	cfg := config(srv)
+	cfg.BaseDN = "ou=elsewhere," + slapd.People
+	err := fetchErr(t, context.Background(), cfg)
+	if !strings.Contains(err.Error(), "base DN is a referral to ldap://other.example/ou=x,dc=other") {
+		t.Errorf("error %q does not say the base DN is a referral", err)
+	}
+}
+
+// A time limit the server enforces keeps what came, with a warning (slapd
+// cannot be made to hit one on cue, so the error is made here).
+func TestTimeLimitIsAWarning(t *testing.T) {
+	s := newSource(t, Config{URL: "ldap://dir.example", BaseDN: "dc=example"})
+	b := &book{}
+	b.Transferred = 700
+	done, err := s.limited(context.Background(), b, goldap.NewError(goldap.LDAPResultTimeLimitExceeded, errors.New("")))
+	if !done || err != nil || !hasWarning(&b.Book, "time limit", "after 700 entries") {
+		t.Errorf("done %v, error %v, warnings %q", done, err, b.Warnings)
+	}
+}
+
+// A directory where every entry has the same fault says so in
+// maxWarnings lines and a count.
+func TestWarningsAreCapped(t *testing.T) {
+	var ldif []string
+	for i := 0; i < 150; i++ {
+		ldif = append(ldif, people.BrokenNumberEntry(slapd.People, people.Get(i)))
+	}
+	srv := slapd.Start(t, ldif...)
+	b := fetch(t, config(srv))
+	if len(b.Contacts) != 150 || len(b.Warnings) != maxWarnings+1 || !strings.HasSuffix(b.Warnings[maxWarnings], ": 50 more warnings") {
+		t.Errorf("%d contacts, %d warnings, last %q", len(b.Contacts), len(b.Warnings), b.Warnings[len(b.Warnings)-1])
+	}
 }

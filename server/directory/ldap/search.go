@@ -2,9 +2,12 @@ package ldap
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	ber "github.com/go-asn1-ber/asn1-ber"
 	goldap "github.com/go-ldap/ldap/v3"
 
 	"github.com/deskline/deskline/server/directory"
@@ -99,9 +102,33 @@ func (s *Source) limited(ctx context.Context, b *book, err error) (done bool, fa
 		return true, nil
 	case goldap.IsErrorWithCode(err, goldap.LDAPResultReferral):
 		// The base DN itself lives elsewhere: nothing here to read.
-		return false, s.fail(ctx, "search "+s.cfg.BaseDN, fmt.Errorf("base DN is a referral (not followed): %w", err))
+		return false, s.fail(ctx, "search "+s.cfg.BaseDN, fmt.Errorf("base DN is a referral to %s (not followed): %w",
+			strings.Join(referrals(err), " "), err))
 	}
 	return false, s.fail(ctx, "search "+s.cfg.BaseDN, err)
+}
+
+// referrals returns the URLs of a referral result (RFC 4511 4.1.10: the
+// LDAPResult's [3] field), which go-ldap leaves in the packet.
+func referrals(err error) []string {
+	var lerr *goldap.Error
+	if !errors.As(err, &lerr) || lerr.Packet == nil || len(lerr.Packet.Children) < 2 {
+		return []string{"?"}
+	}
+	var urls []string
+	for _, field := range lerr.Packet.Children[1].Children {
+		if field.ClassType == ber.ClassContext && field.Tag == 3 {
+			for _, u := range field.Children {
+				if v, ok := u.Value.(string); ok {
+					urls = append(urls, v)
+				}
+			}
+		}
+	}
+	if len(urls) == 0 {
+		return []string{"?"}
+	}
+	return urls
 }
 
 func (s *Source) bindName() string {
