@@ -67,13 +67,7 @@ func Start(t testing.TB, ldif ...string) *Server {
 // StartWith is Start with options.
 func StartWith(t testing.TB, o Options, ldif ...string) *Server {
 	t.Helper()
-	for _, bin := range []string{"slapd", "slapadd"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if _, err := os.Stat("/usr/sbin/" + bin); err != nil {
-				t.Fatalf("slapd: %s not found: install the Debian packages slapd and ldap-utils (scripts/install-deps.sh)", bin)
-			}
-		}
-	}
+	slapdBin, slapadd := find(t, "slapd"), find(t, "slapadd")
 	dir := t.TempDir()
 	s := &Server{BaseDN: Suffix, BindDN: BindDN, Dir: dir, PasswordFile: filepath.Join(dir, "password")}
 	var tls *certs
@@ -91,14 +85,28 @@ func StartWith(t testing.TB, o Options, ldif ...string) *Server {
 	data := baseLDIF() + strings.Join(ldif, "\n")
 	must(t, os.WriteFile(filepath.Join(dir, "data.ldif"), []byte(data), 0o600))
 	conf := filepath.Join(dir, "slapd.d")
-	run(t, "slapadd", "-n0", "-F", conf, "-l", filepath.Join(dir, "config.ldif"))
+	run(t, slapadd, "-n0", "-F", conf, "-l", filepath.Join(dir, "config.ldif"))
 	// -q skips consistency checks: the LDIF is generated, and it is 5× faster.
-	run(t, "slapadd", "-q", "-n1", "-F", conf, "-l", filepath.Join(dir, "data.ldif"))
-	s.start(t, o, conf)
+	run(t, slapadd, "-q", "-n1", "-F", conf, "-l", filepath.Join(dir, "data.ldif"))
+	s.start(t, o, slapdBin, conf)
 	return s
 }
 
-func (s *Server) start(t testing.TB, o Options, conf string) {
+// find returns the path of bin: on PATH, or in /usr/sbin, which is not on
+// an ordinary user's PATH on Debian.
+func find(t testing.TB, bin string) string {
+	t.Helper()
+	if p, err := exec.LookPath(bin); err == nil {
+		return p
+	}
+	if _, err := os.Stat("/usr/sbin/" + bin); err == nil {
+		return "/usr/sbin/" + bin
+	}
+	t.Fatalf("slapd: %s not found: install the Debian packages slapd and ldap-utils (scripts/install-deps.sh)", bin)
+	return ""
+}
+
+func (s *Server) start(t testing.TB, o Options, bin, conf string) {
 	t.Helper()
 	port := freePort(t)
 	s.URL = fmt.Sprintf("ldap://127.0.0.1:%d", port)
@@ -108,7 +116,7 @@ func (s *Server) start(t testing.TB, o Options, conf string) {
 		urls += " " + s.LDAPSURL + "/"
 	}
 	// -d 0: stay in the foreground (a child we can kill), logging nothing.
-	s.cmd = exec.Command("slapd", "-d", "0", "-h", urls, "-F", conf)
+	s.cmd = exec.Command(bin, "-d", "0", "-h", urls, "-F", conf)
 	var out strings.Builder
 	s.cmd.Stdout, s.cmd.Stderr = &out, &out
 	if err := s.cmd.Start(); err != nil {
