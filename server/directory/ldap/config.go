@@ -33,7 +33,10 @@ type Config struct {
 	// white space trimmed, never logged). Required with BindDN.
 	PasswordFile string
 	// BaseDN is where the search starts ("ou=people,dc=example,dc=com").
-	// Required.
+	// Required. On Active Directory name an OU ("ou=Staff,dc=corp,dc=
+	// example") rather than the domain root: the root answers every search
+	// with referrals to DomainDnsZones, ForestDnsZones and Configuration,
+	// three warnings per fetch.
 	BaseDN string
 	// Filter selects the entries. Default per Schema: inetOrgPerson
 	// entries for "openldap", enabled user accounts for "ad".
