@@ -34,7 +34,7 @@ func TestFetchLoadsTenThousandPeople(t *testing.T) {
 // The AD preset reads AD-like user objects (company, department,
 // objectGUID) and its filter skips disabled accounts.
 func TestFetchADPresetLoadsSamePeople(t *testing.T) {
-	const n = 2000
+	const n = tenThousand
 	disabled := people.ADEntry(slapd.AD, people.Get(n), 514)
 	srv := slapd.Start(t, entries(0, n, adUser), disabled, entries(0, 10, inetOrgPerson))
 	cfg := config(srv)
