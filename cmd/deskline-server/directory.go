@@ -8,6 +8,7 @@ import (
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/server/config"
 	"github.com/deskline/deskline/server/directory"
+	"github.com/deskline/deskline/server/directory/ldap"
 )
 
 // directoryStateDir is where, in state_dir, each book keeps its last good
@@ -50,8 +51,17 @@ func bookSource(norm *contacts.Normalizer, b config.DirectoryBook) (directory.So
 	switch b.Type {
 	case config.BookVCard:
 		return directory.Files(norm, b.VCard.Paths...), nil
+	case config.BookLDAP:
+		l := b.LDAP
+		src, err := ldap.New(ldap.Config{URL: l.URL, StartTLS: l.StartTLS, CAFile: l.CAFile, BindDN: l.BindDN,
+			PasswordFile: l.PasswordFile, BaseDN: l.BaseDN, Filter: l.Filter, Scope: l.Scope, Schema: l.Schema,
+			Attributes: l.Attributes, PageSize: l.PageSize, Timeout: l.Timeout, SizeLimit: l.SizeLimit}, norm)
+		if err != nil {
+			return nil, fmt.Errorf("directory: book %q: %w", b.Name, err)
+		}
+		return src, nil
 	}
-	// The CardDAV and LDAP sources (server/directory/carddav, .../ldap)
-	// are wired here where they join this tree.
+	// The CardDAV source (server/directory/carddav) is wired here where
+	// it joins this tree.
 	return nil, fmt.Errorf("directory: book %q: type %q is not built into this server", b.Name, b.Type)
 }
