@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deskline/deskline/server/config"
 )
@@ -83,4 +88,69 @@ paths = ["board.vcf"]
 	if d, _, err := newDirectory(cfg, nil); d != nil || err != nil {
 		t.Errorf("no books: %v %v", d, err)
 	}
+}
+
+// The served directory: a vCard book in the config pops the caller's
+// contact on the demo desk, and its copy is kept in state_dir/directory.
+func TestServeDirectoryPops(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "customers.vcf")
+	card := "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:jane\r\nFN:Jane Doe\r\nORG:Example GmbH\r\nTEL;TYPE=WORK:030 1234567\r\nEND:VCARD\r\n"
+	if err := os.WriteFile(book, []byte(card), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Demo()
+	cfg.StateDir = filepath.Join(dir, "state")
+	cfg.Directory = config.Directory{HomeRegion: "DE", Books: []config.DirectoryBook{
+		{Name: "Customers", Type: config.BookVCard, VCard: config.VCardBook{Paths: []string{book}}}}}
+	addr := startServe(t, cfg)
+	waitBook(t, addr)
+
+	var watchErr bytes.Buffer
+	watchOut := &lineWriter{first: make(chan struct{})}
+	watched := make(chan int)
+	go func() {
+		watched <- run([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-user", "demo", "-password", "demo", "-n", "1"},
+			nil, watchOut, &watchErr)
+	}()
+	select {
+	case <-watchOut.first:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("watch did not log in: %s", watchErr.String())
+	}
+	var errb bytes.Buffer
+	if code := run([]string{"sim", "-server", "http://" + addr, "ring", "201", "--from", "+49 30 1234567"}, nil, io.Discard, &errb); code != 0 {
+		t.Fatalf("sim ring: %s", errb.String())
+	}
+	select {
+	case <-watched:
+	case <-time.After(10 * time.Second):
+		t.Fatal("watch saw no event")
+	}
+	lines := strings.Split(strings.TrimSpace(watchOut.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"directory":["Customers"]`) ||
+		!strings.Contains(lines[1], `"contact":{`) || !strings.Contains(lines[1], `"company":"Example GmbH"`) {
+		t.Fatalf("watch printed:\n%s", watchOut.String())
+	}
+	if saved, _ := os.ReadDir(filepath.Join(cfg.StateDir, directoryStateDir)); len(saved) == 0 {
+		t.Error("no copy of the book in state_dir/directory")
+	}
+}
+
+// waitBook polls /healthz until the server's first book is in service.
+func waitBook(t *testing.T, addr string) {
+	t.Helper()
+	for range 100 {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			var h struct{ Directory []struct{ Contacts int } }
+			json.NewDecoder(resp.Body).Decode(&h)
+			resp.Body.Close()
+			if len(h.Directory) > 0 && h.Directory[0].Contacts > 0 {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the book never came into service")
 }
