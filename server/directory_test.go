@@ -377,3 +377,20 @@ func TestDirectoryHealth(t *testing.T) {
 		t.Errorf("the failing book's copy is not served: %s", dump(r))
 	}
 }
+
+// One lookup per number and set of books: users with the same books get
+// the very same contact; other books, their own.
+func TestEnricherShares(t *testing.T) {
+	e := newDirEnv(t)
+	en := newEnricher(e.dir)
+	all, some := []string{"Staff", "Customers", "Board"}, []string{"Staff", "Customers"}
+	a := en.contact(all, booksKey(all), "+49301234567")
+	b := en.contact(all, booksKey(all), "+49301234567")
+	c := en.contact(some, booksKey(some), "+49301234567")
+	if a == nil || a != b || c == a || c == nil || c.Name != "Jane Doe" {
+		t.Errorf("contacts %p %p %p", a, b, c)
+	}
+	if en.contact(some, booksKey(some), "+4989111222") != nil {
+		t.Error("a Board contact for a user without Board")
+	}
+}
