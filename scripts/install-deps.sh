@@ -57,6 +57,7 @@ PKGS=(
   xvfb xauth x11-utils imagemagick openbox xdotool
   haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils
   gcc-mingw-w64-x86-64
+  radicale # the CardDAV server the directory's tests start (server/directory/carddav, internal/radicale)
 )
 
 missing=()
