@@ -57,7 +57,7 @@ func TestRadicaleBook(t *testing.T) {
 func checkFull(t *testing.T, full *directory.Book, broken []people.Broken) {
 	t.Helper()
 	keys := byKey(full)
-	for i := range (*bookSize) {
+	for i := range *bookSize {
 		c := keys[people.WorkKey(i)]
 		if c == nil || c.FormattedName != people.Get(i).FullName() || c.ID != "/alice/book/"+cardName(i)+"#"+people.Get(i).UID {
 			t.Fatalf("person %d (%s): found %+v", i, people.WorkKey(i), c)
