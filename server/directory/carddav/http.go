@@ -59,8 +59,9 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := d.client.Do(req)
 	if err != nil {
+		err = fail(0, "", d.why(parent, ctx, err))
 		cancel()
-		return nil, fail(0, "", d.why(parent, ctx, err))
+		return nil, err
 	}
 	if resp.StatusCode/100 != 2 {
 		defer cancel()
@@ -79,12 +80,15 @@ func (d *doer) why(parent, ctx context.Context, err error) error {
 	switch {
 	case parent.Err() != nil:
 		return fmt.Errorf("cancelled: %w", parent.Err())
-	case ctx.Err() != nil:
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return fmt.Errorf("no answer within %v (the timeout): %w", d.timeout, ctx.Err())
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return ue.Err
+		err = ue.Err
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("connection closed before the answer was complete: %w", err)
 	}
 	return err
 }

@@ -167,7 +167,7 @@ func asError(method, url string, err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	return &Error{Method: method, URL: url, Err: err}
+	return &Error{Method: method, URL: url, Err: fmt.Errorf("answer unreadable: %w", err)}
 }
 
 func (s *Source) urlOf(p string) string {
