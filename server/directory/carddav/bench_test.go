@@ -37,11 +37,12 @@ func BenchmarkFetchFull10k(b *testing.B) {
 	_, src := benchSource(b)
 	start := time.Now()
 	fetch(b, src, nil)
-	b.ReportMetric(time.Since(start).Seconds(), "first-s")
+	first := time.Since(start)
 	var book *directory.Book
 	for b.Loop() {
 		book = fetch(b, src, nil)
 	}
+	b.ReportMetric(first.Seconds(), "first-s")
 	if book.Transferred != benchCards+6 {
 		b.Fatalf("transferred %d", book.Transferred)
 	}
