@@ -12,11 +12,13 @@ import (
 )
 
 // bookSize is the generated book of the main test. Radicale 3.1 reads
-// every card of the collection (in Python) for each listing, ctag or
-// sync: some 2.5 ms a card here, 25-35 s for the 10,000 cards,
-// several times per test. The default keeps the test near 20 s; run the
-// full size with -cards 10000 (and -timeout 30m), or the benchmarks,
-// which use 10,000.
+// every card of the collection (in Python) for a listing or a ctag: some
+// 2.5 ms a card here, 25-35 s for the 10,000 cards, several times
+// per test. The default keeps the test near 20 s; the full size runs with
+//
+//	go test -run TestRadicaleBook -timeout 30m ./server/directory/carddav -args -cards 10000
+//
+// and the benchmarks use 10,000.
 var bookSize = flag.Int("cards", 1000, "cards in the generated Radicale book of TestRadicaleBook")
 
 // One Radicale with 10,000 generated cards and broken ones: the full
