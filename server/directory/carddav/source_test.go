@@ -21,7 +21,7 @@ import (
 // and the benchmarks use 10,000.
 var bookSize = flag.Int("cards", 1000, "cards in the generated Radicale book of TestRadicaleBook")
 
-// One Radicale with 10,000 generated cards and broken ones: the full
+// One Radicale with bookSize generated cards and broken ones: the full
 // fetch, an incremental sync, and the fallbacks when the server will not
 // sync, each building on the last.
 func TestRadicaleBook(t *testing.T) {
