@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/server/config"
@@ -17,8 +18,9 @@ import (
 const directoryStateDir = "directory"
 
 // newDirectory builds the company directory from the config, not yet
-// started, and the books each user may see; nil without books.
-func newDirectory(cfg *config.Config, log *slog.Logger) (*directory.Directory, map[string][]string, error) {
+// started, and the books each user may see; nil without books. demo: the
+// config is the embedded demo's, whose company book is built in too.
+func newDirectory(cfg *config.Config, demo bool, log *slog.Logger) (*directory.Directory, map[string][]string, error) {
 	if len(cfg.Directory.Books) == 0 {
 		return nil, nil, nil
 	}
@@ -32,7 +34,7 @@ func newDirectory(cfg *config.Config, log *slog.Logger) (*directory.Directory, m
 	}
 	d := directory.New(norm, stateDir, log)
 	for _, b := range cfg.Directory.Books {
-		src, err := bookSource(norm, b)
+		src, err := bookSource(norm, b, demo)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -48,9 +50,12 @@ func newDirectory(cfg *config.Config, log *slog.Logger) (*directory.Directory, m
 }
 
 // bookSource is the source a book's type names.
-func bookSource(norm *contacts.Normalizer, b config.DirectoryBook) (directory.Source, error) {
+func bookSource(norm *contacts.Normalizer, b config.DirectoryBook, demo bool) (directory.Source, error) {
 	switch b.Type {
 	case config.BookVCard:
+		if demo && slices.Equal(b.VCard.Paths, []string{config.DemoDirectoryFile}) {
+			return directory.Cards(norm, config.DemoDirectoryFile, config.DemoDirectory()), nil
+		}
 		return directory.Files(norm, b.VCard.Paths...), nil
 	case config.BookLDAP:
 		l := b.LDAP

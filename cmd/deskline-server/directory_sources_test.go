@@ -139,3 +139,23 @@ func waitBooks(t *testing.T, addr string, ok func([]directory.Status) bool) {
 	}
 	t.Fatalf("books never as wanted: %s", fmt.Sprint(books(t, addr)))
 }
+
+// The demo serves its built-in company book: "clara" finds the colleague
+// and the partner, each with every number.
+func TestServeDemoDirectory(t *testing.T) {
+	addr := startServe(t, config.Demo())
+	waitBooks(t, addr, func(b []directory.Status) bool { return len(b) == 1 && b[0].Contacts > 0 })
+	if st := books(t, addr)[0]; st.Book != "Company" || st.Warnings != 0 || st.Err != "" {
+		t.Errorf("demo book: %+v", st)
+	}
+	out := search(t, addr, "clara")
+	if want := "Company: Clara Wolf (Demo GmbH) — 203 work,voice; +49 1511 2220203 cell\n"; out != want {
+		t.Errorf("search clara on the demo:\n%s\nwant\n%s", out, want)
+	}
+	out = search(t, addr, "cla")
+	for _, name := range []string{"Claas Petersen", "Clara Wolf", "Clarissa Hoffmann"} {
+		if !strings.Contains(out, "Company: "+name) {
+			t.Errorf("search cla on the demo: no %s in\n%s", name, out)
+		}
+	}
+}

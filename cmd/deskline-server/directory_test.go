@@ -68,7 +68,7 @@ paths = ["board.vcf"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, books, err := newDirectory(cfg, nil)
+	d, books, err := newDirectory(cfg, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,11 +81,11 @@ paths = ["board.vcf"]
 	}
 
 	cfg.Directory.Books[0].Type = config.BookCardDAV
-	if _, _, err := newDirectory(cfg, nil); err == nil || !strings.Contains(err.Error(), `book "Staff"`) {
+	if _, _, err := newDirectory(cfg, false, nil); err == nil || !strings.Contains(err.Error(), `book "Staff"`) {
 		t.Errorf("carddav: %v", err)
 	}
 	cfg.Directory.Books = nil
-	if d, _, err := newDirectory(cfg, nil); d != nil || err != nil {
+	if d, _, err := newDirectory(cfg, false, nil); d != nil || err != nil {
 		t.Errorf("no books: %v %v", d, err)
 	}
 }

@@ -104,7 +104,7 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	for _, w := range a.Warnings() {
 		log.Warn(w)
 	}
-	dir, dirBooks, err := newDirectory(cfg, log)
+	dir, dirBooks, err := newDirectory(cfg, demo, log)
 	if err != nil {
 		return err
 	}
@@ -187,6 +187,8 @@ Ring the demo user's phone (in a third):
   %[1]s sim ring 201 --from "+49 30 1234567" --name "Jane Doe"
   %[1]s sim calls            # lists calls in progress with their ids
   %[1]s sim hangup CALL-ID   # the caller hangs up
+Search the company directory (the "Company" book) as a desk does:
+  %[1]s search clara
 
 Stop with Ctrl-C.
 `, self)

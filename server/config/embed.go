@@ -12,7 +12,16 @@ var (
 	exampleTOML []byte
 	//go:embed demo.toml
 	demoTOML []byte
+	//go:embed demo-directory.vcf
+	demoDirectory []byte
 )
+
+// DemoDirectoryFile is the path demo.toml's company book names: the demo
+// server serves DemoDirectory for it, as the demo has no files around it.
+const DemoDirectoryFile = "demo-directory.vcf"
+
+// DemoDirectory returns the demo's company book (vCard 3.0).
+func DemoDirectory() []byte { return bytes.Clone(demoDirectory) }
 
 // ExampleFile returns the annotated example configuration, for
 // "deskline-server" to print as a starting point.
