@@ -94,13 +94,32 @@ func (d *Directory) Load(paths ...string) []Warning {
 	d.loadMu.Lock()
 	defer d.loadMu.Unlock()
 	contacts, warns := loadBooks(paths, d.norm, d.limits)
-	d.snap.Store(buildSnapshot(append([]string(nil), paths...), contacts))
+	d.swap(append([]string(nil), paths...), contacts)
+	return warns
+}
+
+// Set replaces what is loaded with cs, contacts read from elsewhere (the
+// server's CardDAV and LDAP books), indexed as a Load indexes files.
+// Their numbers must have been normalised with d's Normalizer. cs and its
+// contacts are shared with readers from now on: do not modify them.
+func (d *Directory) Set(cs []*Contact) {
+	d.loadMu.Lock()
+	defer d.loadMu.Unlock()
+	d.swap(nil, cs)
+}
+
+// swap serves a new snapshot of contacts and wakes the watchers.
+func (d *Directory) swap(paths []string, contacts []*Contact) {
+	d.snap.Store(buildSnapshot(paths, contacts))
 	d.loadedMu.Lock()
 	close(d.loaded)
 	d.loaded = make(chan struct{})
 	d.loadedMu.Unlock()
-	return warns
 }
+
+// Contacts returns every contact loaded, by name. The slice and the
+// contacts are shared: do not modify them.
+func (d *Directory) Contacts() []*Contact { return d.snap.Load().contacts }
 
 // loadedChan returns a channel closed by the next Load.
 func (d *Directory) loadedChan() <-chan struct{} {

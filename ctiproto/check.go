@@ -50,6 +50,9 @@ func checkResult(m Message) *DecodeError {
 	case r.PresenceParts < 0:
 		return invalidField("presence_parts", "must not be negative")
 	}
+	if err := checkContacts(r.Contacts); err != nil {
+		return err
+	}
 	return pair("epoch", r.Epoch != "", "seq", r.Seq != nil)
 }
 

@@ -30,6 +30,12 @@ func requestIDPtr(m Message) *string {
 		return &m.ID
 	case *Unpark:
 		return &m.ID
+	case *Search: // the directory (directory.go)
+		return &m.ID
+	case *Lookup:
+		return &m.ID
+	case *GetPhoto:
+		return &m.ID
 	}
 	return nil
 }

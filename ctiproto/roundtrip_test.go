@@ -109,7 +109,25 @@ var roundTrips = []Message{
 		QueueState: &QueueState{Number: "600", Name: "Sales", Members: []QueueMember{{Device: "202", LoggedIn: true}},
 			Waiting: []QueueCaller{{Call: "c-2", Position: 1, Joined: t0, Caller: jane}}}},
 	&Result{ID: "w", Epoch: "e1", Seq: ptr(uint64(3)), Queues: []QueueState{{Number: "600", Members: []QueueMember{}, Waiting: []QueueCaller{}}}},
+
+	// The directory (v2).
+	&Search{ID: "s", Query: "clara", Limit: 10},
+	&Search{ID: "s", Query: ""},
+	&Lookup{ID: "l", Number: "+49 30 1234567"},
+	&GetPhoto{ID: "g", Photo: "Staff/p-1"},
+	&Result{ID: "s", Contacts: []Contact{aContact}},
+	&Result{ID: "g", Image: &Image{MediaType: "image/png", Data: "iVBORw0KGgo="}},
+	&Event{Type: EventDelivered, Seq: 18, Time: t0, Call: "c-1", Device: "201", State: StateAlerting, Direction: DirectionIncoming,
+		Other: &Party{Number: "+49 30 1234567", Name: "Jane", Contact: &Contact{ID: "Customers/jane", Book: "Customers", Name: "Jane Doe"}}},
+	&Welcome{ID: "1", User: "anna", Session: "s1", Epoch: "e1", Seq: 40, Devices: []Device{}, Calls: []Call{},
+		Capabilities: []string{}, Directory: []string{"Staff", "Customers"}},
 }
+
+// aContact is a directory contact with every member set.
+var aContact = Contact{ID: "Customers/urn:uuid:4f1c-jane", Book: "Customers", Name: "Jane Doe", Company: "Example GmbH",
+	Department: "Purchasing", Title: "Buyer", Photo: "Customers/urn:uuid:4f1c-jane",
+	Numbers: []ContactNumber{{Number: "+49301234567", Display: "+49 30 1234567", Types: []string{"work", "voice"}},
+		{Number: "+491705550100", Display: "+49 170 5550100", Types: []string{"cell"}}}}
 
 func TestRoundTrip(t *testing.T) {
 	seen := map[string]bool{}
@@ -218,7 +236,8 @@ func TestTypeLists(t *testing.T) {
 	req := []string{TypeHello, TypeMakeCall, TypeAnswer, TypeClear, TypeHold, TypeRetrieve,
 		TypeTransfer, TypeDeflect, TypeSetDND, TypeSetForwarding, TypeSnapshot, TypePing,
 		TypeRefreshToken, TypeRevokeToken, TypeWatch, TypeUnwatch, TypeSetNote,
-		TypePickup, TypeConsult, TypeConsultComplete, TypeConsultCancel, TypeConsultSwap, TypePark, TypeUnpark}
+		TypePickup, TypeConsult, TypeConsultComplete, TypeConsultCancel, TypeConsultSwap, TypePark, TypeUnpark,
+		TypeSearch, TypeLookup, TypeGetPhoto}
 	ev := []string{EventInitiated, EventDelivered, EventOriginated, EventEstablished, EventHeld,
 		EventRetrieved, EventTransferred, EventDiverted, EventCleared, EventFailed,
 		EventDeviceState, EventExchangeState, EventPresence, EventNote, EventParked, EventUnparked, EventQueueChanged}

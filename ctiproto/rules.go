@@ -58,6 +58,11 @@ var textRules = map[string]textRule{
 	"status":       {values: statuses},
 	"code":         {values: codes},
 	"capabilities": {values: services},
+	// The directory (directory.go).
+	"query":      queryRule,
+	"photo":      refRule,
+	"data":       photoData,
+	"media_type": mediaType,
 }
 
 // problem says what is wrong with s under r, or returns "".

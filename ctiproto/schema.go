@@ -55,10 +55,14 @@ var objectNames = map[reflect.Type]string{
 	reflect.TypeFor[QueueState]():     "queue_state",
 	reflect.TypeFor[QueueMember]():    "queue_member",
 	reflect.TypeFor[QueueCaller]():    "queue_caller",
+	reflect.TypeFor[Contact]():        "contact",
+	reflect.TypeFor[ContactNumber]():  "contact_number",
+	reflect.TypeFor[Image]():          "image",
 }
 
 // v2Objects are the nested objects deskline.v2 added, whole.
-var v2Objects = []string{"presence", "parked", "queue_state", "queue_member", "queue_caller"}
+var v2Objects = []string{"presence", "parked", "queue_state", "queue_member", "queue_caller",
+	"contact", "contact_number", "image"}
 
 // since marks a member deskline.v2 added.
 func since(m schemaMember, name string) schemaMember {

@@ -107,6 +107,8 @@ func init() {
 	specList = append(specList, switchboardSpecs()...)
 	// Queues for watchers (issue 15 item 6): queues.go.
 	specList = append(specList, queueSpecs()...)
+	// The company directory (issue 17): directory.go.
+	specList = append(specList, directorySpecs()...)
 	buildSpecs()
 }
 

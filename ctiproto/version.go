@@ -26,7 +26,8 @@ var V2Members = []string{"queue", "capabilities", "auto_answer", "presence", "pr
 // with them, not in V2Members.
 var V2Types = []string{TypeWatch, TypeUnwatch, EventPresence, TypePresenceList, TypeSetNote, EventNote,
 	TypePickup, TypeConsult, TypeConsultComplete, TypeConsultCancel, TypeConsultSwap,
-	TypePark, TypeUnpark, EventParked, EventUnparked, EventQueueChanged}
+	TypePark, TypeUnpark, EventParked, EventUnparked, EventQueueChanged,
+	TypeSearch, TypeLookup, TypeGetPhoto}
 
 // V2Values are the values deskline.v2 added to v1 members with a closed
 // set of values, by member: EncodeFor leaves them out for v1.
@@ -64,29 +65,44 @@ func v1Form(m Message) Message {
 			return &c
 		}
 	case *Event:
-		if m.Queue == nil && m.Capabilities == nil && m.Note == "" && m.Slot == "" {
-			return m
-		}
-		c := *m
-		c.Queue, c.Capabilities, c.Note, c.Slot = nil, nil, "", ""
-		return &c
+		return v1Event(m)
 	case *Welcome:
 		devices, calls, changed := v1Lists(m.Devices, m.Calls)
 		caps := v1Capabilities(m.Capabilities)
-		if changed || m.Presence != nil || m.PresenceParts != 0 || m.Parked != nil || m.Queues != nil || m.Reception || len(caps) != len(m.Capabilities) {
+		if changed || m.Presence != nil || m.PresenceParts != 0 || m.Parked != nil || m.Queues != nil || m.Reception ||
+			len(caps) != len(m.Capabilities) || m.Directory != nil {
 			c := *m
 			c.Devices, c.Calls, c.Capabilities, c.Presence, c.PresenceParts, c.Parked, c.Queues = devices, calls, caps, nil, 0, nil, nil
-			c.Reception = false
+			c.Reception, c.Directory = false, nil
 			return &c
 		}
 	case *Result:
-		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed || m.Presence != nil || m.PresenceParts != 0 || m.Slot != "" || m.Parked != nil || m.Queues != nil {
+		if devices, calls, changed := v1Lists(m.Devices, m.Calls); changed || m.Presence != nil || m.PresenceParts != 0 || m.Slot != "" ||
+			m.Parked != nil || m.Queues != nil || m.Contacts != nil || m.Image != nil {
 			c := *m
 			c.Devices, c.Calls, c.Presence, c.PresenceParts, c.Slot, c.Parked, c.Queues = devices, calls, nil, 0, "", nil, nil
+			c.Contacts, c.Image = nil, nil
 			return &c
 		}
 	}
 	return m
+}
+
+// v1Event is ev without v2 members; ev itself when it has none. The
+// directory's contact on the other party goes with the rest.
+func v1Event(ev *Event) Message {
+	contact := ev.Other != nil && ev.Other.Contact != nil
+	if ev.Queue == nil && ev.Capabilities == nil && ev.Note == "" && ev.Slot == "" && !contact {
+		return ev
+	}
+	c := *ev
+	c.Queue, c.Capabilities, c.Note, c.Slot = nil, nil, "", ""
+	if contact {
+		other := *ev.Other
+		other.Contact = nil
+		c.Other = &other
+	}
+	return &c
 }
 
 // v1Capabilities is caps without the values v2 added (watch); caps itself
@@ -120,12 +136,12 @@ func v1Devices(devices []Device) ([]Device, bool) {
 
 // v1Calls is calls without v2 members, and whether any had one.
 func v1Calls(calls []Call) ([]Call, bool) {
-	if !slices.ContainsFunc(calls, func(c Call) bool { return c.Queue != nil || c.Note != "" }) {
+	if !slices.ContainsFunc(calls, func(c Call) bool { return c.Queue != nil || c.Note != "" || c.Other.Contact != nil }) {
 		return calls, false
 	}
 	out := slices.Clone(calls)
 	for i := range out {
-		out[i].Queue, out[i].Note = nil, ""
+		out[i].Queue, out[i].Note, out[i].Other.Contact = nil, "", nil
 	}
 	return out, true
 }

@@ -212,6 +212,9 @@ func (d *decoder) rule() textRule {
 			return r
 		}
 	}
+	if name == "id" && i > 0 && d.inContact(i) {
+		return refRule
+	}
 	if r, ok := textRules[name]; ok {
 		return r
 	}

@@ -57,6 +57,9 @@ PKGS=(
   xvfb xauth x11-utils imagemagick openbox xdotool
   haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils
   gcc-mingw-w64-x86-64
+  # OpenLDAP for the LDAP source's tests (internal/slapd runs its own slapd
+  # on loopback from a temp dir); ldap-utils' ldapsearch to look by hand.
+  slapd ldap-utils
 )
 
 missing=()
@@ -69,6 +72,16 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # slapd's postinst creates a dc=nodomain directory with a generated admin
+  # password and starts it on port 389 of every interface. The tests do not
+  # need it (nor collide with it: their own ports and config); a machine
+  # that did not ask for a directory server should not serve one. Only a
+  # slapd installed just now is stopped and disabled.
+  if [[ " ${missing[*]} " == *" slapd "* ]] && command -v systemctl >/dev/null &&
+    systemctl is-active --quiet slapd 2>/dev/null; then
+    echo "install-deps: stopping and disabling the system slapd the package started (the tests run their own)"
+    $SUDO systemctl disable --now slapd >/dev/null 2>&1 || true
+  fi
 fi
 
 need_go

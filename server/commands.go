@@ -55,6 +55,8 @@ func (s *session) run(m ctiproto.Message) (*ctiproto.Result, error) {
 		return s.watch(c)
 	case *ctiproto.SetNote:
 		return s.setNote(c)
+	case *ctiproto.Search, *ctiproto.Lookup, *ctiproto.GetPhoto:
+		return s.directoryRequest(c) // directory_requests.go
 	}
 	dev, svc := target(m)
 	if err := s.allowed(dev, svc); err != nil {

@@ -213,9 +213,16 @@ func (s *session) handleFrame(data []byte) {
 		s.reply(&ctiproto.Error{ID: id, Code: ctiproto.CodeNotAuthenticated, Message: "send hello first"})
 		return // decoded, and answered: not a bad frame (the hello deadline bounds these)
 	}
-	if wait := s.limiter.take(time.Now()); wait > 0 {
+	// The directory's requests come as fast as a person types: they have
+	// a budget of their own, so typing never uses up the commands' nor
+	// the other way round (PROTOCOL.md section 19).
+	bucket, what := &s.limiter, "too many commands"
+	if isDirectoryRequest(m) {
+		bucket, what = &s.dirLimiter, "too many directory requests"
+	}
+	if wait := bucket.take(time.Now()); wait > 0 {
 		s.reply(&ctiproto.Error{ID: id, Code: ctiproto.CodeRateLimited,
-			Message: "too many commands", RetryAfterMS: int(wait.Milliseconds()) + 1})
+			Message: what, RetryAfterMS: int(wait.Milliseconds()) + 1})
 		return // decoded, and answered: not a bad frame
 	}
 	s.command(m)

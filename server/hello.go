@@ -102,6 +102,9 @@ func (s *session) welcome(h *ctiproto.Hello, g auth.Grant, a attachment) *ctipro
 		w.Capabilities = append(slices.Clip(w.Capabilities), ctiproto.TypeWatch)
 		w.Reception = s.srv.hub.presence.reception(g.User.Name)
 	}
+	if s.srv.opts.Directory != nil && len(s.user.books) > 0 {
+		w.Directory = s.user.books
+	}
 	if g.Token != "" {
 		w.Token = g.Token
 		exp := g.Expires

@@ -17,6 +17,7 @@ import (
 	"github.com/deskline/deskline/pbx/sim"
 	"github.com/deskline/deskline/server/auth"
 	"github.com/deskline/deskline/server/config"
+	"github.com/deskline/deskline/server/directory"
 	"github.com/gorilla/websocket"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -34,9 +35,11 @@ type testEnv struct {
 	// control API is off.
 	ex pbx.Exchange
 
-	origins     []string            // Options.AllowedOrigins
-	watch       []config.WatchGroup // Options.WatchGroups
-	switchboard Switchboard         // Options.Switchboard
+	origins     []string             // Options.AllowedOrigins
+	watch       []config.WatchGroup  // Options.WatchGroups
+	switchboard Switchboard          // Options.Switchboard
+	directory   *directory.Directory // Options.Directory
+	books       map[string][]string  // Options.DirectoryBooks
 }
 
 // Office used by the server tests: ann owns 201 and 202 (desk phone and
@@ -66,6 +69,14 @@ type envConfig struct {
 	origins     []string // Options.AllowedOrigins
 	watch       []config.WatchGroup
 	switchboard Switchboard
+	directory   *directory.Directory
+	books       map[string][]string
+}
+
+// withDirectory gives the server a directory (started by the test) and
+// the books each user may see.
+func withDirectory(d *directory.Directory, books map[string][]string) envOption {
+	return func(c *envConfig) { c.directory, c.books = d, books }
 }
 
 func withLimits(f func(*config.Limits)) envOption { return func(c *envConfig) { f(&c.limits) } }
@@ -104,7 +115,8 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &testEnv{t: t, sim: ex, auth: a, origins: cfg.origins, watch: cfg.watch, switchboard: cfg.switchboard}
+	e := &testEnv{t: t, sim: ex, auth: a, origins: cfg.origins, watch: cfg.watch, switchboard: cfg.switchboard,
+		directory: cfg.directory, books: cfg.books}
 	e.start(users, cfg.limits)
 	return e
 }
@@ -123,7 +135,7 @@ func (e *testEnv) start(users []auth.User, limits config.Limits) {
 	srv, err := New(context.Background(), Options{
 		Exchange: ex, Sim: e.sim, Auth: e.auth, Users: users, Limits: limits,
 		SimAPI: simAPI, AllowedOrigins: e.origins, WatchGroups: e.watch, Log: log, Version: "test",
-		Switchboard: e.switchboard,
+		Switchboard: e.switchboard, Directory: e.directory, DirectoryBooks: e.books,
 	})
 	if err != nil {
 		e.t.Fatal(err)

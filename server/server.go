@@ -22,6 +22,7 @@ import (
 	"github.com/deskline/deskline/pbx/sim"
 	"github.com/deskline/deskline/server/auth"
 	"github.com/deskline/deskline/server/config"
+	"github.com/deskline/deskline/server/directory"
 	"github.com/gorilla/websocket"
 )
 
@@ -48,6 +49,11 @@ type Options struct {
 	// Switchboard configures pickup, consult transfer and park
 	// (commands_switchboard.go); zero values take the defaults.
 	Switchboard Switchboard
+	// Directory is the company directory (PROTOCOL.md section 19), started
+	// by the caller; nil: none. DirectoryBooks names, by user, the books
+	// each may see (config.BooksFor); a user not listed sees none.
+	Directory      *directory.Directory
+	DirectoryBooks map[string][]string
 }
 
 // Server serves ctiproto v1. Create it with New, serve Handler(), and stop
@@ -77,7 +83,9 @@ type Server struct {
 	// logins bounds the password checks running at once.
 	logins *loginGate
 	routed chan struct{} // closed when routing has stopped
-	stop   chan struct{} // closed by Shutdown to stop routing
+	// searches keeps the answers to the shortest directory searches.
+	searches searchMemo
+	stop     chan struct{} // closed by Shutdown to stop routing
 }
 
 // New builds a server and starts routing the exchange's events.
@@ -165,6 +173,7 @@ func (s *Server) buildUsers(ctx context.Context) error {
 	for _, d := range devs {
 		byID[d.ID] = d
 	}
+	enrich := newEnricher(s.opts.Directory)
 	for _, u := range s.opts.Users {
 		var wd []ctiproto.Device
 		for _, id := range u.Devices {
@@ -178,6 +187,7 @@ func (s *Server) buildUsers(ctx context.Context) error {
 			wd = append(wd, deviceToWire(d))
 		}
 		ul := newUserLog(u.Name, s.epoch, s.limits.EventLog, wd)
+		s.useDirectory(ul, enrich, u.Devices)
 		s.hub.addUser(ul, u.Devices)
 	}
 	seeds := make(map[*userLog][]ctiproto.Call)

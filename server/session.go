@@ -43,9 +43,10 @@ type session struct {
 	// Owned by the reader goroutine (and the goroutine it hands each
 	// frame to while it waits for it, see handle).
 	limiter    tokenBucket
-	bad        int       // refused frames since badSince
-	badSince   time.Time // start of the current counting window
-	afterReply func()    // runs once the current command's reply is queued
+	dirLimiter tokenBucket // search, lookup, get-photo: a budget of their own
+	bad        int         // refused frames since badSince
+	badSince   time.Time   // start of the current counting window
+	afterReply func()      // runs once the current command's reply is queued
 
 	// Whether the session waits for its hello, and its address key for
 	// that count (see preLogin); guarded by Server.mu.
@@ -74,6 +75,7 @@ func newSession(srv *Server, conn *websocket.Conn, addr string) *session {
 		out:        outbox{limit: srv.limits.SendQueue},
 		writerDone: make(chan struct{}),
 		limiter:    newTokenBucket(srv.limits.CommandsPerSecond, srv.limits.CommandBurst),
+		dirLimiter: newTokenBucket(ctiproto.DefaultSearchesPerSecond, ctiproto.DefaultSearchBurst),
 	}
 }
 

@@ -145,8 +145,12 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	if !st.Available {
 		status = "degraded"
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	h := map[string]any{
 		"status": status, "exchange": st, "connections": s.connections(),
 		"epoch": s.epoch, "version": s.opts.Version,
-	})
+	}
+	if d := s.directoryHealth(); d != nil {
+		h["directory"] = d // a failing book stays in service: the status stays ok
+	}
+	writeJSON(w, http.StatusOK, h)
 }

@@ -81,6 +81,14 @@ type userLog struct {
 	first string       // the user's first device, restated to v1 sessions (v1Filler)
 	// exchange is the exchange's status as the user was last told it.
 	exchange ctiproto.ExchangeStatus
+
+	// The company directory, fixed at start (enrich.go): the books the
+	// user may see (nil: none), their memo key, the shared enricher (nil
+	// without books) and the user's own device numbers, never looked up.
+	books    []string
+	booksKey string
+	enrich   *enricher
+	own      map[string]bool
 }
 
 // newUserLog makes an empty log that keeps the last limit events. The
@@ -112,6 +120,7 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 		return nil
 	}
 	u.fillParty(&ev)
+	ev.Other = u.enrichParty(ev.Other)
 	ev.Seq = u.seq + 1
 	e, err := encodeEntry(&ev)
 	if err != nil {
@@ -278,6 +287,8 @@ func (u *userLog) attach(s subscriber, resume *ctiproto.Resume) attachment {
 	}
 	a.devices, a.calls = u.state.Snapshot()
 	a.parked = parkedList(u.state)
+	u.enrichCalls(a.calls)
+	u.enrichParked(a.parked)
 	return a
 }
 
@@ -298,5 +309,8 @@ func (u *userLog) snapshot() (uint64, []ctiproto.Device, []ctiproto.Call, []ctip
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	d, c := u.state.Snapshot()
-	return u.seq, d, c, parkedList(u.state)
+	p := parkedList(u.state)
+	u.enrichCalls(c)
+	u.enrichParked(p)
+	return u.seq, d, c, p
 }

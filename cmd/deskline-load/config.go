@@ -42,6 +42,14 @@ func writeConfig(dir, addr string, o options) (string, error) {
 	if o.Watchers > 0 {
 		writeWatchers(w, o.Watchers)
 	}
+	if o.Searchers > 0 {
+		book, err := writeBook(dir, o.Book)
+		if err != nil {
+			f.Close()
+			return "", err
+		}
+		writeDirectory(w, book)
+	}
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return "", fmt.Errorf("writing %s: %w", path, err)
@@ -66,7 +74,7 @@ func writeConfig(dir, addr string, o options) (string, error) {
 //   - state_dir: none (tokens in memory), but in restart mode, where the
 //     tokens must survive the restart as they do in production.
 func writeSettings(w *bufio.Writer, dir, addr string, o options) error {
-	n := o.Clients
+	n := o.Clients + o.Searchers // connections
 	state := ""
 	if o.Mode == modeRestart {
 		state = filepath.Join(dir, "state")
@@ -74,7 +82,7 @@ func writeSettings(w *bufio.Writer, dir, addr string, o options) error {
 			return err
 		}
 	}
-	fmt.Fprintf(w, "# deskline-load: %d users, one sim device each\n", n)
+	fmt.Fprintf(w, "# deskline-load: %d users, one sim device each\n", o.Clients)
 	fmt.Fprintf(w, "listen = %q\nstate_dir = %q\n\n", addr, state)
 	fmt.Fprintf(w, "[exchange]\ntype = \"sim\"\n\n")
 	fmt.Fprintf(w, "[exchange.sim]\nno_answer_timeout = \"10m\"\nexternal_answer_after = \"10m\"\n\n")

@@ -12,6 +12,10 @@ import (
 type healthz struct {
 	Status      string `json:"status"`
 	Connections int    `json:"connections"`
+	Directory   []struct {
+		Contacts int    `json:"contacts"`
+		Error    string `json:"error"`
+	} `json:"directory"`
 }
 
 // health asks the server for /healthz once.

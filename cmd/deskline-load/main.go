@@ -47,6 +47,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/deskline/deskline/ctiproto"
 )
 
 // options are the tool's settings; flags fills them, tests set them.
@@ -73,13 +75,16 @@ type options struct {
 	NoBaseline bool          // never measure the baseline
 	PongWait   time.Duration // the server's limits.pong_wait (ping_interval half of it); 0 = its defaults
 	Watchers   int           // presence: clients 0…Watchers-1 watch every device (presence.go)
+	Searchers  int           // directory: desks typing into a search (search.go)
+	SearchRate float64       // keystrokes (searches) per second per searcher
+	Book       int           // contacts in the directory's book, with searchers
 }
 
 func defaultOptions() options {
 	return options{
 		Clients: 1000, Rate: 500, Duration: 10 * time.Second, Workers: 32, Dialers: 50,
 		Drain: 10 * time.Second, Settle: 2 * time.Second, Timeout: 3 * time.Minute,
-		Mode: modeSteady, SlowRate: defaultSlowRate,
+		Mode: modeSteady, SlowRate: defaultSlowRate, SearchRate: 1, Book: 100_000,
 	}
 }
 
@@ -144,6 +149,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.Baseline, "baseline", false, "also measure a minimal gorilla/websocket broadcast server with the same clients and load (on by default in steady mode)")
 	fs.BoolVar(&o.NoBaseline, "no-baseline", false, "do not measure the baseline, not even in steady mode")
 	fs.IntVar(&o.Watchers, "watchers", 0, "presence: the first N clients watch every device (parties shown) and calls ring device k mod -clients; steady mode only")
+	fs.IntVar(&o.Searchers, "searchers", 0, "directory: N desks (second connections of users u0001…) type names into a search during the load; the server gets a book of -book people")
+	fs.Float64Var(&o.SearchRate, "search-rate", o.SearchRate, "directory: keystrokes per second of each searcher, one search each")
+	fs.IntVar(&o.Book, "book", o.Book, "directory: contacts in the server's book (internal/people, one vCard file), with -searchers")
 	fs.DurationVar(&o.PongWait, "pong-wait", 0, "the server's limits.pong_wait, with ping_interval half of it (at least 2s); 0 = the server's defaults (60s, 30s)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: deskline-load [FLAGS]\n\nLoad-test a Deskline server on loopback (it is started as a child process).\n\nFlags:\n")
@@ -178,6 +186,9 @@ func (o options) check() error {
 		return fmt.Errorf("-slow %d, -slow-rate %g: want 0 to -clients, and a positive rate", o.Slow, o.SlowRate)
 	case o.Watchers < 0 || o.Watchers > o.Clients || o.Watchers > 0 && o.Mode != modeSteady:
 		return fmt.Errorf("-watchers %d: want 0 to -clients, in steady mode", o.Watchers)
+	case o.Searchers < 0 || o.Searchers > 0 && (o.SearchRate <= 0 || o.SearchRate > ctiproto.DefaultSearchesPerSecond || o.Book < 1):
+		return fmt.Errorf("-searchers %d, -search-rate %g, -book %d: want searchers at 1 to %d keystrokes/s over at least 1 contact",
+			o.Searchers, o.SearchRate, o.Book, ctiproto.DefaultSearchesPerSecond)
 	case o.PongWait != 0 && o.PongWait < 2*time.Second:
 		return fmt.Errorf("-pong-wait %s: want 0 (the server's default) or at least 2s", o.PongWait)
 	}

@@ -24,6 +24,7 @@ func (r *Report) write(w io.Writer, asJSON bool) error {
 	r.writeEvents(&b)
 	r.writeMode(&b)
 	r.writePresence(&b)
+	r.writeSearch(&b)
 	r.writeServer(&b)
 	r.writeBaseline(&b)
 	r.writeVerdict(&b)

@@ -34,6 +34,7 @@ type Report struct {
 	Restart   *RestartFigures  `json:"restart,omitempty"`
 	Baseline  *BaselineReport  `json:"baseline,omitempty"`
 	Presence  *PresenceFigures `json:"presence,omitempty"` // -watchers
+	Search    *SearchFigures   `json:"search,omitempty"`   // -searchers
 
 	loadStart, loadEnd time.Time
 	eventsOK           bool
@@ -174,6 +175,9 @@ func (r *Report) judge() {
 	}
 	if !r.CallCheck.Checked {
 		r.problem("the calls were not checked against the exchange")
+	}
+	if s := r.Search; s != nil && (s.Errors > 0 || s.RateLimited > 0 || s.Results == 0) {
+		r.problem("search: %d errors, %d rate-limited, %d results", s.Errors, s.RateLimited, s.Results)
 	}
 	r.Complete = r.eventsOK && len(r.Problems) == 0 && r.Error == ""
 }

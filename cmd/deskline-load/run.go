@@ -53,6 +53,11 @@ func measureDeskline(ctx context.Context, o options, dir string, rep *Report, pr
 // measure is one server's run once it is up: the same for deskline-server
 // and the baseline, so their figures compare.
 func measure(ctx context.Context, srv *serverProc, o options, rep *Report, progress io.Writer) error {
+	if o.Searchers > 0 && !rep.baseline { // the book in service first: RSS at start includes it
+		if err := srv.waitBook(ctx, o.Book); err != nil {
+			return err
+		}
+	}
 	rep.Server.RSSStartKB = srv.settledRSS(ctx, o.Settle)
 	f, err := connectPhase(ctx, srv, o, rep, progress)
 	if err != nil {
@@ -73,8 +78,22 @@ func measure(ctx context.Context, srv *serverProc, o options, rep *Report, progr
 		}
 	}
 
+	searched := make(chan error, 1)
+	if o.Searchers > 0 && !rep.baseline {
+		conns, err := searchersLogin(ctx, srv, o, progress)
+		if err != nil {
+			return err
+		}
+		go func() { searched <- searchPhase(ctx, conns, o, o.Duration, rep, progress) }()
+	} else {
+		searched <- nil
+	}
 	if err := loadPhase(ctx, srv, f, o, rep, progress); err != nil {
+		<-searched
 		return err
+	}
+	if err := <-searched; err != nil {
+		return fmt.Errorf("search: %w", err)
 	}
 	if calls, err = exchangeCalls(ctx, srv.httpURL()); err != nil {
 		return err

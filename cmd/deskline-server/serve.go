@@ -104,10 +104,18 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	for _, w := range a.Warnings() {
 		log.Warn(w)
 	}
+	dir, dirBooks, err := newDirectory(cfg, log)
+	if err != nil {
+		return err
+	}
+	if dir != nil {
+		dir.Start(ctx) // serves the saved copies at once; fetches in the background
+	}
 	srv, err := server.New(ctx, server.Options{
 		Exchange: ex, Sim: simEx, Auth: a, Users: cfg.AuthUsers(), WatchGroups: cfg.WatchGroups, Limits: cfg.Limits,
 		Switchboard: server.Switchboard{ConsultTimeout: cfg.Switchboard.ConsultTimeout},
 		SimAPI:      cfg.SimAPI, AllowedOrigins: cfg.AllowedOrigins, Log: log, Version: version,
+		Directory: dir, DirectoryBooks: dirBooks,
 	})
 	if err != nil {
 		return err

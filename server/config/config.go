@@ -43,6 +43,8 @@ type Config struct {
 	Log         Log          `toml:"log"`
 	// Switchboard: pickup, consult transfer, park (switchboard.go).
 	Switchboard Switchboard `toml:"switchboard"`
+	// Directory: the company directory's address books (directory.go).
+	Directory Directory `toml:"directory"`
 
 	src *source // the file the config was parsed from; nil when built in code
 }
@@ -148,6 +150,10 @@ type User struct {
 	// A plaintext password is refused.
 	PasswordHash string   `toml:"password_hash"`
 	Devices      []string `toml:"devices"` // extensions this user controls; one owner per device
+	// Groups are free labels ("sales", "board") that directory books
+	// name to say who may see them (DirectoryBook.Groups). Default none:
+	// the user sees the books without groups.
+	Groups []string `toml:"groups"`
 }
 
 // WatchGroup lets Users watch the presence of Devices: a switchboard sees

@@ -17,6 +17,31 @@ type fileConfig struct {
 	Tokens   fileTokens   `toml:"tokens"`
 	Login    fileLogin    `toml:"login"`
 	Limits   fileLimits   `toml:"limits"`
+	// Directory's books have durations (directory.go).
+	Directory fileDirectory `toml:"directory"`
+}
+
+type fileDirectory struct {
+	Directory
+	Books []fileBook `toml:"books"`
+}
+
+type fileBook struct {
+	DirectoryBook
+	Refresh duration    `toml:"refresh"`
+	Timeout duration    `toml:"timeout"`
+	CardDAV fileCardDAV `toml:"carddav"`
+	LDAP    fileLDAP    `toml:"ldap"`
+}
+
+type fileLDAP struct {
+	LDAPBook
+	Timeout duration `toml:"timeout"`
+}
+
+type fileCardDAV struct {
+	CardDAVBook
+	Timeout duration `toml:"timeout"`
 }
 
 type fileExchange struct {
@@ -132,7 +157,25 @@ func (cv *converter) config(f *fileConfig) Config {
 	cv.dur(&c.Limits.PongWait, f.Limits.PongWait, "limits.pong_wait")
 	cv.dur(&c.Limits.WriteWait, f.Limits.WriteWait, "limits.write_wait")
 	cv.dur(&c.Limits.HelloTimeout, f.Limits.HelloTimeout, "limits.hello_timeout")
+	c.Directory = cv.directory(&f.Directory)
 	return c
+}
+
+// directory converts the books, with their defaults.
+func (cv *converter) directory(f *fileDirectory) Directory {
+	d := f.Directory
+	d.Books = nil
+	for i, fb := range f.Books {
+		key := fmt.Sprintf("directory.books[%d]", i)
+		b := fb.DirectoryBook
+		b.CardDAV, b.LDAP = fb.CardDAV.CardDAVBook, fb.LDAP.LDAPBook
+		cv.dur(&b.Refresh, fb.Refresh, key+".refresh")
+		cv.dur(&b.Timeout, fb.Timeout, key+".timeout")
+		cv.dur(&b.CardDAV.Timeout, fb.CardDAV.Timeout, key+".carddav.timeout")
+		cv.dur(&b.LDAP.Timeout, fb.LDAP.Timeout, key+".ldap.timeout")
+		d.Books = append(d.Books, withBookDefaults(b))
+	}
+	return d
 }
 
 func (cv *converter) sim(f *fileSim) Sim {

@@ -84,7 +84,7 @@ func parse(data []byte, name, dir string) (*Config, Errors) {
 // dataTables are tables whose keys are names from elsewhere, not
 // settings: an Asterisk queue may be called "Sales", and queue names are
 // case-sensitive.
-var dataTables = []string{"exchange.ami.queue_names", "exchange.ami.ring_groups"}
+var dataTables = []string{"exchange.ami.queue_names", "exchange.ami.ring_groups", "directory.books.ldap.attributes"}
 
 // undecoded reports keys that match no setting (below an unknown table,
 // only the table), and keys not in lower case: the decoder matches those
@@ -200,4 +200,5 @@ func (c *Config) resolvePaths(dir string) {
 			*p = filepath.Join(dir, *p)
 		}
 	}
+	c.resolveBookPaths(dir)
 }

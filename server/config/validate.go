@@ -36,6 +36,7 @@ func (c *Config) problems() problems {
 	c.checkSimAPI(&ps)
 	c.checkLog(&ps)
 	c.checkSwitchboard(&ps)
+	c.checkDirectory(&ps)
 	return ps
 }
 

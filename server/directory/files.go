@@ -1,0 +1,43 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/deskline/deskline/contacts"
+)
+
+// Files returns a Source that reads vCard files and folders on the
+// server with package contacts, as a desk reads its own books: for a
+// company book exported to a share, and for the demo.
+func Files(norm *contacts.Normalizer, paths ...string) Source {
+	return files{norm: norm, paths: paths}
+}
+
+type files struct {
+	norm  *contacts.Normalizer
+	paths []string
+}
+
+// Fetch reads every path again. A path that is gone or unreadable fails
+// the fetch (keeping the last good copy) rather than emptying the book.
+func (f files) Fetch(ctx context.Context, _ *Book) (*Book, error) {
+	for _, p := range f.paths {
+		fh, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("directory: vcard book: %w", err)
+		}
+		fh.Close()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d := contacts.NewDirectory(f.norm)
+	warns := d.Load(f.paths...)
+	nb := &Book{Contacts: d.Contacts(), Transferred: d.Len()}
+	for _, w := range warns {
+		nb.Warnings = append(nb.Warnings, w.String())
+	}
+	return nb, nil
+}

@@ -1,0 +1,108 @@
+package directory
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/deskline/deskline/contacts"
+)
+
+// store keeps each book's last good copy in a file of the state
+// directory, so that a restart while a source is down still serves it.
+// dir "" keeps nothing.
+type store struct{ dir string }
+
+// fileMode: a copy holds the company's contacts, personal data.
+const fileMode = 0o600
+
+// path names a book's file; the name is escaped so that any book name is
+// one file name.
+func (s store) path(name string) string {
+	return filepath.Join(s.dir, url.PathEscape(name)+".json")
+}
+
+// save writes nb atomically (a temporary file renamed over the old one):
+// a crash mid-write leaves the previous copy. A failure is logged: the
+// copy in memory is served either way.
+func (s store) save(name string, nb *Book, log *slog.Logger) {
+	if s.dir == "" {
+		return
+	}
+	if err := s.write(name, nb); err != nil {
+		log.Warn("directory: cannot save the book's copy; a restart while its source is down will serve nothing", "book", name, "err", err)
+	}
+}
+
+func (s store) write(name string, nb *Book) error {
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return err
+	}
+	data, err := json.Marshal(nb)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(s.dir, ".book-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(fileMode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), s.path(name))
+}
+
+// load reads a book's copy; nil, nil when there is none. Numbers are
+// normalised again from what the source wrote, so a copy saved before the
+// home region changed is looked up as the server now reads numbers.
+func (s store) load(name string, norm *contacts.Normalizer) (*Book, error) {
+	if s.dir == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(s.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var nb Book
+	if err := json.Unmarshal(data, &nb); err != nil {
+		return nil, fmt.Errorf("directory: %s: %w", s.path(name), err)
+	}
+	for _, c := range nb.Contacts {
+		if c == nil {
+			return nil, fmt.Errorf("directory: %s: an empty contact", s.path(name))
+		}
+		renormalise(c, norm)
+	}
+	return &nb, nil
+}
+
+// renormalise reads c's numbers again; a number that no longer reads is
+// kept as saved.
+func renormalise(c *contacts.Contact, norm *contacts.Normalizer) {
+	for i := range c.Phones {
+		if n, err := norm.Normalize(c.Phones[i].Raw); err == nil {
+			c.Phones[i].Number = n
+		}
+	}
+}
