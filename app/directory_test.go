@@ -261,9 +261,13 @@ func TestPopShowsDirectoryContactAndPhoto(t *testing.T) {
 	if c2, _ := callIn(s, "c-2"); c2.Display != "Jane Doe" || c2.Source != "" {
 		t.Fatalf("the user's card lost: %+v", c2)
 	}
-	ds.send(&ctiproto.Event{Type: ctiproto.EventEstablished, Seq: 3, Time: time.Now(), Call: "c-1", Device: "201",
-		State: "connected", Direction: "incoming", Other: &ctiproto.Party{Number: "+4930777", Contact: dc}})
-	d.waitFor("answered", func(s State) bool { c, _ := callIn(s, "c-1"); return c.State == "connected" })
+	// Another call from the same contact: the photo is the cached one.
+	ds.send(&ctiproto.Event{Type: ctiproto.EventDelivered, Seq: 3, Time: time.Now(), Call: "c-3", Device: "201",
+		State: "alerting", Direction: "incoming", Other: &ctiproto.Party{Number: "+4930777", Contact: dc}})
+	d.waitFor("the second pop's photo", func(s State) bool {
+		c, ok := callIn(s, "c-3")
+		return ok && c.Contact != nil && c.Contact.Photo != nil
+	})
 	if n := len(ds.requests(ctiproto.TypeGetPhoto)); n != 1 {
 		t.Fatalf("%d get-photo requests, want 1", n)
 	}
