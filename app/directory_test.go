@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/testoffice"
 )
 
 // dirServer is a scripted server whose welcome names the directory's
@@ -270,5 +272,39 @@ func TestPopShowsDirectoryContactAndPhoto(t *testing.T) {
 	})
 	if n := len(ds.requests(ctiproto.TypeGetPhoto)); n != 1 {
 		t.Fatalf("%d get-photo requests, want 1", n)
+	}
+}
+
+// On a real server with a directory (testoffice.WithDirectory): a search
+// round trip, merged with the user's books; a call from a customer no
+// card of the user's has pops the directory's contact with its book and
+// its photo.
+func TestDirectoryOnRealServer(t *testing.T) {
+	o := &office{Office: testoffice.Start(t, nil, testoffice.WithDirectory), t: t}
+	d := o.desk("ann")
+	d.login()
+	d.waitFor("the directory's books", func(s State) bool { return len(s.Directory) == 2 })
+	f := NewFinder(Find{Books: d.opts.Directory, Numbers: d.opts.Numbers, Colleagues: true}, d.Client, d.State, nil)
+	f.Wait = true
+	got := rowsText(f.Type("clara"))
+	if want := "Clara Jensen +49 40 555019 Customers|Clara Schmidt 209 Staff|Clara Schmidt +49 170 5550123 Staff"; got != want {
+		t.Errorf("clara:\n got %s\nwant %s", got, want)
+	}
+	if got := rowsText(f.Type("jane")); got != "Jane Doe +49 30 1234567|Jane Doe +49 171 5551234" {
+		t.Errorf("jane (the user's card only): %s", got)
+	}
+	cs, err := d.LookupDirectory(context.Background(), "040 555019")
+	if err != nil || len(cs) != 1 || cs[0].Name != "Clara Jensen" {
+		t.Fatalf("lookup: %+v, %v", cs, err)
+	}
+	o.ring("201", "+4940555019", "")
+	s := d.waitFor("the pop with the photo", func(s State) bool {
+		r := s.Ringing()
+		return len(r) == 1 && r[0].Contact != nil && r[0].Contact.Photo != nil
+	})
+	c := s.Ringing()[0]
+	if c.Display != "Clara Jensen" || c.Source != "Customers" || c.Contact.Organization != "Jensen Logistik" ||
+		!bytes.Equal(c.Contact.Photo.Data, testoffice.DirectoryPhoto()) {
+		t.Fatalf("pop %+v, card %+v", c, c.Contact)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/deskline/deskline/server"
 	"github.com/deskline/deskline/server/auth"
 	"github.com/deskline/deskline/server/config"
+	"github.com/deskline/deskline/server/directory"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -43,9 +44,13 @@ type Office struct {
 	cfg   sim.Config
 	users []auth.User
 	watch []config.WatchGroup
-	mu    sync.Mutex // guards srv and hs
-	srv   *server.Server
-	hs    *http.Server
+	// dir and dirBooks are the company directory (WithDirectory), nil
+	// for none.
+	dir      *directory.Directory
+	dirBooks map[string][]string
+	mu       sync.Mutex // guards srv and hs
+	srv      *server.Server
+	hs       *http.Server
 }
 
 // SimConfig is the office's exchange: 201 Ann, 203 Bob, 204 and 205 Carl (desk phone and softphone).
@@ -159,6 +164,7 @@ func (o *Office) serve(ln net.Listener) {
 	srv, err := server.New(context.Background(), server.Options{
 		Exchange: ex, Sim: o.Sim, Auth: o.Auth, Users: o.users, WatchGroups: o.watch,
 		Limits: config.Default().Limits, SimAPI: config.SimAPI{Enabled: true},
+		Directory: o.dir, DirectoryBooks: o.dirBooks,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
