@@ -155,11 +155,11 @@ func TestFinderDebounces(t *testing.T) {
 	ds := newDirServer(t, []string{"Staff"}, searchAnswer)
 	d := dirDesk(t, ds.url)
 	answers := make(chan Answer, 10)
-	f := NewFinder(Find{Books: d.opts.Directory, Numbers: d.opts.Numbers}, d.Client, d.State, func(a Answer) { answers <- a })
+	f := NewFinder(Find{Books: d.opts.Directory, Numbers: d.opts.Numbers}, d.Client, func(a Answer) { answers <- a })
 	f.Debounce = 300 * time.Millisecond // a slow CI machine types slower than this
 	var local []Found
 	for _, text := range []string{"j", "ja", "jan", "jane"} {
-		local = f.Type(text)
+		local = f.Type(d.State(), text)
 	}
 	if got := rowsText(local); got != "Jane Doe +49 30 1234567|Jane Doe +49 171 5551234" {
 		t.Fatalf("local rows %s", got)
@@ -185,11 +185,11 @@ func TestFinderDropsStaleAnswers(t *testing.T) {
 	})
 	d := dirDesk(t, ds.url)
 	answers := make(chan Answer, 10)
-	f := NewFinder(Find{Numbers: d.opts.Numbers}, d.Client, d.State, func(a Answer) { answers <- a })
+	f := NewFinder(Find{Numbers: d.opts.Numbers}, d.Client, func(a Answer) { answers <- a })
 	f.Debounce = time.Millisecond
-	f.Type("cla")
+	f.Type(d.State(), "cla")
 	waitRequests(t, ds, 1)
-	f.Type("clar")
+	f.Type(d.State(), "clar")
 	if a := <-answers; a.Text != "clar" {
 		t.Fatalf("first answer for %q", a.Text)
 	}
@@ -216,9 +216,9 @@ func TestFinderOffline(t *testing.T) {
 	d := dirDesk(t, ds.url)
 	d.stop()
 	answers := make(chan Answer, 1)
-	f := NewFinder(Find{Books: d.opts.Directory, Numbers: d.opts.Numbers}, d.Client, d.State, func(a Answer) { answers <- a })
+	f := NewFinder(Find{Books: d.opts.Directory, Numbers: d.opts.Numbers}, d.Client, func(a Answer) { answers <- a })
 	f.Debounce = time.Millisecond
-	if got := rowsText(f.Type("max")); got != "Max Mustermann +49 89 123456" {
+	if got := rowsText(f.Type(d.State(), "max")); got != "Max Mustermann +49 89 123456" {
 		t.Fatalf("offline rows %s", got)
 	}
 	select {
@@ -284,13 +284,13 @@ func TestDirectoryOnRealServer(t *testing.T) {
 	d := o.desk("ann")
 	d.login()
 	d.waitFor("the directory's books", func(s State) bool { return len(s.Directory) == 2 })
-	f := NewFinder(Find{Books: d.opts.Directory, Numbers: d.opts.Numbers, Colleagues: true}, d.Client, d.State, nil)
+	f := NewFinder(Find{Books: d.opts.Directory, Numbers: d.opts.Numbers, Colleagues: true}, d.Client, nil)
 	f.Wait = true
-	got := rowsText(f.Type("clara"))
+	got := rowsText(f.Type(d.State(), "clara"))
 	if want := "Clara Jensen +49 40 555019 Customers|Clara Schmidt 209 Staff|Clara Schmidt +49 170 5550123 Staff"; got != want {
 		t.Errorf("clara:\n got %s\nwant %s", got, want)
 	}
-	if got := rowsText(f.Type("jane")); got != "Jane Doe +49 30 1234567|Jane Doe +49 171 5551234" {
+	if got := rowsText(f.Type(d.State(), "jane")); got != "Jane Doe +49 30 1234567|Jane Doe +49 171 5551234" {
 		t.Errorf("jane (the user's card only): %s", got)
 	}
 	cs, err := d.LookupDirectory(context.Background(), "040 555019")

@@ -42,8 +42,7 @@ type Answer struct {
 // checks Current there).
 type Finder struct {
 	find   Find
-	client *Client      // nil: the user's books alone
-	state  func() State // the colleagues to list, as the view shows them
+	client *Client // nil: the user's books alone
 	answer func(Answer)
 	// Wait makes Type ask the directory itself and return the merged
 	// rows, with no debounce and no answer call: for tests.
@@ -56,34 +55,35 @@ type Finder struct {
 	cancel context.CancelFunc
 }
 
-// NewFinder returns a finder searching with f and asking c's directory.
-func NewFinder(f Find, c *Client, state func() State, answer func(Answer)) *Finder {
-	return &Finder{find: f, client: c, state: state, answer: answer}
+// NewFinder returns a finder searching with f and asking c's directory
+// (nil: none); answer gets the merged rows when the directory answered.
+func NewFinder(f Find, c *Client, answer func(Answer)) *Finder {
+	return &Finder{find: f, client: c, answer: answer}
 }
 
 // Type searches text: the rows found now (the user's books and the
-// colleagues), with the directory's to follow through the answer
-// function when there is a directory to ask.
-func (f *Finder) Type(text string) []Found {
+// colleagues of s, the state the view shows), with the directory's to
+// follow through the answer function when there is a directory to ask.
+func (f *Finder) Type(s State, text string) []Found {
 	text = strings.TrimSpace(text)
 	f.mu.Lock()
 	f.gen++
 	gen := f.gen
 	f.stopLocked()
 	f.mu.Unlock()
-	rows := f.find.Merge(f.state(), text, nil)
+	rows := f.find.Merge(s, text, nil)
 	if !f.asks(text) {
 		return rows
 	}
 	if f.Wait {
 		server, _ := f.search(context.Background(), text)
-		return f.find.Merge(f.state(), text, server)
+		return f.find.Merge(s, text, server)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f.mu.Lock()
 	if gen == f.gen {
 		f.cancel = cancel
-		f.timer = time.AfterFunc(f.debounce(), func() { f.ask(ctx, gen, text) })
+		f.timer = time.AfterFunc(f.debounce(), func() { f.ask(ctx, gen, s, text) })
 	} else {
 		cancel()
 	}
@@ -106,12 +106,12 @@ func (f *Finder) asks(text string) bool {
 // ask sends the search and hands on the merged rows, unless newer text
 // was typed meanwhile. A failed search leaves the local rows: no error
 // for what the user did not ask for.
-func (f *Finder) ask(ctx context.Context, gen uint64, text string) {
+func (f *Finder) ask(ctx context.Context, gen uint64, s State, text string) {
 	server, err := f.search(ctx, text)
 	if err != nil || !f.Current(Answer{gen: gen}) {
 		return
 	}
-	f.answer(Answer{Text: text, Rows: f.find.Merge(f.state(), text, server), gen: gen})
+	f.answer(Answer{Text: text, Rows: f.find.Merge(s, text, server), gen: gen})
 }
 
 func (f *Finder) search(ctx context.Context, text string) ([]ctiproto.Contact, error) {
