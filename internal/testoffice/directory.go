@@ -15,7 +15,8 @@ import (
 )
 
 // WithDirectory is a setup for Start: a company directory of two books,
-// read from vCard files the office writes, that ann and bob may search.
+// read from vCard files the office writes, that ann, bob and rita (in
+// StartReception) may search.
 //
 //	Staff:     Clara Schmidt (work 209, cell +49 170 5550123, a photo),
 //	           Bob Baker (work 203, Bob's phone)
@@ -53,7 +54,7 @@ func WithDirectory(o *Office) {
 		t.Fatal(err)
 	}
 	o.dir = d
-	o.dirBooks = map[string][]string{"ann": {"Staff", "Customers"}, "bob": {"Staff", "Customers"}}
+	o.dirBooks = map[string][]string{"ann": {"Staff", "Customers"}, "bob": {"Staff", "Customers"}, "rita": {"Staff", "Customers"}}
 }
 
 // DirectoryPhoto is the directory's photos: a tiny PNG.

@@ -99,7 +99,8 @@ func Start(t testing.TB, cfg func(*sim.Config), setup ...func(*Office)) *Office 
 // reception phone 202 watches every device and sees who calls (watch
 // group "reception", which marks her as a reception), ann watches Bob's 203 without parties (group
 // "team"), and the exchange has park slots 701 and 702.
-func StartReception(t testing.TB, cfg func(*sim.Config)) *Office {
+// setup, when given, changes the office before it starts (as Start's).
+func StartReception(t testing.TB, cfg func(*sim.Config), setup ...func(*Office)) *Office {
 	t.Helper()
 	return Start(t, func(c *sim.Config) {
 		c.Devices = append(c.Devices, sim.DeviceConfig{ID: "202", Name: "Reception"})
@@ -112,6 +113,9 @@ func StartReception(t testing.TB, cfg func(*sim.Config)) *Office {
 		o.watch = []config.WatchGroup{
 			{Name: "reception", Users: []string{"rita"}, Devices: []string{"*"}, ShowParties: true, Reception: true},
 			{Name: "team", Users: []string{"ann"}, Devices: []string{"203"}},
+		}
+		for _, f := range setup {
+			f(o)
 		}
 	})
 }
