@@ -133,3 +133,24 @@ func TestSwitchboardSearchesTheDirectory(t *testing.T) {
 		t.Fatalf("after Enter: info %q, filter %q, list shown %v", info(u), v.filter.Text, v.found.box.Visible())
 	}
 }
+
+// A caller no card of the user's has pops the directory's contact, with
+// its book, and its photo once the desk has fetched it.
+func TestPopShowsTheDirectorysContact(t *testing.T) {
+	o := testoffice.Start(t, nil, testoffice.WithDirectory)
+	d := testdesk.Open(t, o, "ann", dialBook)
+	u, _ := newTestUI(t, d)
+	waitRender(t, u, "the directory", directoryReady)
+	id := o.Ring("201", "+4940555019", "")
+	waitRender(t, u, "the pop with its photo", func(s app.State) bool {
+		c, ok := s.CallByID(id)
+		return ok && c.Contact != nil && c.Contact.Photo != nil
+	})
+	c := card(t, u, id)
+	if c.name.Text != "Clara Jensen" || c.company.Text != "Jensen Logistik · Customers" {
+		t.Fatalf("pop %q, %q", c.name.Text, c.company.Text)
+	}
+	if res, ok := c.photo.Resource.(*fyne.StaticResource); !ok || !strings.HasPrefix(res.StaticName, "photo-") {
+		t.Fatalf("pop's picture %v, want the directory's photo", c.photo.Resource)
+	}
+}
