@@ -113,13 +113,20 @@ func readBook(path string, lim Limits) *bookFile {
 	case int64(len(data)) > lim.MaxFileSize:
 		warn(fmt.Errorf("file is more than %d bytes (the MaxFileSize limit); skipped", lim.MaxFileSize))
 		return b
-	case len(bytes.TrimSpace(data)) == 0:
-		warn(fmt.Errorf("file is empty"))
+	}
+	return splitBook(b, data, lim)
+}
+
+// splitBook decodes a book's bytes (a file's, or a CardDAV object's) and
+// finds its cards.
+func splitBook(b *bookFile, data []byte, lim Limits) *bookFile {
+	if len(bytes.TrimSpace(data)) == 0 {
+		b.warns = append(b.warns, Warning{File: b.path, Err: fmt.Errorf("file is empty")})
 		return b
 	}
 	b.text = decodeFile(data)
 	var splitWarns []Warning
-	b.cards, splitWarns = splitCards(path, b.text, lim)
+	b.cards, splitWarns = splitCards(b.path, b.text, lim)
 	b.warns = append(b.warns, splitWarns...)
 	return b
 }

@@ -9,6 +9,9 @@ import (
 	"github.com/emersion/go-vcard"
 )
 
+// dataURIUnescaper undoes text escaping in a data: URI.
+var dataURIUnescaper = strings.NewReplacer(`\,`, ",", `\;`, ";")
+
 // maxPhotoURI bounds a photo URI; longer ones are data, not addresses.
 const maxPhotoURI = 2048
 
@@ -24,7 +27,9 @@ func (p *cardParser) photo(card vcard.Card) (*Photo, error) {
 	enc := strings.ToLower(f.Params.Get("ENCODING"))
 	switch {
 	case hasPrefixFold(v, "data:"):
-		return p.dataURIPhoto(v)
+		// Written as a text value ("data:image/png\;base64\,…"), as
+		// vobject (Radicale) stores a vCard 4.0 data: URI.
+		return p.dataURIPhoto(dataURIUnescaper.Replace(v))
 	case enc == "b" || enc == "base64":
 		return p.inlinePhoto(v)
 	case strings.EqualFold(f.Params.Get(vcard.ParamValue), "uri") || strings.Contains(v, "://"):

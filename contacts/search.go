@@ -212,19 +212,30 @@ func (s *snapshot) searchText(q query, limit int) []Match {
 	slices.SortStableFunc(order, func(a, b int) int { return len(s.words[a]) - len(s.words[b]) })
 	rest := (len(q.text)-1)*(scoreWordExact+scoreNameWord+scoreFirstWord) + scoreNamePrefix + len(q.nums)*(scoreKeyPrefix+scoreKeyExact)
 
+	ranges := s.wordRanges(q)
 	marksP := s.marks.Get().(*[]uint64)
 	marks := *marksP
 	top := topK{limit: limit}
 	visited := 0
 	for _, w := range order {
-		if len(top.items) == limit && top.items[limit-1].score > wordBound(driver, s.words[w])+rest {
+		bound := wordBound(driver, s.words[w]) + rest
+		if len(top.items) == limit && top.items[limit-1].score > bound {
 			break
 		}
 		visited++
 		for _, c := range s.post[s.postStart[w]:s.postStart[w+1]] {
+			// Postings are in contact order and ties go to the lower
+			// contact: once the kept ones all score the bound, no later
+			// contact of this word can displace one. Typing a common first
+			// name in a large company reads 21 postings, not thousands.
+			if len(top.items) == limit {
+				if worst := top.items[limit-1]; worst.score > bound || worst.score == bound && worst.c < c {
+					break
+				}
+			}
 			if bit := uint64(1) << (c & 63); marks[c>>6]&bit == 0 {
 				marks[c>>6] |= bit
-				if score, ok := s.contactScore(c, q); ok {
+				if score, ok := s.contactScore(c, q, ranges); ok {
 					top.offer(c, score)
 				}
 			}
@@ -255,21 +266,35 @@ func (s *snapshot) wordRange(prefix string) (lo, hi int) {
 	return lo, hi
 }
 
-// contactScore scores contact c against every query word; ok is false when
-// a word matches none of its words or the contact has no (matching) number.
-func (s *snapshot) contactScore(c int32, q query) (score int, ok bool) {
+// wordRanges returns, for each query word, the range of the snapshot's
+// words it is a prefix of: words are sorted, so "does the contact's word
+// start with it" becomes two integer compares, no string read.
+func (s *snapshot) wordRanges(q query) [][2]int32 {
+	r := make([][2]int32, len(q.text))
+	for i, qw := range q.text {
+		lo, hi := s.wordRange(qw)
+		r[i] = [2]int32{int32(lo), int32(hi)}
+	}
+	return r
+}
+
+// contactScore scores contact c against every query word (ranges from
+// wordRanges); ok is false when a word matches none of its words or the
+// contact has no (matching) number.
+func (s *snapshot) contactScore(c int32, q query, ranges [][2]int32) (score int, ok bool) {
 	ct := s.contacts[c]
 	if len(ct.Phones) == 0 {
 		return 0, false
 	}
 	mine := s.cw[s.cwStart[c]:s.cwStart[c+1]]
-	for _, qw := range q.text {
+	for i, qw := range q.text {
 		best := 0
+		lo, hi := ranges[i][0], ranges[i][1]
 		for _, e := range mine {
-			w := s.words[e&wordMask]
-			if !strings.HasPrefix(w, qw) {
+			if id := e & wordMask; id < lo || id >= hi {
 				continue
 			}
+			w := s.words[e&wordMask]
 			// How much of the word is typed: "do" is more of "doe"
 			// than of "dobbs".
 			sc := scoreWordPrefix + scoreWordCoverage*len(qw)/len(w)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/deskline/deskline/internal/people"
 )
 
 var searchBook = []string{
@@ -176,25 +178,49 @@ func TestFold(t *testing.T) {
 // scores every contact, on a generated book.
 func TestSearchMatchesBruteForce(t *testing.T) {
 	book, _, _ := generateBook(3000)
-	d := loadCards(t, book)
-	s := d.snap.Load()
-	var queries []string
-	for _, name := range []string{"Hans Müller", "Mia Schmidt", "Zoë Lefèvre", "Søren O'Brien", "Ayşe Yılmaz", "John Smith"} {
+	queries := prefixes("Hans Müller", "Mia Schmidt", "Zoë Lefèvre", "Søren O'Brien", "Ayşe Yılmaz", "John Smith")
+	queries = append(queries, "m", "s", "a", "acme", "acme m", "gmbh", "m 030", "sch 01", "z")
+	checkBruteForce(t, loadCards(t, book), queries)
+}
+
+// A book of few names, each shared by a hundred people, as in a large
+// company: most results are ties, which the search cuts short.
+func TestSearchTiesMatchBruteForce(t *testing.T) {
+	var cards []string
+	for i := 0; i < 3000; i++ {
+		cards = append(cards, people.VCard(i))
+	}
+	queries := prefixes("Clara Weiss", "Jürgen Müller", "Zoë O'Brien")
+	queries = append(queries, "acme", "acme c", "sales", "buyer", "c 030", "clara 01")
+	checkBruteForce(t, loadCards(t, cards...), queries)
+}
+
+// prefixes returns every prefix of the names a user types on the way.
+func prefixes(names ...string) []string {
+	var out []string
+	for _, name := range names {
 		for i := 1; i <= len(name); i++ {
 			if p := name[:i]; isValidPrefix(p) {
-				queries = append(queries, p)
+				out = append(out, p)
 			}
 		}
 	}
-	queries = append(queries, "m", "s", "a", "acme", "acme m", "gmbh", "m 030", "sch 01", "z")
+	return out
+}
+
+// checkBruteForce compares Search with scoring every contact.
+func checkBruteForce(t *testing.T, d *Directory, queries []string) {
+	t.Helper()
+	s := d.snap.Load()
 	for _, query := range queries {
 		for _, limit := range []int{1, 5, 20} {
 			got := matchList(d.Search(query, limit))
 			q := parseQuery(d.norm, query)
 			var top topK
 			top.limit = limit
+			ranges := s.wordRanges(q)
 			for c := range s.contacts {
-				if score, ok := s.contactScore(int32(c), q); ok && len(q.text) > 0 {
+				if score, ok := s.contactScore(int32(c), q, ranges); ok && len(q.text) > 0 {
 					top.offer(int32(c), score)
 				}
 			}

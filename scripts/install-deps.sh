@@ -60,6 +60,7 @@ PKGS=(
   # OpenLDAP for the LDAP source's tests (internal/slapd runs its own slapd
   # on loopback from a temp dir); ldap-utils' ldapsearch to look by hand.
   slapd ldap-utils
+  radicale # the CardDAV server the directory's tests start (server/directory/carddav, internal/radicale)
 )
 
 missing=()

@@ -353,7 +353,7 @@ func TestDirectoryHealth(t *testing.T) {
 	defer resp.Body.Close()
 	var h struct {
 		Status    string
-		Directory []bookHealth
+		Directory []directory.Status
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
 		t.Fatal(err)
@@ -362,11 +362,11 @@ func TestDirectoryHealth(t *testing.T) {
 		t.Fatalf("healthz directory: %+v", h.Directory)
 	}
 	staff := h.Directory[0]
-	if staff.Book != "Staff" || staff.Contacts != 2 || staff.Error == "" || staff.Fetched == nil ||
-		!strings.Contains(staff.Error, "Staff.vcf") {
+	if staff.Book != "Staff" || staff.Contacts != 2 || staff.Err == "" || staff.Fetched.IsZero() ||
+		!strings.Contains(staff.Err, "Staff.vcf") {
 		t.Errorf("failing book: %+v", staff)
 	}
-	if c := h.Directory[1]; c.Error != "" || c.Contacts != 2 {
+	if c := h.Directory[1]; c.Err != "" || c.Contacts != 2 {
 		t.Errorf("good book: %+v", c)
 	}
 	if h.Status != "ok" {

@@ -8,6 +8,7 @@ import (
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/server/config"
 	"github.com/deskline/deskline/server/directory"
+	"github.com/deskline/deskline/server/directory/carddav"
 	"github.com/deskline/deskline/server/directory/ldap"
 )
 
@@ -60,8 +61,14 @@ func bookSource(norm *contacts.Normalizer, b config.DirectoryBook) (directory.So
 			return nil, fmt.Errorf("directory: book %q: %w", b.Name, err)
 		}
 		return src, nil
+	case config.BookCardDAV:
+		c := b.CardDAV
+		src, err := carddav.New(carddav.Config{URL: c.URL, Book: c.Book, Username: c.Username,
+			PasswordFile: c.PasswordFile, CAFile: c.CAFile, Timeout: c.Timeout}, norm, contacts.Limits{})
+		if err != nil {
+			return nil, fmt.Errorf("directory: book %q: %w", b.Name, err)
+		}
+		return src, nil
 	}
-	// The CardDAV source (server/directory/carddav) is wired here where
-	// it joins this tree.
 	return nil, fmt.Errorf("directory: book %q: type %q is not built into this server", b.Name, b.Type)
 }

@@ -6,6 +6,7 @@
 //	deskline-server example-config           print the annotated example config
 //	deskline-server sim …                    drive the simulated exchange (ring a phone, …)
 //	deskline-server watch                    log in as a user and print every event
+//	deskline-server search QUERY             search the company directory as a user
 package main
 
 import (
@@ -30,11 +31,13 @@ Commands:
                       play the outside world on the simulated exchange
                       (deskline-server sim -h for its commands)
 
-sim and watch take the server as the tray app does: -server
+sim, watch and search take the server as the tray app does: -server
 ws://HOST:PORT/v1/ws (the default is the demo server on 127.0.0.1:8720;
 $DESKLINE_SERVER overrides it).
   watch [-user U] [-password P] [-server URL] [-n N]
                       log in as a user and print what the server sends
+  search [-user U] [-password P] [-server URL] [-n N] QUERY
+                      search the company directory as the user's desk does
   version             print the version
 `
 
@@ -60,6 +63,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runSim(args, stdout, stderr)
 	case "watch":
 		return runWatch(args, stdout, stderr)
+	case "search":
+		return runSearch(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "deskline-server", version)
 		return 0

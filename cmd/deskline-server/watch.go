@@ -33,28 +33,12 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 	if *oldURL != "" {
 		*server = *oldURL
 	}
-	wsURL, _, err := serverURLs(*server)
-	if err != nil {
-		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
-		return 2
-	}
-	if err := ctiproto.CheckPasswordURL(wsURL); err != nil {
-		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
-		return 2
-	}
-	d := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}, HandshakeTimeout: watchTimeout}
-	conn, _, err := d.Dial(wsURL, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "deskline-server watch: connect %s: %v\n", wsURL, err)
-		return 1
+	conn, code := dialHello(*server, &ctiproto.Hello{ID: "watch", User: *user, Password: *password,
+		Client: "deskline-server watch", Presence: *presence}, "watch", stderr)
+	if conn == nil {
+		return code
 	}
 	defer conn.Close()
-	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "watch", User: *user, Password: *password,
-		Client: "deskline-server watch", Presence: *presence})
-	if err := conn.WriteMessage(websocket.TextMessage, hello); err != nil {
-		fmt.Fprintf(stderr, "deskline-server watch: %v\n", err)
-		return 1
-	}
 	events := 0
 	for *count == 0 || events < *count {
 		_, data, err := conn.ReadMessage()
@@ -97,4 +81,31 @@ func watchPresence(conn *websocket.Conn, w *ctiproto.Welcome, stderr io.Writer) 
 		return false
 	}
 	return true
+}
+
+// dialHello connects to server and sends hello, for the tools that log in
+// as a user (watch, search). It returns nil and the exit code after
+// saying why on stderr when it cannot.
+func dialHello(server string, hello *ctiproto.Hello, tool string, stderr io.Writer) (*websocket.Conn, int) {
+	wsURL, _, err := serverURLs(server)
+	if err == nil {
+		err = ctiproto.CheckPasswordURL(wsURL)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "deskline-server %s: %v\n", tool, err)
+		return nil, 2
+	}
+	d := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}, HandshakeTimeout: watchTimeout}
+	conn, _, err := d.Dial(wsURL, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "deskline-server %s: connect %s: %v\n", tool, wsURL, err)
+		return nil, 1
+	}
+	data, _ := ctiproto.Encode(hello)
+	if err := conn.WriteMessage(websocket.TextMessage, data); err != nil {
+		conn.Close()
+		fmt.Fprintf(stderr, "deskline-server %s: %v\n", tool, err)
+		return nil, 1
+	}
+	return conn, 0
 }

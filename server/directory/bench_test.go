@@ -24,8 +24,6 @@ var benchBooks = []struct {
 	from, to int
 }{{"Staff", 0, 20_000}, {"Customers", 20_000, 70_000}, {"Suppliers", 70_000, 100_000}}
 
-const benchEntries = 100_000
-
 var bench struct {
 	once  sync.Once
 	norm  *contacts.Normalizer

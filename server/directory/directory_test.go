@@ -106,6 +106,10 @@ func TestSearchAndLookupAcrossBooks(t *testing.T) {
 	if len(ms) != 1 || ms[0].Contact.DisplayName() != people.Get(150).FullName() || ms[0].Contact.Book != "Customers" {
 		t.Fatalf("lookup of person 150: %+v", ms)
 	}
+	// The id names the file from the book's folder, not the server's paths.
+	if id, want := ContactID(ms[0].Contact), "Customers/customers.vcf#"+people.Get(150).UID; id != want {
+		t.Errorf("contact id %q, want %q", id, want)
+	}
 	if ms := d.Lookup([]string{"Staff"}, people.WorkKey(150)); len(ms) != 0 {
 		t.Errorf("a customer found in Staff: %+v", ms)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/deskline/deskline/contacts"
 )
@@ -36,8 +38,24 @@ func (f files) Fetch(ctx context.Context, _ *Book) (*Book, error) {
 	d := contacts.NewDirectory(f.norm)
 	warns := d.Load(f.paths...)
 	nb := &Book{Contacts: d.Contacts(), Transferred: d.Len()}
+	for _, c := range nb.Contacts {
+		c.ID = f.relativeID(c)
+	}
 	for _, w := range warns {
 		nb.Warnings = append(nb.Warnings, w.String())
 	}
 	return nb, nil
+}
+
+// relativeID is c's ID with its file named from the folder of the path
+// configured ("staff.vcf#uid", "team/anna.vcf#uid"): the ID goes to every
+// desk, and the server's own file layout is none of their business.
+func (f files) relativeID(c *contacts.Contact) string {
+	for _, p := range f.paths {
+		rel, err := filepath.Rel(filepath.Dir(p), c.Book)
+		if err == nil && !strings.HasPrefix(rel, "..") {
+			return rel + strings.TrimPrefix(c.ID, c.Book)
+		}
+	}
+	return filepath.Base(c.Book) + strings.TrimPrefix(c.ID, c.Book)
 }
