@@ -12,10 +12,6 @@ import (
 // offline ask nothing and get nothing: its search is the local books
 // alone, and no error is shown for what the user never asked for.
 
-// DirectoryBooks names the directory's books the user may search; empty
-// when the server has none for the user.
-func (s State) DirectoryBooks() []string { return s.Directory }
-
 // directoryOn reports whether a search or lookup can go to the server now.
 func (c *Client) directoryOn() bool {
 	c.mu.Lock()

@@ -133,8 +133,8 @@ func TestSearchDirectoryRoundTrip(t *testing.T) {
 		return searchAnswer(m)
 	})
 	d := dirDesk(t, ds.url)
-	if s := d.State(); strings.Join(s.DirectoryBooks(), ",") != "Staff" {
-		t.Fatalf("books %v", s.DirectoryBooks())
+	if s := d.State(); strings.Join(s.Directory, ",") != "Staff" {
+		t.Fatalf("books %v", s.Directory)
 	}
 	got, err := d.SearchDirectory(context.Background(), "cla", 5)
 	if err != nil || len(got) != 1 || got[0].Name != "Clara cla" {
