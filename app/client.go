@@ -117,6 +117,7 @@ type Client struct {
 	watch       watched               // colleagues' presence and queues (presence.go)
 	consult     *Consultation         // the user's announced transfer (switchboard_actions.go)
 	recalls     map[string]recall     // parked calls ringing back at the user's phones, by call
+	photos      photoCache            // directory photos (photos.go), under its own lock
 
 	// missed is the journal's unseen missed calls, kept outside mu: the
 	// journal writes to disk under its own lock, and a slow disk must not

@@ -60,6 +60,9 @@ type State struct {
 	// Switchboard is colleagues' lines, queues, parked calls and the
 	// user's consultation (switchboard.go); empty unless ShowPresence.
 	Switchboard Switchboard
+	// Directory names the company directory's books the user may search
+	// (the welcome's); empty: searches and pops use the local books alone.
+	Directory []string
 }
 
 // ExchangeStatus says whether the telephone system can be used.
@@ -94,6 +97,9 @@ type Call struct {
 	// first; the exchange's Name is the fallback).
 	Contact *contacts.Contact
 	Phone   *contacts.Phone // the contact's matching number, with its type
+	// Source is the directory's book Contact came from (the server's
+	// match, with its photo once fetched); "" for the user's own books.
+	Source string
 	// Display is what to call the other party: the contact's name, else
 	// the exchange's name, else the number, else "Unknown caller".
 	Display  string
@@ -159,5 +165,6 @@ func (s State) clone() State {
 	c.Calls = append([]Call(nil), s.Calls...)
 	c.Failed = append([]journal.Entry(nil), s.Failed...)
 	c.Switchboard = s.Switchboard.clone()
+	c.Directory = append([]string(nil), s.Directory...)
 	return c
 }

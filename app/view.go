@@ -26,6 +26,10 @@ func (c *Client) rebuildLocked() {
 		if m := c.lookup(wc.Other.Number); m != nil {
 			phone := m.Phone
 			call.Contact, call.Phone = m.Contact, &phone
+		} else if dc := wc.Other.Contact; dc != nil {
+			// No card of the user's own: the server's directory match,
+			// shown the same way, its photo once it has come.
+			call.Contact, call.Source = c.directoryCardLocked(*dc), ctiproto.CleanText(dc.Book)
 		}
 		if q := wc.Queue; q != nil {
 			call.Queue = cmp.Or(ctiproto.CleanText(q.Name), ctiproto.CleanText(q.Number))
@@ -70,4 +74,13 @@ func (c *Client) lookup(number string) *contacts.Match {
 		return nil
 	}
 	return &ms[0]
+}
+
+// directoryCardLocked is a directory contact as a card, as a pop shows
+// one: name, company, department, title, and the photo once fetched.
+// Called with c.mu held.
+func (c *Client) directoryCardLocked(dc ctiproto.Contact) *contacts.Contact {
+	card := DirectoryCard(cleanContact(dc), nil)
+	card.Photo = c.popPhotoLocked(dc.Photo)
+	return card
 }

@@ -86,15 +86,16 @@ func failureWords(cause string) string {
 	return "Call failed"
 }
 
-// popContactLines are the contact's company ("Acme GmbH, Purchasing"),
-// title and note (at most popNoteLines short lines), empty without a
-// contact.
+// popContactLines are the contact's company ("Acme GmbH, Purchasing",
+// with the directory's book when the contact is the directory's:
+// "Jensen Logistik · Customers"), title and note (at most popNoteLines
+// short lines), empty without a contact.
 func popContactLines(call app.Call) (org, title, note string) {
 	ct := call.Contact
 	if ct == nil {
 		return "", "", ""
 	}
-	return companyText(ct, false), strings.TrimSpace(ct.Title), popNoteText(ct.Note)
+	return joinParts(" · ", companyText(ct, false), call.Source), strings.TrimSpace(ct.Title), popNoteText(ct.Note)
 }
 
 // The note shows at most popNoteLines of its lines, run together, and

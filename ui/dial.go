@@ -41,10 +41,12 @@ type dialView struct {
 	dialing bool                     // a Dial is on its way: no second one
 	failed  string                   // the last dial error, until the text changes
 	thumbs  map[string]fyne.Resource // by contact id: one resource per photo
+	finder  *finder                  // the rows for the text (search.go)
 }
 
 func newDialView(u *UI) *dialView {
 	v := &dialView{u: u, sel: -1}
+	v.finder = &finder{u: u, colleagues: true, limit: dialSearchLimit, answer: v.answered}
 	v.win = appWindow{u: u, title: dialTitle, size: fyne.NewSize(dialWidth, dialHeight), build: v.build}
 	return v
 }

@@ -30,18 +30,26 @@ type dialRow struct {
 	colleague *app.Colleague
 	text      string // what PrepareDial reads for this row
 	display   string // typed rows: the normalised number
+	// source says where the row came from ("My contacts", a directory
+	// book); "" when the user has no directory to tell it from.
+	source string
 }
 
-// search lists the contacts' numbers matching text. A number in the text
-// itself comes first, unless a contact row already has it: what the user
-// typed is what Enter dials, the arrows reach the contacts.
+// search lists the numbers matching text: the user's books and the
+// colleagues now, the directory's when it answers (answered). A number
+// in the text itself comes first, unless a row already has it: what the
+// user typed is what Enter dials, the arrows reach the contacts.
 func (v *dialView) search(text string) []dialRow {
 	text = strings.TrimSpace(text)
-	d := v.u.Desk()
-	if text == "" || d == nil {
+	if text == "" {
+		v.finder.stop()
 		return nil
 	}
-	rows := withColleagues(v.u.state, d.Books, text, d.Books.Search(text, dialSearchLimit))
+	return v.withTyped(text, v.finder.find(text))
+}
+
+// withTyped puts the row of the number typed first, when no row has it.
+func (v *dialView) withTyped(text string, rows []dialRow) []dialRow {
 	c := v.u.client()
 	if c == nil {
 		return rows
@@ -57,6 +65,40 @@ func (v *dialView) search(text string) []dialRow {
 	}
 	typed := dialRow{contact: t.Contact, typed: true, text: text, display: t.Display}
 	return append([]dialRow{typed}, rows...)
+}
+
+// answered shows the rows merged with the directory's answer for text,
+// keeping the row the user picked with the arrows.
+func (v *dialView) answered(text string, rows []dialRow) {
+	if strings.TrimSpace(v.entry.Text) != text {
+		return
+	}
+	var picked *dialRow
+	if v.sel > 0 && v.sel < len(v.rows) {
+		picked = &v.rows[v.sel]
+	}
+	v.rows = v.withTyped(text, rows)
+	v.list.UnselectAll()
+	v.list.Refresh()
+	sel := 0
+	for i, r := range v.rows {
+		if picked != nil && r.text == picked.text && contactID(r.contact) == contactID(picked.contact) {
+			sel = i
+		}
+	}
+	v.sel = -1
+	if len(v.rows) > 0 {
+		v.selectRow(sel)
+	}
+}
+
+// contactID is c's ID, "" for none: a directory's card is a new value
+// with each answer.
+func contactID(c *contacts.Contact) string {
+	if c == nil {
+		return ""
+	}
+	return c.ID
 }
 
 // dialPrepare is PrepareDial for a row, keeping the row's contact: two

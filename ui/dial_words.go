@@ -35,7 +35,16 @@ func dialRowTexts(row dialRow) (name, company, number, kind string) {
 		}
 		return name, company, row.display, dialTypedKind
 	}
-	return row.contact.DisplayName(), companyText(row.contact, true), row.phone.Number.Display, phoneKind(&row.phone)
+	return row.contact.DisplayName(), joinParts(" · ", companyText(row.contact, true), row.source), row.phone.Number.Display, phoneKind(&row.phone)
+}
+
+// sourceText names where a row came from: the directory's book, or the
+// user's own books.
+func sourceText(book string) string {
+	if book == "" {
+		return sourceMine
+	}
+	return book
 }
 
 // The dial window's fixed words.
@@ -48,6 +57,9 @@ const (
 	dialNotAllowed  = "Your telephone system does not let Deskline place calls"
 	dialTypedRow    = "Number you typed" // the row of the number in the text, no contact
 	dialTypedKind   = "typed"            // its number's type
+	// sourceMine is the source of a row from the user's own books, where
+	// others come from the company directory's.
+	sourceMine = "My contacts"
 	// dialColleagueKind is a colleague's row's number type.
 	dialColleagueKind = "colleague"
 )

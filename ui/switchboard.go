@@ -62,6 +62,7 @@ type switchboardView struct {
 	consultLine  *widget.Label
 	help         *widget.PopUp
 	calls        callsPanel
+	found        foundList // the directory's matches under the grid
 }
 
 func newSwitchboardView(u *UI) *switchboardView {
@@ -91,7 +92,8 @@ func (v *switchboardView) build() fyne.CanvasObject {
 	width.SetMinSize(fyne.NewSize(callsWidth, 0))
 	right := container.NewStack(width, v.calls.scroll)
 	v.top = container.NewVBox(v.header, v.consult, v.info, v.filter)
-	v.content = container.NewBorder(v.top, nil, nil, right, v.scroll)
+	grid := container.NewBorder(nil, v.found.build(v), nil, nil, v.scroll)
+	v.content = container.NewBorder(v.top, nil, nil, right, grid)
 	v.loadFavourites()
 	return v.content
 }

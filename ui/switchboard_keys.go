@@ -124,6 +124,9 @@ func (v *switchboardView) runKey(k fyne.KeyName) {
 func (v *switchboardView) enter() {
 	s := v.state
 	t := v.tiles[v.sel]
+	if len(v.order) == 0 && v.found.first() { // no tile matches the name: the list's first
+		return
+	}
 	_, hasCall := app.ActiveCall(s)
 	switch {
 	case hasCall || s.Switchboard.Consult != nil:

@@ -244,6 +244,7 @@ func (v *switchboardView) layoutGrid() {
 // first match is selected, so Enter goes to the colleague the typing
 // found, never to one selected before who still matches further down.
 func (v *switchboardView) filterChanged() {
+	v.found.search(v.filter.Text)
 	v.layoutGrid()
 	if len(v.order) > 0 {
 		v.selectTile(v.order[0], v.order)

@@ -27,6 +27,7 @@ type targetPicker struct {
 	submit  func(number string)
 	changed func()
 	picked  string // the number of the suggestion picked, "" while typing
+	finder  *finder
 
 	entry       *widget.Entry
 	suggestions *fyne.Container
@@ -36,6 +37,9 @@ type targetPicker struct {
 
 func newTargetPicker(u *UI, placeholder string, submit func(string), changed func()) *targetPicker {
 	p := &targetPicker{u: u, submit: submit, changed: changed}
+	// Colleagues' phones too, ranked with the cards, as the dial window
+	// does: whether she is free shows before the call goes to her.
+	p.finder = &finder{u: u, colleagues: true, limit: targetSuggestions, answer: p.answered}
 	p.entry = widget.NewEntry()
 	p.entry.SetPlaceHolder(placeholder)
 	p.entry.OnChanged = p.onTyped
@@ -86,19 +90,32 @@ func (p *targetPicker) onSubmit(text string) {
 	}
 }
 
-// suggest lists the address book's matches for text; none for a picked
-// number or fewer than two characters.
+// suggest lists the matches for text (the user's books, colleagues,
+// the directory's when it answers); none for a picked number or fewer
+// than two characters.
 func (p *targetPicker) suggest(text string) {
 	text = strings.TrimSpace(text)
+	var rows []dialRow
+	if len([]rune(text)) >= 2 && text != p.picked {
+		rows = p.finder.find(text)
+	} else {
+		p.finder.stop()
+	}
+	p.show(rows)
+}
+
+// answered shows the suggestions merged with the directory's answer,
+// while the entry still says what was asked.
+func (p *targetPicker) answered(text string, rows []dialRow) {
+	if p.picked == "" && strings.TrimSpace(p.entry.Text) == text {
+		p.show(rows)
+	}
+}
+
+func (p *targetPicker) show(rows []dialRow) {
 	var objs []fyne.CanvasObject
-	if d := p.u.Desk(); d != nil && d.Books != nil && len([]rune(text)) >= 2 && text != p.picked {
-		// Colleagues' phones too, ranked with the cards, as the dial
-		// window does (dial_colleagues.go): whether she is free shows
-		// before the call goes to her.
-		rows := withColleagues(p.u.state, d.Books, text, d.Books.Search(text, targetSuggestions))
-		for _, r := range rows[:min(len(rows), targetSuggestions)] {
-			objs = append(objs, p.suggestion(r))
-		}
+	for _, r := range rows[:min(len(rows), targetSuggestions)] {
+		objs = append(objs, p.suggestion(r))
 	}
 	if len(objs) == 0 && len(p.suggestions.Objects) == 0 {
 		return
@@ -118,7 +135,7 @@ func (p *targetPicker) suggestion(r dialRow) *widget.Button {
 		b = widget.NewButtonWithIcon(label, icon, func() { p.pickNumber(c.Device, "To "+label) })
 	} else {
 		m := contacts.Match{Contact: r.contact, Phone: r.phone}
-		b = widget.NewButtonWithIcon(callMatchText(m), theme.AccountIcon(), func() { p.pick(m) })
+		b = widget.NewButtonWithIcon(joinParts(" · ", callMatchText(m), r.source), theme.AccountIcon(), func() { p.pick(m) })
 	}
 	b.Importance = widget.LowImportance
 	b.Alignment = widget.ButtonAlignLeading

@@ -22,6 +22,7 @@ import (
 	"github.com/deskline/deskline/server"
 	"github.com/deskline/deskline/server/auth"
 	"github.com/deskline/deskline/server/config"
+	"github.com/deskline/deskline/server/directory"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -43,9 +44,13 @@ type Office struct {
 	cfg   sim.Config
 	users []auth.User
 	watch []config.WatchGroup
-	mu    sync.Mutex // guards srv and hs
-	srv   *server.Server
-	hs    *http.Server
+	// dir and dirBooks are the company directory (WithDirectory), nil
+	// for none.
+	dir      *directory.Directory
+	dirBooks map[string][]string
+	mu       sync.Mutex // guards srv and hs
+	srv      *server.Server
+	hs       *http.Server
 }
 
 // SimConfig is the office's exchange: 201 Ann, 203 Bob, 204 and 205 Carl (desk phone and softphone).
@@ -94,7 +99,8 @@ func Start(t testing.TB, cfg func(*sim.Config), setup ...func(*Office)) *Office 
 // reception phone 202 watches every device and sees who calls (watch
 // group "reception", which marks her as a reception), ann watches Bob's 203 without parties (group
 // "team"), and the exchange has park slots 701 and 702.
-func StartReception(t testing.TB, cfg func(*sim.Config)) *Office {
+// setup, when given, changes the office before it starts (as Start's).
+func StartReception(t testing.TB, cfg func(*sim.Config), setup ...func(*Office)) *Office {
 	t.Helper()
 	return Start(t, func(c *sim.Config) {
 		c.Devices = append(c.Devices, sim.DeviceConfig{ID: "202", Name: "Reception"})
@@ -107,6 +113,9 @@ func StartReception(t testing.TB, cfg func(*sim.Config)) *Office {
 		o.watch = []config.WatchGroup{
 			{Name: "reception", Users: []string{"rita"}, Devices: []string{"*"}, ShowParties: true, Reception: true},
 			{Name: "team", Users: []string{"ann"}, Devices: []string{"203"}},
+		}
+		for _, f := range setup {
+			f(o)
 		}
 	})
 }
@@ -159,6 +168,7 @@ func (o *Office) serve(ln net.Listener) {
 	srv, err := server.New(context.Background(), server.Options{
 		Exchange: ex, Sim: o.Sim, Auth: o.Auth, Users: o.users, WatchGroups: o.watch,
 		Limits: config.Default().Limits, SimAPI: config.SimAPI{Enabled: true},
+		Directory: o.dir, DirectoryBooks: o.dirBooks,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

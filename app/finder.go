@@ -1,0 +1,148 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+)
+
+// Searching as the user types: the user's books answer at once, the
+// directory when the server does. Typing fast sends one request per
+// pause, and an answer for older text never replaces a newer list.
+
+const (
+	// FindDebounce is the pause in typing after which the directory is
+	// asked: a fast typist (8-10 keys a second) sends a request per word
+	// rather than per key, and a pause reads as instant (under 150 ms).
+	FindDebounce = 120 * time.Millisecond
+	// minDirectoryQuery: shorter text matches half the company; the
+	// user's books still answer it.
+	minDirectoryQuery = 2
+	// directoryTimeout bounds a search: later than that the user has
+	// read the local rows and moved on.
+	directoryTimeout = 3 * time.Second
+	// directoryLimit is how many contacts a search asks the server for:
+	// more than any field shows, so merging keeps the best.
+	directoryLimit = 20
+)
+
+// Answer is the merged rows for Text, once the directory answered.
+type Answer struct {
+	Text string
+	Rows []Found
+	gen  uint64
+}
+
+// Finder is one search field's search. Type gives the local rows at
+// once; the merged rows follow through the answer function, called on
+// a goroutine of the finder's (a UI posts them to its main goroutine and
+// checks Current there).
+type Finder struct {
+	find   Find
+	client *Client // nil: the user's books alone
+	answer func(Answer)
+	// Wait makes Type ask the directory itself and return the merged
+	// rows, with no debounce and no answer call: for tests.
+	Wait     bool
+	Debounce time.Duration // FindDebounce when zero
+
+	mu     sync.Mutex
+	gen    uint64
+	timer  *time.Timer
+	cancel context.CancelFunc
+}
+
+// NewFinder returns a finder searching with f and asking c's directory
+// (nil: none); answer gets the merged rows when the directory answered.
+func NewFinder(f Find, c *Client, answer func(Answer)) *Finder {
+	return &Finder{find: f, client: c, answer: answer}
+}
+
+// Type searches text: the rows found now (the user's books and the
+// colleagues of s, the state the view shows), with the directory's to
+// follow through the answer function when there is a directory to ask.
+func (f *Finder) Type(s State, text string) []Found {
+	text = strings.TrimSpace(text)
+	f.mu.Lock()
+	f.gen++
+	gen := f.gen
+	f.stopLocked()
+	f.mu.Unlock()
+	rows := f.find.Merge(s, text, nil)
+	if !f.asks(text) {
+		return rows
+	}
+	if f.Wait {
+		server, _ := f.search(context.Background(), text)
+		return f.find.Merge(s, text, server)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f.mu.Lock()
+	if gen == f.gen {
+		f.cancel = cancel
+		f.timer = time.AfterFunc(f.debounce(), func() { f.ask(ctx, gen, s, text) })
+	} else {
+		cancel()
+	}
+	f.mu.Unlock()
+	return rows
+}
+
+func (f *Finder) debounce() time.Duration {
+	if f.Debounce > 0 {
+		return f.Debounce
+	}
+	return FindDebounce
+}
+
+// asks reports whether the directory is asked for text.
+func (f *Finder) asks(text string) bool {
+	return f.client != nil && len([]rune(text)) >= minDirectoryQuery && f.client.directoryOn()
+}
+
+// ask sends the search and hands on the merged rows, unless newer text
+// was typed meanwhile. A failed search leaves the local rows: no error
+// for what the user did not ask for.
+func (f *Finder) ask(ctx context.Context, gen uint64, s State, text string) {
+	server, err := f.search(ctx, text)
+	if err != nil || !f.Current(Answer{gen: gen}) {
+		return
+	}
+	f.answer(Answer{Text: text, Rows: f.find.Merge(s, text, server), gen: gen})
+}
+
+func (f *Finder) search(ctx context.Context, text string) ([]ctiproto.Contact, error) {
+	ctx, cancel := context.WithTimeout(ctx, directoryTimeout)
+	defer cancel()
+	return f.client.SearchDirectory(ctx, text, directoryLimit)
+}
+
+// Current reports whether a is the answer for the text typed last: the
+// UI drops it otherwise.
+func (f *Finder) Current(a Answer) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return a.gen == f.gen
+}
+
+// Stop drops what is on its way (the window closes).
+func (f *Finder) Stop() {
+	f.mu.Lock()
+	f.gen++
+	f.stopLocked()
+	f.mu.Unlock()
+}
+
+func (f *Finder) stopLocked() {
+	if f.timer != nil {
+		f.timer.Stop()
+		f.timer = nil
+	}
+	if f.cancel != nil {
+		f.cancel()
+		f.cancel = nil
+	}
+}
