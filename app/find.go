@@ -91,19 +91,15 @@ func (f Find) Merge(s State, text string, server []ctiproto.Contact) []Found {
 		mine[m.Phone.Number.Key] = true
 		all = f.add(all, s, seen, found{Found{Contact: m.Contact, Phone: m.Phone, Score: m.Score}, rankLocal, m.Contact.DisplayName()})
 	}
-	prev := -1
 	for _, dc := range server {
+		// The server scores with the same contacts ranking as the user's
+		// books (dc.Score), so the two lists merge as one.
 		card := DirectoryCard(dc, f.Numbers)
-		score := directoryScore(text, card, f.Numbers)
-		if prev >= 0 { // the server ranked it: never above the one before
-			score = min(score, prev)
-		}
-		prev = score
 		for _, ph := range directoryPhones(text, card) {
 			if mine[ph.Number.Key] {
 				continue
 			}
-			all = f.add(all, s, seen, found{Found{Contact: card, Phone: ph, Source: dc.Book, Score: score}, rankDirectory, card.DisplayName()})
+			all = f.add(all, s, seen, found{Found{Contact: card, Phone: ph, Source: dc.Book, Score: dc.Score}, rankDirectory, card.DisplayName()})
 		}
 	}
 	slices.SortStableFunc(all, func(a, b found) int {
@@ -178,60 +174,4 @@ func directoryPhones(text string, card *contacts.Contact) []contacts.Phone {
 		return card.Phones[:1]
 	}
 	return card.Phones
-}
-
-// Scores of the directory's contacts, on contacts' scale (search.go):
-// the server ranks with the same contacts ranking but sends the order,
-// not the scores, so the desk scores its rows again.
-const (
-	scoreNumberExact  = 600 // the typed number is the contact's
-	scoreNumberPrefix = 400 // the contact's number starts with it
-	scoreNumberPart   = 200 // the digits are somewhere in the number
-	// orgWordPenalty: contacts gives a name word 10 more than an
-	// organisation word; NameScore scores every word as a name word.
-	orgWordPenalty = 10
-	// scoreFoundElsewhere: the server matched something the desk does
-	// not read (a department, an e-mail): last, in the server's order.
-	scoreFoundElsewhere = 1
-)
-
-// directoryScore scores a directory card against text as the user's
-// books would score it.
-func directoryScore(text string, card *contacts.Contact, norm *contacts.Normalizer) int {
-	if contacts.LooksLikeNumber(text) {
-		return numberScore(text, card, norm)
-	}
-	if sc, ok := contacts.NameScore(text, card.FormattedName, ""); ok {
-		return sc
-	}
-	if sc, ok := contacts.NameScore(text, card.FormattedName+" "+card.Organization, ""); ok {
-		return max(sc-orgWordPenalty, scoreFoundElsewhere)
-	}
-	return scoreFoundElsewhere
-}
-
-func numberScore(text string, card *contacts.Contact, norm *contacts.Normalizer) int {
-	var typed contacts.Number
-	if norm != nil {
-		typed, _ = norm.Normalize(text)
-	}
-	digits := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, text)
-	best := scoreFoundElsewhere
-	for _, ph := range card.Phones {
-		key := ph.Number.Key
-		switch {
-		case typed.Key != "" && key == typed.Key:
-			best = max(best, scoreNumberExact)
-		case typed.Key != "" && strings.HasPrefix(key, typed.Key), digits != "" && strings.HasPrefix(strings.TrimPrefix(key, "+"), digits):
-			best = max(best, scoreNumberPrefix)
-		case digits != "" && strings.Contains(key, digits):
-			best = max(best, scoreNumberPart)
-		}
-	}
-	return best
 }

@@ -84,32 +84,38 @@ func TestMergeOfflineAndDirectoryOnly(t *testing.T) {
 	}
 }
 
-// Equal scores: the user's card first, then by name. A directory row
-// never scores above one the server ranked higher: Doe Anders, whose
-// first word is "doe", would score more, but the server put him last.
-func TestMergeTiesAndServerOrder(t *testing.T) {
+// Rows rank by score across the user's books and the directory (the
+// server scores with the same ranking): a directory contact that matches
+// better comes first; on equal scores the user's card, then by name.
+func TestMergeRanksByScoreAcrossSources(t *testing.T) {
 	n := numbers(t)
 	f := Find{Books: books(t, n), Numbers: n}
+	local := f.Books.Search("doe", 1)[0].Score // Jane Doe's card
 	server := []ctiproto.Contact{
-		dirContact("1", "Zoe Doe", "", "+4930111"), // "doe" scores as for Jane Doe's card
-		dirContact("2", "Adam Doe", "", "+4930222"),
-		dirContact("3", "Doe Anders", "", "+4930333"), // "doe" is his first word: more, but the server put him last
+		withScore(dirContact("3", "Doe Anders", "", "+4930333"), local+20), // "doe" is his first word
+		withScore(dirContact("1", "Zoe Doe", "", "+4930111"), local),
+		withScore(dirContact("2", "Adam Doe", "", "+4930222"), local),
 	}
 	got := rowsText(f.Merge(State{}, "doe", server))
-	want := "Jane Doe +49 30 1234567|Jane Doe +49 171 5551234|Adam Doe +49 30 222 Staff|Doe Anders +49 30 333 Staff|Zoe Doe +49 30 111 Staff"
+	want := "Doe Anders +49 30 333 Staff|Jane Doe +49 30 1234567|Jane Doe +49 171 5551234|Adam Doe +49 30 222 Staff|Zoe Doe +49 30 111 Staff"
 	if got != want {
 		t.Errorf("doe:\n got %s\nwant %s", got, want)
 	}
 }
 
-// A number typed: the directory's matching number, scored as the
-// user's books score numbers (an exact number first).
+func withScore(c ctiproto.Contact, score int) ctiproto.Contact {
+	c.Score = score
+	return c
+}
+
+// A number typed: the directory's matching number only, ranked by the
+// server's score (an exact number above a longer one).
 func TestMergeNumbers(t *testing.T) {
 	n := numbers(t)
 	f := Find{Books: books(t, n), Numbers: n}
 	server := []ctiproto.Contact{
-		dirContact("1", "Exact Person", "", "+493055512", "+4917000"),
-		dirContact("2", "Prefix Person", "", "+4930555123"),
+		withScore(dirContact("2", "Prefix Person", "", "+4930555123"), 400),
+		withScore(dirContact("1", "Exact Person", "", "+493055512", "+4917000"), 600),
 	}
 	if got, want := rowsText(f.Merge(State{}, "030 55512", server)), "Exact Person +49 30 55512 Staff|Prefix Person +49 30 555123 Staff"; got != want {
 		t.Errorf("number: %s, want %s", got, want)

@@ -52,6 +52,10 @@ type Contact struct {
 	// Numbers: in a search or lookup result, each of the contact's
 	// numbers, the one that matched first.
 	Numbers []ContactNumber `json:"numbers,omitempty"`
+	// Score: in a search or lookup result, how well the contact matched,
+	// on the scale of package contacts' ranking (higher is better), so a
+	// desk can rank it among its own books' matches.
+	Score int `json:"score,omitempty"`
 }
 
 // ContactNumber is one number of a Contact.

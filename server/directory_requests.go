@@ -122,6 +122,7 @@ func group(ms []contacts.Match, limit int) []ctiproto.Contact {
 			i = len(out)
 			at[m.Contact] = i
 			out = append(out, wireContact(m.Contact))
+			out[i].Score = m.Score // its best match's: matches come best first
 		}
 		out[i].Numbers = addNumber(out[i].Numbers, m.Phone)
 	}

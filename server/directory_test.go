@@ -121,7 +121,10 @@ func TestDirectorySearch(t *testing.T) {
 		!slices.Equal(got, []string{"Staff: Clara Schmidt", "Customers: Clara Jensen"}) {
 		t.Fatalf("search clara: %v", got)
 	}
-	for _, c := range r.Contacts {
+	for i, c := range r.Contacts {
+		if c.Score <= 0 || i > 0 && c.Score > r.Contacts[i-1].Score {
+			t.Errorf("contact %d (%s) scores %d, after %+v", i, c.Name, c.Score, r.Contacts[:i])
+		}
 		if c.Name == "Clara Schmidt" {
 			if len(c.Numbers) != 2 || c.ID != "Staff/"+c.ID[len("Staff/"):] {
 				t.Errorf("Clara Schmidt: %+v", c)

@@ -26,8 +26,10 @@ type Source interface {
 type Book struct {
 	// Contacts, each with a stable ID unique within the book (the
 	// directory prefixes it with the book's name) and numbers
-	// normalised with the Directory's Normalizer. Shared with readers
-	// once returned: never modified afterwards.
+	// normalised with the Directory's Normalizer. The directory sets
+	// each new contact's Book to the book's name, so a source that
+	// reuses last's contacts finds them by ID, never by Book. Shared
+	// with readers once returned: never modified afterwards.
 	Contacts []*contacts.Contact `json:"contacts"`
 	// Cursor is the source's own sync state (a CardDAV sync token and
 	// the ETags of its cards, an LDAP highest modifyTimestamp),

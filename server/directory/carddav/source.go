@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/server/directory"
@@ -122,7 +123,10 @@ func (s *Source) assemble(ctx context.Context, book string, last *directory.Book
 	if prev != nil && last != nil {
 		reuse = make(map[string][]*contacts.Contact, len(last.Contacts))
 		for _, c := range last.Contacts {
-			reuse[c.Book] = append(reuse[c.Book], c)
+			// By the ID, which names the href ("/alice/book/x.vcf#uid");
+			// Book is the directory's (the book's name once served).
+			href, _, _ := strings.Cut(c.ID, "#")
+			reuse[href] = append(reuse[href], c)
 		}
 	}
 	hrefs := make([]string, 0, len(next.ETags))
