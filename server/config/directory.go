@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -297,7 +298,10 @@ func checkVCardBook(ps *problems, key, l string, v VCardBook) {
 }
 
 func checkCardDAVBook(ps *problems, key, l string, d CardDAVBook) {
-	checkURL(ps, key, l, "carddav.url", d.URL, "http", "https")
+	u := checkURL(ps, key, l, "carddav.url", d.URL, "http", "https")
+	if d.Username != "" && inClear(u, "http") {
+		ps.add(key+".carddav.url", "%s: http:// would send the password in clear to %s: use https:// (plain http only on loopback)", l, u.Host)
+	}
 	if d.PasswordFile != "" {
 		fileReadable(ps, key+".carddav.password_file", d.PasswordFile)
 	}
@@ -314,6 +318,9 @@ func checkLDAPBook(ps *problems, key, l string, d LDAPBook) {
 	u := checkURL(ps, key, l, "ldap.url", d.URL, "ldap", "ldaps")
 	if u != nil && u.Scheme == "ldaps" && d.StartTLS {
 		ps.add(key+".ldap.start_tls", "%s: ldap.start_tls is for ldap:// URLs; ldaps:// is TLS from the start", l)
+	}
+	if d.BindDN != "" && !d.StartTLS && inClear(u, "ldap") {
+		ps.add(key+".ldap.url", "%s: ldap:// without start_tls would send the bind password in clear to %s: use ldaps:// or start_tls = true (plain ldap:// only on loopback)", l, u.Host)
 	}
 	if d.BaseDN == "" {
 		ps.add(key+".ldap.base_dn", "%s: ldap.base_dn is required (e.g. \"ou=people,dc=example,dc=com\")", l)
@@ -351,11 +358,37 @@ func checkURL(ps *problems, book, l, name, raw string, schemes ...string) *url.U
 	}
 	u, err := url.Parse(raw)
 	if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" {
-		ps.add(key, "%s: %q is not a %s:// URL with a host", l, raw, strings.Join(schemes, ":// or "))
+		ps.add(key, "%s: %q is not a %s:// URL with a host", l, redactedURL(raw), strings.Join(schemes, ":// or "))
 		return nil
 	}
 	if u.User != nil {
 		ps.add(key, "%s: the URL must not carry a user or password: use username and password_file", l)
 	}
 	return u
+}
+
+// redactedURL is raw with any password in it hidden, also when raw does
+// not parse: a config error is read by more people than the config.
+func redactedURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if at := strings.LastIndex(rest, "@"); ok && at >= 0 {
+		return scheme + "://xxxxx@" + rest[at+1:]
+	}
+	return raw
+}
+
+// inClear reports whether u sends credentials unencrypted to another
+// machine: a plain scheme to a host that is not loopback.
+func inClear(u *url.URL, plain string) bool {
+	if u == nil || u.Scheme != plain {
+		return false
+	}
+	h := u.Hostname()
+	if ip := net.ParseIP(h); ip != nil {
+		return !ip.IsLoopback()
+	}
+	return h != "localhost"
 }

@@ -68,6 +68,28 @@ mobile = "mobile"     # field
 name = "A/B"          # slash
 type = "vcard"        # no paths
 refresh = "soon"      # bad duration
+
+[[directory.books]]
+name = "Clear"
+type = "ldap"
+[directory.books.ldap]
+url = "ldap://ldap.example.com"   # in clear
+base_dn = "dc=example,dc=com"
+bind_dn = "cn=deskline"
+password_file = "ldap.password"   # none
+
+[[directory.books]]
+name = "Web"
+type = "carddav"
+[directory.books.carddav]
+url = "http://cloud.example.com/dav/"   # http
+username = "deskline"
+
+[[directory.books]]
+name = "Typo"
+type = "carddav"
+[directory.books.carddav]
+url = "https://anna:s3cret@cloud example.com/"   # userinfo
 `,
 		want{"# dup", `directory.books[1] (Staff): name "Staff" is already used by directory.books[0]`},
 		want{"# type", `directory.books[2] (X): type "csv" is unknown (want "vcard", "carddav" or "ldap")`},
@@ -80,6 +102,10 @@ refresh = "soon"      # bad duration
 		want{"# slash", `directory.books[5] (A/B): name must not contain "/" or control characters`},
 		want{"# no paths", `directory.books[5] (A/B): a vcard book needs vcard.paths (files or folders of .vcf files)`},
 		want{"# bad duration", `directory.books[5].refresh: "soon" is not a duration (write e.g. "30s", "15m" or "720h")`},
+		want{"# in clear", `directory.books[6] (Clear): ldap:// without start_tls would send the bind password in clear to ldap.example.com: use ldaps:// or start_tls = true (plain ldap:// only on loopback)`},
+		want{"# none", `directory.books[6].ldap.password_file "DIR/ldap.password": no such file or directory`},
+		want{"# http", `directory.books[7] (Web): http:// would send the password in clear to cloud.example.com: use https:// (plain http only on loopback)`},
+		want{"# userinfo", `directory.books[8] (Typo): "https://xxxxx@cloud example.com/" is not a http:// or https:// URL with a host`},
 	)
 }
 

@@ -24,16 +24,35 @@ type files struct {
 
 // Fetch reads every path again. A path that is gone or unreadable fails
 // the fetch (keeping the last good copy) rather than emptying the book.
+// A read that outlasts ctx (a hung network share, a FIFO) fails the fetch;
+// its goroutine finishes or stays blocked on its own.
 func (f files) Fetch(ctx context.Context, _ *Book) (*Book, error) {
+	done := make(chan fetched, 1)
+	go func() {
+		nb, err := f.read()
+		done <- fetched{nb, err}
+	}()
+	select {
+	case r := <-done:
+		return r.book, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("directory: vcard book %s: %w", strings.Join(f.paths, ", "), ctx.Err())
+	}
+}
+
+type fetched struct {
+	book *Book
+	err  error
+}
+
+// read reads the files.
+func (f files) read() (*Book, error) {
 	for _, p := range f.paths {
 		fh, err := os.Open(p)
 		if err != nil {
 			return nil, fmt.Errorf("directory: vcard book: %w", err)
 		}
 		fh.Close()
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
 	}
 	d := contacts.NewDirectory(f.norm)
 	warns := d.Load(f.paths...)

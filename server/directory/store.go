@@ -101,7 +101,7 @@ func (s store) load(name string, norm *contacts.Normalizer) (*Book, error) {
 // kept as saved.
 func renormalise(c *contacts.Contact, norm *contacts.Normalizer) {
 	for i := range c.Phones {
-		if n, err := norm.Normalize(c.Phones[i].Raw); err == nil {
+		if n, err := norm.NormalizeAny(c.Phones[i].Raw); err == nil { // tel: and sip: as cards write them
 			c.Phones[i].Number = n
 		}
 	}
