@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -38,7 +39,7 @@ func newDirectory(cfg *config.Config, demo bool, log *slog.Logger) (*directory.D
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := d.Add(directory.BookConfig{Name: b.Name, Source: src, Refresh: b.Refresh, Timeout: b.Timeout}); err != nil {
+		if err := d.Add(directory.BookConfig{Name: b.Name, Source: src, Refresh: b.Refresh, Timeout: b.Timeout, Origin: origin(b)}); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -76,4 +77,20 @@ func bookSource(norm *contacts.Normalizer, b config.DirectoryBook, demo bool) (d
 		return src, nil
 	}
 	return nil, fmt.Errorf("directory: book %q: type %q is not built into this server", b.Name, b.Type)
+}
+
+// origin names what a book reads, for its saved copy: the type and its
+// table (URLs, base DN, filter, paths; file names, never a password).
+func origin(b config.DirectoryBook) string {
+	var table any
+	switch b.Type {
+	case config.BookVCard:
+		table = b.VCard
+	case config.BookCardDAV:
+		table = b.CardDAV
+	case config.BookLDAP:
+		table = b.LDAP
+	}
+	data, _ := json.Marshal(table)
+	return b.Type + " " + string(data)
 }

@@ -91,7 +91,7 @@ func (b *book) refresh(ctx context.Context) error {
 	}
 	nb.Fetched = started
 	b.serve(nb, false)
-	b.d.store.save(b.cfg.Name, nb, b.d.log)
+	b.d.store.save(b.cfg.Name, b.cfg.Origin, nb, b.d.log)
 	return nil
 }
 
@@ -145,7 +145,7 @@ const maxLoggedWarnings = 20
 
 // loadPersisted serves the book's copy from the state directory, if any.
 func (b *book) loadPersisted() {
-	nb, err := b.d.store.load(b.cfg.Name, b.d.norm)
+	nb, err := b.d.store.load(b.cfg.Name, b.cfg.Origin, b.d.norm)
 	if err != nil {
 		b.d.log.Warn("directory: cannot read the saved copy; fetching", "book", b.cfg.Name, "err", err)
 		return

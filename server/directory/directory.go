@@ -37,6 +37,11 @@ type BookConfig struct {
 	Source  Source
 	Refresh time.Duration // how often it is fetched (0: DefaultRefresh)
 	Timeout time.Duration // bound on one fetch (0: DefaultTimeout)
+	// Origin names what the book is read from (its type, URL, base DN,
+	// filter, paths), saved with its copy: after the configuration points
+	// the book elsewhere, a restart does not serve a copy of the old
+	// source. Default "": any copy saved under the name is served.
+	Origin string
 }
 
 // Directory is the company directory: its books, each serving its last

@@ -239,3 +239,40 @@ func TestAddRefusesBadBooks(t *testing.T) {
 		t.Error("refresh of a book that does not exist")
 	}
 }
+
+// A copy saved while the book read another source (its URL or base DN
+// changed in the config since) is not served after a restart.
+func TestSavedCopyOfAnotherOriginIsNotServed(t *testing.T) {
+	dir, state := t.TempDir(), t.TempDir()
+	staff := filepath.Join(dir, "staff.vcf")
+	writeBook(t, staff, 0, 10)
+	norm := testNorm(t)
+	open := func(origin string) *Directory {
+		d := New(norm, state, nil)
+		if err := d.Add(BookConfig{Name: "Staff", Source: Files(norm, staff), Origin: origin}); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	d := open("ldap://old.example.com ou=everyone")
+	if err := d.Refresh(context.Background(), "Staff"); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(staff)
+	d = open("ldap://new.example.com ou=sales")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d.Start(ctx)
+	if err := d.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := d.Status()[0]; st.Contacts != 0 || st.FromDisk {
+		t.Errorf("a copy of the old source is served: %+v", st)
+	}
+	d = open("ldap://old.example.com ou=everyone")
+	d.Start(ctx)
+	d.Wait(ctx)
+	if st := d.Status()[0]; st.Contacts != 10 || !st.FromDisk {
+		t.Errorf("the copy of the same source is not served: %+v", st)
+	}
+}

@@ -30,16 +30,25 @@ func (s store) path(name string) string {
 // save writes nb atomically (a temporary file renamed over the old one):
 // a crash mid-write leaves the previous copy. A failure is logged: the
 // copy in memory is served either way.
-func (s store) save(name string, nb *Book, log *slog.Logger) {
+func (s store) save(name, origin string, nb *Book, log *slog.Logger) {
 	if s.dir == "" {
 		return
 	}
-	if err := s.write(name, nb); err != nil {
+	if err := s.write(name, saved{Origin: origin, Book: nb}); err != nil {
 		log.Warn("directory: cannot save the book's copy; a restart while its source is down will serve nothing", "book", name, "err", err)
 	}
 }
 
-func (s store) write(name string, nb *Book) error {
+// saved is a book's file: the copy and where it was read from.
+type saved struct {
+	// Origin is BookConfig.Origin when the copy was fetched: a copy from
+	// another source (the book's URL or base DN changed since) is not
+	// served, as it may hold what the book no longer should.
+	Origin string `json:"origin"`
+	*Book
+}
+
+func (s store) write(name string, nb saved) error {
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return err
 	}
@@ -70,10 +79,11 @@ func (s store) write(name string, nb *Book) error {
 	return os.Rename(tmp.Name(), s.path(name))
 }
 
-// load reads a book's copy; nil, nil when there is none. Numbers are
+// load reads a book's copy; nil, nil when there is none. A copy saved
+// from another origin is an error, so it is not served. Numbers are
 // normalised again from what the source wrote, so a copy saved before the
 // home region changed is looked up as the server now reads numbers.
-func (s store) load(name string, norm *contacts.Normalizer) (*Book, error) {
+func (s store) load(name, origin string, norm *contacts.Normalizer) (*Book, error) {
 	if s.dir == "" {
 		return nil, nil
 	}
@@ -84,17 +94,23 @@ func (s store) load(name string, norm *contacts.Normalizer) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
-	var nb Book
-	if err := json.Unmarshal(data, &nb); err != nil {
+	var sv saved
+	if err := json.Unmarshal(data, &sv); err != nil {
 		return nil, fmt.Errorf("directory: %s: %w", s.path(name), err)
 	}
-	for _, c := range nb.Contacts {
+	if sv.Origin != origin {
+		return nil, fmt.Errorf("directory: %s was saved from %q, the book now reads %q", s.path(name), sv.Origin, origin)
+	}
+	if sv.Book == nil {
+		return nil, fmt.Errorf("directory: %s: no book in it", s.path(name))
+	}
+	for _, c := range sv.Contacts {
 		if c == nil {
 			return nil, fmt.Errorf("directory: %s: an empty contact", s.path(name))
 		}
 		renormalise(c, norm)
 	}
-	return &nb, nil
+	return sv.Book, nil
 }
 
 // renormalise reads c's numbers again; a number that no longer reads is
