@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/server/config"
+	"github.com/deskline/deskline/server/directory"
 )
 
 // The config's books become the directory's, with each user's books;
@@ -104,7 +103,7 @@ func TestServeDirectoryPops(t *testing.T) {
 	cfg.Directory = config.Directory{HomeRegion: "DE", Books: []config.DirectoryBook{
 		{Name: "Customers", Type: config.BookVCard, VCard: config.VCardBook{Paths: []string{book}}}}}
 	addr := startServe(t, cfg)
-	waitBook(t, addr)
+	waitBooks(t, addr, func(b []directory.Status) bool { return len(b) > 0 && b[0].Contacts > 0 })
 
 	var watchErr bytes.Buffer
 	watchOut := &lineWriter{first: make(chan struct{})}
@@ -135,22 +134,4 @@ func TestServeDirectoryPops(t *testing.T) {
 	if saved, _ := os.ReadDir(filepath.Join(cfg.StateDir, directoryStateDir)); len(saved) == 0 {
 		t.Error("no copy of the book in state_dir/directory")
 	}
-}
-
-// waitBook polls /healthz until the server's first book is in service.
-func waitBook(t *testing.T, addr string) {
-	t.Helper()
-	for range 100 {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			var h struct{ Directory []struct{ Contacts int } }
-			json.NewDecoder(resp.Body).Decode(&h)
-			resp.Body.Close()
-			if len(h.Directory) > 0 && h.Directory[0].Contacts > 0 {
-				return
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatal("the book never came into service")
 }
