@@ -18,9 +18,15 @@ import (
 // DefaultTimeout bounds one HTTP request, its whole answer read. Most
 // servers answer in well under a second, but Radicale 3.1 reads every
 // card of a collection (in Python) to list it or to compute its ctag or
-// sync token: 25-35 s for 10,000 cards on 2 busy cores. Two minutes
-// leaves room for that and still ends a stalled request.
-const DefaultTimeout = 2 * time.Minute
+// sync token: 25-35 s for 10,000 cards on 2 busy cores. One minute leaves
+// room for that and still ends a stalled request. It is half the
+// directory's bound on a whole fetch (directory.DefaultTimeout, the
+// book's timeout), which holds the listing and every multiget: a request
+// as long as the fetch would leave a first full download no time for its
+// downloads, and a stalled request no time to be reported as such. A
+// book too large for its fetch's bound needs a longer book timeout, not
+// a longer request timeout.
+const DefaultTimeout = time.Minute
 
 // Config is one CardDAV address book (the server's TOML maps onto it).
 type Config struct {
@@ -47,7 +53,8 @@ type Config struct {
 	// Certificates are always verified.
 	CAFile string
 	// Timeout bounds each request, its answer read in full. Default
-	// (zero) DefaultTimeout.
+	// (zero) DefaultTimeout. Keep it below the book's timeout, which
+	// bounds the whole fetch (the listing and every multiget).
 	Timeout time.Duration
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/internal/people"
 	"github.com/deskline/deskline/internal/radicale"
+	"github.com/deskline/deskline/server/directory"
 )
 
 // hangLimit only catches a fetch that hangs; it is no performance figure.
@@ -217,5 +218,13 @@ func TestPasswordFirstLine(t *testing.T) {
 		if b, err := s.Fetch(context.Background(), nil); err != nil || len(b.Contacts) != 3 {
 			t.Errorf("password file %q: %v", text, err)
 		}
+	}
+}
+
+// A request's default bound leaves a whole fetch (the directory's bound,
+// the book's timeout) room for the listing and the downloads after it.
+func TestTimeoutBelowFetch(t *testing.T) {
+	if 2*DefaultTimeout > directory.DefaultTimeout {
+		t.Errorf("DefaultTimeout %v: more than half of a whole fetch's %v", DefaultTimeout, directory.DefaultTimeout)
 	}
 }
