@@ -168,3 +168,30 @@ func TestMaxCardsPerBook(t *testing.T) {
 	srv.Put(bookName, radicale.Card{Name: cardName(13), Text: changedCard(13, "New").Text})
 	fetchErr(t, s, &booked{last}, "REPORT", srv.BookURL(bookName), "14 cards, more than 13 (the MaxCardsPerBook limit)")
 }
+
+// A listing of the most cards a book may hold fits within maxListingSize,
+// at the bytes a card Radicale writes.
+func TestListingLimit(t *testing.T) {
+	const cards = 200
+	srv := radicale.Start(t, smallBook(cards))
+	req, err := http.NewRequest("PROPFIND", srv.BookURL(bookName), strings.NewReader(propfindList))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(srv.User, srv.Password)
+	req.Header.Set("Depth", "1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusMultiStatus {
+		t.Fatalf("%s: %v", resp.Status, err)
+	}
+	perCard := len(b) / cards
+	t.Logf("Radicale's listing: %d bytes a card; %d MB for %d cards", perCard, perCard*contacts.DefaultMaxCardsPerBook>>20, contacts.DefaultMaxCardsPerBook)
+	if need := int64(perCard) * contacts.DefaultMaxCardsPerBook; need > maxListingSize {
+		t.Errorf("a listing of %d cards is some %d bytes, more than maxListingSize (%d)", contacts.DefaultMaxCardsPerBook, need, maxListingSize)
+	}
+}

@@ -94,7 +94,7 @@ func (s *Source) syncChanges(ctx context.Context, book string, last *directory.B
 // without the collection's own response (an empty 207, a proxy's cut
 // answer) fails the fetch rather than empty the book.
 func (s *Source) listChanges(ctx context.Context, book string, last *directory.Book, prev *cursor) (*directory.Book, error) {
-	objs, err := s.davRequest(ctx, "PROPFIND", book, "1", propfindList)
+	objs, err := s.davRequest(withResponseLimit(ctx, maxListingSize), "PROPFIND", book, "1", propfindList)
 	if err != nil {
 		return nil, err
 	}
