@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/deskline/deskline/contacts"
+	"github.com/deskline/deskline/internal/people"
 	"github.com/deskline/deskline/internal/radicale"
 )
 
@@ -193,5 +194,31 @@ func TestListingLimit(t *testing.T) {
 	t.Logf("Radicale's listing: %d bytes a card; %d MB for %d cards", perCard, perCard*contacts.DefaultMaxCardsPerBook>>20, contacts.DefaultMaxCardsPerBook)
 	if need := int64(perCard) * contacts.DefaultMaxCardsPerBook; need > maxListingSize {
 		t.Errorf("a listing of %d cards is some %d bytes, more than maxListingSize (%d)", contacts.DefaultMaxCardsPerBook, need, maxListingSize)
+	}
+}
+
+// Cards whose names need escaping load and sync: a multiget asks for each
+// as the listing named it (Radicale read "a;b.vcf" as "a" and answered 404).
+func TestOddHrefs(t *testing.T) {
+	names := []string{"a b.vcf", "x+y@z.vcf", "müller.vcf", "p%41.vcf", "semi;colon&amp.vcf"}
+	b := smallBook(3)
+	for i, name := range names {
+		b.Cards = append(b.Cards, radicale.Card{Name: name, Text: people.VCard(10 + i)})
+	}
+	srv := radicale.Start(t, b)
+	s := newSource(t, srv, srv.BookURL(bookName), nil)
+	full := fetch(t, s, nil)
+	for _, name := range names {
+		if byHref(full)["/alice/book/"+name] == nil {
+			t.Errorf("%s: not loaded", name)
+		}
+	}
+	if len(full.Contacts) != 3+len(names) || len(full.Warnings) != 0 {
+		t.Fatalf("%d contacts, warnings %q", len(full.Contacts), full.Warnings)
+	}
+	srv.Put(bookName, radicale.Card{Name: "a b.vcf", Text: changedCard(10, "Changed").Text})
+	next := fetch(t, s, full)
+	if c := byHref(next)["/alice/book/a b.vcf"]; next.Transferred != 1 || len(next.Contacts) != len(full.Contacts) || c == nil || c.Title != "Changed" {
+		t.Errorf("sync: %d transferred, %d contacts, changed card %+v", next.Transferred, len(next.Contacts), c)
 	}
 }
