@@ -130,9 +130,18 @@ func (p *cardParser) intern(types []string) []string {
 		return s
 	}
 	s := append([]string(nil), types...)
-	p.types[string(key)] = s
+	if len(p.types) < maxTypeSets {
+		p.types[string(key)] = s
+	}
 	return s
 }
+
+// maxTypeSets bounds the parser's interned type combinations: a book
+// uses a few dozen ("work,voice", "cell"), and one CardParser lives as
+// long as the CardDAV book it parses for, so cards with ever new TYPE
+// values must not grow it without end. Past it a phone's types are its
+// own slice.
+const maxTypeSets = 256
 
 // maxLowerTypes bounds the parser's memo of lower-cased TYPE values: a
 // book uses a handful, and a hostile one must not grow it without end.

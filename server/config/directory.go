@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -47,8 +48,10 @@ const (
 	DefaultBookTimeout = 2 * time.Minute
 	// DefaultCardDAVTimeout bounds one HTTP request to a CardDAV server,
 	// its answer read in full: Radicale takes 25-35 s to list 10,000
-	// cards on a busy machine.
-	DefaultCardDAVTimeout = 2 * time.Minute
+	// cards on a busy machine. Half of DefaultBookTimeout, which bounds
+	// the whole fetch (the listing and every download): a request as long
+	// as the fetch would leave a first full download no time for the rest.
+	DefaultCardDAVTimeout = time.Minute
 	// DefaultLDAPTimeout bounds the dial and each LDAP request (the bind,
 	// each page): a page takes milliseconds.
 	DefaultLDAPTimeout = 30 * time.Second
@@ -113,7 +116,9 @@ type CardDAVBook struct {
 	// CAFile: PEM certificates to verify the server with, besides the
 	// system's (default: the system's only). Verification is never off.
 	CAFile string `toml:"ca_file"`
-	// Timeout bounds one HTTP request (default 2m; 1s to 10m).
+	// Timeout bounds one HTTP request (default 1m; 1s to 10m). Keep it
+	// below the book's timeout, which bounds the whole fetch; a large
+	// book's first full download needs a longer book timeout.
 	Timeout time.Duration `toml:"timeout"`
 }
 
@@ -358,26 +363,17 @@ func checkURL(ps *problems, book, l, name, raw string, schemes ...string) *url.U
 	}
 	u, err := url.Parse(raw)
 	if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" {
-		ps.add(key, "%s: %q is not a %s:// URL with a host", l, redactedURL(raw), strings.Join(schemes, ":// or "))
+		shown := "the URL" // unreadable or opaque: a password may be anywhere in it
+		if err == nil && u.Opaque == "" {
+			shown = strconv.Quote(u.Redacted())
+		}
+		ps.add(key, "%s: %s is not a %s:// URL with a host", l, shown, strings.Join(schemes, ":// or "))
 		return nil
 	}
 	if u.User != nil {
 		ps.add(key, "%s: the URL must not carry a user or password: use username and password_file", l)
 	}
 	return u
-}
-
-// redactedURL is raw with any password in it hidden, also when raw does
-// not parse: a config error is read by more people than the config.
-func redactedURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
-	}
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if at := strings.LastIndex(rest, "@"); ok && at >= 0 {
-		return scheme + "://xxxxx@" + rest[at+1:]
-	}
-	return raw
 }
 
 // inClear reports whether u sends credentials unencrypted to another

@@ -105,7 +105,7 @@ url = "https://anna:s3cret@cloud example.com/"   # userinfo
 		want{"# in clear", `directory.books[6] (Clear): ldap:// without start_tls would send the bind password in clear to ldap.example.com: use ldaps:// or start_tls = true (plain ldap:// only on loopback)`},
 		want{"# none", `directory.books[6].ldap.password_file "DIR/ldap.password": no such file or directory`},
 		want{"# http", `directory.books[7] (Web): http:// would send the password in clear to cloud.example.com: use https:// (plain http only on loopback)`},
-		want{"# userinfo", `directory.books[8] (Typo): "https://xxxxx@cloud example.com/" is not a http:// or https:// URL with a host`},
+		want{"# userinfo", `directory.books[8] (Typo): the URL is not a http:// or https:// URL with a host`},
 	)
 }
 
@@ -152,7 +152,7 @@ password_file = "dav.password"
 		t.Fatal(err)
 	}
 	b := c.Directory.Books[1]
-	if b.Refresh != 15*time.Minute || b.Timeout != 2*time.Minute || b.CardDAV.Timeout != 2*time.Minute ||
+	if b.Refresh != 15*time.Minute || b.Timeout != 2*time.Minute || b.CardDAV.Timeout != time.Minute ||
 		b.CardDAV.PasswordFile != pw || b.LDAP.Schema != SchemaOpenLDAP || b.LDAP.PageSize != DefaultLDAPPageSize {
 		t.Errorf("defaults: %+v", b)
 	}
@@ -165,4 +165,24 @@ password_file = "dav.password"
 	if got := c.BooksFor("bea"); !slices.Equal(got, []string{"Staff"}) {
 		t.Errorf("bea's books: %v", got)
 	}
+}
+
+// A URL that is wrong is named without its password.
+func TestDirectoryURLPassword(t *testing.T) {
+	check(t, books+`
+[[directory.books]]
+name = "A"
+type = "carddav"
+[directory.books.carddav]
+url = "ftp://deskline:secret@dav.example.com/"   # scheme
+
+[[directory.books]]
+name = "B"
+type = "carddav"
+[directory.books.carddav]
+url = "https://deskline:secret@[::1/"   # unreadable
+`,
+		want{"# scheme", `directory.books[1] (A): "ftp://deskline:xxxxx@dav.example.com/" is not a http:// or https:// URL with a host`},
+		want{"# unreadable", `directory.books[2] (B): the URL is not a http:// or https:// URL with a host`},
+	)
 }

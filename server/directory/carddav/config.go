@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,9 +18,15 @@ import (
 // DefaultTimeout bounds one HTTP request, its whole answer read. Most
 // servers answer in well under a second, but Radicale 3.1 reads every
 // card of a collection (in Python) to list it or to compute its ctag or
-// sync token: 25-35 s for 10,000 cards on 2 busy cores. Two minutes
-// leaves room for that and still ends a stalled request.
-const DefaultTimeout = 2 * time.Minute
+// sync token: 25-35 s for 10,000 cards on 2 busy cores. One minute leaves
+// room for that and still ends a stalled request. It is half the
+// directory's bound on a whole fetch (directory.DefaultTimeout, the
+// book's timeout), which holds the listing and every multiget: a request
+// as long as the fetch would leave a first full download no time for its
+// downloads, and a stalled request no time to be reported as such. A
+// book too large for its fetch's bound needs a longer book timeout, not
+// a longer request timeout.
+const DefaultTimeout = time.Minute
 
 // Config is one CardDAV address book (the server's TOML maps onto it).
 type Config struct {
@@ -37,8 +44,8 @@ type Config struct {
 	// Username for HTTP basic authentication. Default empty: no
 	// authentication (and no password read).
 	Username string
-	// PasswordFile holds the password (one line; a trailing newline is
-	// trimmed). Read once by New; the password is never logged nor put in
+	// PasswordFile holds the password on its first line (the line's end,
+	// "\n" or "\r\n", is not part of it; later lines are ignored). Read once by New; the password is never logged nor put in
 	// an error. Default empty: an empty password.
 	PasswordFile string
 	// CAFile is a PEM file of extra root certificates to trust besides
@@ -46,7 +53,8 @@ type Config struct {
 	// Certificates are always verified.
 	CAFile string
 	// Timeout bounds each request, its answer read in full. Default
-	// (zero) DefaultTimeout.
+	// (zero) DefaultTimeout. Keep it below the book's timeout, which
+	// bounds the whole fetch (the listing and every multiget).
 	Timeout time.Duration
 }
 
@@ -67,7 +75,7 @@ type Source struct {
 func New(cfg Config, norm *contacts.Normalizer, lim contacts.Limits) (*Source, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("carddav: url %q: not an http or https URL", cfg.URL)
+		return nil, fmt.Errorf("carddav: url %s: not an http or https URL", redactRaw(cfg.URL))
 	}
 	if u.User != nil {
 		return nil, fmt.Errorf("carddav: url %s: credentials in the URL; use username and password_file", redact(u))
@@ -81,7 +89,7 @@ func New(cfg Config, norm *contacts.Normalizer, lim contacts.Limits) (*Source, e
 		if err != nil {
 			return nil, fmt.Errorf("carddav: password_file: %w", err)
 		}
-		password = strings.TrimRight(string(b), "\r\n")
+		password = firstLine(b)
 	}
 	tlsConf, err := tlsConfig(cfg.CAFile)
 	if err != nil {
@@ -99,6 +107,9 @@ func New(cfg Config, norm *contacts.Normalizer, lim contacts.Limits) (*Source, e
 	}
 	if lim.MaxCardSize <= 0 {
 		lim.MaxCardSize = contacts.DefaultMaxCardSize // what the parser uses for zero
+	}
+	if lim.MaxCardsPerBook <= 0 {
+		lim.MaxCardsPerBook = contacts.DefaultMaxCardsPerBook
 	}
 	return &Source{cfg: cfg, endpoint: u, http: d, dav: dav, parser: norm.NewCardParser(lim), lim: lim}, nil
 }
@@ -125,9 +136,27 @@ func tlsConfig(caFile string) (*tls.Config, error) {
 	return conf, nil
 }
 
-// redact drops user information from a URL for messages.
-func redact(u *url.URL) string {
-	c := *u
-	c.User = nil
-	return c.String()
+// firstLine is the password in a password_file: its first line, without
+// the line's end ("\n" or "\r\n"). Whatever follows (a comment, a second
+// newline an editor added) is not part of it.
+func firstLine(b []byte) string {
+	line, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimSuffix(line, "\r")
+}
+
+// redact is a URL for messages: its password, if any, masked.
+func redact(u *url.URL) string { return u.Redacted() }
+
+// redactRaw is a configured URL for messages. One that does not parse, or
+// parses as an opaque one ("user:secret@host" reads as scheme "user"),
+// may hide a password anywhere: only its scheme is shown.
+func redactRaw(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "(unreadable)"
+	case u.Opaque != "":
+		return strconv.Quote(u.Scheme + ":…")
+	}
+	return strconv.Quote(u.Redacted())
 }

@@ -169,11 +169,23 @@ func multigetBody(hrefs []string) string {
 		`<d:prop><d:getetag/><c:address-data/></d:prop>`)
 	for _, h := range hrefs {
 		b.WriteString("<d:href>")
-		xml.EscapeText(&b, []byte((&url.URL{Path: h}).EscapedPath()))
+		xml.EscapeText(&b, []byte(escapePath(h)))
 		b.WriteString("</d:href>")
 	}
 	b.WriteString("</c:addressbook-multiget>")
 	return b.String()
+}
+
+// escapePath percent-encodes every segment of an href's path. Unlike
+// url.URL.EscapedPath it encodes ";" too, which Radicale (Python's
+// urlparse) would take for the start of path parameters: it answered a
+// card named "a;b.vcf" as "/…/a" 404.
+func escapePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
 }
 
 // excerpt quotes the start of an answer for an error.

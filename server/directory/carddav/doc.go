@@ -11,6 +11,13 @@
 // *contacts.Contact values from the last copy. The token, ctag and every
 // card's ETag travel in Book.Cursor.
 //
+// A card leaves the book only when a sync-collection answers it 404 or a
+// whole listing (one with the collection's own response) lacks it. A
+// multiget that leaves out a card asked for, or answers it 404 though just
+// listed, and a listing without the collection's own response fail the
+// fetch: the directory keeps the last copy, and the next fetch asks again.
+// A book of more than Limits.MaxCardsPerBook cards is refused.
+//
 // Cards are parsed with the contacts package's tolerant parser, the one
 // the desk uses: a broken card is a warning naming its href, never a
 // failed fetch. A failed request is an *Error naming the method and URL

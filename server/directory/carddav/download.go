@@ -3,6 +3,7 @@ package carddav
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/deskline/deskline/contacts"
 )
@@ -24,7 +25,6 @@ type downloaded struct {
 	contacts []*contacts.Contact
 	warnings []string
 	etag     string // as the multiget gave it (sync-collection may give none)
-	gone     bool   // deleted before it could be fetched
 }
 
 type downloads struct {
@@ -34,8 +34,9 @@ type downloads struct {
 
 // download fetches and parses the hrefs in batches. A card too large by
 // its listed length is not downloaded; one too large or broken when it
-// arrives is a warning; a missing one is dropped. Only a failed request
-// fails the download.
+// arrives is a warning. A failed request fails the download, and so does
+// a card the listing or sync just named that the multiget does not give
+// (see multiget).
 func (s *Source) download(ctx context.Context, book string, hrefs []string, lengths map[string]int64) (downloads, error) {
 	d := downloads{cards: make(map[string]downloaded, len(hrefs))}
 	var batch []string
@@ -67,16 +68,22 @@ func (s *Source) download(ctx context.Context, book string, hrefs []string, leng
 	return d, flush()
 }
 
-// multiget downloads one batch.
+// multiget downloads one batch. Every href asked for must come back with
+// its data: one left out of the 207 answer, or answered 404 though the
+// listing or sync just named it, is a server glitch or a deletion since
+// (the next sync will say which), never a reason to drop the card. The
+// fetch fails, naming how many and one of them, and the book keeps its
+// last copy.
 func (s *Source) multiget(ctx context.Context, book string, hrefs []string, d *downloads) error {
 	objs, err := s.davRequest(ctx, "REPORT", book, "1", multigetBody(hrefs))
 	if err != nil {
 		return err
 	}
+	notFound := map[string]bool{}
 	for _, o := range objs {
 		switch {
 		case o.gone:
-			d.cards[o.href] = downloaded{gone: true}
+			notFound[o.href] = true
 		case o.hasData:
 			d.transferred++
 			cs, ws := s.parser.Parse(o.href, []byte(o.data))
@@ -87,11 +94,23 @@ func (s *Source) multiget(ctx context.Context, book string, hrefs []string, d *d
 			d.cards[o.href] = r
 		}
 	}
+	var missing, gone []string
 	for _, h := range hrefs {
 		if _, ok := d.cards[h]; !ok {
-			// Left out of the cursor, so the ETag listing asks again.
-			d.cards[h] = downloaded{gone: true, warnings: []string{fmt.Sprintf("carddav: %s: not in the server's multiget answer; skipped", h)}}
+			if notFound[h] {
+				gone = append(gone, h)
+			} else {
+				missing = append(missing, h)
+			}
 		}
+	}
+	switch {
+	case len(missing) > 0:
+		return &Error{Method: "REPORT", URL: s.urlOf(book), Code: http.StatusMultiStatus, Err: fmt.Errorf(
+			"%d of the %d cards asked for are not in the multiget answer (%s is one); the last copy is kept", len(missing), len(hrefs), missing[0])}
+	case len(gone) > 0:
+		return &Error{Method: "REPORT", URL: s.urlOf(book), Code: http.StatusMultiStatus, Err: fmt.Errorf(
+			"%d of the %d cards asked for answered 404 Not Found though just listed (%s is one); the last copy is kept", len(gone), len(hrefs), gone[0])}
 	}
 	return nil
 }

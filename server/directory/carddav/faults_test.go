@@ -3,6 +3,7 @@ package carddav
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/internal/people"
 	"github.com/deskline/deskline/internal/radicale"
+	"github.com/deskline/deskline/server/directory"
 )
 
 // hangLimit only catches a fetch that hangs; it is no performance figure.
@@ -191,9 +193,38 @@ func TestConfig(t *testing.T) {
 		{URL: "https://user:pw@x/"},
 		{URL: "https://x/", PasswordFile: "/nonexistent/pw"},
 		{URL: "https://x/", CAFile: writeFile(t, "ca.pem", "not a certificate")},
+		// A password in the URL is never echoed, whatever else is wrong.
+		{URL: "ftp://user:secret@x/"},
+		{URL: "https://user:secret@/"},
+		{URL: "user:secret@x"},
+		{URL: "https://user:secret@x/%zz"},
+		{URL: "https://user:secret@[::1/"},
 	} {
-		if _, err := New(c, n, contacts.Limits{}); err == nil || !strings.HasPrefix(err.Error(), "carddav: ") || strings.Contains(err.Error(), "pw@") {
+		_, err := New(c, n, contacts.Limits{})
+		if err == nil || !strings.HasPrefix(err.Error(), "carddav: ") || strings.Contains(err.Error(), "pw@") || strings.Contains(err.Error(), "secret") {
 			t.Errorf("%+v: %v", c, err)
 		}
+		t.Log(err)
+	}
+}
+
+// The password is the first line of password_file, without its line end;
+// what follows (a second line, a comment) is not sent.
+func TestPasswordFirstLine(t *testing.T) {
+	srv := radicale.Start(t, smallBook(3))
+	for _, text := range []string{"%s\nsecond line\n", "%s\r\n# rotated 2026-12-01\r\n", "%s"} {
+		pw := writeFile(t, "password", fmt.Sprintf(text, srv.Password))
+		s := newSource(t, srv, srv.BookURL(bookName), func(c *Config) { c.PasswordFile = pw })
+		if b, err := s.Fetch(context.Background(), nil); err != nil || len(b.Contacts) != 3 {
+			t.Errorf("password file %q: %v", text, err)
+		}
+	}
+}
+
+// A request's default bound leaves a whole fetch (the directory's bound,
+// the book's timeout) room for the listing and the downloads after it.
+func TestTimeoutBelowFetch(t *testing.T) {
+	if 2*DefaultTimeout > directory.DefaultTimeout {
+		t.Errorf("DefaultTimeout %v: more than half of a whole fetch's %v", DefaultTimeout, directory.DefaultTimeout)
 	}
 }

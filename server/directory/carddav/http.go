@@ -11,11 +11,35 @@ import (
 	"time"
 )
 
-// maxResponseSize bounds every response body read, so a hostile or
-// broken server cannot take the server's memory: a multiget batch is cut
-// at maxBatchBytes of cards (a quarter of this), and a PROPFIND listing
-// of 200,000 cards (DefaultMaxCardsPerBook) is some 40 MB.
+// maxResponseSize bounds every response body read but the listing's, so
+// a hostile or broken server cannot take the server's memory: a multiget
+// batch is cut at maxBatchBytes of cards (a quarter of this).
 const maxResponseSize = 64 << 20
+
+// maxListingSize bounds the PROPFIND listing of the cards' ETags. The
+// listing may name up to contacts.DefaultMaxCardsPerBook (200,000) cards,
+// the most a book holds (Source enforces it on the listing and the sync);
+// Radicale writes some 375 bytes a card (href, ETag, length, and a 404
+// propstat for the ctag and sync token asked of every member), 75 MB for
+// 200,000: more than maxResponseSize. 128 MiB leaves room for longer
+// hrefs (TestListingLimit measures Radicale's).
+const maxListingSize = 128 << 20
+
+// limitKey carries a request's response bound in its context when it is
+// not maxResponseSize.
+type limitKey struct{}
+
+// withResponseLimit bounds the answers of requests sent with ctx to n bytes.
+func withResponseLimit(ctx context.Context, n int64) context.Context {
+	return context.WithValue(ctx, limitKey{}, n)
+}
+
+func responseLimit(ctx context.Context) int64 {
+	if n, ok := ctx.Value(limitKey{}).(int64); ok {
+		return n
+	}
+	return maxResponseSize
+}
 
 // maxErrorBody is how much of an error response is read to say why (a
 // WebDAV precondition such as valid-sync-token).
@@ -37,8 +61,8 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // doer sends requests with basic authentication and a timeout per request
-// (the answer read in full within it), bounds answers to maxResponseSize,
-// and turns failures into *Error. go-webdav's client sends through it too
+// (the answer read in full within it), bounds answers (maxResponseSize;
+// maxListingSize for a listing), and turns failures into *Error. go-webdav's client sends through it too
 // (it is a webdav.HTTPClient), so its requests obey the same limits.
 type doer struct {
 	client  *http.Client
@@ -69,7 +93,8 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		return nil, fail(resp.StatusCode, string(b), statusWhy(resp, string(b)))
 	}
-	resp.Body = &body{rc: resp.Body, left: maxResponseSize, cancel: cancel,
+	limit := responseLimit(parent)
+	resp.Body = &body{rc: resp.Body, left: limit, limit: limit, cancel: cancel,
 		fail: func(err error) error { return fail(resp.StatusCode, "", d.why(parent, ctx, err)) }}
 	return resp, nil
 }
@@ -111,6 +136,7 @@ func statusWhy(resp *http.Response, body string) error {
 type body struct {
 	rc     io.ReadCloser
 	left   int64
+	limit  int64
 	cancel context.CancelFunc
 	fail   func(error) error
 }
@@ -121,7 +147,7 @@ func (b *body) Read(p []byte) (int, error) {
 	}
 	n, err := b.rc.Read(p)
 	if int64(n) > b.left {
-		return 0, b.fail(fmt.Errorf("answer larger than %d bytes (the response limit); refused", maxResponseSize))
+		return 0, b.fail(fmt.Errorf("answer larger than %d bytes (the response limit); refused", b.limit))
 	}
 	b.left -= int64(n)
 	if err != nil && err != io.EOF {
@@ -135,7 +161,7 @@ func (b *body) Close() error {
 	return b.rc.Close()
 }
 
-// readAll reads a whole answer within maxResponseSize.
+// readAll reads a whole answer within its limit.
 func readAll(resp *http.Response) ([]byte, error) {
 	defer resp.Body.Close()
 	return io.ReadAll(resp.Body)

@@ -40,7 +40,7 @@ func (s *Source) Fetch(ctx context.Context, last *directory.Book) (*directory.Bo
 	if err != nil {
 		return nil, err
 	}
-	if len(objs) > 0 && objs[0].ctag != "" && objs[0].ctag == prev.CTag {
+	if len(objs) == 1 && withSlash(objs[0].href) == book && objs[0].ctag != "" && objs[0].ctag == prev.CTag {
 		next := *prev
 		next.SyncToken = objs[0].syncToken
 		return &directory.Book{Contacts: last.Contacts, Cursor: next.encode(), Warnings: last.Warnings}, nil
@@ -69,6 +69,7 @@ func (s *Source) syncChanges(ctx context.Context, book string, last *directory.B
 	for h, e := range prev.ETags {
 		next.ETags[h] = e
 	}
+	// Only an explicit 404 in the sync removes a card.
 	for _, h := range resp.Deleted {
 		delete(next.ETags, h)
 	}
@@ -79,23 +80,34 @@ func (s *Source) syncChanges(ctx context.Context, book string, last *directory.B
 			next.ETags[o.Path] = o.ETag
 		}
 	}
+	if err := s.checkCount("REPORT", book, len(next.ETags)); err != nil {
+		return nil, err
+	}
 	// next.CTag stays empty: the sync does not say which ctag goes with
 	// these cards, and a stale one could later hide a change.
 	return s.assemble(ctx, book, last, prev, next, changed, nil)
 }
 
 // listChanges lists the collection's ETags and downloads the cards that
-// are new or changed since prev (all of them without prev).
+// are new or changed since prev (all of them without prev). A card of
+// last absent from the listing is gone; so the listing must be whole: one
+// without the collection's own response (an empty 207, a proxy's cut
+// answer) fails the fetch rather than empty the book.
 func (s *Source) listChanges(ctx context.Context, book string, last *directory.Book, prev *cursor) (*directory.Book, error) {
-	objs, err := s.davRequest(ctx, "PROPFIND", book, "1", propfindList)
+	objs, err := s.davRequest(withResponseLimit(ctx, maxListingSize), "PROPFIND", book, "1", propfindList)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkCount("PROPFIND", book, len(objs)-1); err != nil {
 		return nil, err
 	}
 	next := &cursor{Book: book, ETags: make(map[string]string, len(objs))}
 	lengths := map[string]int64{}
 	var changed []string
+	self := false
 	for _, o := range objs {
 		if withSlash(o.href) == book {
+			self = true
 			next.SyncToken, next.CTag = o.syncToken, o.ctag
 			continue
 		}
@@ -108,7 +120,22 @@ func (s *Source) listChanges(ctx context.Context, book string, last *directory.B
 			changed = append(changed, o.href)
 		}
 	}
+	if !self {
+		return nil, &Error{Method: "PROPFIND", URL: s.urlOf(book), Code: http.StatusMultiStatus, Err: fmt.Errorf(
+			"the listing (%d responses) lacks the collection's own response: incomplete; the last copy is kept", len(objs))}
+	}
 	return s.assemble(ctx, book, last, prev, next, changed, lengths)
+}
+
+// checkCount refuses a book of more than MaxCardsPerBook cards (as a
+// listing or sync names them) before any is downloaded: a hostile or
+// runaway server must not fill the server's memory.
+func (s *Source) checkCount(method, book string, n int) error {
+	if n > s.lim.MaxCardsPerBook {
+		return &Error{Method: method, URL: s.urlOf(book), Err: fmt.Errorf(
+			"the book has %d cards, more than %d (the MaxCardsPerBook limit); refused, the last copy is kept", n, s.lim.MaxCardsPerBook)}
+	}
+	return nil
 }
 
 // assemble downloads the changed cards and builds the book: the cards of
@@ -140,10 +167,7 @@ func (s *Source) assemble(ctx context.Context, book string, last *directory.Book
 		cards, warns := reuse[h], prev.warnings(h)
 		if r, ok := fetched.cards[h]; ok {
 			cards, warns = r.contacts, r.warnings
-			switch {
-			case r.gone:
-				delete(next.ETags, h)
-			case r.etag != "":
+			if r.etag != "" {
 				next.ETags[h] = r.etag
 			}
 		}
@@ -152,6 +176,10 @@ func (s *Source) assemble(ctx context.Context, book string, last *directory.Book
 			next.Warnings[h] = warns
 			out.Warnings = append(out.Warnings, warns...)
 		}
+	}
+	// A card file may hold several cards: the contacts are bounded too.
+	if err := s.checkCount("REPORT", book, len(out.Contacts)); err != nil {
+		return nil, err
 	}
 	out.Cursor = next.encode()
 	return out, nil
