@@ -127,7 +127,7 @@ func (cs *CallState) applyCall(ev *Event) {
 		c.Direction = ev.Direction
 	}
 	if ev.Other != nil {
-		c.Other = *ev.Other
+		c.Other = keepContact(c.Other, *ev.Other)
 	}
 	if ev.Queue != nil { // the queue stays with the connection: events after delivered may omit it
 		q := *ev.Queue
@@ -141,6 +141,17 @@ func (cs *CallState) applyCall(ev *Event) {
 		// stays connected, but the talk starts now.
 		c.Answered, c.Since = true, ev.Time
 	}
+}
+
+// keepContact is the party next, keeping the directory contact of the
+// party was when next has none and is the same number: the match stays on
+// the call (section 19), though a later event may come without it (the
+// book refreshing, the server restarted with its source down).
+func keepContact(was, next Party) Party {
+	if next.Contact == nil && was.Contact != nil && next.Number == was.Number {
+		next.Contact = was.Contact
+	}
+	return next
 }
 
 // applyTransfer handles both sides of a transfer: the transferring device
@@ -162,7 +173,7 @@ func (cs *CallState) applyTransfer(ev *Event) {
 		c.Call = ev.NewCall
 	}
 	if ev.Other != nil {
-		c.Other = *ev.Other
+		c.Other = keepContact(c.Other, *ev.Other)
 	}
 	cs.add(c)
 	cs.arrived[ConnKey{c.Call, c.Device}] = n // it keeps its place

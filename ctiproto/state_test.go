@@ -198,3 +198,32 @@ func TestCallStateKeepsNote(t *testing.T) {
 		}
 	}
 }
+
+// The directory's contact stays on the call: a later event of the same
+// party without one (a book refreshing, a server restarted with its
+// source down) keeps it; another party, or a new contact, replaces it.
+func TestCallStateKeepsContact(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	cs := NewCallState([]Device{{Device: "201", Registered: true}}, nil)
+	jane := &Contact{ID: "Customers/x#jane", Book: "Customers", Name: "Jane Doe"}
+	other := func(num string, c *Contact) *Party { return &Party{Number: num, Contact: c} }
+	contact := func() *Contact {
+		_, calls := cs.Snapshot()
+		return calls[0].Other.Contact
+	}
+	cs.Apply(&Event{Type: EventDelivered, Call: "c1", Device: "201", State: StateAlerting, Other: other("+49301234567", jane), Time: t0})
+	cs.Apply(&Event{Type: EventEstablished, Call: "c1", Device: "201", State: StateConnected, Other: other("+49301234567", nil), Time: t0.Add(time.Second)})
+	if c := contact(); c == nil || c.Name != "Jane Doe" {
+		t.Fatalf("after an event without the contact: %+v", c)
+	}
+	cs.Apply(&Event{Type: EventHeld, Call: "c1", Device: "201", State: StateHeld, Other: other("+4940555019", nil), Time: t0.Add(2 * time.Second)})
+	if c := contact(); c != nil {
+		t.Errorf("another party kept Jane's contact: %+v", c)
+	}
+	bob := &Contact{ID: "Staff/bob", Book: "Staff", Name: "Bob"}
+	cs.Apply(&Event{Type: EventTransferred, Call: "c1", Device: "201", State: StateConnected, NewCall: "c2", Other: other("+4940555019", bob), Time: t0.Add(3 * time.Second)})
+	cs.Apply(&Event{Type: EventTransferred, Call: "c2", Device: "201", State: StateConnected, NewCall: "c3", Other: other("+4940555019", nil), Time: t0.Add(4 * time.Second)})
+	if c := contact(); c == nil || c.Name != "Bob" {
+		t.Errorf("a transfer without the contact lost it: %+v", c)
+	}
+}
