@@ -13,8 +13,9 @@ import (
 
 func TestNewRejectsBadConfigs(t *testing.T) {
 	dir := t.TempDir()
+	// An empty first line: an empty password, whatever follows.
 	empty := filepath.Join(dir, "empty")
-	if err := os.WriteFile(empty, []byte(" \n"), 0o600); err != nil {
+	if err := os.WriteFile(empty, []byte("\nsecret\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ok := Config{URL: "ldap://dir.example", BaseDN: "dc=example"}

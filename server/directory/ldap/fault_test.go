@@ -69,20 +69,27 @@ func TestFetchWrongPassword(t *testing.T) {
 	}
 }
 
-// The password file is trimmed: a trailing newline is not part of it.
-func TestPasswordFileIsTrimmed(t *testing.T) {
-	srv := slapd.Start(t, entries(0, 10, inetOrgPerson))
-	cfg := config(srv)
-	pw, err := os.ReadFile(srv.PasswordFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.PasswordFile = filepath.Join(t.TempDir(), "pw")
-	if err := os.WriteFile(cfg.PasswordFile, append(pw, " \n"...), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if b := fetch(t, cfg); len(b.Contacts) != 10 {
-		t.Errorf("got %d contacts, want 10", len(b.Contacts))
+// The password is the password file's first line without its line
+// ending: a space at its end is part of it, a second line is not.
+func TestPasswordFileFirstLine(t *testing.T) {
+	const pw = " reader secret "
+	srv := slapd.StartWith(t, slapd.Options{Password: pw}, entries(0, 10, inetOrgPerson))
+	for name, content := range map[string]string{
+		"lf":      pw + "\nsecond line\n",
+		"crlf":    pw + "\r\nsecond line\r\n",
+		"no-eol":  pw,
+		"one-eol": pw + "\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := config(srv)
+			cfg.PasswordFile = filepath.Join(t.TempDir(), "pw")
+			if err := os.WriteFile(cfg.PasswordFile, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if b := fetch(t, cfg); len(b.Contacts) != 10 {
+				t.Errorf("got %d contacts, want 10", len(b.Contacts))
+			}
+		})
 	}
 }
 

@@ -10,6 +10,7 @@
 package ldap
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -49,7 +50,7 @@ func New(cfg Config, norm *contacts.Normalizer) (*Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ldap: %s: password file: %w", cfg.URL, err)
 		}
-		if s.password = strings.TrimSpace(string(b)); s.password == "" {
+		if s.password = firstLine(b); s.password == "" {
 			// An empty password is an unauthenticated bind (RFC 4513 5.1.2),
 			// which servers answer as anonymous: refuse it here.
 			return nil, fmt.Errorf("ldap: %s: password file %s is empty", cfg.URL, cfg.PasswordFile)
@@ -72,6 +73,15 @@ func New(cfg Config, norm *contacts.Normalizer) (*Source, error) {
 		s.tls.RootCAs = pool
 	}
 	return s, nil
+}
+
+// firstLine is the password in a password file: its first line without
+// the line ending. Spaces are part of it (a password may begin or end
+// with one); what follows the first line (a comment, a second
+// newline an editor added) is not.
+func firstLine(b []byte) string {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	return string(bytes.TrimSuffix(line, []byte("\r")))
 }
 
 // Fetch binds, reads every entry the filter selects page by page and maps
