@@ -182,15 +182,30 @@ func TestFetchBaseDNIsAReferral(t *testing.T) {
 	}
 }
 
-// A time limit the server enforces keeps what came, with a warning (slapd
-// cannot be made to hit one on cue, so the error is made here).
-func TestTimeLimitIsAWarning(t *testing.T) {
-	s := newSource(t, Config{URL: "ldap://dir.example", BaseDN: "dc=example"})
+// Each limit the server enforces is named with how to raise it (slapd
+// cannot be made to hit a time limit on cue, so the errors are made here).
+func TestServerLimitsAreNamed(t *testing.T) {
+	s := newSource(t, Config{URL: "ldap://dir.example", BaseDN: "dc=example", Timeout: 20 * time.Second})
 	b := &book{}
 	b.Transferred = 700
-	done, err := s.limited(context.Background(), b, goldap.NewError(goldap.LDAPResultTimeLimitExceeded, errors.New("")))
-	if !done || err != nil || !hasWarning(&b.Book, "time limit", "after 700 entries") {
-		t.Errorf("done %v, error %v, warnings %q", done, err, b.Warnings)
+	for _, c := range []struct {
+		code uint16
+		want []string
+	}{
+		{goldap.LDAPResultSizeLimitExceeded, []string{"size limit", "after 700 entries", "anonymous", "size.prtotal"}},
+		{goldap.LDAPResultTimeLimitExceeded, []string{"time limit", "after 700 entries", "olcTimeLimit", "MaxQueryDuration", "timeout (20s"}},
+		{goldap.LDAPResultAdminLimitExceeded, []string{"administrative limit", "after 700 entries", "Admin Limit Exceeded\": why", "olcLimits"}},
+		{goldap.LDAPResultBusy, nil},
+	} {
+		got := s.limited(b, goldap.NewError(c.code, errors.New("why")))
+		for _, w := range c.want {
+			if !strings.Contains(got, w) || !strings.HasPrefix(got, "ldap://dir.example: ") {
+				t.Errorf("code %d: %q does not say %q", c.code, got, w)
+			}
+		}
+		if c.want == nil && got != "" {
+			t.Errorf("code %d: %q, want no limit", c.code, got)
+		}
 	}
 }
 

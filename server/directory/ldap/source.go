@@ -85,9 +85,11 @@ func firstLine(b []byte) string {
 }
 
 // Fetch binds, reads every entry the filter selects page by page and maps
-// them. Entries that cannot be used in part or whole, referrals and a
-// limit the server enforces are warnings; a connection that fails, a
-// refused bind or a hung server are errors (the last good copy stays).
+// them. Entries that cannot be used in part or whole, referrals and the
+// source's own size_limit are warnings; a connection that fails, a
+// refused bind, a hung server and a limit the server enforces are errors
+// (the last good copy stays). Only with no last copy is a book the
+// server cut short served, with a warning: part of it beats nothing.
 func (s *Source) Fetch(ctx context.Context, last *directory.Book) (*directory.Book, error) {
 	conn, release, err := s.connect(ctx)
 	if err != nil {
@@ -99,7 +101,7 @@ func (s *Source) Fetch(ctx context.Context, last *directory.Book) (*directory.Bo
 			return nil, s.fail(ctx, fmt.Sprintf("bind as %s", s.cfg.BindDN), err)
 		}
 	}
-	return s.search(ctx, conn)
+	return s.search(ctx, conn, last)
 }
 
 // connect dials (TLS for ldaps://), upgrades with StartTLS when asked,

@@ -1,8 +1,13 @@
 package ldap
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/deskline/deskline/contacts"
+	"github.com/deskline/deskline/server/directory"
 
 	"github.com/deskline/deskline/internal/people"
 	"github.com/deskline/deskline/internal/slapd"
@@ -83,6 +88,42 @@ func TestFetchWarnsAtTheServerSizeLimit(t *testing.T) {
 	b := fetch(t, config(srv))
 	if len(b.Contacts) != limit || !hasWarning(b, "size limit", fmt.Sprint(limit), slapd.BindDN) {
 		t.Fatalf("got %d contacts, warnings %q; want %d and a size limit warning", len(b.Contacts), b.Warnings, limit)
+	}
+}
+
+// With a last copy, a search the server cut short fails the fetch: the
+// last copy stays in service, and the error says which limit and what to
+// raise.
+func TestServerSizeLimitKeepsLastCopy(t *testing.T) {
+	const n, limit = 3000, 2000
+	srv := slapd.StartWith(t, slapd.Options{SizeLimit: fmt.Sprintf("size.soft=1000 size.hard=1000 size.prtotal=%d", limit)},
+		entries(0, n, inetOrgPerson))
+	last := &directory.Book{Contacts: make([]*contacts.Contact, n)}
+	b, err := newSource(t, config(srv)).Fetch(context.Background(), last)
+	if err == nil {
+		t.Fatalf("Fetch served %d contacts, warnings %q; want an error", len(b.Contacts), b.Warnings)
+	}
+	want := fmt.Sprintf("ldap: %s: the server's size limit stopped the search after %d entries; raise the limit for %s (OpenLDAP: olcSizeLimit size.prtotal)",
+		srv.URL, limit, slapd.BindDN)
+	if err.Error() != want {
+		t.Errorf("error %q\nwant  %q", err, want)
+	}
+}
+
+// An administrative limit (slapd's size.unchecked: more candidates than
+// it will look at) stops the search before any entry: an error, with
+// or without a last copy, naming the limit.
+func TestServerAdminLimitFails(t *testing.T) {
+	srv := slapd.StartWith(t, slapd.Options{SizeLimit: "size.unchecked=100 size.prtotal=unlimited"}, entries(0, 300, inetOrgPerson))
+	for _, last := range []*directory.Book{nil, {}} {
+		b, err := newSource(t, config(srv)).Fetch(context.Background(), last)
+		if err == nil {
+			t.Fatalf("Fetch served %d contacts, warnings %q; want an error", len(b.Contacts), b.Warnings)
+		}
+		if !strings.Contains(err.Error(), "administrative limit stopped the search after 0 entries") ||
+			!strings.Contains(err.Error(), "size.unchecked") || !strings.Contains(err.Error(), slapd.BindDN) {
+			t.Errorf("error %q does not name the limit", err)
+		}
 	}
 }
 
