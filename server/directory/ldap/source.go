@@ -44,7 +44,7 @@ func New(cfg Config, norm *contacts.Normalizer) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{cfg: cfg, mapper: &mapper{fields: cfg.mapping(), norm: norm, maxPhoto: contacts.DefaultMaxPhotoSize}}
+	s := &Source{cfg: cfg, mapper: &mapper{fields: cfg.mapping(), norm: norm, lim: contacts.DefaultLimits()}}
 	if cfg.PasswordFile != "" {
 		b, err := os.ReadFile(cfg.PasswordFile)
 		if err != nil {
