@@ -162,7 +162,9 @@ func proxy(t *testing.T, srv *slapd.Server, after int, then func()) string {
 			return
 		}
 		defer up.Close()
-		go func() { _, _ = io.Copy(up, c) }()
+		// The client gone, close upstream too: else the copy below waits
+		// for an idle slapd forever and the cleanup's wg.Wait with it.
+		go func() { _, _ = io.Copy(up, c); up.Close() }()
 		_, _ = io.CopyN(c, up, int64(after))
 		then()
 		_, _ = io.Copy(c, up)
