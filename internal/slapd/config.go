@@ -103,6 +103,9 @@ olcSizeLimit: %s
 olcAccess: {0}to attrs=userPassword by anonymous auth by * none
 olcAccess: {1}to * by users read by * none
 `, Suffix, dir, dbMaxSize, Suffix, rootPW, o.SizeLimit)
+	if o.TimeLimit != "" {
+		fmt.Fprintf(&b, "olcTimeLimit: %s\n", o.TimeLimit)
+	}
 	return b.String()
 }
 

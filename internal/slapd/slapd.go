@@ -30,6 +30,9 @@ type Options struct {
 	// TLS adds a test CA, a server certificate signed by it, StartTLS on
 	// URL and an ldaps:// listener (LDAPSURL).
 	TLS bool
+	// TimeLimit is the database's olcTimeLimit in seconds ("1",
+	// "time.soft=1 time.hard=1"). Empty: none set (slapd's 3600 s).
+	TimeLimit string
 	// Password is the reader's password. Empty: a plain default. The
 	// password file holds it as it is, without a line ending.
 	Password string
