@@ -1,6 +1,7 @@
 package slapd
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 )
@@ -102,6 +103,9 @@ olcSizeLimit: %s
 olcAccess: {0}to attrs=userPassword by anonymous auth by * none
 olcAccess: {1}to * by users read by * none
 `, Suffix, dir, dbMaxSize, Suffix, rootPW, o.SizeLimit)
+	if o.TimeLimit != "" {
+		fmt.Fprintf(&b, "olcTimeLimit: %s\n", o.TimeLimit)
+	}
 	return b.String()
 }
 
@@ -110,8 +114,9 @@ olcAccess: {1}to * by users read by * none
 const dbMaxSize = 1 << 30
 
 // baseLDIF is the tree every server starts with: the suffix, the two
-// branches and the reader a source binds as.
-func baseLDIF() string {
+// branches and the reader a source binds as, with password (base64 in
+// the LDIF, so spaces around it stay part of it).
+func baseLDIF(password string) string {
 	return fmt.Sprintf(`dn: %s
 objectClass: dcObject
 objectClass: organization
@@ -130,7 +135,7 @@ dn: %s
 objectClass: organizationalRole
 objectClass: simpleSecurityObject
 cn: reader
-userPassword: %s
+userPassword:: %s
 
-`, Suffix, People, AD, BindDN, password)
+`, Suffix, People, AD, BindDN, base64.StdEncoding.EncodeToString([]byte(password)))
 }
