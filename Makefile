@@ -63,8 +63,10 @@ package: deps
 # watching all 10,000 devices, 1,000 presence changes/s; with baseline).
 # About 2½ minutes in all (the presence run 81 s, most of it logging in
 # 2 × 10,000 desks, four at a time).
+# The CardDAV source's benchmarks read 10,000 cards from a real Radicale
+# (minutes: Radicale lists in Python) and run in bench-full only.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s ./ctiproto ./pbx/sim ./pbx/ami ./server/... ./contacts
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1s ./ctiproto ./pbx/sim ./pbx/ami $$($(GO) list ./server/... | grep -v /directory/carddav) ./contacts
 	$(GO) run ./cmd/deskline-load -clients 1000 -rate 500 -duration 5s
 	$(GO) run ./cmd/deskline-load -clients 10000 -watchers 200 -rate 500 -duration 5s -dialers 4 -timeout 5m
 
@@ -88,7 +90,7 @@ bench-full:
 	@fail=0; \
 	run() { name=$$1; shift; echo "== $$name: deskline-load $$*"; \
 		if ! $(LOAD_RUN) "$$@" > $(BENCH_DIR)/$$name.txt; then fail=1; echo "   FAILED (see $(BENCH_DIR)/$$name.txt)"; fi; \
-		grep -E '^(latency|presence|complete|Deskline/baseline|back|others)' $(BENCH_DIR)/$$name.txt | sed 's/^/   /'; }; \
+		grep -E '^(latency|presence|search round|complete|Deskline/baseline|back|others)' $(BENCH_DIR)/$$name.txt | sed 's/^/   /'; }; \
 	run steady-1000c-100eps   -clients 1000  -rate 50  -duration 30s; \
 	run steady-1000c-1000eps  -clients 1000  -rate 500 -duration 30s; \
 	run steady-10000c-100eps  -clients 10000 -rate 50  -duration 30s; \
@@ -97,6 +99,10 @@ bench-full:
 	run slow-1000c    -mode slow    -clients 1000  -rate 500 -duration 30s; \
 	run restart-10000c -mode restart -clients 10000 -rate 500 -duration 30s; \
 	run presence-10000c-200w -clients 10000 -watchers 200 -rate 500 -duration 30s -dialers 4; \
+	run search-1000d -clients 1000 -rate 100 -duration 20s -searchers 1000 -search-rate 1 -book 100000 -no-baseline; \
+	echo "== directory: CardDAV on Radicale (10,000 cards), LDAP on slapd"; \
+	$(GO) test -run '^$$' -bench 'Fetch' -benchtime 2x -benchmem -timeout 40m ./server/directory/carddav ./server/directory/ldap > $(BENCH_DIR)/directory-sources.txt || fail=1; \
+	grep -E '^Benchmark' $(BENCH_DIR)/directory-sources.txt | sed 's/^/   /'; \
 	echo "== switchboard-load: scripts/e2e-switchboard-load.sh"; \
 	if ! E2E_ARTIFACTS=$(BENCH_DIR) bash scripts/e2e-switchboard-load.sh > $(BENCH_DIR)/switchboard-load.log 2>&1; then \
 		fail=1; echo "   FAILED (see $(BENCH_DIR)/switchboard-load.log)"; fi; \
