@@ -282,8 +282,7 @@ func (s *snapshot) wordRanges(q query) [][2]int32 {
 // wordRanges); ok is false when a word matches none of its words or the
 // contact has no (matching) number.
 func (s *snapshot) contactScore(c int32, q query, ranges [][2]int32) (score int, ok bool) {
-	ct := s.contacts[c]
-	if len(ct.Phones) == 0 {
+	if !s.numbered[c] {
 		return 0, false
 	}
 	mine := s.cw[s.cwStart[c]:s.cwStart[c+1]]
@@ -319,7 +318,7 @@ func (s *snapshot) contactScore(c int32, q query, ranges [][2]int32) (score int,
 	}
 	if len(q.nums) > 0 {
 		best := 0
-		for _, ph := range ct.Phones {
+		for _, ph := range s.contacts[c].Phones {
 			best = max(best, numbersScore(q.nums, ph.Number.Key))
 		}
 		if best == 0 {

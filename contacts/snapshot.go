@@ -36,6 +36,10 @@ type snapshot struct {
 	paths    []string
 	contacts []*Contact // sorted by sortKey, then ID: an index is a rank
 	sortKey  []string   // folded display name
+	// numbered says which contacts have numbers, by index: search skips
+	// the others without reading the Contact, a cache miss each in a
+	// large book (most of a keystroke's time before).
+	numbered []bool
 
 	// Reverse lookup and number search.
 	nums   []ref              // every phone, sorted by key, then contact
@@ -83,8 +87,9 @@ func buildSnapshot(paths []string, contacts []*Contact) *snapshot {
 	})
 	s.contacts = make([]*Contact, len(contacts))
 	s.sortKey = make([]string, len(contacts))
+	s.numbered = make([]bool, len(contacts))
 	for i, it := range items {
-		s.contacts[i], s.sortKey[i] = it.c, it.key
+		s.contacts[i], s.sortKey[i], s.numbered[i] = it.c, it.key, len(it.c.Phones) > 0
 	}
 	// The two indexes write disjoint fields and only read the contacts:
 	// built side by side, the load waits for the longer one only.
