@@ -76,25 +76,18 @@ func (p *cardParser) inlinePhoto(b64 string) (*Photo, error) {
 	return p.photoData(data)
 }
 
-// photoData checks a photo's bytes and keeps a thumbnail of them. The
-// media type is what the image's own header says, whatever the card's
-// label claimed.
+// photoData keeps a PHOTO's bytes as PhotoFromData does, its error
+// worded as the card's.
 func (p *cardParser) photoData(data []byte) (*Photo, error) {
-	if len(data) > p.lim.MaxPhotoSize {
-		return nil, p.photoTooBig()
-	}
-	if len(data) == 0 {
-		return nil, fmt.Errorf("PHOTO is empty; ignored")
-	}
-	data, mt, err := thumbnail(data, p.lim.MaxPhotoPixels)
+	ph, err := PhotoFromData(data, p.lim)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("PHOTO %v; ignored", err)
 	}
-	return &Photo{Data: data, MediaType: mt}, nil
+	return ph, nil
 }
 
 func (p *cardParser) photoTooBig() error {
-	return fmt.Errorf("PHOTO larger than %d bytes (the MaxPhotoSize limit); ignored", p.lim.MaxPhotoSize)
+	return fmt.Errorf("PHOTO %v; ignored", tooBig(p.lim.MaxPhotoSize))
 }
 
 // photoMediaType reads MEDIATYPE (vCard 4.0) or TYPE (vCard 3.0: JPEG, PNG,

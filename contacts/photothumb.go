@@ -19,6 +19,33 @@ import (
 // original may decode to hundreds of MB on every desk that shows it.
 const PhotoThumbSide = 144
 
+// PhotoFromData checks a photo's bytes (a vCard's PHOTO, an LDAP
+// jpegPhoto or thumbnailPhoto) against lim's MaxPhotoSize and
+// MaxPhotoPixels (zero fields: the defaults) and returns the photo a
+// Contact keeps: the image as it is when it fits in PhotoThumbSide, else
+// a PNG thumbnail of at most PhotoThumbSide pixels a side. The media type
+// is what the image's own header says, whatever its source claimed. An
+// error's text follows the photo's name ("PHOTO", "jpegPhoto"): "larger
+// than …", "of 2000×2000 pixels, more than …", "is not a … image".
+func PhotoFromData(data []byte, lim Limits) (*Photo, error) {
+	lim = lim.withDefaults()
+	if len(data) > lim.MaxPhotoSize {
+		return nil, tooBig(lim.MaxPhotoSize)
+	}
+	if len(data) == 0 {
+		return nil, fmt.Errorf("is empty")
+	}
+	data, mt, err := thumbnail(data, lim.MaxPhotoPixels)
+	if err != nil {
+		return nil, err
+	}
+	return &Photo{Data: data, MediaType: mt}, nil
+}
+
+func tooBig(maxSize int) error {
+	return fmt.Errorf("larger than %d bytes (the MaxPhotoSize limit)", maxSize)
+}
+
 // thumbnail reads the image's size from its header, before any pixel is
 // decoded, and refuses more than maxPixels: a 165 KB PNG can say
 // 12000×12000 and decode to 137 MB. An image that fits in PhotoThumbSide
@@ -28,10 +55,10 @@ const PhotoThumbSide = 144
 func thumbnail(data []byte, maxPixels int) ([]byte, string, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return nil, "", fmt.Errorf("PHOTO is not a JPEG, PNG, GIF, BMP or WebP image; ignored")
+		return nil, "", fmt.Errorf("is not a JPEG, PNG, GIF, BMP or WebP image")
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > int64(maxPixels) {
-		return nil, "", fmt.Errorf("PHOTO of %d×%d pixels, more than %d (the MaxPhotoPixels limit); ignored",
+		return nil, "", fmt.Errorf("of %d×%d pixels, more than %d (the MaxPhotoPixels limit)",
 			cfg.Width, cfg.Height, maxPixels)
 	}
 	if cfg.Width <= PhotoThumbSide && cfg.Height <= PhotoThumbSide {
@@ -39,14 +66,14 @@ func thumbnail(data []byte, maxPixels int) ([]byte, string, error) {
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, "", fmt.Errorf("PHOTO cannot be decoded (%v); ignored", err)
+		return nil, "", fmt.Errorf("cannot be decoded (%v)", err)
 	}
 	w, h := thumbSize(cfg.Width, cfg.Height)
 	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
 	xdraw.BiLinear.Scale(dst, dst.Bounds(), img, img.Bounds(), xdraw.Src, nil)
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, dst); err != nil {
-		return nil, "", fmt.Errorf("PHOTO thumbnail: %v; ignored", err)
+		return nil, "", fmt.Errorf("thumbnail: %v", err)
 	}
 	return buf.Bytes(), "image/png", nil
 }

@@ -131,3 +131,29 @@ func TestPhotoBombFixtureIsWhatItSays(t *testing.T) {
 		t.Fatalf("testdata/photobomb.vcf (%d bytes) is not photoCard's output (%d bytes)", len(have), len(want))
 	}
 }
+
+// PhotoFromData is what a card's PHOTO goes through, for photos from
+// elsewhere (LDAP): zero limits are the defaults, a large picture becomes
+// a thumbnail, a bomb and a non-image are refused.
+func TestPhotoFromData(t *testing.T) {
+	p, err := PhotoFromData(widePNG(t), Limits{})
+	if err != nil || p.MediaType != "image/png" {
+		t.Fatalf("wide photo: %+v, %v", p, err)
+	}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(p.Data)); err != nil || cfg.Width != PhotoThumbSide {
+		t.Errorf("kept %d×%d (%v), want %d wide", cfg.Width, cfg.Height, err, PhotoThumbSide)
+	}
+	for _, c := range []struct {
+		data []byte
+		want string
+	}{
+		{bombPNG(t, 12000, 12000), "of 12000×12000 pixels, more than 16777216 (the MaxPhotoPixels limit)"},
+		{[]byte("not an image"), "is not a JPEG, PNG, GIF, BMP or WebP image"},
+		{nil, "is empty"},
+		{make([]byte, DefaultMaxPhotoSize+1), "larger than 524288 bytes (the MaxPhotoSize limit)"},
+	} {
+		if p, err := PhotoFromData(c.data, Limits{}); p != nil || err == nil || err.Error() != c.want {
+			t.Errorf("got %v, %v; want %q", p, err, c.want)
+		}
+	}
+}

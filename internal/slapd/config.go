@@ -1,6 +1,7 @@
 package slapd
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 )
@@ -110,8 +111,9 @@ olcAccess: {1}to * by users read by * none
 const dbMaxSize = 1 << 30
 
 // baseLDIF is the tree every server starts with: the suffix, the two
-// branches and the reader a source binds as.
-func baseLDIF() string {
+// branches and the reader a source binds as, with password (base64 in
+// the LDIF, so spaces around it stay part of it).
+func baseLDIF(password string) string {
 	return fmt.Sprintf(`dn: %s
 objectClass: dcObject
 objectClass: organization
@@ -130,7 +132,7 @@ dn: %s
 objectClass: organizationalRole
 objectClass: simpleSecurityObject
 cn: reader
-userPassword: %s
+userPassword:: %s
 
-`, Suffix, People, AD, BindDN, password)
+`, Suffix, People, AD, BindDN, base64.StdEncoding.EncodeToString([]byte(password)))
 }

@@ -30,6 +30,9 @@ type Options struct {
 	// TLS adds a test CA, a server certificate signed by it, StartTLS on
 	// URL and an ldaps:// listener (LDAPSURL).
 	TLS bool
+	// Password is the reader's password. Empty: a plain default. The
+	// password file holds it as it is, without a line ending.
+	Password string
 }
 
 // DefaultSizeLimit is how a directory that serves address books is set
@@ -78,11 +81,14 @@ func StartWith(t testing.TB, o Options, ldif ...string) *Server {
 		}
 		s.CAFile, s.OtherCAFile = tls.caFile, tls.otherCAFile
 	}
-	must(t, os.WriteFile(s.PasswordFile, []byte(password), 0o600))
+	if o.Password == "" {
+		o.Password = password
+	}
+	must(t, os.WriteFile(s.PasswordFile, []byte(o.Password), 0o600))
 	must(t, os.MkdirAll(filepath.Join(dir, "db"), 0o700))
 	must(t, os.MkdirAll(filepath.Join(dir, "slapd.d"), 0o700))
 	must(t, os.WriteFile(filepath.Join(dir, "config.ldif"), []byte(configLDIF(dir, o, tls)), 0o600))
-	data := baseLDIF() + strings.Join(ldif, "\n")
+	data := baseLDIF(o.Password) + strings.Join(ldif, "\n")
 	must(t, os.WriteFile(filepath.Join(dir, "data.ldif"), []byte(data), 0o600))
 	conf := filepath.Join(dir, "slapd.d")
 	run(t, slapadd, "-n0", "-F", conf, "-l", filepath.Join(dir, "config.ldif"))

@@ -131,12 +131,18 @@ type LDAPBook struct {
 	StartTLS bool   `toml:"start_tls"`
 	CAFile   string `toml:"ca_file"`
 	// BindDN and PasswordFile authenticate (default: an anonymous bind).
+	// The password is the file's first line, without its line ending;
+	// spaces are part of it.
 	BindDN       string `toml:"bind_dn"`
 	PasswordFile string `toml:"password_file"`
 	// BaseDN is where the search starts (required).
 	BaseDN string `toml:"base_dn"`
-	// Filter selects the entries (default: the schema's, people with a
-	// telephone number).
+	// Filter selects the entries (default: the schema's — every
+	// inetOrgPerson for "openldap", "(objectClass=inetOrgPerson)"; enabled
+	// user accounts for "ad", "(&(objectCategory=person)(objectClass=user)
+	// (!(userAccountControl:1.2.840.113556.1.4.803:=2)))"). Neither asks
+	// for a telephone number (AND "(telephoneNumber=*)" into the filter
+	// for that); an entry with neither a name nor a number is skipped.
 	Filter string `toml:"filter"`
 	// Scope is "sub" (default: the whole subtree), "one" or "base".
 	Scope string `toml:"scope"`

@@ -29,8 +29,10 @@ type Config struct {
 	// "user@example.com" for AD). Default "": an anonymous search, which
 	// most directories refuse or answer with nothing.
 	BindDN string
-	// PasswordFile holds BindDN's password (read once by New, surrounding
-	// white space trimmed, never logged). Required with BindDN.
+	// PasswordFile holds BindDN's password on its first line (read once
+	// by New, never logged): only the line ending ("\n" or "\r\n") is
+	// removed, spaces are part of the password, further lines are
+	// ignored. Required with BindDN.
 	PasswordFile string
 	// BaseDN is where the search starts ("ou=people,dc=example,dc=com").
 	// Required. On Active Directory name an OU ("ou=Staff,dc=corp,dc=

@@ -8,13 +8,15 @@ import (
 
 	goldap "github.com/go-ldap/ldap/v3"
 
+	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/internal/people"
 )
 
 func TestNewRejectsBadConfigs(t *testing.T) {
 	dir := t.TempDir()
+	// An empty first line: an empty password, whatever follows.
 	empty := filepath.Join(dir, "empty")
-	if err := os.WriteFile(empty, []byte(" \n"), 0o600); err != nil {
+	if err := os.WriteFile(empty, []byte("\nsecret\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ok := Config{URL: "ldap://dir.example", BaseDN: "dc=example"}
@@ -57,7 +59,7 @@ func TestNewFillsDefaults(t *testing.T) {
 }
 
 func TestContactMapping(t *testing.T) {
-	m := &mapper{fields: Config{Schema: "ad"}.mapping(), norm: normalizer(t), maxPhoto: 100}
+	m := &mapper{fields: Config{Schema: "ad"}.mapping(), norm: normalizer(t), lim: contacts.Limits{MaxPhotoSize: 100}}
 	e := goldap.NewEntry("cn=x,dc=example", map[string][]string{
 		"objectGUID":      {string(people.GUID(7))},
 		"givenName":       {"Anna"},
@@ -73,7 +75,7 @@ func TestContactMapping(t *testing.T) {
 	if c.Phones[2].Number.Key != "201" || !c.Phones[2].Number.Internal || c.Phones[2].Types[0] != "work" {
 		t.Errorf("ipPhone: %+v", c.Phones[2])
 	}
-	if len(warns) != 1 || !strings.Contains(warns[0], "cn=x,dc=example: thumbnailPhoto of 101 bytes") {
+	if len(warns) != 1 || !strings.Contains(warns[0], "cn=x,dc=example: thumbnailPhoto larger than 100 bytes (the MaxPhotoSize limit), left out") {
 		t.Errorf("warnings %q", warns)
 	}
 

@@ -2,7 +2,6 @@ package ldap
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"unicode/utf8"
 
@@ -13,14 +12,14 @@ import (
 
 // mapper turns entries into contacts with one Config's mapping.
 type mapper struct {
-	fields   map[string][]string
-	norm     *contacts.Normalizer
-	maxPhoto int
+	fields map[string][]string
+	norm   *contacts.Normalizer
+	lim    contacts.Limits // the photo limits, as a desk's book has
 }
 
 // contact maps e. It returns nil when e has neither a name nor a number
 // (the warning says so), and a warning for each part it dropped: an
-// unparseable number, a photo over the limit.
+// unparseable number, a photo that is no image or over a limit.
 func (m *mapper) contact(e *goldap.Entry) (*contacts.Contact, []string) {
 	var warns []string
 	c := &contacts.Contact{
@@ -96,17 +95,20 @@ func (m *mapper) first(e *goldap.Entry, field string) string {
 	return ""
 }
 
-// photo returns the entry's photo, or a warning when it is over the limit.
+// photo returns the entry's photo as a vCard's is kept (size and pixel
+// limits, a thumbnail of at most contacts.PhotoThumbSide a side), or a
+// warning naming the entry when it is broken or over a limit.
 func (m *mapper) photo(e *goldap.Entry) (*contacts.Photo, string) {
 	for _, a := range m.fields[FieldPhoto] {
 		data := e.GetEqualFoldRawAttributeValue(a)
 		if len(data) == 0 {
 			continue
 		}
-		if len(data) > m.maxPhoto {
-			return nil, fmt.Sprintf("%s: %s of %d bytes over the limit of %d, left out", e.DN, a, len(data), m.maxPhoto)
+		p, err := contacts.PhotoFromData(data, m.lim)
+		if err != nil {
+			return nil, fmt.Sprintf("%s: %s %v, left out", e.DN, a, err)
 		}
-		return &contacts.Photo{Data: data, MediaType: http.DetectContentType(data)}, ""
+		return p, ""
 	}
 	return nil, ""
 }

@@ -69,20 +69,27 @@ func TestFetchWrongPassword(t *testing.T) {
 	}
 }
 
-// The password file is trimmed: a trailing newline is not part of it.
-func TestPasswordFileIsTrimmed(t *testing.T) {
-	srv := slapd.Start(t, entries(0, 10, inetOrgPerson))
-	cfg := config(srv)
-	pw, err := os.ReadFile(srv.PasswordFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.PasswordFile = filepath.Join(t.TempDir(), "pw")
-	if err := os.WriteFile(cfg.PasswordFile, append(pw, " \n"...), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if b := fetch(t, cfg); len(b.Contacts) != 10 {
-		t.Errorf("got %d contacts, want 10", len(b.Contacts))
+// The password is the password file's first line without its line
+// ending: a space at its end is part of it, a second line is not.
+func TestPasswordFileFirstLine(t *testing.T) {
+	const pw = " reader secret "
+	srv := slapd.StartWith(t, slapd.Options{Password: pw}, entries(0, 10, inetOrgPerson))
+	for name, content := range map[string]string{
+		"lf":      pw + "\nsecond line\n",
+		"crlf":    pw + "\r\nsecond line\r\n",
+		"no-eol":  pw,
+		"one-eol": pw + "\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := config(srv)
+			cfg.PasswordFile = filepath.Join(t.TempDir(), "pw")
+			if err := os.WriteFile(cfg.PasswordFile, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if b := fetch(t, cfg); len(b.Contacts) != 10 {
+				t.Errorf("got %d contacts, want 10", len(b.Contacts))
+			}
+		})
 	}
 }
 
@@ -155,7 +162,9 @@ func proxy(t *testing.T, srv *slapd.Server, after int, then func()) string {
 			return
 		}
 		defer up.Close()
-		go func() { _, _ = io.Copy(up, c) }()
+		// The client gone, close upstream too: else the copy below waits
+		// for an idle slapd forever and the cleanup's wg.Wait with it.
+		go func() { _, _ = io.Copy(up, c); up.Close() }()
 		_, _ = io.CopyN(c, up, int64(after))
 		then()
 		_, _ = io.Copy(c, up)
@@ -175,15 +184,30 @@ func TestFetchBaseDNIsAReferral(t *testing.T) {
 	}
 }
 
-// A time limit the server enforces keeps what came, with a warning (slapd
-// cannot be made to hit one on cue, so the error is made here).
-func TestTimeLimitIsAWarning(t *testing.T) {
-	s := newSource(t, Config{URL: "ldap://dir.example", BaseDN: "dc=example"})
+// Each limit the server enforces is named with how to raise it (slapd
+// cannot be made to hit a time limit on cue, so the errors are made here).
+func TestServerLimitsAreNamed(t *testing.T) {
+	s := newSource(t, Config{URL: "ldap://dir.example", BaseDN: "dc=example", Timeout: 20 * time.Second})
 	b := &book{}
 	b.Transferred = 700
-	done, err := s.limited(context.Background(), b, goldap.NewError(goldap.LDAPResultTimeLimitExceeded, errors.New("")))
-	if !done || err != nil || !hasWarning(&b.Book, "time limit", "after 700 entries") {
-		t.Errorf("done %v, error %v, warnings %q", done, err, b.Warnings)
+	for _, c := range []struct {
+		code uint16
+		want []string
+	}{
+		{goldap.LDAPResultSizeLimitExceeded, []string{"size limit", "after 700 entries", "anonymous", "size.prtotal"}},
+		{goldap.LDAPResultTimeLimitExceeded, []string{"time limit", "after 700 entries", "olcTimeLimit", "MaxQueryDuration", "timeout (20s"}},
+		{goldap.LDAPResultAdminLimitExceeded, []string{"administrative limit", "after 700 entries", "Admin Limit Exceeded\": why", "olcLimits"}},
+		{goldap.LDAPResultBusy, nil},
+	} {
+		got := s.limited(b, goldap.NewError(c.code, errors.New("why")))
+		for _, w := range c.want {
+			if !strings.Contains(got, w) || !strings.HasPrefix(got, "ldap://dir.example: ") {
+				t.Errorf("code %d: %q does not say %q", c.code, got, w)
+			}
+		}
+		if c.want == nil && got != "" {
+			t.Errorf("code %d: %q, want no limit", c.code, got)
+		}
 	}
 }
 

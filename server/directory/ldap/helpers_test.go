@@ -1,7 +1,12 @@
 package ldap
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"strings"
 	"testing"
 
@@ -101,4 +106,38 @@ func hasWarning(b *directory.Book, parts ...string) bool {
 		}
 	}
 	return false
+}
+
+// withPhoto is entry (LDIF) with data as its attribute attr.
+func withPhoto(entry, attr string, data []byte) string {
+	return strings.TrimSuffix(entry, "\n") + attr + ":: " + base64.StdEncoding.EncodeToString(data) + "\n\n"
+}
+
+// jpegOf is a real w×h JPEG picture.
+func jpegOf(t testing.TB, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 128, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// jpegClaiming is a small real JPEG whose header says it is w×h: all a
+// reader sees before it decodes pixels.
+func jpegClaiming(t testing.TB, w, h int) []byte {
+	t.Helper()
+	b := jpegOf(t, 8, 8)
+	sof := bytes.Index(b, []byte{0xff, 0xc0}) // length (2), precision (1), height, width
+	if sof < 0 {
+		t.Fatal("no SOF0 marker in the JPEG")
+	}
+	copy(b[sof+5:], []byte{byte(h >> 8), byte(h), byte(w >> 8), byte(w)})
+	return b
 }

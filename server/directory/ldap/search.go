@@ -33,9 +33,11 @@ func (b *book) warn(w string) {
 
 // search reads every page. The server's answers are taken as they are:
 // referrals become warnings (never chased: they point at servers this
-// source has no credentials or trust for); a size or time limit the
-// server enforces keeps what came, with a warning.
-func (s *Source) search(ctx context.Context, conn *goldap.Conn) (*directory.Book, error) {
+// source has no credentials or trust for). A search the server cuts short
+// (a size, time or administrative limit) is a partial book: it fails the
+// fetch when there is a last copy, which stays in service, and when
+// nothing came; with no last copy, what came is served with a warning.
+func (s *Source) search(ctx context.Context, conn *goldap.Conn, last *directory.Book) (*directory.Book, error) {
 	paging := goldap.NewControlPaging(uint32(s.cfg.PageSize))
 	req := goldap.NewSearchRequest(s.cfg.BaseDN, scopes[s.cfg.Scope], goldap.NeverDerefAliases,
 		0, int(s.cfg.Timeout/time.Second), false, s.cfg.Filter, s.mapper.attributes(),
@@ -47,11 +49,15 @@ func (s *Source) search(ctx context.Context, conn *goldap.Conn) (*directory.Book
 			s.take(b, res)
 		}
 		if err != nil {
-			if done, ferr := s.limited(ctx, b, err); done {
-				break
-			} else if ferr != nil {
-				return nil, ferr
+			cut := s.limited(b, err)
+			if cut == "" {
+				return nil, s.searchFailed(ctx, err)
 			}
+			if last != nil || len(b.Contacts) == 0 {
+				return nil, errors.New("ldap: " + cut)
+			}
+			b.warn(cut)
+			break
 		}
 		if b.Transferred >= s.cfg.SizeLimit {
 			b.warn(fmt.Sprintf("%s: stopped at the size limit of %d entries; narrow the filter or raise size_limit", s.cfg.URL, s.cfg.SizeLimit))
@@ -89,23 +95,30 @@ func (s *Source) take(b *book, res *goldap.SearchResult) {
 	}
 }
 
-// limited sorts a search error: a limit the server enforced ends the read
-// with what came (done), anything else fails the fetch.
-func (s *Source) limited(ctx context.Context, b *book, err error) (done bool, fail error) {
+// limited says which limit of the server's cut the search short, after
+// how many entries, and how to raise it; "" when err is no such limit.
+func (s *Source) limited(b *book, err error) string {
 	switch {
 	case goldap.IsErrorWithCode(err, goldap.LDAPResultSizeLimitExceeded):
-		b.warn(fmt.Sprintf("%s: the server's size limit stopped the search after %d entries; raise the limit for %s (OpenLDAP: olcSizeLimit size.prtotal)",
-			s.cfg.URL, b.Transferred, s.bindName()))
-		return true, nil
+		return fmt.Sprintf("%s: the server's size limit stopped the search after %d entries; raise the limit for %s (OpenLDAP: olcSizeLimit size.prtotal)",
+			s.cfg.URL, b.Transferred, s.bindName())
 	case goldap.IsErrorWithCode(err, goldap.LDAPResultTimeLimitExceeded):
-		b.warn(fmt.Sprintf("%s: the server's time limit stopped the search after %d entries", s.cfg.URL, b.Transferred))
-		return true, nil
-	case goldap.IsErrorWithCode(err, goldap.LDAPResultReferral):
-		// The base DN itself lives elsewhere: nothing here to read.
-		return false, s.fail(ctx, "search "+s.cfg.BaseDN, fmt.Errorf("base DN is a referral to %s (not followed): %w",
-			strings.Join(referrals(err), " "), err))
+		return fmt.Sprintf("%s: the server's time limit stopped the search after %d entries; raise the limit for %s (OpenLDAP: olcTimeLimit; Active Directory: MaxQueryDuration) or timeout (%v, asked of the server for each page)",
+			s.cfg.URL, b.Transferred, s.bindName(), s.cfg.Timeout)
+	case goldap.IsErrorWithCode(err, goldap.LDAPResultAdminLimitExceeded):
+		return fmt.Sprintf("%s: the server's administrative limit stopped the search after %d entries (%v); raise the limit for %s (OpenLDAP: olcLimits or olcSizeLimit size.unchecked, size.pr; Active Directory: MaxResultSetSize) or narrow the filter",
+			s.cfg.URL, b.Transferred, tidy{err}, s.bindName())
 	}
-	return false, s.fail(ctx, "search "+s.cfg.BaseDN, err)
+	return ""
+}
+
+// searchFailed words a search error that is no limit.
+func (s *Source) searchFailed(ctx context.Context, err error) error {
+	if goldap.IsErrorWithCode(err, goldap.LDAPResultReferral) {
+		// The base DN itself lives elsewhere: nothing here to read.
+		err = fmt.Errorf("base DN is a referral to %s (not followed): %w", strings.Join(referrals(err), " "), err)
+	}
+	return s.fail(ctx, "search "+s.cfg.BaseDN, err)
 }
 
 // referrals returns the URLs of a referral result (RFC 4511 4.1.10: the

@@ -10,6 +10,7 @@
 package ldap
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -43,13 +44,13 @@ func New(cfg Config, norm *contacts.Normalizer) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{cfg: cfg, mapper: &mapper{fields: cfg.mapping(), norm: norm, maxPhoto: contacts.DefaultMaxPhotoSize}}
+	s := &Source{cfg: cfg, mapper: &mapper{fields: cfg.mapping(), norm: norm, lim: contacts.DefaultLimits()}}
 	if cfg.PasswordFile != "" {
 		b, err := os.ReadFile(cfg.PasswordFile)
 		if err != nil {
 			return nil, fmt.Errorf("ldap: %s: password file: %w", cfg.URL, err)
 		}
-		if s.password = strings.TrimSpace(string(b)); s.password == "" {
+		if s.password = firstLine(b); s.password == "" {
 			// An empty password is an unauthenticated bind (RFC 4513 5.1.2),
 			// which servers answer as anonymous: refuse it here.
 			return nil, fmt.Errorf("ldap: %s: password file %s is empty", cfg.URL, cfg.PasswordFile)
@@ -74,10 +75,21 @@ func New(cfg Config, norm *contacts.Normalizer) (*Source, error) {
 	return s, nil
 }
 
+// firstLine is the password in a password file: its first line without
+// the line ending. Spaces are part of it (a password may begin or end
+// with one); what follows the first line (a comment, a second
+// newline an editor added) is not.
+func firstLine(b []byte) string {
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	return string(bytes.TrimSuffix(line, []byte("\r")))
+}
+
 // Fetch binds, reads every entry the filter selects page by page and maps
-// them. Entries that cannot be used in part or whole, referrals and a
-// limit the server enforces are warnings; a connection that fails, a
-// refused bind or a hung server are errors (the last good copy stays).
+// them. Entries that cannot be used in part or whole, referrals and the
+// source's own size_limit are warnings; a connection that fails, a
+// refused bind, a hung server and a limit the server enforces are errors
+// (the last good copy stays). Only with no last copy is a book the
+// server cut short served, with a warning: part of it beats nothing.
 func (s *Source) Fetch(ctx context.Context, last *directory.Book) (*directory.Book, error) {
 	conn, release, err := s.connect(ctx)
 	if err != nil {
@@ -89,7 +101,7 @@ func (s *Source) Fetch(ctx context.Context, last *directory.Book) (*directory.Bo
 			return nil, s.fail(ctx, fmt.Sprintf("bind as %s", s.cfg.BindDN), err)
 		}
 	}
-	return s.search(ctx, conn)
+	return s.search(ctx, conn, last)
 }
 
 // connect dials (TLS for ldaps://), upgrades with StartTLS when asked,
