@@ -235,7 +235,7 @@ func TestFinderOffline(t *testing.T) {
 // directory match with its book; its photo is fetched once and shows
 // when it arrives. A number the user's card has pops the card.
 func TestPopShowsDirectoryContactAndPhoto(t *testing.T) {
-	img := []byte("\x89PNG fake")
+	img := smallPNG(t, 8, 8)
 	ds := newDirServer(t, []string{"Staff"}, func(m ctiproto.Message) ctiproto.Message {
 		if g, ok := m.(*ctiproto.GetPhoto); ok {
 			return &ctiproto.Result{ID: g.ID, Image: &ctiproto.Image{MediaType: "image/png", Data: base64.StdEncoding.EncodeToString(img)}}

@@ -22,9 +22,9 @@ const (
 	// maxCachedPhotoBytes bounds it by size (16 MiB): a desk runs beside
 	// everything else the user has open.
 	maxCachedPhotoBytes = 16 << 20
-	// maxPhotoBytes is the largest decoded photo taken (the server sends
-	// thumbnails well below it; anything larger is not a thumbnail).
-	maxPhotoBytes = 512 << 10
+	// maxPhotoBytes is the largest decoded photo taken: the protocol's
+	// own bound, so the desk takes what a server may send and no more.
+	maxPhotoBytes = ctiproto.MaxPhotoBytes
 	// photoTimeout bounds a pop's fetch: a photo late by more is not
 	// worth waiting for, the next pop asks again.
 	photoTimeout = 10 * time.Second
@@ -105,7 +105,12 @@ func (c *Client) Photo(ctx context.Context, ref string) (*contacts.Photo, error)
 	return p, nil
 }
 
-// decodePhoto checks and decodes a get-photo result.
+// decodePhoto checks and decodes a get-photo result. The photo goes
+// through the bounds the desk's own vCard photos go through
+// (contacts.PhotoFromData): its pixels are counted from the header
+// before any is decoded, a large one is kept as a thumbnail, and its
+// media type is read from the data, not taken from the server's word —
+// a view's canvas.Image decodes it on the main goroutine.
 func decodePhoto(ref string, img *ctiproto.Image) (*contacts.Photo, error) {
 	switch {
 	case img == nil || img.Data == "":
@@ -120,7 +125,11 @@ func decodePhoto(ref string, img *ctiproto.Image) (*contacts.Photo, error) {
 	if len(data) > maxPhotoBytes {
 		return nil, fmt.Errorf("app: photo %q: over %d bytes", ref, maxPhotoBytes)
 	}
-	return &contacts.Photo{Data: data, MediaType: ctiproto.CleanText(img.MediaType)}, nil
+	p, err := contacts.PhotoFromData(data, contacts.Limits{MaxPhotoSize: maxPhotoBytes})
+	if err != nil {
+		return nil, fmt.Errorf("app: photo %q %w", ref, err)
+	}
+	return p, nil
 }
 
 // popPhotoLocked is the cached photo for a pop, nil while it is not
