@@ -308,3 +308,26 @@ func TestDirectoryOnRealServer(t *testing.T) {
 		t.Fatalf("pop %+v, card %+v", c, c.Contact)
 	}
 }
+
+// A parked call and the call journal name the caller by the server's
+// directory contact when the user's own books do not know the number,
+// and the journal keeps it when a later event of the call carries none.
+func TestParkedAndJournalNameDirectoryContact(t *testing.T) {
+	ds := newDirServer(t, []string{"Staff"}, func(m ctiproto.Message) ctiproto.Message { return nil })
+	d := dirDesk(t, ds.url)
+	dc := &ctiproto.Contact{ID: "7", Book: "Staff", Name: "Clara Weiss", Company: "Acme"}
+	ds.send(&ctiproto.Event{Type: ctiproto.EventParked, Seq: 1, Time: time.Now(), Call: "c-9", Device: "201",
+		Slot: "701", Other: &ctiproto.Party{Number: "+4930777", Contact: dc}})
+	d.waitFor("the parked call", func(s State) bool {
+		return len(s.Switchboard.Parked) == 1 && s.Switchboard.Parked[0].Who == "Clara Weiss"
+	})
+	ds.send(&ctiproto.Event{Type: ctiproto.EventDelivered, Seq: 2, Time: time.Now(), Call: "c-1",
+		Device: "201", State: "alerting", Direction: "incoming", Other: &ctiproto.Party{Number: "+4930777", Contact: dc}})
+	d.waitFor("the ringing call", func(s State) bool { return len(s.Ringing()) == 1 })
+	ds.send(&ctiproto.Event{Type: ctiproto.EventCleared, Seq: 3, Time: time.Now(), Call: "c-1", Device: "201",
+		State: "cleared", Direction: "incoming", Cause: "normal", Other: &ctiproto.Party{Number: "+4930777"}})
+	d.waitFor("the missed call", func(s State) bool { return s.MissedUnseen == 1 })
+	if e := d.journal.Recent(1); len(e) != 1 || e[0].Name != "Clara Weiss" {
+		t.Fatalf("journal %+v", e)
+	}
+}
