@@ -34,9 +34,9 @@ func TestDialSearchesTheDirectory(t *testing.T) {
 	v := u.dial
 	test.Type(v.entry, "clara")
 	want := []string{
-		"Clara Jensen | Jensen Logistik · Customers | +49 40 555019 | work",
-		"Clara Schmidt | Sales · Staff | 209 | work",
-		"Clara Schmidt | Sales · Staff | +49 170 5550123 | cell",
+		"Clara Jensen | Jensen Logistik · from Customers | +49 40 555019 | work",
+		"Clara Schmidt | Sales · from Staff | 209 | work",
+		"Clara Schmidt | Sales · from Staff | +49 170 5550123 | cell",
 	}
 	if got := dialShown(v); !slices.Equal(got, want) {
 		t.Fatalf("rows for clara:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -73,8 +73,8 @@ func TestTransferSearchesTheDirectory(t *testing.T) {
 	for _, o := range p.suggestions.Objects {
 		got = append(got, o.(*widget.Button).Text)
 	}
-	want := []string{"Clara Jensen · +49 40 555019 · work · Customers", "Clara Schmidt · 209 · work · Staff",
-		"Clara Schmidt · +49 170 5550123 · cell · Staff"}
+	want := []string{"Clara Jensen · +49 40 555019 · work · from Customers", "Clara Schmidt · 209 · work · from Staff",
+		"Clara Schmidt · +49 170 5550123 · cell · from Staff"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("suggestions %q, want %q", got, want)
 	}
@@ -111,8 +111,8 @@ func TestSwitchboardSearchesTheDirectory(t *testing.T) {
 	for _, r := range v.found.rows {
 		got = append(got, foundRowText(r))
 	}
-	want := []string{"Clara Jensen · Jensen Logistik · +49 40 555019 · Customers", "Clara Schmidt · 209 · Staff",
-		"Clara Schmidt · +49 170 5550123 · Staff"}
+	want := []string{"Clara Jensen · Jensen Logistik · +49 40 555019 · from Customers", "Clara Schmidt · 209 · from Staff",
+		"Clara Schmidt · +49 170 5550123 · from Staff"}
 	if !slices.Equal(got, want) || !v.found.box.Visible() {
 		t.Fatalf("list %q (shown %v), want %q", got, v.found.box.Visible(), want)
 	}
@@ -147,8 +147,8 @@ func TestPopShowsTheDirectorysContact(t *testing.T) {
 		return ok && c.Contact != nil && c.Contact.Photo != nil
 	})
 	c := card(t, u, id)
-	if c.name.Text != "Clara Jensen" || c.company.Text != "Jensen Logistik · Customers" {
-		t.Fatalf("pop %q, %q", c.name.Text, c.company.Text)
+	if c.name.Text != "Clara Jensen" || c.company.Text != "Jensen Logistik" || c.source.Text != "Directory: Customers" {
+		t.Fatalf("pop %q, %q, %q", c.name.Text, c.company.Text, c.source.Text)
 	}
 	if res, ok := c.photo.Resource.(*fyne.StaticResource); !ok || !strings.HasPrefix(res.StaticName, "photo-") {
 		t.Fatalf("pop's picture %v, want the directory's photo", c.photo.Resource)
