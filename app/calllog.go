@@ -20,9 +20,9 @@ type callRecord struct {
 	// contact is the company directory's name for the number, as the
 	// server last sent it; "" for none.
 	contact string
-	cause        string
-	to           string // where it was transferred or deflected to
-	note         string // the call's note, as last told
+	cause   string
+	to      string // where it was transferred or deflected to
+	note    string // the call's note, as last told
 	// twin is how the call ended at another of the user's phones where it
 	// rang too (deflected, declined there), when that ring was folded
 	// into this record (see foldLocked).
