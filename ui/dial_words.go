@@ -72,6 +72,9 @@ const (
 	sourceFrom = "from "
 	// popSourceDirectory leads it on a pop's line of its own.
 	popSourceDirectory = "Directory: "
+	// searchingDirectory is said while an Enter waits for the company
+	// directory's answer (searchingDelay and longer).
+	searchingDirectory = "Searching the directory…"
 	// dialColleagueKind is a colleague's row's number type.
 	dialColleagueKind = "colleague"
 )

@@ -12,6 +12,9 @@ func TestDirectoryWords(t *testing.T) {
 	if got := sourceText(""); got != "My contacts" {
 		t.Errorf("own books: %q", got)
 	}
+	if searchingDirectory != "Searching the directory…" || popSourceText("Staff") != "Directory: Staff" {
+		t.Errorf("words %q %q", searchingDirectory, popSourceText("Staff"))
+	}
 	if got := sourceText("Customers"); got != "from Customers" {
 		t.Errorf("a book: %q", got)
 	}

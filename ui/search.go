@@ -5,8 +5,15 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/deskline/deskline/app"
 )
+
+// searchingDelay is how long an Enter waits for the directory before the
+// field says so: shorter reads as instant, and a word that flashes by
+// is noise.
+const searchingDelay = 400 * time.Millisecond
 
 // finder is a search field's app.Finder over the desk the UI runs now:
 // a new desk (settings saved) brings new books and a new client.
@@ -20,6 +27,9 @@ type finder struct {
 
 	desk *app.Desk
 	f    *app.Finder
+	// flushing counts Enters and what cancels them (typing, stop): a
+	// "searching" note is shown only for the Enter still waiting.
+	flushing uint64
 }
 
 // find returns the rows for text now; the directory's follow through
@@ -41,14 +51,49 @@ func (fd *finder) find(text string) []dialRow {
 					}
 				})
 			})
-		f.Wait = fd.u.opts.Synchronous
+		f.Wait = fd.u.opts.Synchronous && fd.u.run.post == nil
 		fd.f = f
 	}
+	fd.flushing++
 	return fd.rows(fd.f.Type(fd.u.state, text))
+}
+
+// flush is Enter before the directory answered (app.Finder.Flush): it
+// reports false when the rows shown are final; else then gets the rows
+// merged with the directory's answer (the local rows when it cannot
+// answer), on the main goroutine, unless the text changed or the field
+// stopped meanwhile, and searching runs first if that takes longer than
+// searchingDelay. then checks the field still says text.
+func (fd *finder) flush(then func(text string, rows []dialRow), searching func()) bool {
+	f := fd.f
+	if f == nil {
+		return false
+	}
+	fd.flushing++
+	token := fd.flushing
+	ok := f.Flush(func(a app.Answer) {
+		fd.u.do(func() {
+			if fd.f == f && f.Current(a) && fd.flushing == token {
+				fd.flushing++
+				then(a.Text, fd.rows(a.Rows))
+			}
+		})
+	})
+	if ok && searching != nil {
+		time.AfterFunc(searchingDelay, func() {
+			fd.u.do(func() {
+				if fd.f == f && fd.flushing == token {
+					searching()
+				}
+			})
+		})
+	}
+	return ok
 }
 
 // stop drops an answer on its way (the field is cleared or closed).
 func (fd *finder) stop() {
+	fd.flushing++
 	if fd.f != nil {
 		fd.f.Stop()
 	}

@@ -55,6 +55,20 @@ func (l *foundList) search(text string) {
 	l.show(rows)
 }
 
+// flush is Enter before the directory answered the filter's text: then
+// runs once its rows are shown (false: the list shown is final).
+func (l *foundList) flush(then func()) bool {
+	if len([]rune(strings.TrimSpace(l.v.filter.Text))) < minSwitchboardSearch {
+		return false
+	}
+	return l.finder.flush(func(text string, rows []dialRow) {
+		if strings.TrimSpace(l.v.filter.Text) == text {
+			l.show(rows)
+			then()
+		}
+	}, func() { l.v.say(widget.MediumImportance, searchingDirectory) })
+}
+
 // answered shows the rows merged with the directory's answer while the
 // filter still says what was asked.
 func (l *foundList) answered(text string, rows []dialRow) {

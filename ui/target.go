@@ -81,6 +81,19 @@ func (p *targetPicker) onTyped(text string) {
 // onSubmit (Enter): a name picks the first suggestion, a number (or a
 // picked suggestion) is sent.
 func (p *targetPicker) onSubmit(text string) {
+	if p.picked == "" && !contacts.LooksLikeNumber(text) && p.finder.flush(func(asked string, rows []dialRow) {
+		if p.picked == "" && strings.TrimSpace(p.entry.Text) == asked {
+			p.show(rows)
+			p.submitNow(text)
+		}
+	}, func() { setLine(p.pickedLabel, searchingDirectory) }) {
+		return // the directory's answer is on its way: Enter acts on it
+	}
+	p.submitNow(text)
+}
+
+// submitNow is Enter on the suggestions shown.
+func (p *targetPicker) submitNow(text string) {
 	if p.picked == "" && !contacts.LooksLikeNumber(text) && len(p.suggestions.Objects) > 0 {
 		p.suggestions.Objects[0].(*widget.Button).OnTapped()
 		return
