@@ -164,7 +164,7 @@ func TestFinderDebounces(t *testing.T) {
 	if got := rowsText(local); got != "Jane Doe +49 30 1234567|Jane Doe +49 171 5551234" {
 		t.Fatalf("local rows %s", got)
 	}
-	a := <-answers
+	a := recv(t, answers)
 	if a.Text != "jane" || !f.Current(a) || !strings.Contains(rowsText(a.Rows), "Clara jane") || !strings.HasPrefix(rowsText(a.Rows), "Jane Doe") {
 		t.Fatalf("answer %q current %v: %s", a.Text, f.Current(a), rowsText(a.Rows))
 	}
@@ -174,30 +174,27 @@ func TestFinderDebounces(t *testing.T) {
 }
 
 // An answer for older text never replaces a newer one: the server
-// answers "cla" after "clar", and only clar's answer is handed on.
+// answers "cla" after "clar" — its search not cancelled, as when the
+// answer was already on its way — and only clar's answer is handed on.
 func TestFinderDropsStaleAnswers(t *testing.T) {
-	release := make(chan struct{})
-	ds := newDirServer(t, []string{"Staff"}, func(m ctiproto.Message) ctiproto.Message {
-		if s, ok := m.(*ctiproto.Search); ok && s.Query == "cla" {
-			<-release // held until the newer one is answered
-		}
-		return searchAnswer(m)
-	})
+	ds := newDirServer(t, []string{"Staff"}, searchAnswer)
 	d := dirDesk(t, ds.url)
 	answers := make(chan Answer, 10)
 	f := NewFinder(Find{Numbers: d.opts.Numbers}, d.Client, func(a Answer) { answers <- a })
-	f.Debounce = time.Millisecond
+	f.Debounce = time.Hour // asked by Flush and by hand below, never by the timer
 	f.Type(d.State(), "cla")
-	waitRequests(t, ds, 1)
+	f.mu.Lock()
+	stale := &pendingSearch{gen: f.pending.gen, s: f.pending.s, text: "cla", ctx: context.Background(), done: make(chan struct{})}
+	f.mu.Unlock()
 	f.Type(d.State(), "clar")
-	if a := <-answers; a.Text != "clar" {
+	f.Flush(func(Answer) {})
+	if a := recv(t, answers); a.Text != "clar" {
 		t.Fatalf("first answer for %q", a.Text)
 	}
-	close(release)
-	select {
-	case a := <-answers:
-		t.Fatalf("stale answer for %q handed on", a.Text)
-	case <-time.After(300 * time.Millisecond):
+	f.ask(stale) // cla's answer comes last
+	none(t, answers, 300*time.Millisecond, "cla after clar")
+	if n := len(ds.requests(ctiproto.TypeSearch)); n != 2 {
+		t.Fatalf("%d searches, want 2", n)
 	}
 }
 
