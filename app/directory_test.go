@@ -6,10 +6,12 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -326,5 +328,31 @@ func TestParkedAndJournalNameDirectoryContact(t *testing.T) {
 	d.waitFor("the missed call", func(s State) bool { return s.MissedUnseen == 1 })
 	if e := d.journal.Recent(1); len(e) != 1 || e[0].Name != "Clara Weiss" {
 		t.Fatalf("journal %+v", e)
+	}
+}
+
+// A pasted paragraph searches its start, within the protocol's limit,
+// instead of being refused; a number's types come cleaned.
+func TestSearchDirectoryCapsTheQueryAndCleansTypes(t *testing.T) {
+	ds := newDirServer(t, []string{"Staff"}, func(m ctiproto.Message) ctiproto.Message {
+		s, ok := m.(*ctiproto.Search)
+		if !ok {
+			return nil
+		}
+		c := dirContact("x", "Clara", "Acme", "+4930777")
+		c.Numbers[0].Types = []string{"work\u202e", " ", "cell"}
+		return &ctiproto.Result{ID: s.ID, Contacts: []ctiproto.Contact{c}}
+	})
+	d := dirDesk(t, ds.url)
+	got, err := d.SearchDirectory(context.Background(), strings.Repeat("é", ctiproto.MaxQueryLength), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := ds.requests(ctiproto.TypeSearch)[0].(*ctiproto.Search).Query
+	if len(q) > ctiproto.MaxQueryLength || !utf8.ValidString(q) || q == "" {
+		t.Fatalf("query of %d bytes sent", len(q))
+	}
+	if types := got[0].Numbers[0].Types; !slices.Equal(types, []string{"work", "cell"}) {
+		t.Fatalf("types %q", types)
 	}
 }

@@ -31,6 +31,9 @@ const (
 	// photoRetry is how long a failed fetch is remembered, so a pop that
 	// re-renders on every event does not ask again each time.
 	photoRetry = time.Minute
+	// maxFailedPhotos bounds the failures remembered: a day of pops from
+	// callers without a photo the server can send.
+	maxFailedPhotos = 256
 )
 
 // photoCache is the client's photos by reference; safe for concurrent use.
@@ -157,6 +160,32 @@ func (c *Client) popPhotoLocked(ref string) *contacts.Photo {
 	return nil
 }
 
+// failedLocked remembers that ref's fetch failed now, pruning what is
+// older than photoRetry and, beyond maxFailedPhotos, the lot (the
+// photos are then asked for again, once each). Called with pc.mu held.
+func (pc *photoCache) failedLocked(ref string) {
+	now := time.Now()
+	if len(pc.failed) >= maxFailedPhotos {
+		for r, t := range pc.failed {
+			if now.Sub(t) >= photoRetry {
+				delete(pc.failed, r)
+			}
+		}
+	}
+	if len(pc.failed) >= maxFailedPhotos {
+		clear(pc.failed)
+	}
+	pc.failed[ref] = now
+}
+
+// forgetFailures is called on every (re)connection: a photo that failed
+// on the last link is asked for again.
+func (pc *photoCache) forgetFailures() {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	clear(pc.failed)
+}
+
 // fetchPopPhoto fetches a pop's photo and publishes it.
 func (c *Client) fetchPopPhoto(ref string) {
 	ctx, cancel := context.WithTimeout(context.Background(), photoTimeout)
@@ -166,7 +195,7 @@ func (c *Client) fetchPopPhoto(ref string) {
 	pc.mu.Lock()
 	delete(pc.inflight, ref)
 	if err != nil {
-		pc.failed[ref] = time.Now()
+		pc.failedLocked(ref)
 	}
 	pc.mu.Unlock()
 	if err != nil {

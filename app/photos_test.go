@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/png"
 	"testing"
+	"time"
 
 	"github.com/deskline/deskline/contacts"
 	"github.com/deskline/deskline/ctiproto"
@@ -71,5 +73,24 @@ func TestPhotoThumbnail(t *testing.T) {
 	}
 	if p.MediaType != "image/png" {
 		t.Fatalf("media type %q", p.MediaType)
+	}
+}
+
+// The failures remembered are bounded, and forgotten on a new link.
+func TestPhotoFailuresBounded(t *testing.T) {
+	var pc photoCache
+	pc.failed = make(map[string]time.Time)
+	pc.mu.Lock()
+	for i := range 3 * maxFailedPhotos {
+		pc.failedLocked(fmt.Sprint("p", i))
+	}
+	n := len(pc.failed)
+	pc.mu.Unlock()
+	if n == 0 || n > maxFailedPhotos {
+		t.Fatalf("%d failures remembered, max %d", n, maxFailedPhotos)
+	}
+	pc.forgetFailures()
+	if len(pc.failed) != 0 {
+		t.Fatalf("%d failures after a new link", len(pc.failed))
 	}
 }
