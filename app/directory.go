@@ -21,6 +21,14 @@ func (c *Client) directoryOn() bool {
 	return len(c.state.Directory) > 0 && c.state.Status == StatusConnected && c.link != nil
 }
 
+// directoryUnreachable reports whether the user has a directory that
+// cannot be searched now: the desk is offline.
+func (c *Client) directoryUnreachable() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.state.Directory) > 0 && (c.state.Status != StatusConnected || c.link == nil)
+}
+
 // SearchDirectory finds the directory's contacts for what the user typed,
 // ranked best first, at most limit (the server's default for limit <= 0).
 // Nothing is sent, and nil returned without error, when the directory is

@@ -107,7 +107,7 @@ func (v *dialView) build() fyne.CanvasObject {
 	hint.Importance = widget.LowImportance
 	hint.SizeName = theme.SizeNameCaptionText
 	top := container.NewVBox(v.entry, hint)
-	bottom := container.NewVBox(widget.NewSeparator(), v.preview, v.problem,
+	bottom := container.NewVBox(v.finder.noteLine(), widget.NewSeparator(), v.preview, v.problem,
 		container.NewHBox(layout.NewSpacer(), cancel, v.dialBtn))
 	return container.NewBorder(top, bottom, nil, nil, v.list)
 }

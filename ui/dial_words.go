@@ -75,6 +75,9 @@ const (
 	// searchingDirectory is said while an Enter waits for the company
 	// directory's answer (searchingDelay and longer).
 	searchingDirectory = "Searching the directory…"
+	// directoryUnreachable is the lists' dim line when the company
+	// directory could not be searched (offline, an error, rate-limited).
+	directoryUnreachable = "Company directory not reachable — your contacts only"
 	// dialColleagueKind is a colleague's row's number type.
 	dialColleagueKind = "colleague"
 )

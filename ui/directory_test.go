@@ -154,3 +154,40 @@ func TestPopShowsTheDirectorysContact(t *testing.T) {
 		t.Fatalf("pop's picture %v, want the directory's photo", c.photo.Resource)
 	}
 }
+
+// Offline, a user with a directory is told in one dim line that the
+// lists hold her own contacts only; online the line goes.
+func TestListsSayTheDirectoryIsUnreachable(t *testing.T) {
+	o := testoffice.Start(t, nil, testoffice.WithDirectory)
+	d := testdesk.Open(t, o, "ann", dialBook)
+	u, fy := newTestUI(t, d)
+	waitRender(t, u, "the directory", directoryReady)
+	u.dial.show("")
+	v := u.dial
+	p := newTargetPicker(u, "Transfer to…", func(string) {}, func() {})
+	w := fy.NewWindow("transfer")
+	w.SetContent(container.NewVBox(p.entry, p.box))
+	test.Type(v.entry, "lena")
+	test.Type(p.entry, "lena")
+	if v.finder.note.Visible() || p.finder.note.Visible() {
+		t.Fatalf("online: %q %q", v.finder.note.Text, p.finder.note.Text)
+	}
+	o.Stop()
+	waitRender(t, u, "offline", func(s app.State) bool { return s.Status != app.StatusConnected })
+	v.entry.SetText("")
+	test.Type(v.entry, "lena")
+	p.entry.SetText("")
+	test.Type(p.entry, "lena")
+	for _, l := range []*widget.Label{v.finder.note, p.finder.note} {
+		if !l.Visible() || l.Text != "Company directory not reachable — your contacts only" {
+			t.Fatalf("offline: shown %v %q", l.Visible(), l.Text)
+		}
+	}
+	if got := dialShown(v); len(got) == 0 || !strings.Contains(got[0], "Lena") {
+		t.Fatalf("offline rows %q", got)
+	}
+	v.entry.SetText("")
+	if v.finder.note.Visible() {
+		t.Fatal("the note stays on an empty field")
+	}
+}

@@ -7,6 +7,8 @@ package ui
 import (
 	"time"
 
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/deskline/deskline/app"
 )
 
@@ -27,6 +29,9 @@ type finder struct {
 
 	desk *app.Desk
 	f    *app.Finder
+	// note is the list's dim line saying the directory could not be
+	// searched (noteLine); nil until a view places it.
+	note *widget.Label
 	// flushing counts Enters and what cancels them (typing, stop): a
 	// "searching" note is shown only for the Enter still waiting.
 	flushing uint64
@@ -47,6 +52,7 @@ func (fd *finder) find(text string) []dialRow {
 			d.Client, func(a app.Answer) {
 				fd.u.do(func() {
 					if f.Current(a) {
+						fd.unreachable(a.Unreachable)
 						fd.answer(a.Text, fd.rows(a.Rows))
 					}
 				})
@@ -55,7 +61,33 @@ func (fd *finder) find(text string) []dialRow {
 		fd.f = f
 	}
 	fd.flushing++
-	return fd.rows(fd.f.Type(fd.u.state, text))
+	rows := fd.rows(fd.f.Type(fd.u.state, text))
+	fd.unreachable(fd.f.Unreachable(text))
+	return rows
+}
+
+// noteLine is the dim line a view places under its list: "Company
+// directory not reachable — your contacts only", hidden while the
+// directory answers (and for a user who has none).
+func (fd *finder) noteLine() *widget.Label {
+	if fd.note == nil {
+		fd.note = newLine()
+		fd.note.Importance = widget.LowImportance
+		fd.note.Hide()
+	}
+	return fd.note
+}
+
+// unreachable shows or hides the note.
+func (fd *finder) unreachable(on bool) {
+	if fd.note == nil {
+		return
+	}
+	text := ""
+	if on {
+		text = directoryUnreachable
+	}
+	setLine(fd.note, text)
 }
 
 // flush is Enter before the directory answered (app.Finder.Flush): it
@@ -75,6 +107,7 @@ func (fd *finder) flush(then func(text string, rows []dialRow), searching func()
 		fd.u.do(func() {
 			if fd.f == f && f.Current(a) && fd.flushing == token {
 				fd.flushing++
+				fd.unreachable(a.Unreachable)
 				then(a.Text, fd.rows(a.Rows))
 			}
 		})
@@ -94,6 +127,7 @@ func (fd *finder) flush(then func(text string, rows []dialRow), searching func()
 // stop drops an answer on its way (the field is cleared or closed).
 func (fd *finder) stop() {
 	fd.flushing++
+	fd.unreachable(false)
 	if fd.f != nil {
 		fd.f.Stop()
 	}

@@ -78,12 +78,13 @@ func (l *foundList) answered(text string, rows []dialRow) {
 }
 
 func (l *foundList) show(rows []dialRow) {
-	if len(rows) == 0 && len(l.rows) == 0 {
+	note := l.finder.noteLine()
+	if len(rows) == 0 && len(l.rows) == 0 && note.Visible() == l.box.Visible() {
 		return
 	}
 	l.rows = rows
 	objs := []fyne.CanvasObject{}
-	if len(rows) > 0 {
+	if len(rows) > 0 || note.Visible() {
 		objs = append(objs, widget.NewSeparator(), widget.NewLabelWithStyle(foundHeading, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	for _, r := range rows {
@@ -92,8 +93,11 @@ func (l *foundList) show(rows []dialRow) {
 		b.Alignment = widget.ButtonAlignLeading
 		objs = append(objs, b)
 	}
+	if note.Visible() {
+		objs = append(objs, note)
+	}
 	l.box.Objects = objs
-	if len(rows) > 0 {
+	if len(objs) > 0 {
 		l.box.Show()
 	} else {
 		l.box.Hide()

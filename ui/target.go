@@ -47,7 +47,7 @@ func newTargetPicker(u *UI, placeholder string, submit func(string), changed fun
 	p.suggestions = container.NewVBox()
 	p.pickedLabel = newLine()
 	p.pickedLabel.Hide()
-	p.box = container.NewVBox(p.suggestions, p.pickedLabel)
+	p.box = container.NewVBox(p.suggestions, p.finder.noteLine(), p.pickedLabel)
 	return p
 }
 
@@ -131,6 +131,7 @@ func (p *targetPicker) show(rows []dialRow) {
 		objs = append(objs, p.suggestion(r))
 	}
 	if len(objs) == 0 && len(p.suggestions.Objects) == 0 {
+		p.box.Refresh() // the note may have changed
 		return
 	}
 	p.suggestions.Objects = objs
