@@ -52,7 +52,7 @@ func TestFinderFlushAsksAtOnce(t *testing.T) {
 		t.Fatal("nothing pending after typing jane")
 	}
 	a := recv(t, flushed)
-	if a.Text != "jane" || !f.Current(a) || !strings.Contains(rowsText(a.Rows), "Clara jane") || !strings.HasPrefix(rowsText(a.Rows), "Jane Doe") {
+	if a.Text != "jane" || !f.Current(a) || a.Unreachable || !strings.Contains(rowsText(a.Rows), "Clara jane") || !strings.HasPrefix(rowsText(a.Rows), "Jane Doe") {
 		t.Fatalf("flushed %q current %v: %s", a.Text, f.Current(a), rowsText(a.Rows))
 	}
 	recv(t, answers) // the list gets it too
@@ -97,8 +97,8 @@ func TestFinderFlushFailsToLocalRows(t *testing.T) {
 	f.Debounce = time.Hour
 	f.Type(d.State(), "max")
 	f.Flush(func(a Answer) { flushed <- a })
-	if a := recv(t, flushed); rowsText(a.Rows) != "Max Mustermann +49 89 123456" {
-		t.Fatalf("after a failed search: %s", rowsText(a.Rows))
+	if a := recv(t, flushed); rowsText(a.Rows) != "Max Mustermann +49 89 123456" || !a.Unreachable {
+		t.Fatalf("after a failed search: %s (unreachable %v)", rowsText(a.Rows), a.Unreachable)
 	}
 	f.Type(d.State(), "held")
 	f.Flush(func(a Answer) { flushed <- a })
