@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/deskline/deskline/app/journal"
@@ -16,9 +17,12 @@ type callRecord struct {
 	answered     time.Time
 	direction    string
 	number, name string
-	cause        string
-	to           string // where it was transferred or deflected to
-	note         string // the call's note, as last told
+	// contact is the company directory's name for the number, as the
+	// server last sent it; "" for none.
+	contact string
+	cause   string
+	to      string // where it was transferred or deflected to
+	note    string // the call's note, as last told
 	// twin is how the call ended at another of the user's phones where it
 	// rang too (deflected, declined there), when that ring was folded
 	// into this record (see foldLocked).
@@ -55,7 +59,14 @@ func (c *Client) trackLocked(ev *ctiproto.Event) []journal.Entry {
 		c.records[k] = r
 	}
 	if ev.Other != nil {
+		if ev.Other.Number != r.number {
+			r.contact = ""
+		}
 		r.number, r.name = ev.Other.Number, ev.Other.Name
+		if dc := ev.Other.Contact; dc != nil {
+			// Kept when a later event of the call carries none.
+			r.contact = dc.Name
+		}
 	}
 	if ev.Note != "" {
 		r.note = ev.Note
@@ -166,11 +177,15 @@ func (c *Client) entryLocked(r *callRecord, end time.Time, cause string) journal
 		// Dealt with at the user's other phone (declined, deflected):
 		// that is what happened to the call, not "answered elsewhere".
 		cause, r = t.cause, &callRecord{call: r.call, device: t.device, start: r.start, direction: r.direction,
-			number: r.number, name: r.name, to: t.to, note: r.note}
+			number: r.number, name: r.name, contact: r.contact, to: t.to, note: r.note}
 	}
-	name := ctiproto.CleanText(r.name) // as in State (view.go): the journal is shown too
+	// As in State (view.go): the journal is shown too. The user's card
+	// first, then the directory's contact, then the exchange's name.
+	name := ctiproto.CleanText(r.name)
 	if m := c.lookup(r.number); m != nil {
 		name = m.Contact.DisplayName()
+	} else if dn := strings.TrimSpace(ctiproto.CleanText(r.contact)); dn != "" {
+		name = dn
 	}
 	return journal.Entry{
 		// The start time keeps ids unique when a restarted exchange

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/cut"
 )
 
 // The company directory on the server (PROTOCOL.md section 19): search
@@ -19,11 +21,22 @@ func (c *Client) directoryOn() bool {
 	return len(c.state.Directory) > 0 && c.state.Status == StatusConnected && c.link != nil
 }
 
+// directoryUnreachable reports whether the user has a directory that
+// cannot be searched now: the desk is offline.
+func (c *Client) directoryUnreachable() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.state.Directory) > 0 && (c.state.Status != StatusConnected || c.link == nil)
+}
+
 // SearchDirectory finds the directory's contacts for what the user typed,
 // ranked best first, at most limit (the server's default for limit <= 0).
 // Nothing is sent, and nil returned without error, when the directory is
 // off or the link is down.
 func (c *Client) SearchDirectory(ctx context.Context, query string, limit int) ([]ctiproto.Contact, error) {
+	// A longer query is refused by the server (a pasted paragraph): its
+	// start is searched.
+	query = strings.TrimSpace(cut.Prefix(query, ctiproto.MaxQueryLength))
 	if !c.directoryOn() || query == "" {
 		return nil, nil
 	}
@@ -62,10 +75,22 @@ func cleanContact(ct ctiproto.Contact) ctiproto.Contact {
 	ct.Title = ctiproto.CleanText(ct.Title)
 	nums := make([]ctiproto.ContactNumber, len(ct.Numbers))
 	for i, n := range ct.Numbers {
-		nums[i] = ctiproto.ContactNumber{Number: ctiproto.CleanText(n.Number), Display: ctiproto.CleanText(n.Display), Types: n.Types}
+		nums[i] = ctiproto.ContactNumber{Number: ctiproto.CleanText(n.Number), Display: ctiproto.CleanText(n.Display), Types: cleanTypes(n.Types)}
 	}
 	ct.Numbers = nums
 	return ct
+}
+
+// cleanTypes cleans a number's types ("work", "cell": shown as a row's
+// kind), dropping those left empty.
+func cleanTypes(types []string) []string {
+	var out []string
+	for _, t := range types {
+		if t = strings.TrimSpace(ctiproto.CleanText(t)); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // cleanBooks is the welcome's list of books, cleaned for display.

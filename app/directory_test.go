@@ -6,10 +6,12 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -164,7 +166,7 @@ func TestFinderDebounces(t *testing.T) {
 	if got := rowsText(local); got != "Jane Doe +49 30 1234567|Jane Doe +49 171 5551234" {
 		t.Fatalf("local rows %s", got)
 	}
-	a := <-answers
+	a := recv(t, answers)
 	if a.Text != "jane" || !f.Current(a) || !strings.Contains(rowsText(a.Rows), "Clara jane") || !strings.HasPrefix(rowsText(a.Rows), "Jane Doe") {
 		t.Fatalf("answer %q current %v: %s", a.Text, f.Current(a), rowsText(a.Rows))
 	}
@@ -174,30 +176,27 @@ func TestFinderDebounces(t *testing.T) {
 }
 
 // An answer for older text never replaces a newer one: the server
-// answers "cla" after "clar", and only clar's answer is handed on.
+// answers "cla" after "clar" — its search not cancelled, as when the
+// answer was already on its way — and only clar's answer is handed on.
 func TestFinderDropsStaleAnswers(t *testing.T) {
-	release := make(chan struct{})
-	ds := newDirServer(t, []string{"Staff"}, func(m ctiproto.Message) ctiproto.Message {
-		if s, ok := m.(*ctiproto.Search); ok && s.Query == "cla" {
-			<-release // held until the newer one is answered
-		}
-		return searchAnswer(m)
-	})
+	ds := newDirServer(t, []string{"Staff"}, searchAnswer)
 	d := dirDesk(t, ds.url)
 	answers := make(chan Answer, 10)
 	f := NewFinder(Find{Numbers: d.opts.Numbers}, d.Client, func(a Answer) { answers <- a })
-	f.Debounce = time.Millisecond
+	f.Debounce = time.Hour // asked by Flush and by hand below, never by the timer
 	f.Type(d.State(), "cla")
-	waitRequests(t, ds, 1)
+	f.mu.Lock()
+	stale := &pendingSearch{gen: f.pending.gen, s: f.pending.s, text: "cla", ctx: context.Background(), done: make(chan struct{})}
+	f.mu.Unlock()
 	f.Type(d.State(), "clar")
-	if a := <-answers; a.Text != "clar" {
+	f.Flush(func(Answer) {})
+	if a := recv(t, answers); a.Text != "clar" {
 		t.Fatalf("first answer for %q", a.Text)
 	}
-	close(release)
-	select {
-	case a := <-answers:
-		t.Fatalf("stale answer for %q handed on", a.Text)
-	case <-time.After(300 * time.Millisecond):
+	f.ask(stale) // cla's answer comes last
+	none(t, answers, 300*time.Millisecond, "cla after clar")
+	if n := len(ds.requests(ctiproto.TypeSearch)); n != 2 {
+		t.Fatalf("%d searches, want 2", n)
 	}
 }
 
@@ -235,7 +234,7 @@ func TestFinderOffline(t *testing.T) {
 // directory match with its book; its photo is fetched once and shows
 // when it arrives. A number the user's card has pops the card.
 func TestPopShowsDirectoryContactAndPhoto(t *testing.T) {
-	img := []byte("\x89PNG fake")
+	img := smallPNG(t, 8, 8)
 	ds := newDirServer(t, []string{"Staff"}, func(m ctiproto.Message) ctiproto.Message {
 		if g, ok := m.(*ctiproto.GetPhoto); ok {
 			return &ctiproto.Result{ID: g.ID, Image: &ctiproto.Image{MediaType: "image/png", Data: base64.StdEncoding.EncodeToString(img)}}
@@ -306,5 +305,54 @@ func TestDirectoryOnRealServer(t *testing.T) {
 	if c.Display != "Clara Jensen" || c.Source != "Customers" || c.Contact.Organization != "Jensen Logistik" ||
 		!bytes.Equal(c.Contact.Photo.Data, testoffice.DirectoryPhoto()) {
 		t.Fatalf("pop %+v, card %+v", c, c.Contact)
+	}
+}
+
+// A parked call and the call journal name the caller by the server's
+// directory contact when the user's own books do not know the number,
+// and the journal keeps it when a later event of the call carries none.
+func TestParkedAndJournalNameDirectoryContact(t *testing.T) {
+	ds := newDirServer(t, []string{"Staff"}, func(m ctiproto.Message) ctiproto.Message { return nil })
+	d := dirDesk(t, ds.url)
+	dc := &ctiproto.Contact{ID: "7", Book: "Staff", Name: "Clara Weiss", Company: "Acme"}
+	ds.send(&ctiproto.Event{Type: ctiproto.EventParked, Seq: 1, Time: time.Now(), Call: "c-9", Device: "201",
+		Slot: "701", Other: &ctiproto.Party{Number: "+4930777", Contact: dc}})
+	d.waitFor("the parked call", func(s State) bool {
+		return len(s.Switchboard.Parked) == 1 && s.Switchboard.Parked[0].Who == "Clara Weiss"
+	})
+	ds.send(&ctiproto.Event{Type: ctiproto.EventDelivered, Seq: 2, Time: time.Now(), Call: "c-1",
+		Device: "201", State: "alerting", Direction: "incoming", Other: &ctiproto.Party{Number: "+4930777", Contact: dc}})
+	d.waitFor("the ringing call", func(s State) bool { return len(s.Ringing()) == 1 })
+	ds.send(&ctiproto.Event{Type: ctiproto.EventCleared, Seq: 3, Time: time.Now(), Call: "c-1", Device: "201",
+		State: "cleared", Direction: "incoming", Cause: "normal", Other: &ctiproto.Party{Number: "+4930777"}})
+	d.waitFor("the missed call", func(s State) bool { return s.MissedUnseen == 1 })
+	if e := d.journal.Recent(1); len(e) != 1 || e[0].Name != "Clara Weiss" {
+		t.Fatalf("journal %+v", e)
+	}
+}
+
+// A pasted paragraph searches its start, within the protocol's limit,
+// instead of being refused; a number's types come cleaned.
+func TestSearchDirectoryCapsTheQueryAndCleansTypes(t *testing.T) {
+	ds := newDirServer(t, []string{"Staff"}, func(m ctiproto.Message) ctiproto.Message {
+		s, ok := m.(*ctiproto.Search)
+		if !ok {
+			return nil
+		}
+		c := dirContact("x", "Clara", "Acme", "+4930777")
+		c.Numbers[0].Types = []string{"work\u202e", " ", "cell"}
+		return &ctiproto.Result{ID: s.ID, Contacts: []ctiproto.Contact{c}}
+	})
+	d := dirDesk(t, ds.url)
+	got, err := d.SearchDirectory(context.Background(), strings.Repeat("é", ctiproto.MaxQueryLength), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := ds.requests(ctiproto.TypeSearch)[0].(*ctiproto.Search).Query
+	if len(q) > ctiproto.MaxQueryLength || !utf8.ValidString(q) || q == "" {
+		t.Fatalf("query of %d bytes sent", len(q))
+	}
+	if types := got[0].Numbers[0].Types; !slices.Equal(types, []string{"work", "cell"}) {
+		t.Fatalf("types %q", types)
 	}
 }

@@ -55,6 +55,7 @@ func (c *Client) welcomed(l *link, w *ctiproto.Welcome, cred credential) {
 	}
 	c.state.User, c.state.DisplayName, c.state.Reception = w.User, w.DisplayName, w.Reception
 	c.state.Directory = cleanBooks(w.Directory)
+	c.photos.forgetFailures() // a photo that failed on the last link may come on this one
 	c.state.Exchange = ExchangeStatus{Available: w.Exchange.Available, Reason: w.Exchange.Reason}
 	c.state.Capabilities = make(map[string]bool, len(w.Capabilities))
 	for _, s := range w.Capabilities {

@@ -161,7 +161,9 @@ func DirectoryCard(dc ctiproto.Contact, norm *contacts.Normalizer) *contacts.Con
 				num = nn
 			}
 		}
-		card.Phones = append(card.Phones, contacts.Phone{Raw: cmp.Or(n.Display, n.Number), Number: num, Types: n.Types})
+		// Raw is what dialling the row dials: the server's number, not
+		// its display, which may carry words ("030 777 (reception)").
+		card.Phones = append(card.Phones, contacts.Phone{Raw: n.Number, Number: num, Types: n.Types})
 	}
 	return card
 }

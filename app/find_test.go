@@ -121,3 +121,21 @@ func TestMergeNumbers(t *testing.T) {
 		t.Errorf("number: %s, want %s", got, want)
 	}
 }
+
+// A directory row dials the server's number; its display is for showing
+// (it may carry words a dial string must not).
+func TestMergeDialsTheServersNumber(t *testing.T) {
+	n := numbers(t)
+	f := Find{Numbers: n}
+	dc := dirContact("5", "Reception Desk", "", "+4930777")
+	dc.Numbers[0].Display = "030 777 (reception)"
+	rows := f.Merge(State{}, "reception", []ctiproto.Contact{dc})
+	if len(rows) != 1 || rows[0].Number() != "+4930777" {
+		t.Fatalf("rows %+v", rows)
+	}
+	// A number the normalizer cannot read is shown as the server wrote it.
+	card := DirectoryCard(dc, nil)
+	if p := card.Phones[0]; p.Raw != "+4930777" || p.Number.Display != "030 777 (reception)" {
+		t.Fatalf("phone %+v", p)
+	}
+}

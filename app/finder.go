@@ -33,7 +33,10 @@ const (
 type Answer struct {
 	Text string
 	Rows []Found
-	gen  uint64
+	// Unreachable: the directory could not be searched (an error, the
+	// server's rate limit, the link went): Rows are the user's books.
+	Unreachable bool
+	gen         uint64
 }
 
 // Finder is one search field's search. Type gives the local rows at
@@ -49,10 +52,25 @@ type Finder struct {
 	Wait     bool
 	Debounce time.Duration // FindDebounce when zero
 
-	mu     sync.Mutex
+	mu      sync.Mutex
+	gen     uint64
+	timer   *time.Timer
+	cancel  context.CancelFunc
+	pending *pendingSearch // the directory search for the text typed last, nil for none
+	// waitFailed: Wait's search for the text typed last failed.
+	waitFailed bool
+}
+
+// pendingSearch is a directory search on its way (or waiting out the
+// debounce): what Flush waits for.
+type pendingSearch struct {
 	gen    uint64
-	timer  *time.Timer
-	cancel context.CancelFunc
+	s      State
+	text   string
+	ctx    context.Context
+	done   chan struct{} // closed when rows and failed are set
+	rows   []Found       // the merged rows, the local ones when the search failed
+	failed bool          // the search failed
 }
 
 // NewFinder returns a finder searching with f and asking c's directory
@@ -70,25 +88,61 @@ func (f *Finder) Type(s State, text string) []Found {
 	f.gen++
 	gen := f.gen
 	f.stopLocked()
+	f.waitFailed = false
 	f.mu.Unlock()
 	rows := f.find.Merge(s, text, nil)
 	if !f.asks(text) {
 		return rows
 	}
 	if f.Wait {
-		server, _ := f.search(context.Background(), text)
+		server, err := f.search(context.Background(), text)
+		f.mu.Lock()
+		f.waitFailed = err != nil
+		f.mu.Unlock()
 		return f.find.Merge(s, text, server)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	p := &pendingSearch{gen: gen, s: s, text: text, ctx: ctx, done: make(chan struct{})}
 	f.mu.Lock()
 	if gen == f.gen {
-		f.cancel = cancel
-		f.timer = time.AfterFunc(f.debounce(), func() { f.ask(ctx, gen, s, text) })
+		f.cancel, f.pending = cancel, p
+		f.timer = time.AfterFunc(f.debounce(), func() { f.ask(p) })
 	} else {
 		cancel()
 	}
 	f.mu.Unlock()
 	return rows
+}
+
+// Flush is Enter before the directory answered: when the text typed
+// last asks the directory (see Type) it asks at once if the debounce has
+// not run out and reports true; done then gets the merged rows, on
+// a goroutine of the finder's, when the server answers — the local rows
+// when it cannot (offline, an error, directoryTimeout) — and not at all
+// when other text is typed or the finder stops meanwhile. False: the
+// rows given are final, done is not called.
+func (f *Finder) Flush(done func(Answer)) bool {
+	f.mu.Lock()
+	p := f.pending
+	if p == nil || p.gen != f.gen {
+		f.mu.Unlock()
+		return false
+	}
+	if f.timer != nil && f.timer.Stop() {
+		go f.ask(p) // the debounce had not run out: ask now
+	}
+	f.timer = nil
+	f.mu.Unlock()
+	go func() {
+		select {
+		case <-p.done:
+		case <-p.ctx.Done():
+		}
+		if p.ctx.Err() == nil && f.Current(Answer{gen: p.gen}) {
+			done(Answer{Text: p.text, Rows: p.rows, Unreachable: p.failed, gen: p.gen})
+		}
+	}()
+	return true
 }
 
 func (f *Finder) debounce() time.Duration {
@@ -103,15 +157,32 @@ func (f *Finder) asks(text string) bool {
 	return f.client != nil && len([]rune(text)) >= minDirectoryQuery && f.client.directoryOn()
 }
 
+// Unreachable reports whether text would ask the user's directory but
+// cannot: the desk is offline (or, with Wait, the search Type made
+// failed). The rows Type gave are then all there is, and a view says so.
+func (f *Finder) Unreachable(text string) bool {
+	if f.client == nil || len([]rune(strings.TrimSpace(text))) < minDirectoryQuery {
+		return false
+	}
+	f.mu.Lock()
+	failed := f.waitFailed
+	f.mu.Unlock()
+	return failed || f.client.directoryUnreachable()
+}
+
 // ask sends the search and hands on the merged rows, unless newer text
-// was typed meanwhile. A failed search leaves the local rows: no error
-// for what the user did not ask for.
-func (f *Finder) ask(ctx context.Context, gen uint64, s State, text string) {
-	server, err := f.search(ctx, text)
-	if err != nil || !f.Current(Answer{gen: gen}) {
+// was typed meanwhile. A failed search hands on the local rows, marked
+// Unreachable: a dim line, no error for what the user did not ask for.
+func (f *Finder) ask(p *pendingSearch) {
+	server, err := f.search(p.ctx, p.text)
+	p.rows, p.failed = f.find.Merge(p.s, p.text, server), err != nil // server is nil when it failed
+	// Kept as f.pending: an Enter after the answer, which the view may
+	// not have drawn yet, gets these rows at once.
+	close(p.done)
+	if !f.Current(Answer{gen: p.gen}) {
 		return
 	}
-	f.answer(Answer{Text: text, Rows: f.find.Merge(s, text, server), gen: gen})
+	f.answer(Answer{Text: p.text, Rows: p.rows, Unreachable: p.failed, gen: p.gen})
 }
 
 func (f *Finder) search(ctx context.Context, text string) ([]ctiproto.Contact, error) {
@@ -145,4 +216,5 @@ func (f *Finder) stopLocked() {
 		f.cancel()
 		f.cancel = nil
 	}
+	f.pending = nil
 }

@@ -22,15 +22,18 @@ const (
 	// maxCachedPhotoBytes bounds it by size (16 MiB): a desk runs beside
 	// everything else the user has open.
 	maxCachedPhotoBytes = 16 << 20
-	// maxPhotoBytes is the largest decoded photo taken (the server sends
-	// thumbnails well below it; anything larger is not a thumbnail).
-	maxPhotoBytes = 512 << 10
+	// maxPhotoBytes is the largest decoded photo taken: the protocol's
+	// own bound, so the desk takes what a server may send and no more.
+	maxPhotoBytes = ctiproto.MaxPhotoBytes
 	// photoTimeout bounds a pop's fetch: a photo late by more is not
 	// worth waiting for, the next pop asks again.
 	photoTimeout = 10 * time.Second
 	// photoRetry is how long a failed fetch is remembered, so a pop that
 	// re-renders on every event does not ask again each time.
 	photoRetry = time.Minute
+	// maxFailedPhotos bounds the failures remembered: a day of pops from
+	// callers without a photo the server can send.
+	maxFailedPhotos = 256
 )
 
 // photoCache is the client's photos by reference; safe for concurrent use.
@@ -105,7 +108,12 @@ func (c *Client) Photo(ctx context.Context, ref string) (*contacts.Photo, error)
 	return p, nil
 }
 
-// decodePhoto checks and decodes a get-photo result.
+// decodePhoto checks and decodes a get-photo result. The photo goes
+// through the bounds the desk's own vCard photos go through
+// (contacts.PhotoFromData): its pixels are counted from the header
+// before any is decoded, a large one is kept as a thumbnail, and its
+// media type is read from the data, not taken from the server's word —
+// a view's canvas.Image decodes it on the main goroutine.
 func decodePhoto(ref string, img *ctiproto.Image) (*contacts.Photo, error) {
 	switch {
 	case img == nil || img.Data == "":
@@ -120,7 +128,11 @@ func decodePhoto(ref string, img *ctiproto.Image) (*contacts.Photo, error) {
 	if len(data) > maxPhotoBytes {
 		return nil, fmt.Errorf("app: photo %q: over %d bytes", ref, maxPhotoBytes)
 	}
-	return &contacts.Photo{Data: data, MediaType: ctiproto.CleanText(img.MediaType)}, nil
+	p, err := contacts.PhotoFromData(data, contacts.Limits{MaxPhotoSize: maxPhotoBytes})
+	if err != nil {
+		return nil, fmt.Errorf("app: photo %q %w", ref, err)
+	}
+	return p, nil
 }
 
 // popPhotoLocked is the cached photo for a pop, nil while it is not
@@ -148,6 +160,32 @@ func (c *Client) popPhotoLocked(ref string) *contacts.Photo {
 	return nil
 }
 
+// failedLocked remembers that ref's fetch failed now, pruning what is
+// older than photoRetry and, beyond maxFailedPhotos, the lot (the
+// photos are then asked for again, once each). Called with pc.mu held.
+func (pc *photoCache) failedLocked(ref string) {
+	now := time.Now()
+	if len(pc.failed) >= maxFailedPhotos {
+		for r, t := range pc.failed {
+			if now.Sub(t) >= photoRetry {
+				delete(pc.failed, r)
+			}
+		}
+	}
+	if len(pc.failed) >= maxFailedPhotos {
+		clear(pc.failed)
+	}
+	pc.failed[ref] = now
+}
+
+// forgetFailures is called on every (re)connection: a photo that failed
+// on the last link is asked for again.
+func (pc *photoCache) forgetFailures() {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	clear(pc.failed)
+}
+
 // fetchPopPhoto fetches a pop's photo and publishes it.
 func (c *Client) fetchPopPhoto(ref string) {
 	ctx, cancel := context.WithTimeout(context.Background(), photoTimeout)
@@ -157,7 +195,7 @@ func (c *Client) fetchPopPhoto(ref string) {
 	pc.mu.Lock()
 	delete(pc.inflight, ref)
 	if err != nil {
-		pc.failed[ref] = time.Now()
+		pc.failedLocked(ref)
 	}
 	pc.mu.Unlock()
 	if err != nil {

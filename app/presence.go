@@ -180,7 +180,7 @@ func (c *Client) rebuildSwitchboardLocked() {
 	for _, p := range c.cs.ParkedCalls() {
 		num := ctiproto.CleanText(p.Other.Number)
 		b.Parked = append(b.Parked, ParkedCall{Slot: p.Slot, Call: p.Call, Number: num,
-			Who: c.who(num, p.Other.Name), ParkedBy: p.ParkedBy, Since: p.Since, Mine: c.state.Mine(p.ParkedBy)})
+			Who: c.who(num, p.Other.Name, p.Other.Contact), ParkedBy: p.ParkedBy, Since: p.Since, Mine: c.state.Mine(p.ParkedBy)})
 	}
 	b.Consult = c.consultLocked()
 	b.Recalls = c.recallsLocked()
@@ -192,7 +192,7 @@ func (c *Client) colleague(p ctiproto.Presence) Colleague {
 		DND: p.DND, ForwardTo: ctiproto.CleanText(p.ForwardTo), Direction: p.Direction}
 	if p.Other != nil {
 		col.Number, col.PartyName = ctiproto.CleanText(p.Other.Number), ctiproto.CleanText(p.Other.Name)
-		col.Who = c.who(col.Number, col.PartyName)
+		col.Who = c.who(col.Number, col.PartyName, p.Other.Contact)
 	}
 	return col
 }
@@ -207,19 +207,22 @@ func (c *Client) waitingQueue(q ctiproto.QueueState) WaitingQueue {
 		wc := WaitingCaller{Call: w.Call, Position: w.Position, Joined: w.Joined}
 		if w.Caller != nil {
 			wc.Number = ctiproto.CleanText(w.Caller.Number)
-			wc.Who = c.who(wc.Number, w.Caller.Name)
+			wc.Who = c.who(wc.Number, w.Caller.Name, w.Caller.Contact)
 		}
 		out.Waiting = append(out.Waiting, wc)
 	}
 	return out
 }
 
-// who names a party as a pop does (partyName), looking the number up in
-// the address books.
-func (c *Client) who(number, name string) string {
+// who names a party as a pop does (partyName): the user's card for the
+// number, else the company directory's contact the server sent (dc, may
+// be nil), else the exchange's name, else the number.
+func (c *Client) who(number, name string, dc *ctiproto.Contact) string {
 	var contact *contacts.Contact
 	if m := c.lookup(number); m != nil {
 		contact = m.Contact
+	} else if dc != nil {
+		contact = DirectoryCard(cleanContact(*dc), nil)
 	}
 	return partyName(contact, strings.TrimSpace(ctiproto.CleanText(name)), number)
 }

@@ -62,6 +62,7 @@ type callCard struct {
 	name, numberLine, company  *widget.Label
 	queue                      *widget.Label // "Sales · waited 0:42"
 	note, where, warn, errLine *widget.Label
+	source                     *widget.Label // "Directory: Customers", last
 	buttons, more              *fyne.Container
 	picker                     *targetPicker // transfer or forward, when open
 	pickerBox                  *fyne.Container
@@ -85,7 +86,7 @@ func newCallCard(v *consoleView, key string) *callCard {
 	c.name.Truncation = fyne.TextTruncateEllipsis
 	c.numberLine = newLine()
 	c.numberLine.SizeName = SizeNameCallerNumber
-	c.company, c.where, c.queue = newLine(), newLine(), newLine()
+	c.company, c.where, c.queue, c.source = newLine(), newLine(), newLine(), newLine()
 	c.note = wrapped(widget.MediumImportance)
 	c.warn = wrapped(widget.WarningImportance)
 	c.errLine = wrapped(widget.DangerImportance)
@@ -119,7 +120,7 @@ func (c *callCard) makeButtons() {
 func (c *callCard) layout() fyne.CanvasObject {
 	right := container.NewVBox(c.timer, c.marker)
 	details := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()),
-		c.name, c.numberLine, c.queue, c.company, c.where)
+		c.name, c.numberLine, c.queue, c.company, c.where, c.source)
 	top := container.NewBorder(nil, nil, container.NewVBox(c.photo), right, details)
 	c.buttons = container.NewGridWithColumns(3)
 	c.more = container.NewGridWithColumns(2, c.crm, c.copyNumber)
@@ -136,8 +137,9 @@ func (c *callCard) showCall(k cardKind, call app.Call, s app.State, now time.Tim
 	setPhoto(c.photo, photoResource(call.Contact))
 	setLine(c.name, call.Display)
 	setLine(c.numberLine, joinParts(" · ", c.number, phoneKind(call.Phone)))
-	org, title, note := popContactLines(call)
-	setLine(c.company, joinParts(" · ", org, title))
+	org, source, note := popContactLines(call)
+	setLine(c.company, org)
+	setLine(c.source, source)
 	if k == cardHeld {
 		note = ""
 	}
@@ -168,6 +170,7 @@ func (c *callCard) showFailure(f journal.Entry, s app.State) {
 	setLine(c.name, name)
 	setLine(c.numberLine, c.number)
 	setLine(c.company, "")
+	setLine(c.source, "")
 	setLine(c.queue, "")
 	setLine(c.note, "")
 	setHint(c.timer, widget.DangerImportance, failureWords(f.Cause))

@@ -86,16 +86,20 @@ func failureWords(cause string) string {
 	return "Call failed"
 }
 
-// popContactLines are the contact's company ("Acme GmbH, Purchasing",
-// with the directory's book when the contact is the directory's:
-// "Jensen Logistik · Customers"), title and note (at most popNoteLines
-// short lines), empty without a contact.
-func popContactLines(call app.Call) (org, title, note string) {
+// popContactLines are the contact's company and title ("Jensen
+// Logistik, Purchasing · Buyer"), where it came from when it is the
+// directory's ("Directory: Customers", a line of its own, shown last:
+// a book's name beside the company reads as part of it) and its note (at
+// most popNoteLines short lines); empty without a contact.
+func popContactLines(call app.Call) (org, source, note string) {
 	ct := call.Contact
 	if ct == nil {
 		return "", "", ""
 	}
-	return joinParts(" · ", companyText(ct, false), call.Source), strings.TrimSpace(ct.Title), popNoteText(ct.Note)
+	if call.Source != "" {
+		source = popSourceText(call.Source)
+	}
+	return companyText(ct, true), source, popNoteText(ct.Note)
 }
 
 // The note shows at most popNoteLines of its lines, run together, and

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/deskline/deskline/app"
+	"github.com/deskline/deskline/contacts"
 )
 
 // dialTitle is the dial window's title (an end-to-end test finds it).
@@ -47,7 +48,7 @@ type dialView struct {
 func newDialView(u *UI) *dialView {
 	v := &dialView{u: u, sel: -1}
 	v.finder = &finder{u: u, colleagues: true, limit: dialSearchLimit, answer: v.answered}
-	v.win = appWindow{u: u, title: dialTitle, size: fyne.NewSize(dialWidth, dialHeight), build: v.build}
+	v.win = appWindow{u: u, title: dialTitle, size: fyne.NewSize(dialWidth, dialHeight), build: v.build, onHide: v.hidden}
 	return v
 }
 
@@ -68,6 +69,10 @@ func (v *dialView) show(text string) {
 }
 
 func (v *dialView) hide() { v.win.hide() }
+
+// hidden stops the search: a late answer must not rewrite (or dial
+// from) a window that is gone.
+func (v *dialView) hidden() { v.finder.stop() }
 
 // render keeps the preview and the Dial button in step with the
 // connection and the exchange's capabilities.
@@ -102,7 +107,7 @@ func (v *dialView) build() fyne.CanvasObject {
 	hint.Importance = widget.LowImportance
 	hint.SizeName = theme.SizeNameCaptionText
 	top := container.NewVBox(v.entry, hint)
-	bottom := container.NewVBox(widget.NewSeparator(), v.preview, v.problem,
+	bottom := container.NewVBox(v.finder.noteLine(), widget.NewSeparator(), v.preview, v.problem,
 		container.NewHBox(layout.NewSpacer(), cancel, v.dialBtn))
 	return container.NewBorder(top, bottom, nil, nil, v.list)
 }
@@ -145,7 +150,7 @@ func (v *dialView) key(name fyne.KeyName) {
 			v.selectRow((max(v.sel, 0) + step) % n)
 		}
 	case fyne.KeyReturn, fyne.KeyEnter:
-		v.dial()
+		v.enter()
 	case fyne.KeyEscape:
 		v.hide()
 	}
@@ -206,6 +211,20 @@ func (v *dialView) updateButton(s app.State) {
 
 // dial calls the target; on success the window gives way to the call
 // window, on failure it stays with the text and says why.
+// enter dials; before the directory answered a name, once it has (a
+// number typed dials at once: its own row is there already).
+func (v *dialView) enter() {
+	if text := strings.TrimSpace(v.entry.Text); !contacts.LooksLikeNumber(text) && v.finder.flush(func(asked string, rows []dialRow) {
+		if strings.TrimSpace(v.entry.Text) == asked && v.win.shown() {
+			v.answered(asked, rows)
+			v.dial()
+		}
+	}, func() { v.setPreview(searchingDirectory) }) {
+		return
+	}
+	v.dial()
+}
+
 func (v *dialView) dial() {
 	if v.dialBtn.Disabled() || v.target == nil {
 		return // the problem line already says why

@@ -38,13 +38,20 @@ func dialRowTexts(row dialRow) (name, company, number, kind string) {
 	return row.contact.DisplayName(), joinParts(" · ", companyText(row.contact, true), row.source), row.phone.Number.Display, phoneKind(&row.phone)
 }
 
-// sourceText names where a row came from: the directory's book, or the
-// user's own books.
+// sourceText names where a row came from, shown last: the directory's
+// book worded as a source ("from Customers"; a bare "Staff" after
+// "Sales" reads as "Sales staff"), or the user's own books.
 func sourceText(book string) string {
 	if book == "" {
 		return sourceMine
 	}
-	return book
+	return sourceFrom + book
+}
+
+// popSourceText is a pop's line saying which directory book its contact
+// came from: "Directory: Customers".
+func popSourceText(book string) string {
+	return popSourceDirectory + book
 }
 
 // The dial window's fixed words.
@@ -60,6 +67,17 @@ const (
 	// sourceMine is the source of a row from the user's own books, where
 	// others come from the company directory's.
 	sourceMine = "My contacts"
+	// sourceFrom leads the name of the directory's book a row came from
+	// (short: a transfer suggestion is one line of a narrow field).
+	sourceFrom = "from "
+	// popSourceDirectory leads it on a pop's line of its own.
+	popSourceDirectory = "Directory: "
+	// searchingDirectory is said while an Enter waits for the company
+	// directory's answer (searchingDelay and longer).
+	searchingDirectory = "Searching the directory…"
+	// directoryUnreachable is the lists' dim line when the company
+	// directory could not be searched (offline, an error, rate-limited).
+	directoryUnreachable = "Company directory not reachable — your contacts only"
 	// dialColleagueKind is a colleague's row's number type.
 	dialColleagueKind = "colleague"
 )

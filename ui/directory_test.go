@@ -34,9 +34,9 @@ func TestDialSearchesTheDirectory(t *testing.T) {
 	v := u.dial
 	test.Type(v.entry, "clara")
 	want := []string{
-		"Clara Jensen | Jensen Logistik · Customers | +49 40 555019 | work",
-		"Clara Schmidt | Sales · Staff | 209 | work",
-		"Clara Schmidt | Sales · Staff | +49 170 5550123 | cell",
+		"Clara Jensen | Jensen Logistik · from Customers | +49 40 555019 | work",
+		"Clara Schmidt | Sales · from Staff | 209 | work",
+		"Clara Schmidt | Sales · from Staff | +49 170 5550123 | cell",
 	}
 	if got := dialShown(v); !slices.Equal(got, want) {
 		t.Fatalf("rows for clara:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -73,8 +73,8 @@ func TestTransferSearchesTheDirectory(t *testing.T) {
 	for _, o := range p.suggestions.Objects {
 		got = append(got, o.(*widget.Button).Text)
 	}
-	want := []string{"Clara Jensen · +49 40 555019 · work · Customers", "Clara Schmidt · 209 · work · Staff",
-		"Clara Schmidt · +49 170 5550123 · cell · Staff"}
+	want := []string{"Clara Jensen · +49 40 555019 · work · from Customers", "Clara Schmidt · 209 · work · from Staff",
+		"Clara Schmidt · +49 170 5550123 · cell · from Staff"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("suggestions %q, want %q", got, want)
 	}
@@ -111,8 +111,8 @@ func TestSwitchboardSearchesTheDirectory(t *testing.T) {
 	for _, r := range v.found.rows {
 		got = append(got, foundRowText(r))
 	}
-	want := []string{"Clara Jensen · Jensen Logistik · +49 40 555019 · Customers", "Clara Schmidt · 209 · Staff",
-		"Clara Schmidt · +49 170 5550123 · Staff"}
+	want := []string{"Clara Jensen · Jensen Logistik · +49 40 555019 · from Customers", "Clara Schmidt · 209 · from Staff",
+		"Clara Schmidt · +49 170 5550123 · from Staff"}
 	if !slices.Equal(got, want) || !v.found.box.Visible() {
 		t.Fatalf("list %q (shown %v), want %q", got, v.found.box.Visible(), want)
 	}
@@ -147,10 +147,47 @@ func TestPopShowsTheDirectorysContact(t *testing.T) {
 		return ok && c.Contact != nil && c.Contact.Photo != nil
 	})
 	c := card(t, u, id)
-	if c.name.Text != "Clara Jensen" || c.company.Text != "Jensen Logistik · Customers" {
-		t.Fatalf("pop %q, %q", c.name.Text, c.company.Text)
+	if c.name.Text != "Clara Jensen" || c.company.Text != "Jensen Logistik" || c.source.Text != "Directory: Customers" {
+		t.Fatalf("pop %q, %q, %q", c.name.Text, c.company.Text, c.source.Text)
 	}
 	if res, ok := c.photo.Resource.(*fyne.StaticResource); !ok || !strings.HasPrefix(res.StaticName, "photo-") {
 		t.Fatalf("pop's picture %v, want the directory's photo", c.photo.Resource)
+	}
+}
+
+// Offline, a user with a directory is told in one dim line that the
+// lists hold her own contacts only; online the line goes.
+func TestListsSayTheDirectoryIsUnreachable(t *testing.T) {
+	o := testoffice.Start(t, nil, testoffice.WithDirectory)
+	d := testdesk.Open(t, o, "ann", dialBook)
+	u, fy := newTestUI(t, d)
+	waitRender(t, u, "the directory", directoryReady)
+	u.dial.show("")
+	v := u.dial
+	p := newTargetPicker(u, "Transfer to…", func(string) {}, func() {})
+	w := fy.NewWindow("transfer")
+	w.SetContent(container.NewVBox(p.entry, p.box))
+	test.Type(v.entry, "lena")
+	test.Type(p.entry, "lena")
+	if v.finder.note.Visible() || p.finder.note.Visible() {
+		t.Fatalf("online: %q %q", v.finder.note.Text, p.finder.note.Text)
+	}
+	o.Stop()
+	waitRender(t, u, "offline", func(s app.State) bool { return s.Status != app.StatusConnected })
+	v.entry.SetText("")
+	test.Type(v.entry, "lena")
+	p.entry.SetText("")
+	test.Type(p.entry, "lena")
+	for _, l := range []*widget.Label{v.finder.note, p.finder.note} {
+		if !l.Visible() || l.Text != "Company directory not reachable — your contacts only" {
+			t.Fatalf("offline: shown %v %q", l.Visible(), l.Text)
+		}
+	}
+	if got := dialShown(v); len(got) == 0 || !strings.Contains(got[0], "Lena") {
+		t.Fatalf("offline rows %q", got)
+	}
+	v.entry.SetText("")
+	if v.finder.note.Visible() {
+		t.Fatal("the note stays on an empty field")
 	}
 }

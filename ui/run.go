@@ -22,6 +22,11 @@ type runState struct {
 	// the calling goroutine).
 	closed atomic.Bool
 	clock  chan struct{} // closed to stop the clock; nil when it is not running (main goroutine)
+	// post, set by a test before it types, takes what do hands to
+	// fyne.Do; the test drains it on its own goroutine, as the main loop
+	// would (the test driver's fyne.Do runs it on the caller's). The
+	// search fields then run as the app does, not Synchronous.
+	post func(func())
 }
 
 // Start installs the tray icon, shows the main window when the desktop
@@ -85,11 +90,16 @@ func (u *UI) do(f func()) {
 	if u.run.closed.Load() {
 		return
 	}
-	fyne.Do(func() {
+	run := func() {
 		if !u.run.closed.Load() {
 			f()
 		}
-	})
+	}
+	if u.run.post != nil {
+		u.run.post(run)
+		return
+	}
+	fyne.Do(run)
 }
 
 // runDesk runs d and forwards its client's states to Render. Stop waits

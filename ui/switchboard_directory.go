@@ -55,6 +55,20 @@ func (l *foundList) search(text string) {
 	l.show(rows)
 }
 
+// flush is Enter before the directory answered the filter's text: then
+// runs once its rows are shown (false: the list shown is final).
+func (l *foundList) flush(then func()) bool {
+	if len([]rune(strings.TrimSpace(l.v.filter.Text))) < minSwitchboardSearch {
+		return false
+	}
+	return l.finder.flush(func(text string, rows []dialRow) {
+		if strings.TrimSpace(l.v.filter.Text) == text {
+			l.show(rows)
+			then()
+		}
+	}, func() { l.v.say(widget.MediumImportance, searchingDirectory) })
+}
+
 // answered shows the rows merged with the directory's answer while the
 // filter still says what was asked.
 func (l *foundList) answered(text string, rows []dialRow) {
@@ -64,12 +78,13 @@ func (l *foundList) answered(text string, rows []dialRow) {
 }
 
 func (l *foundList) show(rows []dialRow) {
-	if len(rows) == 0 && len(l.rows) == 0 {
+	note := l.finder.noteLine()
+	if len(rows) == 0 && len(l.rows) == 0 && note.Visible() == l.box.Visible() {
 		return
 	}
 	l.rows = rows
 	objs := []fyne.CanvasObject{}
-	if len(rows) > 0 {
+	if len(rows) > 0 || note.Visible() {
 		objs = append(objs, widget.NewSeparator(), widget.NewLabelWithStyle(foundHeading, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	for _, r := range rows {
@@ -78,8 +93,11 @@ func (l *foundList) show(rows []dialRow) {
 		b.Alignment = widget.ButtonAlignLeading
 		objs = append(objs, b)
 	}
+	if note.Visible() {
+		objs = append(objs, note)
+	}
 	l.box.Objects = objs
-	if len(rows) > 0 {
+	if len(objs) > 0 {
 		l.box.Show()
 	} else {
 		l.box.Hide()

@@ -122,6 +122,14 @@ func (v *switchboardView) runKey(k fyne.KeyName) {
 // the colleague is called. While the user dials someone, nothing goes
 // anywhere (toColleague says why): a caller on hold stays on hold.
 func (v *switchboardView) enter() {
+	if len(v.order) == 0 && v.found.flush(v.enterNow) {
+		return // the directory's answer is on its way: Enter acts on it
+	}
+	v.enterNow()
+}
+
+// enterNow is Enter on what the window shows.
+func (v *switchboardView) enterNow() {
 	s := v.state
 	t := v.tiles[v.sel]
 	if len(v.order) == 0 && v.found.first() { // no tile matches the name: the list's first

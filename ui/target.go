@@ -47,7 +47,7 @@ func newTargetPicker(u *UI, placeholder string, submit func(string), changed fun
 	p.suggestions = container.NewVBox()
 	p.pickedLabel = newLine()
 	p.pickedLabel.Hide()
-	p.box = container.NewVBox(p.suggestions, p.pickedLabel)
+	p.box = container.NewVBox(p.suggestions, p.finder.noteLine(), p.pickedLabel)
 	return p
 }
 
@@ -81,6 +81,19 @@ func (p *targetPicker) onTyped(text string) {
 // onSubmit (Enter): a name picks the first suggestion, a number (or a
 // picked suggestion) is sent.
 func (p *targetPicker) onSubmit(text string) {
+	if p.picked == "" && !contacts.LooksLikeNumber(text) && p.finder.flush(func(asked string, rows []dialRow) {
+		if p.picked == "" && strings.TrimSpace(p.entry.Text) == asked {
+			p.show(rows)
+			p.submitNow(text)
+		}
+	}, func() { setLine(p.pickedLabel, searchingDirectory) }) {
+		return // the directory's answer is on its way: Enter acts on it
+	}
+	p.submitNow(text)
+}
+
+// submitNow is Enter on the suggestions shown.
+func (p *targetPicker) submitNow(text string) {
 	if p.picked == "" && !contacts.LooksLikeNumber(text) && len(p.suggestions.Objects) > 0 {
 		p.suggestions.Objects[0].(*widget.Button).OnTapped()
 		return
@@ -118,6 +131,7 @@ func (p *targetPicker) show(rows []dialRow) {
 		objs = append(objs, p.suggestion(r))
 	}
 	if len(objs) == 0 && len(p.suggestions.Objects) == 0 {
+		p.box.Refresh() // the note may have changed
 		return
 	}
 	p.suggestions.Objects = objs
