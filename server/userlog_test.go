@@ -91,6 +91,11 @@ func benchHub(users int) (*hub, []*recorder) {
 		recs[i] = &recorder{}
 		u.attach(recs[i], nil)
 	}
+	p, err := newPresence(h.log, nil, h.users, nil, nil, time.Now())
+	if err != nil {
+		panic(err)
+	}
+	h.presence = p // route applies every event to presence too
 	return h, recs
 }
 
