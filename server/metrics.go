@@ -60,7 +60,7 @@ func newMetrics() *metrics {
 			Buckets: latencyBuckets}),
 		sessionsVec: sessions,
 		sessionsV1:  sessions.WithLabelValues("v1"),
-		sessionsV2: sessions.WithLabelValues("v2"),
+		sessionsV2:  sessions.WithLabelValues("v2"),
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "deskline_logins_total",
 			Help: "Hellos answered, by result: ok, or the error code the desk was refused with (auth-failed, throttled, server-busy, token-expired, token-invalid, too-many-sessions)."}, []string{"result"}),
 		refreshes: prometheus.NewCounter(prometheus.CounterOpts{Name: "deskline_token_refreshes_total",

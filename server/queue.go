@@ -19,18 +19,18 @@ import "sync"
 // most one writer exists at any time and work queued is never left
 // without one.
 type outbox struct {
-	mu       sync.Mutex
-	prelude  [][]byte // frames up to and including the welcome and its replay
-	frames   [][]byte // live frames: results and events after the welcome
+	mu      sync.Mutex
+	prelude [][]byte // frames up to and including the welcome and its replay
+	frames  [][]byte // live frames: results and events after the welcome
 	// stamps are, frame by frame, the times (unix ns) of the exchange
 	// events the live frames tell, 0 for the others: the writer observes
 	// the write latency from them.
 	stamps   []int64
-	limit    int      // most frames that may wait in frames (and in prelude)
-	welcomed bool     // the welcome is queued: frames may be written after prelude
-	ping     bool     // a keep-alive ping is due
-	closing  bool     // the session was kicked: the writer closes the connection
-	writing  bool     // a writer goroutine runs, or has closed the connection for good
+	limit    int  // most frames that may wait in frames (and in prelude)
+	welcomed bool // the welcome is queued: frames may be written after prelude
+	ping     bool // a keep-alive ping is due
+	closing  bool // the session was kicked: the writer closes the connection
+	writing  bool // a writer goroutine runs, or has closed the connection for good
 }
 
 // work is what a writer takes out of the outbox in one go.
