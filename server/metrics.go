@@ -167,7 +167,7 @@ var (
 	dirUp = prometheus.NewDesc("deskline_directory_book_up",
 		"1 when the book's last fetch worked, 0 when it failed (the last good copy stays in service).", []string{"book"}, nil)
 	dirWarnings = prometheus.NewDesc("deskline_directory_book_warnings",
-		"Entries of the book's last fetch that were skipped or cut (bad vCards, oversized fields).", []string{"book"}, nil)
+		"Cards or entries of the book's last fetch that were skipped or loaded in part.", []string{"book"}, nil)
 )
 
 func (c directoryCollector) Describe(ch chan<- *prometheus.Desc) {
