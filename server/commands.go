@@ -160,6 +160,7 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 	case ctiproto.TypePing:
 		return &ctiproto.Result{}, nil
 	case ctiproto.TypeSnapshot:
+		s.srv.hub.m.snapshots.WithLabelValues("requested").Inc()
 		seq, devices, calls, parked, presence, queues := s.srv.hub.presence.snapshot(s.user, s.presence)
 		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls, Parked: parked,
 			Presence: presence, Queues: queues}, nil
@@ -224,6 +225,7 @@ func (s *session) refresh() (*ctiproto.Result, error) {
 	}
 	old := s.grant.TokenID
 	s.srv.rebind(s, g)
+	s.srv.hub.m.refreshes.Inc()
 	// Other connections on the old token lose it: it no longer exists.
 	s.afterReply = func() { s.srv.dropTokens([]string{old}) }
 	exp := g.Expires

@@ -184,7 +184,7 @@ func (h *hub) routePark(ev pbx.Event) {
 	}
 	w := parkToWire(ev)
 	for _, u := range h.seeing(ev.Device) {
-		h.publish(u, w)
+		h.publish(u, w, stamp(ev.Time))
 	}
 }
 

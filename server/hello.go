@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"time"
@@ -50,6 +51,13 @@ func (s *session) hello(h *ctiproto.Hello) {
 	}
 	s.queueWelcome(append(frames, a.replay...))
 	s.extendRead()
+	m := s.srv.hub.m
+	m.loginOK.Inc()
+	if a.resumed {
+		m.resumes.Inc()
+	} else {
+		m.snapshots.WithLabelValues(cmp.Or(a.resync, "login")).Inc()
+	}
 	s.srv.log.Info("session started", "session", s.id, "user", u.name, "addr", s.addr,
 		"token", grant.TokenID, "resumed", a.resumed, "resync", a.resync, "replayed", len(a.replay))
 }
@@ -138,6 +146,7 @@ func (s *session) refuse(h *ctiproto.Hello, err error) {
 		e.Message = err.Error()
 	}
 	s.srv.log.Warn("login refused", "session", s.id, "addr", s.addr, "user_hash", typedNameHash(h.User), "code", e.Code, "err", err)
+	s.srv.hub.m.logins.WithLabelValues(e.Code).Inc()
 	s.reply(e)
 	s.kick(closeCode, e.Code)
 }

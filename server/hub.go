@@ -3,6 +3,7 @@ package server
 import (
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx"
@@ -23,6 +24,7 @@ type hub struct {
 	alerting map[pbx.CallID]map[string]bool
 	presence *presence // set at start, before routing
 	notes    *callNotes
+	m        *metrics // the server's; its hot-path members are atomics
 
 	statusMu sync.Mutex
 	status   ctiproto.ExchangeStatus
@@ -36,6 +38,7 @@ func newHub(log *slog.Logger, ex pbx.Exchange) *hub {
 		owner:    make(map[string]*userLog),
 		alerting: make(map[pbx.CallID]map[string]bool),
 		status:   ctiproto.ExchangeStatus{Available: true},
+		m:        newMetrics(),
 	}
 	h.notes = newCallNotes(h.owner) // the map addUser fills
 	return h
@@ -43,6 +46,7 @@ func newHub(log *slog.Logger, ex pbx.Exchange) *hub {
 
 func (h *hub) addUser(u *userLog, devices []string) {
 	h.users[u.name] = u
+	u.m = h.m
 	for _, d := range devices {
 		h.owner[d] = u
 	}
@@ -66,11 +70,14 @@ func (h *hub) routeLoop(events <-chan pbx.Event, stop <-chan struct{}) {
 
 // route delivers one exchange event to whoever must see it.
 func (h *hub) route(ev pbx.Event) {
+	h.m.eventsIn.Inc()
 	if ev.Kind == pbx.EvExchangeState {
-		h.setStatus(ctiproto.ExchangeStatus{Available: ev.Available, Reason: ev.Reason})
+		was := h.setStatus(ctiproto.ExchangeStatus{Available: ev.Available, Reason: ev.Reason})
+		h.m.exchangeState(was.Available, ev.Available)
 		wev := toWire(ev)
+		at := stamp(ev.Time)
 		for _, u := range h.users {
-			h.publish(u, wev)
+			h.publish(u, wev, at)
 		}
 		if ev.Available {
 			h.reconcile(ev.Time)
@@ -130,23 +137,38 @@ func (h *hub) retractElsewhere(ev pbx.Event) {
 		h.publish(u, ctiproto.Event{
 			Type: ctiproto.EventCleared, Time: ev.Time, Call: string(ev.Call),
 			Device: dev, State: string(pbx.StateCleared), Cause: string(pbx.CausePickedUpElsewhere), Note: note,
-		})
+		}, stamp(ev.Time))
 	}
 	if len(h.alerting[ev.Call]) == 0 {
 		delete(h.alerting, ev.Call)
 	}
 }
 
-func (h *hub) publish(u *userLog, ev ctiproto.Event) {
-	if err := u.publish(ev); err != nil {
+// publish adds ev to u's log. at is the time (unix ns) of the exchange
+// event it tells, for the write latency; 0 for an event the server makes
+// of its own (a note, a reconciliation after an outage).
+func (h *hub) publish(u *userLog, ev ctiproto.Event, at int64) {
+	if err := u.publish(ev, at); err != nil {
 		h.log.Error("event not published", "user", u.name, "type", ev.Type, "err", err)
 	}
 }
 
-func (h *hub) setStatus(s ctiproto.ExchangeStatus) {
+// setStatus records the exchange's status and returns the one before.
+func (h *hub) setStatus(s ctiproto.ExchangeStatus) ctiproto.ExchangeStatus {
 	h.statusMu.Lock()
+	defer h.statusMu.Unlock()
+	was := h.status
 	h.status = s
-	h.statusMu.Unlock()
+	return was
+}
+
+// stamp is t in unix ns for the write latency; 0 (not measured) when the
+// event has no time.
+func stamp(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }
 
 func (h *hub) exchangeStatus() ctiproto.ExchangeStatus {

@@ -64,7 +64,7 @@ func (n *callNotes) route(h *hub, ev pbx.Event) {
 	if c != nil {
 		wev.Note = c.text
 	}
-	h.publish(u, wev)
+	h.publish(u, wev, stamp(ev.Time))
 }
 
 // follow updates the parties of ev's call (and, for a transfer to a new
@@ -143,7 +143,7 @@ func (n *callNotes) set(h *hub, call pbx.CallID, device, text string, now time.T
 	tell := func(dev string) {
 		if u := n.owner[dev]; u != nil {
 			h.publish(u, ctiproto.Event{Type: ctiproto.EventNote, Time: now.Truncate(ctiproto.TimePrecision),
-				Call: string(call), Device: dev, Note: text})
+				Call: string(call), Device: dev, Note: text}, 0) // a desk's note, no exchange event
 		}
 	}
 	tell(device)

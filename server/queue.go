@@ -19,19 +19,24 @@ import "sync"
 // most one writer exists at any time and work queued is never left
 // without one.
 type outbox struct {
-	mu       sync.Mutex
-	prelude  [][]byte // frames up to and including the welcome and its replay
-	frames   [][]byte // live frames: results and events after the welcome
-	limit    int      // most frames that may wait in frames (and in prelude)
-	welcomed bool     // the welcome is queued: frames may be written after prelude
-	ping     bool     // a keep-alive ping is due
-	closing  bool     // the session was kicked: the writer closes the connection
-	writing  bool     // a writer goroutine runs, or has closed the connection for good
+	mu      sync.Mutex
+	prelude [][]byte // frames up to and including the welcome and its replay
+	frames  [][]byte // live frames: results and events after the welcome
+	// stamps are, frame by frame, the times (unix ns) of the exchange
+	// events the live frames tell, 0 for the others: the writer observes
+	// the write latency from them.
+	stamps   []int64
+	limit    int  // most frames that may wait in frames (and in prelude)
+	welcomed bool // the welcome is queued: frames may be written after prelude
+	ping     bool // a keep-alive ping is due
+	closing  bool // the session was kicked: the writer closes the connection
+	writing  bool // a writer goroutine runs, or has closed the connection for good
 }
 
 // work is what a writer takes out of the outbox in one go.
 type work struct {
 	prelude, frames [][]byte
+	stamps          []int64 // frames' exchange event times (outbox.stamps)
 	ping            bool
 }
 
@@ -39,7 +44,7 @@ func (w work) empty() bool { return len(w.prelude) == 0 && len(w.frames) == 0 &&
 
 // pushLocked appends a live frame; false when limit frames already wait.
 // After a kick the frame is dropped: the writer no longer takes frames.
-func (q *outbox) pushLocked(f []byte) bool {
+func (q *outbox) pushLocked(f []byte, at int64) bool {
 	if q.closing {
 		return true
 	}
@@ -47,6 +52,7 @@ func (q *outbox) pushLocked(f []byte) bool {
 		return false
 	}
 	q.frames = append(q.frames, f)
+	q.stamps = append(q.stamps, at)
 	return true
 }
 
@@ -71,6 +77,7 @@ func (q *outbox) takeLocked() work {
 	q.prelude, q.ping = nil, false
 	if q.welcomed {
 		w.frames, q.frames = q.frames, nil
+		w.stamps, q.stamps = q.stamps, nil
 	}
 	return w
 }

@@ -45,7 +45,7 @@ func (h *hub) reconcile(now time.Time) {
 	}
 	for _, u := range h.users {
 		for _, ev := range u.diff(live, devs, now) {
-			h.publish(u, ev)
+			h.publish(u, ev, 0) // the server's own, after an outage
 		}
 	}
 	h.reconcileParked(ctx, now)
@@ -81,7 +81,7 @@ func (h *hub) reconcileParked(ctx context.Context, now time.Time) {
 	}
 	for _, u := range h.users {
 		for _, ev := range u.parkDiff(want[u], now) {
-			h.publish(u, ev)
+			h.publish(u, ev, 0) // the server's own, after an outage
 		}
 	}
 }

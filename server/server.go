@@ -24,6 +24,7 @@ import (
 	"github.com/deskline/deskline/server/config"
 	"github.com/deskline/deskline/server/directory"
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Options is what a Server is built from. cmd/deskline-server fills it
@@ -86,6 +87,9 @@ type Server struct {
 	// searches keeps the answers to the shortest directory searches.
 	searches searchMemo
 	stop     chan struct{} // closed by Shutdown to stop routing
+	// reg is the registry MetricsHandler serves (metrics.go); the
+	// counters themselves are hub.m.
+	reg *prometheus.Registry
 }
 
 // New builds a server and starts routing the exchange's events.
@@ -126,6 +130,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if err := s.buildUsers(ctx); err != nil {
 		return nil, err
 	}
+	s.reg = s.registry()
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET "+ctiproto.Path, s.serveWS)
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
@@ -278,6 +283,9 @@ func (s *Server) unregister(sess *session) {
 	delete(s.sessions, sess)
 	s.leavePreLocked(sess)
 	s.pings.remove(sess)
+	if sess.grant.User != nil {
+		s.hub.m.sessions(sess.protocol()).Dec()
+	}
 	s.unbindTokenLocked(sess)
 	s.conns.Done()
 }
@@ -295,6 +303,7 @@ func (s *Server) bind(sess *session, g auth.Grant, token string) error {
 	sess.expires.Store(g.Expires.UnixNano())
 	s.bindTokenLocked(sess)
 	s.leavePreLocked(sess)
+	s.hub.m.sessions(sess.protocol()).Inc() // unregister takes it off
 	return nil
 }
 

@@ -83,11 +83,12 @@ func newSession(srv *Server, conn *websocket.Conn, addr string) *session {
 func (s *session) protocol() string { return s.conn.Subprotocol() }
 
 // deliver queues an event frame; on a full queue the client is too slow
-// and is dropped (it reconnects and resumes). Never blocks.
-func (s *session) deliver(frame []byte) {
+// and is dropped (it reconnects and resumes). Never blocks. at is the
+// exchange event's time for the write latency (subscriber).
+func (s *session) deliver(frame []byte, at int64) {
 	s.out.mu.Lock()
 	defer s.out.mu.Unlock()
-	if !s.out.pushLocked(frame) {
+	if !s.out.pushLocked(frame, at) {
 		s.kickLocked(ctiproto.CloseSlowConsumer, "send queue full: slow consumer")
 		return
 	}
@@ -111,12 +112,14 @@ func (s *session) reply(m ctiproto.Message) {
 	}
 	s.out.mu.Lock()
 	defer s.out.mu.Unlock()
-	push := s.out.pushPreludeLocked
-	if s.user != nil {
-		push = s.out.pushLocked
-	}
 	for _, f := range frames {
-		if !push(f) {
+		var ok bool
+		if s.user != nil {
+			ok = s.out.pushLocked(f, 0)
+		} else {
+			ok = s.out.pushPreludeLocked(f)
+		}
+		if !ok {
 			s.kickLocked(ctiproto.CloseSlowConsumer, "send queue full: slow consumer")
 			return
 		}
@@ -175,6 +178,9 @@ func (s *session) kickLocked(code int, text string) {
 	}
 	s.out.closing = true
 	s.closeCode, s.closeText = code, text
+	if code == ctiproto.CloseSlowConsumer {
+		s.srv.hub.m.slowCuts.Inc()
+	}
 	s.wakeLocked()
 }
 
@@ -264,6 +270,9 @@ func (s *session) closeConn() {
 
 // writeWork writes what the writer took from the outbox, in order:
 // several frames in one write where it can (batchConn).
+//
+// Once they are written, the frames are counted and the latency of those
+// that tell an exchange event observed, at the time of that one write.
 func (s *session) writeWork(w work) bool {
 	if s.batch != nil && len(w.prelude)+len(w.frames) > 1 {
 		s.batch.begin(s.srv.limits.WriteWait)
@@ -271,9 +280,16 @@ func (s *session) writeWork(w work) bool {
 		if err := s.batch.flush(); err != nil || !ok {
 			return false
 		}
+		s.srv.hub.m.written(len(w.prelude)+len(w.frames), w.stamps)
 		return !w.ping || s.ping()
 	}
-	return s.writeAll(w.prelude) && s.writeAll(w.frames) && (!w.ping || s.ping())
+	if !s.writeAll(w.prelude) || !s.writeAll(w.frames) {
+		return false
+	}
+	if n := len(w.prelude) + len(w.frames); n > 0 {
+		s.srv.hub.m.written(n, w.stamps)
+	}
+	return !w.ping || s.ping()
 }
 
 func (s *session) ping() bool {

@@ -74,4 +74,15 @@ func TestSlowConsumerIsDroppedAndResumes(t *testing.T) {
 		}
 	}
 	t.Logf("bob read %d events before the drop, %d replayed", got, back.seq-bob.seq)
+	// /metrics counts the cut and the resume, and the events ann got.
+	fams := scrapeMetrics(t, e.srv)
+	if v := metricValue(fams, "deskline_slow_consumer_cuts_total"); v != 1 {
+		t.Errorf("slow-consumer cuts: %v, want 1 (bob)", v)
+	}
+	if v := metricValue(fams, "deskline_resumes_total"); v != 1 {
+		t.Errorf("resumes: %v, want 1 (bob's)", v)
+	}
+	if v := metricValue(fams, "deskline_event_write_latency_seconds"); v < 2*calls {
+		t.Errorf("write latencies observed: %v, want ann's %d at least", v, 2*calls)
+	}
 }

@@ -13,7 +13,9 @@ import (
 // queues the frame or, when its queue is full, drops the session (a slow
 // client is cut off and resumes; it never stalls others).
 type subscriber interface {
-	deliver(frame []byte)
+	// at is the exchange event's time (unix ns) for the write latency,
+	// 0 for a frame that tells none.
+	deliver(frame []byte, at int64)
 	// protocol is the subprotocol the subscriber speaks
 	// (ctiproto.SubprotocolV1 or V2): it gets the frames of its version.
 	protocol() string
@@ -85,6 +87,8 @@ type userLog struct {
 	// The company directory, fixed at start (enrich.go): the books the
 	// user may see (nil: none), their memo key, the shared enricher (nil
 	// without books) and the user's own device numbers, never looked up.
+	m *metrics // the server's (hub.addUser); noMetrics until then
+
 	books    []string
 	booksKey string
 	enrich   *enricher
@@ -102,6 +106,7 @@ func newUserLog(name, epoch string, limit int, devices []ctiproto.Device) *userL
 		limit:    max(limit, 1),
 		state:    ctiproto.NewCallState(devices, nil),
 		exchange: ctiproto.ExchangeStatus{Available: true},
+		m:        noMetrics,
 	}
 	if len(devices) > 0 {
 		u.first = devices[0].Device
@@ -113,7 +118,10 @@ func newUserLog(name, epoch string, limit int, devices []ctiproto.Device) *userL
 // to every attached session. An event that changes nothing the user has
 // been told (see CallState.Changes) is dropped: a client never gets the
 // same ringing call twice, nor a clear for a call it no longer has.
-func (u *userLog) publish(ev ctiproto.Event) error {
+//
+// at is the time (unix ns) of the exchange event it tells, 0 for none:
+// the writer of each session observes the latency from it.
+func (u *userLog) publish(ev ctiproto.Event, at int64) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if !u.state.Changes(&ev) {
@@ -132,7 +140,8 @@ func (u *userLog) publish(ev ctiproto.Event) error {
 	if ev.Type == ctiproto.EventExchangeState {
 		u.exchange = ctiproto.ExchangeStatus{Available: *ev.Available, Reason: ev.Reason}
 	}
-	u.deliverLocked(e)
+	u.m.userEvents.Inc()
+	u.deliverLocked(e, at)
 	return nil
 }
 
@@ -144,13 +153,14 @@ func (u *userLog) publishTemplate(t *ctiproto.EventTemplate) {
 	u.seq++
 	e := logEntry{seq: u.seq, frame: t.Frame(u.seq)}
 	u.append(e)
-	u.deliverLocked(e)
+	u.m.userEvents.Inc()
+	u.deliverLocked(e, 0)
 }
 
 // deliverLocked hands e to every attached session in its version.
 // A v1 restatement is made once for all the v1 sessions (frameFor makes
 // a new one each call).
-func (u *userLog) deliverLocked(e logEntry) {
+func (u *userLog) deliverLocked(e logEntry, at int64) {
 	var v1 []byte
 	for _, s := range u.subs {
 		f := e.frame
@@ -161,7 +171,7 @@ func (u *userLog) deliverLocked(e logEntry) {
 			f = v1
 		}
 		if f != nil {
-			s.deliver(f)
+			s.deliver(f, at)
 		}
 	}
 }

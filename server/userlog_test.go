@@ -18,7 +18,7 @@ type recorder struct {
 	proto  string // "" speaks the newest version
 }
 
-func (r *recorder) deliver(f []byte) { r.frames = append(r.frames, f) }
+func (r *recorder) deliver(f []byte, _ int64) { r.frames = append(r.frames, f) }
 
 func (r *recorder) protocol() string { return r.proto }
 
@@ -42,7 +42,7 @@ func TestUserLogRingAndResume(t *testing.T) {
 	for _, capacity := range []int{1, 2, 3, 7, 16} {
 		u := newUserLog("ann", "E", capacity, []ctiproto.Device{{Device: "201"}})
 		for n := 1; n <= 40; n++ {
-			u.publish(ringEvent(fmt.Sprint("c", n)))
+			u.publish(ringEvent(fmt.Sprint("c", n)), 0)
 			oldest := uint64(max(1, n-capacity+1))
 			if got := u.oldest(); got != oldest {
 				t.Fatalf("cap %d after %d: oldest %d, want %d", capacity, n, got, oldest)
@@ -73,9 +73,9 @@ func TestUserLogFanOut(t *testing.T) {
 	a, b := &recorder{}, &recorder{}
 	u.attach(a, nil)
 	u.attach(b, nil)
-	u.publish(ringEvent("c1"))
+	u.publish(ringEvent("c1"), 0)
 	u.detach(b)
-	u.publish(ringEvent("c2"))
+	u.publish(ringEvent("c2"), 0)
 	if len(a.frames) != 2 || len(b.frames) != 1 {
 		t.Fatalf("a got %d, b got %d", len(a.frames), len(b.frames))
 	}
@@ -91,6 +91,11 @@ func benchHub(users int) (*hub, []*recorder) {
 		recs[i] = &recorder{}
 		u.attach(recs[i], nil)
 	}
+	p, err := newPresence(h.log, nil, h.users, nil, nil, time.Now())
+	if err != nil {
+		panic(err)
+	}
+	h.presence = p // route applies every event to presence too
 	return h, recs
 }
 

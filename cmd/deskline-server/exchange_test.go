@@ -66,6 +66,9 @@ devices = ["201"]
 // when the test ends.
 func startServerLog(t *testing.T, cfg *config.Config, logw io.Writer) (addr, banner string) {
 	t.Helper()
+	if cfg.Admin.Listen != "" {
+		cfg.Admin.Listen = "127.0.0.1:0" // never the default port: it may be taken
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)

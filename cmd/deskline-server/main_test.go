@@ -28,7 +28,18 @@ func startDemo(t *testing.T) string {
 // host:port; the server stops when the test ends.
 func startServe(t *testing.T, cfg *config.Config) string {
 	t.Helper()
+	addr, _ := startServeAdmin(t, cfg)
+	return addr
+}
+
+// startServeAdmin is startServe that also returns the admin listener's
+// host:port ("" when cfg turns it off), on a free loopback port of its own.
+func startServeAdmin(t *testing.T, cfg *config.Config) (addr, admin string) {
+	t.Helper()
 	cfg.Listen = "127.0.0.1:0"
+	if cfg.Admin.Listen != "" {
+		cfg.Admin.Listen = "127.0.0.1:0"
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -45,13 +56,22 @@ func startServe(t *testing.T, cfg *config.Config) string {
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {
 		line := strings.Replace(sc.Text(), "wss://", "ws://", 1)
-		if addr, ok := strings.CutPrefix(line, "Deskline CTI server on ws://"); ok {
+		if a, ok := strings.CutPrefix(line, "Deskline CTI server on ws://"); ok {
+			addr = strings.TrimSuffix(a, "/v1/ws")
+			if cfg.Admin.Listen == "" {
+				go io.Copy(io.Discard, pr)
+				return addr, ""
+			}
+			continue
+		}
+		if a, ok := strings.CutPrefix(line, "Metrics on http://"); ok && addr != "" {
+			admin, _, _ = strings.Cut(a, "/metrics")
 			go io.Copy(io.Discard, pr)
-			return strings.TrimSuffix(addr, "/v1/ws")
+			return addr, admin
 		}
 	}
 	t.Fatal("server printed no address")
-	return ""
+	return "", ""
 }
 
 // The README's promise: the demo server rings 201 from the CLI and a

@@ -129,7 +129,12 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout,
 		TLSConfig: serverTLSConfig(), ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	admin, adminAddr, err := startAdmin(cfg, srv, log, errc)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	go func() {
 		if cfg.TLS.Enabled() {
 			errc <- hs.ServeTLS(ln, cfg.TLS.Cert, cfg.TLS.Key)
@@ -139,9 +144,15 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	}()
 	log.Info("deskline-server listening", "addr", ln.Addr().String(), "tls", cfg.TLS.Enabled(),
 		"exchange", exchangeLabel(cfg), "epoch", srv.Epoch(), "version", version)
-	printBanner(stdout, cfg, ln.Addr().String(), demo)
+	if admin != nil {
+		log.Info("admin listener", "addr", adminAddr, "serves", "/metrics")
+	}
+	printBanner(stdout, cfg, ln.Addr().String(), adminAddr, demo)
 	select {
 	case err := <-errc:
+		if admin != nil {
+			admin.Close()
+		}
 		return err
 	case <-ctx.Done():
 	}
@@ -149,19 +160,54 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
 	defer cancel()
 	hs.Shutdown(sctx) // stops accepting; upgraded connections are the server's to close
+	if admin != nil {
+		admin.Shutdown(sctx)
+	}
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return nil
 }
 
-// printBanner tells a person what to do next.
-func printBanner(w io.Writer, cfg *config.Config, addr string, demo bool) {
+// startAdmin serves the admin listener ([admin] listen): GET /metrics,
+// and nothing else, in plain HTTP (it is loopback by default; a
+// Prometheus elsewhere scrapes it through the firewall the admin sets
+// up). It returns a nil server when the listener is off; a Serve error
+// goes to errc, which stops the server like one of the main listener.
+func startAdmin(cfg *config.Config, srv *server.Server, log *slog.Logger, errc chan<- error) (*http.Server, string, error) {
+	if cfg.Admin.Listen == "" {
+		return nil, "", nil
+	}
+	ln, err := net.Listen("tcp", cfg.Admin.Listen)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, "", fmt.Errorf("admin.listen %s: address in use: is another deskline-server running? (choose another port in [admin], or listen = \"\" to turn it off)", cfg.Admin.Listen)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("admin.listen %s: %w", cfg.Admin.Listen, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", srv.MetricsHandler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("admin listener: %w", err)
+		}
+	}()
+	return hs, ln.Addr().String(), nil
+}
+
+// printBanner tells a person what to do next. adminAddr is the admin
+// listener's address, "" when it is off.
+func printBanner(w io.Writer, cfg *config.Config, addr, adminAddr string, demo bool) {
 	scheme := "ws"
 	if cfg.TLS.Enabled() {
 		scheme = "wss"
 	}
 	fmt.Fprintf(w, "\nDeskline CTI server on %s://%s%s\n", scheme, addr, ctiproto.Path)
+	if adminAddr != "" {
+		fmt.Fprintf(w, "Metrics on http://%s/metrics (admin listener)\n", adminAddr)
+	}
 	if cfg.Exchange.Type == config.ExchangeAMI {
 		// The connector links in the background (Asterisk may be down):
 		// it logs "ami: linked to Asterisk" once it is.

@@ -141,6 +141,20 @@ ping_interval = "90m"          # too long
 	)
 }
 
+// The admin listener's address: "" turns it off; anything else must be
+// host:port, and not the desks' own address.
+func TestCheckAdminListen(t *testing.T) {
+	check(t, base+"\n[admin]\nlisten = \"\"\n")
+	check(t, base+"\n[admin]\nlisten = \"0.0.0.0:9100\"\n")
+	check(t, base+"\n[admin]\nlisten = \"127.0.0.1:0\"\n") // both on a free port of their own
+	check(t, base+"\n[admin]\nlisten = \"8721\" # bare port\n",
+		want{"# bare port", `admin.listen "8721" is not host:port (e.g. "127.0.0.1:8721", or ":8721" for every interface)`})
+	check(t, base+"\n[admin]\nlisten = \"localhost:70000\" # too high\n",
+		want{"# too high", `admin.listen "localhost:70000": port "70000" is not a number from 0 to 65535`})
+	check(t, strings.Replace(base, `listen = "127.0.0.1:0"`, `listen = "127.0.0.1:8721"`, 1)+"\n[admin]\nlisten = \"127.0.0.1:8721\" # same\n",
+		want{"# same", `admin.listen "127.0.0.1:8721" is the same address as listen: give the admin listener its own port, or "" to turn it off`})
+}
+
 func TestCheckListen(t *testing.T) {
 	check(t, strings.Replace(base, `listen = "127.0.0.1:0"`, `listen = "8720"`, 1),
 		want{`listen = "8720"`, `listen "8720" is not host:port (e.g. "127.0.0.1:8720", or ":8720" for every interface)`})

@@ -41,12 +41,26 @@ type Config struct {
 	Limits      Limits       `toml:"limits"`
 	SimAPI      SimAPI       `toml:"sim_api"`
 	Log         Log          `toml:"log"`
+	// Admin: the operators' listener (/metrics).
+	Admin Admin `toml:"admin"`
 	// Switchboard: pickup, consult transfer, park (switchboard.go).
 	Switchboard Switchboard `toml:"switchboard"`
 	// Directory: the company directory's address books (directory.go).
 	Directory Directory `toml:"directory"`
 
 	src *source // the file the config was parsed from; nil when built in code
+}
+
+// Admin is the listener for operators, apart from the desks' one: it
+// serves the Prometheus metrics (GET /metrics), which name the directory's
+// books and count the logins, so it is not for the office network.
+type Admin struct {
+	// Listen is its address, host:port (default "127.0.0.1:8721":
+	// loopback, so the metrics and the directory's details are not on
+	// the office network unless the administrator says so; a Prometheus
+	// on another machine needs e.g. "0.0.0.0:8721" and a firewall).
+	// "" turns the admin listener off.
+	Listen string `toml:"listen"`
 }
 
 // TLS makes the server speak wss:// and https:// only. Both or neither of

@@ -37,6 +37,7 @@ func Default() Config {
 		},
 		SimAPI: SimAPI{Enabled: true},
 		Log:    Log{Level: "info", Format: "text"},
+		Admin:  Admin{Listen: "127.0.0.1:8721"},
 
 		Switchboard: Switchboard{ConsultTimeout: DefaultConsultTimeout},
 	}

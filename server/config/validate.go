@@ -26,6 +26,7 @@ func (c *Config) Validate() error {
 func (c *Config) problems() problems {
 	var ps problems
 	c.checkListen(&ps)
+	c.checkAdmin(&ps)
 	c.checkStateDir(&ps)
 	c.checkOrigins(&ps)
 	c.checkTLS(&ps)
@@ -41,13 +42,30 @@ func (c *Config) problems() problems {
 }
 
 func (c *Config) checkListen(ps *problems) {
-	_, port, err := net.SplitHostPort(c.Listen)
+	checkHostPort(ps, "listen", c.Listen, "8720")
+}
+
+// checkAdmin checks the admin listener's address; "" (off) is fine.
+func (c *Config) checkAdmin(ps *problems) {
+	if c.Admin.Listen == "" {
+		return
+	}
+	checkHostPort(ps, "admin.listen", c.Admin.Listen, "8721")
+	if _, port, _ := net.SplitHostPort(c.Admin.Listen); c.Admin.Listen == c.Listen && port != "0" {
+		ps.add("admin.listen", "admin.listen %q is the same address as listen: give the admin listener its own port, or \"\" to turn it off", c.Admin.Listen)
+	}
+}
+
+// checkHostPort reports addr under key unless it is host:port with a port
+// from 0 to 65535; example is a port to show in the message.
+func checkHostPort(ps *problems, key, addr, example string) {
+	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		ps.add("listen", "listen %q is not host:port (e.g. \"127.0.0.1:8720\", or \":8720\" for every interface)", c.Listen)
+		ps.add(key, "%s %q is not host:port (e.g. \"127.0.0.1:%s\", or \":%s\" for every interface)", key, addr, example, example)
 		return
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		ps.add("listen", "listen %q: port %q is not a number from 0 to 65535", c.Listen, port)
+		ps.add(key, "%s %q: port %q is not a number from 0 to 65535", key, addr, port)
 	}
 }
 
