@@ -84,6 +84,10 @@ func writeSettings(w *bufio.Writer, dir, addr string, o options) error {
 	}
 	fmt.Fprintf(w, "# deskline-load: %d users, one sim device each\n", o.Clients)
 	fmt.Fprintf(w, "listen = %q\nstate_dir = %q\n\n", addr, state)
+	// The admin listener on a port of its own choosing: several servers
+	// (the tests run in parallel) never collide on the default one, and
+	// the measured server still does the metrics' work.
+	fmt.Fprintf(w, "[admin]\nlisten = \"127.0.0.1:0\"\n\n")
 	fmt.Fprintf(w, "[exchange]\ntype = \"sim\"\n\n")
 	fmt.Fprintf(w, "[exchange.sim]\nno_answer_timeout = \"10m\"\nexternal_answer_after = \"10m\"\n\n")
 	fmt.Fprintf(w, "[login]\nmax_failures = 100\nfailure_window = \"1m\"\n\n")
