@@ -49,8 +49,8 @@ func (s *session) hello(h *ctiproto.Hello) {
 		s.kick(websocket.CloseInternalServerErr, "internal error")
 		return
 	}
-	s.queueWelcome(append(frames, a.replay...))
-	s.extendRead()
+	// Counted before the welcome is queued: whoever reads the welcome
+	// (a desk, a test, a scrape after it) sees the login counted.
 	m := s.srv.hub.m
 	m.loginOK.Inc()
 	if a.resumed {
@@ -58,6 +58,8 @@ func (s *session) hello(h *ctiproto.Hello) {
 	} else {
 		m.snapshots.WithLabelValues(cmp.Or(a.resync, "login")).Inc()
 	}
+	s.queueWelcome(append(frames, a.replay...))
+	s.extendRead()
 	s.srv.log.Info("session started", "session", s.id, "user", u.name, "addr", s.addr,
 		"token", grant.TokenID, "resumed", a.resumed, "resync", a.resync, "replayed", len(a.replay))
 }
