@@ -2,61 +2,23 @@ package server
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/promtest"
 	"github.com/deskline/deskline/pbx"
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 )
 
 // scrapeMetrics serves the server's metrics on a loopback listener of
 // their own, as the admin listener does, and parses one scrape.
-func scrapeMetrics(t *testing.T, s *Server) map[string]*dto.MetricFamily {
+func scrapeMetrics(t *testing.T, s *Server) promtest.Families {
 	t.Helper()
 	hs := httptest.NewServer(s.MetricsHandler())
 	defer hs.Close()
-	resp, err := http.Get(hs.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fams
-}
-
-// metricValue is the value (a histogram: its count) of the metric name
-// with the label, if given (name, value); -1 when absent.
-func metricValue(fams map[string]*dto.MetricFamily, name string, label ...string) float64 {
-	for _, m := range fams[name].GetMetric() {
-		if len(label) == 2 {
-			ok := false
-			for _, l := range m.GetLabel() {
-				ok = ok || l.GetName() == label[0] && l.GetValue() == label[1]
-			}
-			if !ok {
-				continue
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.Counter.GetValue()
-		case m.Gauge != nil:
-			return m.Gauge.GetValue()
-		case m.Histogram != nil:
-			return float64(m.Histogram.GetSampleCount())
-		}
-	}
-	return -1
+	return promtest.Scrape(t, hs.URL)
 }
 
 // The directory's books as /metrics shows them, read at scrape time: the
@@ -66,16 +28,16 @@ func TestMetricsDirectoryBooks(t *testing.T) {
 	e := newDirEnv(t)
 	fams := scrapeMetrics(t, e.srv)
 	for book, n := range map[string]float64{"Staff": 2, "Customers": 2, "Board": 1} {
-		if v := metricValue(fams, "deskline_directory_book_contacts", "book", book); v != n {
+		if v := promtest.Value(fams, "deskline_directory_book_contacts", "book", book); v != n {
 			t.Errorf("%s: %v contacts, want %v", book, v, n)
 		}
-		if v := metricValue(fams, "deskline_directory_book_up", "book", book); v != 1 {
+		if v := promtest.Value(fams, "deskline_directory_book_up", "book", book); v != 1 {
 			t.Errorf("%s: up %v", book, v)
 		}
-		if v := metricValue(fams, "deskline_directory_book_warnings", "book", book); v != 0 {
+		if v := promtest.Value(fams, "deskline_directory_book_warnings", "book", book); v != 0 {
 			t.Errorf("%s: %v warnings", book, v)
 		}
-		at := metricValue(fams, "deskline_directory_book_last_success_timestamp_seconds", "book", book)
+		at := promtest.Value(fams, "deskline_directory_book_last_success_timestamp_seconds", "book", book)
 		if since := time.Since(time.Unix(int64(at), 0)); at <= 0 || since < -time.Second || since > time.Minute {
 			t.Errorf("%s: last success %v", book, at)
 		}
@@ -92,13 +54,13 @@ func TestMetricsDirectoryBooks(t *testing.T) {
 		t.Fatal("refresh of a removed file worked")
 	}
 	fams = scrapeMetrics(t, e.srv)
-	if v := metricValue(fams, "deskline_directory_book_up", "book", "Staff"); v != 0 {
+	if v := promtest.Value(fams, "deskline_directory_book_up", "book", "Staff"); v != 0 {
 		t.Errorf("Staff after a failed fetch: up %v", v)
 	}
-	if v := metricValue(fams, "deskline_directory_book_contacts", "book", "Staff"); v != 2 {
+	if v := promtest.Value(fams, "deskline_directory_book_contacts", "book", "Staff"); v != 2 {
 		t.Errorf("Staff after a failed fetch: %v contacts (the last copy stays)", v)
 	}
-	if v := metricValue(fams, "deskline_directory_book_up", "book", "Customers"); v != 1 {
+	if v := promtest.Value(fams, "deskline_directory_book_up", "book", "Customers"); v != 1 {
 		t.Errorf("Customers: up %v", v)
 	}
 }
@@ -149,7 +111,7 @@ func TestMetricsResumeRefreshOutage(t *testing.T) {
 	fams := scrapeMetrics(t, e.srv)
 	want := func(name string, v float64, label ...string) {
 		t.Helper()
-		if got := metricValue(fams, name, label...); got != v {
+		if got := promtest.Value(fams, name, label...); got != v {
 			t.Errorf("%s%v = %v, want %v", name, label, got, v)
 		}
 	}

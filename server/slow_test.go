@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/promtest"
 	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/server/config"
 )
@@ -76,13 +77,13 @@ func TestSlowConsumerIsDroppedAndResumes(t *testing.T) {
 	t.Logf("bob read %d events before the drop, %d replayed", got, back.seq-bob.seq)
 	// /metrics counts the cut and the resume, and the events ann got.
 	fams := scrapeMetrics(t, e.srv)
-	if v := metricValue(fams, "deskline_slow_consumer_cuts_total"); v != 1 {
+	if v := promtest.Value(fams, "deskline_slow_consumer_cuts_total"); v != 1 {
 		t.Errorf("slow-consumer cuts: %v, want 1 (bob)", v)
 	}
-	if v := metricValue(fams, "deskline_resumes_total"); v != 1 {
+	if v := promtest.Value(fams, "deskline_resumes_total"); v != 1 {
 		t.Errorf("resumes: %v, want 1 (bob's)", v)
 	}
-	if v := metricValue(fams, "deskline_event_write_latency_seconds"); v < 2*calls {
+	if v := promtest.Value(fams, "deskline_event_write_latency_seconds"); v < 2*calls {
 		t.Errorf("write latencies observed: %v, want ann's %d at least", v, 2*calls)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,7 +54,10 @@ func TestServeDirectoryOnRadicaleAndSlapd(t *testing.T) {
 	}
 
 	// A call from a colleague in LDAP pops with the contact.
-	event := ringAndWatch(t, addr, people.WorkKey(74))
+	w := startWatch(t, addr, "-n", "1")
+	simRing(t, addr, "201", people.WorkKey(74))
+	lines := w.wait(t)
+	event := lines[len(lines)-1]
 	if !strings.Contains(event, `"contact":{`) || !strings.Contains(event, `"book":"Staff"`) ||
 		!strings.Contains(event, `"name":"`+people.Get(74).FullName()+`"`) {
 		t.Errorf("the ring event has no Staff contact:\n%s", event)
@@ -81,34 +83,6 @@ func search(t *testing.T, addr, query string) string {
 		t.Fatalf("search %q: exit %d: %s", query, code, errb.String())
 	}
 	return out.String()
-}
-
-// ringAndWatch rings the demo's 201 from number and returns the first
-// event the demo user's watch prints.
-func ringAndWatch(t *testing.T, addr, number string) string {
-	t.Helper()
-	var watchErr bytes.Buffer
-	watchOut := &lineWriter{first: make(chan struct{})}
-	watched := make(chan int)
-	go func() {
-		watched <- run([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-n", "1"}, nil, watchOut, &watchErr)
-	}()
-	select {
-	case <-watchOut.first:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("watch did not log in: %s", watchErr.String())
-	}
-	var errb bytes.Buffer
-	if code := run([]string{"sim", "-server", "http://" + addr, "ring", "201", "--from", number}, nil, io.Discard, &errb); code != 0 {
-		t.Fatalf("sim ring: %s", errb.String())
-	}
-	select {
-	case <-watched:
-	case <-time.After(10 * time.Second):
-		t.Fatal("watch saw no event")
-	}
-	lines := strings.Split(strings.TrimSpace(watchOut.String()), "\n")
-	return lines[len(lines)-1]
 }
 
 // books reads the directory's books from /healthz.

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/deskline/deskline/server/config"
 	"github.com/deskline/deskline/server/directory"
@@ -105,31 +102,12 @@ func TestServeDirectoryPops(t *testing.T) {
 	addr := startServe(t, cfg)
 	waitBooks(t, addr, func(b []directory.Status) bool { return len(b) > 0 && b[0].Contacts > 0 })
 
-	var watchErr bytes.Buffer
-	watchOut := &lineWriter{first: make(chan struct{})}
-	watched := make(chan int)
-	go func() {
-		watched <- run([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-user", "demo", "-password", "demo", "-n", "1"},
-			nil, watchOut, &watchErr)
-	}()
-	select {
-	case <-watchOut.first:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("watch did not log in: %s", watchErr.String())
-	}
-	var errb bytes.Buffer
-	if code := run([]string{"sim", "-server", "http://" + addr, "ring", "201", "--from", "+49 30 1234567"}, nil, io.Discard, &errb); code != 0 {
-		t.Fatalf("sim ring: %s", errb.String())
-	}
-	select {
-	case <-watched:
-	case <-time.After(10 * time.Second):
-		t.Fatal("watch saw no event")
-	}
-	lines := strings.Split(strings.TrimSpace(watchOut.String()), "\n")
+	w := startWatch(t, addr, "-n", "1")
+	simRing(t, addr, "201", "+49 30 1234567")
+	lines := w.wait(t)
 	if len(lines) != 2 || !strings.Contains(lines[0], `"directory":["Customers"]`) ||
 		!strings.Contains(lines[1], `"contact":{`) || !strings.Contains(lines[1], `"company":"Example GmbH"`) {
-		t.Fatalf("watch printed:\n%s", watchOut.String())
+		t.Fatalf("watch printed:\n%s", w.out.String())
 	}
 	if saved, _ := os.ReadDir(filepath.Join(cfg.StateDir, directoryStateDir)); len(saved) == 0 {
 		t.Error("no copy of the book in state_dir/directory")

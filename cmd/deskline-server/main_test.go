@@ -78,43 +78,13 @@ func startServeAdmin(t *testing.T, cfg *config.Config) (addr, admin string) {
 // client logged in as demo sees delivered, then cleared.
 func TestDemoRingReachesWatcher(t *testing.T) {
 	addr := startDemo(t)
-	var watchErr bytes.Buffer
-	watchOut := &lineWriter{first: make(chan struct{})}
-	watched := make(chan int)
-	go func() {
-		watched <- run([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-user", "demo", "-password", "demo", "-n", "2"},
-			nil, watchOut, &watchErr)
-	}()
-	select { // the welcome is printed: the watcher is logged in
-	case <-watchOut.first:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("watch did not log in: %s", watchErr.String())
-	}
-
-	var out, errb bytes.Buffer
-	if code := run([]string{"sim", "-server", "ws://" + addr + "/v1/ws", "ring", "201", "--from", "+49 30 1234567", "--name", "Jane Doe"}, nil, &out, &errb); code != 0 {
-		t.Fatalf("sim ring: %d %s", code, errb.String())
-	}
-	var rung struct{ Call string }
-	if err := json.Unmarshal(out.Bytes(), &rung); err != nil || rung.Call == "" {
-		t.Fatalf("sim ring printed %q", out.String())
-	}
-	if code := run([]string{"sim", "-server", "http://" + addr, "hangup", rung.Call}, nil, io.Discard, &errb); code != 0 {
-		t.Fatalf("sim hangup: %s", errb.String())
-	}
-	select {
-	case code := <-watched:
-		if code != 0 {
-			t.Fatalf("watch exited %d: %s", code, watchErr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("watch saw no events")
-	}
-	lines := strings.Split(strings.TrimSpace(watchOut.String()), "\n")
+	w := startWatch(t, addr, "-n", "2")
+	simHangup(t, addr, simRing(t, addr, "201", "+49 30 1234567", "--name", "Jane Doe"))
+	lines := w.wait(t)
 	if len(lines) != 3 || !strings.Contains(lines[0], `"type":"welcome"`) ||
 		!strings.Contains(lines[1], `"type":"delivered"`) || !strings.Contains(lines[1], `"name":"Jane Doe"`) ||
 		!strings.Contains(lines[2], `"type":"cleared"`) {
-		t.Fatalf("watch printed:\n%s", watchOut.String())
+		t.Fatalf("watch printed:\n%s", w.out.String())
 	}
 }
 
@@ -122,37 +92,20 @@ func TestDemoRingReachesWatcher(t *testing.T) {
 // watch -presence shows a call ringing at Ben's phone (202).
 func TestDemoPresenceReachesReception(t *testing.T) {
 	addr := startDemo(t)
-	var watchErr bytes.Buffer
-	watchOut := &lineWriter{first: make(chan struct{})}
-	watched := make(chan int)
-	go func() {
-		watched <- run([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-presence", "-n", "1"},
-			nil, watchOut, &watchErr)
-	}()
+	w := startWatch(t, addr, "-presence", "-n", "1")
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(watchOut.String(), `"presence":[`) { // the watch's result
+	for !strings.Contains(w.out.String(), `"presence":[`) { // the watch's result
 		if time.Now().After(deadline) {
-			t.Fatalf("watch -presence got no snapshot: %s %s", watchOut.String(), watchErr.String())
+			t.Fatalf("watch -presence got no snapshot: %s %s", w.out.String(), w.errb.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	var errb bytes.Buffer
-	if code := run([]string{"sim", "-server", "ws://" + addr + "/v1/ws", "ring", "202", "--from", "+49 30 1234567", "--name", "Jane Doe"}, nil, io.Discard, &errb); code != 0 {
-		t.Fatalf("sim ring: %d %s", code, errb.String())
-	}
-	select {
-	case code := <-watched:
-		if code != 0 {
-			t.Fatalf("watch exited %d: %s", code, watchErr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("watch saw no presence")
-	}
-	lines := strings.Split(strings.TrimSpace(watchOut.String()), "\n")
+	simRing(t, addr, "202", "+49 30 1234567", "--name", "Jane Doe")
+	lines := w.wait(t)
 	last := lines[len(lines)-1]
 	if !strings.Contains(last, `"type":"presence"`) || !strings.Contains(last, `"device":"202"`) ||
 		!strings.Contains(last, `"status":"ringing"`) || !strings.Contains(last, `"name":"Jane Doe"`) {
-		t.Fatalf("watch -presence printed:\n%s", watchOut.String())
+		t.Fatalf("watch -presence printed:\n%s", w.out.String())
 	}
 }
 
@@ -285,5 +238,69 @@ func TestServeSaysWhenThePortIsTaken(t *testing.T) {
 	err := serve(context.Background(), cfg, true, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "address in use") {
 		t.Fatalf("serve on a taken port: %v", err)
+	}
+}
+
+// watching is a running `deskline-server watch`: what it prints and,
+// once it exits, its exit code.
+type watching struct {
+	out  *lineWriter
+	errb *lineWriter
+	done chan int
+}
+
+// startWatch runs watch against addr as the demo user (args add flags:
+// "-n", "2", "-presence"…) and returns once it printed its first line:
+// it is logged in.
+func startWatch(t *testing.T, addr string, args ...string) *watching {
+	t.Helper()
+	w := &watching{out: &lineWriter{first: make(chan struct{})}, errb: &lineWriter{first: make(chan struct{})}, done: make(chan int, 1)}
+	go func() {
+		w.done <- run(append([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-user", "demo", "-password", "demo"}, args...),
+			nil, w.out, w.errb)
+	}()
+	select {
+	case <-w.out.first:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("watch did not log in: %s", w.errb.String())
+	}
+	return w
+}
+
+// wait waits for the watch to exit 0 and returns the lines it printed.
+func (w *watching) wait(t *testing.T) []string {
+	t.Helper()
+	select {
+	case code := <-w.done:
+		if code != 0 {
+			t.Fatalf("watch exited %d: %s", code, w.errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("watch saw too few events:\n%s", w.out.String())
+	}
+	return strings.Split(strings.TrimSpace(w.out.String()), "\n")
+}
+
+// simRing rings device from number through the sim API (args add flags
+// such as "--name", "Jane Doe") and returns the call's id.
+func simRing(t *testing.T, addr, device, number string, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := run(append([]string{"sim", "-server", "ws://" + addr + "/v1/ws", "ring", device, "--from", number}, args...), nil, &out, &errb); code != 0 {
+		t.Fatalf("sim ring: %d %s", code, errb.String())
+	}
+	var rung struct{ Call string }
+	if err := json.Unmarshal(out.Bytes(), &rung); err != nil || rung.Call == "" {
+		t.Fatalf("sim ring printed %q", out.String())
+	}
+	return rung.Call
+}
+
+// simHangup has the caller of call hang up.
+func simHangup(t *testing.T, addr, call string) {
+	t.Helper()
+	var errb bytes.Buffer
+	if code := run([]string{"sim", "-server", "http://" + addr, "hangup", call}, nil, io.Discard, &errb); code != 0 {
+		t.Fatalf("sim hangup: %s", errb.String())
 	}
 }

@@ -1,70 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/deskline/deskline/internal/promtest"
 	"github.com/deskline/deskline/server/config"
-	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
+	"github.com/deskline/deskline/server/directory"
 )
-
-// scrape GETs url and parses the Prometheus text exposition.
-func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s", url, resp.Status)
-	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	return fams
-}
-
-// metricValue is the value of the counter, gauge or (its count) histogram
-// name whose labels include labels (name, value pairs); -1 when absent.
-func metricValue(fams map[string]*dto.MetricFamily, name string, labels ...string) float64 {
-	f := fams[name]
-	if f == nil {
-		return -1
-	}
-next:
-	for _, m := range f.GetMetric() {
-		for i := 0; i+1 < len(labels); i += 2 {
-			found := false
-			for _, l := range m.GetLabel() {
-				if l.GetName() == labels[i] && l.GetValue() == labels[i+1] {
-					found = true
-				}
-			}
-			if !found {
-				continue next
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.Counter.GetValue()
-		case m.Gauge != nil:
-			return m.Gauge.GetValue()
-		case m.Histogram != nil:
-			return float64(m.Histogram.GetSampleCount())
-		}
-	}
-	return -1
-}
 
 // The admin listener serves /metrics from the running server: after a
 // desk logs in, a call rings and is hung up, and a login fails, the
@@ -75,7 +21,9 @@ func TestMetricsOnTheAdminListener(t *testing.T) {
 		t.Fatalf("admin listener %q (main %q)", admin, addr)
 	}
 	metricsURL := "http://" + admin + "/metrics"
-	before := scrape(t, metricsURL)
+	// The demo's company book is fetched in the background at start.
+	waitBooks(t, addr, func(b []directory.Status) bool { return len(b) == 1 && b[0].Contacts > 0 })
+	before := promtest.Scrape(t, metricsURL)
 	for _, name := range []string{"deskline_connections_open", "deskline_exchange_up", "go_goroutines", "process_cpu_seconds_total",
 		"deskline_event_write_latency_seconds", "deskline_sessions_logged_in", "deskline_frames_written_total"} {
 		if before[name] == nil {
@@ -84,60 +32,32 @@ func TestMetricsOnTheAdminListener(t *testing.T) {
 			t.Errorf("%s has no help text", name)
 		}
 	}
-	if v := metricValue(before, "deskline_exchange_up"); v != 1 {
+	if v := promtest.Value(before, "deskline_exchange_up"); v != 1 {
 		t.Errorf("deskline_exchange_up = %v, want 1", v)
 	}
 	// The demo's company book, read at scrape time.
-	if v := metricValue(before, "deskline_directory_book_contacts", "book", "Company"); v <= 0 {
+	if v := promtest.Value(before, "deskline_directory_book_contacts", "book", "Company"); v <= 0 {
 		t.Errorf("deskline_directory_book_contacts{book=Company} = %v", v)
 	}
 
 	// A desk logs in, 201 rings and the caller hangs up.
-	var watchErr bytes.Buffer
-	watchOut := &lineWriter{first: make(chan struct{})}
-	watched := make(chan int)
-	go func() {
-		watched <- run([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-user", "demo", "-password", "demo", "-n", "2"},
-			nil, watchOut, &watchErr)
-	}()
-	select {
-	case <-watchOut.first:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("watch did not log in: %s", watchErr.String())
-	}
-	during := scrape(t, metricsURL)
-	if v := metricValue(during, "deskline_sessions_logged_in", "protocol", "v2"); v != 1 {
+	w := startWatch(t, addr, "-n", "2")
+	during := promtest.Scrape(t, metricsURL)
+	if v := promtest.Value(during, "deskline_sessions_logged_in", "protocol", "v2"); v != 1 {
 		t.Errorf("sessions logged in (v2) while watching = %v, want 1", v)
 	}
-	var out, errb bytes.Buffer
-	if code := run([]string{"sim", "-server", "ws://" + addr + "/v1/ws", "ring", "201", "--from", "+49 30 1234567"}, nil, &out, &errb); code != 0 {
-		t.Fatalf("sim ring: %d %s", code, errb.String())
-	}
-	var rung struct{ Call string }
-	if err := json.Unmarshal(out.Bytes(), &rung); err != nil || rung.Call == "" {
-		t.Fatalf("sim ring printed %q", out.String())
-	}
-	if code := run([]string{"sim", "-server", "http://" + addr, "hangup", rung.Call}, nil, io.Discard, &errb); code != 0 {
-		t.Fatalf("sim hangup: %s", errb.String())
-	}
-	select {
-	case code := <-watched:
-		if code != 0 {
-			t.Fatalf("watch exited %d: %s", code, watchErr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("watch saw no events")
-	}
+	simHangup(t, addr, simRing(t, addr, "201", "+49 30 1234567"))
+	w.wait(t)
 	// A login with a wrong password.
 	if code := run([]string{"watch", "-server", "ws://" + addr + "/v1/ws", "-user", "demo", "-password", "wrong", "-n", "1"},
 		nil, io.Discard, io.Discard); code == 0 {
 		t.Fatal("watch with a wrong password succeeded")
 	}
 
-	after := scrape(t, metricsURL)
+	after := promtest.Scrape(t, metricsURL)
 	grew := func(name string, by float64, labels ...string) {
 		t.Helper()
-		b, a := max(metricValue(before, name, labels...), 0), metricValue(after, name, labels...)
+		b, a := max(promtest.Value(before, name, labels...), 0), promtest.Value(after, name, labels...)
 		if a-b < by {
 			t.Errorf("%s%v went from %v to %v, want +%v at least", name, labels, b, a, by)
 		}
@@ -156,7 +76,7 @@ func TestMetricsOnTheAdminListener(t *testing.T) {
 	if s := h.GetSampleSum(); s <= 0 || s > 10 {
 		t.Errorf("latency sum %v s for %d events", s, h.GetSampleCount())
 	}
-	if v := metricValue(after, "deskline_sessions_logged_in", "protocol", "v2"); v != 0 {
+	if v := promtest.Value(after, "deskline_sessions_logged_in", "protocol", "v2"); v != 0 {
 		t.Errorf("sessions logged in (v2) after the watch = %v, want 0", v)
 	}
 
