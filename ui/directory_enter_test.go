@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -9,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/deskline/deskline/app"
 	"github.com/deskline/deskline/internal/testoffice"
 	"github.com/deskline/deskline/internal/testoffice/testdesk"
 )
@@ -58,18 +56,7 @@ func settle(posted chan func(), d time.Duration) {
 // The switchboard: Enter at once after "jensen" sends the caller to
 // Clara Jensen once the directory answered, not "select a colleague".
 func TestSwitchboardEnterBeforeTheAnswer(t *testing.T) {
-	o := testoffice.StartReception(t, nil, testoffice.WithDirectory)
-	d := testdesk.Open(t, o, "rita")
-	if err := d.Client.ShowPresence(context.Background(), true); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := newTestUI(t, d)
-	waitRender(t, u, "colleagues and the directory", func(s app.State) bool {
-		return len(s.Switchboard.Colleagues) == 5 && len(s.Directory) == 2
-	})
-	u.switchboard.show()
-	v := u.switchboard
-	id := ringAndAnswer(t, o, u)
+	u, v, id := receptionWithDirectory(t)
 	posted := posting(u)
 	test.Type(v.filter, "jensen")
 	v.filter.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})

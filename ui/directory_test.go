@@ -91,18 +91,7 @@ func TestTransferSearchesTheDirectory(t *testing.T) {
 // contacts under the grid; Enter with the caller in hand transfers to
 // the first row.
 func TestSwitchboardSearchesTheDirectory(t *testing.T) {
-	o := testoffice.StartReception(t, nil, testoffice.WithDirectory)
-	d := testdesk.Open(t, o, "rita")
-	if err := d.Client.ShowPresence(context.Background(), true); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := newTestUI(t, d)
-	waitRender(t, u, "colleagues and the directory", func(s app.State) bool {
-		return len(s.Switchboard.Colleagues) == 5 && len(s.Directory) == 2
-	})
-	u.switchboard.show()
-	v := u.switchboard
-	id := ringAndAnswer(t, o, u)
+	u, v, id := receptionWithDirectory(t)
 	test.Type(v.filter, "clara")
 	if len(v.order) != 0 {
 		t.Fatalf("tiles for clara: %v", v.order)
@@ -190,4 +179,22 @@ func TestListsSayTheDirectoryIsUnreachable(t *testing.T) {
 	if v.finder.note.Visible() {
 		t.Fatal("the note stays on an empty field")
 	}
+}
+
+// receptionWithDirectory opens rita's switchboard (she watches every
+// phone and may search the directory's two books) with a caller she has
+// answered: the UI, the switchboard and the call's id.
+func receptionWithDirectory(t *testing.T) (*UI, *switchboardView, string) {
+	t.Helper()
+	o := testoffice.StartReception(t, nil, testoffice.WithDirectory)
+	d := testdesk.Open(t, o, "rita")
+	if err := d.Client.ShowPresence(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := newTestUI(t, d)
+	waitRender(t, u, "colleagues and the directory", func(s app.State) bool {
+		return len(s.Switchboard.Colleagues) == 5 && len(s.Directory) == 2
+	})
+	u.switchboard.show()
+	return u, u.switchboard, ringAndAnswer(t, o, u)
 }
