@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/deskline/deskline/internal/testoffice"
@@ -73,25 +72,18 @@ func TestSwitchboardEnterBeforeTheAnswer(t *testing.T) {
 // The transfer field: Enter at once after "jensen" picks Clara Jensen
 // once the directory answered; the next Enter sends the call there.
 func TestTransferEnterBeforeTheAnswer(t *testing.T) {
-	o := testoffice.Start(t, nil, testoffice.WithDirectory)
-	d := testdesk.Open(t, o, "ann", dialBook)
-	u, fy := newTestUI(t, d)
-	waitRender(t, u, "the directory", directoryReady)
-	var sent string
-	p := newTargetPicker(u, "Transfer to…", func(n string) { sent = n }, func() {})
-	w := fy.NewWindow("transfer")
-	w.SetContent(container.NewVBox(p.entry, p.box))
+	u, p, _, sent := transferWithDirectory(t)
 	posted := posting(u)
 	test.Type(p.entry, "jensen")
 	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if sent != "" {
-		t.Fatalf("sent %q before the directory answered", sent)
+	if *sent != "" {
+		t.Fatalf("sent %q before the directory answered", *sent)
 	}
 	want := "To Clara Jensen · +49 40 555019 · work"
 	drain(t, posted, "the pick", func() bool { return p.pickedLabel.Text == want })
 	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if sent != "+49 40 555019" {
-		t.Fatalf("sent %q", sent)
+	if *sent != "+49 40 555019" {
+		t.Fatalf("sent %q", *sent)
 	}
 }
 

@@ -59,14 +59,7 @@ func TestDialSearchesTheDirectory(t *testing.T) {
 // The transfer field suggests the directory's contacts; Enter on a name
 // picks the first.
 func TestTransferSearchesTheDirectory(t *testing.T) {
-	o := testoffice.Start(t, nil, testoffice.WithDirectory)
-	d := testdesk.Open(t, o, "ann", dialBook)
-	u, fy := newTestUI(t, d)
-	waitRender(t, u, "the directory", directoryReady)
-	var sent string
-	p := newTargetPicker(u, "Transfer to…", func(n string) { sent = n }, func() {})
-	w := fy.NewWindow("transfer")
-	w.SetContent(container.NewVBox(p.entry, p.box))
+	_, p, w, sent := transferWithDirectory(t)
 	w.Resize(fyne.NewSize(420, 260))
 	test.Type(p.entry, "clara")
 	var got []string
@@ -82,8 +75,8 @@ func TestTransferSearchesTheDirectory(t *testing.T) {
 	snapshot(t, "transfer_directory.xml", w.Canvas())
 	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // picks the first
 	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // sends it
-	if sent != "+49 40 555019" || p.pickedLabel.Text != "To Clara Jensen · +49 40 555019 · work" {
-		t.Fatalf("sent %q, picked %q", sent, p.pickedLabel.Text)
+	if *sent != "+49 40 555019" || p.pickedLabel.Text != "To Clara Jensen · +49 40 555019 · work" {
+		t.Fatalf("sent %q, picked %q", *sent, p.pickedLabel.Text)
 	}
 }
 
@@ -197,4 +190,20 @@ func receptionWithDirectory(t *testing.T) (*UI, *switchboardView, string) {
 	})
 	u.switchboard.show()
 	return u, u.switchboard, ringAndAnswer(t, o, u)
+}
+
+// transferWithDirectory opens ann's transfer field (her own book and the
+// directory's two) in a window: the UI, the field, its window and where
+// the number it sends is written.
+func transferWithDirectory(t *testing.T) (*UI, *targetPicker, fyne.Window, *string) {
+	t.Helper()
+	o := testoffice.Start(t, nil, testoffice.WithDirectory)
+	d := testdesk.Open(t, o, "ann", dialBook)
+	u, fy := newTestUI(t, d)
+	waitRender(t, u, "the directory", directoryReady)
+	sent := new(string)
+	p := newTargetPicker(u, "Transfer to…", func(n string) { *sent = n }, func() {})
+	w := fy.NewWindow("transfer")
+	w.SetContent(container.NewVBox(p.entry, p.box))
+	return u, p, w, sent
 }
