@@ -1,0 +1,41 @@
+package natstest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// TestClusterSurvivesOneKill: a three-server cluster keeps a replicated
+// key when one server is killed, and the killed one comes back.
+func TestClusterSurvivesOneKill(t *testing.T) {
+	c := Start(t, 3)
+	nc, err := nats.Connect(c.Nodes[0].URL, nats.Timeout(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	kv, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: "t", Replicas: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kv.Put(ctx, "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	c.Nodes[2].Kill()
+	if c.Nodes[2].Running() {
+		t.Fatal("killed node still running")
+	}
+	e, err := kv.Get(ctx, "k")
+	if err != nil || string(e.Value()) != "v" {
+		t.Fatalf("after a kill: %v %v", e, err)
+	}
+	c.Nodes[2].Start()
+	c.WaitReady(t)
+}
