@@ -47,6 +47,8 @@ type Config struct {
 	Switchboard Switchboard `toml:"switchboard"`
 	// Directory: the company directory's address books (directory.go).
 	Directory Directory `toml:"directory"`
+	// Cluster: several nodes on NATS JetStream (cluster.go); off by default.
+	Cluster Cluster `toml:"cluster"`
 
 	src *source // the file the config was parsed from; nil when built in code
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"os"
 	"time"
 )
 
@@ -38,6 +39,9 @@ func Default() Config {
 		SimAPI: SimAPI{Enabled: true},
 		Log:    Log{Level: "info", Format: "text"},
 		Admin:  Admin{Listen: "127.0.0.1:8721"},
+		// The node's name defaults to the host's; "" (no host name) is
+		// reported when the cluster is on.
+		Cluster: Cluster{Node: hostName(), Name: DefaultClusterName, LeaseTTL: DefaultLeaseTTL},
 
 		Switchboard: Switchboard{ConsultTimeout: DefaultConsultTimeout},
 	}
@@ -55,4 +59,9 @@ func (l Log) SlogLevel() slog.Level {
 		return slog.LevelError
 	}
 	return slog.LevelInfo
+}
+
+func hostName() string {
+	h, _ := os.Hostname()
+	return h
 }

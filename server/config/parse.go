@@ -195,7 +195,7 @@ func (c *Config) resolvePaths(dir string) {
 		return
 	}
 	a := &c.Exchange.AMI
-	for _, p := range []*string{&c.TLS.Cert, &c.TLS.Key, &c.StateDir, &a.TLSCA, &a.SecretFile} {
+	for _, p := range []*string{&c.TLS.Cert, &c.TLS.Key, &c.StateDir, &a.TLSCA, &a.SecretFile, &c.Cluster.CredsFile, &c.Cluster.CAFile} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}

@@ -38,6 +38,7 @@ func (c *Config) problems() problems {
 	c.checkLog(&ps)
 	c.checkSwitchboard(&ps)
 	c.checkDirectory(&ps)
+	c.checkCluster(&ps)
 	return ps
 }
 
