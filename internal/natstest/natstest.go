@@ -1,12 +1,17 @@
 // Package natstest runs a real NATS JetStream cluster on loopback for
-// tests: nats-server processes built from the module this repository
-// pins (github.com/nats-io/nats-server/v2), each with its own store
-// directory, clustered by routes. They are processes, not goroutines, so a
-// test can kill -9 one, freeze it (SIGSTOP) or start it again on the same
-// store, as an operator's machine would see it.
+// tests and for the load tool: nats-server processes built from the
+// module this repository pins (github.com/nats-io/nats-server/v2), each
+// with its own store directory, clustered by routes. They are processes,
+// not goroutines, so a test can kill -9 one, freeze it (SIGSTOP) or start
+// it again on the same store, as an operator's machine would see it.
 //
-// The one invariant: every server a test starts is stopped by the test's
-// cleanup, whatever the test did to it.
+// Tests use Start (a testing.TB, failures are fatal, cleanup is
+// automatic); other programs use Build, Launch and Cluster.Stop, which
+// return errors.
+//
+// The one invariant: every server started is stopped by the test's
+// cleanup (Start) or by Cluster.Stop (Launch), whatever was done to it,
+// and dies with the process that started it (Pdeathsig).
 package natstest
 
 import (
@@ -18,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,6 +37,10 @@ import (
 // readyTimeout bounds how long a cluster may take to elect its JetStream
 // meta leader: a few seconds on a busy machine.
 const readyTimeout = 60 * time.Second
+
+// listenTimeout bounds how long one server may take to listen after its
+// process started.
+const listenTimeout = 20 * time.Second
 
 // ClusterName is the NATS cluster's name in every test cluster.
 const ClusterName = "deskline-test"
@@ -51,16 +61,23 @@ func Binary(t testing.TB) string {
 			buildErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "nats-server")
-		cmd := exec.Command("go", "build", "-o", binPath, "github.com/nats-io/nats-server/v2")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("natstest: build nats-server: %v\n%s", err, out)
-		}
+		binPath, buildErr = Build(dir)
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
 	return binPath
+}
+
+// Build builds nats-server from the pinned module (a go.mod tool) into
+// dir and returns its path. It must run inside the Deskline module.
+func Build(dir string) (string, error) {
+	bin := filepath.Join(dir, "nats-server")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/nats-io/nats-server/v2")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("natstest: build nats-server: %v\n%s", err, out)
+	}
+	return bin, nil
 }
 
 // Node is one nats-server process of a Cluster.
@@ -74,7 +91,7 @@ type Node struct {
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
-	out chan struct{} // closed when the running process has exited
+	out <-chan struct{} // closed when the running process has exited
 }
 
 // Cluster is a JetStream cluster of Nodes on loopback.
@@ -86,9 +103,56 @@ type Cluster struct {
 // JetStream answers on every server. The servers are killed at cleanup.
 func Start(t testing.TB, n int) *Cluster {
 	t.Helper()
-	bin := Binary(t)
-	dir := t.TempDir()
-	clientPorts, routePorts := freePorts(t, n), freePorts(t, n)
+	c, err := configure(Binary(t), t.TempDir(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, nd := range c.Nodes {
+		nd.t = t
+	}
+	t.Cleanup(c.Stop)
+	for _, nd := range c.Nodes {
+		nd.Start()
+	}
+	c.WaitReady(t)
+	return c
+}
+
+// Launch starts an n-server JetStream cluster (n ≥ 1) of the nats-server
+// binary bin, with its configs, logs and stores in dir, and waits until
+// JetStream answers on every server. The caller stops it with Stop; on
+// an error nothing is left running.
+func Launch(ctx context.Context, bin, dir string, n int) (*Cluster, error) {
+	c, err := configure(bin, dir, n)
+	if err != nil {
+		return nil, err
+	}
+	for _, nd := range c.Nodes {
+		if err := nd.Run(); err != nil {
+			c.Stop()
+			return nil, err
+		}
+	}
+	if err := c.Ready(ctx); err != nil {
+		c.Stop()
+		return nil, err
+	}
+	return c, nil
+}
+
+// configure writes the n servers' configs into dir.
+func configure(bin, dir string, n int) (*Cluster, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("natstest: %d servers: want at least 1", n)
+	}
+	clientPorts, err := freePorts(n)
+	if err != nil {
+		return nil, err
+	}
+	routePorts, err := freePorts(n)
+	if err != nil {
+		return nil, err
+	}
 	c := &Cluster{}
 	for i := range n {
 		name := fmt.Sprintf("n%d", i+1)
@@ -98,7 +162,7 @@ func Start(t testing.TB, n int) *Cluster {
 				routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", p))
 			}
 		}
-		nd := &Node{Name: name, URL: fmt.Sprintf("nats://127.0.0.1:%d", clientPorts[i]), t: t, bin: bin,
+		nd := &Node{Name: name, URL: fmt.Sprintf("nats://127.0.0.1:%d", clientPorts[i]), bin: bin,
 			conf: filepath.Join(dir, name+".conf"), logf: filepath.Join(dir, name+".log")}
 		conf := fmt.Sprintf(`server_name: %s
 listen: "127.0.0.1:%d"
@@ -109,20 +173,18 @@ jetstream { store_dir: %q }
 				ClusterName, routePorts[i], strings.Join(quoted(routes), ", "))
 		}
 		if err := os.WriteFile(nd.conf, []byte(conf), 0o600); err != nil {
-			t.Fatal(err)
+			return nil, fmt.Errorf("natstest: %w", err)
 		}
 		c.Nodes = append(c.Nodes, nd)
 	}
+	return c, nil
+}
+
+// Stop kills every server (kill -9) and waits for them.
+func (c *Cluster) Stop() {
 	for _, nd := range c.Nodes {
-		nd.Start()
+		nd.Kill()
 	}
-	t.Cleanup(func() {
-		for _, nd := range c.Nodes {
-			nd.Kill()
-		}
-	})
-	c.WaitReady(t)
-	return c
 }
 
 // URLs are the client URLs of every server, for a client's server list.
@@ -138,16 +200,25 @@ func (c *Cluster) URLs() []string {
 // its meta leader is elected and it accepts account requests.
 func (c *Cluster) WaitReady(t testing.TB) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	if err := c.Ready(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Ready waits until JetStream answers through every running server, at
+// most readyTimeout.
+func (c *Cluster) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
 	for _, nd := range c.Nodes {
 		if !nd.Running() {
 			continue
 		}
 		if err := waitJetStream(ctx, nd.URL); err != nil {
-			t.Fatalf("natstest: %s: JetStream not ready: %v\n%s", nd.Name, err, nd.Log())
+			return fmt.Errorf("natstest: %s: JetStream not ready: %v\n%s", nd.Name, err, nd.Log())
 		}
 	}
+	return nil
 }
 
 func waitJetStream(ctx context.Context, url string) error {
@@ -182,34 +253,61 @@ func tryJetStream(ctx context.Context, url string) error {
 	return err
 }
 
-// Start starts the node's process (again, on the same ports and store).
+// Start starts the node's process (again, on the same ports and store);
+// a failure fails the test. For nodes of a Start cluster only.
 func (nd *Node) Start() {
 	nd.t.Helper()
+	if err := nd.Run(); err != nil {
+		nd.t.Fatal(err)
+	}
+}
+
+// Run starts the node's process (again, on the same ports and store) and
+// waits until it listens.
+func (nd *Node) Run() error {
 	nd.mu.Lock()
 	defer nd.mu.Unlock()
 	if nd.cmd != nil {
-		nd.t.Fatalf("natstest: %s is already running", nd.Name)
+		return fmt.Errorf("natstest: %s is already running", nd.Name)
 	}
 	logf, err := os.OpenFile(nd.logf, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
-		nd.t.Fatal(err)
+		return fmt.Errorf("natstest: %w", err)
 	}
 	cmd := exec.Command(nd.bin, "-c", nd.conf)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		nd.t.Fatalf("natstest: start %s: %v", nd.Name, err)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	out, err := launch(cmd, logf)
+	if err != nil {
+		return fmt.Errorf("natstest: start %s: %w", nd.Name, err)
 	}
+	nd.cmd, nd.out = cmd, out
+	if err := waitPort(strings.TrimPrefix(nd.URL, "nats://"), listenTimeout, out); err != nil {
+		return fmt.Errorf("natstest: %s: %v\n%s", nd.Name, err, nd.Log())
+	}
+	return nil
+}
+
+// launch starts cmd from a goroutine locked to its OS thread that lives
+// until the process is waited for: Pdeathsig fires when the starting
+// thread ends, so the server dies with this process, and not before. The
+// channel is closed once the process has exited (logf then closed).
+func launch(cmd *exec.Cmd, logf *os.File) (<-chan struct{}, error) {
+	started := make(chan error, 1)
 	out := make(chan struct{})
 	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the child
+		if err := cmd.Start(); err != nil {
+			logf.Close()
+			started <- err
+			return
+		}
+		started <- nil
 		cmd.Wait()
 		logf.Close()
 		close(out)
 	}()
-	nd.cmd, nd.out = cmd, out
-	if err := waitPort(strings.TrimPrefix(nd.URL, "nats://"), 20*time.Second, out); err != nil {
-		nd.t.Fatalf("natstest: %s: %v\n%s", nd.Name, err, nd.Log())
-	}
+	return out, <-started
 }
 
 // Kill kills the node's process with SIGKILL (kill -9) and waits for it.
@@ -258,24 +356,29 @@ func (nd *Node) Log() string {
 	return string(bytes.TrimSpace(b))
 }
 
+// LogPath is the file the node's processes write their output to.
+func (nd *Node) LogPath() string { return nd.logf }
+
 // freePorts returns n TCP ports free on loopback now. Another process may
 // take one before the server binds it; the server then fails to start and
-// the test says so.
-func freePorts(t testing.TB, n int) []int {
+// says so.
+func freePorts(n int) ([]int, error) {
 	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
 	var ports []int
 	for range n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			t.Fatal(err)
+			return nil, fmt.Errorf("natstest: free port: %w", err)
 		}
 		ls = append(ls, l)
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	for _, l := range ls {
-		l.Close()
-	}
-	return ports
+	return ports, nil
 }
 
 // waitPort waits until addr accepts connections, the process exits (out

@@ -39,3 +39,22 @@ func TestClusterSurvivesOneKill(t *testing.T) {
 	c.Nodes[2].Start()
 	c.WaitReady(t)
 }
+
+// TestLaunchStop: Launch, the API for programs, starts a server that
+// answers JetStream, and Stop leaves nothing running.
+func TestLaunchStop(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := Launch(ctx, Binary(t), t.TempDir(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tryJetStream(ctx, c.URLs()[0]); err != nil {
+		c.Stop()
+		t.Fatal(err)
+	}
+	c.Stop()
+	if c.Nodes[0].Running() {
+		t.Fatal("a stopped server still runs")
+	}
+}
