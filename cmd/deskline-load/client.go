@@ -31,6 +31,7 @@ type client struct {
 	expected  atomic.Int64 // events the load made for this client's device
 	delivered atomic.Int64 // events received with a new seq
 	backAt    atomic.Int64 // unix ns of the last welcome
+	node      atomic.Int32 // index in fleet.nodes of the node it dials (cluster_clients.go)
 
 	token, epoch string
 	lastSeq      uint64
@@ -41,6 +42,7 @@ type client struct {
 	dup          int64 // events whose seq was not above the last one
 	badFrames    int64 // frames that did not decode
 	others       int64 // frames that are not events (results, errors)
+	reconciled   int64 // calls cleared because the exchange restarted (a cluster's new holder)
 	replayed     int64 // events replayed after a resume: no latency sample
 	lastRecv     time.Time
 	endErr       error          // why the connection ended while it should not have
@@ -284,6 +286,9 @@ func (c *client) apply(ev *ctiproto.Event) {
 		return
 	}
 	if ev.State == ctiproto.StateCleared {
+		if ev.Cause == ctiproto.CauseExchangeRestarted {
+			c.reconciled++
+		}
 		delete(c.known, ev.Call)
 	} else {
 		c.known[ev.Call] = ev.State

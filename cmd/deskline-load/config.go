@@ -76,7 +76,7 @@ func writeConfig(dir, addr string, o options) (string, error) {
 func writeSettings(w *bufio.Writer, dir, addr string, o options) error {
 	n := o.Clients + o.Searchers // connections
 	state := ""
-	if o.Mode == modeRestart {
+	if o.Mode == modeRestart || o.clustered() { // a cluster's nodes: each its own
 		state = filepath.Join(dir, "state")
 		if err := os.Mkdir(state, 0o700); err != nil {
 			return err

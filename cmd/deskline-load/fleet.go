@@ -18,11 +18,17 @@ type fleet struct {
 	reconnect  bool // clients reconnect and resume when a connection ends
 	trackCalls bool // restart mode: count events per call
 
+	// nodes are every node's WebSocket URL, one without a cluster
+	// (cluster_clients.go); faults counts the cluster faults begun: a
+	// call that spans one is not followed (load.go).
+	nodes  []string
+	faults atomic.Int32
+
 	ctx      context.Context // ends the clients' reconnection attempts
 	cancel   context.CancelFunc
 	stopping atomic.Bool
 	phase    atomic.Int32 // phaseBefore…: the phase the latencies count for
-	allBack  atomic.Bool  // restart mode: every client is back on the new server
+	allBack  atomic.Bool  // restart mode: every client is back on the new server (cluster faults: calls are followed)
 	readers  sync.WaitGroup
 
 	closeOnce sync.Once
@@ -36,12 +42,17 @@ type fleetConfig struct {
 	trackCalls bool
 	slow       []int // clients that dial with a small receive buffer
 	watchers   int   // presence: clients 0…watchers-1 watch every device
+
+	nodes []string // cluster: every node's WebSocket URL, the clients spread over them; nil: url
 }
 
 // connectFleet opens n clients, dialers at a time, each with its reader
 // running. On the first failure it stops dialing and closes what is open.
 func connectFleet(parent context.Context, url string, n int, cfg fleetConfig) (*fleet, error) {
-	f := &fleet{clients: make([]*client, n), url: url, reconnect: cfg.reconnect, trackCalls: cfg.trackCalls}
+	f := &fleet{clients: make([]*client, n), url: url, nodes: cfg.nodes, reconnect: cfg.reconnect, trackCalls: cfg.trackCalls}
+	if len(f.nodes) == 0 {
+		f.nodes = []string{url}
+	}
 	f.ctx, f.cancel = context.WithCancel(parent)
 	for i := range f.clients {
 		f.clients[i] = newClient(i, slices.Contains(cfg.slow, i))
@@ -62,7 +73,7 @@ func connectFleet(parent context.Context, url string, n int, cfg fleetConfig) (*
 		wg.Go(func() {
 			for i := range jobs {
 				c := f.clients[i]
-				if err := dialFirst(ctx, url, c); err != nil {
+				if err := dialFirst(ctx, f.firstURL(c), c); err != nil {
 					mu.Lock()
 					firstErr = cmp.Or(firstErr, err)
 					mu.Unlock()

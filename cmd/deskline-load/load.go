@@ -22,6 +22,7 @@ type loadResult struct {
 	Cut          int64 // restart mode: calls whose ring or hangup the restart cut off
 	Events       int64 // events the successful requests must cause (restart: the tracked calls')
 	FirstError   string
+	rung         *sync.Map // with tracked calls: every call id a ring answered (cluster_calls.go)
 }
 
 func (r loadResult) expected() int64 { return r.Events }
@@ -31,6 +32,7 @@ type loadCounters struct {
 	attempted, completed, ringErrs, hangupErrs, cut, events atomic.Int64
 	mu                                                      sync.Mutex
 	firstErr                                                string
+	rung                                                    sync.Map // call ids rung, with tracked calls
 }
 
 // driveLoad rings and hangs up calls at random clients' devices, o.Rate
@@ -39,9 +41,9 @@ type loadCounters struct {
 // In slow mode the slow clients get o.SlowRate calls/s each on top, with
 // fat caller names, for the whole run: their buffers fill once they stop
 // reading, and the load is the same before and during the stall.
-func driveLoad(ctx context.Context, base string, f *fleet, o options, slow []int, stop <-chan struct{}) loadResult {
+func driveLoad(ctx context.Context, srv target, f *fleet, o options, slow []int, stop <-chan struct{}) loadResult {
 	floodWorkers := min(len(slow), maxFloodWorkers)
-	api := newSimClient(base, o.Workers+floodWorkers)
+	api := srv.simClient(o.Workers + floodWorkers)
 	defer api.CloseIdleConnections()
 	var cnt loadCounters
 	start := time.Now()
@@ -115,22 +117,32 @@ func pace(ctx context.Context, rate float64, start time.Time, stop <-chan struct
 // call is call number k: ring client i's device, then hang up. In
 // restart mode only calls made once every client was back on the new
 // server are followed, one by one; a failure of another is the restart's.
+// In the cluster's fault modes calls are followed but while a fault is
+// being recovered from, and a call that spans a fault's start is not
+// followed (it may end reconciled, cluster_calls.go).
 func (cnt *loadCounters) call(ctx context.Context, api *simapi.Client, f *fleet, i int, k int64, name string) {
 	c := f.clients[i]
+	gen := f.faults.Load() // before follow: see clusterFault
 	follow := !f.trackCalls || f.allBack.Load()
+	spans := func() bool { return f.faults.Load() != gen }
 	cnt.attempted.Add(1)
 	id, err := api.Ring(ctx, deviceID(i), callerNumber(k), name)
 	if err != nil {
 		err = simErr(simapi.Ring, err)
-		cnt.fail(&cnt.ringErrs, err, follow)
+		cnt.fail(&cnt.ringErrs, err, follow && !spans())
 		return
+	}
+	if f.trackCalls {
+		cnt.rung.Store(id, struct{}{})
 	}
 	cnt.expect(f, c, id, follow)
 	if err := simErr(simapi.Hangup, api.Hangup(ctx, id, "")); err != nil {
-		cnt.fail(&cnt.hangupErrs, err, follow)
+		cnt.fail(&cnt.hangupErrs, err, follow && !spans())
+		cnt.unfollow(c, id, follow && spans())
 		return
 	}
 	cnt.expect(f, c, id, follow)
+	cnt.unfollow(c, id, follow && spans())
 	cnt.completed.Add(1)
 }
 
@@ -172,6 +184,19 @@ func (cnt *loadCounters) result(start, end time.Time) loadResult {
 		Start: start, End: end,
 		Attempted: cnt.attempted.Load(), Completed: cnt.completed.Load(),
 		RingErrors: cnt.ringErrs.Load(), HangupErrors: cnt.hangupErrs.Load(), Cut: cnt.cut.Load(),
-		Events: cnt.events.Load(), FirstError: cnt.firstErr,
+		Events: cnt.events.Load(), FirstError: cnt.firstErr, rung: &cnt.rung,
 	}
+}
+
+// unfollow stops following client c's call id when do: it spanned the
+// start of a cluster fault, so its events are whatever the fault left.
+func (cnt *loadCounters) unfollow(c *client, id string, do bool) {
+	if !do {
+		return
+	}
+	c.mu.Lock()
+	n := c.tracked[id]
+	delete(c.tracked, id)
+	c.mu.Unlock()
+	cnt.events.Add(-int64(n))
 }

@@ -78,6 +78,9 @@ type options struct {
 	Searchers  int           // directory: desks typing into a search (search.go)
 	SearchRate float64       // keystrokes (searches) per second per searcher
 	Book       int           // contacts in the directory's book, with searchers
+
+	Nodes   int    // deskline-server nodes on a NATS JetStream cluster; 0 = 1, or 3 in the cluster modes (cluster.go)
+	NATSBin string // nats-server binary; "" = go build it from the pinned module
 }
 
 func defaultOptions() options {
@@ -143,7 +146,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.GCTrace, "gctrace", false, "run the server with GODEBUG=gctrace=1 and report its GC cycles")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temp dir with the config and the server log")
-	fs.StringVar(&o.Mode, "mode", o.Mode, "steady, storm (all clients drop and reconnect at once), slow (a few clients stop reading) or restart (the server restarts under load)")
+	fs.StringVar(&o.Mode, "mode", o.Mode, "steady, storm (all clients drop and reconnect at once), slow (a few clients stop reading), restart (the server restarts under load), "+
+		"or on a cluster: kill-holder, kill-node, kill-nats, partition, rolling (cluster_modes.go)")
 	fs.IntVar(&o.Slow, "slow", 0, "slow mode: clients that stop reading; 0 = 1% of -clients, at least 1")
 	fs.Float64Var(&o.SlowRate, "slow-rate", o.SlowRate, "slow mode: extra calls/s to each slow client for the whole run (fat caller names), so its buffers fill")
 	fs.BoolVar(&o.Baseline, "baseline", false, "also measure a minimal gorilla/websocket broadcast server with the same clients and load (on by default in steady mode)")
@@ -152,6 +156,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.Searchers, "searchers", 0, "directory: N desks (second connections of users u0001…) type names into a search during the load; the server gets a book of -book people")
 	fs.Float64Var(&o.SearchRate, "search-rate", o.SearchRate, "directory: keystrokes per second of each searcher, one search each")
 	fs.IntVar(&o.Book, "book", o.Book, "directory: contacts in the server's book (internal/people, one vCard file), with -searchers")
+	fs.IntVar(&o.Nodes, "nodes", 0, "deskline-server nodes, on a 3-server NATS JetStream cluster the tool starts; 0 = 1 (no cluster), or 3 in the cluster modes")
+	fs.StringVar(&o.NATSBin, "nats-bin", "", "nats-server binary for -nodes > 1 (default: go build github.com/nats-io/nats-server/v2 into a temp dir)")
 	fs.DurationVar(&o.PongWait, "pong-wait", 0, "the server's limits.pong_wait, with ping_interval half of it (at least 2s); 0 = the server's defaults (60s, 30s)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: deskline-load [FLAGS]\n\nLoad-test a Deskline server on loopback (it is started as a child process).\n\nFlags:\n")
@@ -192,7 +198,7 @@ func (o options) check() error {
 	case o.PongWait != 0 && o.PongWait < 2*time.Second:
 		return fmt.Errorf("-pong-wait %s: want 0 (the server's default) or at least 2s", o.PongWait)
 	}
-	return nil
+	return o.checkCluster()
 }
 
 // commandLine is how the tool was invoked, quoted where needed.

@@ -17,7 +17,7 @@ const (
 	modeRestart = "restart" // the server restarts (SIGTERM) under load
 )
 
-var modes = []string{modeSteady, modeStorm, modeSlow, modeRestart}
+var modes = append([]string{modeSteady, modeStorm, modeSlow, modeRestart}, clusterModes...)
 
 func validMode(m string) bool { return slices.Contains(modes, m) }
 
@@ -77,6 +77,8 @@ func scenario(ctx context.Context, env *runEnv, start time.Time, stop chan<- str
 		slowPhase(ctx, env)
 	case modeRestart:
 		restart(ctx, env)
+	default:
+		clusterFault(ctx, env)
 	}
 	env.f.phase.Store(phaseAfter)
 	rest := max(o.Duration-time.Since(start), o.Duration/minAfterFraction)
@@ -86,7 +88,8 @@ func scenario(ctx context.Context, env *runEnv, start time.Time, stop chan<- str
 // runEnv is what a mode's disturbance works with.
 type runEnv struct {
 	o        options
-	srv      *serverProc
+	srv      *serverProc // one server; nil in a cluster
+	nodes    *nodeSet    // a cluster's nodes (cluster_nodes.go); nil without
 	f        *fleet
 	rep      *Report
 	progress io.Writer

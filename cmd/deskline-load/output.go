@@ -23,10 +23,12 @@ func (r *Report) write(w io.Writer, asJSON bool) error {
 	r.writeSetup(&b)
 	r.writeEvents(&b)
 	r.writeMode(&b)
+	r.writeCluster(&b)
 	r.writePresence(&b)
 	r.writeSearch(&b)
 	r.writeServer(&b)
 	r.writeBaseline(&b)
+	r.writeOneNode(&b)
 	r.writeVerdict(&b)
 	_, err := io.WriteString(w, b.String())
 	return err

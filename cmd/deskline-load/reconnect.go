@@ -73,13 +73,13 @@ func (c *client) stalled() chan struct{} {
 }
 
 // redial reconnects with backoff until it works, the fleet stops, or
-// reconnectLimit passes. A refused token falls back to the password, as
+// reconnectLimit passes, each attempt on the next node (cluster). A refused token falls back to the password, as
 // the tray app asks the user for it.
 func (c *client) redial(f *fleet) error {
 	deadline := time.Now().Add(reconnectLimit)
 	wait := backoffMin
 	for {
-		retry, err := c.tryDial(f.ctx, f.url)
+		retry, err := c.tryDial(f.ctx, f.nextURL(c))
 		if err == nil {
 			return nil
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,8 +36,11 @@ type Report struct {
 	Baseline  *BaselineReport  `json:"baseline,omitempty"`
 	Presence  *PresenceFigures `json:"presence,omitempty"` // -watchers
 	Search    *SearchFigures   `json:"search,omitempty"`   // -searchers
+	Cluster   *ClusterFigures  `json:"cluster,omitempty"`  // -nodes, the cluster modes (cluster_report.go)
+	OneNode   *OneNodeReport   `json:"one_node,omitempty"` // -nodes > 1, steady: the same on one node
 
 	loadStart, loadEnd time.Time
+	rung               *sync.Map // call ids rung, with tracked calls
 	eventsOK           bool
 	baseline           bool // the baseline's report: its presence figures are figures, not failures
 }
@@ -143,6 +147,7 @@ func (r *Report) setLoad(lr loadResult, drained bool) {
 	r.Events.Expected = lr.Events
 	r.Events.Drained = drained
 	r.loadStart, r.loadEnd = lr.Start, lr.End
+	r.rung = lr.rung
 }
 
 // finish records what the clients saw.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/server/simapi"
 )
 
 // run is one whole measurement: server up, clients connected, memory
@@ -27,6 +28,9 @@ func run(ctx context.Context, o options, progress io.Writer) (rep *Report, err e
 	}
 	defer keepOrRemove(dir, o.Keep, progress)
 
+	if o.clustered() {
+		return rep, runCluster(ctx, o, dir, rep, progress)
+	}
 	if err := measureDeskline(ctx, o, dir, rep, progress); err != nil {
 		return rep, err
 	}
@@ -102,16 +106,28 @@ func measure(ctx context.Context, srv *serverProc, o options, rep *Report, progr
 	return nil
 }
 
+// target is what a run measures: one server process (server.go) or the
+// nodes of a cluster (cluster_nodes.go), figures summed over the nodes.
+type target interface {
+	wsURLs() []string                     // every node's; the clients spread over them
+	simClient(workers int) *simapi.Client // the sim API, on a live node
+	health(ctx context.Context) (healthz, error)
+	cpu() (time.Duration, error)
+	settledRSS(ctx context.Context, settle time.Duration) int64
+}
+
 // connectPhase opens every client and checks that the server counts them.
-func connectPhase(ctx context.Context, srv *serverProc, o options, rep *Report, progress io.Writer) (*fleet, error) {
+func connectPhase(ctx context.Context, srv target, o options, rep *Report, progress io.Writer) (*fleet, error) {
 	fmt.Fprintf(progress, "connecting %d clients (%d at a time)…\n", o.Clients, o.Dialers)
 	start := time.Now()
-	cfg := fleetConfig{dialers: o.Dialers, reconnect: o.reconnects(), trackCalls: o.Mode == modeRestart, slow: o.slowClients(),
-		watchers: o.Watchers}
-	f, err := connectFleet(ctx, srv.wsURL(), o.Clients, cfg)
+	urls := srv.wsURLs()
+	cfg := fleetConfig{dialers: o.Dialers, reconnect: o.reconnects(), trackCalls: o.tracksCalls(), slow: o.slowClients(),
+		watchers: o.Watchers, nodes: urls}
+	f, err := connectFleet(ctx, urls[0], o.Clients, cfg)
 	if err != nil {
 		return nil, err
 	}
+	f.allBack.Store(o.clusterFault()) // cluster faults follow every call but while recovering
 	rep.Connect.Seconds = time.Since(start).Seconds()
 	rep.Connect.PerSecond = float64(o.Clients) / rep.Connect.Seconds
 	h, err := srv.health(ctx)
@@ -126,7 +142,7 @@ func connectPhase(ctx context.Context, srv *serverProc, o options, rep *Report, 
 
 // loadPhase drives the calls and the mode's disturbance, waits for the
 // events, and measures the server's and the tool's CPU time meanwhile.
-func loadPhase(ctx context.Context, srv *serverProc, f *fleet, o options, rep *Report, progress io.Writer) error {
+func loadPhase(ctx context.Context, srv target, f *fleet, o options, rep *Report, progress io.Writer) error {
 	srvCPU0, err := srv.cpu()
 	if err != nil {
 		return err
@@ -134,9 +150,11 @@ func loadPhase(ctx context.Context, srv *serverProc, f *fleet, o options, rep *R
 	selfCPU0 := selfCPU()
 	fmt.Fprintf(progress, "load: %s at %s, mode %s…\n", o.Duration, rateText(o.Rate), o.Mode)
 	stop := make(chan struct{})
-	env := &runEnv{o: o, srv: srv, f: f, rep: rep, progress: progress}
+	env := &runEnv{o: o, f: f, rep: rep, progress: progress}
+	env.srv, _ = srv.(*serverProc)
+	env.nodes, _ = srv.(*nodeSet)
 	go scenario(ctx, env, time.Now(), stop)
-	lr := driveLoad(ctx, srv.httpURL(), f, o, o.slowClients(), stop)
+	lr := driveLoad(ctx, srv, f, o, o.slowClients(), stop)
 	<-stop // the scenario has ended: its figures are in the report
 	drained := f.drain(ctx, lr.expected(), o.Drain)
 	wall := time.Since(lr.Start)

@@ -23,6 +23,12 @@ func newSimClient(base string, workers int) *simapi.Client {
 	return simapi.NewClient(base, &http.Client{Transport: tr, Timeout: simRequestTimeout}, "")
 }
 
+// simClient is the server's sim API (target).
+func (s *serverProc) simClient(workers int) *simapi.Client { return newSimClient(s.httpURL(), workers) }
+
+// wsURLs is the server's one WebSocket URL (target).
+func (s *serverProc) wsURLs() []string { return []string{s.wsURL()} }
+
 // simErr names the endpoint in a sim API error, for the report.
 func simErr(e simapi.Endpoint, err error) error {
 	if err == nil {
