@@ -81,18 +81,24 @@ bench:
 #   restart-10000c: the server restarts (SIGTERM) under load
 #   presence-10000c-200w: 200 of 10,000 desks watch every device (issue 15)
 #   switchboard-load: the switchboard window under load (bench-switchboard)
+#   cluster-*: three nodes on a three-server NATS JetStream cluster (issue
+#     18), 3 × 3,000 desks at 1,000 events/s: steady (with the same on one
+#     node, and the ratio), then each fault: kill -9 the holder, kill -9 a
+#     member, kill -9 a NATS server, the holder cut off from NATS, a
+#     rolling restart of every node
 # Every run's exit status is checked at the end: 1 if any lost, duplicated
 # or stuck anything.
 BENCH_DIR := artifacts/bench
-LOAD_RUN  := $(BIN)/deskline-load -server-bin $(BIN)/deskline-server -timeout 10m
+LOAD_RUN  := $(BIN)/deskline-load -server-bin $(BIN)/deskline-server -nats-bin $(BIN)/nats-server -timeout 10m
 bench-full:
 	$(GO) build -o $(BIN)/deskline-server ./cmd/deskline-server
 	$(GO) build -o $(BIN)/deskline-load ./cmd/deskline-load
+	$(GO) build -o $(BIN)/nats-server github.com/nats-io/nats-server/v2
 	mkdir -p $(BENCH_DIR)
 	@fail=0; \
 	run() { name=$$1; shift; echo "== $$name: deskline-load $$*"; \
 		if ! $(LOAD_RUN) "$$@" > $(BENCH_DIR)/$$name.txt; then fail=1; echo "   FAILED (see $(BENCH_DIR)/$$name.txt)"; fi; \
-		grep -E '^(latency|presence|search round|complete|Deskline/baseline|back|others)' $(BENCH_DIR)/$$name.txt | sed 's/^/   /'; }; \
+		grep -E '^(latency|presence|search round|complete|Deskline/baseline|back|others|cluster/one node|holders|takeover|desks hit)' $(BENCH_DIR)/$$name.txt | sed 's/^/   /'; }; \
 	run steady-1000c-100eps   -clients 1000  -rate 50  -duration 30s; \
 	run steady-1000c-1000eps  -clients 1000  -rate 500 -duration 30s; \
 	run steady-10000c-100eps  -clients 10000 -rate 50  -duration 30s; \
@@ -102,6 +108,12 @@ bench-full:
 	run restart-10000c -mode restart -clients 10000 -rate 500 -duration 30s; \
 	run presence-10000c-200w -clients 10000 -watchers 200 -rate 500 -duration 30s -dialers 4; \
 	run search-1000d -clients 1000 -rate 100 -duration 20s -searchers 1000 -search-rate 1 -book 100000 -no-baseline; \
+	run cluster-steady-3n-9000c-1000eps -nodes 3 -clients 9000 -rate 500 -duration 30s; \
+	run cluster-kill-holder-3n-9000c -mode kill-holder -nodes 3 -clients 9000 -rate 500 -duration 30s; \
+	run cluster-kill-node-3n-9000c   -mode kill-node   -nodes 3 -clients 9000 -rate 500 -duration 30s; \
+	run cluster-kill-nats-3n-9000c   -mode kill-nats   -nodes 3 -clients 9000 -rate 500 -duration 30s; \
+	run cluster-partition-3n-9000c   -mode partition   -nodes 3 -clients 9000 -rate 500 -duration 30s; \
+	run cluster-rolling-3n-9000c     -mode rolling     -nodes 3 -clients 9000 -rate 500 -duration 60s; \
 	echo "== directory: CardDAV on Radicale (10,000 cards), LDAP on slapd"; \
 	$(GO) test -run '^$$' -bench 'Fetch' -benchtime 2x -benchmem -timeout 40m ./server/directory/carddav ./server/directory/ldap > $(BENCH_DIR)/directory-sources.txt || fail=1; \
 	grep -E '^Benchmark' $(BENCH_DIR)/directory-sources.txt | sed 's/^/   /'; \

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
@@ -348,14 +349,20 @@ func (ns *nodeSet) cpu() (time.Duration, error) {
 }
 
 // settledRSS waits settle, then sums the live nodes' least RSS of a few
-// samples, in KB (target).
+// samples, in KB (target). The nodes are sampled at the same time.
 func (ns *nodeSet) settledRSS(ctx context.Context, settle time.Duration) int64 {
 	sleep(ctx, settle)
-	var sum int64
+	rss := make([]int64, len(ns.nodes))
+	var wg sync.WaitGroup
 	for i, s := range ns.nodes {
 		if ns.running(i) {
-			sum += s.settledRSS(ctx, 0)
+			wg.Go(func() { rss[i] = max(s.settledRSS(ctx, 0), 0) })
 		}
+	}
+	wg.Wait()
+	var sum int64
+	for _, kb := range rss {
+		sum += kb
 	}
 	return sum
 }

@@ -20,6 +20,14 @@
 // with SIGTERM and started again on the same port and state dir). Each
 // mode reports its own figures.
 //
+// -nodes N (N > 1) and the cluster modes run a cluster instead (cluster.go):
+// a three-server NATS JetStream cluster and N deskline-server nodes, the
+// clients spread over them and moving on when their node goes. The modes
+// hit it while the load runs: kill-holder (kill -9 the node holding the
+// exchange lease), kill-node (kill -9 a member and its third of the
+// desks), kill-nats (kill -9 a NATS server), partition (cut the holder off
+// from NATS, then heal) and rolling (restart every node in turn).
+//
 // -baseline (on by default in steady mode, off with -no-baseline) then
 // runs the same clients and load against a minimal gorilla/websocket
 // broadcast server (this binary, started with the hidden flag
