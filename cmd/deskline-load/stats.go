@@ -12,7 +12,7 @@ type fleetStats struct {
 	Lost, Dup           int64
 	BadFrames, Others   int64
 	Replayed            int64
-	Reconciled          int64 // calls cleared because the exchange restarted
+	Reconciled          int64                      // calls cleared because the exchange restarted
 	Latencies           []time.Duration            // sorted; every client but the slow ones
 	Phases              [numPhases][]time.Duration // the same by phase, sorted
 	SlowLatencies       []time.Duration            // the slow clients', sorted
