@@ -100,7 +100,7 @@ func (ns *nodeSet) startNATS(ctx context.Context, dir string, progress io.Writer
 		fmt.Fprintln(progress, "building nats-server…")
 		var err error
 		if bin, err = natstest.Build(natsDir); err != nil {
-			return err
+			return fmt.Errorf("%w (run inside the deskline module, or pass -nats-bin)", err)
 		}
 	}
 	c, err := natstest.Launch(ctx, bin, natsDir, natsServers)

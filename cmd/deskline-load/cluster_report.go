@@ -244,13 +244,24 @@ func (r *Report) writeCluster(b *strings.Builder) {
 func writeFault(b *strings.Builder, ft *FaultFigures) {
 	fmt.Fprintf(b, "fault:              %s: %s (%s) %.1fs into the load; holder %s before, %s after\n",
 		ft.Mode, ft.Target, ft.TargetExit, ft.AtSeconds, cmp.Or(ft.HolderBefore, "none"), cmp.Or(ft.HolderAfter, "none"))
-	fmt.Fprintf(b, "takeover:           another node said holder %.2fs after the fault (-1: never)\n", ft.TakeoverSeconds)
+	switch ft.Mode {
+	case modeKillHolder, modeKillNATS, modePartition:
+		fmt.Fprintf(b, "takeover:           another node said holder %.2fs after the fault (-1: never)\n", ft.TakeoverSeconds)
+	}
 	if ft.Mode == modePartition {
 		fmt.Fprintf(b, "                    the cut holder stopped saying holder after %.2fs; healed, the nodes agreed after %.2fs\n",
 			ft.OldStoppedSeconds, ft.HealSeconds)
 	}
-	fmt.Fprintf(b, "desks hit:          %d; %.1f%% back within %s\n", ft.Desks, 100*ft.BackWithin, resumeWithin)
-	writeBack(b, ft.Back, "after the fault")
+	switch ft.Mode {
+	case modeKillHolder, modeKillNode:
+		fmt.Fprintf(b, "desks hit:          %d; %.1f%% back within %s\n", ft.Desks, 100*ft.BackWithin, resumeWithin)
+		writeBack(b, ft.Back, "after the fault")
+	case modeRolling:
+		fmt.Fprintf(b, "desks hit:          %d reconnections (a desk moves at each restart of its node)\n", ft.Desks)
+		writeBack(b, ft.Back, "after their node's SIGTERM")
+	case modePartition:
+		fmt.Fprintf(b, "desks hit:          %d on the cut node\n", ft.Desks)
+	}
 	for _, rs := range ft.Restarts {
 		fmt.Fprintf(b, "restart %-3s         exit after %.2fs (%s), healthy and agreeing after %.2fs; %d of %d desks back, 99%% in %.2fs%s\n",
 			rs.Node+":", rs.StopSeconds, rs.Exit, rs.DownSeconds, rs.Back.Back, rs.Desks, rs.Back.P99, errText(rs.Error))

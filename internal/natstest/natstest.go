@@ -168,8 +168,11 @@ func configure(bin, dir string, n int) (*Cluster, error) {
 listen: "127.0.0.1:%d"
 jetstream { store_dir: %q }
 `, name, clientPorts[i], filepath.Join(dir, name+"-store"))
+		// no_advertise: clients keep to the URLs they were given, so a
+		// client behind a proxy (the load tool's partition) stays behind
+		// it instead of finding the servers' own addresses.
 		if n > 1 {
-			conf += fmt.Sprintf("cluster { name: %s\n listen: \"127.0.0.1:%d\"\n routes: [%s] }\n",
+			conf += fmt.Sprintf("cluster { name: %s\n listen: \"127.0.0.1:%d\"\n no_advertise: true\n routes: [%s] }\n",
 				ClusterName, routePorts[i], strings.Join(quoted(routes), ", "))
 		}
 		if err := os.WriteFile(nd.conf, []byte(conf), 0o600); err != nil {
