@@ -46,6 +46,7 @@ func clusterFault(ctx context.Context, env *runEnv) {
 	ft := &FaultFigures{Mode: env.o.Mode, AtSeconds: time.Since(env.start).Seconds(), HolderBefore: fig.watch.holder(),
 		TakeoverSeconds: -1}
 	fig.Fault = ft
+	long := ringLong(ctx, env, ft)
 	f.allBack.Store(false)
 	f.faults.Add(1)
 	switch env.o.Mode {
@@ -61,6 +62,7 @@ func clusterFault(ctx context.Context, env *runEnv) {
 		rolling(ctx, env, ft)
 	}
 	ft.HolderAfter = fig.watch.holder()
+	hangupLong(ctx, env, ft, long)
 	f.allBack.Store(true)
 	fmt.Fprintf(env.progress, "%s: %s hit; holder %s → %s; takeover %.2fs; %d of %d desks back, 99%% in %.2fs%s\n",
 		ft.Mode, ft.Target, ft.HolderBefore, ft.HolderAfter, ft.TakeoverSeconds, ft.Back.Back, ft.Back.Clients, ft.Back.P99,

@@ -22,7 +22,8 @@ type ClusterFigures struct {
 	UnknownCalls    int            `json:"unknown_calls"`    // calls desks saw that no ring of the load answered
 	Fault           *FaultFigures  `json:"fault,omitempty"`
 
-	watch *holderWatch
+	watch   *holderWatch
+	longIDs map[string]bool // the long calls' ids (cluster_long.go)
 }
 
 // NodeFigures is one deskline-server node.
@@ -52,6 +53,7 @@ type FaultFigures struct {
 	BackWithin        float64       `json:"back_within_5s_share"` // of those desks, within 5 s
 	Restarts          []NodeRestart `json:"restarts,omitempty"`   // rolling
 	TrackedCalls      int64         `json:"tracked_calls"`        // calls followed one by one
+	LongCalls         LongCalls     `json:"long_calls"`           // up through the fault (cluster_long.go)
 	Error             string        `json:"error,omitempty"`
 }
 
@@ -100,7 +102,7 @@ func (r *Report) countUnknownCalls(f *fleet) {
 	for _, c := range f.clients {
 		c.mu.Lock()
 		for id := range c.perCall {
-			if _, ok := r.rung.Load(id); !ok {
+			if _, ok := r.rung.Load(id); !ok && !r.Cluster.longIDs[id] {
 				r.Cluster.UnknownCalls++
 			}
 		}
@@ -143,6 +145,10 @@ func (r *Report) finishCluster(s fleetStats) {
 	}
 	if ft.TrackedCalls == 0 {
 		r.problem("%s: no call was followed; lengthen -duration", r.Mode)
+	}
+	if l := ft.LongCalls; l.Errors > 0 || int64(l.Gone) > r.Cluster.Reconciled {
+		r.problem("%s: long calls: %d gone from the exchange, %d reconciled at desks, %d sim API errors",
+			r.Mode, l.Gone, r.Cluster.Reconciled, l.Errors)
 	}
 	r.judgeFault(ft)
 }
@@ -266,6 +272,9 @@ func writeFault(b *strings.Builder, ft *FaultFigures) {
 		fmt.Fprintf(b, "restart %-3s         exit after %.2fs (%s), healthy and agreeing after %.2fs; %d of %d desks back, 99%% in %.2fs%s\n",
 			rs.Node+":", rs.StopSeconds, rs.Exit, rs.DownSeconds, rs.Back.Back, rs.Desks, rs.Back.P99, errText(rs.Error))
 	}
+	l := ft.LongCalls
+	fmt.Fprintf(b, "long calls:         %d up through the fault: %d survived (hung up after), %d gone (reconciled); %d sim API errors\n",
+		l.Rung, l.Survived, l.Gone, l.Errors)
 	fmt.Fprintf(b, "calls followed:     %d, one by one (not those in flight at the fault or made during the recovery)\n", ft.TrackedCalls)
 	if ft.Error != "" {
 		fmt.Fprintf(b, "fault error:        %s\n", ft.Error)

@@ -80,6 +80,11 @@ func TestClusterKillHolder(t *testing.T) {
 	if ft.TakeoverSeconds < 0 || ft.Desks == 0 || ft.Back.Back != ft.Desks || ft.TargetExit != "signal: killed" {
 		t.Errorf("takeover %.2fs, %d of %d desks back, exit %q", ft.TakeoverSeconds, ft.Back.Back, ft.Desks, ft.TargetExit)
 	}
+	// The new holder's exchange is a fresh sim: the long calls are gone,
+	// each cleared at its desk as reconciled.
+	if l := ft.LongCalls; l.Rung != rep.Clients/longCallShare || l.Gone != l.Rung || rep.Cluster.Reconciled < int64(l.Gone) {
+		t.Errorf("long calls %+v, %d reconciled at desks", l, rep.Cluster.Reconciled)
+	}
 }
 
 // TestClusterKillNode: kill -9 a member with a third of the desks; they
@@ -92,6 +97,9 @@ func TestClusterKillNode(t *testing.T) {
 	}
 	if rep.Sessions.Resumed < ft.Desks {
 		t.Errorf("%d resumes for %d desks moved", rep.Sessions.Resumed, ft.Desks)
+	}
+	if l := ft.LongCalls; l.Rung == 0 || l.Survived != l.Rung { // the holder stayed: so did its calls
+		t.Errorf("long calls %+v", l)
 	}
 }
 
@@ -125,5 +133,30 @@ func TestClusterRolling(t *testing.T) {
 	}
 	if s := rep.Sessions; len(s.Resync) != 0 || s.Fallback != 0 || s.Resumed < ft.Desks {
 		t.Errorf("sessions %+v: want every reconnection resumed", s)
+	}
+}
+
+// TestClusterSteady: three nodes without a fault, then the same clients
+// and load on one node, and the ratios.
+func TestClusterSteady(t *testing.T) {
+	o := defaultOptions()
+	o.Nodes, o.Clients, o.Rate, o.Duration = 3, 30, 50, 2*time.Second
+	o.Settle, o.Drain, o.Timeout = 200*time.Millisecond, 15*time.Second, 2*time.Minute
+	o.ServerBin, o.NATSBin, o.Command = serverBin, natstest.Binary(t), t.Name()
+	rep, err := run(context.Background(), o, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Complete || rep.Events.Expected == 0 || rep.Cluster == nil || rep.Cluster.MaxHolders != 1 {
+		t.Errorf("complete %v (problems %q), events %+v, cluster %+v", rep.Complete, rep.Problems, rep.Events, rep.Cluster)
+	}
+	one := rep.OneNode
+	if one == nil || !one.Complete || one.Latency.Samples == 0 || one.Ratios.P99 <= 0 || rep.Baseline != nil {
+		t.Fatalf("one node %+v, baseline %v", one, rep.Baseline)
+	}
+	var text strings.Builder
+	rep.write(&text, false)
+	if !strings.Contains(text.String(), "cluster/one node:") {
+		t.Errorf("text report without the ratio:\n%s", text.String())
 	}
 }
