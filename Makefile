@@ -73,7 +73,7 @@ bench:
 	$(GO) run ./cmd/deskline-load -clients 10000 -watchers 200 -rate 500 -duration 5s -dialers 4 -timeout 5m
 
 # The full set of load figures, one report each in artifacts/bench/*.txt
-# (about 17 minutes; run it on an otherwise idle machine). -rate is calls/s
+# (about 30 minutes; run it on an otherwise idle machine). -rate is calls/s
 # and a call is 2 events (ring, hang up), so 100 events/s is -rate 50.
 #   steady-*: 1,000 and 10,000 clients at 100 and 1,000 events/s, with baseline
 #   storm-10000c: all 10,000 clients drop at once and reconnect (resume)
@@ -108,12 +108,12 @@ bench-full:
 	run restart-10000c -mode restart -clients 10000 -rate 500 -duration 30s; \
 	run presence-10000c-200w -clients 10000 -watchers 200 -rate 500 -duration 30s -dialers 4; \
 	run search-1000d -clients 1000 -rate 100 -duration 20s -searchers 1000 -search-rate 1 -book 100000 -no-baseline; \
-	run cluster-steady-3n-9000c-1000eps -nodes 3 -clients 9000 -rate 500 -duration 30s; \
-	run cluster-kill-holder-3n-9000c -mode kill-holder -nodes 3 -clients 9000 -rate 500 -duration 30s; \
-	run cluster-kill-node-3n-9000c   -mode kill-node   -nodes 3 -clients 9000 -rate 500 -duration 30s; \
-	run cluster-kill-nats-3n-9000c   -mode kill-nats   -nodes 3 -clients 9000 -rate 500 -duration 30s; \
-	run cluster-partition-3n-9000c   -mode partition   -nodes 3 -clients 9000 -rate 500 -duration 30s; \
-	run cluster-rolling-3n-9000c     -mode rolling     -nodes 3 -clients 9000 -rate 500 -duration 60s; \
+	run cluster-steady-3n-9000c-1000eps -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
+	run cluster-kill-holder-3n-9000c -mode kill-holder -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
+	run cluster-kill-node-3n-9000c   -mode kill-node   -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
+	run cluster-kill-nats-3n-9000c   -mode kill-nats   -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
+	run cluster-partition-3n-9000c   -mode partition   -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
+	run cluster-rolling-3n-9000c     -mode rolling     -nodes 3 -clients 9000 -rate 500 -duration 60s -dialers 12; \
 	echo "== directory: CardDAV on Radicale (10,000 cards), LDAP on slapd"; \
 	$(GO) test -run '^$$' -bench 'Fetch' -benchtime 2x -benchmem -timeout 40m ./server/directory/carddav ./server/directory/ldap > $(BENCH_DIR)/directory-sources.txt || fail=1; \
 	grep -E '^Benchmark' $(BENCH_DIR)/directory-sources.txt | sed 's/^/   /'; \

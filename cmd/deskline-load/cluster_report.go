@@ -240,7 +240,7 @@ func (r *Report) writeCluster(b *strings.Builder) {
 	for _, h := range c.HolderChanges {
 		ch = append(ch, fmt.Sprintf("%.2fs %s", h.AtSeconds, cmp.Or(h.Holders, "none")))
 	}
-	fmt.Fprintf(b, "                    changes: %s\n", strings.Join(ch, ", "))
+	fmt.Fprintf(b, "                    changes (s from the nodes up): %s\n", strings.Join(ch, ", "))
 	fmt.Fprintf(b, "calls reconciled:   %d; calls desks saw that no ring answered: %d\n", c.Reconciled, c.UnknownCalls)
 	if ft := c.Fault; ft != nil {
 		writeFault(b, ft)
