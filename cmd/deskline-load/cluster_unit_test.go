@@ -130,3 +130,32 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(watchPoll)
 	}
 }
+
+// TestJudgeFault pins each cluster mode's requirement.
+func TestJudgeFault(t *testing.T) {
+	for _, tc := range []struct {
+		name, mode string
+		ft         FaultFigures
+		bad        bool
+	}{
+		{"takeover in time", modeKillHolder, FaultFigures{TakeoverSeconds: 3.2, Desks: 10, Back: BackTimes{Back: 10}}, false},
+		{"takeover late", modeKillHolder, FaultFigures{TakeoverSeconds: 5.5, Desks: 10, Back: BackTimes{Back: 10}}, true},
+		{"no takeover", modeKillHolder, FaultFigures{TakeoverSeconds: -1, Desks: 10, Back: BackTimes{Back: 10}}, true},
+		{"desks not back", modeKillHolder, FaultFigures{TakeoverSeconds: 3, Desks: 10, Back: BackTimes{Back: 9}}, true},
+		{"99% within 5 s", modeKillNode, FaultFigures{BackWithin: 0.99}, false},
+		{"98% within 5 s", modeKillNode, FaultFigures{BackWithin: 0.98}, true},
+		{"holder kept", modeKillNATS, FaultFigures{HolderAfter: "n1"}, false},
+		{"no holder", modeKillNATS, FaultFigures{}, true},
+		{"stopped first", modePartition, FaultFigures{TakeoverSeconds: 3, OldStoppedSeconds: 2}, false},
+		{"started first", modePartition, FaultFigures{TakeoverSeconds: 2, OldStoppedSeconds: 3}, true},
+		{"never stopped", modePartition, FaultFigures{TakeoverSeconds: 2, OldStoppedSeconds: -1}, true},
+		{"all restarted", modeRolling, FaultFigures{Restarts: make([]NodeRestart, 3), Desks: 5, Back: BackTimes{Back: 5}}, false},
+		{"one not restarted", modeRolling, FaultFigures{Restarts: make([]NodeRestart, 2), Desks: 5, Back: BackTimes{Back: 5}}, true},
+	} {
+		r := &Report{Mode: tc.mode, Cluster: &ClusterFigures{Nodes: make([]NodeFigures, 3)}}
+		r.judgeFault(&tc.ft)
+		if bad := len(r.Problems) > 0; bad != tc.bad {
+			t.Errorf("%s %s: problems %q, want a problem: %v", tc.mode, tc.name, r.Problems, tc.bad)
+		}
+	}
+}
