@@ -22,7 +22,7 @@ type loadResult struct {
 	Cut          int64 // restart mode: calls whose ring or hangup the restart cut off
 	Events       int64 // events the successful requests must cause (restart: the tracked calls')
 	FirstError   string
-	rung         *sync.Map // with tracked calls: every call id a ring answered (cluster_calls.go)
+	rung         *sync.Map // with tracked calls: every call id a ring answered (countUnknownCalls)
 }
 
 func (r loadResult) expected() int64 { return r.Events }
@@ -119,7 +119,7 @@ func pace(ctx context.Context, rate float64, start time.Time, stop <-chan struct
 // server are followed, one by one; a failure of another is the restart's.
 // In the cluster's fault modes calls are followed but while a fault is
 // being recovered from, and a call that spans a fault's start is not
-// followed (it may end reconciled, cluster_calls.go).
+// followed (it may end reconciled; clusterFault).
 func (cnt *loadCounters) call(ctx context.Context, api *simapi.Client, f *fleet, i int, k int64, name string) {
 	c := f.clients[i]
 	gen := f.faults.Load() // before follow: see clusterFault

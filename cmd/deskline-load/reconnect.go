@@ -73,8 +73,9 @@ func (c *client) stalled() chan struct{} {
 }
 
 // redial reconnects with backoff until it works, the fleet stops, or
-// reconnectLimit passes, each attempt on the next node (cluster). A refused token falls back to the password, as
-// the tray app asks the user for it.
+// reconnectLimit passes, each attempt on the next node (cluster). A
+// refused token falls back to the password, as the tray app asks the
+// user for it.
 func (c *client) redial(f *fleet) error {
 	deadline := time.Now().Add(reconnectLimit)
 	wait := backoffMin
