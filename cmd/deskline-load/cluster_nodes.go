@@ -255,8 +255,12 @@ func (ns *nodeSet) waitHolder(ctx context.Context, holder string, idx []int) err
 
 // running says whether node i's process runs.
 func (ns *nodeSet) running(i int) bool {
+	s := ns.nodes[i]
+	if s.cmd == nil || s.cmd.Process == nil { // never started
+		return false
+	}
 	select {
-	case <-ns.nodes[i].exited:
+	case <-s.exited:
 		return false
 	default:
 		return true
