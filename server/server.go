@@ -127,7 +127,11 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		}
 	}
 	s.caps = append(s.caps, ctiproto.TypeSetNote) // the server's own: call notes
-	if err := s.buildUsers(ctx); err != nil {
+	snap, err := pbx.TakeSnapshot(ctx, s.ex)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	if err := s.buildUsers(snap); err != nil {
 		return nil, err
 	}
 	s.reg = s.registry()
@@ -165,15 +169,8 @@ var writeBuffers sync.Pool
 
 // buildUsers creates every user's log, seeded with the exchange's current
 // devices and calls, so the first welcome already tells the truth.
-func (s *Server) buildUsers(ctx context.Context) error {
-	devs, err := s.ex.Devices(ctx)
-	if err != nil {
-		return fmt.Errorf("server: list devices: %w", err)
-	}
-	calls, err := s.ex.Calls(ctx)
-	if err != nil {
-		return fmt.Errorf("server: list calls: %w", err)
-	}
+func (s *Server) buildUsers(snap pbx.Snapshot) error {
+	devs, calls := snap.Devices, snap.Calls
 	byID := make(map[string]pbx.DeviceInfo, len(devs))
 	for _, d := range devs {
 		byID[d.ID] = d
@@ -208,17 +205,15 @@ func (s *Server) buildUsers(ctx context.Context) error {
 		devices, _ := u.state.Snapshot()
 		u.state = ctiproto.NewCallState(devices, cs)
 	}
-	s.hub.presence, err = newPresence(s.log, s.opts.WatchGroups, s.hub.users, devs, calls, time.Now())
+	var err error
+	s.hub.presence, err = newPresence(s.log, s.opts.WatchGroups, s.hub.users, devs, calls, snap.Time)
 	if err != nil {
 		return err
 	}
-	s.hub.notes.reset(calls, time.Now()) // the parties of the calls in progress
-	var queues []pbx.QueueInfo
-	if ql, ok := s.ex.(pbx.QueueLister); ok {
-		queues = ql.Queues()
-	}
-	s.hub.presence.initQueues(queues, calls)
-	return s.seedParked(ctx)
+	s.hub.notes.reset(calls, snap.Time) // the parties of the calls in progress
+	s.hub.presence.initQueues(snap.Queues, calls, snap.Time)
+	s.seedParked(snap.Parked)
+	return nil
 }
 
 // Handler serves /v1/ws, /healthz and, for the simulated exchange, /v1/sim/.
