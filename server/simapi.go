@@ -148,8 +148,8 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	h := map[string]any{
 		"status": status, "exchange": st, "connections": s.connections(),
 		"epoch": s.epoch, "version": s.opts.Version,
-		"role": "standalone", // a single node (the cluster will add others)
 	}
+	s.clusterHealth(h)
 	if d := s.directoryHealth(); d != nil {
 		h["directory"] = d // a failing book stays in service: the status stays ok
 	}

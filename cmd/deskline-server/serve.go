@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/server"
 	"github.com/deskline/deskline/server/auth"
 	"github.com/deskline/deskline/server/config"
@@ -79,11 +80,30 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 
 // serve runs the server until ctx ends, then shuts it down gracefully.
 func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger, stdout io.Writer) error {
-	ex, simEx, err := newExchange(cfg, log)
-	if err != nil {
-		return err
+	var ex pbx.Exchange
+	var simEx server.Simulator
+	var node *clusterNode
+	if cfg.Cluster.Enabled() {
+		var err error
+		if node, err = joinCluster(ctx, cfg, log); err != nil {
+			return err
+		}
+		defer node.leave()
+		ex = node.srv.Exchange
+		if cfg.Exchange.Type == config.ExchangeSim {
+			simEx = node.srv.Exchange
+		}
+	} else {
+		sx, s, err := newExchange(cfg, log)
+		if err != nil {
+			return err
+		}
+		defer sx.Close()
+		ex = sx
+		if s != nil {
+			simEx = s
+		}
 	}
-	defer ex.Close()
 	stopPprof, err := startPprof(log)
 	if err != nil {
 		return err
@@ -115,7 +135,7 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 		Exchange: ex, Sim: simEx, Auth: a, Users: cfg.AuthUsers(), WatchGroups: cfg.WatchGroups, Limits: cfg.Limits,
 		Switchboard: server.Switchboard{ConsultTimeout: cfg.Switchboard.ConsultTimeout},
 		SimAPI:      cfg.SimAPI, AllowedOrigins: cfg.AllowedOrigins, Log: log, Version: version,
-		Directory: dir, DirectoryBooks: dirBooks,
+		Directory: dir, DirectoryBooks: dirBooks, Cluster: clusterOf(node),
 	})
 	if err != nil {
 		return err
@@ -157,6 +177,9 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	if node != nil {
+		node.cancel() // the lease first: another node takes the exchange while the desks move
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
 	defer cancel()
 	hs.Shutdown(sctx) // stops accepting; upgraded connections are the server's to close
@@ -238,4 +261,11 @@ Search the company directory (the "Company" book) as a desk does:
 
 Stop with Ctrl-C.
 `, self)
+}
+
+func clusterOf(n *clusterNode) *server.Cluster {
+	if n == nil {
+		return nil
+	}
+	return n.srv
 }

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/internal/natstest"
+	"github.com/deskline/deskline/server/config"
+	"github.com/gorilla/websocket"
+)
+
+// clusterHealth is the cluster part of a node's /healthz.
+type clusterHealth struct {
+	Role    string
+	Epoch   string
+	Cluster struct {
+		Node, Holder string
+		Fence        uint64
+		NATS         bool
+		Applied      uint64
+	}
+}
+
+func nodeHealth(addr string) (clusterHealth, error) {
+	var h clusterHealth
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		return h, err
+	}
+	defer resp.Body.Close()
+	return h, json.NewDecoder(resp.Body).Decode(&h)
+}
+
+// clusterConfig is the demo office as node name of a cluster on nats.
+func clusterConfig(t *testing.T, name string, nats []string) *config.Config {
+	cfg := config.Demo()
+	cfg.Cluster.NATS = nats
+	cfg.Cluster.Node = name
+	cfg.Cluster.LeaseTTL = 2 * time.Second
+	cfg.StateDir = t.TempDir()
+	return cfg
+}
+
+// waitHolder waits until one of addrs says it holds the exchange and
+// returns its index.
+func waitHolder(t *testing.T, addrs []string, d time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		for i, a := range addrs {
+			if a == "" {
+				continue
+			}
+			if h, err := nodeHealth(a); err == nil && h.Role == "holder" {
+				return i
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no node holds the exchange after %v", d)
+	return -1
+}
+
+// Three nodes on a three-server NATS cluster: a desk on a member gets the
+// calls rung through another member's sim API; when the holder stops,
+// another node holds the exchange within seconds, and a desk that moves
+// to a third node resumes there with exactly the events it missed.
+func TestClusterOfThree(t *testing.T) {
+	nc := natstest.Start(t, 3)
+	name := "t" + fmt.Sprint(time.Now().UnixNano()%1e6)
+	var addrs []string
+	var stops []func()
+	for i := range 3 {
+		cfg := clusterConfig(t, fmt.Sprintf("node%d", i+1), nc.URLs())
+		cfg.Cluster.Name = name
+		addr, stop := startNode(t, cfg)
+		addrs, stops = append(addrs, addr), append(stops, stop)
+	}
+	h := waitHolder(t, addrs, 10*time.Second)
+	m1, m2 := (h+1)%3, (h+2)%3
+	hs := make([]clusterHealth, 3)
+	for i, a := range addrs {
+		var err error
+		if hs[i], err = nodeHealth(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if hs[0].Epoch == "" || hs[0].Epoch != hs[1].Epoch || hs[1].Epoch != hs[2].Epoch {
+		t.Fatalf("the nodes' epochs differ: %q %q %q", hs[0].Epoch, hs[1].Epoch, hs[2].Epoch)
+	}
+
+	d := clusterDesk(t, addrs[m1], nil)
+	call := simRing(t, addrs[m2], "201", "+4930111")
+	ev := d.until(t, ctiproto.EventDelivered)
+	if ev.Call != call {
+		t.Fatalf("delivered %s, rang %s", ev.Call, call)
+	}
+	simHangup(t, addrs[m2], call)
+	cleared := d.until(t, ctiproto.EventCleared)
+	seq := cleared.Seq
+	d.conn.Close()
+
+	// The holder goes; another takes the exchange.
+	t0 := time.Now()
+	stops[h]()
+	addrs[h] = ""
+	h2 := waitHolder(t, addrs, 10*time.Second)
+	t.Logf("node%d held the exchange %v after node%d stopped", h2+1, time.Since(t0).Round(time.Millisecond), h+1)
+
+	// Missed while away: a ring and its hangup, through the new holder.
+	call2 := simRing(t, addrs[h2], "201", "+4930222")
+	simHangup(t, addrs[h2], call2)
+	other := m1
+	if other == h2 {
+		other = m2
+	}
+	d2 := clusterDesk(t, addrs[other], &ctiproto.Resume{Epoch: d.welcome.Epoch, Seq: seq})
+	if !d2.welcome.Resumed {
+		t.Fatalf("resume on another node refused: %s", d2.welcome.Resync)
+	}
+	got := d2.until(t, ctiproto.EventDelivered)
+	if got.Call != call2 || got.Seq <= seq {
+		t.Fatalf("first event after the resume: %s seq %d (want delivered of %s after seq %d)", got.Call, got.Seq, call2, seq)
+	}
+}
+
+// clusterDesk logs in as demo, resuming when r is set.
+func clusterDesk(t *testing.T, addr string, r *ctiproto.Resume) *resumingDesk {
+	t.Helper()
+	dl := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}}
+	conn, _, err := dl.Dial("ws://"+addr+ctiproto.Path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "1", User: "demo", Password: "demo", Client: "cluster test", Resume: r})
+	if err := conn.WriteMessage(websocket.TextMessage, hello); err != nil {
+		t.Fatal(err)
+	}
+	k := &resumingDesk{testDesk: testDesk{user: "demo", conn: conn}}
+	w, ok := k.next(t).(*ctiproto.Welcome)
+	if !ok {
+		t.Fatal("no welcome")
+	}
+	k.welcome = w
+	return k
+}
+
+type resumingDesk struct {
+	testDesk
+	welcome *ctiproto.Welcome
+}
+
+// startNode runs serve on cfg on free loopback ports; stop stops it (and
+// the test's end does, if it has not).
+func startNode(t *testing.T, cfg *config.Config) (addr string, stop func()) {
+	t.Helper()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.Admin.Listen = ""
+	addr, _, stop = startServeStoppable(t, cfg)
+	return addr, stop
+}
