@@ -10,6 +10,7 @@ import (
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/server/cluster"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Cluster makes the server one node of a cluster (package cluster,
@@ -31,6 +32,9 @@ type Cluster struct {
 // stream leader being elected.
 const deskWait = 10 * time.Second
 
+// isolationCheck is how often a node looks at its NATS link.
+const isolationCheck = 250 * time.Millisecond
+
 // replica is the node's side of the cluster's log.
 type replica struct {
 	c       *Cluster
@@ -38,6 +42,9 @@ type replica struct {
 	built   bool          // the seed was applied; owned by the replay goroutine
 	pending sync.Map      // request id → chan deskResult, for desks of this node
 	cancel  context.CancelFunc
+	// isolated: the NATS link has been down for a lease's TTL, so this
+	// node hears of no event and its desks are better served elsewhere.
+	isolated atomic.Bool
 }
 
 // deskResult is what applying a desk's input gave.
@@ -88,11 +95,54 @@ func (s *Server) startReplica(ctx context.Context) error {
 	case err := <-ready:
 		if err != nil {
 			cancel()
+			return err
 		}
-		return err
+		go s.watchIsolation(rctx)
+		return nil
 	case <-ctx.Done():
 		cancel()
 		return fmt.Errorf("server: waiting for the cluster's log (%s, %d entries): %w", r.c.Log.Name(), last, ctx.Err())
+	}
+}
+
+// watchIsolation sends this node's desks to other nodes when its NATS
+// link has been down for a lease's TTL (it hears of no event; the holder,
+// if it was this node, has stopped), and refuses new ones (register)
+// until the link is back.
+func (s *Server) watchIsolation(ctx context.Context) {
+	r := s.replica
+	tick := time.NewTicker(isolationCheck)
+	defer tick.Stop()
+	var downSince time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if r.c.Node.NC.IsConnected() {
+			downSince = time.Time{}
+			if r.isolated.Swap(false) {
+				s.log.Info("cluster: NATS link back; this node takes desks again")
+			}
+			continue
+		}
+		if downSince.IsZero() {
+			downSince = time.Now()
+		}
+		if time.Since(downSince) >= r.c.Lease.TTL() && !r.isolated.Swap(true) {
+			s.log.Warn("cluster: cut off from NATS; sending this node's desks to the others", "down", time.Since(downSince).Round(time.Millisecond))
+			s.kickAll(ctiproto.CloseGoingAway, "this node is cut off from the cluster: reconnect to another")
+		}
+	}
+}
+
+// kickAll closes every session with code.
+func (s *Server) kickAll(code int, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sess := range s.sessions {
+		sess.kick(code, text)
 	}
 }
 
@@ -222,6 +272,9 @@ func (s *Server) clusterHealth(h map[string]any) {
 	if r.c.Lease.Valid() {
 		h["role"] = "holder"
 	}
+	if r.isolated.Load() {
+		h["status"] = "isolated" // served with 503: a load balancer sends desks elsewhere
+	}
 	h["cluster"] = map[string]any{
 		"node": r.c.Node.Name, "holder": holder.Node, "fence": holder.Fence,
 		"nats": r.c.Node.NC.IsConnected(), "applied": r.applied.Load(), "log": r.c.Log.Name(),
@@ -238,4 +291,34 @@ func capabilities(caps pbx.Capabilities) []string {
 		}
 	}
 	return append(out, ctiproto.TypeSetNote) // the server's own: call notes
+}
+
+// collectors are the node's cluster metrics, read at scrape time.
+func (r *replica) collectors() []prometheus.Collector {
+	b2f := func(b bool) float64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_lease_held",
+			Help: "1 while this node holds the exchange lease (and drives the exchange)."},
+			func() float64 { return b2f(r.c.Lease.Valid()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "deskline_cluster_takeovers_total",
+			Help: "Times this node took the exchange lease."},
+			func() float64 { return float64(r.c.Lease.Takeovers()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_lease_fence",
+			Help: "The fencing number of the lease's holder, as this node last saw it (0: nobody)."},
+			func() float64 { return float64(r.c.Lease.Holder().Fence) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_nats_connected",
+			Help: "1 while this node's NATS link is up."},
+			func() float64 { return b2f(r.c.Node.NC.IsConnected()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_isolated",
+			Help: "1 while this node, cut off from NATS for a lease's TTL, sends its desks to others."},
+			func() float64 { return b2f(r.isolated.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_log_applied",
+			Help: "The sequence number of the last entry of the cluster's log this node applied."},
+			func() float64 { return float64(r.applied.Load()) }),
+	}
 }

@@ -259,10 +259,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		close(s.stop)
 	}
 	s.closing = true
-	for sess := range s.sessions {
-		sess.kick(websocket.CloseGoingAway, "server shutting down")
-	}
 	s.mu.Unlock()
+	s.kickAll(websocket.CloseGoingAway, "server shutting down")
 	done := make(chan struct{})
 	go func() { s.conns.Wait(); close(done) }()
 	select {
@@ -284,6 +282,9 @@ func (s *Server) register(sess *session) error {
 	defer s.mu.Unlock()
 	if s.closing {
 		return errors.New("server is shutting down")
+	}
+	if s.replica != nil && s.replica.isolated.Load() {
+		return errors.New("this node is cut off from the cluster")
 	}
 	if len(s.sessions) >= s.limits.MaxConnections {
 		return fmt.Errorf("server is full (%d connections)", s.limits.MaxConnections)

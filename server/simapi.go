@@ -153,5 +153,9 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	if d := s.directoryHealth(); d != nil {
 		h["directory"] = d // a failing book stays in service: the status stays ok
 	}
-	writeJSON(w, http.StatusOK, h)
+	code := http.StatusOK
+	if h["status"] == "isolated" {
+		code = http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, h)
 }
