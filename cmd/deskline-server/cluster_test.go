@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 // clusterHealth is the cluster part of a node's /healthz.
 type clusterHealth struct {
+	Status  string
 	Role    string
 	Epoch   string
 	Cluster struct {
@@ -163,4 +165,86 @@ func startNode(t *testing.T, cfg *config.Config) (addr string, stop func()) {
 	cfg.Admin.Listen = ""
 	addr, _, stop = startServeStoppable(t, cfg)
 	return addr, stop
+}
+
+// The holder cut off from NATS (every link to it through a proxy that
+// the test cuts): it stops acting as the holder before another node
+// starts, never two at once; its desks are sent to the others, and once
+// healed it is a member that takes desks again.
+func TestClusterHolderCutOff(t *testing.T) {
+	nc := natstest.Start(t, 3)
+	proxies, viaProxy := nc.Proxies(t)
+	name := "p" + fmt.Sprint(time.Now().UnixNano()%1e6)
+	cfg := clusterConfig(t, "node1", viaProxy)
+	cfg.Cluster.Name = name
+	a, _ := startNode(t, cfg)
+	addrs := []string{a}
+	if waitHolder(t, addrs, 10*time.Second) != 0 {
+		t.Fatal("node1 does not hold the exchange")
+	}
+	for i := 2; i <= 3; i++ {
+		cfg := clusterConfig(t, fmt.Sprintf("node%d", i), nc.URLs())
+		cfg.Cluster.Name = name
+		addr, _ := startNode(t, cfg)
+		addrs = append(addrs, addr)
+	}
+	d := clusterDesk(t, a, nil)
+
+	for _, p := range proxies {
+		p.Cut()
+	}
+	t0 := time.Now()
+	var stopped, taken time.Duration
+	for time.Since(t0) < 15*time.Second && taken == 0 {
+		var holders []int
+		for i, addr := range addrs {
+			if h, err := nodeHealth(addr); err == nil && h.Role == "holder" {
+				holders = append(holders, i+1)
+			}
+		}
+		if len(holders) > 1 {
+			t.Fatalf("two nodes hold the exchange at once: %v", holders)
+		}
+		if stopped == 0 && (len(holders) == 0 || holders[0] != 1) {
+			stopped = time.Since(t0)
+		}
+		if len(holders) == 1 && holders[0] != 1 {
+			taken = time.Since(t0)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if taken == 0 {
+		t.Fatal("no other node took the exchange")
+	}
+	t.Logf("node1 stopped holding %v after the cut, another held it %v after", stopped.Round(time.Millisecond), taken.Round(time.Millisecond))
+
+	// node1's desk is sent away within about a TTL.
+	d.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		if _, _, err := d.conn.ReadMessage(); err != nil {
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+				t.Fatalf("node1's desk: %v, want going away", err)
+			}
+			break
+		}
+	}
+	if h, _ := nodeHealth(a); h.Role != "member" {
+		t.Fatalf("node1 cut off says it is %q", h.Role)
+	}
+	for _, p := range proxies {
+		p.Heal()
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		h, err := nodeHealth(a)
+		if err == nil && h.Cluster.NATS && h.Role == "member" && h.Status != "isolated" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("node1 after the heal: %+v %v", h, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	clusterDesk(t, a, nil) // takes desks again
 }

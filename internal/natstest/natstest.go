@@ -105,7 +105,9 @@ listen: "127.0.0.1:%d"
 jetstream { store_dir: %q }
 `, name, clientPorts[i], filepath.Join(dir, name+"-store"))
 		if n > 1 {
-			conf += fmt.Sprintf("cluster { name: %s\n listen: \"127.0.0.1:%d\"\n routes: [%s] }\n",
+			// no_advertise: a client knows only the URLs it was given, so
+			// a Proxy can cut it off (it would reconnect around it).
+			conf += fmt.Sprintf("cluster { name: %s\n listen: \"127.0.0.1:%d\"\n no_advertise: true\n routes: [%s] }\n",
 				ClusterName, routePorts[i], strings.Join(quoted(routes), ", "))
 		}
 		if err := os.WriteFile(nd.conf, []byte(conf), 0o600); err != nil {
