@@ -45,6 +45,20 @@ type replica struct {
 	// isolated: the NATS link has been down for a lease's TTL, so this
 	// node hears of no event and its desks are better served elsewhere.
 	isolated atomic.Bool
+	// failed: the log could no longer be read (an entry that does not
+	// decode): the node serves no desk until it is restarted.
+	failed atomic.Bool
+}
+
+// refusing reports why the node takes no desks now, "" when it does.
+func (r *replica) refusing() string {
+	switch {
+	case r.failed.Load():
+		return "this node could not read the cluster's log (see its log): restart it"
+	case r.isolated.Load():
+		return "this node is cut off from the cluster"
+	}
+	return ""
 }
 
 // deskResult is what applying a desk's input gave.
@@ -88,6 +102,11 @@ func (s *Server) startReplica(ctx context.Context) error {
 				tell(nil)
 			}
 		})
+		if told && rctx.Err() == nil { // serving, and the log broke
+			r.failed.Store(true)
+			s.log.Error("cluster: the log can no longer be read; this node sends its desks away", "err", err)
+			s.kickAll(ctiproto.CloseGoingAway, "this node could not read the cluster's log: reconnect to another")
+		}
 		tell(fmt.Errorf("server: %w", err))
 	}()
 	go func() { <-s.stop; cancel() }()
@@ -272,7 +291,10 @@ func (s *Server) clusterHealth(h map[string]any) {
 	if r.c.Lease.Valid() {
 		h["role"] = "holder"
 	}
-	if r.isolated.Load() {
+	switch {
+	case r.failed.Load():
+		h["status"] = "failed" // served with 503, as isolated
+	case r.isolated.Load():
 		h["status"] = "isolated" // served with 503: a load balancer sends desks elsewhere
 	}
 	h["cluster"] = map[string]any{

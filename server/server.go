@@ -283,8 +283,8 @@ func (s *Server) register(sess *session) error {
 	if s.closing {
 		return errors.New("server is shutting down")
 	}
-	if s.replica != nil && s.replica.isolated.Load() {
-		return errors.New("this node is cut off from the cluster")
+	if s.replica != nil && s.replica.refusing() != "" {
+		return errors.New(s.replica.refusing())
 	}
 	if len(s.sessions) >= s.limits.MaxConnections {
 		return fmt.Errorf("server is full (%d connections)", s.limits.MaxConnections)

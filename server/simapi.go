@@ -154,7 +154,7 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 		h["directory"] = d // a failing book stays in service: the status stays ok
 	}
 	code := http.StatusOK
-	if h["status"] == "isolated" {
+	if h["status"] == "isolated" || h["status"] == "failed" {
 		code = http.StatusServiceUnavailable
 	}
 	writeJSON(w, code, h)

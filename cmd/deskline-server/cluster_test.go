@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"github.com/deskline/deskline/internal/natstest"
 	"github.com/deskline/deskline/server/config"
 	"github.com/gorilla/websocket"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // clusterHealth is the cluster part of a node's /healthz.
@@ -247,4 +250,43 @@ func TestClusterHolderCutOff(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	clusterDesk(t, a, nil) // takes desks again
+}
+
+// An entry of the log that does not decode (written by something else
+// on the subjects) stops the node from serving, with 503 on /healthz and
+// its desks sent away, rather than serving a state it can no longer keep.
+func TestClusterLogEntryThatDoesNotDecode(t *testing.T) {
+	nc := natstest.Start(t, 1)
+	name := "c" + fmt.Sprint(time.Now().UnixNano()%1e6)
+	cfg := clusterConfig(t, "node1", nc.URLs())
+	cfg.Cluster.Name = name
+	addr, _ := startNode(t, cfg)
+	d := clusterDesk(t, addr, nil)
+	conn, err := nats.Connect(nc.URLs()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	js, _ := jetstream.New(conn)
+	if _, err := js.Publish(context.Background(), name+".log.desk", []byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+	d.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		if _, _, err := d.conn.ReadMessage(); err != nil {
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+				t.Fatalf("desk: %v, want going away", err)
+			}
+			break
+		}
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("healthz %d, want 503", resp.StatusCode)
+	}
 }

@@ -214,7 +214,7 @@ func (l *Log) Replay(ctx context.Context, apply func(Entry)) error {
 			return &Error{Op: fmt.Sprintf("decode entry %d of", meta.Sequence.Stream), Target: l.name, Err: err}
 		}
 		if first && in.Kind != KindSeed {
-			return &Error{Op: "read", Target: l.name, Err: fmt.Errorf("entry %d is a %s, not the seed of an epoch: the log was cut", meta.Sequence.Stream, in.Kind)}
+			return &Error{Op: "read", Target: l.name, Err: fmt.Errorf("entry %d is %q, not the seed of an epoch: the log was cut", meta.Sequence.Stream, in.Kind)}
 		}
 		first = false
 		if m.Subject() == l.exSubj {
