@@ -25,6 +25,15 @@ type Cluster struct {
 	// Exchange is the holder's exchange as this node sees it; it is also
 	// Options.Exchange.
 	Exchange *cluster.Exchange
+	// From is the log entry to start from: a seed (0: the last seed).
+	From uint64
+	// NewEpoch is called, once and on a goroutine of its own, when the
+	// log rolls over to a new epoch at the seed seq: the caller starts a
+	// new Server from there (From = seq) and shuts this one down, whose
+	// desks then resume on the new one with a snapshot. Until then this
+	// server applies nothing more. Nil: the server logs it and goes on
+	// with its own epoch, hearing nothing more.
+	NewEpoch func(seq uint64)
 }
 
 // deskWait bounds how long a desk's watch, unwatch or note waits for its
@@ -42,6 +51,7 @@ type replica struct {
 	built   bool          // the seed was applied; owned by the replay goroutine
 	pending sync.Map      // request id → chan deskResult, for desks of this node
 	cancel  context.CancelFunc
+	over    bool // the log rolled over: this server's epoch has ended (replay goroutine)
 	// isolated: the NATS link has been down for a lease's TTL, so this
 	// node hears of no event and its desks are better served elsewhere.
 	isolated atomic.Bool
@@ -92,7 +102,10 @@ func (s *Server) startReplica(ctx context.Context) error {
 				ready <- err
 			}
 		}
-		err := r.c.Log.Replay(rctx, func(e cluster.Entry) {
+		err := r.c.Log.Replay(rctx, r.c.From, func(e cluster.Entry) {
+			if r.over {
+				return
+			}
 			if err := s.apply(e); err != nil {
 				tell(err)
 				cancel()
@@ -173,7 +186,11 @@ func (s *Server) apply(e cluster.Entry) error {
 	switch in.Kind {
 	case cluster.KindSeed:
 		if r.built {
-			s.log.Error("cluster: a second seed in the log is ignored: restart the nodes to begin its epoch", "entry", e.Seq)
+			r.over = true
+			s.log.Info("cluster: the log rolled over to a new epoch", "epoch", in.Epoch, "entry", e.Seq)
+			if r.c.NewEpoch != nil {
+				go r.c.NewEpoch(e.Seq)
+			}
 			return nil
 		}
 		if in.Snap == nil {

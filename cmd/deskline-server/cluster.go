@@ -37,7 +37,7 @@ func joinCluster(ctx context.Context, cfg *config.Config, log *slog.Logger) (*cl
 		n.Close()
 		return nil, err
 	}
-	h := &cluster.Holder{Node: n, Lease: lease, Log: l, Open: func(context.Context) (pbx.Exchange, error) {
+	h := &cluster.Holder{Node: n, Lease: lease, Log: l, RollBytes: cfg.Cluster.LogRollBytes, Open: func(context.Context) (pbx.Exchange, error) {
 		ex, _, err := newExchange(cfg, log)
 		return ex, err
 	}}

@@ -290,3 +290,56 @@ func TestClusterLogEntryThatDoesNotDecode(t *testing.T) {
 		t.Fatalf("healthz %d, want 503", resp.StatusCode)
 	}
 }
+
+// When the log grows past log_roll_bytes the holder begins a new epoch:
+// every node serves it (a node started after the roll too, from the new
+// seed), a desk is sent to it and, resuming with the old epoch, gets a
+// snapshot of the new one.
+func TestClusterLogRollsOver(t *testing.T) {
+	nc := natstest.Start(t, 1)
+	name := "r" + fmt.Sprint(time.Now().UnixNano()%1e6)
+	cfg := clusterConfig(t, "node1", nc.URLs())
+	cfg.Cluster.Name = name
+	cfg.Cluster.LogRollBytes = 64 << 10
+	a, _ := startNode(t, cfg)
+	d := clusterDesk(t, a, nil)
+	first := d.welcome.Epoch
+	closed := make(chan error, 1)
+	go func() { // reads all along, as a desk does
+		for {
+			if _, _, err := d.conn.ReadMessage(); err != nil {
+				closed <- err
+				return
+			}
+		}
+	}()
+	var epoch string
+	for i := 0; epoch == "" || epoch == first; i++ {
+		if i > 2000 {
+			t.Fatal("no new epoch after 2000 calls")
+		}
+		simHangup(t, a, simRing(t, a, "201", "+4930111"))
+		if h, err := nodeHealth(a); err == nil {
+			epoch = h.Epoch
+		}
+	}
+	select {
+	case err := <-closed:
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+			t.Fatalf("desk at the roll: %v, want going away", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the desk was not sent to the new epoch")
+	}
+	d2 := clusterDesk(t, a, &ctiproto.Resume{Epoch: first, Seq: 1})
+	if d2.welcome.Resumed || d2.welcome.Resync != ctiproto.ResyncEpochChanged || d2.welcome.Epoch != epoch {
+		t.Fatalf("resume across the roll: resumed %v resync %q epoch %q (new %q)", d2.welcome.Resumed, d2.welcome.Resync, d2.welcome.Epoch, epoch)
+	}
+	cfg2 := clusterConfig(t, "node2", nc.URLs())
+	cfg2.Cluster.Name = name
+	b, _ := startNode(t, cfg2)
+	if h, err := nodeHealth(b); err != nil || h.Epoch != epoch {
+		t.Fatalf("a node started after the roll: %+v %v, want epoch %q", h, err, epoch)
+	}
+}

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base32"
@@ -24,6 +25,9 @@ const (
 	snapshotRetry = 500 * time.Millisecond
 	// snapshotTimeout bounds one such attempt.
 	snapshotTimeout = 10 * time.Second
+	// rollCheck is how often the holder looks at the log's size: a
+	// stream-info request a second is nothing to NATS.
+	rollCheck = time.Second
 )
 
 // Holder is the work of the node that holds the lease: it opens the
@@ -36,6 +40,9 @@ type Holder struct {
 	// Open connects the exchange each time this node takes the lease; the
 	// exchange is closed when the lease is lost.
 	Open func(ctx context.Context) (pbx.Exchange, error)
+	// RollBytes is the log's size at which the holder begins a new epoch
+	// (config.Cluster.LogRollBytes; 0: RollBytes).
+	RollBytes uint64
 }
 
 // Run campaigns for the lease and does the holder's work while this
@@ -63,10 +70,16 @@ func (h *Holder) hold(ctx context.Context, fence uint64) {
 		}
 		return
 	}
+	check := time.NewTicker(rollCheck)
+	defer check.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-check.C:
+			if err := h.rollIfFull(ctx, ex, &a); err != nil {
+				log.Error("cluster: the log was not rolled over", "err", err)
+			}
 		case ev, ok := <-ex.Events():
 			if !ok {
 				log.Error("cluster: the exchange closed its events; giving the lease up")
@@ -80,7 +93,7 @@ func (h *Holder) hold(ctx context.Context, fence uint64) {
 				}
 				in = Input{Kind: KindReconcile, Event: &ev, Snap: &snap}
 			}
-			if err := a.append(ctx, in); err != nil {
+			if _, err := a.append(ctx, in); err != nil {
 				return
 			}
 		}
@@ -95,16 +108,39 @@ func (h *Holder) begin(ctx context.Context, ex pbx.Exchange, a *appender) error 
 	if err != nil {
 		return err
 	}
-	last, err := h.Log.Last(ctx)
+	seed, err := h.Log.LastSeed(ctx)
 	if err != nil {
 		return err
 	}
-	if last == 0 {
+	if seed == 0 {
 		h.Node.log.Info("cluster: the log is empty: this node begins an epoch")
-		return a.append(ctx, Input{Kind: KindSeed, Epoch: newEpoch(), Snap: &snap})
+		_, err := a.append(ctx, Input{Kind: KindSeed, Epoch: newEpoch(), Snap: &snap})
+		return err
 	}
 	ev := pbx.Event{Kind: pbx.EvExchangeState, Time: snap.Time, Available: true}
-	return a.append(ctx, Input{Kind: KindReconcile, Event: &ev, Snap: &snap})
+	_, err = a.append(ctx, Input{Kind: KindReconcile, Event: &ev, Snap: &snap})
+	return err
+}
+
+// rollIfFull begins a new epoch when the log has grown past RollBytes:
+// it appends a seed with the exchange's state now and purges what came
+// before. Every node then starts over from the new seed.
+func (h *Holder) rollIfFull(ctx context.Context, ex pbx.Exchange, a *appender) error {
+	st, err := h.Log.State(ctx)
+	if err != nil || st.Bytes < cmp.Or(h.RollBytes, RollBytes) {
+		return err
+	}
+	snap, err := snapshot(ctx, ex)
+	if err != nil {
+		return err
+	}
+	epoch := newEpoch()
+	seq, err := a.append(ctx, Input{Kind: KindSeed, Epoch: epoch, Snap: &snap})
+	if err != nil {
+		return err
+	}
+	h.Node.log.Info("cluster: the log rolled over to a new epoch", "epoch", epoch, "entries", st.Msgs, "bytes", st.Bytes, "seed", seq)
+	return h.Log.PurgeBefore(ctx, seq)
 }
 
 // appender appends one holder's inputs, each with an id made of the
@@ -115,13 +151,12 @@ type appender struct {
 	n     uint64
 }
 
-func (a *appender) append(ctx context.Context, in Input) error {
+func (a *appender) append(ctx context.Context, in Input) (uint64, error) {
 	if !a.h.Lease.Valid() {
-		return &Error{Op: "append " + in.Kind, Target: a.h.Log.Name(), Err: fmt.Errorf("the lease (fence %d) is no longer valid", a.fence)}
+		return 0, &Error{Op: "append " + in.Kind, Target: a.h.Log.Name(), Err: fmt.Errorf("the lease (fence %d) is no longer valid", a.fence)}
 	}
 	a.n++
-	_, err := a.h.Log.AppendExchange(ctx, a.fence, fmt.Sprintf("x-%d-%d", a.fence, a.n), in)
-	return err
+	return a.h.Log.AppendExchange(ctx, a.fence, fmt.Sprintf("x-%d-%d", a.fence, a.n), in)
 }
 
 // snapshot reads the exchange's state, trying again until it answers or

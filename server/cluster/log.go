@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/server/config"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -16,7 +17,8 @@ import (
 // Kinds of log input.
 const (
 	// KindSeed begins an epoch: the exchange's state when the first
-	// holder took the link. A node builds its users from it.
+	// holder took the link, or when the holder rolled the log over
+	// (rollBytes). A node builds its users from the last seed.
 	KindSeed = "seed"
 	// KindEvent is one exchange event.
 	KindEvent = "event"
@@ -42,13 +44,15 @@ const HeaderFence = "Deskline-Fence"
 
 // Log limits.
 const (
-	// logMaxBytes bounds the stream on the NATS servers. Every node
-	// replays the log from its first message, so it is kept whole:
-	// at about 300 bytes per event, 1 GiB holds some three million
-	// events. A full stream refuses new appends (DiscardNew) rather than
-	// drop the seed a starting node needs; operations.md says how to
-	// start a new epoch before that.
+	// logMaxBytes bounds the stream on the NATS servers. A node replays
+	// the log from its last seed, so that part is kept whole: a full
+	// stream refuses new appends (DiscardNew) rather than drop the seed
+	// a starting node needs. The holder rolls the log over (a new seed,
+	// the older entries purged) long before: RollBytes.
 	logMaxBytes = 1 << 30
+	// RollBytes is the log's size at which the holder begins a new epoch
+	// by default (config.DefaultLogRollBytes says why).
+	RollBytes = config.DefaultLogRollBytes
 	// dupWindow is how long the stream remembers message ids, so an
 	// append retried after a lost acknowledgement is stored once.
 	dupWindow = 2 * time.Minute
@@ -93,12 +97,14 @@ type Log struct {
 	n      *Node
 	name   string
 	exSubj string // <name>.log.exchange: the holder's appends
+	sdSubj string // <name>.log.seed: the holder's seeds
 	dkSubj string // <name>.log.desk: desks' inputs, from any node
 }
 
 // OpenLog creates the log's stream, or opens it as it is.
 func OpenLog(ctx context.Context, n *Node) (*Log, error) {
-	l := &Log{n: n, name: n.StreamName("LOG"), exSubj: n.Subject("log.exchange"), dkSubj: n.Subject("log.desk")}
+	l := &Log{n: n, name: n.StreamName("LOG"), exSubj: n.Subject("log.exchange"), sdSubj: n.Subject("log.seed"),
+		dkSubj: n.Subject("log.desk")}
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	_, err := n.JS.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
@@ -126,7 +132,11 @@ func (l *Log) Name() string { return l.name }
 // dupWindow). It retries until ctx ends: the holder's ctx ends when its
 // lease does.
 func (l *Log) AppendExchange(ctx context.Context, fence uint64, id string, in Input) (uint64, error) {
-	m := nats.NewMsg(l.exSubj)
+	subj := l.exSubj
+	if in.Kind == KindSeed {
+		subj = l.sdSubj
+	}
+	m := nats.NewMsg(subj)
 	m.Header.Set(HeaderFence, strconv.FormatUint(fence, 10))
 	return l.append(ctx, m, id, in)
 }
@@ -161,28 +171,76 @@ func (l *Log) append(ctx context.Context, m *nats.Msg, id string, in Input) (uin
 
 // Last is the sequence number of the log's last entry now (0: empty).
 func (l *Log) Last(ctx context.Context) (uint64, error) {
+	st, err := l.State(ctx)
+	return st.LastSeq, err
+}
+
+// State is the stream's state now: its entries and bytes.
+func (l *Log) State(ctx context.Context) (jetstream.StreamState, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	s, err := l.n.JS.Stream(ctx, l.name)
+	if err != nil {
+		return jetstream.StreamState{}, &Error{Op: "read stream", Target: l.name, Err: err}
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return jetstream.StreamState{}, &Error{Op: "read stream", Target: l.name, Err: err}
+	}
+	return info.State, nil
+}
+
+// LastSeed is the sequence number of the log's last seed (0: none yet).
+func (l *Log) LastSeed(ctx context.Context) (uint64, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	s, err := l.n.JS.Stream(ctx, l.name)
 	if err != nil {
 		return 0, &Error{Op: "read stream", Target: l.name, Err: err}
 	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		return 0, &Error{Op: "read stream", Target: l.name, Err: err}
+	m, err := s.GetLastMsgForSubject(ctx, l.sdSubj)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return 0, nil
 	}
-	return info.State.LastSeq, nil
+	if err != nil {
+		return 0, &Error{Op: "find the last seed in", Target: l.name, Err: err}
+	}
+	return m.Sequence, nil
 }
 
-// Replay reads the log from its first entry, in order, and calls apply
-// for each until ctx ends; it returns ctx's error, or an error when the
-// log cannot be read (the first entry is not a seed: the stream was cut).
+// PurgeBefore drops the entries before seq (the seed of a new epoch).
+func (l *Log) PurgeBefore(ctx context.Context, seq uint64) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	s, err := l.n.JS.Stream(ctx, l.name)
+	if err == nil {
+		err = s.Purge(ctx, jetstream.WithPurgeSequence(seq))
+	}
+	if err != nil {
+		return &Error{Op: fmt.Sprintf("purge the entries before %d of", seq), Target: l.name, Err: err}
+	}
+	return nil
+}
+
+// Replay reads the log from the entry from (0: the last seed, or the
+// first entry), in order, and calls apply for each until ctx ends; it
+// returns ctx's error, or an error when the log cannot be read (the
+// first entry is not a seed: the stream was cut, or an entry does not
+// decode).
 // An exchange append whose fence is below the highest seen (a holder that
 // woke up after losing its lease) is skipped. apply runs on Replay's
 // goroutine, one entry at a time.
-func (l *Log) Replay(ctx context.Context, apply func(Entry)) error {
+func (l *Log) Replay(ctx context.Context, from uint64, apply func(Entry)) error {
+	if from == 0 {
+		seed, err := l.LastSeed(ctx)
+		if err != nil {
+			return err
+		}
+		from = max(seed, 1)
+	}
 	cons, err := l.n.JS.OrderedConsumer(ctx, l.name, jetstream.OrderedConsumerConfig{
-		DeliverPolicy: jetstream.DeliverAllPolicy,
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:   from,
 	})
 	if err != nil {
 		return &Error{Op: "read", Target: l.name, Err: err}
@@ -217,7 +275,7 @@ func (l *Log) Replay(ctx context.Context, apply func(Entry)) error {
 			return &Error{Op: "read", Target: l.name, Err: fmt.Errorf("entry %d is %q, not the seed of an epoch: the log was cut", meta.Sequence.Stream, in.Kind)}
 		}
 		first = false
-		if m.Subject() == l.exSubj {
+		if m.Subject() == l.exSubj || m.Subject() == l.sdSubj {
 			f, _ := strconv.ParseUint(m.Headers().Get(HeaderFence), 10, 64)
 			if f < fence {
 				continue // a stale holder's

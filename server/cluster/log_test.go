@@ -28,7 +28,7 @@ func replayAll(t *testing.T, l *Log, want int) ([]Entry, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var got []Entry
-	err := l.Replay(ctx, func(e Entry) {
+	err := l.Replay(ctx, 0, func(e Entry) {
 		got = append(got, e)
 		if len(got) == want {
 			cancel()
