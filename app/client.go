@@ -24,7 +24,11 @@ import (
 // Options configure a Client. ServerURL, User and Numbers are required.
 type Options struct {
 	ServerURL string // ws://host:port/v1/ws or wss://…
-	User      string
+	// ServerURLs are further addresses of the same Deskline cluster, tried
+	// in turn after ServerURL (servers.go). The device token is kept under
+	// ServerURL alone: every node of the cluster accepts it.
+	ServerURLs []string
+	User       string
 	// CAFile is a PEM file of extra certificate authorities for wss:// (a
 	// company CA). Certificates are always verified.
 	CAFile string
@@ -58,6 +62,9 @@ type Options struct {
 	// interval the server announces). A link silent for two intervals is
 	// dead and is replaced.
 	PingInterval time.Duration
+	// LookupHost resolves a server's host name to its addresses (default:
+	// the system resolver); tests give a cluster name of their own.
+	LookupHost func(ctx context.Context, host string) ([]string, error)
 }
 
 // Timeouts of the session.
@@ -87,6 +94,7 @@ type Client struct {
 	opts   Options
 	log    *slog.Logger
 	dialer websocket.Dialer
+	nodes  *servers // the addresses and the order they are tried in; the run loop's
 	tokens tokens.Store
 	memory *tokens.Memory // the fallback when the keyring fails
 	wake   chan struct{}
@@ -127,9 +135,9 @@ type Client struct {
 
 // New checks the options and builds a client; Run starts it.
 func New(opts Options) (*Client, error) {
-	u, err := url.Parse(opts.ServerURL)
-	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-		return nil, &OptionError{Field: "server_url", Reason: fmt.Sprintf("%q: want ws://host:port/v1/ws or wss://…", opts.ServerURL)}
+	urls, err := serverURLs(opts)
+	if err != nil {
+		return nil, err
 	}
 	if opts.User == "" {
 		return nil, &OptionError{Field: "user", Reason: "no user name"}
@@ -167,6 +175,7 @@ func New(opts Options) (*Client, error) {
 			Proxy:            websocket.DefaultDialer.Proxy,
 		},
 	}
+	c.nodes = newServers(urls, opts.LookupHost, c.dialer.Proxy)
 	if c.tokens == nil {
 		c.tokens = tokens.NewKeyring()
 	}
@@ -180,6 +189,24 @@ func New(opts Options) (*Client, error) {
 		})
 	}
 	return c, nil
+}
+
+// serverURLs checks ServerURL and ServerURLs and lists them, ServerURL
+// first.
+func serverURLs(opts Options) ([]string, error) {
+	urls := append([]string{opts.ServerURL}, opts.ServerURLs...)
+	for i, raw := range urls {
+		u, err := url.Parse(raw)
+		if err == nil && (u.Scheme == "ws" || u.Scheme == "wss") && u.Host != "" {
+			continue
+		}
+		field := "server_url"
+		if i > 0 {
+			field = fmt.Sprintf("server_urls[%d]", i-1)
+		}
+		return nil, &OptionError{Field: field, Reason: fmt.Sprintf("%q: want ws://host:port/v1/ws or wss://…", raw)}
+	}
+	return urls, nil
 }
 
 // tlsConfig trusts the system's CAs plus, if given, those in caFile.
@@ -259,8 +286,10 @@ func (c *Client) Login(ctx context.Context, password string) error {
 	if password == "" {
 		return ErrEmptyPassword
 	}
-	if err := ctiproto.CheckPasswordURL(c.opts.ServerURL); err != nil {
-		return &PasswordURLError{URL: c.opts.ServerURL, Err: err}
+	for _, u := range c.nodes.urls { // the password may go to any of them
+		if err := ctiproto.CheckPasswordURL(u); err != nil {
+			return &PasswordURLError{URL: u, Err: err}
+		}
 	}
 	done := make(chan error, 1)
 	c.mu.Lock()

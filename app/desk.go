@@ -122,7 +122,7 @@ func OpenDesk(dir string, store tokens.Store, log *slog.Logger) (*Desk, error) {
 	if s.ServerURL == "" || s.User == "" {
 		return d, nil
 	}
-	d.Client, err = New(Options{ServerURL: s.ServerURL, User: s.User, CAFile: s.CAFile, Tokens: store, Memory: runMemory,
+	d.Client, err = New(Options{ServerURL: s.ServerURL, ServerURLs: s.ServerURLs, User: s.User, CAFile: s.CAFile, Tokens: store, Memory: runMemory,
 		Numbers: d.Numbers, Directory: d.Books, Journal: j, ClientName: "Deskline tray", Log: log,
 		Device: s.DialDevice})
 	if err != nil {

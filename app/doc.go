@@ -1,6 +1,7 @@
 // Package app is the tray app's core, with no Fyne in it: the session with
 // the CTI server (login, device token, reconnect with backoff, resume by
-// epoch and sequence number), the state a UI renders (connection,
+// epoch and sequence number; with several server addresses, a move to the
+// next node of the cluster at once when its node goes: servers.go), the state a UI renders (connection,
 // devices, calls with their matched contacts, missed calls), the actions
 // it offers (dial, answer, hang up, hold, transfer, …) and the desk that
 // ties them to the user's settings, address books and journal.

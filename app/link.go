@@ -68,11 +68,11 @@ var errRefusedProtocol = errors.New("app: the server refused the protocols " + s
 // errProtocol is a server that did not agree to a version we speak.
 var errProtocol = errors.New("app: the server does not speak " + strings.Join(ctiproto.Subprotocols, " or "))
 
-// connect runs one connection: dial, hello, welcome, then events until the
-// link ends. welcomed says whether the server let us in.
-func (c *Client) connect(ctx context.Context, cred credential) (welcomed bool, err error) {
+// connect runs one connection to ep: dial, hello, welcome, then events
+// until the link ends. welcomed says whether the server let us in.
+func (c *Client) connect(ctx context.Context, ep endpoint, several bool, cred credential) (welcomed bool, err error) {
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
-	conn, resp, err := c.dialer.DialContext(dctx, c.opts.ServerURL, nil)
+	conn, resp, err := c.dialerFor(ep, several).DialContext(dctx, ep.url, nil)
 	cancel()
 	if err != nil {
 		if resp != nil && resp.StatusCode == http.StatusBadRequest {
@@ -108,6 +108,9 @@ func (c *Client) connect(ctx context.Context, cred credential) (welcomed bool, e
 		return false, err
 	}
 	l.interval = c.pingInterval(w)
+	c.mu.Lock()
+	c.state.Server = ep.name // published with the welcome
+	c.mu.Unlock()
 	c.welcomed(l, w, cred)
 	conn.SetPingHandler(func(data string) error {
 		conn.SetReadDeadline(time.Now().Add(2 * l.interval))

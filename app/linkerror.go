@@ -6,7 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
-	"net/url"
+	"strings"
 	"syscall"
 
 	"github.com/gorilla/websocket"
@@ -39,7 +39,11 @@ const (
 type LinkError struct {
 	Problem LinkProblem
 	Host    string
-	Err     error // the cause; its text is for logs, not for people
+	// Tried are the other servers tried in vain in the same round, in
+	// order, before Host (a desk with several server addresses); nil with
+	// one address.
+	Tried []string
+	Err   error // the cause; its text is for logs, not for people
 }
 
 // Error reads "app: server host: problem: cause", for logs.
@@ -48,19 +52,18 @@ func (e *LinkError) Error() string {
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}
+	if len(e.Tried) > 0 {
+		msg += " (also tried " + strings.Join(e.Tried, ", ") + ")"
+	}
 	return msg
 }
 
 // Unwrap returns the cause.
 func (e *LinkError) Unwrap() error { return e.Err }
 
-// linkError classifies why a connection to serverURL failed or ended. It
-// goes by the cause's type, never by its text.
-func linkError(serverURL string, err error) *LinkError {
-	host := serverURL
-	if u, perr := url.Parse(serverURL); perr == nil {
-		host = u.Host
-	}
+// linkError classifies why a connection to host (an endpoint's name)
+// failed or ended. It goes by the cause's type, never by its text.
+func linkError(host string, err error) *LinkError {
 	return &LinkError{Problem: linkProblem(err), Host: host, Err: err}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -27,8 +28,10 @@ const refreshEvery = 24 * time.Hour
 
 // Run keeps the client connected until ctx ends: it logs in (token, or
 // the password given to Login), follows the server's events, and when
-// the link drops reconnects with exponential backoff and jitter and
-// resumes where it left off. It returns ctx's error.
+// the link drops reconnects and resumes where it left off: at once to the
+// next of several server addresses, and with exponential backoff and
+// jitter once every address failed in a row (servers.go). It returns
+// ctx's error.
 // Only one Run at a time: a second returns ErrAlreadyRunning at once
 // (two loops would fight over the one link).
 func (c *Client) Run(ctx context.Context) error {
@@ -36,7 +39,7 @@ func (c *Client) Run(ctx context.Context) error {
 		return ErrAlreadyRunning
 	}
 	defer c.setRunning(false)
-	failures := 0
+	failures := 0 // whole rounds that failed in a row: the backoff's exponent
 	for ctx.Err() == nil {
 		if wait := c.throttled(); wait > 0 {
 			c.sleepFirm(ctx, wait) // a login cannot cut a throttle short
@@ -53,22 +56,35 @@ func (c *Client) Run(ctx context.Context) error {
 			c.waitForLogin(ctx)
 			continue
 		}
+		ep := c.nodes.next(ctx)
 		c.setStatus(StatusConnecting, "", time.Time{})
 		start := time.Now()
-		welcomed, err := c.connect(ctx, cred)
+		welcomed, err := c.connect(ctx, ep, c.nodes.several(), cred)
 		if ctx.Err() != nil {
 			break
 		}
-		// Only a link that lasted resets the backoff: a server that lets
-		// us in and drops us at once must not be hammered.
-		if welcomed && time.Since(start) > c.opts.MaxBackoff {
-			failures = 0
+		if welcomed {
+			c.nodes.worked(ep)
+			// Only a link that lasted resets the backoff: a server that
+			// lets us in and drops us at once must not be hammered.
+			if time.Since(start) > c.opts.MaxBackoff {
+				failures = 0
+			}
 		}
-		next := c.after(err, cred, failures)
+		next := c.after(ep, err, cred, failures)
 		if next.again {
 			continue
 		}
+		round := c.nodes.failed(ctx, ep)
+		if round == nil && !next.firm {
+			c.moveOn(ctx, next) // another node is left in this round
+			continue
+		}
 		failures++
+		if len(round) > 1 {
+			next.problem.Tried = round[:len(round)-1]
+			next.reason += " (tried " + strings.Join(round, ", ") + ")"
+		}
 		retry := time.Now().Add(next.wait)
 		c.setDown(next.problem, next.reason, retry)
 		if cred.password != "" && !welcomed {
@@ -194,16 +210,42 @@ func (c *Client) throttled() time.Duration {
 	return time.Until(c.notBefore)
 }
 
+// moveOn shows why the last node failed and lets the run loop go on to the
+// next one of the round: at once after a failure of ours, after the
+// spread a closing server asked for (going away, shedding load), so a
+// node's desks do not all land on the next node in the same instant.
+func (c *Client) moveOn(ctx context.Context, next nextStep) {
+	c.mu.Lock()
+	c.state.Status, c.state.Reason, c.state.RetryAt, c.state.Problem = StatusConnecting, next.reason, time.Time{}, next.problem
+	if c.onStatus != nil {
+		c.onStatus(StatusConnecting, next.reason)
+	}
+	c.publishLocked()
+	c.mu.Unlock()
+	wait := next.wait
+	if next.backoff {
+		wait = 0
+	}
+	c.log.Info("trying the next server", "reason", next.reason, "in", wait.Round(time.Millisecond))
+	if wait > 0 {
+		c.sleep(ctx, wait)
+	}
+}
+
 // nextStep is what to do after a connection ended.
 type nextStep struct {
-	again   bool // reconnect at once (closed on purpose, or waiting for a login)
-	wait    time.Duration
-	reason  string     // for the log
-	problem *LinkError // for the user
+	again bool // reconnect at once (closed on purpose, or waiting for a login)
+	// firm: the wait holds whatever the round (the server throttles
+	// logins, cluster-wide); backoff: the wait is our backoff, skipped
+	// while another node is left in the round.
+	firm, backoff bool
+	wait          time.Duration
+	reason        string     // for the log
+	problem       *LinkError // for the user
 }
 
 // after classifies why a connection ended.
-func (c *Client) after(err error, cred credential, failures int) nextStep {
+func (c *Client) after(ep endpoint, err error, cred credential, failures int) nextStep {
 	var ae *ActionError
 	if errors.As(err, &ae) {
 		switch ae.Code {
@@ -216,7 +258,7 @@ func (c *Client) after(err error, cred credential, failures int) nextStep {
 			c.notBefore = time.Now().Add(wait)
 			c.mu.Unlock()
 			c.loginEnded(cred, ae)
-			return nextStep{wait: wait, reason: ae.Error(), problem: linkError(c.opts.ServerURL, ae)}
+			return nextStep{firm: true, wait: wait, reason: ae.Error(), problem: linkError(ep.name, ae)}
 		}
 	}
 	if errors.Is(err, errDeliberate) {
@@ -233,12 +275,12 @@ func (c *Client) after(err error, cred credential, failures int) nextStep {
 			// The server restarts or shed us: come back soon, at a random
 			// moment, so a thousand desktops do not arrive at once.
 			return nextStep{wait: time.Duration(rand.Int64N(int64(c.opts.MinBackoff) + 1)),
-				reason: "server closed the connection: " + closeText(ce), problem: linkError(c.opts.ServerURL, ce)}
+				reason: "server closed the connection: " + closeText(ce), problem: linkError(ep.name, ce)}
 		}
 	}
 	// Every other close, 4005 (keep-alive timed out: our link stalled)
 	// included, and every lost connection: back off.
-	return nextStep{wait: c.backoff(failures), reason: reasonFor(err), problem: linkError(c.opts.ServerURL, err)}
+	return nextStep{backoff: true, wait: c.backoff(failures), reason: reasonFor(err), problem: linkError(ep.name, err)}
 }
 
 // refused handles a login the server turned down: a wrong password, or a

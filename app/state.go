@@ -33,6 +33,10 @@ type State struct {
 	// Problem is why the last attempt failed, kept while the client
 	// retries (disconnected, connecting again); nil once connected.
 	Problem *LinkError
+	// Server is the node the client is connected to, or was last
+	// (host:port as configured, and the address when the host name has
+	// several); "" before the first welcome.
+	Server string
 	// Keyring is empty when device tokens are kept in the OS keyring, else
 	// why they are not (the password will be asked at every start).
 	Keyring string

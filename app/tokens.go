@@ -6,7 +6,10 @@ import (
 	"github.com/deskline/deskline/app/tokens"
 )
 
-// token returns the stored device token, "" when there is none. A keyring
+// token returns the stored device token, "" when there is none. It is
+// kept under the first server address (ServerURL) alone: the nodes of a
+// cluster share their tokens, and a desk with one address finds the token
+// it always had. A keyring
 // that cannot be used is reported in the state and the run's memory is
 // used instead: the user logs in at every start, and knows why.
 func (c *Client) token() string {

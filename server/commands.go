@@ -165,7 +165,7 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 		return &ctiproto.Result{Epoch: s.user.epoch, Seq: &seq, Devices: devices, Calls: calls, Parked: parked,
 			Presence: presence, Queues: queues}, nil
 	case ctiproto.TypeUnwatch:
-		if err := s.srv.hub.presence.unwatch(s.user); err != nil {
+		if err := s.srv.unwatch(s.user); err != nil {
 			s.forbiddenWatch(c.Type, err)
 			return nil, err
 		}
@@ -179,7 +179,7 @@ func (s *session) runSimple(c *ctiproto.Simple) (*ctiproto.Result, error) {
 // watch subscribes the user to the presence of devices (PROTOCOL.md
 // section 15).
 func (s *session) watch(c *ctiproto.Watch) (*ctiproto.Result, error) {
-	seq, list, queues, err := s.srv.hub.presence.watch(s.user, c.Devices)
+	seq, list, queues, err := s.srv.watch(s.user, c.Devices)
 	if err != nil {
 		s.forbiddenWatch(c.MessageType(), err)
 		return nil, err
@@ -198,7 +198,13 @@ func (s *session) setNote(c *ctiproto.SetNote) (*ctiproto.Result, error) {
 		return nil, &ctiproto.Error{Code: ctiproto.CodeForbidden, Field: "device",
 			Message: fmt.Sprintf("device %q is not assigned to you", c.Device)}
 	}
-	if !s.user.inCall(c.Call, c.Device) || !s.srv.hub.notes.set(s.srv.hub, pbx.CallID(c.Call), c.Device, c.Note, time.Now()) {
+	if !s.user.inCall(c.Call, c.Device) {
+		return nil, &ctiproto.Error{Code: ctiproto.CodeNotFound, Field: "call", Message: noSuchCallText}
+	}
+	if ok, err := s.srv.setNote(s.user, c.Call, c.Device, c.Note); err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
 		return nil, &ctiproto.Error{Code: ctiproto.CodeNotFound, Field: "call", Message: noSuchCallText}
 	}
 	return &ctiproto.Result{}, nil

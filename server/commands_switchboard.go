@@ -189,14 +189,7 @@ func (h *hub) routePark(ev pbx.Event) {
 }
 
 // seedParked gives every user the calls parked at start that they may see.
-func (s *Server) seedParked(ctx context.Context) error {
-	if !s.ex.Capabilities()[pbx.SvcPark] {
-		return nil
-	}
-	parked, err := s.ex.Parked(ctx)
-	if err != nil {
-		return fmt.Errorf("server: list parked calls: %w", err)
-	}
+func (s *Server) seedParked(parked []pbx.ParkedCall) {
 	seeds := make(map[*userLog][]ctiproto.Parked)
 	for _, p := range parked {
 		for _, u := range s.hub.seeing(p.ParkedBy) {
@@ -206,5 +199,4 @@ func (s *Server) seedParked(ctx context.Context) error {
 	for u, ps := range seeds {
 		u.state.SetParked(ps)
 	}
-	return nil
 }

@@ -18,7 +18,7 @@ import (
 // the hub made up) is owned by the single goroutine that runs routeLoop.
 type hub struct {
 	log      *slog.Logger
-	ex       pbx.Exchange        // asked for the truth after an outage
+	ex       pbx.Exchange        // asked for the truth after an outage; nil on a replica (node.go)
 	users    map[string]*userLog // by user name
 	owner    map[string]*userLog // by device id
 	alerting map[pbx.CallID]map[string]bool
@@ -72,14 +72,8 @@ func (h *hub) routeLoop(events <-chan pbx.Event, stop <-chan struct{}) {
 func (h *hub) route(ev pbx.Event) {
 	h.m.eventsIn.Inc()
 	if ev.Kind == pbx.EvExchangeState {
-		was := h.setStatus(ctiproto.ExchangeStatus{Available: ev.Available, Reason: ev.Reason})
-		h.m.exchangeState(was.Available, ev.Available)
-		wev := toWire(ev)
-		at := stamp(ev.Time)
-		for _, u := range h.users {
-			h.publish(u, wev, at)
-		}
-		if ev.Available {
+		h.routeExchangeState(ev)
+		if ev.Available && h.ex != nil { // a replica's come as restored
 			h.reconcile(ev.Time)
 		}
 		return
@@ -94,6 +88,26 @@ func (h *hub) route(ev pbx.Event) {
 		h.retractElsewhere(ev)
 	}
 	h.presence.apply(ev) // after the device's own user has been told
+}
+
+// restored is route for an exchange-state that says the exchange is
+// available again, with the exchange's state then: in a cluster, the
+// holder takes snap and every node's hub reconciles with it.
+func (h *hub) restored(ev pbx.Event, snap pbx.Snapshot) {
+	h.m.eventsIn.Inc()
+	h.routeExchangeState(ev)
+	h.reconcileWith(snap)
+}
+
+// routeExchangeState tells every user the exchange's new status.
+func (h *hub) routeExchangeState(ev pbx.Event) {
+	was := h.setStatus(ctiproto.ExchangeStatus{Available: ev.Available, Reason: ev.Reason})
+	h.m.exchangeState(was.Available, ev.Available)
+	wev := toWire(ev)
+	at := stamp(ev.Time)
+	for _, u := range h.users {
+		h.publish(u, wev, at)
+	}
 }
 
 // track keeps the set of devices ringing for each call.

@@ -141,6 +141,9 @@ func (s *Server) registry() *prometheus.Registry {
 	if s.opts.Directory != nil {
 		r.MustRegister(directoryCollector{s.opts.Directory})
 	}
+	if s.replica != nil {
+		r.MustRegister(s.replica.collectors()...)
+	}
 	return r
 }
 

@@ -202,7 +202,7 @@ func TestQueueMembersReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.initQueues([]pbx.QueueInfo{{Number: "600", Members: []string{"201", "203"}}}, nil)
+	p.initQueues([]pbx.QueueInfo{{Number: "600", Members: []string{"201", "203"}}}, nil, time.Now())
 	for _, u := range []*userLog{ann, bob} {
 		if _, _, qs, err := p.watch(u, nil); err != nil || len(qs) != 1 {
 			t.Fatalf("%s watch: %v %+v", u.name, err, qs)

@@ -54,11 +54,11 @@ type queueChange struct {
 
 // initQueues sets the exchange's queues and the calls waiting in them
 // now. Called once, before any session.
-func (p *presence) initQueues(infos []pbx.QueueInfo, calls []pbx.Call) {
+func (p *presence) initQueues(infos []pbx.QueueInfo, calls []pbx.Call, now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, qi := range infos {
-		p.replaceMembers(p.queueNamed(qi.Number, qi.Name), qi, time.Now())
+		p.replaceMembers(p.queueNamed(qi.Number, qi.Name), qi, now)
 	}
 	p.rebuildQueues(calls)
 }

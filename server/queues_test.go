@@ -286,7 +286,7 @@ func TestQueuePickupClearFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.initQueues([]pbx.QueueInfo{{Number: "600", Members: []string{"202"}}}, nil)
+	p.initQueues([]pbx.QueueInfo{{Number: "600", Members: []string{"202"}}}, nil, time.Now())
 	if _, _, qs, err := p.watch(u, nil); err != nil || len(qs) != 1 {
 		t.Fatalf("watch: %v %+v", err, qs)
 	}

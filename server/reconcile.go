@@ -23,53 +23,48 @@ const reconcileTimeout = 10 * time.Second
 func (h *hub) reconcile(now time.Time) {
 	ctx, cancel := context.WithTimeout(context.Background(), reconcileTimeout)
 	defer cancel()
-	calls, err := h.ex.Calls(ctx)
+	snap, err := pbx.TakeSnapshot(ctx, h.ex)
 	if err != nil {
-		h.log.Error("reconcile: list calls", "err", err)
+		h.log.Error("reconcile", "err", err)
 		return
 	}
-	devs, err := h.ex.Devices(ctx)
-	if err != nil {
-		h.log.Error("reconcile: list devices", "err", err)
-		return
-	}
-	live := make(map[ctiproto.ConnKey]pbx.Call, len(calls))
-	for _, c := range calls {
+	snap.Time = now
+	h.reconcileWith(snap)
+}
+
+// reconcileWith tells each user the difference between what they were
+// told and snap, the exchange's word on what is true now. In a cluster the
+// snapshot comes from the log, taken by the node that holds the exchange.
+func (h *hub) reconcileWith(snap pbx.Snapshot) {
+	now := snap.Time
+	live := make(map[ctiproto.ConnKey]pbx.Call, len(snap.Calls))
+	for _, c := range snap.Calls {
 		live[ctiproto.ConnKey{Call: string(c.Call), Device: c.Device}] = c
 	}
 	h.alerting = make(map[pbx.CallID]map[string]bool)
-	for _, c := range calls {
+	for _, c := range snap.Calls {
 		if c.State == pbx.StateAlerting {
 			h.track(pbx.Event{Call: c.Call, Device: c.Device, State: c.State})
 		}
 	}
 	for _, u := range h.users {
-		for _, ev := range u.diff(live, devs, now) {
+		for _, ev := range u.diff(live, snap.Devices, now) {
 			h.publish(u, ev, 0) // the server's own, after an outage
 		}
 	}
-	h.reconcileParked(ctx, now)
-	h.notes.reset(calls, now)
-	var queues []pbx.QueueInfo // members added, removed or paused while the link was down
-	if ql, ok := h.ex.(pbx.QueueLister); ok {
-		queues = ql.Queues()
+	if snap.Capabilities()[pbx.SvcPark] {
+		h.reconcileParked(snap.Parked, now)
 	}
-	h.presence.reset(calls, devs, queues, now)
+	h.notes.reset(snap.Calls, now)
+	// Queues: members added, removed or paused while the link was down.
+	h.presence.reset(snap.Calls, snap.Devices, snap.Queues, now)
 }
 
 // reconcileParked tells each user the parked calls that came or went
 // while the exchange was away: a call the user saw parked that is no
 // longer in its slot is unparked with cause exchange-restarted (no ghost
 // in a park slot), one parked meanwhile is parked.
-func (h *hub) reconcileParked(ctx context.Context, now time.Time) {
-	if !h.ex.Capabilities()[pbx.SvcPark] {
-		return
-	}
-	parked, err := h.ex.Parked(ctx)
-	if err != nil {
-		h.log.Error("reconcile: list parked calls", "err", err)
-		return
-	}
+func (h *hub) reconcileParked(parked []pbx.ParkedCall, now time.Time) {
 	want := make(map[*userLog]map[string]pbx.ParkedCall)
 	for _, p := range parked {
 		for _, u := range h.seeing(p.ParkedBy) {

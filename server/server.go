@@ -21,6 +21,7 @@ import (
 	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/pbx/sim"
 	"github.com/deskline/deskline/server/auth"
+	"github.com/deskline/deskline/server/cluster"
 	"github.com/deskline/deskline/server/config"
 	"github.com/deskline/deskline/server/directory"
 	"github.com/gorilla/websocket"
@@ -32,8 +33,9 @@ import (
 type Options struct {
 	Exchange pbx.Exchange // required
 	// Sim, when the exchange is the simulated one, enables the sim control
-	// API under /v1/sim/.
-	Sim   *sim.Exchange
+	// API under /v1/sim/: a *sim.Exchange, or in a cluster the holder's
+	// through NATS (cluster.Exchange).
+	Sim   Simulator
 	Auth  *auth.Auth  // required
 	Users []auth.User // who owns which devices
 	// WatchGroups say who may watch which devices' presence (none: nobody).
@@ -55,7 +57,27 @@ type Options struct {
 	// each may see (config.BooksFor); a user not listed sees none.
 	Directory      *directory.Directory
 	DirectoryBooks map[string][]string
+	// Cluster makes the server one node of a cluster (node.go); nil: a
+	// single node, in memory.
+	Cluster *Cluster
 }
+
+// Simulator is the simulated exchange's control surface that the sim API
+// drives.
+type Simulator interface {
+	Ring(ctx context.Context, device string, from pbx.Party) (pbx.CallID, error)
+	Answer(ctx context.Context, call pbx.CallID, device string) error
+	Clear(ctx context.Context, call pbx.CallID, device string) error
+	HangupRemote(ctx context.Context, call pbx.CallID) error
+	Call(ctx context.Context, device, to string) (pbx.CallID, error)
+	Calls(ctx context.Context) ([]pbx.Call, error)
+	Devices(ctx context.Context) ([]pbx.DeviceInfo, error)
+}
+
+var (
+	_ Simulator = (*sim.Exchange)(nil)
+	_ Simulator = (*cluster.Exchange)(nil)
+)
 
 // Server serves ctiproto v1. Create it with New, serve Handler(), and stop
 // it with Shutdown.
@@ -87,6 +109,9 @@ type Server struct {
 	// searches keeps the answers to the shortest directory searches.
 	searches searchMemo
 	stop     chan struct{} // closed by Shutdown to stop routing
+	// replica is the node's side of the cluster's log; nil on a single
+	// node.
+	replica *replica
 	// reg is the registry MetricsHandler serves (metrics.go); the
 	// counters themselves are hub.m.
 	reg *prometheus.Registry
@@ -121,14 +146,25 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		WriteBufferPool: &writeBuffers,
 		CheckOrigin:     originChecker(opts.AllowedOrigins, opts.Log),
 	}
-	for _, svc := range pbx.AllServices {
-		if opts.Exchange.Capabilities()[svc] {
-			s.caps = append(s.caps, string(svc))
+	if opts.Cluster != nil {
+		s.replica = &replica{c: opts.Cluster}
+		s.hub.ex = nil // a replica reconciles from the log, never by asking
+		if err := s.startReplica(ctx); err != nil {
+			return nil, err
 		}
-	}
-	s.caps = append(s.caps, ctiproto.TypeSetNote) // the server's own: call notes
-	if err := s.buildUsers(ctx); err != nil {
-		return nil, err
+	} else {
+		s.caps = capabilities(opts.Exchange.Capabilities())
+		snap, err := pbx.TakeSnapshot(ctx, s.ex)
+		if err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		if err := s.buildUsers(snap); err != nil {
+			return nil, err
+		}
+		go func() {
+			s.hub.routeLoop(opts.Exchange.Events(), s.stop)
+			close(s.routed)
+		}()
 	}
 	s.reg = s.registry()
 	s.mux = http.NewServeMux()
@@ -137,10 +173,6 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Sim != nil && opts.SimAPI.Enabled {
 		s.routeSimAPI()
 	}
-	go func() {
-		s.hub.routeLoop(opts.Exchange.Events(), s.stop)
-		close(s.routed)
-	}()
 	return s, nil
 }
 
@@ -165,15 +197,8 @@ var writeBuffers sync.Pool
 
 // buildUsers creates every user's log, seeded with the exchange's current
 // devices and calls, so the first welcome already tells the truth.
-func (s *Server) buildUsers(ctx context.Context) error {
-	devs, err := s.ex.Devices(ctx)
-	if err != nil {
-		return fmt.Errorf("server: list devices: %w", err)
-	}
-	calls, err := s.ex.Calls(ctx)
-	if err != nil {
-		return fmt.Errorf("server: list calls: %w", err)
-	}
+func (s *Server) buildUsers(snap pbx.Snapshot) error {
+	devs, calls := snap.Devices, snap.Calls
 	byID := make(map[string]pbx.DeviceInfo, len(devs))
 	for _, d := range devs {
 		byID[d.ID] = d
@@ -208,17 +233,15 @@ func (s *Server) buildUsers(ctx context.Context) error {
 		devices, _ := u.state.Snapshot()
 		u.state = ctiproto.NewCallState(devices, cs)
 	}
-	s.hub.presence, err = newPresence(s.log, s.opts.WatchGroups, s.hub.users, devs, calls, time.Now())
+	var err error
+	s.hub.presence, err = newPresence(s.log, s.opts.WatchGroups, s.hub.users, devs, calls, snap.Time)
 	if err != nil {
 		return err
 	}
-	s.hub.notes.reset(calls, time.Now()) // the parties of the calls in progress
-	var queues []pbx.QueueInfo
-	if ql, ok := s.ex.(pbx.QueueLister); ok {
-		queues = ql.Queues()
-	}
-	s.hub.presence.initQueues(queues, calls)
-	return s.seedParked(ctx)
+	s.hub.notes.reset(calls, snap.Time) // the parties of the calls in progress
+	s.hub.presence.initQueues(snap.Queues, calls, snap.Time)
+	s.seedParked(snap.Parked)
+	return nil
 }
 
 // Handler serves /v1/ws, /healthz and, for the simulated exchange, /v1/sim/.
@@ -236,10 +259,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		close(s.stop)
 	}
 	s.closing = true
-	for sess := range s.sessions {
-		sess.kick(websocket.CloseGoingAway, "server shutting down")
-	}
 	s.mu.Unlock()
+	s.kickAll(websocket.CloseGoingAway, "server shutting down")
 	done := make(chan struct{})
 	go func() { s.conns.Wait(); close(done) }()
 	select {
@@ -261,6 +282,9 @@ func (s *Server) register(sess *session) error {
 	defer s.mu.Unlock()
 	if s.closing {
 		return errors.New("server is shutting down")
+	}
+	if s.replica != nil && s.replica.refusing() != "" {
+		return errors.New(s.replica.refusing())
 	}
 	if len(s.sessions) >= s.limits.MaxConnections {
 		return fmt.Errorf("server is full (%d connections)", s.limits.MaxConnections)

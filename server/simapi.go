@@ -148,10 +148,14 @@ func (s *Server) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	h := map[string]any{
 		"status": status, "exchange": st, "connections": s.connections(),
 		"epoch": s.epoch, "version": s.opts.Version,
-		"role": "standalone", // a single node (the cluster will add others)
 	}
+	s.clusterHealth(h)
 	if d := s.directoryHealth(); d != nil {
 		h["directory"] = d // a failing book stays in service: the status stays ok
 	}
-	writeJSON(w, http.StatusOK, h)
+	code := http.StatusOK
+	if h["status"] == "isolated" || h["status"] == "failed" {
+		code = http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, h)
 }

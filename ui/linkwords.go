@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/deskline/deskline/app"
@@ -11,8 +12,17 @@ import (
 )
 
 // problemText words why the server cannot be reached, by the problem's
-// kind: what is the case and, where the user can do something, what.
+// kind: what is the case and, where the user can do something, what. With
+// several server addresses it names the others tried in vain too.
 func problemText(p *app.LinkError) string {
+	if len(p.Tried) == 0 {
+		return hostProblemText(p)
+	}
+	return hostProblemText(p) + "; also tried " + strings.Join(p.Tried, ", ")
+}
+
+// hostProblemText words the problem with the one server p.Host.
+func hostProblemText(p *app.LinkError) string {
 	h := p.Host
 	switch p.Problem {
 	case app.LinkRefused:

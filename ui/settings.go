@@ -206,7 +206,7 @@ func (v *settingsView) connectionCard() fyne.CanvasObject {
 	origin := settings.DefaultHomeRegion()
 	v.region, v.digits = v.entry(origin.Region), v.entry("")
 	return widget.NewCard("Connection", "Set once for the office, usually by your administrator", v.form(
-		v.item("server_url", v.server, "The CTI server, ws:// or wss://…/v1/ws"),
+		v.item("server_url", v.server, "The CTI server, ws:// or wss://…/v1/ws; a cluster's nodes separated by commas"),
 		v.item("ca_file", v.caFile, "PEM file of your company's certificate authority, for wss://"),
 		v.item("home_region", v.region, regionHint(origin)),
 		v.item("max_internal_digits", v.digits, "Numbers up to this many digits are extensions (2–8)"),

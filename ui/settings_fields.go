@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2/widget"
 
@@ -24,7 +25,7 @@ func (v *settingsView) current() settings.Settings {
 }
 
 func (v *settingsView) fill(s settings.Settings) {
-	v.server.SetText(s.ServerURL)
+	v.server.SetText(serversText(s))
 	v.user.SetText(s.User)
 	v.password.SetText("")
 	v.caFile.SetText(s.CAFile)
@@ -54,7 +55,7 @@ func (v *settingsView) fill(s settings.Settings) {
 // parse (a word where a number belongs).
 func (v *settingsView) collect(base settings.Settings) (s settings.Settings, errs []error) {
 	s = base
-	s.ServerURL = strings.TrimSpace(v.server.Text)
+	s.ServerURL, s.ServerURLs = splitServers(v.server.Text)
 	s.User = strings.TrimSpace(v.user.Text)
 	s.CAFile = strings.TrimSpace(v.caFile.Text)
 	s.HomeRegion = strings.ToUpper(strings.TrimSpace(v.region.Text))
@@ -76,6 +77,24 @@ func (v *settingsView) collect(base settings.Settings) (s settings.Settings, err
 		s.StartAtLogin = v.autostart.Checked // else the wish in the file stays
 	}
 	return s, errs
+}
+
+// serverSeparator joins a cluster's addresses in the Server field.
+const serverSeparator = ", "
+
+// serversText is the Server field's text: server_url, then server_urls.
+func serversText(s settings.Settings) string {
+	return strings.Join(append([]string{s.ServerURL}, s.ServerURLs...), serverSeparator)
+}
+
+// splitServers reads the Server field: addresses separated by commas or
+// spaces (neither belongs in a WebSocket URL), the first one server_url.
+func splitServers(text string) (first string, more []string) {
+	all := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	if len(all) == 0 {
+		return "", nil
+	}
+	return all[0], all[1:]
 }
 
 // syncPopup greys out the options of a popup that is off.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/deskline/deskline/internal/cut"
@@ -109,7 +110,7 @@ func (v *settingsView) showProblems(errs []error) {
 		lines = append(lines, label+": "+reason)
 		var se *settings.Error
 		if errors.As(err, &se) {
-			byKey[se.Field] = reason
+			byKey[fieldKey(se)] = reason
 		}
 	}
 	for key, it := range v.items {
@@ -124,6 +125,15 @@ func (v *settingsView) showProblems(errs []error) {
 	if len(lines) > 0 {
 		v.say(widget.DangerImportance, "Not saved. Please fix:\n"+strings.Join(lines, "\n"))
 	}
+}
+
+// fieldKey is the form item of a validation error: server_urls entries
+// are typed in the Server field.
+func fieldKey(se *settings.Error) string {
+	if se.Server > 0 {
+		return "server_url"
+	}
+	return se.Field
 }
 
 // settingsProblem names the field of a validation error the way the form
@@ -176,5 +186,5 @@ func (v *settingsView) connectionChanged() bool {
 		return true
 	}
 	s, _ := v.collect(d.Settings)
-	return s.ServerURL != d.Settings.ServerURL || s.User != d.Settings.User || s.CAFile != d.Settings.CAFile
+	return s.ServerURL != d.Settings.ServerURL || !slices.Equal(s.ServerURLs, d.Settings.ServerURLs) || s.User != d.Settings.User || s.CAFile != d.Settings.CAFile
 }

@@ -74,7 +74,7 @@ func TestSettingsShowTheDesksSettings(t *testing.T) {
 	if !v.popEnabled.Checked || v.popFocus.Checked || !v.popNotify.Checked || !v.popClose.Checked || v.autostart.Checked {
 		t.Error("popup and start options do not match the defaults")
 	}
-	if v.status.Text != "Connected as Ann Archer (ann)" || v.keyring.Text != "Your device token is kept in the system keyring." {
+	if v.status.Text != "Connected as Ann Archer (ann) to "+o.Addr || v.keyring.Text != "Your device token is kept in the system keyring." {
 		t.Errorf("status %q, keyring %q", v.status.Text, v.keyring.Text)
 	}
 	if v.logoutBtn.Disabled() {
@@ -224,7 +224,7 @@ func TestSettingsLogin(t *testing.T) {
 		t.Fatalf("after login: %q, password field %q", v.account.Text, v.password.Text)
 	}
 	waitRender(t, u, "connected as bob", func(s app.State) bool { return s.Status == app.StatusConnected && s.User == "bob" })
-	if v.status.Text != "Connected as Bob Baker (bob)" || v.logoutBtn.Disabled() {
+	if v.status.Text != "Connected as Bob Baker (bob) to "+hostOf(u.Desk().Settings.ServerURL) || v.logoutBtn.Disabled() {
 		t.Errorf("status %q, Log out enabled %v", v.status.Text, !v.logoutBtn.Disabled())
 	}
 	test.Tap(v.logoutBtn)

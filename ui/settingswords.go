@@ -55,6 +55,9 @@ func settingsStatus(setUp bool, s app.State) (string, widget.Importance) {
 		if s.DisplayName != "" {
 			t += " as " + s.DisplayName + " (" + s.User + ")"
 		}
+		if s.Server != "" { // which node, when the desk has several
+			t += " to " + s.Server
+		}
 		if why := linkText(s); why != "" {
 			return t + ". " + why, widget.WarningImportance
 		}

@@ -14,6 +14,8 @@ func TestSettingsStatus(t *testing.T) {
 	up := app.State{Status: app.StatusConnected, Exchange: app.ExchangeStatus{Available: true}}
 	named := up
 	named.User, named.DisplayName = "ann", "Ann Weber"
+	node := named
+	node.Server = "cti.example:8720 (10.0.0.2)"
 	noPBX := named
 	noPBX.Exchange = app.ExchangeStatus{Reason: "link down"}
 	for _, tc := range []struct {
@@ -25,6 +27,7 @@ func TestSettingsStatus(t *testing.T) {
 		{false, up, "Not set up: enter the server and your user, Save, then log in.", widget.WarningImportance},
 		{true, up, "Connected", widget.SuccessImportance},
 		{true, named, "Connected as Ann Weber (ann)", widget.SuccessImportance},
+		{true, node, "Connected as Ann Weber (ann) to cti.example:8720 (10.0.0.2)", widget.SuccessImportance},
 		{true, noPBX, "Connected as Ann Weber (ann). Telephone system unavailable: link down", widget.WarningImportance},
 		{true, app.State{Status: app.StatusConnecting}, "Connecting to the server…", widget.MediumImportance},
 		{true, app.State{Status: app.StatusLoginRequired, Reason: "logged out"}, "Log in needed: logged out", widget.WarningImportance},

@@ -39,6 +39,11 @@ func TestProblemWords(t *testing.T) {
 	if got := problemText(&app.LinkError{Problem: app.LinkRefused, Host: "h:1"}); !strings.HasPrefix(got, "Cannot reach the Deskline server at h:1") {
 		t.Errorf("refused: %q", got)
 	}
+	// With several servers, every one tried is named.
+	round := &app.LinkError{Problem: app.LinkRefused, Host: "c:1", Tried: []string{"a:1", "b:1"}}
+	if got, want := problemText(round), "Cannot reach the Deskline server at c:1: it refuses connections (not running, or the wrong port); also tried a:1, b:1"; got != want {
+		t.Errorf("a round: %q, want %q", got, want)
+	}
 }
 
 // The countdown to the next attempt is in whole seconds, rounded up.

@@ -223,6 +223,10 @@ func settingName(field string, book int) string {
 	if book > 0 {
 		return fmt.Sprintf("Address book %d", book)
 	}
+	var i int
+	if _, err := fmt.Sscanf(field, "server_urls[%d]", &i); err == nil {
+		return fmt.Sprintf("Server, address %d", i+2) // server_url is the first
+	}
 	if l, ok := settingsLabels[field]; ok {
 		return l
 	}

@@ -12,6 +12,7 @@ import (
 func topFields(s *Settings) map[string]settingDecoder {
 	return map[string]settingDecoder{
 		"server_url":          settingValue(&s.ServerURL, "a string"),
+		"server_urls":         settingValue(&s.ServerURLs, "a list of ws:// or wss:// URLs"),
 		"user":                settingValue(&s.User, "a string"),
 		"ca_file":             settingValue(&s.CAFile, "a string"),
 		"home_region":         settingValue(&s.HomeRegion, "a string"),

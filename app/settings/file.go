@@ -62,6 +62,9 @@ func Save(path string, s Settings) error {
 	if s.AddressBooks == nil {
 		s.AddressBooks = []string{} // [] reads better than null in the file
 	}
+	if s.ServerURLs == nil {
+		s.ServerURLs = []string{} // and shows an administrator where further nodes go
+	}
 	doc := struct {
 		Version int `json:"version"`
 		Settings
@@ -98,6 +101,9 @@ func decode(data []byte, def Settings) (Settings, []*Warning, error) {
 	delete(doc, "version")
 	s := def
 	warnings = append(warnings, decodeObject(doc, topFields(&s), "")...)
+	if len(s.ServerURLs) == 0 {
+		s.ServerURLs = nil // [] as Save writes it: one server, as in a file from before the list
+	}
 	return s, warnings, nil
 }
 

@@ -28,8 +28,13 @@ type Settings struct {
 	// clear; the session refuses a password login over ws:// to a host
 	// that is not loopback.
 	ServerURL string `json:"server_url"`
-	User      string `json:"user"`    // login name; the password lives in the keyring
-	CAFile    string `json:"ca_file"` // extra PEM CA certificates for wss://, "" = system roots
+	// ServerURLs are further addresses of the same Deskline cluster, each
+	// like ServerURL: the desk tries them in turn after ServerURL and
+	// moves to the next when its server goes. The device token is kept
+	// under ServerURL alone, valid on every node. Empty: one server.
+	ServerURLs []string `json:"server_urls"`
+	User       string   `json:"user"`    // login name; the password lives in the keyring
+	CAFile     string   `json:"ca_file"` // extra PEM CA certificates for wss://, "" = system roots
 	// HomeRegion (ISO 3166 code, e.g. "DE") decides how national numbers
 	// like 030 1234567 are read, for lookup and for dialling.
 	HomeRegion string `json:"home_region"`
@@ -126,11 +131,11 @@ func regionOrigin(getenv func(string) string) RegionOrigin {
 }
 
 // NeedsNewDesk reports changes a running desk cannot take in place:
-// another server, user or certificate (a new client), region or extension
+// other servers, user or certificate (a new client), region or extension
 // length (a new normaliser), other address books. The rest (the popup,
 // the CRM link, the phone to dial from) applies from the next call.
 func NeedsNewDesk(old, s Settings) bool {
-	return old.ServerURL != s.ServerURL || old.User != s.User || old.CAFile != s.CAFile ||
+	return old.ServerURL != s.ServerURL || !slices.Equal(old.ServerURLs, s.ServerURLs) || old.User != s.User || old.CAFile != s.CAFile ||
 		old.HomeRegion != s.HomeRegion || old.MaxInternalDigits != s.MaxInternalDigits ||
 		!slices.Equal(old.AddressBooks, s.AddressBooks)
 }

@@ -28,6 +28,9 @@ type Error struct {
 	// settings window lists them (Field is then "address_books[Book-1]");
 	// 0 for every other field.
 	Book int
+	// Server is the server_urls entry at fault, counted from 1 (Field is
+	// then "server_urls[Server-1]"); 0 for every other field.
+	Server int
 }
 
 func (e *Error) Error() string {
@@ -56,6 +59,7 @@ type settingCheck struct {
 var checks = []settingCheck{
 	{check: settingField("server_url", func(s Settings) string { return serverURLProblem(s.ServerURL) }),
 		reset: func(s *Settings, d Settings, _ []error) { s.ServerURL = d.ServerURL }},
+	{check: serverURLsProblems, reset: dropBadServerURLs, note: "left out of the list"},
 	{check: settingField("user", func(s Settings) string { return userProblem(s.User) }),
 		reset: func(s *Settings, d Settings, _ []error) { s.User = d.User }},
 	{check: settingField("ca_file", func(s Settings) string { return caFileProblem(s.CAFile) }),

@@ -40,6 +40,14 @@ func startServeAdmin(t *testing.T, cfg *config.Config) (addr, admin string) {
 	if cfg.Admin.Listen != "" {
 		cfg.Admin.Listen = "127.0.0.1:0"
 	}
+	addr, admin, _ = startServeStoppable(t, cfg)
+	return addr, admin
+}
+
+// startServeStoppable runs serve on cfg as it is and returns its
+// addresses and a stop that ends it (the test's end does if it has not).
+func startServeStoppable(t *testing.T, cfg *config.Config) (addr, admin string, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -47,12 +55,16 @@ func startServeAdmin(t *testing.T, cfg *config.Config) (addr, admin string) {
 		done <- serve(ctx, cfg, true, slog.New(slog.NewTextHandler(io.Discard, nil)), pw)
 		pw.Close()
 	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {
 		line := strings.Replace(sc.Text(), "wss://", "ws://", 1)
@@ -60,18 +72,18 @@ func startServeAdmin(t *testing.T, cfg *config.Config) (addr, admin string) {
 			addr = strings.TrimSuffix(a, "/v1/ws")
 			if cfg.Admin.Listen == "" {
 				go io.Copy(io.Discard, pr)
-				return addr, ""
+				return addr, "", stop
 			}
 			continue
 		}
 		if a, ok := strings.CutPrefix(line, "Metrics on http://"); ok && addr != "" {
 			admin, _, _ = strings.Cut(a, "/metrics")
 			go io.Copy(io.Discard, pr)
-			return addr, admin
+			return addr, admin, stop
 		}
 	}
 	t.Fatal("server printed no address")
-	return "", ""
+	return "", "", stop
 }
 
 // The README's promise: the demo server rings 201 from the CLI and a

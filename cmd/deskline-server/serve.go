@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/server"
 	"github.com/deskline/deskline/server/auth"
 	"github.com/deskline/deskline/server/config"
@@ -79,11 +80,30 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 
 // serve runs the server until ctx ends, then shuts it down gracefully.
 func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger, stdout io.Writer) error {
-	ex, simEx, err := newExchange(cfg, log)
-	if err != nil {
-		return err
+	var ex pbx.Exchange
+	var simEx server.Simulator
+	var node *clusterNode
+	if cfg.Cluster.Enabled() {
+		var err error
+		if node, err = joinCluster(ctx, cfg, log); err != nil {
+			return err
+		}
+		defer node.leave()
+		ex = node.srv.Exchange
+		if cfg.Exchange.Type == config.ExchangeSim {
+			simEx = node.srv.Exchange
+		}
+	} else {
+		sx, s, err := newExchange(cfg, log)
+		if err != nil {
+			return err
+		}
+		defer sx.Close()
+		ex = sx
+		if s != nil {
+			simEx = s
+		}
 	}
-	defer ex.Close()
 	stopPprof, err := startPprof(log)
 	if err != nil {
 		return err
@@ -111,15 +131,29 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	if dir != nil {
 		dir.Start(ctx) // serves the saved copies at once; fetches in the background
 	}
-	srv, err := server.New(ctx, server.Options{
+	opts := server.Options{
 		Exchange: ex, Sim: simEx, Auth: a, Users: cfg.AuthUsers(), WatchGroups: cfg.WatchGroups, Limits: cfg.Limits,
 		Switchboard: server.Switchboard{ConsultTimeout: cfg.Switchboard.ConsultTimeout},
 		SimAPI:      cfg.SimAPI, AllowedOrigins: cfg.AllowedOrigins, Log: log, Version: version,
-		Directory: dir, DirectoryBooks: dirBooks,
-	})
+		Directory: dir, DirectoryBooks: dirBooks, Cluster: clusterOf(node),
+	}
+	var srvs *live
+	started := make(chan struct{}) // srvs is set
+	if opts.Cluster != nil {
+		opts.Cluster.NewEpoch = func(seq uint64) {
+			select {
+			case <-started:
+				newEpochs(ctx, opts, srvs, log)(seq)
+			case <-ctx.Done():
+			}
+		}
+	}
+	srv, err := server.New(ctx, opts)
 	if err != nil {
 		return err
 	}
+	srvs = newLive(srv)
+	close(started)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return fmt.Errorf("listen %s: address in use: is another deskline-server running? (choose another with -listen)", cfg.Listen)
@@ -127,10 +161,10 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout,
+	hs := &http.Server{Handler: srvs.Handler(), ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout,
 		TLSConfig: serverTLSConfig(), ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 2)
-	admin, adminAddr, err := startAdmin(cfg, srv, log, errc)
+	admin, adminAddr, err := startAdmin(cfg, srvs, log, errc)
 	if err != nil {
 		ln.Close()
 		return err
@@ -157,13 +191,16 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	if node != nil {
+		node.cancel() // the lease first: another node takes the exchange while the desks move
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
 	defer cancel()
 	hs.Shutdown(sctx) // stops accepting; upgraded connections are the server's to close
 	if admin != nil {
 		admin.Shutdown(sctx)
 	}
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err := srvs.close(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return nil
@@ -174,7 +211,7 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 // Prometheus elsewhere scrapes it through the firewall the admin sets
 // up). It returns a nil server when the listener is off; a Serve error
 // goes to errc, which stops the server like one of the main listener.
-func startAdmin(cfg *config.Config, srv *server.Server, log *slog.Logger, errc chan<- error) (*http.Server, string, error) {
+func startAdmin(cfg *config.Config, srv *live, log *slog.Logger, errc chan<- error) (*http.Server, string, error) {
 	if cfg.Admin.Listen == "" {
 		return nil, "", nil
 	}
@@ -238,4 +275,11 @@ Search the company directory (the "Company" book) as a desk does:
 
 Stop with Ctrl-C.
 `, self)
+}
+
+func clusterOf(n *clusterNode) *server.Cluster {
+	if n == nil {
+		return nil
+	}
+	return n.srv
 }

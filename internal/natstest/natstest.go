@@ -168,10 +168,9 @@ func configure(bin, dir string, n int) (*Cluster, error) {
 listen: "127.0.0.1:%d"
 jetstream { store_dir: %q }
 `, name, clientPorts[i], filepath.Join(dir, name+"-store"))
-		// no_advertise: clients keep to the URLs they were given, so a
-		// client behind a proxy (the load tool's partition) stays behind
-		// it instead of finding the servers' own addresses.
 		if n > 1 {
+			// no_advertise: a client knows only the URLs it was given, so
+			// a Proxy can cut it off (it would reconnect around it).
 			conf += fmt.Sprintf("cluster { name: %s\n listen: \"127.0.0.1:%d\"\n no_advertise: true\n routes: [%s] }\n",
 				ClusterName, routePorts[i], strings.Join(quoted(routes), ", "))
 		}

@@ -144,12 +144,21 @@ func users() []auth.User {
 	}
 }
 
+// WithAuthOf is a setup for Start: the office shares other's logins and
+// device tokens, as the nodes of a cluster do, so a desk moves between
+// the two without logging in again.
+func WithAuthOf(other *Office) func(*Office) {
+	return func(o *Office) { o.Auth = other.Auth }
+}
+
 func (o *Office) start() {
 	t := o.t
 	t.Helper()
 	var err error
-	if o.Auth, err = auth.New(o.users, auth.Options{StorePath: filepath.Join(t.TempDir(), "tokens.json")}); err != nil {
-		t.Fatal(err)
+	if o.Auth == nil {
+		if o.Auth, err = auth.New(o.users, auth.Options{StorePath: filepath.Join(t.TempDir(), "tokens.json")}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

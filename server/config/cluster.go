@@ -34,6 +34,13 @@ type Cluster struct {
 	// survive the loss of one server). 1 to 5; more than the NATS cluster
 	// has servers fails at start, naming the stream.
 	Replicas int `toml:"replicas"`
+	// LogRollBytes is the size of the cluster's log at which the node
+	// holding the exchange begins a new epoch: a new seed, the older
+	// entries dropped (default 256 MiB: some 650,000 entries, which a
+	// starting node replays in seconds). Every desk takes one snapshot
+	// per roll, as after a restart. 64 KiB to 768 MiB (the stream holds
+	// at most 1 GiB).
+	LogRollBytes uint64 `toml:"log_roll_bytes"`
 	// CredsFile is a NATS credentials file (JWT and seed) for the node's
 	// NATS user; default none (a NATS without authentication, as on a
 	// test machine). Relative to the config file.
@@ -48,6 +55,7 @@ const (
 	DefaultClusterName     = "deskline"
 	DefaultLeaseTTL        = 3 * time.Second
 	DefaultClusterReplicas = 3
+	DefaultLogRollBytes    = 256 << 20
 )
 
 // ReplicasOrDefault is Replicas, or for 0 as many as NATS lists, at most
@@ -75,6 +83,9 @@ func (c *Config) checkCluster(ps *problems) {
 	}
 	if cl.LeaseTTL < time.Second || cl.LeaseTTL > time.Minute {
 		ps.add("cluster.lease_ttl", "cluster.lease_ttl %v is out of range: 1s to 1m", cl.LeaseTTL)
+	}
+	if cl.LogRollBytes < 64<<10 || cl.LogRollBytes > 768<<20 {
+		ps.add("cluster.log_roll_bytes", "cluster.log_roll_bytes %d is out of range: 65536 to 805306368", cl.LogRollBytes)
 	}
 	if cl.Replicas < 0 || cl.Replicas > 5 {
 		ps.add("cluster.replicas", "cluster.replicas %d is out of range: 1 to 5", cl.Replicas)

@@ -41,7 +41,7 @@ func Default() Config {
 		Admin:  Admin{Listen: "127.0.0.1:8721"},
 		// The node's name defaults to the host's; "" (no host name) is
 		// reported when the cluster is on.
-		Cluster: Cluster{Node: hostName(), Name: DefaultClusterName, LeaseTTL: DefaultLeaseTTL},
+		Cluster: Cluster{Node: hostName(), Name: DefaultClusterName, LeaseTTL: DefaultLeaseTTL, LogRollBytes: DefaultLogRollBytes},
 
 		Switchboard: Switchboard{ConsultTimeout: DefaultConsultTimeout},
 	}

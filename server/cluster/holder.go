@@ -1,0 +1,296 @@
+package cluster
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/pbx/sim"
+	"github.com/nats-io/nats.go"
+)
+
+// Holder limits.
+const (
+	// maxCommands bounds the commands the holder runs at once; more wait
+	// in NATS's buffer for this subscription.
+	maxCommands = 64
+	// snapshotRetry is the pause between attempts to read the exchange's
+	// state after taking the lease (an exchange still connecting).
+	snapshotRetry = 500 * time.Millisecond
+	// snapshotTimeout bounds one such attempt.
+	snapshotTimeout = 10 * time.Second
+	// rollCheck is how often the holder looks at the log's size: a
+	// stream-info request a second is nothing to NATS.
+	rollCheck = time.Second
+)
+
+// Holder is the work of the node that holds the lease: it opens the
+// exchange link, appends the exchange's events to the log and answers
+// the other nodes' commands, for as long as its lease is valid.
+type Holder struct {
+	Node  *Node
+	Lease *Lease
+	Log   *Log
+	// Open connects the exchange each time this node takes the lease; the
+	// exchange is closed when the lease is lost.
+	Open func(ctx context.Context) (pbx.Exchange, error)
+	// RollBytes is the log's size at which the holder begins a new epoch
+	// (config.Cluster.LogRollBytes; 0: RollBytes).
+	RollBytes uint64
+}
+
+// Run campaigns for the lease and does the holder's work while this
+// node holds it, until ctx ends.
+func (h *Holder) Run(ctx context.Context) { h.Lease.Run(ctx, h.hold) }
+
+func (h *Holder) hold(ctx context.Context, fence uint64) {
+	log := h.Node.log.With("fence", fence)
+	ex, err := h.Open(ctx)
+	if err != nil {
+		log.Error("cluster: the exchange link would not open; giving the lease up", "err", err)
+		return
+	}
+	defer ex.Close()
+	sub, err := h.serve(ctx, ex)
+	if err != nil {
+		log.Error("cluster: cannot answer commands; giving the lease up", "err", err)
+		return
+	}
+	defer sub.Unsubscribe()
+	a := appender{h: h, fence: fence}
+	if err := h.begin(ctx, ex, &a); err != nil {
+		if ctx.Err() == nil {
+			log.Error("cluster: giving the lease up", "err", err)
+		}
+		return
+	}
+	check := time.NewTicker(rollCheck)
+	defer check.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-check.C:
+			if err := h.rollIfFull(ctx, ex, &a); err != nil {
+				log.Error("cluster: the log was not rolled over", "err", err)
+			}
+		case ev, ok := <-ex.Events():
+			if !ok {
+				log.Error("cluster: the exchange closed its events; giving the lease up")
+				return
+			}
+			in := Input{Kind: KindEvent, Event: &ev}
+			if ev.Kind == pbx.EvExchangeState && ev.Available {
+				snap, err := snapshot(ctx, ex)
+				if err != nil {
+					return
+				}
+				in = Input{Kind: KindReconcile, Event: &ev, Snap: &snap}
+			}
+			if _, err := a.append(ctx, in); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// begin appends the seed of a new epoch when the log is empty, or else
+// the exchange's state as this new holder finds it, which every node
+// reconciles with.
+func (h *Holder) begin(ctx context.Context, ex pbx.Exchange, a *appender) error {
+	snap, err := snapshot(ctx, ex)
+	if err != nil {
+		return err
+	}
+	seed, err := h.Log.LastSeed(ctx)
+	if err != nil {
+		return err
+	}
+	if seed == 0 {
+		h.Node.log.Info("cluster: the log is empty: this node begins an epoch")
+		_, err := a.append(ctx, Input{Kind: KindSeed, Epoch: newEpoch(), Snap: &snap})
+		return err
+	}
+	ev := pbx.Event{Kind: pbx.EvExchangeState, Time: snap.Time, Available: true}
+	_, err = a.append(ctx, Input{Kind: KindReconcile, Event: &ev, Snap: &snap})
+	return err
+}
+
+// rollIfFull begins a new epoch when the log has grown past RollBytes:
+// it appends a seed with the exchange's state now and purges what came
+// before. Every node then starts over from the new seed.
+func (h *Holder) rollIfFull(ctx context.Context, ex pbx.Exchange, a *appender) error {
+	st, err := h.Log.State(ctx)
+	if err != nil || st.Bytes < cmp.Or(h.RollBytes, RollBytes) {
+		return err
+	}
+	snap, err := snapshot(ctx, ex)
+	if err != nil {
+		return err
+	}
+	epoch := newEpoch()
+	seq, err := a.append(ctx, Input{Kind: KindSeed, Epoch: epoch, Snap: &snap})
+	if err != nil {
+		return err
+	}
+	h.Node.log.Info("cluster: the log rolled over to a new epoch", "epoch", epoch, "entries", st.Msgs, "bytes", st.Bytes, "seed", seq)
+	return h.Log.PurgeBefore(ctx, seq)
+}
+
+// appender appends one holder's inputs, each with an id made of the
+// fence and a count, and only while the lease is valid.
+type appender struct {
+	h     *Holder
+	fence uint64
+	n     uint64
+}
+
+func (a *appender) append(ctx context.Context, in Input) (uint64, error) {
+	if !a.h.Lease.Valid() {
+		return 0, &Error{Op: "append " + in.Kind, Target: a.h.Log.Name(), Err: fmt.Errorf("the lease (fence %d) is no longer valid", a.fence)}
+	}
+	a.n++
+	return a.h.Log.AppendExchange(ctx, a.fence, fmt.Sprintf("x-%d-%d", a.fence, a.n), in)
+}
+
+// snapshot reads the exchange's state, trying again until it answers or
+// ctx ends.
+func snapshot(ctx context.Context, ex pbx.Exchange) (pbx.Snapshot, error) {
+	for {
+		sctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
+		snap, err := pbx.TakeSnapshot(sctx, ex)
+		cancel()
+		if err == nil {
+			return snap, nil
+		}
+		select {
+		case <-ctx.Done():
+			return snap, ctx.Err()
+		case <-time.After(snapshotRetry):
+		}
+	}
+}
+
+// serve answers the commands of every node while the lease is valid. A
+// command that arrives when it is not is left unanswered: a holder that
+// lost its lease must not act, and the asking node hears from the new
+// holder (or times out).
+func (h *Holder) serve(ctx context.Context, ex pbx.Exchange) (*nats.Subscription, error) {
+	slots := make(chan struct{}, maxCommands)
+	return h.Node.NC.Subscribe(h.Node.Subject("exchange.cmd"), func(m *nats.Msg) {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		go func() {
+			defer func() { <-slots }()
+			var c command
+			if err := json.Unmarshal(m.Data, &c); err != nil {
+				reply(m, failed(fmt.Errorf("cluster: a command that is not JSON: %v", err)))
+				return
+			}
+			if !h.Lease.Valid() {
+				return
+			}
+			cctx, cancel := context.WithTimeout(ctx, c.Wait)
+			defer cancel()
+			reply(m, run(cctx, ex, c))
+		}()
+	})
+}
+
+func reply(m *nats.Msg, a answer) {
+	data, err := json.Marshal(a)
+	if err != nil {
+		slog.Error("cluster: answer not encoded", "err", err)
+		return
+	}
+	_ = m.Respond(data)
+}
+
+// run carries c out on ex.
+func run(ctx context.Context, ex pbx.Exchange, c command) answer {
+	var a answer
+	var err error
+	switch c.Op {
+	case opDevices:
+		a.Devices, err = ex.Devices(ctx)
+	case opCalls:
+		a.Calls, err = ex.Calls(ctx)
+	case opParked:
+		a.Parked, err = ex.Parked(ctx)
+	case string(pbx.SvcMakeCall):
+		a.Call, err = ex.MakeCall(ctx, c.Device, c.To)
+	case string(pbx.SvcAnswer):
+		err = ex.Answer(ctx, c.Call, c.Device)
+	case string(pbx.SvcClear):
+		err = ex.Clear(ctx, c.Call, c.Device)
+	case string(pbx.SvcHold):
+		err = ex.Hold(ctx, c.Call, c.Device)
+	case string(pbx.SvcRetrieve):
+		err = ex.Retrieve(ctx, c.Call, c.Device)
+	case string(pbx.SvcTransfer):
+		err = ex.Transfer(ctx, c.Call, c.Device, c.To)
+	case string(pbx.SvcDeflect):
+		err = ex.Deflect(ctx, c.Call, c.Device, c.To)
+	case string(pbx.SvcDoNotDisturb):
+		err = ex.SetDND(ctx, c.Device, c.On)
+	case string(pbx.SvcForwarding):
+		err = ex.SetForwarding(ctx, c.Device, c.To)
+	case string(pbx.SvcPickup):
+		a.Call, err = ex.Pickup(ctx, c.Call, c.Device, c.From)
+	case string(pbx.SvcConsult):
+		a.Call, err = ex.Consult(ctx, c.Call, c.Device, c.To, c.NoAnswer)
+	case opComplete:
+		err = ex.CompleteConsult(ctx, c.Call, c.Device)
+	case opCancel:
+		err = ex.CancelConsult(ctx, c.Call, c.Device)
+	case opSwap:
+		err = ex.SwapConsult(ctx, c.Call, c.Device)
+	case string(pbx.SvcPark):
+		a.Slot, err = ex.Park(ctx, c.Call, c.Device, c.Slot)
+	case string(pbx.SvcUnpark):
+		a.Call, err = ex.Unpark(ctx, c.Slot, c.Device, c.Call)
+	case opSimRing, opSimCall, opSimHangup:
+		a, err = runSim(ctx, ex, c)
+	default:
+		err = fmt.Errorf("cluster: unknown command %q: %w", c.Op, pbx.ErrNotSupported)
+	}
+	if err != nil {
+		return failed(err)
+	}
+	return a
+}
+
+// runSim carries out a sim API command on the holder's simulated exchange.
+func runSim(ctx context.Context, ex pbx.Exchange, c command) (answer, error) {
+	sx, ok := ex.(*sim.Exchange)
+	if !ok {
+		return answer{}, fmt.Errorf("cluster: %s: the exchange is not the simulated one: %w", c.Op, pbx.ErrNotSupported)
+	}
+	var a answer
+	var err error
+	switch c.Op {
+	case opSimRing:
+		a.Call, err = sx.Ring(ctx, c.Device, pbx.Party{Number: c.From, Name: c.Name})
+	case opSimCall:
+		a.Call, err = sx.Call(ctx, c.Device, c.To)
+	case opSimHangup:
+		err = sx.HangupRemote(ctx, c.Call)
+	}
+	return a, err
+}
+
+// newEpoch names a new epoch: when it began, and random.
+func newEpoch() string {
+	var b [5]byte
+	_, _ = rand.Read(b[:])
+	return time.Now().UTC().Format("20060102T150405Z") + "-" + base32.StdEncoding.EncodeToString(b[:])
+}

@@ -1,0 +1,363 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/pbx"
+	"github.com/deskline/deskline/server/cluster"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Cluster makes the server one node of a cluster (package cluster,
+// docs/operations.md). Its hub is a replica: it applies the cluster's
+// log in order, as every node's does, so every node has the same users,
+// epoch and seqs, and a desk resumes on any node. What a desk does that
+// changes user logs (watch, unwatch, set-note) goes through the log too.
+type Cluster struct {
+	Node  *cluster.Node
+	Log   *cluster.Log
+	Lease *cluster.Lease // who holds the exchange, for /healthz and the metrics
+	// Exchange is the holder's exchange as this node sees it; it is also
+	// Options.Exchange.
+	Exchange *cluster.Exchange
+	// From is the log entry to start from: a seed (0: the last seed).
+	From uint64
+	// NewEpoch is called, once and on a goroutine of its own, when the
+	// log rolls over to a new epoch at the seed seq: the caller starts a
+	// new Server from there (From = seq) and shuts this one down, whose
+	// desks then resume on the new one with a snapshot. Until then this
+	// server applies nothing more. Nil: the server logs it and goes on
+	// with its own epoch, hearing nothing more.
+	NewEpoch func(seq uint64)
+}
+
+// deskWait bounds how long a desk's watch, unwatch or note waits for its
+// own node to read it back from the log: a round trip to NATS, or a new
+// stream leader being elected.
+const deskWait = 10 * time.Second
+
+// isolationCheck is how often a node looks at its NATS link.
+const isolationCheck = 250 * time.Millisecond
+
+// replica is the node's side of the cluster's log.
+type replica struct {
+	c       *Cluster
+	applied atomic.Uint64 // the stream seq of the last entry applied
+	built   bool          // the seed was applied; owned by the replay goroutine
+	pending sync.Map      // request id → chan deskResult, for desks of this node
+	cancel  context.CancelFunc
+	over    bool // the log rolled over: this server's epoch has ended (replay goroutine)
+	// isolated: the NATS link has been down for a lease's TTL, so this
+	// node hears of no event and its desks are better served elsewhere.
+	isolated atomic.Bool
+	// failed: the log could no longer be read (an entry that does not
+	// decode): the node serves no desk until it is restarted.
+	failed atomic.Bool
+}
+
+// refusing reports why the node takes no desks now, "" when it does.
+func (r *replica) refusing() string {
+	switch {
+	case r.failed.Load():
+		return "this node could not read the cluster's log (see its log): restart it"
+	case r.isolated.Load():
+		return "this node is cut off from the cluster"
+	}
+	return ""
+}
+
+// deskResult is what applying a desk's input gave.
+type deskResult struct {
+	seq      uint64
+	presence []ctiproto.Presence
+	queues   []ctiproto.QueueState
+	ok       bool
+	err      error
+}
+
+// startReplica replays the cluster's log until the node has caught up
+// with it (the seed applied, and everything in the log when it started),
+// then goes on replaying in the background: the routing goroutine of a
+// node.
+func (s *Server) startReplica(ctx context.Context) error {
+	r := s.replica
+	last, err := r.c.Log.Last(ctx)
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	rctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	ready := make(chan error, 1)
+	go func() {
+		defer close(s.routed)
+		told := false
+		tell := func(err error) {
+			if !told {
+				told = true
+				ready <- err
+			}
+		}
+		err := r.c.Log.Replay(rctx, r.c.From, func(e cluster.Entry) {
+			if r.over {
+				return
+			}
+			if err := s.apply(e); err != nil {
+				tell(err)
+				cancel()
+				return
+			}
+			if r.built && e.Seq >= last {
+				tell(nil)
+			}
+		})
+		if told && rctx.Err() == nil { // serving, and the log broke
+			r.failed.Store(true)
+			s.log.Error("cluster: the log can no longer be read; this node sends its desks away", "err", err)
+			s.kickAll(ctiproto.CloseGoingAway, "this node could not read the cluster's log: reconnect to another")
+		}
+		tell(fmt.Errorf("server: %w", err))
+	}()
+	go func() { <-s.stop; cancel() }()
+	select {
+	case err := <-ready:
+		if err != nil {
+			cancel()
+			return err
+		}
+		go s.watchIsolation(rctx)
+		return nil
+	case <-ctx.Done():
+		cancel()
+		return fmt.Errorf("server: waiting for the cluster's log (%s, %d entries): %w", r.c.Log.Name(), last, ctx.Err())
+	}
+}
+
+// watchIsolation sends this node's desks to other nodes when its NATS
+// link has been down for a lease's TTL (it hears of no event; the holder,
+// if it was this node, has stopped), and refuses new ones (register)
+// until the link is back.
+func (s *Server) watchIsolation(ctx context.Context) {
+	r := s.replica
+	tick := time.NewTicker(isolationCheck)
+	defer tick.Stop()
+	var downSince time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if r.c.Node.NC.IsConnected() {
+			downSince = time.Time{}
+			if r.isolated.Swap(false) {
+				s.log.Info("cluster: NATS link back; this node takes desks again")
+			}
+			continue
+		}
+		if downSince.IsZero() {
+			downSince = time.Now()
+		}
+		if time.Since(downSince) >= r.c.Lease.TTL() && !r.isolated.Swap(true) {
+			s.log.Warn("cluster: cut off from NATS; sending this node's desks to the others", "down", time.Since(downSince).Round(time.Millisecond))
+			s.kickAll(ctiproto.CloseGoingAway, "this node is cut off from the cluster: reconnect to another")
+		}
+	}
+}
+
+// kickAll closes every session with code.
+func (s *Server) kickAll(code int, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sess := range s.sessions {
+		sess.kick(code, text)
+	}
+}
+
+// apply applies one entry of the log; an error stops the node (a log it
+// cannot build its users from).
+func (s *Server) apply(e cluster.Entry) error {
+	r, in := s.replica, e.Input
+	defer r.applied.Store(e.Seq)
+	switch in.Kind {
+	case cluster.KindSeed:
+		if r.built {
+			r.over = true
+			s.log.Info("cluster: the log rolled over to a new epoch", "epoch", in.Epoch, "entry", e.Seq)
+			if r.c.NewEpoch != nil {
+				go r.c.NewEpoch(e.Seq)
+			}
+			return nil
+		}
+		if in.Snap == nil {
+			return fmt.Errorf("server: cluster log entry %d: a seed without the exchange's state", e.Seq)
+		}
+		s.epoch = in.Epoch
+		r.c.Exchange.SetCapabilities(in.Snap.Capabilities())
+		s.caps = capabilities(in.Snap.Capabilities())
+		if err := s.buildUsers(*in.Snap); err != nil {
+			return err
+		}
+		r.built = true
+	case cluster.KindEvent:
+		if in.Event != nil {
+			s.hub.route(*in.Event)
+		}
+	case cluster.KindReconcile:
+		if in.Snap != nil && in.Event != nil {
+			r.c.Exchange.SetCapabilities(in.Snap.Capabilities())
+			s.hub.restored(*in.Event, *in.Snap)
+		}
+	case cluster.KindDesk:
+		if in.Desk != nil {
+			s.applyDesk(in.Desk)
+		}
+	default:
+		s.log.Warn("cluster: a log entry of an unknown kind is skipped", "entry", e.Seq, "kind", in.Kind)
+	}
+	return nil
+}
+
+// applyDesk applies a desk's input and, when the desk is on this node,
+// hands the outcome to its session.
+func (s *Server) applyDesk(d *cluster.DeskInput) {
+	var res deskResult
+	u := s.hub.users[d.User]
+	switch {
+	case u == nil:
+		res.err = fmt.Errorf("server: cluster log: no user %q", d.User)
+	case d.Op == cluster.OpWatch:
+		res.seq, res.presence, res.queues, res.err = s.hub.presence.watch(u, d.Devices)
+	case d.Op == cluster.OpUnwatch:
+		res.err = s.hub.presence.unwatch(u)
+	case d.Op == cluster.OpNote:
+		res.ok = u.inCall(d.Call, d.Device) && s.hub.notes.set(s.hub, pbx.CallID(d.Call), d.Device, d.Note, d.Time)
+	}
+	if d.Node != s.replica.c.Node.Name {
+		return
+	}
+	if ch, ok := s.replica.pending.LoadAndDelete(d.ID); ok {
+		ch.(chan deskResult) <- res
+	}
+}
+
+// viaLog appends a desk's input to the log and waits until this node
+// has applied it.
+func (s *Server) viaLog(d cluster.DeskInput) deskResult {
+	r := s.replica
+	d.Node, d.ID = r.c.Node.Name, newID(8)
+	ch := make(chan deskResult, 1)
+	r.pending.Store(d.ID, ch)
+	defer r.pending.Delete(d.ID)
+	ctx, cancel := context.WithTimeout(context.Background(), deskWait)
+	defer cancel()
+	if _, err := r.c.Log.AppendDesk(ctx, cluster.Input{Kind: cluster.KindDesk, Desk: &d}); err != nil {
+		return deskResult{err: fmt.Errorf("%w: %w", err, pbx.ErrUnavailable)}
+	}
+	select {
+	case res := <-ch:
+		return res
+	case <-ctx.Done():
+		return deskResult{err: fmt.Errorf("server: %s not read back from the cluster's log within %v: %w", d.Op, deskWait, pbx.ErrUnavailable)}
+	}
+}
+
+// watch subscribes u to the presence of devices, through the log in a
+// cluster.
+func (s *Server) watch(u *userLog, devices []string) (uint64, []ctiproto.Presence, []ctiproto.QueueState, error) {
+	if s.replica == nil {
+		return s.hub.presence.watch(u, devices)
+	}
+	res := s.viaLog(cluster.DeskInput{User: u.name, Op: cluster.OpWatch, Devices: devices})
+	return res.seq, res.presence, res.queues, res.err
+}
+
+// unwatch ends u's subscription, through the log in a cluster.
+func (s *Server) unwatch(u *userLog) error {
+	if s.replica == nil {
+		return s.hub.presence.unwatch(u)
+	}
+	return s.viaLog(cluster.DeskInput{User: u.name, Op: cluster.OpUnwatch}).err
+}
+
+// setNote sets a call's note (notes.go), through the log in a cluster;
+// false when device is not in the call.
+func (s *Server) setNote(u *userLog, call, device, text string) (bool, error) {
+	if s.replica == nil {
+		return u.inCall(call, device) && s.hub.notes.set(s.hub, pbx.CallID(call), device, text, time.Now()), nil
+	}
+	res := s.viaLog(cluster.DeskInput{User: u.name, Op: cluster.OpNote, Call: call, Device: device, Note: text,
+		Time: time.Now()})
+	return res.ok, res.err
+}
+
+// clusterHealth is the node's part of /healthz: its role and the
+// cluster's state as it sees it.
+func (s *Server) clusterHealth(h map[string]any) {
+	r := s.replica
+	if r == nil {
+		h["role"] = "standalone"
+		return
+	}
+	holder := r.c.Lease.Holder()
+	h["role"] = "member"
+	if r.c.Lease.Valid() {
+		h["role"] = "holder"
+	}
+	switch {
+	case r.failed.Load():
+		h["status"] = "failed" // served with 503, as isolated
+	case r.isolated.Load():
+		h["status"] = "isolated" // served with 503: a load balancer sends desks elsewhere
+	}
+	h["cluster"] = map[string]any{
+		"node": r.c.Node.Name, "holder": holder.Node, "fence": holder.Fence,
+		"nats": r.c.Node.NC.IsConnected(), "applied": r.applied.Load(), "log": r.c.Log.Name(),
+	}
+}
+
+// capabilities lists the services of caps in a stable order, with the
+// server's own.
+func capabilities(caps pbx.Capabilities) []string {
+	var out []string
+	for _, svc := range pbx.AllServices {
+		if caps[svc] {
+			out = append(out, string(svc))
+		}
+	}
+	return append(out, ctiproto.TypeSetNote) // the server's own: call notes
+}
+
+// collectors are the node's cluster metrics, read at scrape time.
+func (r *replica) collectors() []prometheus.Collector {
+	b2f := func(b bool) float64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_lease_held",
+			Help: "1 while this node holds the exchange lease (and drives the exchange)."},
+			func() float64 { return b2f(r.c.Lease.Valid()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "deskline_cluster_takeovers_total",
+			Help: "Times this node took the exchange lease."},
+			func() float64 { return float64(r.c.Lease.Takeovers()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_lease_fence",
+			Help: "The fencing number of the lease's holder, as this node last saw it (0: nobody)."},
+			func() float64 { return float64(r.c.Lease.Holder().Fence) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_nats_connected",
+			Help: "1 while this node's NATS link is up."},
+			func() float64 { return b2f(r.c.Node.NC.IsConnected()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_isolated",
+			Help: "1 while this node, cut off from NATS for a lease's TTL, sends its desks to others."},
+			func() float64 { return b2f(r.isolated.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "deskline_cluster_log_applied",
+			Help: "The sequence number of the last entry of the cluster's log this node applied."},
+			func() float64 { return float64(r.applied.Load()) }),
+	}
+}
