@@ -169,7 +169,7 @@ func partition(ctx context.Context, env *runEnv, ft *FaultFigures) {
 	ft.Desks = len(env.f.onNode(h))
 	t0 := time.Now()
 	for _, p := range ns.proxies {
-		p.setCut(true)
+		p.Cut()
 	}
 	ft.TargetExit = "cut from NATS"
 	_, at, ok := w.waitHolder(ctx, ft.Target, takeoverLimit)
@@ -184,7 +184,7 @@ func partition(ctx context.Context, env *runEnv, ft *FaultFigures) {
 	sleep(ctx, partitionHold)
 	t1 := time.Now()
 	for _, p := range ns.proxies {
-		p.setCut(false)
+		p.Heal()
 	}
 	waitAgreed(ctx, env, ft)
 	ft.HealSeconds = time.Since(t1).Seconds()

@@ -25,11 +25,11 @@ import (
 type nodeSet struct {
 	o       options
 	nats    *natstest.Cluster
-	proxies []*proxy       // partition mode: n1's way to each NATS server
-	nodes   []*serverProc  // index i is node nodeName(i)
-	exits   []string       // how each node's last instance exited, once it did
-	http    *http.Client   // /healthz polls
-	sim     *failoverState // the node the sim API goes to
+	proxies []*natstest.Proxy // partition mode: n1's way to each NATS server
+	nodes   []*serverProc     // index i is node nodeName(i)
+	exits   []string          // how each node's last instance exited, once it did
+	http    *http.Client      // /healthz polls
+	sim     *failoverState    // the node the sim API goes to
 }
 
 // Limits of a cluster's start and of its health polls.
@@ -113,7 +113,7 @@ func (ns *nodeSet) startNATS(ctx context.Context, dir string, progress io.Writer
 		return nil
 	}
 	for _, u := range c.URLs() {
-		p, err := startProxy(strings.TrimPrefix(u, "nats://"))
+		p, err := natstest.StartProxy(u)
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (ns *nodeSet) natsURLs(i int) []string {
 	}
 	var u []string
 	for _, p := range ns.proxies {
-		u = append(u, "nats://"+p.addr())
+		u = append(u, p.URL)
 	}
 	return u
 }
@@ -304,7 +304,7 @@ func (ns *nodeSet) stop() (log []string, exit string) {
 		ns.nats.Stop()
 	}
 	for _, p := range ns.proxies {
-		p.close()
+		p.Close()
 	}
 	ns.proxies = nil
 	return log, strings.Join(exits, "; ")

@@ -32,7 +32,15 @@ func TestClusterSurvivesOneKill(t *testing.T) {
 	if c.Nodes[2].Running() {
 		t.Fatal("killed node still running")
 	}
-	e, err := kv.Get(ctx, "k")
+	// Right after the kill a read may find no responder while the
+	// survivors notice the loss (the key's leader may have been the
+	// killed one): it must come within a few seconds.
+	var e jetstream.KeyValueEntry
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if e, err = kv.Get(ctx, "k"); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil || string(e.Value()) != "v" {
 		t.Fatalf("after a kill: %v %v", e, err)
 	}

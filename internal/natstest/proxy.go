@@ -1,15 +1,18 @@
 package natstest
 
 import (
+	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 )
 
-// Proxy forwards TCP connections to one NATS server, so a test can cut a
-// client off (a network partition) without touching the server: Cut
-// closes every forwarded connection and refuses new ones until Heal.
+// Proxy forwards TCP connections to one NATS server, so a test (or the
+// load tool's partition mode) can cut a client off (a network partition)
+// without touching the server: Cut closes every forwarded connection and
+// refuses new ones until Heal. While cut, no byte passes either way.
 type Proxy struct {
 	URL    string // nats://127.0.0.1:port, for the client cut off
 	target string
@@ -17,21 +20,33 @@ type Proxy struct {
 
 	mu    sync.Mutex
 	cut   bool
-	conns map[net.Conn]bool
+	conns map[net.Conn]bool // both ends of every forwarded connection
+	wg    sync.WaitGroup    // the accept loop and the forwarders
 }
 
 // NewProxy forwards to the server at url (nats://host:port) until the
 // test ends.
 func NewProxy(t testing.TB, url string) *Proxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := StartProxy(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proxy{URL: "nats://" + ln.Addr().String(), target: url[len("nats://"):], ln: ln, conns: make(map[net.Conn]bool)}
-	go p.accept()
-	t.Cleanup(func() { ln.Close(); p.Cut() })
+	t.Cleanup(p.Close)
 	return p
+}
+
+// StartProxy forwards to the server at url (nats://host:port) until
+// Close.
+func StartProxy(url string) (*Proxy, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("natstest: proxy to %s: %w", url, err)
+	}
+	p := &Proxy{URL: "nats://" + ln.Addr().String(), target: strings.TrimPrefix(url, "nats://"), ln: ln,
+		conns: make(map[net.Conn]bool)}
+	p.wg.Go(p.accept)
+	return p, nil
 }
 
 // Proxies makes a proxy to every server of c; their URLs are a client's
@@ -52,6 +67,9 @@ func (p *Proxy) Cut() {
 	defer p.mu.Unlock()
 	p.cut = true
 	for c := range p.conns {
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetLinger(0) // reset: nothing still buffered goes out
+		}
 		c.Close()
 	}
 	clear(p.conns)
@@ -64,40 +82,62 @@ func (p *Proxy) Heal() {
 	p.cut = false
 }
 
+// Close stops the proxy and ends every connection through it.
+func (p *Proxy) Close() {
+	p.ln.Close()
+	p.Cut()
+	p.wg.Wait()
+}
+
 func (p *Proxy) accept() {
 	for {
 		c, err := p.ln.Accept()
 		if err != nil {
 			return
 		}
-		go p.forward(c)
+		p.wg.Go(func() { p.forward(c) })
 	}
 }
 
 func (p *Proxy) forward(c net.Conn) {
-	p.mu.Lock()
-	if p.cut {
-		p.mu.Unlock()
+	if !p.track(c) {
 		c.Close()
 		return
 	}
-	p.mu.Unlock()
+	defer p.untrack(c)
 	s, err := net.Dial("tcp", p.target)
 	if err != nil {
-		c.Close()
 		return
 	}
-	p.mu.Lock()
-	if p.cut {
-		p.mu.Unlock()
-		c.Close()
+	if !p.track(s) {
 		s.Close()
 		return
 	}
-	p.conns[c], p.conns[s] = true, true
-	p.mu.Unlock()
-	go func() { io.Copy(s, c); s.Close(); c.Close() }()
+	defer p.untrack(s)
+	done := make(chan struct{})
+	go func() { io.Copy(s, c); s.Close(); c.Close(); close(done) }()
 	io.Copy(c, s)
 	c.Close()
 	s.Close()
+	<-done
+}
+
+// track adds c to the forwarded connections, unless the proxy is cut.
+func (p *Proxy) track(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cut {
+		return false
+	}
+	p.conns[c] = true
+	return true
+}
+
+// untrack closes c and forgets it: a long run's ended connections do not
+// pile up.
+func (p *Proxy) untrack(c net.Conn) {
+	c.Close()
+	p.mu.Lock()
+	delete(p.conns, c)
+	p.mu.Unlock()
 }

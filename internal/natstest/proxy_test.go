@@ -1,9 +1,10 @@
-package main
+package natstest
 
 import (
 	"bufio"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -25,15 +26,11 @@ func TestProxyCutHeal(t *testing.T) {
 			go func() { io.Copy(c, c); c.Close() }()
 		}
 	}()
-	p, err := startProxy(echo.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.close()
+	p := NewProxy(t, "nats://"+echo.Addr().String())
 
 	c := dialProxy(t, p)
 	roundTrip(t, c, "one\n")
-	p.setCut(true)
+	p.Cut()
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := c.Read(make([]byte, 1)); err == nil {
 		t.Fatal("a cut connection still reads")
@@ -46,15 +43,15 @@ func TestProxyCutHeal(t *testing.T) {
 		t.Fatal("a connection made while cut passes bytes")
 	}
 	c2.Close()
-	p.setCut(false)
+	p.Heal()
 	c3 := dialProxy(t, p)
 	defer c3.Close()
 	roundTrip(t, c3, "three\n")
 }
 
-func dialProxy(t *testing.T, p *proxy) net.Conn {
+func dialProxy(t *testing.T, p *Proxy) net.Conn {
 	t.Helper()
-	c, err := net.DialTimeout("tcp", p.addr(), 5*time.Second)
+	c, err := net.DialTimeout("tcp", strings.TrimPrefix(p.URL, "nats://"), 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
