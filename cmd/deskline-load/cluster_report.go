@@ -146,9 +146,9 @@ func (r *Report) finishCluster(s fleetStats) {
 	if ft.TrackedCalls == 0 {
 		r.problem("%s: no call was followed; lengthen -duration", r.Mode)
 	}
-	if l := ft.LongCalls; l.Errors > 0 || int64(l.Gone) > r.Cluster.Reconciled {
-		r.problem("%s: long calls: %d gone from the exchange, %d reconciled at desks, %d sim API errors",
-			r.Mode, l.Gone, r.Cluster.Reconciled, l.Errors)
+	if l := ft.LongCalls; l.Errors > 0 || l.Unseen > 0 || int64(l.Gone) > r.Cluster.Reconciled {
+		r.problem("%s: long calls: %d gone from the exchange, %d reconciled at desks, %d never at their desks, %d sim API errors",
+			r.Mode, l.Gone, r.Cluster.Reconciled, l.Unseen, l.Errors)
 	}
 	r.judgeFault(ft)
 }
@@ -273,8 +273,8 @@ func writeFault(b *strings.Builder, ft *FaultFigures) {
 			rs.Node+":", rs.StopSeconds, rs.Exit, rs.DownSeconds, rs.Back.Back, rs.Desks, rs.Back.P99, errText(rs.Error))
 	}
 	l := ft.LongCalls
-	fmt.Fprintf(b, "long calls:         %d up through the fault: %d survived (hung up after), %d gone (reconciled); %d sim API errors\n",
-		l.Rung, l.Survived, l.Gone, l.Errors)
+	fmt.Fprintf(b, "long calls:         %d up through the fault: %d survived (hung up after), %d gone (reconciled); %d never at their desks, %d sim API errors\n",
+		l.Rung, l.Survived, l.Gone, l.Unseen, l.Errors)
 	fmt.Fprintf(b, "calls followed:     %d, one by one (not those in flight at the fault or made during the recovery)\n", ft.TrackedCalls)
 	if ft.Error != "" {
 		fmt.Fprintf(b, "fault error:        %s\n", ft.Error)
