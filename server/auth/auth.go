@@ -45,6 +45,15 @@ type Options struct {
 	StorePath string
 	// Now is the clock (default time.Now); tests inject their own.
 	Now func() time.Time
+	// Shared, when set, is the state shared with the other nodes of a
+	// cluster: tokens and failed logins (see Shared). StorePath is then
+	// not used: the cluster keeps the tokens.
+	Shared Shared
+	// OnRevoke, when set with Shared, is called with the ids of tokens
+	// this node held that another node revoked or replaced, so the server
+	// closes the sessions opened with them here. It runs on the mirror's
+	// goroutine and must not call back into Auth's token methods.
+	OnRevoke func(ids []string)
 }
 
 // Defaults for Options.
@@ -98,6 +107,13 @@ type Auth struct {
 
 	save     saver // writes of the store file
 	warnings []string
+
+	// With Options.Shared (see shared.go); tombs and outgoing under mu.
+	shared   Shared
+	tombs    map[tokenHash]time.Time // deleted here, not yet seen deleted by the mirror
+	outgoing []sharedChange          // token changes not yet written through
+	sendMu   sync.Mutex              // one writer through at a time
+	lookups  chan struct{}           // token reads on a miss running now
 }
 
 // New returns an Auth for users. With opts.StorePath set it loads the tokens
@@ -120,6 +136,10 @@ func New(users []User, opts Options) (*Auth, error) {
 		dummy:    dummy,
 		tokens:   make(map[tokenHash]*token),
 		throttle: newThrottle(opts.MaxFailures, opts.FailureWindow),
+		shared:   opts.Shared,
+	}
+	if err := a.openShared(); err != nil {
+		return nil, err
 	}
 	if err := a.openStore(); err != nil {
 		return nil, err
