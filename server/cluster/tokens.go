@@ -79,59 +79,10 @@ func (s *AuthShared) Token(ctx context.Context, hash string) (auth.TokenRecord, 
 		return auth.TokenRecord{}, false, &Error{Op: "read token", Target: keyName(s.tokens, hash), Err: err}
 	}
 	rec, err := decodeToken(s.tokens, e)
+	if err != nil {
+		s.node.log.Error("cluster: corrupt shared token", "err", err)
+	}
 	return rec, err == nil, err
-}
-
-// Mirror calls apply for every stored token, returns once it has, and
-// then goes on with every change until NewAuthShared's context ends. A
-// corrupt entry is logged (naming bucket and key) and skipped. The
-// watcher follows the stream across NATS servers going and coming.
-func (s *AuthShared) Mirror(ctx context.Context, apply func(auth.TokenChange)) error {
-	w, err := s.tokens.WatchAll(s.ctx)
-	if err != nil {
-		return &Error{Op: "watch", Target: s.tokens.Bucket(), Err: err}
-	}
-	go func() {
-		<-s.ctx.Done()
-		_ = w.Stop()
-	}()
-	for {
-		select {
-		case e, ok := <-w.Updates():
-			if !ok {
-				return &Error{Op: "watch", Target: s.tokens.Bucket(), Err: errors.New("watcher stopped")}
-			}
-			if e == nil { // the stored tokens are all applied
-				go s.follow(w, apply)
-				return nil
-			}
-			s.deliver(e, apply)
-		case <-ctx.Done():
-			_ = w.Stop()
-			return &Error{Op: "watch", Target: s.tokens.Bucket(), Err: ctx.Err()}
-		}
-	}
-}
-
-func (s *AuthShared) follow(w jetstream.KeyWatcher, apply func(auth.TokenChange)) {
-	for e := range w.Updates() {
-		if e != nil {
-			s.deliver(e, apply)
-		}
-	}
-}
-
-func (s *AuthShared) deliver(e jetstream.KeyValueEntry, apply func(auth.TokenChange)) {
-	if op := e.Operation(); op == jetstream.KeyValueDelete || op == jetstream.KeyValuePurge {
-		apply(auth.TokenChange{Record: auth.TokenRecord{Hash: e.Key()}, Deleted: true})
-		return
-	}
-	rec, err := decodeToken(s.tokens, e)
-	if err != nil {
-		s.node.log.Error("cluster: shared token skipped", "err", err)
-		return
-	}
-	apply(auth.TokenChange{Record: rec})
 }
 
 // decodeToken reads a token's entry; a value that is not one is an error
