@@ -109,11 +109,12 @@ type Auth struct {
 	warnings []string
 
 	// With Options.Shared (see shared.go); tombs and outgoing under mu.
-	shared   Shared
-	tombs    map[tokenHash]time.Time // deleted here, not yet seen deleted by the mirror
-	outgoing []sharedChange          // token changes not yet written through
-	sendMu   sync.Mutex              // one writer through at a time
-	lookups  chan struct{}           // token reads on a miss running now
+	shared      Shared
+	tombs       map[tokenHash]time.Time // deleted here, not yet seen deleted by the mirror
+	outgoing    []sharedChange          // token changes not yet written through
+	sendMu      sync.Mutex              // one writer through at a time
+	lookups     chan struct{}           // token reads on a miss running now
+	trustWrites chan struct{}           // trust writes running now
 }
 
 // New returns an Auth for users. With opts.StorePath set it loads the tokens

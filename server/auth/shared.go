@@ -108,6 +108,7 @@ func (a *Auth) openShared() error {
 	}
 	a.tombs = make(map[tokenHash]time.Time)
 	a.lookups = make(chan struct{}, maxLookups)
+	a.trustWrites = make(chan struct{}, maxTrustWrites)
 	ctx, cancel := context.WithTimeout(context.Background(), mirrorTimeout)
 	defer cancel()
 	if err := a.shared.Mirror(ctx, a.mirror); err != nil {

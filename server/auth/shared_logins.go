@@ -63,12 +63,28 @@ func (a *Auth) pushLogins(k attemptKeys, ok bool, now time.Time) {
 	a.updateLogin(k.user, func(s *LoginRecord) { s.apply(now, window, func(r *record) { r.note(now, limit) }) })
 }
 
-// shareTrust writes through that k.pair was vouched for at now.
+// maxTrustWrites bounds the trust writes running at once. Trust runs on
+// every token connect, and after a node fails its desks reconnect to the
+// others by the ten thousand, each new to its node: the writes go on in
+// the background, and those beyond the bound are skipped (the node's own
+// trust holds; the others learn of the pair at its next login).
+const maxTrustWrites = 8
+
+// shareTrust writes through, in the background, that k.pair was vouched
+// for at now.
 func (a *Auth) shareTrust(k attemptKeys, now time.Time) {
 	if a.shared == nil {
 		return
 	}
-	a.updateLogin(k.pair, func(s *LoginRecord) { s.Trusted = now })
+	select {
+	case a.trustWrites <- struct{}{}:
+	default:
+		return
+	}
+	go func() {
+		defer func() { <-a.trustWrites }()
+		a.updateLogin(k.pair, func(s *LoginRecord) { s.Trusted = now })
+	}()
 }
 
 func (a *Auth) updateLogin(key string, change func(*LoginRecord)) {

@@ -3,9 +3,11 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeShared is an in-memory Shared whose mirrors see changes only when a
@@ -268,4 +270,30 @@ func TestSharedThrottle(t *testing.T) {
 	if r := f.logins["p:198.51.100.2|ben"]; len(r.Fails) != 0 || r.Trusted.IsZero() {
 		t.Fatalf("shared pair record after a success: %+v", r)
 	}
+}
+
+// TestSharedTrust: a token connect's trust reaches the other nodes, so
+// guesses on the user's name there do not slow the desk's next login.
+func TestSharedTrust(t *testing.T) {
+	f, c := newFakeShared(), newClock()
+	a, b := newSharedNode(t, f, c), newSharedNode(t, f, c)
+	const desk = "192.0.2.30:1"
+	a.Trust("ben", desk) // written in the background
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		f.mu.Lock()
+		at := f.logins["p:192.0.2.30|ben"].Trusted
+		f.mu.Unlock()
+		if !at.IsZero() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("trust not shared")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for i := range DefaultMaxFailures {
+		_, _ = b.Login("ben", "x", fmt.Sprintf("203.0.113.%d:1", i+1))
+	}
+	mustLoginFrom(t, b.Auth, "ben", "neb", desk)
 }
