@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -49,11 +50,6 @@ type Options struct {
 	// cluster: tokens and failed logins (see Shared). StorePath is then
 	// not used: the cluster keeps the tokens.
 	Shared Shared
-	// OnRevoke, when set with Shared, is called with the ids of tokens
-	// this node held that another node revoked or replaced, so the server
-	// closes the sessions opened with them here. It runs on the mirror's
-	// goroutine and must not call back into Auth's token methods.
-	OnRevoke func(ids []string)
 }
 
 // Defaults for Options.
@@ -110,17 +106,21 @@ type Auth struct {
 
 	// With Options.Shared (see shared.go); tombs and outgoing under mu.
 	shared      Shared
-	tombs       map[tokenHash]time.Time // deleted here, not yet seen deleted by the mirror
-	outgoing    []sharedChange          // token changes not yet written through
-	sendMu      sync.Mutex              // one writer through at a time
-	lookups     chan struct{}           // token reads on a miss running now
-	trustWrites chan struct{}           // trust writes running now
+	tombs       map[tokenHash]time.Time            // deleted here, not yet seen deleted by the mirror
+	outgoing    []sharedChange                     // token changes not yet written through
+	sendMu      sync.Mutex                         // one writer through at a time
+	lookups     chan struct{}                      // token reads on a miss running now
+	trustWrites chan struct{}                      // trust writes running now
+	onRevoke    atomic.Pointer[func(ids []string)] // see SetOnRevoke
+	warned      atomic.Int64                       // when warnShared last logged (Unix ns)
+	unwarned    atomic.Int64                       // warnings left out since
 }
 
 // New returns an Auth for users. With opts.StorePath set it loads the tokens
 // saved there; a store file it cannot parse is renamed aside
 // (".corrupt-<time>") and New starts without those tokens, reporting this in
-// Warnings.
+// Warnings. With opts.Shared set it loads the cluster's tokens instead and
+// keeps mirroring them (see Shared).
 func New(users []User, opts Options) (*Auth, error) {
 	opts = opts.withDefaults()
 	accounts, err := newAccounts(users)

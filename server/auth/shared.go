@@ -118,7 +118,7 @@ func (a *Auth) openShared() error {
 }
 
 // mirror applies a token change the Shared reports. A token removed
-// elsewhere that this node still held is reported to Options.OnRevoke.
+// elsewhere that this node still held is reported to SetOnRevoke's f.
 func (a *Auth) mirror(c TokenChange) {
 	h, ok := parseHash(c.Record.Hash)
 	if !ok {
@@ -140,10 +140,19 @@ func (a *Auth) mirror(c TokenChange) {
 		}
 	}
 	a.mu.Unlock()
-	if gone != "" && a.opts.OnRevoke != nil {
-		a.opts.OnRevoke([]string{gone})
+	if f := a.onRevoke.Load(); gone != "" && f != nil {
+		(*f)([]string{gone})
 	}
 }
+
+// SetOnRevoke registers f to be called with the ids of tokens this node
+// held that another node revoked or replaced (Revoke, RevokeAll, Refresh
+// or the per-user cap there), so the server closes the sessions opened
+// with them here, as it does itself after a revocation made here. f runs
+// on the mirror's goroutine, one call at a time: it must not block for
+// long, nor call Auth's token methods. Without Options.Shared it is never
+// called.
+func (a *Auth) SetOnRevoke(f func(ids []string)) { a.onRevoke.Store(&f) }
 
 // sharedToken turns rec into a token of a configured user, or nil.
 func (a *Auth) sharedToken(h tokenHash, rec TokenRecord) *token {
@@ -170,7 +179,7 @@ func (a *Auth) fetch(h tokenHash) *token {
 	defer cancel()
 	rec, ok, err := a.shared.Token(ctx, hex.EncodeToString(h[:]))
 	if err != nil {
-		slog.Warn("auth: cannot read a shared token", "token", tokenID(h), "err", err)
+		a.warnShared("auth: cannot read a shared token", "token", tokenID(h), "err", err)
 		return nil
 	}
 	if !ok {
@@ -244,10 +253,30 @@ func (a *Auth) sendShared() {
 		cancel()
 		if err != nil {
 			h, _ := parseHash(c.rec.Hash)
-			slog.Warn("auth: token change not yet shared with the cluster", "token", tokenID(h),
+			a.warnShared("auth: token change not yet shared with the cluster", "token", tokenID(h),
 				"deleted", c.del, "err", err)
 		}
 	}
+}
+
+// warnEvery spaces the warnings about the link to the other nodes: while
+// it is down every login, connect and miss would log one.
+const warnEvery = 10 * time.Second
+
+// warnShared logs a failure of the Shared, at most once per warnEvery,
+// with the number of those left out since.
+func (a *Auth) warnShared(msg string, args ...any) {
+	now := time.Now()
+	last := a.warned.Load()
+	if last != 0 && now.Sub(time.Unix(0, last)) < warnEvery {
+		a.unwarned.Add(1)
+		return
+	}
+	if !a.warned.CompareAndSwap(last, now.UnixNano()) {
+		a.unwarned.Add(1)
+		return
+	}
+	slog.Warn(msg, append(args, "similar_left_out", a.unwarned.Swap(0))...)
 }
 
 func parseHash(s string) (tokenHash, bool) {

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"log/slog"
 	"time"
 )
 
@@ -26,14 +25,14 @@ func (a *Auth) pullLogins(k attemptKeys) {
 	defer cancel()
 	recs, err := a.shared.Logins(ctx, []string{k.pair, k.addr, k.user})
 	if err != nil {
-		slog.Warn("auth: shared login records unavailable; throttling on this node's alone", "err", err)
+		a.warnShared("auth: shared login records unavailable; throttling on this node's alone", "err", err)
 		return
 	}
 	now := a.opts.Now()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, key := range []string{k.pair, k.addr, k.user} {
-		a.throttle.get(key, now).load(recs[key])
+		a.throttle.get(key, now).merge(recs[key])
 	}
 	if at := recs[k.pair].Trusted; at.After(a.throttle.trusted[k.pair]) {
 		a.throttle.trusted[k.pair] = at
@@ -91,7 +90,7 @@ func (a *Auth) updateLogin(key string, change func(*LoginRecord)) {
 	ctx, cancel := context.WithTimeout(context.Background(), sharedTimeout)
 	defer cancel()
 	if err := a.shared.UpdateLogin(ctx, key, change); err != nil {
-		slog.Warn("auth: login record not shared with the cluster", "err", err)
+		a.warnShared("auth: login record not shared with the cluster", "err", err)
 	}
 }
 
@@ -99,6 +98,17 @@ func (a *Auth) updateLogin(key string, change func(*LoginRecord)) {
 func (r *record) load(s LoginRecord) {
 	r.fails = append(r.fails[:0], s.Fails...)
 	r.until, r.lockout = s.Until, s.Lockout
+}
+
+// merge takes the cluster's record s, which holds every failure written
+// through; a lockout this node set but has not yet written through (an
+// attempt finishing at the same moment) is kept.
+func (r *record) merge(s LoginRecord) {
+	until, lockout := r.until, r.lockout
+	r.load(s)
+	if until.After(r.until) {
+		r.until, r.lockout = until, lockout
+	}
 }
 
 // apply runs f, one of record's changes, on the shared record s.

@@ -138,14 +138,15 @@ type sharedNode struct {
 func newSharedNode(t *testing.T, f *fakeShared, c *clock) *sharedNode {
 	t.Helper()
 	n := &sharedNode{}
-	a, err := New(testUsers(t), Options{Now: c.Now, Shared: f, OnRevoke: func(ids []string) {
-		n.mu.Lock()
-		n.revoked = append(n.revoked, ids...)
-		n.mu.Unlock()
-	}})
+	a, err := New(testUsers(t), Options{Now: c.Now, Shared: f})
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.SetOnRevoke(func(ids []string) {
+		n.mu.Lock()
+		n.revoked = append(n.revoked, ids...)
+		n.mu.Unlock()
+	})
 	n.Auth = a
 	return n
 }

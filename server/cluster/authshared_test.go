@@ -94,14 +94,14 @@ func newAuthOn(t testing.TB, n *Node, opts auth.Options) *authNode {
 	}
 	an := &authNode{node: n, shared: s}
 	opts.Shared = s
-	opts.OnRevoke = func(ids []string) {
-		an.mu.Lock()
-		an.revoked = append(an.revoked, ids...)
-		an.mu.Unlock()
-	}
 	if an.auth, err = auth.New(testUsers(t), opts); err != nil {
 		t.Fatal(err)
 	}
+	an.auth.SetOnRevoke(func(ids []string) {
+		an.mu.Lock()
+		an.revoked = append(an.revoked, ids...)
+		an.mu.Unlock()
+	})
 	return an
 }
 
