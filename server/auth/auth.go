@@ -4,7 +4,8 @@
 // A tray app logs in once with user name and password; it gets a device
 // token (32 random bytes) that it keeps in the OS keyring and presents on
 // every later connect. Passwords exist here only as slow (bcrypt) hashes;
-// tokens only as SHA-256 hashes, in memory and in the optional store file.
+// tokens only as SHA-256 hashes, in memory and in the optional store file
+// or, in a cluster, in the nodes' shared bucket (see Shared).
 package auth
 
 import (

@@ -18,6 +18,12 @@ import (
 // others is down still logs users in and verifies what it holds. The
 // implementation (server/cluster) keeps failed token writes and retries
 // them; failed throttle writes are dropped (see pullLogins).
+//
+// What sharing does not make atomic: a revocation reaches the other
+// nodes' mirrors a moment later (milliseconds; seconds while NATS elects
+// a new leader), RevokeAll ends the user's tokens this node has mirrored,
+// and two nodes refreshing the same token at the same instant both
+// succeed (the old token ends either way).
 type Shared interface {
 	// PutToken stores rec for every node.
 	PutToken(ctx context.Context, rec TokenRecord) error

@@ -115,11 +115,14 @@ func (a *Auth) Revoke(tok string) (string, error) {
 		return "", ErrTokenInvalid
 	}
 	h := hashToken(tok)
-	if a.shared != nil {
+	a.mu.RLock()
+	t := a.tokens[h]
+	a.mu.RUnlock()
+	if t == nil {
 		a.fetch(h) // issued elsewhere a moment ago: revoke it all the same
 	}
 	a.mu.Lock()
-	t := a.tokens[h]
+	t = a.tokens[h]
 	if t == nil {
 		a.mu.Unlock()
 		return "", ErrTokenInvalid

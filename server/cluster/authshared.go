@@ -139,6 +139,9 @@ func (s *AuthShared) retry() {
 	}
 }
 
+// retryPending writes the kept changes until one fails: the rest wait
+// for the next round rather than each waiting out a request's timeout
+// while the stream has no leader (every new write waits on s.writing).
 func (s *AuthShared) retryPending() {
 	s.writing.Lock()
 	defer s.writing.Unlock()
@@ -146,17 +149,22 @@ func (s *AuthShared) retryPending() {
 	batch := s.pending
 	s.pending = make(map[string]*auth.TokenRecord)
 	s.mu.Unlock()
-	failed := 0
+	var failed error
+	done := 0
 	for hash, rec := range batch {
-		ctx, cancel := context.WithTimeout(s.ctx, requestTimeout)
-		if err := s.store(ctx, hash, rec); err != nil {
-			s.keep(hash, rec)
-			failed++
+		if failed == nil {
+			ctx, cancel := context.WithTimeout(s.ctx, requestTimeout)
+			failed = s.store(ctx, hash, rec)
+			cancel()
+			if failed == nil {
+				done++
+				continue
+			}
 		}
-		cancel()
+		s.keep(hash, rec)
 	}
 	if len(batch) > 0 {
 		s.node.log.Info("cluster: token changes made without the NATS link retried",
-			"bucket", s.tokens.Bucket(), "count", len(batch), "failed", failed)
+			"bucket", s.tokens.Bucket(), "written", done, "waiting", len(batch)-done, "err", failed)
 	}
 }
