@@ -4,7 +4,8 @@
 // A tray app logs in once with user name and password; it gets a device
 // token (32 random bytes) that it keeps in the OS keyring and presents on
 // every later connect. Passwords exist here only as slow (bcrypt) hashes;
-// tokens only as SHA-256 hashes, in memory and in the optional store file.
+// tokens only as SHA-256 hashes, in memory and in the optional store file
+// or, in a cluster, in the nodes' shared bucket (see Shared).
 package auth
 
 import (
@@ -13,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,6 +47,10 @@ type Options struct {
 	StorePath string
 	// Now is the clock (default time.Now); tests inject their own.
 	Now func() time.Time
+	// Shared, when set, is the state shared with the other nodes of a
+	// cluster: tokens and failed logins (see Shared). StorePath is then
+	// not used: the cluster keeps the tokens.
+	Shared Shared
 }
 
 // Defaults for Options.
@@ -98,12 +104,24 @@ type Auth struct {
 
 	save     saver // writes of the store file
 	warnings []string
+
+	// With Options.Shared (see shared.go); tombs and outgoing under mu.
+	shared      Shared
+	tombs       map[tokenHash]time.Time            // deleted here, not yet seen deleted by the mirror
+	outgoing    []sharedChange                     // token changes not yet written through
+	sendMu      sync.Mutex                         // one writer through at a time
+	lookups     chan struct{}                      // token reads on a miss running now
+	trustWrites chan struct{}                      // trust writes running now
+	onRevoke    atomic.Pointer[func(ids []string)] // see SetOnRevoke
+	warned      atomic.Int64                       // when warnShared last logged (Unix ns)
+	unwarned    atomic.Int64                       // warnings left out since
 }
 
 // New returns an Auth for users. With opts.StorePath set it loads the tokens
 // saved there; a store file it cannot parse is renamed aside
 // (".corrupt-<time>") and New starts without those tokens, reporting this in
-// Warnings.
+// Warnings. With opts.Shared set it loads the cluster's tokens instead and
+// keeps mirroring them (see Shared).
 func New(users []User, opts Options) (*Auth, error) {
 	opts = opts.withDefaults()
 	accounts, err := newAccounts(users)
@@ -120,6 +138,10 @@ func New(users []User, opts Options) (*Auth, error) {
 		dummy:    dummy,
 		tokens:   make(map[tokenHash]*token),
 		throttle: newThrottle(opts.MaxFailures, opts.FailureWindow),
+		shared:   opts.Shared,
+	}
+	if err := a.openShared(); err != nil {
+		return nil, err
 	}
 	if err := a.openStore(); err != nil {
 		return nil, err

@@ -25,6 +25,7 @@ func (a *Auth) Login(user, password, remoteAddr string) (Grant, error) {
 // logins share the store's writes instead of queueing one write each.
 func (a *Auth) Authenticate(user, password, remoteAddr string) (Grant, error) {
 	keys := loginKeys(user, remoteAddr)
+	a.pullLogins(keys)
 	a.mu.Lock()
 	if wait := a.throttle.begin(&keys, a.opts.Now()); wait > 0 {
 		a.mu.Unlock()
@@ -40,10 +41,13 @@ func (a *Auth) Authenticate(user, password, remoteAddr string) (Grant, error) {
 	a.throttle.finish(keys, ok, now)
 	if !ok {
 		a.mu.Unlock()
+		a.pushLogins(keys, ok, now)
 		return Grant{}, ErrBadCredentials
 	}
 	g := a.issueLocked(acc.user, now)
 	a.mu.Unlock()
+	a.pushLogins(keys, ok, now)
+	a.sendShared() // valid on every node once Authenticate returns
 	return g, nil
 }
 
@@ -63,6 +67,7 @@ func (a *Auth) Trust(user, remoteAddr string) {
 	a.mu.Lock()
 	a.throttle.trust(keys, now)
 	a.mu.Unlock()
+	a.shareTrust(keys, now)
 }
 
 // trustRefresh is how old a pair's trust may be before a token connect

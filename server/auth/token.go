@@ -72,8 +72,11 @@ func (a *Auth) Verify(tok string) (Grant, error) {
 	h := hashToken(tok)
 	now := a.opts.Now()
 	a.mu.RLock()
-	defer a.mu.RUnlock()
-	t := a.tokens[h]
+	t := a.tokens[h] // tokens never change once in the map
+	a.mu.RUnlock()
+	if t == nil {
+		t = a.fetch(h)
+	}
 	switch {
 	case t == nil:
 		return Grant{}, ErrTokenInvalid
@@ -98,7 +101,9 @@ func (a *Auth) Refresh(tok string) (Grant, error) {
 	}
 	delete(a.tokens, h)
 	g := a.issueLocked(old.User, a.opts.Now())
+	a.shareDeleteLocked(h) // after the new token: the desk is never left with none
 	a.mu.Unlock()
+	a.sendShared()
 	a.persist()
 	return g, nil
 }
@@ -110,14 +115,22 @@ func (a *Auth) Revoke(tok string) (string, error) {
 		return "", ErrTokenInvalid
 	}
 	h := hashToken(tok)
-	a.mu.Lock()
+	a.mu.RLock()
 	t := a.tokens[h]
+	a.mu.RUnlock()
+	if t == nil {
+		a.fetch(h) // issued elsewhere a moment ago: revoke it all the same
+	}
+	a.mu.Lock()
+	t = a.tokens[h]
 	if t == nil {
 		a.mu.Unlock()
 		return "", ErrTokenInvalid
 	}
 	delete(a.tokens, h)
+	a.shareDeleteLocked(h)
 	a.mu.Unlock()
+	a.sendShared()
 	a.persist()
 	return t.id, nil
 }
@@ -131,9 +144,11 @@ func (a *Auth) RevokeAll(user string) []string {
 		if t.user.Name == user {
 			ids = append(ids, t.id)
 			delete(a.tokens, h)
+			a.shareDeleteLocked(h)
 		}
 	}
 	a.mu.Unlock()
+	a.sendShared()
 	if len(ids) > 0 {
 		a.persist()
 	}
@@ -148,6 +163,7 @@ func (a *Auth) issueLocked(u *User, now time.Time) Grant {
 	t := &token{hash: hashToken(tok), user: u, issued: now, expires: now.Add(a.opts.TokenLifetime)}
 	t.id = tokenID(t.hash)
 	a.tokens[t.hash] = t
+	a.sharePutLocked(t)
 	g := t.grant()
 	g.Token = tok
 	return g
@@ -157,9 +173,10 @@ func (a *Auth) issueLocked(u *User, now time.Time) Grant {
 func (a *Auth) pruneLocked(now time.Time) {
 	for h, t := range a.tokens {
 		if now.Sub(t.expires) > expiredKeep {
-			delete(a.tokens, h)
+			delete(a.tokens, h) // on every node alike: no need to share it
 		}
 	}
+	a.pruneTombsLocked(now)
 }
 
 // capUserLocked drops the oldest tokens of user until a new one fits under
@@ -181,5 +198,6 @@ func (a *Auth) capUserLocked(user string) {
 			return
 		}
 		delete(a.tokens, oldest.hash)
+		a.shareDeleteLocked(oldest.hash)
 	}
 }
