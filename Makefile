@@ -108,12 +108,12 @@ bench-full:
 	run restart-10000c -mode restart -clients 10000 -rate 500 -duration 30s; \
 	run presence-10000c-200w -clients 10000 -watchers 200 -rate 500 -duration 30s -dialers 4; \
 	run search-1000d -clients 1000 -rate 100 -duration 20s -searchers 1000 -search-rate 1 -book 100000 -no-baseline; \
-	run cluster-steady-3n-9000c-1000eps -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
-	run cluster-kill-holder-3n-9000c -mode kill-holder -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
-	run cluster-kill-node-3n-9000c   -mode kill-node   -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
-	run cluster-kill-nats-3n-9000c   -mode kill-nats   -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
-	run cluster-partition-3n-9000c   -mode partition   -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12; \
-	run cluster-rolling-3n-9000c     -mode rolling     -nodes 3 -clients 9000 -rate 500 -duration 60s -dialers 12; \
+	run cluster-steady-3n-9000c-1000eps -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12 -drain 60s; \
+	run cluster-kill-holder-3n-9000c -mode kill-holder -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12 -drain 60s; \
+	run cluster-kill-node-3n-9000c   -mode kill-node   -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12 -drain 60s; \
+	run cluster-kill-nats-3n-9000c   -mode kill-nats   -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12 -drain 60s; \
+	run cluster-partition-3n-9000c   -mode partition   -nodes 3 -clients 9000 -rate 500 -duration 30s -dialers 12 -drain 60s; \
+	run cluster-rolling-3n-9000c     -mode rolling     -nodes 3 -clients 9000 -rate 500 -duration 60s -dialers 12 -drain 60s; \
 	echo "== directory: CardDAV on Radicale (10,000 cards), LDAP on slapd"; \
 	$(GO) test -run '^$$' -bench 'Fetch' -benchtime 2x -benchmem -timeout 40m ./server/directory/carddav ./server/directory/ldap > $(BENCH_DIR)/directory-sources.txt || fail=1; \
 	grep -E '^Benchmark' $(BENCH_DIR)/directory-sources.txt | sed 's/^/   /'; \
