@@ -49,6 +49,10 @@ func clusterFault(ctx context.Context, env *runEnv) {
 	long := ringLong(ctx, env, ft)
 	f.allBack.Store(false)
 	f.faults.Add(1)
+	if env.o.Mode == modeKillHolder || env.o.Mode == modePartition { // the holder goes abruptly
+		fig.inFlight = f.withdrawInFlight()
+		ft.InFlightCalls = len(fig.inFlight)
+	}
 	switch env.o.Mode {
 	case modeKillHolder:
 		killHolder(ctx, env, ft)

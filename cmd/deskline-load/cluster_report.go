@@ -22,8 +22,9 @@ type ClusterFigures struct {
 	UnknownCalls    int            `json:"unknown_calls"`    // calls desks saw that no ring of the load answered
 	Fault           *FaultFigures  `json:"fault,omitempty"`
 
-	watch   *holderWatch
-	longIDs map[string]bool // the long calls' ids (cluster_long.go)
+	watch    *holderWatch
+	longIDs  map[string]bool // the long calls' ids (cluster_long.go)
+	inFlight []inFlight      // calls met on their way (cluster_inflight.go)
 }
 
 // NodeFigures is one deskline-server node.
@@ -54,7 +55,13 @@ type FaultFigures struct {
 	Restarts          []NodeRestart `json:"restarts,omitempty"`   // rolling
 	TrackedCalls      int64         `json:"tracked_calls"`        // calls followed one by one
 	LongCalls         LongCalls     `json:"long_calls"`           // up through the fault (cluster_long.go)
-	Error             string        `json:"error,omitempty"`
+	// InFlightCalls (kill-holder, partition): followed calls whose events
+	// had not all reached their desks when the holder went; no longer
+	// followed. InFlightMissing: their events that never arrived, gone
+	// with the holder before they reached the log (cluster_inflight.go).
+	InFlightCalls   int    `json:"in_flight_calls,omitempty"`
+	InFlightMissing int    `json:"in_flight_events_missing,omitempty"`
+	Error           string `json:"error,omitempty"`
 }
 
 // NodeRestart is one node's restart in a rolling restart.
@@ -98,6 +105,9 @@ func (ns *nodeSet) nodeFigures() []NodeFigures {
 func (r *Report) countUnknownCalls(f *fleet) {
 	if r.Cluster == nil || r.rung == nil || !f.trackCalls {
 		return
+	}
+	if ft := r.Cluster.Fault; ft != nil {
+		ft.InFlightMissing = inFlightOutcome(r.Cluster.inFlight)
 	}
 	for _, c := range f.clients {
 		c.mu.Lock()
@@ -271,6 +281,10 @@ func writeFault(b *strings.Builder, ft *FaultFigures) {
 	for _, rs := range ft.Restarts {
 		fmt.Fprintf(b, "restart %-3s         exit after %.2fs (%s), healthy and agreeing after %.2fs; %d of %d desks back, 99%% in %.2fs%s\n",
 			rs.Node+":", rs.StopSeconds, rs.Exit, rs.DownSeconds, rs.Back.Back, rs.Desks, rs.Back.P99, errText(rs.Error))
+	}
+	if ft.InFlightCalls > 0 {
+		fmt.Fprintf(b, "calls on their way: %d when the holder went (not followed); %d of their events never reached a desk\n",
+			ft.InFlightCalls, ft.InFlightMissing)
 	}
 	l := ft.LongCalls
 	fmt.Fprintf(b, "long calls:         %d up through the fault: %d survived (hung up after), %d gone (reconciled); %d never at their desks, %d sim API errors\n",

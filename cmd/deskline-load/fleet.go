@@ -20,9 +20,12 @@ type fleet struct {
 
 	// nodes are every node's WebSocket URL, one without a cluster
 	// (cluster_clients.go); faults counts the cluster faults begun: a
-	// call that spans one is not followed (load.go).
-	nodes  []string
-	faults atomic.Int32
+	// call that spans one is not followed (load.go); withdrawn are the
+	// events of calls no longer followed because a fault met them on
+	// their way (cluster_inflight.go).
+	nodes     []string
+	faults    atomic.Int32
+	withdrawn atomic.Int64
 
 	ctx      context.Context // ends the clients' reconnection attempts
 	cancel   context.CancelFunc

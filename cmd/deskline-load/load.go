@@ -61,7 +61,9 @@ func driveLoad(ctx context.Context, srv target, f *fleet, o options, slow []int,
 		})
 	}
 	wg.Wait()
-	return cnt.result(start, time.Now())
+	lr := cnt.result(start, time.Now())
+	lr.Events -= f.withdrawn.Load() // cluster faults: calls met on their way
+	return lr
 }
 
 // maxFloodWorkers bounds the HTTP workers calling the slow clients.
