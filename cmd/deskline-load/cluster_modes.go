@@ -68,7 +68,7 @@ func clusterFault(ctx context.Context, env *runEnv) {
 	ft.HolderAfter = fig.watch.holder()
 	hangupLong(ctx, env, ft, long)
 	f.allBack.Store(true)
-	fmt.Fprintf(env.progress, "%s: %s hit; holder %s → %s; takeover %.2fs; %d of %d desks back, 99%% in %.2fs%s\n",
+	fmt.Fprintf(env.progress, "%s: %s hit; holder %s → %s (takeover after %.2fs, -1: none); %d of %d desks back, 99%% in %.2fs%s\n",
 		ft.Mode, ft.Target, ft.HolderBefore, ft.HolderAfter, ft.TakeoverSeconds, ft.Back.Back, ft.Back.Clients, ft.Back.P99,
 		errText(ft.Error))
 }
