@@ -123,7 +123,9 @@ func TestClusterOfThree(t *testing.T) {
 	if other == h2 {
 		other = m2
 	}
-	d2 := clusterDesk(t, addrs[other], &ctiproto.Resume{Epoch: d.welcome.Epoch, Seq: seq})
+	// With the token the first node issued: tokens live in the cluster.
+	d2 := clusterDeskWith(t, addrs[other], &ctiproto.Hello{ID: "2", Token: d.welcome.Token, Client: "cluster test",
+		Resume: &ctiproto.Resume{Epoch: d.welcome.Epoch, Seq: seq}})
 	if !d2.welcome.Resumed {
 		t.Fatalf("resume on another node refused: %s", d2.welcome.Resync)
 	}
@@ -136,13 +138,19 @@ func TestClusterOfThree(t *testing.T) {
 // clusterDesk logs in as demo, resuming when r is set.
 func clusterDesk(t *testing.T, addr string, r *ctiproto.Resume) *resumingDesk {
 	t.Helper()
+	return clusterDeskWith(t, addr, &ctiproto.Hello{ID: "1", User: "demo", Password: "demo", Client: "cluster test", Resume: r})
+}
+
+// clusterDeskWith says hello and waits for the welcome.
+func clusterDeskWith(t *testing.T, addr string, h *ctiproto.Hello) *resumingDesk {
+	t.Helper()
 	dl := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}}
 	conn, _, err := dl.Dial("ws://"+addr+ctiproto.Path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "1", User: "demo", Password: "demo", Client: "cluster test", Resume: r})
+	hello, _ := ctiproto.Encode(h)
 	if err := conn.WriteMessage(websocket.TextMessage, hello); err != nil {
 		t.Fatal(err)
 	}
