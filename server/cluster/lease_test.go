@@ -15,9 +15,15 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+func testClusterConfig(cluster string, urls []string) config.Cluster {
+	return config.Cluster{NATS: urls, Node: "n", Name: cluster}
+}
+
 func testNode(t *testing.T, name, cluster string, urls []string) *Node {
 	t.Helper()
-	n, err := Connect(context.Background(), config.Cluster{NATS: urls, Node: name, Name: cluster}, quiet)
+	c := testClusterConfig(cluster, urls)
+	c.Node = name
+	n, err := Connect(context.Background(), c, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
