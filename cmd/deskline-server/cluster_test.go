@@ -351,3 +351,32 @@ func TestClusterLogRollsOver(t *testing.T) {
 		t.Fatalf("a node started after the roll: %+v %v, want epoch %q", h, err, epoch)
 	}
 }
+
+// Nodes whose users or watch groups differ (a rolling change of the
+// config) show different epochs: a desk moving between them takes a
+// snapshot instead of resuming with events numbered otherwise.
+func TestClusterNodesWithOtherConfigsDifferInEpoch(t *testing.T) {
+	nc := natstest.Start(t, 1)
+	name := "d" + fmt.Sprint(time.Now().UnixNano()%1e6)
+	cfg1 := clusterConfig(t, "node1", nc.URLs())
+	cfg1.Cluster.Name = name
+	a, _ := startNode(t, cfg1)
+	cfg2 := clusterConfig(t, "node2", nc.URLs())
+	cfg2.Cluster.Name = name
+	cfg2.WatchGroups = nil // nobody may watch anybody here
+	b, _ := startNode(t, cfg2)
+	cfg3 := clusterConfig(t, "node3", nc.URLs())
+	cfg3.Cluster.Name = name
+	c, _ := startNode(t, cfg3)
+	ha, _ := nodeHealth(a)
+	hb, _ := nodeHealth(b)
+	hc, _ := nodeHealth(c)
+	if ha.Epoch == hb.Epoch || ha.Epoch != hc.Epoch {
+		t.Fatalf("epochs: same config %q and %q, other config %q", ha.Epoch, hc.Epoch, hb.Epoch)
+	}
+	d := clusterDesk(t, a, nil)
+	d2 := clusterDesk(t, b, &ctiproto.Resume{Epoch: d.welcome.Epoch, Seq: d.welcome.Seq})
+	if d2.welcome.Resumed || d2.welcome.Resync != ctiproto.ResyncEpochChanged {
+		t.Fatalf("resume across configs: resumed %v, resync %q", d2.welcome.Resumed, d2.welcome.Resync)
+	}
+}

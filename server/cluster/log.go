@@ -90,6 +90,10 @@ type DeskInput struct {
 type Entry struct {
 	Seq   uint64 // the stream's sequence number
 	Input Input
+	// Stale: a holder's append whose fence is below the highest seen (a
+	// holder that woke up after losing its lease): not to be applied,
+	// only counted as read.
+	Stale bool
 }
 
 // Log is the cluster's input log: the stream <NAME>_LOG.
@@ -228,8 +232,8 @@ func (l *Log) PurgeBefore(ctx context.Context, seq uint64) error {
 // first entry is not a seed: the stream was cut, or an entry does not
 // decode).
 // An exchange append whose fence is below the highest seen (a holder that
-// woke up after losing its lease) is skipped. apply runs on Replay's
-// goroutine, one entry at a time.
+// woke up after losing its lease) comes marked Stale. apply runs on
+// Replay's goroutine, one entry at a time.
 func (l *Log) Replay(ctx context.Context, from uint64, apply func(Entry)) error {
 	if from == 0 {
 		seed, err := l.LastSeed(ctx)
@@ -275,13 +279,12 @@ func (l *Log) Replay(ctx context.Context, from uint64, apply func(Entry)) error 
 			return &Error{Op: "read", Target: l.name, Err: fmt.Errorf("entry %d is %q, not the seed of an epoch: the log was cut", meta.Sequence.Stream, in.Kind)}
 		}
 		first = false
+		e := Entry{Seq: meta.Sequence.Stream, Input: in}
 		if m.Subject() == l.exSubj || m.Subject() == l.sdSubj {
 			f, _ := strconv.ParseUint(m.Headers().Get(HeaderFence), 10, 64)
-			if f < fence {
-				continue // a stale holder's
-			}
-			fence = f
+			e.Stale = f < fence
+			fence = max(fence, f)
 		}
-		apply(Entry{Seq: meta.Sequence.Stream, Input: in})
+		apply(e)
 	}
 }
