@@ -141,7 +141,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	s.upgrader = websocket.Upgrader{
 		Subprotocols: ctiproto.Subprotocols, // the newest a client offers
 
-		ReadBufferSize:  readBufferSize,
+		ReadBufferSize:  0, // the hijacker's reader is kept (batchHijacker); the default were 4 KB
 		WriteBufferSize: writeBufferSize,
 		WriteBufferPool: &writeBuffers,
 		CheckOrigin:     originChecker(opts.AllowedOrigins, opts.Log),

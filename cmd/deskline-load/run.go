@@ -104,10 +104,11 @@ func measure(ctx context.Context, srv *serverProc, o options, rep *Report, progr
 
 // connectPhase opens every client and checks that the server counts them.
 func connectPhase(ctx context.Context, srv *serverProc, o options, rep *Report, progress io.Writer) (*fleet, error) {
-	fmt.Fprintf(progress, "connecting %d clients (%d at a time)…\n", o.Clients, o.Dialers)
+	sources := max(o.Sources, sourcesFor(o.Clients+o.Searchers))
+	fmt.Fprintf(progress, "connecting %d clients (%d at a time) %s…\n", o.Clients, o.Dialers, sourceText(sources))
 	start := time.Now()
 	cfg := fleetConfig{dialers: o.Dialers, reconnect: o.reconnects(), trackCalls: o.Mode == modeRestart, slow: o.slowClients(),
-		watchers: o.Watchers}
+		watchers: o.Watchers, sources: sources}
 	f, err := connectFleet(ctx, srv.wsURL(), o.Clients, cfg)
 	if err != nil {
 		return nil, err
