@@ -59,6 +59,12 @@ const (
 	// appendRetry is the pause between attempts of one append while the
 	// stream elects a leader or the link reconnects.
 	appendRetry = 100 * time.Millisecond
+	// readExpiry is how long one pull for the log's next entries waits.
+	// The reader's heartbeat is half of it, and a reader that misses two
+	// starts over where it was: a node connected to a NATS server that
+	// died hears the log again within about this long (nats.go's default,
+	// 30 s with 5 s heartbeats, left a node deaf for 10 s and more).
+	readExpiry = 2 * time.Second
 )
 
 // Input is one entry of the cluster's log.
@@ -249,7 +255,7 @@ func (l *Log) Replay(ctx context.Context, from uint64, apply func(Entry)) error 
 	if err != nil {
 		return &Error{Op: "read", Target: l.name, Err: err}
 	}
-	it, err := cons.Messages()
+	it, err := cons.Messages(jetstream.PullExpiry(readExpiry))
 	if err != nil {
 		return &Error{Op: "read", Target: l.name, Err: err}
 	}
