@@ -78,7 +78,7 @@ func TestLeaseTakeoverWhenTheHolderIsCutOff(t *testing.T) {
 	}
 	waitFor(t, ttl, "a stops holding", func() bool { return !la.Valid() })
 	stopped := time.Since(t0)
-	waitFor(t, 3*ttl, "b holds the lease", lb.Valid)
+	waitFor(t, 3*ttl, "b holds the lease", func() bool { return lb.Valid() && fences[1].Load() != 0 })
 	t.Logf("a stopped %v after the cut; b held %v after", stopped.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
 	if fences[1].Load() <= fences[0].Load() {
 		t.Fatalf("b's fence %d is not above a's %d", fences[1].Load(), fences[0].Load())
