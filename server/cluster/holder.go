@@ -3,10 +3,10 @@ package cluster
 import (
 	"cmp"
 	"context"
-	"errors"
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
