@@ -73,9 +73,11 @@ bench:
 	$(GO) run ./cmd/deskline-load -clients 10000 -watchers 200 -rate 500 -duration 5s -dialers 4 -timeout 5m
 
 # The full set of load figures, one report each in artifacts/bench/*.txt
-# (about 30 minutes; run it on an otherwise idle machine). -rate is calls/s
+# (about 35 minutes; run it on an otherwise idle machine). -rate is calls/s
 # and a call is 2 events (ring, hang up), so 100 events/s is -rate 50.
 #   steady-*: 1,000 and 10,000 clients at 100 and 1,000 events/s, with baseline
+#   steady-19800c-1000eps: as many desks as 20,000 open files allow (issue 18:
+#     100,000 where the hard limit is higher), from 8 loopback source addresses
 #   storm-10000c: all 10,000 clients drop at once and reconnect (resume)
 #   slow-1000c: 1% of 1,000 clients stop reading until the server cuts them
 #   restart-10000c: the server restarts (SIGTERM) under load
@@ -103,6 +105,7 @@ bench-full:
 	run steady-1000c-1000eps  -clients 1000  -rate 500 -duration 30s; \
 	run steady-10000c-100eps  -clients 10000 -rate 50  -duration 30s; \
 	run steady-10000c-1000eps -clients 10000 -rate 500 -duration 30s; \
+	run steady-19800c-1000eps -clients 19800 -rate 500 -duration 30s -sources 8; \
 	run storm-10000c  -mode storm   -clients 10000 -rate 500 -duration 30s; \
 	run slow-1000c    -mode slow    -clients 1000  -rate 500 -duration 30s; \
 	run restart-10000c -mode restart -clients 10000 -rate 500 -duration 30s; \

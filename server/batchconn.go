@@ -95,10 +95,13 @@ func (c *batchConn) SyscallConn() (syscall.RawConn, error) {
 }
 
 // batchHijacker hands the WebSocket upgrader the hijacked connection
-// wrapped in a batchConn.
+// wrapped in a batchConn, and a read buffer of its own that the upgrader
+// keeps as the connection's (its ReadBufferSize is 0 for that): the
+// session's reader asks it whether input is buffered (session.readFrames).
 type batchHijacker struct {
 	http.ResponseWriter
 	conn *batchConn
+	br   *bufio.Reader // nil when the HTTP server had read past the request
 }
 
 func (h *batchHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -107,7 +110,16 @@ func (h *batchHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	h.conn = &batchConn{Conn: nc}
-	return h.conn, rw, nil
+	if rw.Reader.Buffered() > 0 {
+		return h.conn, rw, nil // the upgrader refuses it: data before the handshake's end
+	}
+	h.br = bufio.NewReaderSize(h.conn, connReadBufferSize)
+	return h.conn, bufio.NewReadWriter(h.br, rw.Writer), nil
 }
+
+// connReadBufferSize is the connection's read buffer: readBufferSize, but
+// one byte more, since the upgrader takes over a hijacked reader only
+// when it is larger than 256 bytes (else it allocates one of its own).
+const connReadBufferSize = max(readBufferSize, 256) + 1
 
 func (h *batchHijacker) Unwrap() http.ResponseWriter { return h.ResponseWriter }

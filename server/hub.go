@@ -2,6 +2,8 @@ package server
 
 import (
 	"log/slog"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -135,8 +137,11 @@ func (h *hub) track(ev pbx.Event) {
 // or not the exchange says so itself: no popup may stay open anywhere.
 // When the exchange does say so, its clear changes nothing and is dropped
 // (ctiproto.CallState.Changes).
+//
+// The devices go in order: every node of a cluster numbers the events
+// alike (node.go).
 func (h *hub) retractElsewhere(ev pbx.Event) {
-	for dev := range h.alerting[ev.Call] {
+	for _, dev := range slices.Sorted(maps.Keys(h.alerting[ev.Call])) {
 		if dev == ev.AnsweredBy {
 			continue
 		}

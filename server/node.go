@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -10,6 +13,7 @@ import (
 	"github.com/deskline/deskline/ctiproto"
 	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/server/cluster"
+	"github.com/deskline/deskline/server/config"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -41,8 +45,9 @@ type Cluster struct {
 // stream leader being elected.
 const deskWait = 10 * time.Second
 
-// isolationCheck is how often a node looks at its NATS link.
-const isolationCheck = 250 * time.Millisecond
+// isolationCheck is how often a node asks the cluster's log for its
+// state (a small JetStream request), and how long it waits for it.
+const isolationCheck = time.Second
 
 // replica is the node's side of the cluster's log.
 type replica struct {
@@ -56,7 +61,8 @@ type replica struct {
 	// node hears of no event and its desks are better served elsewhere.
 	isolated atomic.Bool
 	// failed: the log could no longer be read (an entry that does not
-	// decode): the node serves no desk until it is restarted.
+	// decode), or the server of a new epoch would not start (Withdraw):
+	// the node serves no desk.
 	failed atomic.Bool
 }
 
@@ -64,7 +70,7 @@ type replica struct {
 func (r *replica) refusing() string {
 	switch {
 	case r.failed.Load():
-		return "this node could not read the cluster's log (see its log): restart it"
+		return "this node cannot serve now (see its log)"
 	case r.isolated.Load():
 		return "this node is cut off from the cluster"
 	}
@@ -103,7 +109,11 @@ func (s *Server) startReplica(ctx context.Context) error {
 			}
 		}
 		err := r.c.Log.Replay(rctx, r.c.From, func(e cluster.Entry) {
-			if r.over {
+			if r.over || e.Stale {
+				r.applied.Store(e.Seq)
+				if r.built && e.Seq >= last {
+					tell(nil)
+				}
 				return
 			}
 			if err := s.apply(e); err != nil {
@@ -116,13 +126,17 @@ func (s *Server) startReplica(ctx context.Context) error {
 			}
 		})
 		if told && rctx.Err() == nil { // serving, and the log broke
-			r.failed.Store(true)
-			s.log.Error("cluster: the log can no longer be read; this node sends its desks away", "err", err)
-			s.kickAll(ctiproto.CloseGoingAway, "this node could not read the cluster's log: reconnect to another")
+			s.Withdraw(fmt.Sprintf("the cluster's log can no longer be read: %v", err))
 		}
 		tell(fmt.Errorf("server: %w", err))
 	}()
-	go func() { <-s.stop; cancel() }()
+	go func() {
+		select {
+		case <-s.stop:
+		case <-rctx.Done():
+		}
+		cancel()
+	}()
 	select {
 	case err := <-ready:
 		if err != nil {
@@ -137,36 +151,58 @@ func (s *Server) startReplica(ctx context.Context) error {
 	}
 }
 
-// watchIsolation sends this node's desks to other nodes when its NATS
-// link has been down for a lease's TTL (it hears of no event; the holder,
-// if it was this node, has stopped), and refuses new ones (register)
-// until the link is back.
+// watchIsolation sends this node's desks to other nodes when it has not
+// reached the cluster's log for a lease's TTL: its NATS link is down, or
+// up to a NATS server that has lost the others (it hears of no event;
+// the holder, if it was this node, has stopped). It refuses new desks
+// (register) until the log answers again.
 func (s *Server) watchIsolation(ctx context.Context) {
 	r := s.replica
 	tick := time.NewTicker(isolationCheck)
 	defer tick.Stop()
-	var downSince time.Time
+	reached := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
-		if r.c.Node.NC.IsConnected() {
-			downSince = time.Time{}
+		if s.reachesLog(ctx) {
+			reached = time.Now()
 			if r.isolated.Swap(false) {
-				s.log.Info("cluster: NATS link back; this node takes desks again")
+				s.log.Info("cluster: the log answers again; this node takes desks again")
 			}
 			continue
 		}
-		if downSince.IsZero() {
-			downSince = time.Now()
-		}
-		if time.Since(downSince) >= r.c.Lease.TTL() && !r.isolated.Swap(true) {
-			s.log.Warn("cluster: cut off from NATS; sending this node's desks to the others", "down", time.Since(downSince).Round(time.Millisecond))
+		if time.Since(reached) >= r.c.Lease.TTL() && !r.isolated.Swap(true) {
+			s.log.Warn("cluster: cut off from the cluster's log; sending this node's desks to the others",
+				"since", time.Since(reached).Round(time.Millisecond))
 			s.kickAll(ctiproto.CloseGoingAway, "this node is cut off from the cluster: reconnect to another")
 		}
 	}
+}
+
+// reachesLog reports whether the cluster's log answers now.
+func (s *Server) reachesLog(ctx context.Context) bool {
+	r := s.replica
+	if !r.c.Node.NC.IsConnected() {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, isolationCheck)
+	defer cancel()
+	_, err := r.c.Log.Last(ctx)
+	return err == nil
+}
+
+// Withdraw stops the node serving desks: they are sent to the other
+// nodes and new ones are refused, with why on /healthz (failed). The
+// command calls it when the server of a new epoch will not start.
+func (s *Server) Withdraw(why string) {
+	if s.replica == nil || s.replica.failed.Swap(true) {
+		return
+	}
+	s.log.Error("cluster: this node withdraws its desks", "why", why)
+	s.kickAll(ctiproto.CloseGoingAway, "this node cannot serve now: reconnect to another")
 }
 
 // kickAll closes every session with code.
@@ -196,7 +232,7 @@ func (s *Server) apply(e cluster.Entry) error {
 		if in.Snap == nil {
 			return fmt.Errorf("server: cluster log entry %d: a seed without the exchange's state", e.Seq)
 		}
-		s.epoch = in.Epoch
+		s.epoch = in.Epoch + "-" + s.replicaDigest()
 		r.c.Exchange.SetCapabilities(in.Snap.Capabilities())
 		s.caps = capabilities(in.Snap.Capabilities())
 		if err := s.buildUsers(*in.Snap); err != nil {
@@ -318,6 +354,35 @@ func (s *Server) clusterHealth(h map[string]any) {
 		"node": r.c.Node.Name, "holder": holder.Node, "fence": holder.Fence,
 		"nats": r.c.Node.NC.IsConnected(), "applied": r.applied.Load(), "log": r.c.Log.Name(),
 	}
+}
+
+// replicaFormat names how this build's hub numbers the log's events.
+// Raise it with any change to what a user's log gets for an entry, so
+// nodes of two builds never claim the same epoch.
+const replicaFormat = 1
+
+// replicaDigest is a short digest of everything besides the log that
+// decides how the hub numbers events: this build's replicaFormat, the
+// users and their devices, and who may watch whom. It is part of the
+// epoch desks see, so a desk moving between nodes whose configs differ
+// (in the middle of a rolling change) takes a snapshot instead of
+// resuming with events numbered otherwise.
+func (s *Server) replicaDigest() string {
+	type user struct {
+		Name    string
+		Devices []string
+	}
+	var users []user
+	for _, u := range s.opts.Users {
+		users = append(users, user{u.Name, u.Devices})
+	}
+	b, _ := json.Marshal(struct {
+		Format int
+		Users  []user
+		Watch  []config.WatchGroup
+	}{replicaFormat, users, s.opts.WatchGroups})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:4])
 }
 
 // capabilities lists the services of caps in a stable order, with the

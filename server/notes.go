@@ -1,6 +1,8 @@
 package server
 
 import (
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -147,7 +149,7 @@ func (n *callNotes) set(h *hub, call pbx.CallID, device, text string, now time.T
 		}
 	}
 	tell(device)
-	for dev := range c.parties {
+	for _, dev := range slices.Sorted(maps.Keys(c.parties)) { // one order on every node of a cluster
 		if dev != device {
 			tell(dev)
 		}

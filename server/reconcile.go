@@ -48,7 +48,7 @@ func (h *hub) reconcileWith(snap pbx.Snapshot) {
 		}
 	}
 	for _, u := range h.users {
-		for _, ev := range u.diff(live, snap.Devices, now) {
+		for _, ev := range u.diff(live, snap.Calls, snap.Devices, now) {
 			h.publish(u, ev, 0) // the server's own, after an outage
 		}
 	}
@@ -108,7 +108,7 @@ func (u *userLog) parkDiff(want map[string]pbx.ParkedCall, now time.Time) []ctip
 
 // diff lists the events that bring the user's state to what the exchange
 // reports.
-func (u *userLog) diff(live map[ctiproto.ConnKey]pbx.Call, devs []pbx.DeviceInfo, now time.Time) []ctiproto.Event {
+func (u *userLog) diff(live map[ctiproto.ConnKey]pbx.Call, calls []pbx.Call, devs []pbx.DeviceInfo, now time.Time) []ctiproto.Event {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	var evs []ctiproto.Event
@@ -122,11 +122,13 @@ func (u *userLog) diff(live map[ctiproto.ConnKey]pbx.Call, devs []pbx.DeviceInfo
 				Device: c.Device, State: string(pbx.StateCleared), Cause: string(pbx.CauseExchangeRestarted)})
 		}
 	}
-	for k, c := range live {
-		if _, mine := u.state.Device(k.Device); !mine {
+	// In the exchange's order, not the map's: in a cluster every node
+	// must number these events alike.
+	for _, c := range calls {
+		if _, mine := u.state.Device(c.Device); !mine {
 			continue
 		}
-		if have, ok := u.state.Call(k.Call, k.Device); !ok || have.State != string(c.State) {
+		if have, ok := u.state.Call(string(c.Call), c.Device); !ok || have.State != string(c.State) {
 			evs = append(evs, announce(c))
 		}
 	}

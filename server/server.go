@@ -141,7 +141,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	s.upgrader = websocket.Upgrader{
 		Subprotocols: ctiproto.Subprotocols, // the newest a client offers
 
-		ReadBufferSize:  readBufferSize,
+		ReadBufferSize:  0, // the hijacker's reader is kept (batchHijacker); the default were 4 KB
 		WriteBufferSize: writeBufferSize,
 		WriteBufferPool: &writeBuffers,
 		CheckOrigin:     originChecker(opts.AllowedOrigins, opts.Log),
@@ -166,6 +166,9 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 			close(s.routed)
 		}()
 	}
+	// A token revoked, refreshed or capped away on another node of a
+	// cluster closes its sessions here too (never called on one node).
+	opts.Auth.SetOnRevoke(s.dropTokens)
 	s.reg = s.registry()
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET "+ctiproto.Path, s.serveWS)

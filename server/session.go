@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"sync/atomic"
 	"time"
 
@@ -60,6 +61,10 @@ type session struct {
 	// batch is conn's connection, which gathers a writer's frames into
 	// one write (batchConn); nil where the upgrader did not hijack.
 	batch *batchConn
+	// br is conn's read buffer, idle the reader's wait on the socket
+	// (readFrames); both nil where the reader waits inside the library.
+	br   *bufio.Reader
+	idle *idleWait
 
 	writerDone chan struct{} // closed when the writer has closed the connection and returned for good
 	closeCode  int           // why it closed: set once, by the first kick

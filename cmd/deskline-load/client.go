@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -20,7 +21,8 @@ import (
 // field but those marked otherwise.
 type client struct {
 	idx  int
-	slow bool // slow mode: this client stops reading for a while
+	slow bool         // slow mode: this client stops reading for a while
+	src  *net.TCPAddr // its source address; nil: the kernel's choice (sources.go)
 
 	mu      sync.Mutex // guards conn, stall, perCall and tracked
 	conn    *websocket.Conn
@@ -76,7 +78,12 @@ type loginCounts struct {
 const (
 	handshakeTimeout = 10 * time.Second
 	welcomeTimeout   = 15 * time.Second
-	maxThrottled     = 5 // hello attempts answered with throttled
+	// maxThrottled bounds the hello attempts answered with throttled or
+	// server-busy. The server checks at most 4 passwords per address at
+	// once (server/logingate.go) and tells the rest to retry in a second:
+	// with -dialers 50 over a few source addresses a client may be told
+	// so many times in a row before its turn comes.
+	maxThrottled = 30
 )
 
 var dialer = websocket.Dialer{
@@ -107,11 +114,11 @@ func dialFirst(ctx context.Context, url string, c *client) error {
 // one, resuming from its epoch and seq once it has them. retry > 0 means
 // throttled: try again after that long.
 func (c *client) tryDial(ctx context.Context, url string) (retry time.Duration, err error) {
-	d := &dialer
+	rcvBuf := 0
 	if c.slow {
-		d = &slowDialer
+		rcvBuf = slowRcvBuf
 	}
-	conn, resp, err := d.DialContext(ctx, url, http.Header{})
+	conn, resp, err := wsDialer(c.src, rcvBuf).DialContext(ctx, url, http.Header{})
 	if err != nil {
 		return 0, fmt.Errorf("client %s: dial: %w", userName(c.idx), err)
 	}

@@ -45,6 +45,7 @@ type fleetConfig struct {
 	trackCalls bool
 	slow       []int // clients that dial with a small receive buffer
 	watchers   int   // presence: clients 0…watchers-1 watch every device
+	sources    int   // source addresses the clients dial from (sources.go)
 
 	nodes []string // cluster: every node's WebSocket URL, the clients spread over them; nil: url
 }
@@ -59,6 +60,7 @@ func connectFleet(parent context.Context, url string, n int, cfg fleetConfig) (*
 	f.ctx, f.cancel = context.WithCancel(parent)
 	for i := range f.clients {
 		f.clients[i] = newClient(i, slices.Contains(cfg.slow, i))
+		f.clients[i].src = sourceAddr(i, cfg.sources)
 		if i < cfg.watchers {
 			f.clients[i].pres = newPresenceState(n)
 		}

@@ -11,7 +11,10 @@
 // time at emission), lost and duplicated events (from the per-user seq),
 // and the server's CPU time. At the end every client's calls are compared
 // with the exchange's (/v1/sim/calls): nothing may be stuck on a screen.
-// The child is always stopped on exit.
+// The child is always stopped on exit. A run with more clients than one
+// source address's share of the local port range dials them from
+// 127.0.0.1 … 127.0.0.N (sources.go), and the open-file limit is raised
+// to what the run needs (the hard one too, where root may).
 //
 // -mode picks what happens while the load runs (modes.go): steady
 // (nothing), storm (every client drops its TCP connection at once and
@@ -36,6 +39,7 @@
 //	go run ./cmd/deskline-load -clients 1000 -rate 500 -duration 10s
 //	go run ./cmd/deskline-load -clients 1000 -rate 0 -duration 10s   # as fast as it goes
 //	go run ./cmd/deskline-load -mode storm -clients 10000 -duration 30s
+//	go run ./cmd/deskline-load -clients 19800 -rate 500 -duration 30s -sources 8
 //
 // The exit status is 0 when every expected event arrived exactly once,
 // nothing was stuck and the mode's figures are all there; 1 when the run
@@ -66,6 +70,7 @@ type options struct {
 	Duration  time.Duration // length of the load phase
 	Workers   int           // concurrent HTTP workers driving the sim API
 	Dialers   int           // concurrent connection attempts while connecting
+	Sources   int           // loopback source addresses to dial from; 0 = as many as the port range needs (sources.go)
 	Drain     time.Duration // how long to wait for outstanding events after the load
 	Settle    time.Duration // wait before sampling the server's RSS
 	Timeout   time.Duration // hard limit for the whole run
@@ -114,7 +119,7 @@ func mainCode(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if err := raiseFileLimit(o.Clients); err != nil {
+	if err := raiseFileLimit(o.Clients + o.Searchers); err != nil {
 		fmt.Fprintf(stderr, "deskline-load: %v\n", err)
 		return 1
 	}
@@ -146,6 +151,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.Duration, "duration", o.Duration, "length of the load phase")
 	fs.IntVar(&o.Workers, "workers", o.Workers, "concurrent HTTP keep-alive workers driving the sim API")
 	fs.IntVar(&o.Dialers, "dialers", o.Dialers, "concurrent connection attempts while connecting the clients")
+	fs.IntVar(&o.Sources, "sources", 0, "dial from at least N loopback sources, 127.0.0.1 … 127.0.0.N (at least as many as the local port range needs: one up to ~14,000 clients). The server checks 4 passwords per address at once: more sources connect faster")
 	fs.DurationVar(&o.Drain, "drain", o.Drain, "how long to wait after the load for events still on their way")
 	fs.DurationVar(&o.Settle, "settle", o.Settle, "wait before sampling the server's RSS (idle, after start and after connecting)")
 	fs.DurationVar(&o.Timeout, "timeout", o.Timeout, "hard limit for the whole run; the server is stopped when it passes")
@@ -190,6 +196,8 @@ func (o options) check() error {
 		return fmt.Errorf("-rate %g: want 0 (unlimited) or more", o.Rate)
 	case o.Duration <= 0, o.Timeout <= 0, o.Drain < 0, o.Settle < 0:
 		return errors.New("-duration and -timeout must be positive, -drain and -settle not negative")
+	case o.Sources < 0 || o.Sources > maxSources:
+		return fmt.Errorf("-sources %d: want 0 (as needed) to %d", o.Sources, maxSources)
 	case o.Workers < 1 || o.Dialers < 1:
 		return errors.New("-workers and -dialers must be at least 1")
 	case o.EventLog < 0:
@@ -221,20 +229,25 @@ func commandLine(args []string) string {
 	return strings.Join(parts, " ")
 }
 
-// raiseFileLimit lifts the soft limit on open files to the hard one. It
-// goes through syscall.Setrlimit, so the server child inherits the raised
+// raiseFileLimit lifts the soft limit on open files to what the run
+// needs, at least the hard limit; when the hard limit is lower than
+// that, it raises the hard one too (root may, up to fs.nr_open). It goes
+// through syscall.Setrlimit, so the server child inherits the raised
 // limit too (the limit Go raises by itself at start is not passed on).
-func raiseFileLimit(clients int) error {
+// The tool and the server each hold one socket per connection.
+func raiseFileLimit(conns int) error {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		return fmt.Errorf("open-file limit: %w", err)
 	}
+	need := uint64(conns) + fdReserve
+	if lim.Max < need { // RLIM_INFINITY is the largest uint64: never below
+		lim.Max = need
+	}
 	lim.Cur = lim.Max
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return fmt.Errorf("raise open-file limit to %d: %w", lim.Max, err)
-	}
-	if need := uint64(clients) + fdReserve; lim.Cur < need {
-		return fmt.Errorf("-clients %d needs about %d open files, the hard limit is %d (ulimit -Hn)", clients, need, lim.Cur)
+		return fmt.Errorf("-clients %d needs about %d open files: raising the limit to %d: %w (ulimit -Hn; as root, up to fs.nr_open)",
+			conns, need, lim.Max, err)
 	}
 	return nil
 }

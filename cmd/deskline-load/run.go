@@ -118,11 +118,12 @@ type target interface {
 
 // connectPhase opens every client and checks that the server counts them.
 func connectPhase(ctx context.Context, srv target, o options, rep *Report, progress io.Writer) (*fleet, error) {
-	fmt.Fprintf(progress, "connecting %d clients (%d at a time)…\n", o.Clients, o.Dialers)
+	sources := max(o.Sources, sourcesFor(o.Clients+o.Searchers))
+	fmt.Fprintf(progress, "connecting %d clients (%d at a time) %s…\n", o.Clients, o.Dialers, sourceText(sources))
 	start := time.Now()
 	urls := srv.wsURLs()
 	cfg := fleetConfig{dialers: o.Dialers, reconnect: o.reconnects(), trackCalls: o.tracksCalls(), slow: o.slowClients(),
-		watchers: o.Watchers, nodes: urls}
+		watchers: o.Watchers, sources: sources, nodes: urls}
 	f, err := connectFleet(ctx, urls[0], o.Clients, cfg)
 	if err != nil {
 		return nil, err

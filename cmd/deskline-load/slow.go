@@ -1,15 +1,10 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"net"
 	"strings"
-	"syscall"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // Slow mode's limits.
@@ -29,20 +24,6 @@ const (
 	// healthPoll is how often the stall looks at the server's count.
 	healthPoll = 100 * time.Millisecond
 )
-
-// slowDialer is the slow clients' dialer: the same but for the buffer.
-var slowDialer = func() websocket.Dialer {
-	d := dialer
-	nd := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		var serr error
-		err := rc.Control(func(fd uintptr) {
-			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, slowRcvBuf)
-		})
-		return cmp.Or(err, serr)
-	}}
-	d.NetDialContext = nd.DialContext
-	return d
-}()
 
 // slowClients are the clients that stall in slow mode (none otherwise):
 // -slow of them, or 1% of the clients, at least one, spread evenly.

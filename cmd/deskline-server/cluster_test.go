@@ -123,7 +123,9 @@ func TestClusterOfThree(t *testing.T) {
 	if other == h2 {
 		other = m2
 	}
-	d2 := clusterDesk(t, addrs[other], &ctiproto.Resume{Epoch: d.welcome.Epoch, Seq: seq})
+	// With the token the first node issued: tokens live in the cluster.
+	d2 := clusterDeskWith(t, addrs[other], &ctiproto.Hello{ID: "2", Token: d.welcome.Token, Client: "cluster test",
+		Resume: &ctiproto.Resume{Epoch: d.welcome.Epoch, Seq: seq}})
 	if !d2.welcome.Resumed {
 		t.Fatalf("resume on another node refused: %s", d2.welcome.Resync)
 	}
@@ -136,13 +138,19 @@ func TestClusterOfThree(t *testing.T) {
 // clusterDesk logs in as demo, resuming when r is set.
 func clusterDesk(t *testing.T, addr string, r *ctiproto.Resume) *resumingDesk {
 	t.Helper()
+	return clusterDeskWith(t, addr, &ctiproto.Hello{ID: "1", User: "demo", Password: "demo", Client: "cluster test", Resume: r})
+}
+
+// clusterDeskWith says hello and waits for the welcome.
+func clusterDeskWith(t *testing.T, addr string, h *ctiproto.Hello) *resumingDesk {
+	t.Helper()
 	dl := websocket.Dialer{Subprotocols: []string{ctiproto.Subprotocol}}
 	conn, _, err := dl.Dial("ws://"+addr+ctiproto.Path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	hello, _ := ctiproto.Encode(&ctiproto.Hello{ID: "1", User: "demo", Password: "demo", Client: "cluster test", Resume: r})
+	hello, _ := ctiproto.Encode(h)
 	if err := conn.WriteMessage(websocket.TextMessage, hello); err != nil {
 		t.Fatal(err)
 	}
@@ -341,5 +349,34 @@ func TestClusterLogRollsOver(t *testing.T) {
 	b, _ := startNode(t, cfg2)
 	if h, err := nodeHealth(b); err != nil || h.Epoch != epoch {
 		t.Fatalf("a node started after the roll: %+v %v, want epoch %q", h, err, epoch)
+	}
+}
+
+// Nodes whose users or watch groups differ (a rolling change of the
+// config) show different epochs: a desk moving between them takes a
+// snapshot instead of resuming with events numbered otherwise.
+func TestClusterNodesWithOtherConfigsDifferInEpoch(t *testing.T) {
+	nc := natstest.Start(t, 1)
+	name := "d" + fmt.Sprint(time.Now().UnixNano()%1e6)
+	cfg1 := clusterConfig(t, "node1", nc.URLs())
+	cfg1.Cluster.Name = name
+	a, _ := startNode(t, cfg1)
+	cfg2 := clusterConfig(t, "node2", nc.URLs())
+	cfg2.Cluster.Name = name
+	cfg2.WatchGroups = nil // nobody may watch anybody here
+	b, _ := startNode(t, cfg2)
+	cfg3 := clusterConfig(t, "node3", nc.URLs())
+	cfg3.Cluster.Name = name
+	c, _ := startNode(t, cfg3)
+	ha, _ := nodeHealth(a)
+	hb, _ := nodeHealth(b)
+	hc, _ := nodeHealth(c)
+	if ha.Epoch == hb.Epoch || ha.Epoch != hc.Epoch {
+		t.Fatalf("epochs: same config %q and %q, other config %q", ha.Epoch, hc.Epoch, hb.Epoch)
+	}
+	d := clusterDesk(t, a, nil)
+	d2 := clusterDesk(t, b, &ctiproto.Resume{Epoch: d.welcome.Epoch, Seq: d.welcome.Seq})
+	if d2.welcome.Resumed || d2.welcome.Resync != ctiproto.ResyncEpochChanged {
+		t.Fatalf("resume across configs: resumed %v, resync %q", d2.welcome.Resumed, d2.welcome.Resync)
 	}
 }

@@ -83,20 +83,45 @@ func (l *live) close(ctx context.Context) error {
 	return srv.Shutdown(ctx)
 }
 
+// Starting the server of a new epoch: each attempt is bounded, and a
+// failed one is tried again after a pause that doubles up to a limit.
+const (
+	epochStartWait  = time.Minute
+	epochRetryFirst = time.Second
+	epochRetryMax   = 30 * time.Second
+)
+
 // newEpochs is server.Cluster.NewEpoch for a node: a server started
-// from the new seed replaces the current one. A server that will not
-// start leaves the old one serving what it has, and says so.
+// from the new seed replaces the current one. While it will not start
+// (NATS electing a leader, a config that refuses the seed), the node
+// withdraws its desks to the other nodes and tries again.
 func newEpochs(ctx context.Context, opts server.Options, l *live, log *slog.Logger) func(seq uint64) {
 	return func(seq uint64) {
 		o, c := opts, *opts.Cluster
 		c.From, o.Cluster = seq, &c
-		t0 := time.Now()
-		next, err := server.New(ctx, o)
-		if err != nil {
-			log.Error("cluster: the new epoch's server did not start; the node keeps the last epoch's state", "err", err)
-			return
+		wait := epochRetryFirst
+		for {
+			t0 := time.Now()
+			actx, cancel := context.WithTimeout(ctx, epochStartWait)
+			next, err := server.New(actx, o)
+			cancel()
+			if err == nil {
+				log.Info("cluster: serving the new epoch", "epoch", next.Epoch(), "seed", seq, "took", time.Since(t0).Round(time.Millisecond))
+				l.replace(next, log)
+				return
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			log.Error("cluster: the new epoch's server did not start; trying again", "seed", seq, "in", wait, "err", err)
+			cur, _, _ := l.current()
+			cur.Withdraw("the server of the cluster's new epoch did not start: " + err.Error())
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, epochRetryMax)
 		}
-		log.Info("cluster: serving the new epoch", "epoch", next.Epoch(), "seed", seq, "took", time.Since(t0).Round(time.Millisecond))
-		l.replace(next, log)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/deskline/deskline/pbx"
 	"github.com/deskline/deskline/server"
 	"github.com/deskline/deskline/server/auth"
+	"github.com/deskline/deskline/server/cluster"
 	"github.com/deskline/deskline/server/config"
 )
 
@@ -117,7 +118,15 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 			return err
 		}
 	}
-	a, err := auth.New(cfg.AuthUsers(), cfg.AuthOptions())
+	ao := cfg.AuthOptions()
+	if node != nil { // tokens and failed logins shared by the nodes
+		sh, err := cluster.NewAuthShared(ctx, node.srv.Node, ao)
+		if err != nil {
+			return err
+		}
+		ao.Shared = sh
+	}
+	a, err := auth.New(cfg.AuthUsers(), ao)
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,9 @@
 //     to the exchange and the sim control API, answered by the holder.
 //
 // The one invariant: only the holder of the lease, while its lease is
-// valid, drives the exchange or appends exchange events to the log; a
-// stale holder's appends are refused by the stream and skipped by readers.
+// valid, drives the exchange or appends exchange events to the log; an
+// append a stale holder got in anyway carries its lower fence and every
+// reader skips it alike.
 package cluster
 
 import (
@@ -63,8 +64,9 @@ type Node struct {
 }
 
 // Connect connects to the NATS servers cfg lists. It fails when none
-// answers; once connected, the link reconnects for ever (a node without
-// NATS serves its desks what it has and holds no lease).
+// answers; once connected, the link reconnects for ever (a node that
+// cannot reach the log for a lease's TTL sends its desks to the others
+// and holds no lease; with every NATS server down no node serves desks).
 func Connect(ctx context.Context, cfg config.Cluster, log *slog.Logger) (*Node, error) {
 	if log == nil {
 		log = slog.Default()

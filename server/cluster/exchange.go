@@ -84,6 +84,8 @@ func (x *Exchange) do(ctx context.Context, c command) (answer, error) {
 	switch {
 	case errors.Is(err, nats.ErrNoResponders):
 		return answer{}, ErrNoHolder
+	case ctx.Err() != nil: // the asker's time is up: a timeout, as on one node
+		return answer{}, fmt.Errorf("cluster: %s: no answer from the holder in time: %w", c.Op, ctx.Err())
 	case err != nil:
 		return answer{}, fmt.Errorf("cluster: %s: no answer from the holder: %v: %w", c.Op, err, pbx.ErrUnavailable)
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -25,6 +26,14 @@ const (
 	snapshotRetry = 500 * time.Millisecond
 	// snapshotTimeout bounds one such attempt.
 	snapshotTimeout = 10 * time.Second
+	// beginWait bounds how long a new holder waits for its exchange to
+	// answer before it gives the lease up: another node may reach the
+	// PBX where this one cannot (a wrong secret in its config).
+	beginWait = 30 * time.Second
+	// answerMargin is kept back from the asker's wait, so the holder's
+	// answer reaches it before it gives up: a command the exchange
+	// carried out is not reported as failed (and done twice on a retry).
+	answerMargin = 200 * time.Millisecond
 	// rollCheck is how often the holder looks at the log's size: a
 	// stream-info request a second is nothing to NATS.
 	rollCheck = time.Second
@@ -87,11 +96,16 @@ func (h *Holder) hold(ctx context.Context, fence uint64) {
 			}
 			in := Input{Kind: KindEvent, Event: &ev}
 			if ev.Kind == pbx.EvExchangeState && ev.Available {
-				snap, err := snapshot(ctx, ex)
-				if err != nil {
-					return
+				// One try: an exchange that drops again at once says so
+				// in its next event, which must not wait behind retries.
+				sctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
+				snap, err := pbx.TakeSnapshot(sctx, ex)
+				cancel()
+				if err == nil {
+					in = Input{Kind: KindReconcile, Event: &ev, Snap: &snap}
+				} else {
+					log.Warn("cluster: the exchange is back but did not say what is true; told without a reconcile", "err", err)
 				}
-				in = Input{Kind: KindReconcile, Event: &ev, Snap: &snap}
 			}
 			if _, err := a.append(ctx, in); err != nil {
 				return
@@ -100,39 +114,87 @@ func (h *Holder) hold(ctx context.Context, fence uint64) {
 	}
 }
 
-// begin appends the seed of a new epoch when the log is empty, or else
+// begin appends the seed of a new epoch when the log has none, or else
 // the exchange's state as this new holder finds it, which every node
-// reconciles with.
+// reconciles with; then the events the exchange queued meanwhile. An
+// exchange that does not answer within beginWait makes it give up.
 func (h *Holder) begin(ctx context.Context, ex pbx.Exchange, a *appender) error {
-	snap, err := snapshot(ctx, ex)
+	bctx, cancel := context.WithTimeout(ctx, beginWait)
+	snap, err := snapshot(bctx, ex)
+	cancel()
 	if err != nil {
-		return err
+		return fmt.Errorf("cluster: the exchange did not answer within %v: %w", beginWait, err)
 	}
+	queued := drainQueued(ex)
 	seed, err := h.Log.LastSeed(ctx)
 	if err != nil {
 		return err
 	}
 	if seed == 0 {
 		h.Node.log.Info("cluster: the log is empty: this node begins an epoch")
-		_, err := a.append(ctx, Input{Kind: KindSeed, Epoch: newEpoch(), Snap: &snap})
-		return err
+		_, err = a.append(ctx, Input{Kind: KindSeed, Epoch: newEpoch(), Snap: &snap})
+	} else {
+		ev := pbx.Event{Kind: pbx.EvExchangeState, Time: snap.Time, Available: true}
+		_, err = a.append(ctx, Input{Kind: KindReconcile, Event: &ev, Snap: &snap})
 	}
-	ev := pbx.Event{Kind: pbx.EvExchangeState, Time: snap.Time, Available: true}
-	_, err = a.append(ctx, Input{Kind: KindReconcile, Event: &ev, Snap: &snap})
+	for i := 0; err == nil && i < len(queued); i++ {
+		_, err = a.append(ctx, Input{Kind: KindEvent, Event: &queued[i]})
+	}
 	return err
+}
+
+// drainQueued takes the events an exchange just opened has queued. The
+// state events among them are the link coming up ("connecting", then
+// "available"), which the snapshot just taken supersedes: only a last
+// one saying the link is down again is kept.
+func drainQueued(ex pbx.Exchange) []pbx.Event {
+	var out []pbx.Event
+	var state *pbx.Event
+	for {
+		select {
+		case ev, ok := <-ex.Events():
+			if !ok {
+				return out
+			}
+			if ev.Kind == pbx.EvExchangeState {
+				state = &ev
+				continue
+			}
+			out = append(out, ev)
+		default:
+			if state != nil && !state.Available {
+				out = append(out, *state)
+			}
+			return out
+		}
+	}
 }
 
 // rollIfFull begins a new epoch when the log has grown past RollBytes:
 // it appends a seed with the exchange's state now and purges what came
-// before. Every node then starts over from the new seed.
+// before. Every node then starts over from the new seed. When an
+// earlier roll's purge failed it only purges again: a new seed each time
+// would send every desk to a new epoch every second.
 func (h *Holder) rollIfFull(ctx context.Context, ex pbx.Exchange, a *appender) error {
 	st, err := h.Log.State(ctx)
-	if err != nil || st.Bytes < cmp.Or(h.RollBytes, RollBytes) {
-		return err
-	}
-	snap, err := snapshot(ctx, ex)
 	if err != nil {
 		return err
+	}
+	last, err := h.Log.LastSeed(ctx)
+	if err != nil {
+		return err
+	}
+	if last > st.FirstSeq {
+		return h.purge(last)
+	}
+	if st.Bytes < cmp.Or(h.RollBytes, RollBytes) {
+		return nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
+	snap, err := pbx.TakeSnapshot(sctx, ex)
+	cancel()
+	if err != nil {
+		return err // not while the exchange is away: tried again in a second
 	}
 	epoch := newEpoch()
 	seq, err := a.append(ctx, Input{Kind: KindSeed, Epoch: epoch, Snap: &snap})
@@ -140,7 +202,15 @@ func (h *Holder) rollIfFull(ctx context.Context, ex pbx.Exchange, a *appender) e
 		return err
 	}
 	h.Node.log.Info("cluster: the log rolled over to a new epoch", "epoch", epoch, "entries", st.Msgs, "bytes", st.Bytes, "seed", seq)
-	return h.Log.PurgeBefore(ctx, seq)
+	return h.purge(seq)
+}
+
+// purge drops the entries before seed, while the lease is valid.
+func (h *Holder) purge(seed uint64) error {
+	if !h.Lease.Valid() {
+		return &Error{Op: "purge", Target: h.Log.Name(), Err: errors.New("the lease is no longer valid")}
+	}
+	return h.Log.PurgeBefore(context.Background(), seed)
 }
 
 // appender appends one holder's inputs, each with an id made of the
@@ -199,7 +269,7 @@ func (h *Holder) serve(ctx context.Context, ex pbx.Exchange) (*nats.Subscription
 			if !h.Lease.Valid() {
 				return
 			}
-			cctx, cancel := context.WithTimeout(ctx, c.Wait)
+			cctx, cancel := context.WithTimeout(ctx, max(c.Wait-answerMargin, c.Wait/2))
 			defer cancel()
 			reply(m, run(cctx, ex, c))
 		}()

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -44,18 +45,37 @@ type Lease struct {
 }
 
 // OpenLease opens the bucket <name>_lease, whose entries expire ttl after
-// their last write.
+// their last write. A bucket that exists keeps its TTL, and this node
+// uses that one, saying so when it differs from ttl: every node must
+// count its lease by the TTL NATS applies, or one node's entry could
+// expire while it still thinks itself the holder.
 func OpenLease(ctx context.Context, n *Node, ttl time.Duration) (*Lease, error) {
-	kv, err := n.KeyValue(ctx, "lease", jetstream.KeyValueConfig{
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	name := n.BucketName("lease")
+	kv, err := n.JS.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:      name,
 		Description: "Deskline: who holds the exchange link",
 		TTL:         ttl,
 		History:     1,
 		Storage:     jetstream.FileStorage,
+		Replicas:    n.Replicas(),
 	})
-	if err != nil {
-		return nil, err
+	if errors.Is(err, jetstream.ErrBucketExists) {
+		kv, err = n.JS.KeyValue(ctx, name)
 	}
-	return &Lease{n: n, kv: kv, ttl: ttl}, nil
+	if err != nil {
+		return nil, &Error{Op: "open bucket", Target: name, Err: err}
+	}
+	st, err := kv.Status(ctx)
+	if err != nil {
+		return nil, &Error{Op: "read bucket", Target: name, Err: err}
+	}
+	if st.TTL() != ttl {
+		n.log.Warn("cluster: the lease bucket keeps its TTL; this node's lease_ttl differs and is not used",
+			"bucket", name, "ttl", st.TTL(), "lease_ttl", ttl)
+	}
+	return &Lease{n: n, kv: kv, ttl: st.TTL()}, nil
 }
 
 // TTL is the lease's time to live.
@@ -177,9 +197,28 @@ func (l *Lease) renew(ctx context.Context, rev uint64, val []byte, done <-chan s
 			l.mu.Unlock()
 		case errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
 			apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant):
-			return rev, false // someone else holds it now
+			// A renewal stored whose answer was lost leaves our own
+			// value at a newer revision: still ours. Anything else is
+			// another node's.
+			if own, ok := l.stillOurs(ctx, val, until); ok {
+				rev = own
+				continue
+			}
+			return rev, false
 		}
 	}
+}
+
+// stillOurs reads the lease and reports its revision when it holds val,
+// this node's value.
+func (l *Lease) stillOurs(ctx context.Context, val []byte, until time.Time) (uint64, bool) {
+	cctx, cancel := context.WithDeadline(ctx, until)
+	defer cancel()
+	e, err := l.kv.Get(cctx, leaseKey)
+	if err != nil || !bytes.Equal(e.Value(), val) {
+		return 0, false
+	}
+	return e.Revision(), true
 }
 
 // release deletes the lease on a clean stop (or a hold that gave up) so another node takes over

@@ -15,9 +15,15 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+func testClusterConfig(cluster string, urls []string) config.Cluster {
+	return config.Cluster{NATS: urls, Node: "n", Name: cluster}
+}
+
 func testNode(t *testing.T, name, cluster string, urls []string) *Node {
 	t.Helper()
-	n, err := Connect(context.Background(), config.Cluster{NATS: urls, Node: name, Name: cluster}, quiet)
+	c := testClusterConfig(cluster, urls)
+	c.Node = name
+	n, err := Connect(context.Background(), c, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +78,7 @@ func TestLeaseTakeoverWhenTheHolderIsCutOff(t *testing.T) {
 	}
 	waitFor(t, ttl, "a stops holding", func() bool { return !la.Valid() })
 	stopped := time.Since(t0)
-	waitFor(t, 3*ttl, "b holds the lease", lb.Valid)
+	waitFor(t, 3*ttl, "b holds the lease", func() bool { return lb.Valid() && fences[1].Load() != 0 })
 	t.Logf("a stopped %v after the cut; b held %v after", stopped.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
 	if fences[1].Load() <= fences[0].Load() {
 		t.Fatalf("b's fence %d is not above a's %d", fences[1].Load(), fences[0].Load())

@@ -59,6 +59,12 @@ const (
 	// appendRetry is the pause between attempts of one append while the
 	// stream elects a leader or the link reconnects.
 	appendRetry = 100 * time.Millisecond
+	// readExpiry is how long one pull for the log's next entries waits.
+	// The reader's heartbeat is half of it, and a reader that misses two
+	// starts over where it was: a node connected to a NATS server that
+	// died hears the log again within about this long (nats.go's default,
+	// 30 s with 5 s heartbeats, left a node deaf for 10 s and more).
+	readExpiry = 2 * time.Second
 )
 
 // Input is one entry of the cluster's log.
@@ -90,6 +96,10 @@ type DeskInput struct {
 type Entry struct {
 	Seq   uint64 // the stream's sequence number
 	Input Input
+	// Stale: a holder's append whose fence is below the highest seen (a
+	// holder that woke up after losing its lease): not to be applied,
+	// only counted as read.
+	Stale bool
 }
 
 // Log is the cluster's input log: the stream <NAME>_LOG.
@@ -228,8 +238,8 @@ func (l *Log) PurgeBefore(ctx context.Context, seq uint64) error {
 // first entry is not a seed: the stream was cut, or an entry does not
 // decode).
 // An exchange append whose fence is below the highest seen (a holder that
-// woke up after losing its lease) is skipped. apply runs on Replay's
-// goroutine, one entry at a time.
+// woke up after losing its lease) comes marked Stale. apply runs on
+// Replay's goroutine, one entry at a time.
 func (l *Log) Replay(ctx context.Context, from uint64, apply func(Entry)) error {
 	if from == 0 {
 		seed, err := l.LastSeed(ctx)
@@ -245,7 +255,7 @@ func (l *Log) Replay(ctx context.Context, from uint64, apply func(Entry)) error 
 	if err != nil {
 		return &Error{Op: "read", Target: l.name, Err: err}
 	}
-	it, err := cons.Messages()
+	it, err := cons.Messages(jetstream.PullExpiry(readExpiry))
 	if err != nil {
 		return &Error{Op: "read", Target: l.name, Err: err}
 	}
@@ -275,13 +285,12 @@ func (l *Log) Replay(ctx context.Context, from uint64, apply func(Entry)) error 
 			return &Error{Op: "read", Target: l.name, Err: fmt.Errorf("entry %d is %q, not the seed of an epoch: the log was cut", meta.Sequence.Stream, in.Kind)}
 		}
 		first = false
+		e := Entry{Seq: meta.Sequence.Stream, Input: in}
 		if m.Subject() == l.exSubj || m.Subject() == l.sdSubj {
 			f, _ := strconv.ParseUint(m.Headers().Get(HeaderFence), 10, 64)
-			if f < fence {
-				continue // a stale holder's
-			}
-			fence = f
+			e.Stale = f < fence
+			fence = max(fence, f)
 		}
-		apply(Entry{Seq: meta.Sequence.Stream, Input: in})
+		apply(e)
 	}
 }

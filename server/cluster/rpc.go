@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -63,6 +64,9 @@ var sentinels = map[string]error{
 	"slot-taken":     pbx.ErrSlotTaken,
 	"slot-empty":     pbx.ErrSlotEmpty,
 	"no-free-slot":   pbx.ErrNoFreeSlot,
+	// The holder's own limits: the desk hears "timeout" as on one node.
+	"timeout":  context.DeadlineExceeded,
+	"canceled": context.Canceled,
 }
 
 // failed makes the answer for err.
