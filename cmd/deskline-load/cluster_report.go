@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -10,17 +11,18 @@ import (
 
 // ClusterFigures are a cluster run's own figures.
 type ClusterFigures struct {
-	NATSServers     int            `json:"nats_servers"`
-	Nodes           []NodeFigures  `json:"nodes"`
-	Holder          string         `json:"holder_at_start"`
-	Polls           int            `json:"health_polls"` // rounds of /healthz of every node, every 50 ms
-	MaxHolders      int            `json:"max_holders_at_once"`
-	TwoHolders      int            `json:"rounds_with_two_holders"`
-	TwoHoldersFirst string         `json:"two_holders_first,omitempty"`
-	HolderChanges   []HolderChange `json:"holder_changes"`
-	Reconciled      int64          `json:"calls_reconciled"` // cleared at desks with cause exchange-restarted
-	UnknownCalls    int            `json:"unknown_calls"`    // calls desks saw that no ring of the load answered
-	Fault           *FaultFigures  `json:"fault,omitempty"`
+	NATSServers     int              `json:"nats_servers"`
+	Nodes           []NodeFigures    `json:"nodes"`
+	Holder          string           `json:"holder_at_start"`
+	Polls           int              `json:"health_polls"` // rounds of /healthz of every node, every 50 ms
+	MaxHolders      int              `json:"max_holders_at_once"`
+	TwoHolders      int              `json:"rounds_with_two_holders"`
+	TwoHoldersFirst string           `json:"two_holders_first,omitempty"`
+	HolderChanges   []HolderChange   `json:"holder_changes"`
+	Reconciled      int64            `json:"calls_reconciled"`          // cleared at desks with cause exchange-restarted
+	UnknownCalls    int              `json:"unknown_calls"`             // calls desks saw that no ring of the load answered
+	MissingByNode   map[string]int64 `json:"missing_by_node,omitempty"` // expected events not delivered, by the desk's node at the end
+	Fault           *FaultFigures    `json:"fault,omitempty"`
 
 	watch    *holderWatch
 	longIDs  map[string]bool // the long calls' ids (cluster_long.go)
@@ -101,9 +103,15 @@ func (ns *nodeSet) nodeFigures() []NodeFigures {
 }
 
 // countUnknownCalls counts the calls desks saw that no ring answered
-// (a command run twice would show here). The readers must have ended.
+// (a command run twice would show here), and the events missing by the
+// desks' nodes (a node that stopped serving its desks shows here). The
+// readers must have ended.
 func (r *Report) countUnknownCalls(f *fleet) {
-	if r.Cluster == nil || r.rung == nil || !f.trackCalls {
+	if r.Cluster == nil {
+		return
+	}
+	r.countMissingByNode(f)
+	if r.rung == nil || !f.trackCalls {
 		return
 	}
 	if ft := r.Cluster.Fault; ft != nil {
@@ -120,6 +128,23 @@ func (r *Report) countUnknownCalls(f *fleet) {
 	}
 }
 
+// countMissingByNode sums the events each desk expected and did not get,
+// by the node it was on at the end.
+func (r *Report) countMissingByNode(f *fleet) {
+	for _, c := range f.clients {
+		missing := max(c.expected.Load()-c.delivered.Load(), 0)
+		if f.trackCalls {
+			missing = c.trackedStats().Missing
+		}
+		if missing > 0 {
+			if r.Cluster.MissingByNode == nil {
+				r.Cluster.MissingByNode = map[string]int64{}
+			}
+			r.Cluster.MissingByNode[nodeName(int(c.node.Load()))] += missing
+		}
+	}
+}
+
 // finishCluster records the watch and checks the cluster's requirements:
 // never two holders, no desk noticing more than a reconnect, and the
 // mode's own.
@@ -133,6 +158,9 @@ func (r *Report) finishCluster(s fleetStats) {
 	c.Reconciled = s.Reconciled
 	if c.MaxHolders > 1 {
 		r.problem("cluster: %d rounds of /healthz with two holders at once (first: %s)", c.TwoHolders, c.TwoHoldersFirst)
+	}
+	if n := len(c.HolderChanges); n == 0 || c.HolderChanges[n-1].Holders == "" || strings.Contains(c.HolderChanges[n-1].Holders, "+") {
+		r.problem("cluster: no single holder at the end (changes: %v)", c.HolderChanges)
 	}
 	if r.Mode == modeSteady {
 		return
@@ -252,6 +280,9 @@ func (r *Report) writeCluster(b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "                    changes (s from the nodes up): %s\n", strings.Join(ch, ", "))
 	fmt.Fprintf(b, "calls reconciled:   %d; calls desks saw that no ring answered: %d\n", c.Reconciled, c.UnknownCalls)
+	for _, n := range slices.Sorted(maps.Keys(c.MissingByNode)) {
+		fmt.Fprintf(b, "missing at %s:      %d events expected by its desks never arrived\n", n, c.MissingByNode[n])
+	}
 	if ft := c.Fault; ft != nil {
 		writeFault(b, ft)
 	}
