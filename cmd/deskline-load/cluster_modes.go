@@ -143,16 +143,35 @@ func killNATS(ctx context.Context, env *runEnv, ft *FaultFigures) {
 	t0 := time.Now()
 	nd.Kill()
 	ft.TargetExit = "killed"
-	sleep(ctx, natsSettle)
-	waitAgreed(ctx, env, ft)
+	waitSteady(ctx, env, ft)
 	if at, ok := env.rep.Cluster.watch.firstAfter(t0, func(s string) bool { return s != ft.HolderBefore }); ok {
 		ft.TakeoverSeconds = at.Sub(t0).Seconds() // the holder changed (or was none for a while)
 	}
 }
 
-// natsSettle is how long kill-nats lets the nodes notice the lost
-// server before it asks them whether they agree on a holder.
-const natsSettle = 2 * time.Second
+// natsSteady is how long the holder must stay the same after a NATS
+// server died before kill-nats counts the cluster recovered: the
+// holder's renewals may fail while JetStream re-elects the lease
+// bucket's leader (seconds), and it then loses the lease; another node
+// takes it a TTL later. Two TTLs of the default lease and some.
+const natsSteady = 8 * time.Second
+
+// waitSteady waits until the nodes agree on a holder that then stays the
+// holder for natsSteady, at most takeoverLimit.
+func waitSteady(ctx context.Context, env *runEnv, ft *FaultFigures) {
+	w := env.rep.Cluster.watch
+	deadline := time.Now().Add(takeoverLimit)
+	for ctx.Err() == nil && time.Now().Before(deadline) {
+		waitAgreed(ctx, env, ft)
+		h := w.holder()
+		since, ok := w.since(func(s string) bool { return s == h })
+		if ok && h != "" && time.Since(since) >= natsSteady {
+			return
+		}
+		sleep(ctx, watchPoll)
+	}
+	ft.Error = fmt.Sprintf("no holder stayed for %s within %s", natsSteady, takeoverLimit)
+}
 
 // partition: cut the holder (n1, the node behind the proxies) off from
 // NATS. It must stop saying holder before another node starts; then the

@@ -372,18 +372,25 @@ func (ns *nodeSet) settledRSS(ctx context.Context, settle time.Duration) int64 {
 }
 
 // exchangeCalls asks the exchange for its calls, through the first live
-// node that answers.
+// node that answers, for up to takeoverLimit: while no node holds the
+// lease (a takeover) none can answer.
 func (ns *nodeSet) exchangeCalls(ctx context.Context) ([]ctiproto.Call, error) {
-	var errs []error
-	for i, s := range ns.nodes {
-		if !ns.running(i) {
-			continue
+	deadline := time.Now().Add(takeoverLimit)
+	for {
+		var errs []error
+		for i, s := range ns.nodes {
+			if !ns.running(i) {
+				continue
+			}
+			calls, err := exchangeCalls(ctx, s.httpURL())
+			if err == nil {
+				return calls, nil
+			}
+			errs = append(errs, fmt.Errorf("%s: %w", nodeName(i), err))
 		}
-		calls, err := exchangeCalls(ctx, s.httpURL())
-		if err == nil {
-			return calls, nil
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			return nil, fmt.Errorf("no node answered for the exchange's calls within %s: %w", takeoverLimit, errors.Join(errs...))
 		}
-		errs = append(errs, fmt.Errorf("%s: %w", nodeName(i), err))
+		sleep(ctx, watchPoll*4)
 	}
-	return nil, fmt.Errorf("no node answered for the exchange's calls: %w", errors.Join(errs...))
 }
