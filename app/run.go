@@ -64,10 +64,12 @@ func (c *Client) Run(ctx context.Context) error {
 			break
 		}
 		if welcomed {
-			c.nodes.worked(ep)
-			// Only a link that lasted resets the backoff: a server that
-			// lets us in and drops us at once must not be hammered.
-			if time.Since(start) > c.opts.MaxBackoff {
+			// Only a link that lasted resets the backoff: servers that
+			// let us in and drop us at once must not be hammered, one
+			// or all of them in turn (servers.quick).
+			lasted := time.Since(start) > c.opts.MaxBackoff
+			c.nodes.worked(ep, lasted)
+			if lasted {
 				failures = 0
 			}
 		}
