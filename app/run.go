@@ -64,10 +64,12 @@ func (c *Client) Run(ctx context.Context) error {
 			break
 		}
 		if welcomed {
-			c.nodes.worked(ep)
-			// Only a link that lasted resets the backoff: a server that
-			// lets us in and drops us at once must not be hammered.
-			if time.Since(start) > c.opts.MaxBackoff {
+			// Only a link that lasted resets the backoff: servers that
+			// let us in and drop us at once must not be hammered, one
+			// or all of them in turn (servers.quick).
+			lasted := time.Since(start) > c.opts.MaxBackoff
+			c.nodes.worked(ep, lasted)
+			if lasted {
 				failures = 0
 			}
 		}
@@ -252,7 +254,10 @@ func (c *Client) after(ep endpoint, err error, cred credential, failures int) ne
 		case ctiproto.CodeAuthFailed, ctiproto.CodeTokenExpired, ctiproto.CodeTokenInvalid:
 			c.refused(cred, ae)
 			return nextStep{again: true}
-		case ctiproto.CodeThrottled, ctiproto.CodeServerBusy: // keep the credentials, wait
+		case ctiproto.CodeServerBusy: // this node's logins are busy: another node may not be
+			wait := max(time.Duration(ae.RetryAfterMS)*time.Millisecond, c.opts.MinBackoff)
+			return nextStep{backoff: true, wait: wait, reason: ae.Error(), problem: linkError(ep.name, ae)}
+		case ctiproto.CodeThrottled: // keep the credentials, wait: throttling is the cluster's
 			wait := max(time.Duration(ae.RetryAfterMS)*time.Millisecond, c.opts.MinBackoff)
 			c.mu.Lock()
 			c.notBefore = time.Now().Add(wait)

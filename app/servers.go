@@ -56,6 +56,11 @@ type servers struct {
 	at     int                                   // ring index of the next attempt
 	tried  []string                              // names of the endpoints that failed this round
 	last   endpoint                              // the one that let the desk in last
+	// quick counts links in a row that ended soon after the welcome:
+	// nodes that let the desk in and drop it at once. As many as there
+	// are endpoints make a whole round (a backoff), or a desk would log
+	// in to them in a tight loop.
+	quick int
 }
 
 func newServers(urls []string, lookup func(context.Context, string) ([]string, error), proxy func(*http.Request) (*url.URL, error)) *servers {
@@ -77,8 +82,13 @@ func (s *servers) next(ctx context.Context) endpoint {
 }
 
 // worked records that ep let the desk in: when its link ends, a round
-// starts with the endpoints after it.
-func (s *servers) worked(ep endpoint) {
+// starts with the endpoints after it. lasted says the link lasted (not
+// a drop right after the welcome).
+func (s *servers) worked(ep endpoint, lasted bool) {
+	s.quick++
+	if lasted {
+		s.quick = 0
+	}
 	s.last, s.tried, s.ring = ep, nil, nil
 }
 
@@ -95,11 +105,11 @@ func (s *servers) failed(ctx context.Context, ep endpoint) (round []string) {
 	} else {
 		s.at %= len(s.ring)
 	}
-	if len(s.tried) < len(s.ring) {
+	if len(s.tried) < len(s.ring) && s.quick < len(s.ring) {
 		return nil
 	}
 	round = s.tried
-	s.tried, s.ring = nil, nil
+	s.tried, s.ring, s.quick = nil, nil, 0
 	return round
 }
 

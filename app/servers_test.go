@@ -62,7 +62,7 @@ func TestServersRotation(t *testing.T) {
 		ep := s.next(ctx)
 		got = append(got, ep.name)
 		if ok {
-			s.worked(ep)
+			s.worked(ep, true)
 			return nil
 		}
 		return s.failed(ctx, ep)

@@ -66,7 +66,7 @@ func (w *idleWait) await() (pong bool, err error) {
 		case e == unix.EAGAIN:
 			return false // nothing yet: wait for input
 		case e == 0 && n == 1 && hdr[0] == pongFirstByte:
-			return false // a pong's first byte: wait for the rest
+			return true // a pong cut in pieces: the library reads it (a client gone mid-pong ends at once)
 		case e != 0 || n < uintptr(len(hdr)) || hdr[0] != pongFirstByte || hdr[1]&maskBit == 0 || int(hdr[1]&^maskBit) > maxControlLen:
 			return true // input (or an error, or the end) for the library
 		}
@@ -76,7 +76,7 @@ func (w *idleWait) await() (pong bool, err error) {
 		case ierr != nil:
 			return true
 		case avail < size:
-			return false // a pong still arriving: wait for the rest (each arrival wakes the wait)
+			return true // a pong still arriving: the library reads it, as above
 		}
 		// MSG_TRUNC on a TCP socket discards the bytes without copying them.
 		n, _, e = unix.Syscall6(unix.SYS_RECVFROM, fd, 0, uintptr(size), unix.MSG_TRUNC|unix.MSG_DONTWAIT, 0, 0)

@@ -3,12 +3,14 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/deskline/deskline/ctiproto"
+	"github.com/deskline/deskline/server/config"
 )
 
 // maskedFrame is a client's frame (FIN set, masked) of opcode op.
@@ -27,9 +29,9 @@ func maskedFrame(op byte, payload []byte) []byte {
 // (idleWait) keeps the stream at its frame boundaries. After a pong the
 // idle reader waits on the socket again, not inside the WebSocket
 // library; except after a pong that came in one read with a command
-// before it: the library has it buffered and reads it, then waits for
-// the next frame itself (rare: a desk's pong answers a ping, commands
-// come from a person).
+// before it, or in pieces: the library reads it, then waits for the next
+// frame itself (rare: a desk's pong answers a ping in one write,
+// commands come from a person).
 func TestIdleWaitTakesPongsAndKeepsFrames(t *testing.T) {
 	e := newEnv(t)
 	ann := e.login("ann")
@@ -49,7 +51,9 @@ func TestIdleWaitTakesPongsAndKeepsFrames(t *testing.T) {
 		deep   bool // the library reads the pong and waits for the next frame
 	}{
 		{name: "alone", writes: [][]byte{pong}},
-		{name: "in pieces", writes: [][]byte{pong[:1], pong[1:3], pong[3:]}},
+		// In pieces the library reads it: a client gone mid-pong must
+		// not be kept until the read deadline.
+		{name: "in pieces", writes: [][]byte{pong[:1], pong[1:3], pong[3:]}, deep: true},
 		{name: "with payload", writes: [][]byte{maskedFrame(0xA, bytes.Repeat([]byte("p"), 125))}},
 		{name: "two at once", writes: [][]byte{append(append([]byte{}, pong...), pong...)}},
 		{name: "command after it", writes: [][]byte{append(append([]byte{}, pong...), cmd("after")...)}, withID: true},
@@ -111,5 +115,27 @@ func waitIdleReader(t *testing.T, e *testEnv, after string) {
 			t.Fatalf("%s: the reader does not wait on its socket:\n%s", after, trace)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A client that sends the first byte of a frame and closes its side is
+// dropped at once, whether the frame is a command or a pong: the idle
+// wait hands a pong in pieces to the library, which sees the end (it
+// once waited for the pong's rest until the read deadline, 4 s here).
+func TestClientGoneMidFrameIsDroppedAtOnce(t *testing.T) {
+	for _, first := range []byte{0x81, pongFirstByte} {
+		e := newEnv(t, withLimits(func(l *config.Limits) { l.PingInterval, l.PongWait = 10*time.Second, 4*time.Second }))
+		ann := e.login("ann")
+		nc := ann.conn.NetConn().(*net.TCPConn)
+		waitIdleReader(t, e, "the login")
+		nc.Write([]byte{first})
+		nc.CloseWrite()
+		start := time.Now()
+		for e.srv.connections() != 0 {
+			if time.Since(start) > 2*time.Second { // half the read deadline
+				t.Fatalf("first byte %#x then the end: the session is still there after %v", first, time.Since(start))
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 }
