@@ -243,6 +243,10 @@ func (s *Server) apply(e cluster.Entry) error {
 		if in.Event != nil {
 			s.hub.route(*in.Event)
 		}
+	case cluster.KindEvents:
+		for _, ev := range in.Events {
+			s.hub.route(ev)
+		}
 	case cluster.KindReconcile:
 		if in.Snap != nil && in.Event != nil {
 			r.c.Exchange.SetCapabilities(in.Snap.Capabilities())

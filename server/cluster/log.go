@@ -22,6 +22,9 @@ const (
 	KindSeed = "seed"
 	// KindEvent is one exchange event.
 	KindEvent = "event"
+	// KindEvents is exchange events in order, appended as one (a busy
+	// exchange's queue: Holder.pump).
+	KindEvents = "events"
 	// KindReconcile is the exchange's state after the link came (back)
 	// up, on a new holder or after an outage: every node's hub tells its
 	// users the difference.
@@ -69,11 +72,12 @@ const (
 
 // Input is one entry of the cluster's log.
 type Input struct {
-	Kind  string        `json:"kind"`
-	Epoch string        `json:"epoch,omitempty"` // KindSeed
-	Snap  *pbx.Snapshot `json:"snap,omitempty"`  // KindSeed, KindReconcile
-	Event *pbx.Event    `json:"event,omitempty"` // KindEvent; KindReconcile: the exchange-state that came with it
-	Desk  *DeskInput    `json:"desk,omitempty"`  // KindDesk
+	Kind   string        `json:"kind"`
+	Epoch  string        `json:"epoch,omitempty"`  // KindSeed
+	Snap   *pbx.Snapshot `json:"snap,omitempty"`   // KindSeed, KindReconcile
+	Event  *pbx.Event    `json:"event,omitempty"`  // KindEvent; KindReconcile: the exchange-state that came with it
+	Events []pbx.Event   `json:"events,omitempty"` // KindEvents
+	Desk   *DeskInput    `json:"desk,omitempty"`   // KindDesk
 }
 
 // DeskInput is a desk's watch, unwatch or set-note. Node and ID name the
