@@ -40,6 +40,7 @@ func (s *session) hello(h *ctiproto.Hello) {
 		return
 	}
 	s.presence = h.Presence
+	s.srv.catchUp(u, h.Resume)
 	a := s.srv.hub.presence.attach(u, s, h.Resume, s.presence)
 	s.user = u // from here the deferred cleanup detaches
 	w := s.welcome(h, grant, a)

@@ -285,6 +285,25 @@ func (s *Server) applyDesk(d *cluster.DeskInput) {
 	}
 }
 
+// catchUpWait bounds how long a desk's resume waits for this node to
+// reach the seq the desk already has: replicas apply the log each at its
+// own pace, and a desk moving from a node a little ahead would otherwise
+// get a snapshot (seq ahead) instead of its resume.
+const catchUpWait = 2 * time.Second
+
+// catchUp waits, on a node of a cluster, until u's log has reached the
+// seq the desk resumes from (or catchUpWait passes: attach then says the
+// desk is ahead).
+func (s *Server) catchUp(u *userLog, r *ctiproto.Resume) {
+	if s.replica == nil || r == nil || r.Epoch != u.epoch || u.currentSeq() >= r.Seq {
+		return
+	}
+	deadline := time.Now().Add(catchUpWait)
+	for u.currentSeq() < r.Seq && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // viaLog appends a desk's input to the log and waits until this node
 // has applied it.
 func (s *Server) viaLog(d cluster.DeskInput) deskResult {

@@ -205,11 +205,17 @@ func serve(ctx context.Context, cfg *config.Config, demo bool, log *slog.Logger,
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
 	defer cancel()
+	// The desks are told at once, while the listener waits for its HTTP
+	// requests (a sim API call waiting on the exchange): a desk must not
+	// wait for those to move to another node. A desk that comes back
+	// meanwhile is refused (the server is closing) and moves on.
+	closed := make(chan error, 1)
+	go func() { closed <- srvs.close(sctx) }()
 	hs.Shutdown(sctx) // stops accepting; upgraded connections are the server's to close
 	if admin != nil {
 		admin.Shutdown(sctx)
 	}
-	if err := srvs.close(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err := <-closed; err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return nil
