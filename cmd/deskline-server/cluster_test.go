@@ -168,6 +168,22 @@ type resumingDesk struct {
 	welcome *ctiproto.Welcome
 }
 
+// sentAway reads until the node closes the connection with going away
+// (1001: reconnect to another node), within 10 s.
+func (k *resumingDesk) sentAway(t *testing.T) {
+	t.Helper()
+	k.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		if _, _, err := k.conn.ReadMessage(); err != nil {
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+				t.Fatalf("%s: %v, want going away", k.user, err)
+			}
+			return
+		}
+	}
+}
+
 // startNode runs serve on cfg on free loopback ports; stop stops it (and
 // the test's end does, if it has not).
 func startNode(t *testing.T, cfg *config.Config) (addr string, stop func()) {
@@ -229,17 +245,7 @@ func TestClusterHolderCutOff(t *testing.T) {
 	}
 	t.Logf("node1 stopped holding %v after the cut, another held it %v after", stopped.Round(time.Millisecond), taken.Round(time.Millisecond))
 
-	// node1's desk is sent away within about a TTL.
-	d.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	for {
-		if _, _, err := d.conn.ReadMessage(); err != nil {
-			var ce *websocket.CloseError
-			if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
-				t.Fatalf("node1's desk: %v, want going away", err)
-			}
-			break
-		}
-	}
+	d.sentAway(t) // within about a TTL
 	if h, _ := nodeHealth(a); h.Role != "member" {
 		t.Fatalf("node1 cut off says it is %q", h.Role)
 	}
@@ -279,16 +285,7 @@ func TestClusterLogEntryThatDoesNotDecode(t *testing.T) {
 	if _, err := js.Publish(context.Background(), name+".log.desk", []byte("{not json")); err != nil {
 		t.Fatal(err)
 	}
-	d.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	for {
-		if _, _, err := d.conn.ReadMessage(); err != nil {
-			var ce *websocket.CloseError
-			if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
-				t.Fatalf("desk: %v, want going away", err)
-			}
-			break
-		}
-	}
+	d.sentAway(t)
 	resp, err := http.Get("http://" + addr + "/healthz")
 	if err != nil {
 		t.Fatal(err)

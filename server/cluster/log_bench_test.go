@@ -14,16 +14,7 @@ import (
 // replicated on three NATS servers, one at a time as the holder appends
 // (each waits for the stream's acknowledgement).
 func BenchmarkAppend(b *testing.B) {
-	nc := natstest.Start(b, 3)
-	n, err := Connect(context.Background(), testClusterConfig(fmt.Sprintf("b%d", time.Now().UnixNano()%1e9), nc.URLs()), quiet)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer n.Close()
-	l, err := OpenLog(context.Background(), n)
-	if err != nil {
-		b.Fatal(err)
-	}
+	l := benchLog(b, 3)
 	ev := Input{Kind: KindEvent, Event: &pbx.Event{Kind: pbx.EvDelivered, Time: time.Now(), Call: "c-1234567890", Device: "201",
 		State: pbx.StateAlerting, Direction: pbx.Incoming, Other: pbx.Party{Number: "+4930123456", Name: "Jane Doe"}}}
 	ctx := context.Background()
@@ -38,16 +29,7 @@ func BenchmarkAppend(b *testing.B) {
 
 // BenchmarkReplay: a node reading the log back, as a starting node does.
 func BenchmarkReplay(b *testing.B) {
-	nc := natstest.Start(b, 1)
-	n, err := Connect(context.Background(), testClusterConfig(fmt.Sprintf("r%d", time.Now().UnixNano()%1e9), nc.URLs()), quiet)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer n.Close()
-	l, err := OpenLog(context.Background(), n)
-	if err != nil {
-		b.Fatal(err)
-	}
+	l := benchLog(b, 1)
 	ctx := context.Background()
 	if _, err := l.AppendExchange(ctx, 1, "seed", Input{Kind: KindSeed, Epoch: "e", Snap: &pbx.Snapshot{}}); err != nil {
 		b.Fatal(err)
@@ -68,4 +50,20 @@ func BenchmarkReplay(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+}
+
+// benchLog opens a log of its own on a NATS cluster of servers.
+func benchLog(b *testing.B, servers int) *Log {
+	b.Helper()
+	nc := natstest.Start(b, servers)
+	n, err := Connect(context.Background(), testClusterConfig(fmt.Sprintf("b%d", time.Now().UnixNano()%1e9), nc.URLs()), quiet)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(n.Close)
+	l, err := OpenLog(context.Background(), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return l
 }
