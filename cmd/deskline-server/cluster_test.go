@@ -40,7 +40,9 @@ func nodeHealth(addr string) (clusterHealth, error) {
 	return h, json.NewDecoder(resp.Body).Decode(&h)
 }
 
-// clusterConfig is the demo office as node name of a cluster on nats.
+// clusterConfig is the demo office as node name of a cluster on nats
+// (each test starts NATS servers of its own: the default stream and
+// bucket names serve).
 func clusterConfig(t *testing.T, name string, nats []string) *config.Config {
 	cfg := config.Demo()
 	cfg.Cluster.NATS = nats
@@ -76,12 +78,10 @@ func waitHolder(t *testing.T, addrs []string, d time.Duration) int {
 // to a third node resumes there with exactly the events it missed.
 func TestClusterOfThree(t *testing.T) {
 	nc := natstest.Start(t, 3)
-	name := "t" + fmt.Sprint(time.Now().UnixNano()%1e6)
 	var addrs []string
 	var stops []func()
 	for i := range 3 {
 		cfg := clusterConfig(t, fmt.Sprintf("node%d", i+1), nc.URLs())
-		cfg.Cluster.Name = name
 		addr, stop := startNode(t, cfg)
 		addrs, stops = append(addrs, addr), append(stops, stop)
 	}
@@ -201,9 +201,7 @@ func startNode(t *testing.T, cfg *config.Config) (addr string, stop func()) {
 func TestClusterHolderCutOff(t *testing.T) {
 	nc := natstest.Start(t, 3)
 	proxies, viaProxy := nc.Proxies(t)
-	name := "p" + fmt.Sprint(time.Now().UnixNano()%1e6)
 	cfg := clusterConfig(t, "node1", viaProxy)
-	cfg.Cluster.Name = name
 	a, _ := startNode(t, cfg)
 	addrs := []string{a}
 	if waitHolder(t, addrs, 10*time.Second) != 0 {
@@ -211,7 +209,6 @@ func TestClusterHolderCutOff(t *testing.T) {
 	}
 	for i := 2; i <= 3; i++ {
 		cfg := clusterConfig(t, fmt.Sprintf("node%d", i), nc.URLs())
-		cfg.Cluster.Name = name
 		addr, _ := startNode(t, cfg)
 		addrs = append(addrs, addr)
 	}
@@ -271,9 +268,7 @@ func TestClusterHolderCutOff(t *testing.T) {
 // its desks sent away, rather than serving a state it can no longer keep.
 func TestClusterLogEntryThatDoesNotDecode(t *testing.T) {
 	nc := natstest.Start(t, 1)
-	name := "c" + fmt.Sprint(time.Now().UnixNano()%1e6)
 	cfg := clusterConfig(t, "node1", nc.URLs())
-	cfg.Cluster.Name = name
 	addr, _ := startNode(t, cfg)
 	d := clusterDesk(t, addr, nil)
 	conn, err := nats.Connect(nc.URLs()[0])
@@ -282,7 +277,7 @@ func TestClusterLogEntryThatDoesNotDecode(t *testing.T) {
 	}
 	defer conn.Close()
 	js, _ := jetstream.New(conn)
-	if _, err := js.Publish(context.Background(), name+".log.desk", []byte("{not json")); err != nil {
+	if _, err := js.Publish(context.Background(), cfg.Cluster.Name+".log.desk", []byte("{not json")); err != nil {
 		t.Fatal(err)
 	}
 	d.sentAway(t)
@@ -302,9 +297,7 @@ func TestClusterLogEntryThatDoesNotDecode(t *testing.T) {
 // snapshot of the new one.
 func TestClusterLogRollsOver(t *testing.T) {
 	nc := natstest.Start(t, 1)
-	name := "r" + fmt.Sprint(time.Now().UnixNano()%1e6)
 	cfg := clusterConfig(t, "node1", nc.URLs())
-	cfg.Cluster.Name = name
 	cfg.Cluster.LogRollBytes = 64 << 10
 	a, _ := startNode(t, cfg)
 	d := clusterDesk(t, a, nil)
@@ -342,7 +335,6 @@ func TestClusterLogRollsOver(t *testing.T) {
 		t.Fatalf("resume across the roll: resumed %v resync %q epoch %q (new %q)", d2.welcome.Resumed, d2.welcome.Resync, d2.welcome.Epoch, epoch)
 	}
 	cfg2 := clusterConfig(t, "node2", nc.URLs())
-	cfg2.Cluster.Name = name
 	b, _ := startNode(t, cfg2)
 	if h, err := nodeHealth(b); err != nil || h.Epoch != epoch {
 		t.Fatalf("a node started after the roll: %+v %v, want epoch %q", h, err, epoch)
@@ -354,16 +346,12 @@ func TestClusterLogRollsOver(t *testing.T) {
 // snapshot instead of resuming with events numbered otherwise.
 func TestClusterNodesWithOtherConfigsDifferInEpoch(t *testing.T) {
 	nc := natstest.Start(t, 1)
-	name := "d" + fmt.Sprint(time.Now().UnixNano()%1e6)
 	cfg1 := clusterConfig(t, "node1", nc.URLs())
-	cfg1.Cluster.Name = name
 	a, _ := startNode(t, cfg1)
 	cfg2 := clusterConfig(t, "node2", nc.URLs())
-	cfg2.Cluster.Name = name
 	cfg2.WatchGroups = nil // nobody may watch anybody here
 	b, _ := startNode(t, cfg2)
 	cfg3 := clusterConfig(t, "node3", nc.URLs())
-	cfg3.Cluster.Name = name
 	c, _ := startNode(t, cfg3)
 	ha, _ := nodeHealth(a)
 	hb, _ := nodeHealth(b)
