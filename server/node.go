@@ -239,10 +239,6 @@ func (s *Server) apply(e cluster.Entry) error {
 			return err
 		}
 		r.built = true
-	case cluster.KindEvent:
-		if in.Event != nil {
-			s.hub.route(*in.Event)
-		}
 	case cluster.KindEvents:
 		for _, ev := range in.Events {
 			s.hub.route(ev)

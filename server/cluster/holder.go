@@ -147,16 +147,14 @@ func (h *Holder) pump(ctx context.Context, ex pbx.Exchange, a *appender, ev pbx.
 // every node reconciles with. One try: an exchange that drops again at
 // once says so in its next event, which must not wait behind retries.
 func (h *Holder) restored(ctx context.Context, ex pbx.Exchange, a *appender, ev pbx.Event, log *slog.Logger) error {
-	in := Input{Kind: KindEvent, Event: &ev}
 	sctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
 	snap, err := pbx.TakeSnapshot(sctx, ex)
 	cancel()
-	if err == nil {
-		in = Input{Kind: KindReconcile, Event: &ev, Snap: &snap}
-	} else {
+	if err != nil {
 		log.Warn("cluster: the exchange is back but did not say what is true; told without a reconcile", "err", err)
+		return a.events(ctx, []pbx.Event{ev})
 	}
-	_, err = a.append(ctx, in)
+	_, err = a.append(ctx, Input{Kind: KindReconcile, Event: &ev, Snap: &snap})
 	return err
 }
 

@@ -20,8 +20,6 @@ const (
 	// holder took the link, or when the holder rolled the log over
 	// (rollBytes). A node builds its users from the last seed.
 	KindSeed = "seed"
-	// KindEvent is one exchange event.
-	KindEvent = "event"
 	// KindEvents is exchange events in order, appended as one (a busy
 	// exchange's queue: Holder.pump).
 	KindEvents = "events"
@@ -75,7 +73,7 @@ type Input struct {
 	Kind   string        `json:"kind"`
 	Epoch  string        `json:"epoch,omitempty"`  // KindSeed
 	Snap   *pbx.Snapshot `json:"snap,omitempty"`   // KindSeed, KindReconcile
-	Event  *pbx.Event    `json:"event,omitempty"`  // KindEvent; KindReconcile: the exchange-state that came with it
+	Event  *pbx.Event    `json:"event,omitempty"`  // KindReconcile: the exchange-state that came with it
 	Events []pbx.Event   `json:"events,omitempty"` // KindEvents
 	Desk   *DeskInput    `json:"desk,omitempty"`   // KindDesk
 }

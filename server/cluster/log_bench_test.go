@@ -15,8 +15,8 @@ import (
 // (each waits for the stream's acknowledgement).
 func BenchmarkAppend(b *testing.B) {
 	l := benchLog(b, 3)
-	ev := Input{Kind: KindEvent, Event: &pbx.Event{Kind: pbx.EvDelivered, Time: time.Now(), Call: "c-1234567890", Device: "201",
-		State: pbx.StateAlerting, Direction: pbx.Incoming, Other: pbx.Party{Number: "+4930123456", Name: "Jane Doe"}}}
+	ev := Input{Kind: KindEvents, Events: []pbx.Event{{Kind: pbx.EvDelivered, Time: time.Now(), Call: "c-1234567890", Device: "201",
+		State: pbx.StateAlerting, Direction: pbx.Incoming, Other: pbx.Party{Number: "+4930123456", Name: "Jane Doe"}}}}
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := range b.N {
@@ -34,7 +34,7 @@ func BenchmarkReplay(b *testing.B) {
 	if _, err := l.AppendExchange(ctx, 1, "seed", Input{Kind: KindSeed, Epoch: "e", Snap: &pbx.Snapshot{}}); err != nil {
 		b.Fatal(err)
 	}
-	ev := Input{Kind: KindEvent, Event: &pbx.Event{Kind: pbx.EvDelivered, Time: time.Now(), Call: "c-1234567890", Device: "201"}}
+	ev := Input{Kind: KindEvents, Events: []pbx.Event{{Kind: pbx.EvDelivered, Time: time.Now(), Call: "c-1234567890", Device: "201"}}}
 	for i := range b.N {
 		if _, err := l.AppendExchange(ctx, 1, fmt.Sprint(i), ev); err != nil {
 			b.Fatal(err)

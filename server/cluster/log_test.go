@@ -48,7 +48,7 @@ func TestLogReplaySkipsStaleFences(t *testing.T) {
 	_, l := openTestLog(t, nc)
 	ctx := context.Background()
 	ev := func(call string) Input {
-		return Input{Kind: KindEvent, Event: &pbx.Event{Kind: pbx.EvDelivered, Call: pbx.CallID(call), Device: "201"}}
+		return Input{Kind: KindEvents, Events: []pbx.Event{{Kind: pbx.EvDelivered, Call: pbx.CallID(call), Device: "201"}}}
 	}
 	must := func(_ uint64, err error) {
 		t.Helper()
@@ -76,8 +76,8 @@ func TestLogReplaySkipsStaleFences(t *testing.T) {
 			continue
 		}
 		switch {
-		case e.Input.Event != nil:
-			calls = append(calls, string(e.Input.Event.Call))
+		case len(e.Input.Events) > 0:
+			calls = append(calls, string(e.Input.Events[0].Call))
 		default:
 			calls = append(calls, e.Input.Kind)
 		}
@@ -92,7 +92,7 @@ func TestLogReplaySkipsStaleFences(t *testing.T) {
 func TestLogWithoutSeed(t *testing.T) {
 	nc := natstest.Start(t, 1)
 	_, l := openTestLog(t, nc)
-	if _, err := l.AppendExchange(context.Background(), 1, "x", Input{Kind: KindEvent, Event: &pbx.Event{}}); err != nil {
+	if _, err := l.AppendExchange(context.Background(), 1, "x", Input{Kind: KindEvents, Events: []pbx.Event{{}}}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := replayAll(t, l, 1)
